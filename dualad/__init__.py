@@ -1,0 +1,22 @@
+"""dualad: exact derivatives of NumPy code, in forward and reverse mode.
+
+>>> import dualad as ad
+>>> import dualad.numpy as np
+>>> f = lambda x: np.sum(np.sin(x) * x)
+>>> ad.grad(f)(np.array([0.0, 1.0]))
+array([0.        , 1.38177329])
+"""
+from __future__ import annotations
+
+from . import numpy  # noqa: F401  (binds operators and NumPy protocols on traced values)
+from .registry import (Primitive, defjvp, defjvp_joint, defvjp, defvjp_direct,
+                       nondifferentiable, primitive)
+from .transforms import grad, jvp, stop_gradient, value_and_grad, vjp
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "jvp", "vjp", "grad", "value_and_grad", "stop_gradient",
+    "primitive", "defjvp", "defvjp", "defvjp_direct", "defjvp_joint",
+    "nondifferentiable", "Primitive",
+]

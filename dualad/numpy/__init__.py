@@ -1,0 +1,100 @@
+"""Differentiable NumPy: ``import dualad.numpy as np``.
+
+Functions keep NumPy's names, signatures, broadcasting and dtype rules.  On
+plain values they cost what NumPy costs; on traced values they dispatch to the
+registry.  Names dualad does not define (constants, dtypes, array creation
+such as ``zeros`` or ``arange``) are NumPy's own.
+
+The rule tables live in family modules: ``_ufuncs`` (element-wise),
+``_reductions``, ``_shape``, ``_indexing``, ``_products``; ``linalg`` and
+``fft`` are submodules.
+
+>>> import dualad as ad, dualad.numpy as np
+>>> float(ad.grad(lambda x: np.sum(np.tanh(x) ** 2))(np.array([0.0, 1.0])).sum().round(6))
+0.440906
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+from ..tracer import Tracer as _Tracer
+from ..tracer import primal_of as _primal_of
+from . import _dispatch
+from ._indexing import *  # noqa: F401,F403
+from ._products import *  # noqa: F401,F403
+from ._reductions import *  # noqa: F401,F403
+from ._shape import *  # noqa: F401,F403
+from ._ufuncs import *  # noqa: F401,F403
+from ._ufuncs import where as _where
+
+
+def shape(a):
+    """``numpy.shape``, reading traced values too."""
+    return _np.shape(_primal_of(a))
+
+
+def ndim(a):
+    """``numpy.ndim``, reading traced values too."""
+    return _np.ndim(_primal_of(a))
+
+
+def size(a, axis=None):
+    """``numpy.size``, reading traced values too."""
+    return _np.size(_primal_of(a), axis)
+
+
+def result_type(*arrays_and_dtypes):
+    return _np.result_type(*[_primal_of(a) for a in arrays_and_dtypes])
+
+
+def _has_tracer(x):
+    if isinstance(x, _Tracer):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(_has_tracer(v) for v in x)
+    return False
+
+
+def array(object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):  # noqa: A002
+    """``numpy.array``; nested lists holding traced values are stacked."""
+    if not _has_tracer(object):
+        return _np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+    out = _build(object)
+    if dtype is not None:
+        out = astype(out, dtype)  # noqa: F405
+    while ndim(out) < ndmin:
+        out = expand_dims(out, 0)  # noqa: F405
+    return out
+
+
+def _build(x):
+    if isinstance(x, (list, tuple)):
+        return stack([_build(v) for v in x])  # noqa: F405
+    if isinstance(x, _Tracer):
+        return x
+    return _np.asarray(x)
+
+
+def asarray(a, dtype=None, order=None, like=None, copy=None):
+    """``numpy.asarray``; traced values are returned as they are."""
+    if _has_tracer(a):
+        return array(a, dtype=dtype)
+    return _np.asarray(a, dtype=dtype, order=order)
+
+
+asanyarray = asarray
+
+
+def __getattr__(name):
+    try:
+        return getattr(_np, name)
+    except AttributeError:
+        raise AttributeError(f"module 'dualad.numpy' has no attribute {name!r}") from None
+
+
+_dispatch.register_module(_np, __import__(__name__, fromlist=["_"]))
+_dispatch._FUNCTIONS[_np.where] = _where
+
+from . import _methods  # noqa: E402
+
+_methods.attach()

@@ -1,0 +1,66 @@
+"""Shape helpers used by the rule tables, written with registry operations.
+
+Every helper takes the number of leading batch axes into account: a tangent
+has shape ``batch + shape(arg)``, a cotangent ``batch + shape(ans)``.
+"""
+from __future__ import annotations
+
+from ..tracer import ndim_of, shape_of
+
+
+def batch_ndim(t, x):
+    """Number of leading batch axes of tangent/cotangent ``t`` of value ``x``."""
+    return ndim_of(t) - ndim_of(x)
+
+
+def sum_to(g, shape, nb):
+    """Sum ``g`` (``batch + S``, S broadcast from ``shape``) down to ``batch + shape``."""
+    from ._reductions import sum_p
+    from ._shape import reshape
+    gs = shape_of(g)
+    shape = tuple(shape)
+    if gs[nb:] == shape:
+        return g
+    lead = len(gs) - nb - len(shape)
+    axes = tuple(range(nb, nb + lead)) + tuple(
+        nb + lead + i for i, d in enumerate(shape) if d == 1 and gs[nb + lead + i] != 1)
+    if axes:
+        g = sum_p(g, axis=axes)
+    return reshape(g, gs[:nb] + shape)
+
+
+def unbroadcast(g, ans, x):
+    """Cotangent ``g`` of a broadcasting op's output, reduced to argument ``x``'s shape."""
+    xs = shape_of(x)
+    if shape_of(g) == xs:
+        return g
+    return sum_to(g, xs, ndim_of(g) - ndim_of(ans))
+
+
+def bcast_tangent(t, x, ans):
+    """Tangent ``t`` of argument ``x`` broadcast to ``batch + shape(ans)``."""
+    xs = shape_of(x)
+    as_ = shape_of(ans)
+    if xs == as_:
+        return t
+    from ._shape import broadcast_to, reshape
+    ts = shape_of(t)
+    nb = len(ts) - len(xs)
+    if len(as_) > len(xs):
+        t = reshape(t, ts[:nb] + (1,) * (len(as_) - len(xs)) + tuple(xs))
+    return broadcast_to(t, ts[:nb] + tuple(as_))
+
+
+def norm_axes(axis, ndim):
+    """``axis`` (None, int or tuple) as a sorted tuple of negative axes."""
+    if axis is None:
+        return tuple(range(-ndim, 0))
+    if not isinstance(axis, tuple):
+        axis = (axis,)
+    out = []
+    for a in axis:
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"axis {a} is out of bounds for an array of dimension {ndim}")
+        out.append(a % ndim - ndim if ndim else -1)
+    return tuple(sorted(out))

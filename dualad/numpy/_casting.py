@@ -1,0 +1,30 @@
+"""Casting a derivative back to the dtype of the value it belongs to."""
+from __future__ import annotations
+
+import numpy as _np
+
+from ..tracer import Tracer, primal_of
+
+
+def cast_like(g, x):
+    """``g`` with the dtype of ``x``; a NumPy scalar if ``x`` is one."""
+    xv = primal_of(x)
+    dt = _np.result_type(xv)
+    if dt.kind not in "fc":
+        dt = _np.dtype(_np.float64)
+    if isinstance(g, Tracer):
+        if g.dtype != dt:
+            from ._ufuncs import astype
+            g = astype(g, dt)
+        return g
+    if not isinstance(g, (_np.ndarray, _np.generic)) or g.dtype != dt:
+        g = _np.asarray(g)
+        if g.dtype != dt:
+            if g.dtype.kind == "c" and dt.kind == "f":
+                g = g.real
+            g = g.astype(dt)
+    if not isinstance(xv, _np.ndarray) and isinstance(g, _np.ndarray):
+        g = g[()]
+    elif isinstance(xv, _np.ndarray) and not isinstance(g, _np.ndarray):
+        g = _np.asarray(g)
+    return g

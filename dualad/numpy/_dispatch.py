@@ -1,0 +1,81 @@
+"""Routing plain ``numpy`` calls on traced values to dualad's functions.
+
+``__array_ufunc__`` and ``__array_function__`` look the NumPy callable up in
+tables built from the :mod:`dualad.numpy` namespace (and its ``linalg`` and
+``fft`` submodules, and any module registered with :func:`register_module`).
+A NumPy function with no dualad counterpart raises ``NotImplementedError``
+naming it, at the call.
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+_FUNCTIONS: dict = {}
+_UFUNCS: dict = {}
+_REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
+           "logical_and": "all", "logical_or": "any"}
+_ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+
+
+def register_module(np_module, our_module):
+    """Map every public callable of ``np_module`` that ``our_module`` also defines."""
+    for name in dir(our_module):
+        if name.startswith("_"):
+            continue
+        ours = getattr(our_module, name)
+        theirs = getattr(np_module, name, None)
+        if theirs is None or not callable(ours):
+            continue
+        if isinstance(theirs, _np.ufunc):
+            _UFUNCS[theirs] = ours
+        elif callable(theirs) and not isinstance(theirs, type):
+            _FUNCTIONS[theirs] = ours
+
+
+def _qualname(func):
+    mod = getattr(func, "__module__", None) or "numpy"
+    mod = mod.replace("numpy._core.", "numpy.").replace("numpy.core.", "numpy.")
+    for prefix in ("numpy.lib._", "numpy._"):
+        if mod.startswith(prefix):
+            mod = "numpy"
+    if mod.startswith("numpy.lib") or mod == "numpy.fromnumeric":
+        mod = "numpy"
+    return f"{mod}.{getattr(func, '__name__', repr(func))}"
+
+
+def array_function(self, func, types, args, kwargs):
+    ours = _FUNCTIONS.get(func)
+    if ours is None:
+        raise NotImplementedError(
+            f"{_qualname(func)} has no derivative rule in dualad and was called on a "
+            f"traced value; use dualad.stop_gradient on its input if no derivative "
+            f"is needed, or register it with dualad.primitive / defjvp / defvjp")
+    return ours(*args, **kwargs)
+
+
+def array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    name = ufunc.__name__
+    if kwargs.get("out") is not None:
+        raise TypeError(f"numpy.{name}(..., out=...) cannot write a traced value into "
+                        f"an array; use the returned value instead")
+    kwargs.pop("out", None)
+    from .. import numpy as dnp
+    if method == "__call__":
+        ours = _UFUNCS.get(ufunc)
+        if ours is None:
+            raise NotImplementedError(
+                f"numpy.{name} has no derivative rule in dualad and was called on a "
+                f"traced value")
+        return ours(*inputs, **kwargs)
+    if method == "reduce" and name in _REDUCE:
+        return getattr(dnp, _REDUCE[name])(*inputs, **kwargs)
+    if method == "accumulate" and name in _ACCUMULATE and hasattr(dnp, _ACCUMULATE[name]):
+        return getattr(dnp, _ACCUMULATE[name])(*inputs, **kwargs)
+    if method == "outer" and ufunc in _UFUNCS:
+        a, b = inputs
+        na = dnp.ndim(a)
+        a = dnp.reshape(a, tuple(dnp.shape(a)) + (1,) * dnp.ndim(b))
+        return _UFUNCS[ufunc](a, b, **kwargs)
+    raise NotImplementedError(
+        f"numpy.{name}.{method} has no derivative rule in dualad and was called on "
+        f"a traced value")

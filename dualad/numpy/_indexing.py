@@ -1,0 +1,126 @@
+"""Indexing: ``x[idx]`` and its transpose, the scatter-add.
+
+Indices are basic (ints, slices, ``None``, ``...``) or advanced (integer and
+boolean arrays).  Batched tangents/cotangents are handled by moving the batch
+axes to the end, where an index with its ``...`` spelled out never reaches them.
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+from ..registry import defjvp, defvjp_direct, primitive
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
+
+
+def normalize_index(idx):
+    """A hashable-ish tuple index with lists turned into arrays."""
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    out = []
+    for i in idx:
+        if isinstance(i, Tracer):
+            v = primal_of(i)
+            if _np.result_type(v).kind not in "biu":
+                raise IndexError("only integer or boolean arrays are valid indices; "
+                                 "a traced floating-point value was used as an index")
+            i = v
+        if isinstance(i, list):
+            i = _np.asarray(i)
+            if i.size == 0:
+                i = i.astype(_np.intp)
+        out.append(i)
+    return tuple(out)
+
+
+def _is_basic(idx):
+    for i in idx:
+        if isinstance(i, _np.ndarray) and i.ndim > 0:
+            return False
+        if isinstance(i, _np.ndarray) and i.dtype == bool:
+            return False
+        if isinstance(i, (bool, _np.bool_)):
+            return False
+    return True
+
+
+def _spell_out(idx, ndim):
+    """``idx`` with any ``...`` replaced by explicit full slices."""
+    if not any(i is Ellipsis for i in idx):
+        return idx
+    used = 0
+    for i in idx:
+        if i is None or i is Ellipsis:
+            continue
+        if isinstance(i, _np.ndarray) and i.dtype == bool:
+            used += i.ndim
+        else:
+            used += 1
+    out = []
+    for i in idx:
+        if i is Ellipsis:
+            out.extend([slice(None)] * (ndim - used))
+        else:
+            out.append(i)
+    return tuple(out)
+
+
+def _to_back(t, nb):
+    nd = ndim_of(t)
+    return tuple(range(nb, nd)) + tuple(range(nb))
+
+
+def _to_front(r, nb):
+    nd = ndim_of(r)
+    return tuple(range(nd - nb, nd)) + tuple(range(nd - nb))
+
+
+def _getitem_impl(x, idx):
+    return x[idx]
+
+
+def batched_getitem(t, idx, nb, x_ndim):
+    """``t[idx]`` for ``t`` of shape ``batch(nb) + x.shape``, batch kept in front."""
+    from ._shape import transpose_p
+    if nb == 0:
+        return getitem_p(t, idx)
+    tt = transpose_p(t, _to_back(t, nb))
+    r = getitem_p(tt, _spell_out(idx, x_ndim))
+    return transpose_p(r, _to_front(r, nb))
+
+
+getitem_p = primitive(_getitem_impl, name="getitem")
+defjvp(getitem_p, lambda t, ans, x, idx:
+       batched_getitem(t, idx, ndim_of(t) - ndim_of(x), ndim_of(x)))
+defvjp_direct(getitem_p, lambda g, ans, x, idx:
+              scatter_add(g, idx, shape_of(x), ndim_of(g) - ndim_of(ans)))
+
+
+def _scatter_impl(g, idx, shape, nb):
+    g = _np.asarray(g)
+    if nb:
+        gm = _np.transpose(g, _to_back(g, nb))
+        z = _np.zeros(tuple(shape) + g.shape[:nb], dtype=g.dtype)
+        full = _spell_out(idx, len(shape))
+    else:
+        gm, z, full = g, _np.zeros(shape, dtype=g.dtype), idx
+    if _is_basic(full):
+        z[full] = gm
+    else:
+        _np.add.at(z, full, gm)
+    if nb:
+        z = _np.transpose(z, _to_front(z, nb))
+    return z
+
+
+scatter_add = primitive(_scatter_impl, name="scatter_add")
+defjvp(scatter_add, lambda t, ans, g, idx, shape, nb:
+       scatter_add(t, idx, shape, nb + ndim_of(t) - ndim_of(g)))
+defvjp_direct(scatter_add, lambda h, ans, g, idx, shape, nb:
+              batched_getitem(h, idx, nb + ndim_of(h) - ndim_of(ans), len(shape)))
+
+
+def getitem(x, idx):
+    """``x[idx]`` for traced or plain ``x``."""
+    return getitem_p(x, normalize_index(idx))
+
+__all__ = ["getitem", "scatter_add"]

@@ -1,0 +1,135 @@
+"""Python operators, ndarray methods and NumPy's override protocols on traced values.
+
+This module attaches to :class:`dualad.tracer.Tracer`:
+
+* the arithmetic and comparison operators (``x + y``, ``x @ y``, ``x < y``, ...);
+* ndarray-style methods and properties (``x.sum()``, ``x.T``, ``x.reshape()``, ...);
+* ``__array_ufunc__`` and ``__array_function__``, so that plain ``numpy`` calls
+  on traced values reach the same registry functions.
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+from ..tracer import Tracer
+from . import _dispatch
+
+
+def _ns():
+    from .. import numpy as dnp
+    return dnp
+
+
+def attach():
+    dnp = _ns()
+    a = {"add": dnp.add, "sub": dnp.subtract, "mul": dnp.multiply,
+         "truediv": dnp.divide, "floordiv": dnp.floor_divide, "mod": dnp.mod,
+         "pow": dnp.power, "matmul": dnp.matmul}
+    ops = {}
+    for name, prim in a.items():
+        ops[f"__{name}__"] = _forward(prim)
+        ops[f"__r{name}__"] = _reflected(prim)
+    neg, absolute = dnp.negative, dnp.absolute
+    lt, le, gt, ge = dnp.less, dnp.less_equal, dnp.greater, dnp.greater_equal
+    eq, ne = dnp.equal, dnp.not_equal
+    ops.update({
+        "__neg__": lambda s: neg(s),
+        "__pos__": lambda s: s,
+        "__abs__": lambda s: absolute(s),
+        "__lt__": lambda s, o: lt(s, o),
+        "__le__": lambda s, o: le(s, o),
+        "__gt__": lambda s, o: gt(s, o),
+        "__ge__": lambda s, o: ge(s, o),
+        "__eq__": lambda s, o: eq(s, o),
+        "__ne__": lambda s, o: ne(s, o),
+        "__getitem__": lambda s, idx: dnp.getitem(s, idx),
+        "__iter__": _iter,
+        "__array_ufunc__": _dispatch.array_ufunc,
+        "__array_function__": _dispatch.array_function,
+    })
+    for name, f in ops.items():
+        setattr(Tracer, name, f)
+    from ..tracer import _hide_sequence_slot
+    for cls in _all_subclasses(Tracer):
+        _hide_sequence_slot(cls)
+
+    methods = {
+        "sum": dnp.sum, "mean": dnp.mean, "prod": dnp.prod, "max": dnp.max,
+        "min": dnp.min, "reshape": _reshape_method, "transpose": _transpose_method,
+        "ravel": dnp.ravel, "flatten": dnp.ravel, "squeeze": dnp.squeeze,
+        "swapaxes": dnp.swapaxes, "dot": dnp.dot, "astype": _astype_method,
+        "clip": dnp.clip, "copy": lambda s, *a, **k: s,
+        "conj": "conj", "conjugate": "conj", "var": "var", "std": "std",
+        "cumsum": "cumsum", "cumprod": "cumprod", "diagonal": "diagonal",
+        "trace": "trace", "repeat": "repeat", "take": "take", "round": "round",
+        "argmax": "argmax", "argmin": "argmin", "argsort": "argsort",
+        "all": "all", "any": "any", "nonzero": "nonzero", "sort": None,
+    }
+    for name, f in methods.items():
+        if isinstance(f, str):
+            f = getattr(dnp, f, None)
+        if f is None:
+            continue
+        setattr(Tracer, name, _method(f))
+    Tracer.T = property(lambda s: dnp.transpose(s))
+    Tracer.mT = property(lambda s: dnp.swapaxes(s, -1, -2))
+    Tracer.real = property(lambda s: dnp.real(s))
+    if hasattr(dnp, "imag"):
+        Tracer.imag = property(lambda s: dnp.imag(s))
+    Tracer.item = _item
+    Tracer.tolist = _item
+
+
+def _forward(prim):
+    def op(self, other):
+        return prim(self, other)
+    return op
+
+
+def _reflected(prim):
+    def op(self, other):
+        return prim(other, self)
+    return op
+
+
+def _all_subclasses(cls):
+    out = [cls]
+    for c in cls.__subclasses__():
+        out.extend(_all_subclasses(c))
+    return out
+
+
+def _method(f):
+    def m(self, *args, **kwargs):
+        return f(self, *args, **kwargs)
+    m.__name__ = getattr(f, "__name__", "method")
+    m.__doc__ = getattr(f, "__doc__", None)
+    return m
+
+
+def _iter(self):
+    n = len(self)
+    for i in range(n):
+        yield self[i]
+
+
+def _reshape_method(self, *shape, order="C"):
+    if len(shape) == 1:
+        shape = shape[0]
+    return _ns().reshape(self, shape, order=order)
+
+
+def _transpose_method(self, *axes):
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        axes = axes[0]
+    return _ns().transpose(self, axes if axes else None)
+
+
+def _astype_method(self, dtype, *args, **kwargs):
+    return _ns().astype(self, dtype)
+
+
+def _item(self, *args):
+    raise TypeError(
+        "item()/tolist() of a traced value would drop its derivative; keep it an "
+        "array, or use dualad.stop_gradient(x).item() if the derivative is not wanted")

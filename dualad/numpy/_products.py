@@ -1,0 +1,122 @@
+"""Matrix products: the rule table.
+
+``matmul`` rules keep the batch axes of a tangent/cotangent in front of the
+broadcast (stack) axes by inserting unit axes, so one rule serves plain,
+stacked and batched operands.
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+from ..registry import defjvp, defvjp_direct, primitive
+from ..tracer import ndim_of, shape_of
+from ._broadcast import sum_to
+
+
+def _matmul_impl(a, b):
+    return _np.matmul(a, b)
+
+
+matmul = primitive(_matmul_impl, name="matmul")
+
+
+def _pad_lead(t, x_nd, target_nd):
+    """Insert unit axes after the batch so ``t`` (``batch + x.shape``) has core
+    ndim ``target_nd``."""
+    from ._shape import reshape
+    if target_nd <= x_nd:
+        return t
+    ts = shape_of(t)
+    nb = len(ts) - x_nd
+    return reshape(t, ts[:nb] + (1,) * (target_nd - x_nd) + ts[nb:])
+
+
+def _mT(x):
+    from ._shape import swapaxes
+    return swapaxes(x, -1, -2)
+
+
+def _matmul_jvp_a(t, ans, a, b):
+    from ._shape import expand_dims, squeeze
+    na, nb_ = ndim_of(a), ndim_of(b)
+    if na == 1 and nb_ == 1:
+        return _sum_last(t * b)
+    if na == 1:          # (k,) @ (..., k, m) -> (..., m)
+        tt = _pad_lead(expand_dims(t, -2), 2, nb_)
+        return squeeze(matmul(tt, b), -2)
+    if nb_ == 1:         # (..., n, k) @ (k,) -> (..., n)
+        return matmul(t, b)
+    return matmul(_pad_lead(t, na, max(na, nb_)), b)
+
+
+def _matmul_jvp_b(t, ans, a, b):
+    from ._shape import expand_dims, squeeze
+    na, nb_ = ndim_of(a), ndim_of(b)
+    if na == 1 and nb_ == 1:
+        return _sum_last(a * t)
+    if nb_ == 1:         # (..., n, k) @ (k,)
+        tt = _pad_lead(expand_dims(t, -1), 2, na)
+        return squeeze(matmul(a, tt), -1)
+    if na == 1:          # (k,) @ (..., k, m)
+        return matmul(a, t)
+    return matmul(a, _pad_lead(t, nb_, max(na, nb_)))
+
+
+def _sum_last(x):
+    from ._reductions import sum_p
+    return sum_p(x, axis=-1)
+
+
+def _matmul_vjp_a(g, ans, a, b):
+    from ._shape import expand_dims
+    na, nb_ = ndim_of(a), ndim_of(b)
+    nbatch = ndim_of(g) - ndim_of(ans)
+    if na == 1 and nb_ == 1:
+        return expand_dims(g, -1) * b
+    if na == 1:          # g: batch + (..., m); b: (..., k, m) -> batch + (k,)
+        gg = expand_dims(g, -2)                              # batch + (..., 1, m)
+        r = matmul(gg, _mT(b))                               # batch + (..., 1, k)
+        r = r[..., 0, :]
+        return sum_to(r, shape_of(a), nbatch)
+    if nb_ == 1:         # g: batch + (..., n); b: (k,) -> batch + (..., n, k)
+        r = expand_dims(g, -1) * b
+        return sum_to(r, shape_of(a), nbatch)
+    r = matmul(g, _mT(b))
+    return sum_to(r, shape_of(a), nbatch)
+
+
+def _matmul_vjp_b(g, ans, a, b):
+    from ._shape import expand_dims
+    na, nb_ = ndim_of(a), ndim_of(b)
+    nbatch = ndim_of(g) - ndim_of(ans)
+    if na == 1 and nb_ == 1:
+        return expand_dims(g, -1) * a
+    if nb_ == 1:         # a: (..., n, k); g: batch + (..., n) -> batch + (k,)
+        r = matmul(expand_dims(g, -2), a)[..., 0, :]         # batch + (..., k)
+        return sum_to(r, shape_of(b), nbatch)
+    if na == 1:          # a: (k,); g: batch + (..., m) -> batch + (..., k, m)
+        r = expand_dims(a, -1) * expand_dims(g, -2)
+        return sum_to(r, shape_of(b), nbatch)
+    r = matmul(_mT(a), _pad_lead(g, ndim_of(ans), ndim_of(ans)))
+    return sum_to(r, shape_of(b), nbatch)
+
+
+defjvp(matmul, _matmul_jvp_a, _matmul_jvp_b)
+defvjp_direct(matmul, _matmul_vjp_a, _matmul_vjp_b)
+
+
+def dot(a, b, out=None):
+    """``numpy.dot``: scalars multiply, 1-D/2-D operands use ``matmul``, and
+    N-D operands contract the last axis of ``a`` with the second-to-last of ``b``."""
+    na, nb_ = ndim_of(a), ndim_of(b)
+    if out is not None:
+        return _np.dot(a, b, out=out)
+    if na == 0 or nb_ == 0:
+        from ._ufuncs import multiply
+        return multiply(a, b)
+    if na <= 2 and nb_ <= 2:
+        return matmul(a, b)
+    from ._products_extra import tensordot
+    return tensordot(a, b, axes=([na - 1], [max(nb_ - 2, 0)]))
+
+__all__ = ["matmul", "dot"]

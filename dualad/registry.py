@@ -1,0 +1,257 @@
+"""The primitive registry: the one table both differentiation modes read.
+
+A :class:`Primitive` holds a plain NumPy implementation, one JVP rule and one
+VJP rule per positional argument.  Calling a primitive on untraced values goes
+straight to the implementation; calling it on a traced value hands the call to
+the innermost trace among its arguments (see :mod:`dualad.tracer`).
+
+Rule signatures (``batch`` means any number of leading axes)::
+
+    jvp rule:  rule(t, ans, *args, **kwargs)  -> tangent of ``ans``
+               t has shape batch + shape(args[i]); the result batch + shape(ans)
+    vjp rule:  rule(g, ans, *args, **kwargs)  -> cotangent of ``args[i]``
+               g has shape batch + shape(ans); the result batch + shape(args[i])
+
+Rules are written with registry operations (``dualad.numpy``), never raw NumPy,
+so that applying a rule to traced values is differentiated in turn.  A rule
+given as ``None`` means "zero derivative in this argument".
+
+Example
+-------
+>>> import dualad as ad, dualad.numpy as dnp
+>>> @ad.primitive
+... def cube(x):
+...     return x * x * x
+>>> ad.defjvp(cube, lambda t, ans, x: 3 * x * x * t)
+>>> ad.defvjp(cube, lambda ans, x: lambda g: 3 * x * x * g)
+>>> float(ad.grad(cube)(2.0))
+12.0
+"""
+from __future__ import annotations
+
+import functools
+
+from .tracer import Tracer, strip_all
+
+__all__ = [
+    "Primitive", "primitive", "defjvp", "defvjp", "defvjp_direct",
+    "defjvp_varargs", "defvjp_varargs", "defjvp_joint", "nondifferentiable", "REGISTRY",
+]
+
+#: every primitive, by qualified name: the table that docs and tests read
+REGISTRY: dict[str, "Primitive"] = {}
+
+
+def _zero_rule(*args, **kwargs):
+    return None
+
+
+class _Rules(dict):
+    """argnum -> rule; a missing entry is derived, or raises a clear error."""
+
+    __slots__ = ("prim", "mode")
+
+    def __init__(self, prim, mode):
+        super().__init__()
+        self.prim = prim
+        self.mode = mode
+
+    def __missing__(self, argnum):
+        rule = self.prim._derive_rule(self.mode, argnum)
+        self[argnum] = rule
+        return rule
+
+
+class Primitive:
+    """A differentiable function known to both modes.
+
+    Use :func:`primitive` to make one; attach rules with :func:`defjvp` and
+    :func:`defvjp`.
+    """
+
+    __slots__ = ("name", "impl", "jvps", "vjps", "nondiff", "jvp_joint", "_jvp_varargs",
+                 "_vjp_varargs", "__wrapped__", "__dict__")
+
+    def __init__(self, impl, name=None, nondiff=False):
+        self.impl = impl
+        self.name = name or getattr(impl, "__name__", repr(impl))
+        self.jvps = _Rules(self, "jvp")
+        self.vjps = _Rules(self, "vjp")
+        self.nondiff = nondiff
+        self.jvp_joint = None
+        self._jvp_varargs = None
+        self._vjp_varargs = None
+        self.__wrapped__ = impl
+        self.__doc__ = getattr(impl, "__doc__", None)
+        self.__name__ = self.name
+        self.__qualname__ = self.name
+        self.__module__ = getattr(impl, "__module__", None)
+        key = f"{self.__module__}.{self.name}" if self.__module__ else self.name
+        REGISTRY[key] = self
+
+    def __call__(self, *args, **kwargs):
+        top = None
+        for a in args:
+            if isinstance(a, Tracer):
+                t = a._trace
+                if top is None or t.level > top.level:
+                    top = t
+        if top is None:
+            if kwargs:
+                for v in kwargs.values():
+                    if isinstance(v, Tracer):
+                        raise TypeError(
+                            f"{self.name}: a traced value was passed as a keyword "
+                            f"argument; pass differentiable arguments positionally")
+            return self.impl(*args, **kwargs)
+        if self.nondiff:
+            return self.impl(*strip_all(args), **kwargs)
+        return top.process(self, args, kwargs)
+
+    def __repr__(self):
+        return f"<dualad primitive {self.name}>"
+
+    def __get__(self, obj, objtype=None):
+        # behave like a function when stored as a class attribute
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    # -- rules that were not given -------------------------------------------
+    def has_rule(self, mode, argnum=0):
+        """True if a rule for ``mode`` ('jvp'/'vjp') exists or can be derived."""
+        table = self.jvps if mode == "jvp" else self.vjps
+        if self.nondiff or dict.__contains__(table, argnum):
+            return True
+        varargs = self._jvp_varargs if mode == "jvp" else self._vjp_varargs
+        if varargs is not None:
+            return True
+        other = self.vjps if mode == "jvp" else self.jvps
+        other_var = self._vjp_varargs if mode == "jvp" else self._jvp_varargs
+        return dict.__contains__(other, argnum) or other_var is not None
+
+    def _derive_rule(self, mode, argnum):
+        varargs = self._jvp_varargs if mode == "jvp" else self._vjp_varargs
+        if varargs is not None:
+            return functools.partial(_call_varargs, varargs, argnum)
+        other = self.vjps if mode == "jvp" else self.jvps
+        other_var = self._vjp_varargs if mode == "jvp" else self._jvp_varargs
+        if dict.__contains__(other, argnum) or other_var is not None:
+            other_rule = other[argnum]
+            if other_rule is _zero_rule:
+                return _zero_rule
+            from .transpose import transpose_rule
+            return transpose_rule(other_rule, mode, argnum)
+        missing = "forward (JVP)" if mode == "jvp" else "reverse (VJP)"
+        raise NotImplementedError(
+            f"primitive '{self.name}' has no {missing} rule for argument "
+            f"{argnum}, and none can be derived; add one with "
+            f"dualad.{'defjvp' if mode == 'jvp' else 'defvjp'}")
+
+
+def _call_varargs(rule, argnum, x, ans, *args, **kwargs):
+    return rule(argnum, x, ans, *args, **kwargs)
+
+
+def primitive(f=None, *, name=None):
+    """Turn a NumPy function into a dualad primitive.
+
+    The function receives plain values only.  Give it derivative rules with
+    :func:`defjvp` and/or :func:`defvjp`; a rule for one mode is enough, the
+    other is derived by transposition.
+
+    >>> import dualad as ad, numpy
+    >>> @ad.primitive
+    ... def logcosh(x):
+    ...     return numpy.logaddexp(x, -x) - numpy.log(2.0)
+    >>> ad.defjvp(logcosh, lambda t, ans, x: t * ad.numpy.tanh(x))
+    >>> round(float(ad.grad(logcosh)(0.5)), 6)
+    0.462117
+    """
+    if f is None:
+        return lambda g: primitive(g, name=name)
+    return Primitive(f, name=name)
+
+
+def nondifferentiable(f, name=None):
+    """A primitive with zero derivative everywhere (floor, sign, comparisons).
+
+    Traced arguments are replaced by their values at every level, and the
+    result is a plain array: it does not depend on any input's perturbation.
+    """
+    return Primitive(f, name=name, nondiff=True)
+
+
+def _rule_or_zero(rule):
+    return _zero_rule if rule is None else rule
+
+
+def defjvp(prim, *rules):
+    """Give ``prim`` one JVP rule per positional argument.
+
+    Each rule is ``rule(t, ans, *args, **kwargs)`` returning the tangent of the
+    output caused by tangent ``t`` of that argument.  ``t`` may carry leading
+    batch axes; write rules that broadcast over them.  ``None`` means the
+    output does not depend on that argument.
+    """
+    for i, r in enumerate(rules):
+        prim.jvps[i] = _rule_or_zero(r)
+    _clear_derived(prim.vjps)
+
+
+def defvjp(prim, *makers):
+    """Give ``prim`` one VJP rule per positional argument (autograd style).
+
+    Each maker is ``maker(ans, *args, **kwargs)`` returning a function of the
+    output cotangent ``g`` that gives the cotangent of that argument.
+    """
+    rules = [None if m is None else _from_maker(m) for m in makers]
+    defvjp_direct(prim, *rules)
+
+
+def _from_maker(maker):
+    def rule(g, ans, *args, **kwargs):
+        return maker(ans, *args, **kwargs)(g)
+    rule.__name__ = getattr(maker, "__name__", "vjp")
+    return rule
+
+
+def defjvp_joint(prim, rule):
+    """One JVP rule for all arguments at once: ``rule(tangents, ans, *args, **kw)``.
+
+    ``tangents`` has one entry per positional argument, ``None`` where that
+    argument carries no tangent.  Used where per-argument rules would build
+    zeros (concatenate, stack).  Per-argument rules, if also given, serve
+    reverse mode's transposition.
+    """
+    prim.jvp_joint = rule
+
+
+def defvjp_direct(prim, *rules):
+    """Like :func:`defvjp` with rules ``rule(g, ans, *args, **kwargs)``.
+
+    This is the form the library's own rule tables use: no closure per call.
+    """
+    for i, r in enumerate(rules):
+        prim.vjps[i] = _rule_or_zero(r)
+    _clear_derived(prim.jvps)
+
+
+def defjvp_varargs(prim, rule):
+    """One JVP rule for every positional argument: ``rule(i, t, ans, *args)``."""
+    prim._jvp_varargs = rule
+    _clear_derived(prim.jvps)
+    _clear_derived(prim.vjps)
+
+
+def defvjp_varargs(prim, rule):
+    """One VJP rule for every positional argument: ``rule(i, g, ans, *args)``."""
+    prim._vjp_varargs = rule
+    _clear_derived(prim.jvps)
+    _clear_derived(prim.vjps)
+
+
+def _clear_derived(table):
+    # rules derived by transposition are cached; drop them when rules change
+    for k in [k for k, v in table.items() if getattr(v, "_derived", False)]:
+        del table[k]

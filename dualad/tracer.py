@@ -1,0 +1,177 @@
+"""Traced values and the dispatch that routes a primitive call to a trace.
+
+A *trace* is one running transform (one ``jvp`` or one ``vjp`` call).  Each
+trace gets a level from a process-wide counter when it starts, so a trace
+started inside another always has the higher level.  A traced value
+(:class:`Tracer`) belongs to exactly one trace.  When a primitive sees traced
+arguments it hands the call to the trace with the highest level; that trace
+unwraps its own values, calls the primitive again on what is left (values of
+outer traces stay wrapped and are handled by the next call down), and wraps
+the result.  This ordering is what keeps nested derivatives apart
+(no perturbation confusion): ``d/dx [x * d/dy (x + y)]`` is 1.
+
+There is no global "current trace": levels come from an atomic counter and
+every tape or dual belongs to the call that made it, so threads never see each
+other's traces.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as _np
+
+__all__ = ["Trace", "Tracer", "strip_all", "primal_of", "new_level",
+           "shape_of", "ndim_of"]
+
+_levels = itertools.count(1)
+
+
+def new_level() -> int:
+    """A level higher than that of every trace started before (thread-safe)."""
+    return next(_levels)
+
+
+class Trace:
+    """Base of the forward (JVP) and reverse (tape) traces."""
+
+    __slots__ = ("level",)
+
+    def __init__(self):
+        self.level = new_level()
+
+    def process(self, prim, args, kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class Tracer:
+    """Base of traced values: quacks like a NumPy array.
+
+    Subclasses keep the value of the innermost computation in ``_value`` and
+    their trace in ``_trace``.  Operators, NumPy's ``__array_ufunc__`` and
+    ``__array_function__`` protocols and the ndarray methods are attached by
+    :mod:`dualad.numpy` (see ``dualad/numpy/_methods.py``).
+    """
+
+    __slots__ = ()
+    __array_priority__ = 1000
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__getitem__" in vars(Tracer):
+            _hide_sequence_slot(cls)
+
+    # shape-like attributes read the primal value
+    @property
+    def shape(self):
+        return _np.shape(self._value)
+
+    @property
+    def ndim(self):
+        return _np.ndim(self._value)
+
+    @property
+    def size(self):
+        return _np.size(self._value)
+
+    @property
+    def dtype(self):
+        return _np.result_type(self._value)
+
+    def __len__(self):
+        return len(self._value)
+
+    def __bool__(self):
+        return bool(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __index__(self):
+        raise TypeError("a traced floating-point value cannot be used as an index")
+
+    def __float__(self):
+        raise TypeError(
+            "a traced value cannot be converted to a Python or NumPy float "
+            "(float(x), math functions, or item assignment a[i] = x into a numpy "
+            "array): its derivative would be lost. Keep it an array and use "
+            "dualad.numpy functions; build arrays with dualad.numpy.stack / "
+            "concatenate / where / index_update instead of assigning into numpy "
+            "arrays; or use dualad.stop_gradient(x) if the derivative is not wanted.")
+
+    __complex__ = __float__
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            "a traced value cannot become a plain numpy array: its derivative "
+            "would be lost. Build arrays from traced values with "
+            "dualad.numpy.stack / concatenate / where / array instead of item "
+            "assignment into numpy arrays, or use dualad.stop_gradient(x) if "
+            "the derivative is not wanted.")
+
+    def __setitem__(self, key, value):
+        raise TypeError(
+            "traced values are immutable: instead of x[i] = v, write "
+            "x = dualad.numpy.index_update(x, i, v) (or build the array with "
+            "dualad.numpy.where / stack / concatenate)")
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(level={self._trace.level}, value={self._value!r})"
+
+
+def primal_of(x):
+    """The plain value under every level of tracing."""
+    while isinstance(x, Tracer):
+        x = x._value
+    return x
+
+
+def strip_all(args):
+    return [primal_of(a) for a in args]
+
+
+
+
+def shape_of(x):
+    """``numpy.shape`` that also reads traced values (and is cheaper)."""
+    try:
+        return x.shape
+    except AttributeError:
+        return _np.shape(x)
+
+
+def ndim_of(x):
+    try:
+        return x.ndim
+    except AttributeError:
+        return _np.ndim(x)
+
+
+def _hide_sequence_slot(cls):
+    """Make NumPy treat traced values as scalars-or-arrays, not Python sequences.
+
+    A Python class with ``__getitem__`` fills CPython's ``sq_item`` slot, and
+    NumPy then reports item assignment ``a[i] = traced`` as "setting an array
+    element with a sequence" (ValueError), hiding dualad's explanatory
+    TypeError.  Indexing keeps working through the mapping slot.  The slot is
+    only cleared after checking that the type's layout is the one expected
+    (heap type, sequence methods stored inside the type object); otherwise
+    nothing is changed and only the error message is less helpful.
+    """
+    import ctypes
+    import sys
+    try:
+        ptr_size = ctypes.sizeof(ctypes.c_void_p)
+        # PyTypeObject: PyObject_VAR_HEAD (3 words), tp_name, tp_basicsize,
+        # tp_itemsize, tp_dealloc, tp_vectorcall_offset, tp_getattr,
+        # tp_setattr, tp_as_async, tp_repr, tp_as_number, then tp_as_sequence
+        seq = ctypes.c_void_p.from_address(id(cls) + 13 * ptr_size).value
+        if not seq or not id(cls) < seq < id(cls) + sys.getsizeof(cls) + 64 * ptr_size:
+            return
+        sq_item = ctypes.c_void_p.from_address(seq + 3 * ptr_size)
+        if sq_item.value:
+            sq_item.value = None
+    except Exception:  # noqa: BLE001 - purely cosmetic, never fatal
+        return

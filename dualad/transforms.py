@@ -1,0 +1,350 @@
+"""The user-facing transforms: jvp, vjp, grad, value_and_grad, stop_gradient.
+
+They turn user arguments (scalars, arrays, nested containers) into flat lists,
+run the forward trace (:mod:`dualad.forward`) or the tape
+(:mod:`dualad.reverse`), and turn the results back into plain NumPy values in
+the user's structure.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as _np
+
+from . import tree as _tree
+from .forward import JVPTrace, jvp_flat
+from .registry import nondifferentiable
+from .reverse import vjp_flat
+from .tracer import Tracer, primal_of, shape_of
+
+__all__ = ["jvp", "vjp", "grad", "value_and_grad", "stop_gradient"]
+
+
+# ---------------------------------------------------------------------------
+# inputs and outputs
+# ---------------------------------------------------------------------------
+def _dtype_of(x):
+    return _np.result_type(primal_of(x))
+
+
+def as_input(x, who="argument"):
+    """A differentiable input: floats and complex kept, Python ints promoted."""
+    if isinstance(x, Tracer):
+        dt = x.dtype
+        if dt.kind not in "fc":
+            raise TypeError(f"{who} has dtype {dt}; only floating-point and "
+                            f"complex values can be differentiated")
+        return x
+    if isinstance(x, (bool, _np.bool_)):
+        raise TypeError(f"{who} is a bool; only floating-point and complex "
+                        f"values can be differentiated")
+    if isinstance(x, int):
+        return _np.float64(x)
+    if isinstance(x, float):
+        return _np.float64(x)
+    if isinstance(x, complex):
+        return _np.complex128(x)
+    if not isinstance(x, (_np.ndarray, _np.generic)):
+        try:
+            x = _np.asarray(x)
+        except Exception as e:  # noqa: BLE001
+            raise TypeError(f"{who} of type {type(x).__name__} is not an array, "
+                            f"a scalar or a tuple/list/dict of them") from e
+    if x.dtype.kind not in "fc":
+        raise TypeError(
+            f"{who} has dtype {x.dtype}; only floating-point and complex values "
+            f"can be differentiated. Convert it first, e.g. x.astype(float), or "
+            f"leave it out of argnums.")
+    return x
+
+
+def as_output(x):
+    """Plain NumPy (ndarray or NumPy scalar) for a value handed back to the user."""
+    if isinstance(x, (_np.ndarray, _np.generic, Tracer)):
+        return x
+    return _np.asarray(x)[()]
+
+
+def _zeros_like(x):
+    v = primal_of(x)
+    dt = _np.result_type(v)
+    if dt.kind not in "fc":
+        dt = _np.dtype(_np.float64)
+    z = _np.zeros(_np.shape(v), dtype=dt)
+    return z if isinstance(v, _np.ndarray) else z[()]
+
+
+def _cast_like(g, x):
+    """``g`` with the dtype (and scalar-ness) of input ``x``."""
+    from .numpy import _casting
+    return _casting.cast_like(g, x)
+
+
+def _check_like(v, ref, kind, idx):
+    """Tangent / cotangent ``v`` checked and converted against value ``ref``."""
+    rshape = shape_of(ref)
+    rdt = _dtype_of(ref)
+    if isinstance(v, Tracer):
+        vdt = v.dtype
+        vshape = v.shape
+    else:
+        if isinstance(v, (_np.ndarray, _np.generic)):
+            vdt = v.dtype
+        else:
+            try:
+                arr = _np.asarray(v)
+            except Exception as e:  # noqa: BLE001
+                raise TypeError(f"{kind} {idx} is not an array") from e
+            if arr.dtype.kind not in "biufc":
+                raise TypeError(f"{kind} {idx} has dtype {arr.dtype}")
+            target = rdt if rdt.kind in "fc" else _np.dtype(_np.float64)
+            if arr.dtype.kind == "c" and target.kind == "f":
+                raise ValueError(f"{kind} {idx} is complex but the value it "
+                                 f"belongs to has dtype {rdt}")
+            v = arr.astype(target)
+            v = v if arr.ndim else v[()]
+            vdt = v.dtype
+        vshape = _np.shape(v)
+    if tuple(vshape) != tuple(rshape):
+        raise ValueError(f"{kind} {idx} has shape {tuple(vshape)} but the value it "
+                         f"belongs to has shape {tuple(rshape)}")
+    if rdt.kind in "fc" and vdt != rdt:
+        raise ValueError(f"{kind} {idx} has dtype {vdt} but the value it belongs "
+                         f"to has dtype {rdt} (shapes {tuple(vshape)} and "
+                         f"{tuple(rshape)}); convert it with .astype({rdt})")
+    return v
+
+
+def _norm_argnums(argnums, nargs, who):
+    single = isinstance(argnums, int)
+    nums = (argnums,) if single else tuple(argnums)
+    if not nums:
+        raise ValueError(f"{who}: argnums is empty")
+    for n in nums:
+        if not isinstance(n, int):
+            raise TypeError(f"{who}: argnums must be an int or a tuple of ints, got {argnums!r}")
+        if not -nargs <= n < nargs:
+            raise ValueError(f"{who}: argnums {argnums!r} is out of range for a "
+                             f"call with {nargs} positional arguments")
+    return single, tuple(n % nargs for n in nums)
+
+
+def _split_aux(out, who):
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        raise TypeError(f"{who} with has_aux=True needs the function to return a "
+                        f"pair (output, aux); it returned {type(out).__name__}")
+    return out[0], out[1]
+
+
+def _unwrap_level(x, trace):
+    """Strip this trace's wrapper from every leaf of ``x`` (others stay)."""
+    def one(v):
+        if isinstance(v, Tracer) and v._trace is trace:
+            return v._value
+        return v
+    return _tree.tree_map(one, x)
+
+
+class _Flat:
+    """Adapts ``f(*args)`` with some arguments differentiated to a function of
+    a flat list of leaves, recording the output structure and aux."""
+
+    def __init__(self, f, args, kwargs, argnums, has_aux, who):
+        self.f, self.args, self.kwargs = f, list(args), kwargs
+        self.argnums, self.has_aux, self.who = argnums, has_aux, who
+        self.trees = []
+        self.leaves = []
+        for i in argnums:
+            lv, tr = _tree.flatten(args[i])
+            self.trees.append(tr)
+            self.leaves.extend(as_input(l, f"{who}: argument {i}") for l in lv)
+        self.out_tree = None
+        self.aux = None
+
+    def rebuild(self, flat):
+        args = list(self.args)
+        k = 0
+        for i, tr in zip(self.argnums, self.trees):
+            n = tr.num_leaves
+            args[i] = tr.unflatten(flat[k:k + n])
+            k += n
+        return args
+
+    def split(self, flat):
+        """One structure per differentiated argument."""
+        out, k = [], 0
+        for tr in self.trees:
+            n = tr.num_leaves
+            out.append(tr.unflatten(flat[k:k + n]))
+            k += n
+        return out
+
+    def __call__(self, flat):
+        out = self.f(*self.rebuild(flat), **self.kwargs)
+        if self.has_aux:
+            out, self.aux = _split_aux(out, self.who)
+        leaves, self.out_tree = _tree.flatten(out)
+        return leaves
+
+
+# ---------------------------------------------------------------------------
+# forward mode
+# ---------------------------------------------------------------------------
+def jvp(f, primals, tangents, has_aux=False):
+    """``(f(*primals), J·tangents)``: one forward pass.
+
+    ``primals`` and ``tangents`` are tuples of the same structure (scalars,
+    arrays, or nested tuples/lists/dicts of them).
+
+    >>> import dualad as ad, dualad.numpy as dnp
+    >>> y, dy = ad.jvp(dnp.sin, (0.0,), (2.0,))
+    >>> float(y), float(dy)
+    (0.0, 2.0)
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp: primals and tangents must be tuples "
+                        "(one entry per positional argument of f)")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    flat = _Flat(f, primals, {}, tuple(range(len(primals))), has_aux, "jvp")
+    t_leaves = []
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        pl, ptree = _tree.flatten(p)
+        tl, ttree = _tree.flatten(t)
+        if ptree != ttree:
+            raise ValueError(f"jvp: tangent {i} has structure {ttree} but primal "
+                             f"{i} has structure {ptree}")
+        t_leaves.extend(tl)
+    t_leaves = [_check_like(t, p, "tangent", i)
+                for i, (t, p) in enumerate(zip(t_leaves, flat.leaves))]
+    trace = JVPTrace()
+    outs, out_tans = jvp_flat(flat, flat.leaves, t_leaves, trace)
+    outs = [as_output(o) for o in outs]
+    out_tans = [_zeros_like(o) if t is None else as_output(_cast_like(t, o))
+                for o, t in zip(outs, out_tans)]
+    res = (flat.out_tree.unflatten(outs), flat.out_tree.unflatten(out_tans))
+    if has_aux:  # aux is returned without its tangent
+        return res + (_unwrap_level(flat.aux, trace),)
+    return res
+
+
+# ---------------------------------------------------------------------------
+# reverse mode
+# ---------------------------------------------------------------------------
+def vjp(f, *primals, has_aux=False):
+    """``(f(*primals), vjp_fn)``; ``vjp_fn(cotangent)`` gives one cotangent per primal.
+
+    The tape is kept by ``vjp_fn``, which may be called many times.
+
+    >>> import numpy as np, dualad as ad
+    >>> out, back = ad.vjp(lambda x, y: x * y, np.array([1.0, 2.0]), 3.0)
+    >>> back(np.array([1.0, 1.0]))
+    (array([3., 3.]), np.float64(3.0))
+    """
+    flat = _Flat(f, primals, {}, tuple(range(len(primals))), has_aux, "vjp")
+    outs, back = vjp_flat(flat, flat.leaves)
+    tape = back.tape
+    out_tree = flat.out_tree
+    out_vals = [as_output(o) for o in outs]
+    in_leaves = flat.leaves
+
+    def vjp_fn(cotangent):
+        cl, ctree = _tree.flatten(cotangent)
+        if ctree != out_tree:
+            raise ValueError(f"vjp: the cotangent has structure {ctree} but the "
+                             f"output has structure {out_tree}")
+        cl = [_check_like(c, o, "cotangent", i) for i, (c, o) in enumerate(zip(cl, out_vals))]
+        cts = back(cl)
+        cts = [_zeros_like(x) if c is None else as_output(_cast_like(c, x))
+               for c, x in zip(cts, in_leaves)]
+        return tuple(flat.split(cts))
+
+    res = (out_tree.unflatten(out_vals), vjp_fn)
+    if has_aux:
+        return res + (_unwrap_level(flat.aux, tape),)
+    return res
+
+
+def value_and_grad(f, argnums=0, has_aux=False):
+    """A function giving ``(f(*args), df/dargs)`` from one forward and one reverse pass.
+
+    ``f`` must return a real scalar.  With ``has_aux``, ``f`` returns
+    ``(value, aux)`` and the result is ``((value, aux), grad)``.
+
+    >>> import dualad as ad, dualad.numpy as dnp
+    >>> v, g = ad.value_and_grad(lambda x: dnp.sum(x ** 2))(dnp.array([1.0, 2.0]))
+    >>> float(v), g
+    (5.0, array([2., 4.]))
+    """
+    @functools.wraps(f)
+    def value_and_grad_f(*args, **kwargs):
+        single, nums = _norm_argnums(argnums, len(args), "grad")
+        flat = _Flat(f, args, kwargs, nums, has_aux, "grad")
+        outs, back = vjp_flat(flat, flat.leaves)
+        tape = back.tape
+        try:
+            if len(outs) != 1 or flat.out_tree.kind != "leaf":
+                raise TypeError(f"grad requires f to return a scalar, but it returned "
+                                f"a {flat.out_tree!r} container; use jacobian or vjp")
+            out = outs[0]
+            shape = shape_of(out)
+            if shape != ():
+                raise TypeError(f"grad requires f to return a scalar, but it returned "
+                                f"an array of shape {tuple(shape)}; use "
+                                f"dualad.jacobian or dualad.vjp for non-scalar outputs")
+            dt = _dtype_of(out)
+            if dt.kind not in "f":
+                if dt.kind == "c":
+                    raise TypeError("grad requires a real-valued output, but f returned "
+                                    f"{dt}; differentiate the real part, or use vjp")
+                dt = _np.dtype(_np.float64)
+            cts = back([_np.ones((), dtype=dt)[()]])
+            aux = _unwrap_level(flat.aux, tape) if has_aux else None
+        finally:
+            tape.records.clear()  # release the tape as soon as the sweep is done
+        grads = [_zeros_like(x) if c is None else as_output(_cast_like(c, x))
+                 for c, x in zip(cts, flat.leaves)]
+        grads = flat.split(grads)
+        g = grads[0] if single else tuple(grads)
+        value = as_output(out)
+        return ((value, aux), g) if has_aux else (value, g)
+
+    return value_and_grad_f
+
+
+def grad(f, argnums=0, has_aux=False):
+    """The gradient of a real scalar function, same structure as its argument(s).
+
+    >>> import dualad as ad, dualad.numpy as dnp
+    >>> float(ad.grad(lambda x: dnp.sin(x) * x)(0.0))
+    0.0
+    >>> ad.grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 3.0)
+    (np.float64(3.0), np.float64(2.0))
+    """
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @functools.wraps(f)
+    def grad_f(*args, **kwargs):
+        (value, g) = vg(*args, **kwargs)
+        if has_aux:
+            return g, value[1]
+        return g
+
+    return grad_f
+
+
+def _stop_gradient_impl(x):
+    return x
+
+
+_stop = nondifferentiable(_stop_gradient_impl, name="stop_gradient")
+
+
+def stop_gradient(x):
+    """``x`` itself, seen as a constant by every transform (pytrees too).
+
+    >>> import dualad as ad
+    >>> float(ad.grad(lambda x: x * ad.stop_gradient(x))(3.0))
+    3.0
+    """
+    return _tree.tree_map(_stop, x)
