@@ -136,9 +136,10 @@ def _prod_impl(x, axis=None, keepdims=False):
 def _prod_others(x, axis):
     """For each entry, the product of the other entries along ``axis``.
 
-    Exact with zeros present: with no zero it is ``prod / x``; with one zero it
-    is the product of the non-zeros at the zero and ``0`` (times that zero
-    entry, so second derivatives stay right) elsewhere; with more, ``0``.
+    Exact where entries are zero: the product of the non-zero entries is
+    multiplied by the zero entries themselves (as traced values), so first and
+    second derivatives are exact however many zeros there are (third and
+    higher ones too with at most two zeros).
     """
     from ._ufuncs import equal, where
     ax = norm_axes(axis, ndim_of(x))
@@ -146,9 +147,12 @@ def _prod_others(x, axis):
     safe = where(is0, 1.0, x)
     nz = _np.sum(is0, axis=ax, keepdims=True)
     p_nz = prod_p(safe, axis=ax, keepdims=True)
+    if not _np.any(nz):
+        return p_nz / safe
+    zeros_prod = prod_p(where(is0, x, 1.0), axis=ax, keepdims=True)
     zsum = sum_p(where(is0, x, 0.0), axis=ax, keepdims=True)
-    q = where(nz == 0, 1.0, where(nz == 1, where(is0, 1.0, zsum), 0.0))
-    return p_nz / safe * q
+    other_zeros = where(nz == 1, 1.0, where(nz == 2, zsum - x, 0.0))
+    return where(is0, p_nz * other_zeros, p_nz / safe * zeros_prod)
 
 
 prod_p = primitive(_prod_impl, name="prod")

@@ -1,0 +1,31 @@
+import os
+
+from hypothesis import HealthCheck, settings
+
+import dualad  # noqa: F401
+import dualad.numpy  # noqa: F401
+
+for _mod in ("dualad.numpy.linalg", "dualad.numpy.fft", "dualad.scipy.special",
+             "dualad.scipy.linalg", "dualad.scipy.stats", "dualad.scipy.signal",
+             "dualad.scipy.integrate", "dualad.optimize"):
+    try:
+        __import__(_mod)
+    except ImportError:
+        pass
+
+from dualad.registry import REGISTRY  # noqa: E402
+
+#: the library's own primitives, before any test defines its own
+LIBRARY_PRIMITIVES = dict(REGISTRY)
+
+settings.register_profile("ci", max_examples=12, derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.filter_too_much,
+                                                 HealthCheck.data_too_large])
+settings.register_profile("dev", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.filter_too_much,
+                                                 HealthCheck.data_too_large])
+settings.register_profile("thorough", max_examples=300, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
