@@ -17,6 +17,18 @@ __version__ = "0.1.0"
 
 __all__ = [
     "jvp", "vjp", "grad", "value_and_grad", "stop_gradient",
+    "jacobian", "jacfwd", "jacrev", "hessian", "hvp",
     "primitive", "defjvp", "defvjp", "defvjp_direct", "defjvp_joint",
     "nondifferentiable", "Primitive",
 ]
+
+
+def __getattr__(name):
+    # the Jacobian transforms and the optional SciPy layers load on first use
+    if name in ("jacobian", "jacfwd", "jacrev", "hessian", "hvp"):
+        from . import jacobian as _jac
+        return getattr(_jac, name)
+    if name in ("scipy", "optimize", "testing"):
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'dualad' has no attribute {name!r}")

@@ -20,10 +20,16 @@ import numpy as _np
 from ..tracer import Tracer as _Tracer
 from ..tracer import primal_of as _primal_of
 from . import _dispatch
+from ._cumulative import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
+from ._indexing_extra import *  # noqa: F401,F403
+from ._poly import *  # noqa: F401,F403
 from ._products import *  # noqa: F401,F403
+from ._products_extra import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
+from ._shape_extra import *  # noqa: F401,F403
+from ._stats import *  # noqa: F401,F403
 from ._ufuncs import *  # noqa: F401,F403
 from ._ufuncs import where as _where
 
@@ -92,7 +98,15 @@ def __getattr__(name):
         raise AttributeError(f"module 'dualad.numpy' has no attribute {name!r}") from None
 
 
+import importlib as _importlib  # noqa: E402
+
+# explicit imports: the module __getattr__ would otherwise hand back numpy's own
+linalg = _importlib.import_module(__name__ + ".linalg")
+fft = _importlib.import_module(__name__ + ".fft")
+
 _dispatch.register_module(_np, __import__(__name__, fromlist=["_"]))
+_dispatch.register_module(_np.linalg, linalg)
+_dispatch.register_module(_np.fft, fft)
 _dispatch._FUNCTIONS[_np.where] = _where
 
 from . import _methods  # noqa: E402

@@ -1,0 +1,2 @@
+"""(rule table under construction)"""
+__all__ = []

@@ -1,0 +1,2 @@
+"""Differentiable SciPy: ``dualad.scipy.special``, ``linalg``, ``stats``,
+``signal`` and ``integrate``."""
