@@ -26,7 +26,7 @@ __all__ = [
 def __getattr__(name):
     # the Jacobian transforms and the optional SciPy layers load on first use
     if name in ("jacobian", "jacfwd", "jacrev", "hessian", "hvp"):
-        from . import jacobian as _jac
+        from . import jacobians as _jac
         return getattr(_jac, name)
     if name in ("scipy", "optimize", "testing"):
         import importlib
