@@ -126,6 +126,8 @@ class Primitive:
         table = self.jvps if mode == "jvp" else self.vjps
         if self.nondiff or dict.__contains__(table, argnum):
             return True
+        if mode == "jvp" and self.jvp_joint is not None:
+            return True
         varargs = self._jvp_varargs if mode == "jvp" else self._vjp_varargs
         if varargs is not None:
             return True

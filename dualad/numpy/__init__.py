@@ -22,6 +22,7 @@ from ..tracer import primal_of as _primal_of
 from . import _dispatch
 from ._cumulative import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
+from ._inspect import *  # noqa: F401,F403
 from ._indexing_extra import *  # noqa: F401,F403
 from ._poly import *  # noqa: F401,F403
 from ._products import *  # noqa: F401,F403
