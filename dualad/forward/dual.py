@@ -42,15 +42,43 @@ class JVPTrace(Trace):
     __slots__ = ()
 
     def process(self, prim, args, kwargs):
+        if len(args) == 1 and prim.jvp_joint is None:   # the common unary case
+            a = args[0]                                  # the only tracer: ours
+            v = a._value
+            ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
+            t = prim.jvps[0](a.tangent, ans, v, **kwargs)
+            return ans if t is None else Dual(ans, t, self)
+        if len(args) == 2 and prim.jvp_joint is None:   # the common binary case
+            a, b = args
+            ta = tb = None
+            if type(a) is Dual and a._trace is self:
+                va, ta = a._value, a.tangent
+            else:
+                va = a
+            if type(b) is Dual and b._trace is self:
+                vb, tb = b._value, b.tangent
+            else:
+                vb = b
+            if isinstance(va, Tracer) or isinstance(vb, Tracer):
+                ans = prim(va, vb, **kwargs)
+            else:
+                ans = prim.impl(va, vb, **kwargs)
+            rules = prim.jvps
+            t = None if ta is None else rules[0](ta, ans, va, vb, **kwargs)
+            if tb is not None:
+                c = rules[1](tb, ans, va, vb, **kwargs)
+                if c is not None:
+                    t = c if t is None else t + c
+            return ans if t is None else Dual(ans, t, self)
         vals = list(args)
         tans = []
         nested = False
         for i, a in enumerate(args):
             if isinstance(a, Tracer):
                 if a._trace is self:
-                    vals[i] = a._value
+                    v = vals[i] = a._value
                     tans.append((i, a.tangent))
-                    if isinstance(vals[i], Tracer):
+                    if isinstance(v, Tracer):
                         nested = True
                 else:
                     nested = True

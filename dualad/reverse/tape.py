@@ -50,20 +50,45 @@ class Tape(Trace):
         self.records = []
 
     def process(self, prim, args, kwargs):
+        recs = self.records
+        if len(args) == 1:                      # the common unary case
+            a = args[0]                         # the only tracer, so one of ours
+            v = a._value
+            ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
+            recs.append((prim, ((0, a._slot),), (v,), kwargs, ans))
+            return Var(ans, self, len(recs) - 1)
+        if len(args) == 2:                      # the common binary case
+            a, b = args
+            if type(a) is Var and a._trace is self:
+                va = a._value
+                if type(b) is Var and b._trace is self:
+                    vb = b._value
+                    parents = ((0, a._slot), (1, b._slot))
+                else:
+                    vb = b
+                    parents = ((0, a._slot),)
+            else:                               # then b is ours
+                va, vb = a, b._value
+                parents = ((1, b._slot),)
+            if isinstance(va, Tracer) or isinstance(vb, Tracer):
+                ans = prim(va, vb, **kwargs)
+            else:
+                ans = prim.impl(va, vb, **kwargs)
+            recs.append((prim, parents, (va, vb), kwargs, ans))
+            return Var(ans, self, len(recs) - 1)
         vals = list(args)
         parents = []
         nested = False
         for i, a in enumerate(args):
             if isinstance(a, Tracer):
                 if a._trace is self:
-                    vals[i] = a._value
+                    v = vals[i] = a._value
                     parents.append((i, a._slot))
-                    if isinstance(vals[i], Tracer):
+                    if isinstance(v, Tracer):
                         nested = True
                 else:
                     nested = True
         ans = prim(*vals, **kwargs) if nested else prim.impl(*vals, **kwargs)
-        recs = self.records
         recs.append((prim, parents, vals, kwargs, ans))
         return Var(ans, self, len(recs) - 1)
 
