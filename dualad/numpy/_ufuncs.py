@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive
+from ..tracer import primal_of
 from ._broadcast import bcast_tangent, unbroadcast
 
 
@@ -161,7 +162,38 @@ arctan2 = binary(_np.arctan2,
                  lambda ans, y, x: -y / (x * x + y * y))
 
 # --- piecewise ----------------------------------------------------------------
-absolute = unary(_np.absolute, lambda ans, x: sign(x), name="absolute")
+def _is_complex(x):
+    return _np.result_type(primal_of(x)).kind == "c"
+
+
+def _safe_nonzero(v):
+    """``v`` with its zeros replaced by 1 (so that dividing by it is finite)."""
+    return where(equal(v, 0), 1.0, v)
+
+
+def _real_ct(g):
+    """The cotangent of a real-valued output: only the real part of ``g`` pairs
+    with a real tangent under ``Re(sum(a * b))``."""
+    return real(g) if _is_complex(g) else g
+
+
+def _abs_jvp(t, ans, x, **kw):
+    if _is_complex(x):
+        # d|z| = Re(conj(z) dz) / |z|; 0 at z = 0
+        return where(equal(ans, 0), 0.0, real(conj(x) * t) / _safe_nonzero(ans))
+    return t * sign(x)
+
+
+def _abs_vjp(g, ans, x, **kw):
+    if _is_complex(x):
+        # transpose of t -> Re(conj(z) t) / |z| under Re(sum(a * b)): g conj(z) / |z|
+        return where(equal(ans, 0), 0.0, _real_ct(g) * (conj(x) / _safe_nonzero(ans)))
+    return g * sign(x)
+
+
+absolute = primitive(_np.absolute, name="absolute")
+defjvp(absolute, _abs_jvp)
+defvjp_direct(absolute, _abs_vjp)
 abs = absolute  # noqa: A001 - NumPy's own alias
 
 
@@ -272,7 +304,8 @@ def _real_impl(x):
 
 real = primitive(_real_impl, name="real")
 defjvp(real, lambda t, ans, x: real(t))
-defvjp_direct(real, lambda g, ans, x: astype(g, _np.result_type(x)) if _np.iscomplexobj(x) else g)
+defvjp_direct(real, lambda g, ans, x: astype(_real_ct(g), _np.result_type(primal_of(x)))
+              if _is_complex(x) else g)
 
 # --- zero-derivative and integer-valued functions ------------------------------
 _NONDIFF = [
@@ -288,10 +321,181 @@ round = nondifferentiable(_np.round, name="round")  # noqa: A001
 around = round
 del _name
 
+# --- complex parts (dedicated rules: these are not holomorphic) ------------------
+def _imag_impl(x):
+    return _np.imag(x)
+
+
+def _imag_vjp(g, ans, x):
+    if not _is_complex(x):
+        return None
+    # transpose of t -> Im(t) under Re(sum(a * b)): Im(t) = Re(-1j * t)
+    return astype(_real_ct(g), _np.result_type(primal_of(x))) * (-1j)
+
+
+imag = primitive(_imag_impl, name="imag")
+defjvp(imag, lambda t, ans, x: imag(t) if _is_complex(x) else None)
+defvjp_direct(imag, _imag_vjp)
+
+conjugate = primitive(_np.conjugate, name="conjugate")
+defjvp(conjugate, lambda t, ans, x, **kw: conjugate(t))
+defvjp_direct(conjugate, lambda g, ans, x, **kw: conjugate(g))
+conj = conjugate
+
+
+def _angle_impl(z, deg=False):
+    return _np.angle(z, deg=deg)
+
+
+def _angle_scale(deg):
+    return 180.0 / _np.pi if deg else 1.0
+
+
+def _angle_jvp(t, ans, z, deg=False):
+    if not _is_complex(z):
+        return None         # 0 or pi: piecewise constant on the reals
+    # d angle(z) = Im(dz / z); 0 at z = 0
+    return where(equal(z, 0), 0.0, imag(t / _safe_nonzero(z))) * _angle_scale(deg)
+
+
+def _angle_vjp(g, ans, z, deg=False):
+    if not _is_complex(z):
+        return None
+    # Im(t / z) = Re(-1j t / z): the transpose is -1j g / z
+    return where(equal(z, 0), 0.0, _real_ct(g) * (-1j * _angle_scale(deg) / _safe_nonzero(z)))
+
+
+angle_p = primitive(_angle_impl, name="angle")
+defjvp(angle_p, _angle_jvp)
+defvjp_direct(angle_p, _angle_vjp)
+
+
+def angle(z, deg=False):
+    """``numpy.angle``; ``d angle(z) = Im(dz / z)``, taken as 0 at ``z = 0``
+    and on real input (where the angle is piecewise constant)."""
+    return angle_p(z, deg=bool(deg))
+
+
+# --- more element-wise functions of one argument ---------------------------------
+fabs = unary(_np.fabs, lambda ans, x: sign(x), name="fabs")
+deg2rad = unary(_np.deg2rad, lambda ans, x: _np.pi / 180.0, name="deg2rad")
+rad2deg = unary(_np.rad2deg, lambda ans, x: 180.0 / _np.pi, name="rad2deg")
+radians = deg2rad
+degrees = rad2deg
+
+
+def _sinc_deriv(ans, x):
+    """d/dx sinc(x) = (cos(pi x) - sinc(x)) / x, by its Taylor series near 0
+    (so that the rule itself is smooth there and differentiates again)."""
+    small = less(absolute(primal_of(x)), 0.05)
+    xs = where(small, 1.0, x)
+    far = (cos(_np.pi * xs) - sinc(xs)) / xs
+    u = _np.pi * where(small, x, 0.0)
+    u2 = u * u
+    # f(u) = sin(u)/u,  f'(u) = -u/3 + u^3/30 - u^5/840 + u^7/45360 - ...
+    near = _np.pi * u * (-1.0 / 3 + u2 * (1.0 / 30 + u2 * (-1.0 / 840 + u2 / 45360.0)))
+    return where(small, near, far)
+
+
+sinc = unary(_np.sinc, _sinc_deriv, name="sinc")
+
+
+def _nan_to_num_impl(x, nan=0.0, posinf=None, neginf=None):
+    return _np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+
+
+nan_to_num_p = primitive(_nan_to_num_impl, name="nan_to_num")
+defjvp(nan_to_num_p, lambda t, ans, x, **kw: where(isfinite(x), t, 0.0))
+defvjp_direct(nan_to_num_p, lambda g, ans, x, **kw: where(isfinite(x), g, 0.0))
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """``numpy.nan_to_num``; derivative 1 at finite entries, 0 at replaced ones."""
+    return nan_to_num_p(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+# --- more element-wise functions of two arguments --------------------------------
+def _hypot_d(k):
+    def d(ans, x, y):
+        return where(equal(ans, 0), 0.0, (x, y)[k] / _safe_nonzero(ans))
+    return d
+
+
+hypot = binary(_np.hypot, _hypot_d(0), _hypot_d(1), name="hypot")
+
+
+def _copysign_dx(ans, x, y):
+    return _np.where(_np.equal(signbit(x), signbit(y)), 1.0, -1.0)
+
+
+copysign = binary(_np.copysign, _copysign_dx, None, name="copysign")
+logaddexp = binary(_np.logaddexp, lambda ans, x, y: exp(x - ans),
+                   lambda ans, x, y: exp(y - ans), name="logaddexp")
+logaddexp2 = binary(_np.logaddexp2, lambda ans, x, y: exp2(x - ans),
+                    lambda ans, x, y: exp2(y - ans), name="logaddexp2")
+
+
+def _fpow_dy(ans, x, y):
+    safe = where(equal(x, 0), 1.0, x)
+    return where(equal(x, 0), 0.0, ans * log(safe))
+
+
+float_power = binary(_np.float_power, lambda ans, x, y: y * float_power(x, y - 1), _fpow_dy,
+                     name="float_power")
+# x - q y with q = floor(x / y) (mod, remainder) or trunc(x / y) (fmod), piecewise constant
+mod = binary(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -floor(divide(x, y)),
+             name="mod")
+remainder = mod
+fmod = binary(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(divide(x, y)),
+              name="fmod")
+
+
+def _fm_weight(ans, x, y):
+    # like maximum's, but a NaN argument (which fmax/fmin skip) gets nothing
+    wx = _np.equal(primal_of(x), primal_of(ans)) * 1.0
+    wy = _np.equal(primal_of(y), primal_of(ans)) * 1.0
+    tot = wx + wy
+    return wx / _np.where(tot == 0, 1.0, tot)
+
+
+fmax = binary(_np.fmax, _fm_weight, lambda ans, x, y: _fm_weight(ans, y, x), name="fmax")
+fmin = binary(_np.fmin, _fm_weight, lambda ans, x, y: _fm_weight(ans, y, x), name="fmin")
+heaviside = binary(_np.heaviside, None, lambda ans, x, y: equal(x, 0) * 1.0, name="heaviside")
+ldexp = binary(_np.ldexp, lambda ans, x, y: _np.ldexp(1.0, primal_of(y)), None, name="ldexp")
+
+
+def frexp(x, /):
+    """``numpy.frexp``: ``(m, e)`` with ``x = m * 2**e``; ``m`` is ``x * 2**-e``."""
+    e = _np.frexp(primal_of(x))[1]
+    return ldexp(x, -e), e
+
+
+def modf(x, /):
+    """``numpy.modf``: ``(x - trunc(x), trunc(x))``; the fraction has derivative 1."""
+    w = trunc(x)
+    return x - w, w
+
+
+def divmod(x, y, /):  # noqa: A001
+    """``numpy.divmod``: ``(floor_divide(x, y), mod(x, y))``."""
+    return floor_divide(x, y), mod(x, y)
+
+
+for _name in ["spacing", "nextafter", "gcd", "lcm", "isnat"]:
+    if hasattr(_np, _name):
+        globals()[_name] = nondifferentiable(getattr(_np, _name), name=_name)
+        _NONDIFF.append(_name)
+del _name
+
+
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "negative", "positive",
     "power", "square", "sqrt", "cbrt", "reciprocal", "exp", "exp2", "expm1", "log",
     "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
     "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "arctan2", "absolute",
     "abs", "maximum", "minimum", "where", "clip", "astype", "real", "round", "around",
+    "imag", "conjugate", "conj", "angle", "fabs", "deg2rad", "rad2deg", "radians", "degrees",
+    "sinc", "nan_to_num", "hypot", "copysign", "logaddexp", "logaddexp2", "float_power",
+    "mod", "remainder", "fmod", "fmax", "fmin", "heaviside", "ldexp", "frexp", "modf",
+    "divmod",
 ] + _NONDIFF
