@@ -1,0 +1,683 @@
+"""SciPy's optimizers with exact derivatives supplied by dualad.
+
+``minimize``, ``least_squares`` and ``root`` take the arguments of their
+:mod:`scipy.optimize` namesakes, minus the derivative arguments (``jac``,
+``hess``, ``hessp`` and the constraint Jacobians / Hessians), which are
+computed here from the user's NumPy code.  They return SciPy's own
+``OptimizeResult``.
+
+>>> import numpy as np
+>>> from dualad.optimize import minimize
+>>> def rosen(x):                  # extended Rosenbrock; minimum at ones
+...     x = x.reshape(-1)
+...     return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+>>> res = minimize(rosen, np.zeros((2, 3)), method="trust-ncg")
+>>> res.success, res.x.shape, np.allclose(res.x, 1.0)
+(True, (2, 3), True)
+
+What is supplied, and how
+-------------------------
+* ``jac``: value and gradient from one forward and one reverse pass
+  (:func:`dualad.value_and_grad`).  The pair is cached per ``x`` (the last
+  three points), so SciPy's separate ``fun`` and ``jac`` calls at one point
+  cost one evaluation.  Methods that use no derivatives (Nelder-Mead, Powell,
+  COBYLA, COBYQA) get plain NumPy evaluations, with no tracing at all.
+* ``hessp``: at each new ``x`` the gradient computation itself is recorded
+  once on an outer tape (reverse over reverse).  The Hessian is symmetric,
+  so ``H v`` is the vector-Jacobian product of the gradient with cotangent
+  ``v``: every product is then one backward sweep over that recording, and
+  nothing that depends only on ``x`` (the forward pass, the inner reverse
+  pass, the partial derivatives) is recomputed per product.  Trust-region
+  methods call ``hessp`` many times per point; this is where it pays.
+  The same recording also yields the value and the gradient, so methods that
+  use ``hessp`` record at every point SciPy evaluates.
+* ``hess``: the dense Hessian, one batched backward sweep over the same
+  recording with the ``n`` unit vectors as a batch of cotangents (exact, the
+  same numbers as forward-over-reverse :func:`dualad.hessian`).
+* Which second derivative (``hessian="auto"``): dogleg and trust-exact take
+  only ``hess``.  Newton-CG, trust-ncg, trust-krylov and trust-constr accept
+  both; they get ``hessp`` when ``x`` has more than
+  :data:`HESSP_THRESHOLD` (100) elements -- the dense Hessian would cost a
+  sweep with a batch of ``n`` and ``n**2`` memory -- and ``hess`` otherwise.
+  Pass ``hessian="hess"``, ``"hessp"`` or ``None`` (no second derivatives:
+  SciPy's own fallback) to override.
+* Constraints (dicts and ``NonlinearConstraint``) get their Jacobian (forward
+  mode when the constraint has at least as many outputs as ``x`` has
+  elements, reverse mode otherwise, value and Jacobian from one pass), and
+  for ``trust-constr`` their Hessian as a function of the multipliers,
+  ``hess(x, v) = sum_i v_i H(c_i)(x)``, i.e. the Hessian of ``v . c`` (dense
+  or a ``LinearOperator`` of products by the rule above).  Dict constraints
+  are turned into ``NonlinearConstraint`` for ``trust-constr``.
+  ``LinearConstraint`` and ``Bounds`` refer to the flattened ``x``.
+* ``x0`` of any shape: SciPy sees ``x.ravel()``; the user's function,
+  callbacks and the result's ``x`` and ``jac`` see the shape of ``x0``.
+  Values are optimized in float64.
+
+Counters
+--------
+The result's ``nfev``, ``njev`` and ``nhev`` count work actually done:
+``nfev`` the evaluations of the user's function (a value-and-gradient pass
+or a recording counts one), ``njev`` the gradients (or Jacobians) computed,
+``nhev`` the Hessians formed plus the Hessian-vector products.  Cache hits
+cost nothing and are not counted.
+
+Errors
+------
+A non-scalar objective (``TypeError``; size-1 arrays are accepted), a
+non-finite value at ``x0`` (``ValueError``), and a function that cannot be
+differentiated -- e.g. it calls ``float`` on its argument or a NumPy function
+with no derivative rule (``TypeError``, with the original error chained) --
+are reported at the call, naming the cause.
+"""
+from __future__ import annotations
+
+import inspect
+
+import numpy as _np
+import scipy.optimize as _so
+from scipy.sparse.linalg import LinearOperator as _LinearOperator
+
+from . import numpy as _dnp
+from .forward import jvp_flat as _jvp_flat
+from .reverse import vjp_flat as _vjp_flat
+from .tracer import Tracer as _Tracer
+from .tracer import primal_of as _primal_of
+from .transforms import value_and_grad as _value_and_grad
+
+__all__ = ["minimize", "least_squares", "root", "HESSP_THRESHOLD"]
+
+#: above this many elements in ``x``, methods accepting both get ``hessp``
+HESSP_THRESHOLD = 100
+
+_NO_DERIV = {"nelder-mead", "powell", "cobyla", "cobyqa"}
+_GRAD_ONLY = {"cg", "bfgs", "l-bfgs-b", "tnc", "slsqp"}
+_HESS_ONLY = {"dogleg", "trust-exact"}
+_HESS_OR_HESSP = {"newton-cg", "trust-ncg", "trust-krylov", "trust-constr"}
+_CACHE = 3
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+def _as_x0(x0, who):
+    x = _np.asarray(x0)
+    if x.dtype.kind == "c":
+        raise TypeError(f"{who}: x0 is complex ({x.dtype}); SciPy's optimizers "
+                        f"work on real values -- split it into real and imaginary parts")
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: x0 has dtype {x.dtype}; it must be real numbers")
+    x = x.astype(_np.float64)
+    if not _np.all(_np.isfinite(x)):
+        raise ValueError(f"{who}: x0 contains non-finite values")
+    return x
+
+
+def _trace_error(who, what, e):
+    return TypeError(
+        f"{who}: the {what} could not be differentiated by dualad: "
+        f"{type(e).__name__}: {e}")
+
+
+_TRACE_ERRORS = (TypeError, NotImplementedError, AttributeError)
+
+
+class _Cache:
+    """The last few points and what is known at each (a small LRU)."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self):
+        self.entries = []
+
+    def get(self, x):
+        for i, (k, e) in enumerate(self.entries):
+            if _np.array_equal(k, x):
+                if i:
+                    self.entries.insert(0, self.entries.pop(i))
+                return e
+        e = {}
+        self.entries.insert(0, (_np.array(x, dtype=_np.float64), e))
+        del self.entries[_CACHE:]
+        return e
+
+
+class _Recording:
+    """The gradient computation of a scalar function, recorded once at ``x``.
+
+    ``value`` and ``grad`` come out of the recording; ``hvp(v)`` is one
+    backward sweep over it (``H`` is symmetric, so the VJP of the gradient is
+    ``H v``), ``hess()`` one sweep with all unit vectors as a batch.
+    """
+
+    __slots__ = ("value", "grad", "_back", "shape", "n")
+
+    def __init__(self, scalar_fun, x):
+        vg = _value_and_grad(scalar_fun)
+        outs, back = _vjp_flat(lambda xs: list(vg(xs[0])), [x])
+        self.value = _primal_of(outs[0])
+        self.grad = _np.asarray(outs[1], dtype=_np.float64).reshape(-1)
+        self._back = back
+        self.shape = _np.shape(x)
+        self.n = int(_np.size(x))
+
+    def hvp(self, v):
+        v = _np.asarray(v, dtype=_np.float64).reshape(self.shape)
+        r = self._back([None, v])[0]
+        if r is None:
+            return _np.zeros(self.n)
+        return _np.asarray(r, dtype=_np.float64).reshape(-1)
+
+    def hess(self):
+        n = self.n
+        eye = _np.eye(n).reshape((n,) + self.shape)
+        r = self._back([None, eye])[0]
+        if r is None:
+            return _np.zeros((n, n))
+        h = _np.asarray(r, dtype=_np.float64).reshape(n, n)
+        return 0.5 * (h + h.T) if n > 1 else h
+
+    def operator(self, counts=None):
+        def mv(v):
+            if counts is not None:
+                counts["nhev"] += 1
+            return self.hvp(_np.ravel(v))
+        return _LinearOperator((self.n, self.n), matvec=mv, rmatvec=mv,
+                               dtype=_np.float64)
+
+
+# ---------------------------------------------------------------------------
+# the objective of minimize
+# ---------------------------------------------------------------------------
+class _Objective:
+    """fun / jac / hess / hessp of a scalar function of a flat vector."""
+
+    def __init__(self, fun, args, shape, record_all, who="minimize"):
+        self.fun, self.args, self.shape = fun, tuple(args), shape
+        self.record_all = record_all      # methods using hessp record at every x
+        self.who = who
+        self.cache = _Cache()
+        self.counts = {"nfev": 0, "njev": 0, "nhev": 0}
+        self.scalar_wrap = False
+
+    # the user's function of a value in the user's shape
+    def user(self, xu):
+        out = self.fun(xu, *self.args)
+        if self.scalar_wrap:
+            out = _dnp.reshape(out, ())
+        return out
+
+    def _diagnose(self, x0):
+        """Evaluate plainly at x0 and raise if the output is not a real scalar.
+
+        Returns True if the output is a size-1 array (then accepted as a scalar).
+        """
+        out = _primal_of(self.fun(x0.reshape(self.shape), *self.args))
+        try:
+            arr = _np.asarray(out)
+        except Exception as e:  # noqa: BLE001
+            raise TypeError(f"{self.who}: the objective returned "
+                            f"{type(out).__name__}, not a scalar") from e
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{self.who}: the objective must return a real scalar, "
+                            f"but it returned dtype {arr.dtype}")
+        if arr.size != 1:
+            raise TypeError(
+                f"{self.who}: the objective must return a scalar, but it "
+                f"returned an array of shape {arr.shape}; reduce it (e.g. a "
+                f"sum of squares) or use dualad.optimize.least_squares for a "
+                f"vector of residuals")
+        return arr.shape != ()
+
+    def start(self, x0, mode):
+        """The first evaluation, at x0 (``mode``: "value", "grad" or "record"),
+        with clear errors for a non-scalar, non-finite or untraceable function."""
+        e = self.cache.get(x0)
+        if mode == "value":
+            if self._diagnose(x0):
+                self.scalar_wrap = True
+            self.value(x0)
+        else:
+            step = self._record if mode == "record" else self._vg
+            try:
+                step(x0, e)
+            except TypeError:
+                if not self._diagnose(x0):
+                    raise
+                self.scalar_wrap = True   # a size-1 array: take it as a scalar
+                step(x0, e)
+        v = e["f"]
+        if not _np.isfinite(v):
+            raise ValueError(f"{self.who}: the objective is not finite at x0 "
+                             f"(value {v!r}); start from a point where it is defined")
+
+    def _record(self, x, e):
+        try:
+            rec = _Recording(self.user, x.reshape(self.shape))
+        except _TRACE_ERRORS as err:
+            raise _trace_error(self.who, "objective", err) from err
+        self.counts["nfev"] += 1
+        self.counts["njev"] += 1
+        e["rec"] = rec
+        e["f"] = float(rec.value)
+        e["g"] = rec.grad
+        return rec
+
+    def _vg(self, x, e):
+        if self.record_all:
+            self._record(x, e)
+            return
+        try:
+            v, g = _value_and_grad(self.user)(x.reshape(self.shape))
+        except _TRACE_ERRORS as err:
+            raise _trace_error(self.who, "objective", err) from err
+        self.counts["nfev"] += 1
+        self.counts["njev"] += 1
+        e["f"] = float(v)
+        e["g"] = _np.asarray(g, dtype=_np.float64).reshape(-1)
+
+    # plain evaluation (derivative-free methods)
+    def value(self, x):
+        e = self.cache.get(x)
+        if "f" not in e:
+            self.counts["nfev"] += 1
+            e["f"] = float(_np.asarray(self.user(_np.asarray(x).reshape(self.shape))))
+        return e["f"]
+
+    def f(self, x):
+        e = self.cache.get(x)
+        if "g" not in e:
+            self._vg(x, e)
+        return e["f"]
+
+    def jac(self, x):
+        e = self.cache.get(x)
+        if "g" not in e:
+            self._vg(x, e)
+        return e["g"].copy()
+
+    def rec(self, x):
+        e = self.cache.get(x)
+        r = e.get("rec")
+        if r is None:
+            r = self._record(x, e)
+        return r
+
+    def hessp(self, x, p):
+        r = self.rec(x)
+        self.counts["nhev"] += 1
+        return r.hvp(p)
+
+    def hess(self, x):
+        e = self.cache.get(x)
+        h = e.get("H")
+        if h is None:
+            h = self.rec(x).hess()
+            self.counts["nhev"] += 1
+            e["H"] = h
+        return h.copy()
+
+
+# ---------------------------------------------------------------------------
+# vector functions: constraints, residuals, systems
+# ---------------------------------------------------------------------------
+def _flat_out(out):
+    out = _dnp.asarray(out)
+    if _np.ndim(_primal_of(out)) != 1:
+        out = _dnp.reshape(out, (-1,))
+    return out
+
+
+class _Vector:
+    """A vector-valued function of a flat vector: value, Jacobian, v.c Hessian."""
+
+    def __init__(self, fun, args, shape, who, what, kwargs=None, counts=None):
+        self.fun, self.args, self.kwargs = fun, tuple(args), dict(kwargs or {})
+        self.shape, self.who, self.what = shape, who, what
+        self.n = int(_np.prod(shape, dtype=int))
+        self.cache = _Cache()
+        self.counts = counts if counts is not None else {"nfev": 0, "njev": 0, "nhev": 0}
+        self.m = None
+
+    def user(self, xu):
+        return _flat_out(self.fun(xu, *self.args, **self.kwargs))
+
+    def value(self, x):
+        e = self.cache.get(x)
+        if "f" not in e:
+            out = self.user(_np.asarray(x, dtype=_np.float64).reshape(self.shape))
+            self.counts["nfev"] += 1
+            e["f"] = _np.asarray(out, dtype=_np.float64)
+            self.m = e["f"].size
+        return e["f"].copy()
+
+    def _value_and_jac(self, x, e):
+        xu = _np.asarray(x, dtype=_np.float64).reshape(self.shape)
+        n = self.n
+        m = self.m
+        if m is None:
+            m = self.value(x).size
+        try:
+            if m >= n:   # forward mode: n directions in one batched pass
+                eye = _np.eye(n).reshape((n,) + self.shape)
+                outs, tans = _jvp_flat(lambda xs: [self.user(xs[0])], [xu], [eye])
+                t = tans[0]
+                jac = _np.zeros((m, n)) if t is None else \
+                    _np.asarray(t, dtype=_np.float64).reshape(n, m).T.copy()
+            else:        # reverse mode: m cotangents in one batched sweep
+                outs, back = _vjp_flat(lambda xs: [self.user(xs[0])], [xu])
+                c = back([_np.eye(m)])[0]
+                jac = _np.zeros((m, n)) if c is None else \
+                    _np.asarray(c, dtype=_np.float64).reshape(m, n)
+        except _TRACE_ERRORS as err:
+            raise _trace_error(self.who, self.what, err) from err
+        self.counts["nfev"] += 1
+        self.counts["njev"] += 1
+        e["f"] = _np.asarray(outs[0], dtype=_np.float64).reshape(-1)
+        e["J"] = jac
+
+    def value_speculative(self, x):
+        """Value, computing the Jacobian in the same pass (it is usually next)."""
+        e = self.cache.get(x)
+        if "J" not in e:
+            self._value_and_jac(x, e)
+        return e["f"].copy()
+
+    def jac(self, x):
+        e = self.cache.get(x)
+        if "J" not in e:
+            self._value_and_jac(x, e)
+        return e["J"].copy()
+
+    def hess(self, x, v, dense):
+        """``sum_i v_i H(c_i)(x)``: the Hessian of ``v . c`` at ``x``."""
+        v = _np.asarray(v, dtype=_np.float64).reshape(-1)
+        user = self.user
+
+        def vdotc(xu):
+            return _dnp.sum(v * user(xu))
+        try:
+            rec = _Recording(vdotc, _np.asarray(x, dtype=_np.float64).reshape(self.shape))
+        except _TRACE_ERRORS as err:
+            raise _trace_error(self.who, self.what, err) from err
+        self.counts["nhev"] += 1
+        return rec.hess() if dense else rec.operator(self.counts)
+
+
+# ---------------------------------------------------------------------------
+# minimize
+# ---------------------------------------------------------------------------
+def _default_method(constraints, bounds):
+    if constraints:
+        return "slsqp"
+    if bounds is not None:
+        return "l-bfgs-b"
+    return "bfgs"
+
+
+def _norm_constraints(constraints):
+    if constraints is None:
+        return []
+    if isinstance(constraints, (dict, _so.NonlinearConstraint, _so.LinearConstraint)):
+        return [constraints]
+    return list(constraints)
+
+
+def _flat_bounds(bounds, shape, n):
+    if bounds is None:
+        return None
+    if isinstance(bounds, _so.Bounds):
+        lb = _np.broadcast_to(_np.asarray(bounds.lb, dtype=float), shape).reshape(-1)
+        ub = _np.broadcast_to(_np.asarray(bounds.ub, dtype=float), shape).reshape(-1)
+        return _so.Bounds(lb, ub, keep_feasible=_np.broadcast_to(
+            bounds.keep_feasible, shape).reshape(-1))
+    return bounds
+
+
+def _wrap_callback(callback, shape):
+    if callback is None:
+        return None
+    try:
+        params = set(inspect.signature(callback).parameters)
+    except (TypeError, ValueError):
+        params = set()
+    if params == {"intermediate_result"}:
+        def cb(intermediate_result):
+            r = _so.OptimizeResult(intermediate_result)
+            if "x" in r:
+                r.x = _np.asarray(r.x).reshape(shape)
+            return callback(intermediate_result=r)
+        return cb
+
+    def cb(xk, *rest):
+        return callback(_np.asarray(xk).reshape(shape), *rest)
+    return cb
+
+
+def _constraint(c, shape, method, n, counts, hess_mode):
+    """One constraint with dualad's derivatives attached."""
+    trust = method == "trust-constr"
+    dense = hess_mode != "hessp"
+
+    if isinstance(c, dict):
+        c = dict(c)
+        if "fun" not in c or "type" not in c:
+            raise ValueError("minimize: a constraint dict needs 'type' and 'fun'")
+        vec = _Vector(c["fun"], c.get("args", ()), shape, "minimize",
+                      f"constraint function ({c['type']})", counts=counts)
+        if trust:
+            lb, ub = (0.0, 0.0) if c["type"] == "eq" else (0.0, _np.inf)
+            jac = c["jac"] if callable(c.get("jac")) else vec.jac
+            return _so.NonlinearConstraint(vec.value, lb, ub, jac=jac,
+                                           hess=lambda x, v: vec.hess(x, v, dense))
+        c["fun"] = vec.value
+        c.pop("args", None)
+        if not callable(c.get("jac")):
+            c["jac"] = vec.jac
+        return c
+    if isinstance(c, _so.NonlinearConstraint):
+        vec = _Vector(c.fun, (), shape, "minimize", "constraint function",
+                      counts=counts)
+        jac = c.jac if callable(c.jac) else vec.jac
+        kw = {}
+        if trust:
+            user_h = c.hess if (callable(c.hess) or hasattr(c.hess, "update")) else None
+            kw["hess"] = user_h or (lambda x, v: vec.hess(x, v, dense))
+        return _so.NonlinearConstraint(vec.value, c.lb, c.ub, jac=jac,
+                                       keep_feasible=c.keep_feasible, **kw)
+    return c  # LinearConstraint: already in terms of the flat x
+
+
+def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=None,
+             callback=None, options=None, *, hessian="auto"):
+    """``scipy.optimize.minimize`` with exact derivatives.
+
+    ``fun(x, *args)`` is written with NumPy (or :mod:`dualad.numpy`) and
+    returns a real scalar; ``x`` has the shape of ``x0``.  Every SciPy method
+    is accepted; ``jac``, ``hess`` / ``hessp`` and the constraints' Jacobians
+    (and Hessians, for trust-constr) are supplied (see the module docs).
+
+    ``hessian``: ``"auto"`` (default), ``"hess"``, ``"hessp"`` or ``None``
+    -- which second derivative to hand to methods that use one.
+
+    >>> import numpy as np
+    >>> from dualad.optimize import minimize
+    >>> a = np.array([1.0, -2.0, 0.5])
+    >>> res = minimize(lambda x: np.sum(np.cosh(x - a)), np.zeros(3), method="BFGS")
+    >>> res.success, np.round(res.x, 6).tolist(), int(res.nfev) == int(res.njev)
+    (True, [1.0, -2.0, 0.5], True)
+    """
+    if hessian not in ("auto", "hess", "hessp", None):
+        raise ValueError(f"minimize: hessian must be 'auto', 'hess', 'hessp' or None, "
+                         f"not {hessian!r}")
+    x0 = _as_x0(x0, "minimize")
+    shape, n = x0.shape, x0.size
+    if not isinstance(args, tuple):
+        args = (args,)
+    cons = _norm_constraints(constraints)
+    if method is None:
+        meth = _default_method(cons, bounds)
+    elif callable(method):
+        meth = method
+    else:
+        meth = method.lower()
+    custom = callable(meth)
+
+    # which derivatives
+    want_jac = custom or meth not in _NO_DERIV
+    if hessian is None or (not custom and meth in _NO_DERIV | _GRAD_ONLY):
+        second = None
+    elif custom:
+        second = hessian if hessian != "auto" else None
+    elif meth in _HESS_ONLY:
+        if hessian == "hessp":
+            raise ValueError(f"minimize: method {method!r} needs the full Hessian; "
+                             f"it does not accept hessp")
+        second = "hess"
+    else:
+        second = hessian if hessian != "auto" else (
+            "hessp" if n > HESSP_THRESHOLD else "hess")
+    if not custom and meth not in _NO_DERIV | _GRAD_ONLY | _HESS_ONLY | _HESS_OR_HESSP:
+        raise ValueError(f"minimize: unknown method {method!r}")
+
+    obj = _Objective(fun, args, shape, record_all=second is not None)
+    obj.start(x0, "value" if not want_jac else
+              "record" if second is not None else "grad")
+
+    kw = {}
+    if want_jac:
+        kw["jac"] = obj.jac
+        f = obj.f
+    else:
+        f = obj.value
+    if second == "hess":
+        kw["hess"] = obj.hess
+    elif second == "hessp":
+        kw["hessp"] = obj.hessp
+
+    if cons:
+        cons = [_constraint(c, shape, meth, n, obj.counts, second) for c in cons]
+    res = _so.minimize(f, x0.reshape(-1), args=(), method=method if custom else meth,
+                       bounds=_flat_bounds(bounds, shape, n),
+                       constraints=cons if cons else (), tol=tol,
+                       callback=_wrap_callback(callback, shape), options=options, **kw)
+    res.x = _np.asarray(res.x).reshape(shape)
+    if "jac" in res and _np.size(res.jac) == n:
+        res.jac = _np.asarray(res.jac).reshape(shape)
+    for k in ("nfev", "njev", "nhev"):
+        if k in res or obj.counts[k] or (k == "njev" and want_jac) or \
+                (k == "nhev" and second is not None):
+            res[k] = obj.counts[k]
+    return res
+
+
+# ---------------------------------------------------------------------------
+# least_squares
+# ---------------------------------------------------------------------------
+def _check_vector_x0(vec, x0, who, what):
+    try:
+        out = vec.value(x0.reshape(-1))
+    except _TRACE_ERRORS:
+        raise
+    if not _np.all(_np.isfinite(out)):
+        bad = _np.flatnonzero(~_np.isfinite(out))
+        raise ValueError(f"{who}: the {what} is not finite at x0 (entries "
+                         f"{bad[:5].tolist()} of {out.size})")
+    return out
+
+
+def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
+                  kwargs=None, **options):
+    """``scipy.optimize.least_squares`` with the residual Jacobian from dualad.
+
+    ``fun(x, *args, **kwargs)`` returns the residuals (any shape; flattened);
+    ``x`` has the shape of ``x0``.  The Jacobian is computed in forward mode
+    when there are at least as many residuals as parameters, in reverse mode
+    otherwise (``jacobian``'s ``"auto"`` rule), with the residuals from the
+    same pass.  Other keyword arguments go to SciPy unchanged.
+
+    >>> import numpy as np
+    >>> from dualad.optimize import least_squares
+    >>> t = np.linspace(0, 2, 9)
+    >>> y = 3.0 * np.exp(-1.5 * t)
+    >>> res = least_squares(lambda p: p[0] * np.exp(-p[1] * t) - y, [1.0, 1.0])
+    >>> np.round(res.x, 8).tolist()
+    [3.0, 1.5]
+    """
+    for k in ("jac", "jac_sparsity", "diff_step"):
+        if k in options:
+            raise TypeError(f"least_squares: {k!r} is not accepted; dualad supplies "
+                            f"the exact Jacobian")
+    x0 = _as_x0(x0, "least_squares")
+    shape = x0.shape
+    if not isinstance(args, tuple):
+        args = (args,)
+    vec = _Vector(fun, args, shape, "least_squares", "residual function", kwargs)
+    _check_vector_x0(vec, x0, "least_squares", "residual vector")
+    if not isinstance(bounds, _so.Bounds) and _np.ndim(bounds[0]) == len(shape) > 1:
+        bounds = (_np.ravel(bounds[0]), _np.ravel(bounds[1]))
+    elif isinstance(bounds, _so.Bounds):
+        bounds = _flat_bounds(bounds, shape, x0.size)
+    # the Jacobian is asked for at most points SciPy evaluates: one pass for both
+    res = _so.least_squares(vec.value_speculative, x0.reshape(-1), jac=vec.jac,
+                            bounds=bounds, method=method, **options)
+    res.x = _np.asarray(res.x).reshape(shape)
+    if "grad" in res:
+        res.grad = _np.asarray(res.grad).reshape(shape)
+    res.nfev = vec.counts["nfev"]
+    res.njev = vec.counts["njev"]
+    return res
+
+
+# ---------------------------------------------------------------------------
+# root
+# ---------------------------------------------------------------------------
+_ROOT_JAC = {"hybr", "lm"}
+
+
+def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None):
+    """``scipy.optimize.root`` with the exact Jacobian for the methods using one.
+
+    ``fun(x, *args)`` returns an array with as many elements as ``x0``.  For
+    ``hybr`` and ``lm`` the Jacobian is supplied (``hybr`` calls ``fun`` far
+    more often than the Jacobian, so values are computed plainly and the
+    Jacobian, with the value, only when asked for); the other methods use
+    no Jacobian and get plain evaluations.
+
+    Build the output with ``dualad.numpy`` (``dnp.array`` / ``dnp.stack``):
+    plain ``numpy.array([...])`` cannot hold traced values.
+
+    >>> import numpy as np, dualad.numpy as dnp
+    >>> from dualad.optimize import root
+    >>> sol = root(lambda x: dnp.array([x[0] ** 2 + x[1] ** 2 - 4.0, x[0] - x[1]]),
+    ...            np.array([1.0, 0.5]))
+    >>> sol.success, np.round(sol.x, 10).tolist()
+    (True, [1.4142135624, 1.4142135624])
+    """
+    x0 = _as_x0(x0, "root")
+    shape = x0.shape
+    if not isinstance(args, tuple):
+        args = (args,)
+    vec = _Vector(fun, args, shape, "root", "function")
+    out = _check_vector_x0(vec, x0, "root", "function")
+    if out.size != x0.size:
+        raise ValueError(f"root: the function returned {out.size} values for "
+                         f"{x0.size} unknowns; they must be equal (use "
+                         f"least_squares for over- or under-determined systems)")
+    meth = method.lower() if isinstance(method, str) else method
+    kw = {"jac": vec.jac} if meth in _ROOT_JAC else {}
+    if meth == "lm":
+        f = vec.value_speculative   # lm asks for the Jacobian at almost every point
+    else:
+        f = vec.value
+    cb = None
+    if callback is not None:
+        def cb(xk, fk):
+            return callback(_np.asarray(xk).reshape(shape), fk)
+    res = _so.root(f, x0.reshape(-1), method=method, tol=tol, callback=cb,
+                   options=options, **kw)
+    res.x = _np.asarray(res.x).reshape(shape)
+    res.nfev = vec.counts["nfev"]
+    if meth in _ROOT_JAC:
+        res.njev = vec.counts["njev"]
+    return res
+
