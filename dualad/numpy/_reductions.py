@@ -5,10 +5,12 @@ derivative of ``max(x)`` sums to 1); this matches ``maximum``'s convention.
 """
 from __future__ import annotations
 
+import builtins
+
 import numpy as _np
 
-from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import ndim_of, shape_of
+from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive
+from ..tracer import ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
 
 
@@ -174,3 +176,195 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
     return prod_p(a, axis=_axis_arg(axis), keepdims=bool(keepdims))
 
 __all__ = ["sum", "mean", "max", "min", "amax", "amin", "prod"]
+
+
+# --- value-only reductions (integer or boolean results) --------------------------
+# argmax / argmin pick one index (the first, as NumPy does); their results do
+# not depend smoothly on the values, so they trace as constants.
+_ARGS = ["argmax", "argmin", "nanargmax", "nanargmin", "argsort", "argwhere", "nonzero",
+         "flatnonzero", "all", "any"]
+for _n in _ARGS:
+    globals()[_n] = nondifferentiable(getattr(_np, _n), name=_n)
+del _n
+
+
+# --- variance and standard deviation ---------------------------------------------
+def _std_sqrt_factor(ans):
+    from ._ufuncs import equal, where
+    return where(equal(ans, 0), 0.0, 0.5 / where(equal(ans, 0), 1.0, ans))
+
+
+def _std_sqrt_impl(v):
+    return _np.sqrt(v)
+
+
+# sqrt of a variance, with derivative 0 (not inf) where the variance is 0: a
+# constant sample is a minimum of std, and 0 is its one-sided-derivative-free
+# choice that keeps NaN out of gradients (see docs/conventions.md)
+std_sqrt = primitive(_std_sqrt_impl, name="std_sqrt")
+defjvp(std_sqrt, lambda t, ans, v: t * _std_sqrt_factor(ans))
+defvjp_direct(std_sqrt, lambda g, ans, v: g * _std_sqrt_factor(ans))
+
+
+def _ddof(ddof, correction):
+    if correction is not None:
+        if ddof not in (0, None):
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        return correction
+    return ddof
+
+
+def _sq_dev(a, axis, mean_=None):
+    """``|a - mean(a)|**2`` with the mean taken over ``axis`` (real for complex ``a``)."""
+    from ._ufuncs import _is_complex, conj, real
+    m = globals()["mean"](a, axis=axis, keepdims=True) if mean_ is None else mean_
+    d = a - m
+    if _is_complex(a):
+        return real(d * conj(d))
+    return d * d
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+        mean=None, correction=None):
+    """``numpy.var``; ``ddof`` (or ``correction``) and tuple axes supported."""
+    if out is not None or where is not None:
+        return _np.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                       **({} if where is None else {"where": where}))
+    from ._ufuncs import astype
+    ddof = _ddof(ddof, correction)
+    axis = _axis_arg(axis)
+    if dtype is not None:
+        a = astype(a, dtype)
+    elif _np.result_type(primal_of(a)).kind not in "fc":
+        a = astype(a, _np.float64)
+    n = _count(a, axis)
+    s = sum_p(_sq_dev(a, axis, mean), axis=axis, keepdims=bool(keepdims))
+    return s / builtins.max(n - ddof, 0)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+        mean=None, correction=None):
+    """``numpy.std``; at zero variance the derivative is 0 (no NaN)."""
+    if out is not None or where is not None:
+        return _np.std(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                       **({} if where is None else {"where": where}))
+    return std_sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, mean=mean,
+                        correction=correction))
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """``numpy.ptp``: ``max - min`` (ties share the derivative, as in ``max``)."""
+    if out is not None:
+        return _np.ptp(a, axis=axis, out=out, keepdims=keepdims)
+    return max(a, axis=axis, keepdims=keepdims) - min(a, axis=axis, keepdims=keepdims)
+
+
+# --- the NaN-skipping family ---------------------------------------------------------
+def _nan_fill(a, fill):
+    """``a`` with NaNs replaced by ``fill`` (their derivative is 0) and the NaN mask."""
+    from ._ufuncs import isnan, where
+    mask = isnan(a)
+    if not _np.any(mask):
+        return a, mask
+    return where(mask, fill, a), mask
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """``numpy.nansum``: NaNs count as 0 (and get derivative 0)."""
+    if out is not None or initial is not None or where is not None:
+        return _np.nansum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                          **({} if initial is None else {"initial": initial}),
+                          **({} if where is None else {"where": where}))
+    return sum(_nan_fill(a, 0.0)[0], axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """``numpy.nanprod``: NaNs count as 1 (and get derivative 0)."""
+    if out is not None or initial is not None or where is not None:
+        return _np.nanprod(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                           **({} if initial is None else {"initial": initial}),
+                           **({} if where is None else {"where": where}))
+    return prod(_nan_fill(a, 1.0)[0], axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def _nan_count(mask, axis, keepdims):
+    return _np.sum(~mask, axis=axis, keepdims=keepdims)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """``numpy.nanmean``: the mean of the non-NaN entries."""
+    if out is not None or where is not None:
+        return _np.nanmean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                           **({} if where is None else {"where": where}))
+    axis = _axis_arg(axis)
+    filled, mask = _nan_fill(a, 0.0)
+    n = _nan_count(_np.asarray(mask), axis, keepdims)
+    s = sum(filled, axis=axis, dtype=dtype, keepdims=keepdims)
+    with _np.errstate(invalid="ignore", divide="ignore"):
+        return s / n
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+           mean=None, correction=None):
+    """``numpy.nanvar``: the variance of the non-NaN entries."""
+    if out is not None or where is not None:
+        return _np.nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                          **({} if where is None else {"where": where}))
+    from ._ufuncs import where as where_
+    ddof = _ddof(ddof, correction)
+    axis = _axis_arg(axis)
+    filled, mask = _nan_fill(a, 0.0)
+    mask = _np.asarray(mask)
+    m = nanmean(a, axis=axis, dtype=dtype, keepdims=True) if mean is None else mean
+    sq = _sq_dev(filled, axis, m)
+    if _np.any(mask):
+        sq = where_(mask, 0.0, sq)
+    n = _nan_count(mask, axis, keepdims)
+    s = sum(sq, axis=axis, keepdims=keepdims)
+    with _np.errstate(invalid="ignore", divide="ignore"):
+        return s / _np.maximum(n - ddof, 0)
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+           mean=None, correction=None):
+    """``numpy.nanstd``; derivative 0 at zero variance, as in ``std``."""
+    if out is not None or where is not None:
+        return _np.nanstd(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                          **({} if where is None else {"where": where}))
+    return std_sqrt(nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims,
+                           mean=mean, correction=correction))
+
+
+def _nan_extreme(fn, fill, a, axis, keepdims):
+    from ._ufuncs import where as where_
+    axis = _axis_arg(axis)
+    filled, mask = _nan_fill(a, fill)
+    out = fn(filled, axis=axis, keepdims=keepdims)
+    mask = _np.asarray(mask)
+    if _np.any(mask):
+        allnan = _np.all(mask, axis=axis, keepdims=keepdims)
+        if _np.any(allnan):
+            out = where_(allnan, _np.nan, out)
+    return out
+
+
+def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """``numpy.nanmax``: NaNs are skipped; ties share the derivative as in ``max``."""
+    if out is not None or initial is not None or where is not None:
+        return _np.nanmax(a, axis=axis, out=out, keepdims=keepdims,
+                          **({} if initial is None else {"initial": initial}),
+                          **({} if where is None else {"where": where}))
+    return _nan_extreme(max, -_np.inf, a, axis, keepdims)
+
+
+def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """``numpy.nanmin``: NaNs are skipped; ties share the derivative as in ``min``."""
+    if out is not None or initial is not None or where is not None:
+        return _np.nanmin(a, axis=axis, out=out, keepdims=keepdims,
+                          **({} if initial is None else {"initial": initial}),
+                          **({} if where is None else {"where": where}))
+    return _nan_extreme(min, _np.inf, a, axis, keepdims)
+
+
+__all__ += ["var", "std", "ptp", "nansum", "nanprod", "nanmean", "nanvar", "nanstd",
+            "nanmax", "nanmin"] + _ARGS
