@@ -1,2 +1,840 @@
-"""(rule table under construction)"""
-__all__ = []
+"""Differentiable ``numpy.linalg``: the rule table.
+
+Every function takes stacked matrices (``(..., m, n)``) like NumPy.  Rules
+keep the batch axes of a tangent / cotangent in front of the stack axes, and
+are written with registry operations only, so they differentiate again.
+
+Decompositions that return several arrays (``qr``, ``eigh``, ``eig``,
+``svd``) are one primitive each whose value is the outputs *packed* along the
+second-to-last axis (for example ``eigh`` gives ``(..., n + 1, n)``: the
+eigenvalues on row 0, the eigenvectors below); the public functions unpack it
+with indexing, so one decomposition serves every output and its derivative.
+
+Conventions at special points (see docs/linalg.md):
+
+* ``cholesky`` and ``eigh`` / ``eigvalsh`` read one triangle of the input;
+  their derivative assumes the perturbation is symmetric: it is the
+  derivative along ``(dA + dA^T) / 2``.
+* Degenerate eigenvalues (``eigh``, ``eig``) and singular values (``svd``):
+  the ``1 / (l_j - l_i)`` factors are set to 0 for equal values.  Derivatives
+  of eigenvalues and of functions invariant under rotations inside each
+  degenerate eigenspace (``eigvalsh``, ``norm(A, 2)`` of a symmetric
+  matrix, ``sum(f(eigvalsh(A)))``) stay exact to first order; eigenvector
+  derivatives are not defined there.
+* ``eig``: eigenvectors are defined up to a complex scale per column; their
+  derivative is valid for functions invariant under that scaling (such as
+  ``V @ diag(f(w)) @ inv(V)``).
+* ``norm`` at 0: the subgradient 0 (no NaN).  ``det`` of a singular matrix:
+  the adjugate formula, computed from the SVD (finite, first order).
+* Real inputs for ``cholesky``, ``qr``, ``eigh``, ``svd``, ``slogdet`` and
+  ``norm``; ``inv``, ``solve``, ``det``, ``eig`` also take complex matrices
+  (the rules are holomorphic; JAX's transpose convention).
+
+>>> import dualad as ad, dualad.numpy as np
+>>> a = np.array([[2.0, 1.0], [0.5, 3.0]])
+>>> bool(np.allclose(ad.grad(lambda m: np.linalg.slogdet(m)[1])(a), np.linalg.inv(a).T))
+True
+"""
+from __future__ import annotations
+
+import numpy as _np
+import numpy.linalg as _la
+
+from ..registry import defjvp, defvjp_direct, primitive
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ._broadcast import norm_axes, sum_to
+from ._products import matmul
+from ._reductions import max_p, min_p, sum_p
+from ._shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
+from ._ufuncs import (abs as _abs, astype, equal, power, real, sqrt, where)
+
+try:  # NumPy's result tuples (namedtuples with attribute access)
+    from numpy.linalg._linalg import EighResult, EigResult, QRResult, SlogdetResult, SVDResult
+except ImportError:  # pragma: no cover
+    EighResult = EigResult = QRResult = SlogdetResult = SVDResult = None
+
+
+def _result(cls, *vals):
+    return tuple(vals) if cls is None else cls(*vals)
+
+
+# --- helpers (registry operations only) -------------------------------------------
+def _T(x):
+    return swapaxes(x, -1, -2)
+
+
+def _eye(n, dtype=_np.float64):
+    return _np.eye(n, dtype=dtype)
+
+
+def _diag(x):
+    """Diagonal of the trailing square matrices: ``(..., n, n) -> (..., n)``."""
+    return sum_p(x * _eye(shape_of(x)[-1]), axis=-1)
+
+
+def _diag_embed(d):
+    """``(..., n) -> (..., n, n)`` with ``d`` on the diagonal."""
+    return expand_dims(d, -1) * _eye(shape_of(d)[-1])
+
+
+def _sym(x):
+    return (x + _T(x)) * 0.5
+
+
+def _tril_mask(n, k=0):
+    return _np.tril(_np.ones((n, n)), k)
+
+
+def _is_real(x):
+    return _np.result_type(primal_of(x)).kind != "c"
+
+
+def _realify(g, x):
+    """Cotangent of a real input: drop the imaginary part (transpose convention)."""
+    if _is_real(x) and _np.result_type(primal_of(g)).kind == "c":
+        return real(g)
+    return g
+
+
+def _gap_inverse(w, squared=False):
+    """``F[..., i, j] = 1 / (w_j - w_i)`` (or of squares), 0 on the diagonal and
+    wherever the two values coincide (degenerate: see the module docstring)."""
+    wr = expand_dims(w, -2)
+    wc = expand_dims(w, -1)
+    d = (wr * wr - wc * wc) if squared else (wr - wc)
+    dv = _np.asarray(primal_of(d))
+    scale = _np.max(_np.abs(primal_of(w)), axis=-1, keepdims=True)[..., None]
+    if squared:
+        scale = scale * scale
+    deg = _np.abs(dv) <= 1e-13 * _np.maximum(scale, 1e-300)
+    deg = deg | _np.eye(dv.shape[-1], dtype=bool)
+    return where(deg, 0.0, 1.0 / where(deg, 1.0, d))
+
+
+def _row(x, i):
+    return x[..., i, :]
+
+
+def _rows(x, start, stop):
+    return x[..., start:stop, :]
+
+
+def _matrix_arg(name, a):
+    if ndim_of(a) < 2:
+        raise _la.LinAlgError(f"{ndim_of(a)}-dimensional array given. Array must be at "
+                              f"least two-dimensional")
+
+
+# --- inv ---------------------------------------------------------------------------
+def _inv_impl(a):
+    return _la.inv(a)
+
+
+inv_p = primitive(_inv_impl, name="linalg.inv")
+defjvp(inv_p, lambda t, ans, a: -matmul(matmul(ans, t), ans))
+defvjp_direct(inv_p, lambda g, ans, a: -matmul(matmul(_T(ans), g), _T(ans)))
+
+
+def inv(a):
+    """``numpy.linalg.inv``: ``d inv(A) = -inv(A) dA inv(A)``."""
+    return inv_p(a)
+
+
+# --- solve -------------------------------------------------------------------------
+def _solve_impl(a, b):
+    return _la.solve(a, b)
+
+
+solve_p = primitive(_solve_impl, name="linalg.solve")
+
+
+def _solve_jvp_a(t, ans, a, b):
+    return -solve_p(a, matmul(t, ans))
+
+
+def _solve_jvp_b(t, ans, a, b):
+    from ._broadcast import bcast_tangent  # noqa: F401 (shapes broadcast in solve)
+    return solve_p(a, t)
+
+
+def _solve_vjp_a(g, ans, a, b):
+    nb = ndim_of(g) - ndim_of(ans)
+    gb = solve_p(_T(a), g)
+    return sum_to(-matmul(gb, _T(ans)), shape_of(a), nb)
+
+
+def _solve_vjp_b(g, ans, a, b):
+    nb = ndim_of(g) - ndim_of(ans)
+    return sum_to(solve_p(_T(a), g), shape_of(b), nb)
+
+
+defjvp(solve_p, _solve_jvp_a, _solve_jvp_b)
+defvjp_direct(solve_p, _solve_vjp_a, _solve_vjp_b)
+
+
+def solve(a, b):
+    """``numpy.linalg.solve``; ``b`` is a vector ``(M,)`` or stacked ``(..., M, K)``."""
+    if ndim_of(b) == 1:
+        return solve_p(a, expand_dims(b, -1))[..., 0]
+    return solve_p(a, b)
+
+
+# --- det, slogdet ---------------------------------------------------------------------
+def _det_impl(a):
+    return _la.det(a)
+
+
+det_p = primitive(_det_impl, name="linalg.det")
+
+
+def _cofactor(a, ans):
+    """``det(A) inv(A)^T`` (the cofactor matrix), also for singular ``A``."""
+    av = _np.asarray(primal_of(a))
+    dv = _np.asarray(primal_of(ans))
+    with _np.errstate(all="ignore"):
+        ok = _np.all(_np.isfinite(dv)) and _np.all(_np.abs(dv) > 0) and \
+            _np.all(_np.linalg.cond(av) < 1e12) if av.size else True
+    if ok:
+        return expand_dims(expand_dims(ans, -1), -1) * _T(inv_p(a))
+    if not _is_real(a):
+        raise NotImplementedError("det of a singular complex matrix: no derivative rule")
+    # A = U S V^T: cofactor = det(U) det(V) U diag(prod_{j != i} s_j) V^T
+    u, s, vt = svd(a, full_matrices=False)
+    n = shape_of(s)[-1]
+    from ._shape import stack
+    others = []
+    for i in range(n):
+        p = None
+        for j in range(n):
+            if j != i:
+                p = s[..., j] if p is None else p * s[..., j]
+        others.append(_np.ones(shape_of(s)[:-1]) if p is None else p)
+    prods = stack(others, axis=-1)
+    sgn = _np.linalg.det(primal_of(u)) * _np.linalg.det(primal_of(vt))
+    return matmul(u * expand_dims(prods, -2), vt) * sgn[..., None, None]
+
+
+def _det_jvp(t, ans, a):
+    return sum_p(_cofactor(a, ans) * t, axis=(-2, -1))
+
+
+def _det_vjp(g, ans, a):
+    return expand_dims(expand_dims(g, -1), -1) * _cofactor(a, ans)
+
+
+defjvp(det_p, _det_jvp)
+defvjp_direct(det_p, _det_vjp)
+
+
+def det(a):
+    """``numpy.linalg.det``: ``d det(A) = tr(adj(A) dA)``; finite at singular ``A``."""
+    return det_p(a)
+
+
+def _logabsdet_impl(a):
+    return _la.slogdet(a)[1]
+
+
+logabsdet_p = primitive(_logabsdet_impl, name="linalg.slogdet")
+defjvp(logabsdet_p, lambda t, ans, a: sum_p(_T(inv_p(a)) * t, axis=(-2, -1)))
+defvjp_direct(logabsdet_p, lambda g, ans, a: expand_dims(expand_dims(g, -1), -1) * _T(inv_p(a)))
+
+
+def slogdet(a):
+    """``numpy.linalg.slogdet``: the sign is not differentiated; ``logabsdet``
+    has derivative ``inv(A)^T``."""
+    if not isinstance(a, Tracer):
+        return _la.slogdet(a)
+    sign = _la.slogdet(primal_of(a))[0]
+    return _result(SlogdetResult, sign, logabsdet_p(a))
+
+
+# --- cholesky ----------------------------------------------------------------------
+def _chol_impl(a):
+    return _la.cholesky(a)
+
+
+cholesky_p = primitive(_chol_impl, name="linalg.cholesky")
+
+
+def _phi(x):
+    """Lower triangle with half the diagonal."""
+    n = shape_of(x)[-1]
+    return x * (_tril_mask(n) - 0.5 * _eye(n))
+
+
+def _chol_jvp(t, ans, a):
+    linv = inv_p(ans)
+    x = matmul(matmul(linv, _sym(t)), _T(linv))
+    return matmul(ans, _phi(x))
+
+
+def _chol_vjp(g, ans, a):
+    linv = inv_p(ans)
+    p = _phi(matmul(_T(ans), g))
+    return _sym(matmul(matmul(_T(linv), p), linv))
+
+
+defjvp(cholesky_p, _chol_jvp)
+defvjp_direct(cholesky_p, _chol_vjp)
+
+
+def cholesky(a, /, *, upper=False):
+    """``numpy.linalg.cholesky`` (derivative along the symmetrized perturbation)."""
+    if upper:
+        return _T(cholesky_p(_T(a)))
+    return cholesky_p(a)
+
+
+# --- qr ----------------------------------------------------------------------------
+def _qr_impl(a):
+    q, r = _la.qr(a, mode="reduced")
+    return _np.concatenate([q, r], axis=-2)
+
+
+qr_p = primitive(_qr_impl, name="linalg.qr")
+
+
+def _qr_split(ans, a):
+    m = shape_of(a)[-2]
+    return _rows(ans, 0, m), _rows(ans, m, None)
+
+
+def _qr_jvp(t, ans, a):
+    q, r = _qr_split(ans, a)
+    n = shape_of(r)[-1]
+    rinv = inv_p(r)
+    dx_rinv = matmul(t, rinv)
+    c = matmul(_T(q), dx_rinv)
+    low = c * _tril_mask(n, -1)
+    om = low - _T(low)
+    dq = matmul(q, om - c) + dx_rinv
+    dr = matmul(c - om, r)
+    return concatenate([dq, dr], axis=-2)
+
+
+def _qr_vjp(g, ans, a):
+    q, r = _qr_split(ans, a)
+    m = shape_of(a)[-2]
+    n = shape_of(r)[-1]
+    gq, gr = _rows(g, 0, m), _rows(g, m, None)
+    rinv = inv_p(r)
+    mm = matmul(gr, _T(r)) - matmul(_T(q), gq)
+    nn = mm - (mm - _T(mm)) * _tril_mask(n, -1)
+    return matmul(gq + matmul(q, nn), _T(rinv))
+
+
+defjvp(qr_p, _qr_jvp)
+defvjp_direct(qr_p, _qr_vjp)
+
+
+def qr(a, mode="reduced"):
+    """``numpy.linalg.qr`` for modes ``'reduced'`` and ``'r'`` (and ``'complete'``
+    when ``M <= N``).  Wide matrices ``A = [X | Y]`` use ``Q, R_x = qr(X)``,
+    ``R = [R_x | Q^T Y]``."""
+    if not isinstance(a, Tracer):
+        return _la.qr(a, mode=mode)
+    _matrix_arg("qr", a)
+    m, n = shape_of(a)[-2:]
+    if mode not in ("reduced", "r", "complete"):
+        raise NotImplementedError(f"numpy.linalg.qr(mode={mode!r}) has no derivative rule")
+    if mode == "complete" and m > n:
+        raise NotImplementedError("numpy.linalg.qr(mode='complete') with M > N is not "
+                                  "differentiable (the extra columns of Q are not unique)")
+    if not _is_real(a):
+        raise NotImplementedError("numpy.linalg.qr: complex input has no derivative rule")
+    if m >= n:
+        packed = qr_p(a)
+        q, r = _rows(packed, 0, m), _rows(packed, m, None)
+    else:
+        packed = qr_p(a[..., :, :m])
+        q, rx = _rows(packed, 0, m), _rows(packed, m, None)
+        r = concatenate([rx, matmul(_T(q), a[..., :, m:])], axis=-1)
+    if mode == "r":
+        return r
+    return _result(QRResult, q, r)
+
+
+# --- eigh, eigvalsh ----------------------------------------------------------------------
+def _eigh_impl(a, UPLO="L"):
+    w, v = _la.eigh(a, UPLO=UPLO)
+    return _np.concatenate([w[..., None, :], v], axis=-2)
+
+
+eigh_p = primitive(_eigh_impl, name="linalg.eigh")
+
+
+def _eigh_jvp(t, ans, a, UPLO="L"):
+    w, v = _row(ans, 0), _rows(ans, 1, None)
+    mm = matmul(matmul(_T(v), _sym(t)), v)
+    dw = _diag(mm)
+    dv = matmul(v, _gap_inverse(w) * mm)
+    return concatenate([expand_dims(dw, -2), dv], axis=-2)
+
+
+def _eigh_vjp(g, ans, a, UPLO="L"):
+    w, v = _row(ans, 0), _rows(ans, 1, None)
+    gw, gv = _row(g, 0), _rows(g, 1, None)
+    inner = _diag_embed(gw) + _gap_inverse(w) * matmul(_T(v), gv)
+    return _sym(matmul(matmul(v, inner), _T(v)))
+
+
+defjvp(eigh_p, _eigh_jvp)
+defvjp_direct(eigh_p, _eigh_vjp)
+
+
+def eigh(a, UPLO="L"):
+    """``numpy.linalg.eigh``; derivative along the symmetrized perturbation."""
+    if not isinstance(a, Tracer):
+        return _la.eigh(a, UPLO=UPLO)
+    if not _is_real(a):
+        raise NotImplementedError("numpy.linalg.eigh: complex input has no derivative rule")
+    packed = eigh_p(a, UPLO=UPLO)
+    return _result(EighResult, _row(packed, 0), _rows(packed, 1, None))
+
+
+def eigvalsh(a, UPLO="L"):
+    """``numpy.linalg.eigvalsh``: ``dw_i = v_i^T dA v_i``."""
+    if not isinstance(a, Tracer):
+        return _la.eigvalsh(a, UPLO=UPLO)
+    return eigh(a, UPLO)[0]
+
+
+# --- eig, eigvals --------------------------------------------------------------------------
+def _eig_impl(a):
+    w, v = _la.eig(a)
+    return _np.concatenate([w[..., None, :], v], axis=-2)
+
+
+eig_p = primitive(_eig_impl, name="linalg.eig")
+
+
+def _eig_jvp(t, ans, a):
+    w, v = _row(ans, 0), _rows(ans, 1, None)
+    vinv = inv_p(v)
+    mm = matmul(matmul(vinv, t), v)
+    dw = _diag(mm)
+    dv = matmul(v, _gap_inverse(w) * mm)
+    return concatenate([expand_dims(dw, -2), dv], axis=-2)
+
+
+def _eig_vjp(g, ans, a):
+    w, v = _row(ans, 0), _rows(ans, 1, None)
+    gw, gv = _row(g, 0), _rows(g, 1, None)
+    vinv = inv_p(v)
+    inner = _diag_embed(gw) + _gap_inverse(w) * matmul(_T(v), gv)
+    return _realify(matmul(matmul(_T(vinv), inner), _T(v)), a)
+
+
+defjvp(eig_p, _eig_jvp)
+defvjp_direct(eig_p, _eig_vjp)
+
+
+def eig(a):
+    """``numpy.linalg.eig``.  Eigenvector derivatives hold for functions
+    invariant under a complex rescaling of each eigenvector column."""
+    if not isinstance(a, Tracer):
+        return _la.eig(a)
+    packed = eig_p(a)
+    return _result(EigResult, _row(packed, 0), _rows(packed, 1, None))
+
+
+def eigvals(a):
+    """``numpy.linalg.eigvals``: ``dw_i = (V^{-1} dA V)_ii``."""
+    if not isinstance(a, Tracer):
+        return _la.eigvals(a)
+    return eig(a)[0]
+
+
+# --- svd ---------------------------------------------------------------------------------
+def _svd_impl(a):
+    u, s, vt = _la.svd(a, full_matrices=False)
+    return _np.concatenate([u, s[..., None, :], _np.swapaxes(vt, -1, -2)], axis=-2)
+
+
+svd_p = primitive(_svd_impl, name="linalg.svd")
+
+
+def _svd_split(ans, a):
+    m = shape_of(a)[-2]
+    return _rows(ans, 0, m), _row(ans, m), _rows(ans, m + 1, None)
+
+
+def _safe_recip(s):
+    z = equal(s, 0.0)
+    return where(z, 0.0, 1.0 / where(z, 1.0, s))
+
+
+def _svd_jvp(t, ans, a):
+    u, s, v = _svd_split(ans, a)
+    m, n = shape_of(a)[-2:]
+    k = min(m, n)
+    ds_full = matmul(matmul(_T(u), t), v)
+    ds = _diag(ds_full)
+    f = _gap_inverse(s, squared=True)
+    srow = expand_dims(s, -2)
+    scol = expand_dims(s, -1)
+    dss = ds_full * srow
+    sds = scol * ds_full
+    du = matmul(u, f * (dss + _T(dss)))
+    dv = matmul(v, f * (sds + _T(sds)))
+    rs = expand_dims(_safe_recip(s), -2)
+    if m > k:
+        du = du + (matmul(t, v) - matmul(u, ds_full)) * rs
+    if n > k:
+        dv = dv + (matmul(_T(t), u) - matmul(v, _T(ds_full))) * rs
+    return concatenate([du, expand_dims(ds, -2), dv], axis=-2)
+
+
+def _svd_vjp(g, ans, a):
+    u, s, v = _svd_split(ans, a)
+    m, n = shape_of(a)[-2:]
+    k = min(m, n)
+    gu, gs, gv = _rows(g, 0, m), _row(g, m), _rows(g, m + 1, None)
+    f = _gap_inverse(s, squared=True)
+    srow = expand_dims(s, -2)
+    scol = expand_dims(s, -1)
+    j = f * matmul(_T(u), gu)
+    kk = f * matmul(_T(v), gv)
+    d = _diag_embed(gs) + (j + _T(j)) * srow + (kk + _T(kk)) * scol
+    rs = expand_dims(_safe_recip(s), -2)
+    extra = None
+    if m > k:
+        gur = gu * rs
+        d = d - matmul(_T(u), gur)
+        extra = matmul(gur, _T(v))
+    if n > k:
+        gvr = gv * rs
+        d = d - _T(matmul(_T(v), gvr))
+        e2 = matmul(u, _T(gvr))
+        extra = e2 if extra is None else extra + e2
+    out = matmul(matmul(u, d), _T(v))
+    return out if extra is None else out + extra
+
+
+defjvp(svd_p, _svd_jvp)
+defvjp_direct(svd_p, _svd_vjp)
+
+
+def _svd_parts(a):
+    if not _is_real(a):
+        raise NotImplementedError("numpy.linalg.svd: complex input has no derivative rule")
+    packed = svd_p(a)
+    return _svd_split(packed, a)
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """``numpy.linalg.svd``.  Traced: ``full_matrices=True`` only for square
+    stacks (the extra columns are not unique otherwise)."""
+    if not isinstance(a, Tracer):
+        return _la.svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
+                       hermitian=hermitian)
+    _matrix_arg("svd", a)
+    u, s, v = _svd_parts(a)
+    if not compute_uv:
+        return s
+    m, n = shape_of(a)[-2:]
+    if full_matrices and m != n:
+        raise NotImplementedError(
+            "numpy.linalg.svd(full_matrices=True) of a non-square traced matrix: the "
+            "extra singular vectors are not unique; use full_matrices=False")
+    return _result(SVDResult, u, s, _T(v))
+
+
+def svdvals(x, /):
+    """``numpy.linalg.svdvals``."""
+    return svd(x, compute_uv=False)
+
+
+# --- pinv, lstsq -------------------------------------------------------------------------
+def pinv(a, rcond=None, hermitian=False, *, rtol=None):
+    """``numpy.linalg.pinv`` via the SVD; smooth where the rank does not change."""
+    if not isinstance(a, Tracer):
+        kw = {} if rtol is None else {"rtol": rtol}
+        if rcond is not None:
+            kw["rcond"] = rcond
+        return _la.pinv(a, hermitian=hermitian, **kw)
+    m, n = shape_of(a)[-2:]
+    if rcond is None:
+        rcond = (max(m, n) * _np.finfo(_np.result_type(primal_of(a))).eps
+                 if rtol is None else rtol)
+    u, s, v = _svd_parts(a)
+    sv = _np.asarray(primal_of(s))
+    cut = _np.asarray(rcond)[..., None] * _np.max(sv, axis=-1, keepdims=True)
+    keep = sv > cut
+    sinv = where(keep, 1.0 / where(keep, s, 1.0), 0.0)
+    return matmul(v * expand_dims(sinv, -2), _T(u))
+
+
+def lstsq(a, b, rcond=None):
+    """``numpy.linalg.lstsq``: ``(x, residuals, rank, s)``; ``x``, ``residuals``
+    and ``s`` are differentiable (``x = pinv(a) @ b``)."""
+    if not isinstance(a, Tracer) and not isinstance(b, Tracer):
+        return _la.lstsq(a, b, rcond=rcond)
+    av = _np.asarray(primal_of(a))
+    m, n = av.shape
+    eps = _np.finfo(_np.result_type(av)).eps
+    rc = eps * max(m, n) if rcond is None else rcond
+    x = matmul(pinv(a, rcond=rc), b)
+    s = svd(a, compute_uv=False) if isinstance(a, Tracer) else _la.svd(av, compute_uv=False)
+    rank = int(_np.sum(_np.asarray(primal_of(s)) > rc * _np.max(primal_of(s), initial=0.0)))
+    if rank == n and m > n:
+        r = b - matmul(a, x)
+        res = sum_p(r * r, axis=0)
+        if ndim_of(b) == 1:
+            res = reshape(res, (1,))
+    else:
+        res = _np.empty((0,), dtype=_np.result_type(av))
+    return x, res, rank, s
+
+
+# --- norms -----------------------------------------------------------------------------
+def _safe_sqrt(s):
+    """``sqrt(s)`` with derivative 0 at ``s == 0`` (the subgradient of a norm at 0)."""
+    z = equal(s, 0.0)
+    return where(z, 0.0, sqrt(where(z, 1.0, s)))
+
+
+def _abs2(x):
+    if _is_real(x):
+        return x * x
+    ax = _abs(x)
+    return ax * ax
+
+
+def _vector_norm(x, ord, axes, keepdims):
+    """Norm over ``axes`` (a tuple of negative axes) of ``x``, any ``ord``."""
+    if ord is None or ord == 2:
+        return _safe_sqrt(sum_p(_abs2(x), axis=axes, keepdims=keepdims))
+    ax = _abs(x)
+    if ord == _np.inf:
+        return max_p(ax, axis=axes, keepdims=keepdims)
+    if ord == -_np.inf:
+        return min_p(ax, axis=axes, keepdims=keepdims)
+    if ord == 0:
+        v = _np.sum(_np.asarray(primal_of(x)) != 0, axis=axes, keepdims=keepdims)
+        return v.astype(_np.result_type(primal_of(ax)))
+    if ord == 1:
+        return sum_p(ax, axis=axes, keepdims=keepdims)
+    ord = float(ord)
+    z = equal(ax, 0.0)
+    if ord < 0:
+        # sum(|x|^p)^(1/p) with p < 0: 0 if any entry is 0
+        anyz = _np.any(_np.asarray(primal_of(z)), axis=axes, keepdims=True)
+        safe = where(z, 1.0, ax)
+        s = sum_p(power(safe, ord), axis=axes, keepdims=True)
+        out = where(anyz, 0.0, power(s, 1.0 / ord))
+        if not keepdims:
+            from ._shape import squeeze
+            out = squeeze(out, axis=axes)
+        return out
+    powed = where(z, 0.0, power(where(z, 1.0, ax), ord))
+    s = sum_p(powed, axis=axes, keepdims=keepdims)
+    zs = equal(s, 0.0)
+    return where(zs, 0.0, power(where(zs, 1.0, s), 1.0 / ord))
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    r, c = axes
+    if ord is None or ord == "fro":
+        return _safe_sqrt(sum_p(_abs2(x), axis=axes, keepdims=keepdims))
+    if ord in (1, -1, _np.inf, -_np.inf):
+        ax = _abs(x)
+        if ord in (1, -1):
+            s = sum_p(ax, axis=r, keepdims=True)
+        else:
+            s = sum_p(ax, axis=c, keepdims=True)
+        red = max_p if ord > 0 else min_p
+        return red(s, axis=axes, keepdims=keepdims)
+    if ord in ("nuc", 2, -2):
+        xm = moveaxis(x, (r, c), (-2, -1))
+        s = svd(xm, compute_uv=False)
+        if ord == "nuc":
+            out = sum_p(s, axis=-1)
+        elif ord == 2:
+            out = max_p(s, axis=-1)
+        else:
+            out = min_p(s, axis=-1)
+        if keepdims:
+            shp = list(shape_of(x))
+            shp[r] = 1
+            shp[c] = 1
+            out = reshape(out, tuple(shp))
+        return out
+    raise ValueError("Invalid norm order for matrices.")
+
+
+def _axes_tuple(axis):
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return axis
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """``numpy.linalg.norm``, every ``ord``; at 0 the derivative is 0 (a subgradient)."""
+    if not isinstance(x, Tracer):
+        return _la.norm(x, ord=ord, axis=axis, keepdims=keepdims)
+    nd = ndim_of(x)
+    axis = _axes_tuple(axis)
+    if axis is None:
+        if ord is None:
+            return _vector_norm(reshape(x, (-1,)) if nd != 1 else x, None, (-1,), False) \
+                if not keepdims else reshape(_vector_norm(reshape(x, (-1,)), None, (-1,), False),
+                                             (1,) * nd)
+        if nd == 1:
+            return _vector_norm(x, ord, (-1,), keepdims)
+        if nd == 2:
+            return _matrix_norm(x, ord, (-2, -1), keepdims)
+        raise ValueError("Improper number of dimensions to norm.")
+    if isinstance(axis, int):
+        axis = (axis,)
+    if len(axis) == 1:
+        if isinstance(ord, str):
+            raise ValueError(f"Invalid norm order '{ord}' for vectors")
+        return _vector_norm(x, ord, norm_axes(axis, nd), keepdims)
+    if len(axis) == 2:
+        r, c = (int(a) % nd - nd for a in axis)
+        if r == c:
+            raise ValueError("Duplicate axes given.")
+        return _matrix_norm(x, ord, (r, c), keepdims)
+    raise ValueError("Improper number of dimensions to norm.")
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """``numpy.linalg.vector_norm`` (NumPy 2)."""
+    if not isinstance(x, Tracer):
+        return _la.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+    nd = ndim_of(x)
+    axis = _axes_tuple(axis)
+    if axis is None:
+        out = _vector_norm(reshape(x, (-1,)), ord, (-1,), False)
+        return reshape(out, (1,) * nd) if keepdims else out
+    return _vector_norm(x, ord, norm_axes(axis, nd), keepdims)
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """``numpy.linalg.matrix_norm`` (NumPy 2): over the last two axes."""
+    if not isinstance(x, Tracer):
+        return _la.matrix_norm(x, keepdims=keepdims, ord=ord)
+    return _matrix_norm(x, ord, (-2, -1), keepdims)
+
+
+def cond(x, p=None):
+    """``numpy.linalg.cond``: ``s_max / s_min`` for ``p`` None/2/-2, else
+    ``norm(x, p) * norm(inv(x), p)``."""
+    if not isinstance(x, Tracer):
+        return _la.cond(x, p)
+    if p is None or p in (2, -2):
+        s = svd(x, compute_uv=False)
+        hi, lo = max_p(s, axis=-1), min_p(s, axis=-1)
+        return lo / hi if p == -2 else hi / lo
+    return _matrix_norm(x, p, (-2, -1), False) * _matrix_norm(inv_p(x), p, (-2, -1), False)
+
+
+# --- products and small helpers ---------------------------------------------------------
+def matrix_power(a, n):
+    """``numpy.linalg.matrix_power`` for any integer ``n`` (negative: of ``inv(a)``)."""
+    if not isinstance(a, Tracer):
+        return _la.matrix_power(a, n)
+    n = _np.int64(n).item() if not isinstance(n, int) else n
+    if n == 0:
+        k = shape_of(a)[-1]
+        return _np.broadcast_to(_eye(k, _np.result_type(primal_of(a))), shape_of(a)).copy()
+    if n < 0:
+        a = inv_p(a)
+        n = -n
+    result = None
+    base = a
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+def multi_dot(arrays, *, out=None):
+    """``numpy.linalg.multi_dot``: the chain of ``matmul``, cheapest order for three."""
+    arrays = list(arrays)
+    if out is not None or not any(isinstance(x, Tracer) for x in arrays):
+        return _la.multi_dot(arrays, out=out)
+    if len(arrays) < 2:
+        raise ValueError("Expecting at least two arrays.")
+    first_vec = ndim_of(arrays[0]) == 1
+    last_vec = ndim_of(arrays[-1]) == 1
+    if first_vec:
+        arrays[0] = expand_dims(arrays[0], 0)
+    if last_vec:
+        arrays[-1] = expand_dims(arrays[-1], -1)
+    res = arrays[0]
+    for x in arrays[1:]:
+        res = matmul(res, x)
+    if first_vec and last_vec:
+        return res[0, 0]
+    if first_vec:
+        return res[0]
+    if last_vec:
+        return res[:, 0]
+    return res
+
+
+def matrix_transpose(x, /):
+    """``numpy.linalg.matrix_transpose``."""
+    return _T(x)
+
+
+def diagonal(x, /, *, offset=0):
+    """``numpy.linalg.diagonal`` (offset 0 on traced values)."""
+    if not isinstance(x, Tracer):
+        return _la.diagonal(x, offset=offset)
+    if offset != 0:
+        raise NotImplementedError("numpy.linalg.diagonal(offset != 0) on a traced value")
+    m, n = shape_of(x)[-2:]
+    k = min(m, n)
+    return _diag(x[..., :k, :k])
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """``numpy.linalg.trace`` (offset 0 on traced values)."""
+    if not isinstance(x, Tracer):
+        return _la.trace(x, offset=offset, dtype=dtype)
+    return sum_p(diagonal(x, offset=offset), axis=-1)
+
+
+def tensorinv(a, ind=2):
+    """``numpy.linalg.tensorinv``: ``inv`` of the reshaped square matrix."""
+    if not isinstance(a, Tracer):
+        return _la.tensorinv(a, ind=ind)
+    shp = shape_of(a)
+    out_shape = shp[ind:] + shp[:ind]
+    prod = int(_np.prod(shp[ind:]))
+    return reshape(inv_p(reshape(a, (prod, -1))), out_shape)
+
+
+def tensorsolve(a, b, axes=None):
+    """``numpy.linalg.tensorsolve``: ``solve`` of the reshaped system."""
+    if not isinstance(a, Tracer) and not isinstance(b, Tracer):
+        return _la.tensorsolve(a, b, axes=axes)
+    from ._shape import transpose
+    nd = ndim_of(a)
+    if axes is not None:
+        allaxes = list(range(nd))
+        for k in axes:
+            allaxes.remove(k)
+            allaxes.insert(nd, k)
+        a = transpose(a, tuple(allaxes))
+    shp = shape_of(a)
+    oldshape = shp[-(nd - ndim_of(b)):]
+    prod = int(_np.prod(oldshape))
+    x = solve(reshape(a, (-1, prod)), reshape(b, (-1,)))
+    return reshape(x, oldshape)
+
+
+__all__ = [
+    "inv", "solve", "det", "slogdet", "cholesky", "qr", "eigh", "eigvalsh", "eig",
+    "eigvals", "svd", "svdvals", "pinv", "lstsq", "norm", "vector_norm", "matrix_norm",
+    "cond", "matrix_power", "multi_dot", "matrix_transpose", "diagonal", "trace",
+    "tensorinv", "tensorsolve", "LinAlgError",
+]
+LinAlgError = _la.LinAlgError
