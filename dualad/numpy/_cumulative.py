@@ -10,8 +10,9 @@ costs ``O(n**3)`` along the axis).  ``diff``, ``ediff1d`` and ``trapezoid`` are
 written with registry operations, so they need no rules of their own.
 
 >>> import numpy as np, dualad as ad, dualad.numpy as dnp
+>>> # d/dx of x0 + x0 x1 + x0 x1 x2 at (2, 0, 3) is (1 + x1 + x1 x2, x0 + x0 x2, x0 x1)
 >>> ad.grad(lambda x: dnp.sum(dnp.cumprod(x)))(np.array([2.0, 0.0, 3.0]))
-array([1., 3., 0.])
+array([1., 8., 0.])
 """
 from __future__ import annotations
 
