@@ -1,0 +1,470 @@
+"""Differentiable ``scipy.linalg``: the rule table.
+
+Primitives are named ``"scipy.linalg.<name>"`` (NumPy's linalg owns
+``"linalg.<name>"``).  Every rule accepts leading batch axes on its tangent or
+cotangent.  Real matrices are assumed where a conjugate would matter
+(``trans='C'`` is treated as ``'T'``).
+
+* ``solve``, ``inv``, ``det``, ``solve_triangular`` (``lower``, ``trans``,
+  ``unit_diagonal``): the usual implicit-function rules.  Only the referenced
+  triangle of a triangular matrix gets a derivative.
+* ``cholesky`` / ``cho_factor`` / ``cho_solve``: like SciPy, only one triangle
+  of the input is read (the lower one for ``lower=True``, else the upper), so
+  the derivative is that of the function of that triangle; the other triangle
+  gets none, nor does the unused triangle of a factor.
+* ``lu_factor`` / ``lu_solve``: a factorisation from :func:`lu_factor` remembers
+  its matrix and ``lu_solve`` differentiates through ``solve`` with it; a plain
+  SciPy ``(lu, piv)`` pair is a constant (derivative in ``b`` only).
+* ``expm``, ``logm``: Fréchet derivatives from the block-triangular ``2n x 2n``
+  identity ``f([[A, E], [0, A]]) = [[f(A), L(A, E)], [0, f(A)]]``; the VJP with
+  cotangent ``G`` is ``L(A^T, G)``.
+* ``sqrtm``: the JVP solves ``X dX + dX X = dA`` (a Sylvester equation).
+* ``solve_sylvester(a, b, q)`` (``a x + x b = q``): differentiable in all three.
+
+>>> import numpy as np, dualad as ad
+>>> from dualad.scipy import linalg
+>>> a = np.array([[0.0, 1.0], [0.0, 0.0]])
+>>> ad.jvp(linalg.expm, (a,), (np.eye(2),))[1]
+array([[1., 1.],
+       [0., 1.]])
+"""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.linalg as _sl
+
+from .. import numpy as dnp
+from ..numpy._broadcast import sum_to
+from ..registry import defjvp, defvjp_direct, primitive
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
+
+__all__ = ["solve", "solve_triangular", "inv", "det", "cholesky", "cho_factor", "cho_solve",
+           "lu_factor", "lu_solve", "expm", "sqrtm", "logm", "solve_sylvester", "block_diag"]
+
+
+def _mT(x):
+    return dnp.swapaxes(x, -1, -2)
+
+
+def _nb(t, x):
+    return ndim_of(t) - ndim_of(x)
+
+
+def _lead_loop(f, *arrays, core=(2,), out_core=2):
+    """Apply the 2-D function ``f`` over the broadcast leading axes of ``arrays``."""
+    arrays = [_np.asarray(a) for a in arrays]
+    leads = [a.shape[:a.ndim - c] for a, c in zip(arrays, core)]
+    lead = _np.broadcast_shapes(*leads)
+    if not lead:
+        return f(*arrays)
+    arrays = [_np.broadcast_to(a, lead + a.shape[a.ndim - c:]) for a, c in zip(arrays, core)]
+    out = None
+    for idx in _np.ndindex(*lead):
+        r = _np.asarray(f(*[a[idx] for a in arrays]))
+        if out is None:
+            out = _np.empty(lead + r.shape, dtype=r.dtype)
+        out[idx] = r
+    return out
+
+
+# --- solve ---------------------------------------------------------------------------
+def _solve_impl(a, b):
+    # a: (..., n, n); b: (..., n, k), leading axes broadcast
+    return _np.linalg.solve(a, b)
+
+
+solve_p = primitive(_solve_impl, name="scipy.linalg.solve")
+
+
+def _solve_jvp_a(t, ans, a, b):
+    return -solve_p(a, t @ ans)
+
+
+def _solve_vjp_a(g, ans, a, b):
+    gb = solve_p(_mT(a), g)
+    return sum_to(-(gb @ _mT(ans)), shape_of(a), _nb(g, ans))
+
+
+def _solve_vjp_b(g, ans, a, b):
+    return sum_to(solve_p(_mT(a), g), shape_of(b), _nb(g, ans))
+
+
+defjvp(solve_p, _solve_jvp_a, lambda t, ans, a, b: solve_p(a, t))
+defvjp_direct(solve_p, _solve_vjp_a, _solve_vjp_b)
+
+
+def _as_matrix_rhs(b):
+    if ndim_of(b) == 1:
+        return dnp.reshape(b, shape_of(b) + (1,)), True
+    return b, False
+
+
+def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
+          assume_a=None, transposed=False):
+    """``scipy.linalg.solve``: ``x`` with ``a @ x = b``, differentiable in ``a`` and ``b``."""
+    if transposed:
+        a = _mT(a)
+    if assume_a in ("sym", "her", "pos", "positive definite", "symmetric", "hermitian"):
+        # SciPy reads one triangle only; use the full symmetric matrix it stands for
+        tri = dnp.where(_np.tril(_np.ones(shape_of(a)[-2:], dtype=bool)) if lower
+                        else _np.triu(_np.ones(shape_of(a)[-2:], dtype=bool)), a, 0.0)
+        diag = tri * _np.eye(shape_of(a)[-1])
+        a = tri + _mT(tri) - diag
+    if not isinstance(a, Tracer) and not isinstance(b, Tracer):
+        return _sl.solve(a, b, lower=lower, assume_a=assume_a) if assume_a not in (
+            "sym", "her", "pos", "positive definite", "symmetric", "hermitian") \
+            else _np.linalg.solve(a, b)
+    bm, vec = _as_matrix_rhs(b)
+    x = solve_p(a, bm)
+    return x[..., 0] if vec else x
+
+
+# --- inv / det --------------------------------------------------------------------------
+def _inv_impl(a):
+    return _np.linalg.inv(a)
+
+
+inv_p = primitive(_inv_impl, name="scipy.linalg.inv")
+defjvp(inv_p, lambda t, ans, a: -(ans @ t @ ans))
+defvjp_direct(inv_p, lambda g, ans, a: -(_mT(ans) @ g @ _mT(ans)))
+
+
+def _det_impl(a):
+    return _np.linalg.det(a)
+
+
+def _trace_last(m):
+    n = shape_of(m)[-1]
+    return dnp.sum(m * _np.eye(n), axis=(-2, -1))
+
+
+det_p = primitive(_det_impl, name="scipy.linalg.det")
+defjvp(det_p, lambda t, ans, a: ans * _trace_last(solve_p(a, t)))
+defvjp_direct(det_p, lambda g, ans, a: sum_to(
+    dnp.reshape(g * ans, shape_of(g) + (1, 1)) * _mT(inv_p(a)), shape_of(a), _nb(g, ans)))
+
+
+def _numpy_linalg(name):
+    try:
+        from ..numpy import linalg as _nl
+    except ImportError:      # pragma: no cover - the NumPy layer is always there
+        return None
+    return getattr(_nl, name, None)
+
+
+def inv(a, overwrite_a=False, check_finite=True):
+    """``scipy.linalg.inv``, differentiable (``d inv = -inv da inv``)."""
+    f = _numpy_linalg("inv")
+    return f(a) if f is not None else inv_p(a)
+
+
+def det(a, overwrite_a=False, check_finite=True):
+    """``scipy.linalg.det``, differentiable (``d det = det tr(inv(a) da)``)."""
+    f = _numpy_linalg("det")
+    return f(a) if f is not None else det_p(a)
+
+
+# --- triangular solves --------------------------------------------------------------------
+def _trans_code(trans):
+    return {0: 0, 1: 1, 2: 1, "N": 0, "T": 1, "C": 1, "n": 0, "t": 1, "c": 1}[trans]
+
+
+def _tri_mask(n, lower, unit):
+    m = _np.tril(_np.ones((n, n))) if lower else _np.triu(_np.ones((n, n)))
+    if unit:
+        m = m - _np.eye(n)
+    return m
+
+
+def _trisolve_impl(a, b, trans=0, lower=False, unit=False):
+    # a: (n, n); b: (..., n, k) with any leading axes
+    b = _np.asarray(b)
+    lead, (n, k) = b.shape[:-2], b.shape[-2:]
+    bb = _np.moveaxis(b.reshape((-1, n, k)), 0, -2).reshape((n, -1))
+    x = _sl.solve_triangular(a, bb, trans=trans, lower=lower, unit_diagonal=unit)
+    return _np.moveaxis(x.reshape((n, -1, k)), -2, 0).reshape(lead + (n, k))
+
+
+trisolve_p = primitive(_trisolve_impl, name="scipy.linalg.solve_triangular")
+
+
+def _op(m, trans):
+    return _mT(m) if trans else m
+
+
+def _trisolve_jvp_a(t, ans, a, b, trans=0, lower=False, unit=False):
+    dt = t * _tri_mask(shape_of(a)[-1], lower, unit)
+    return -trisolve_p(a, _op(dt, trans) @ ans, trans=trans, lower=lower, unit=unit)
+
+
+def _trisolve_vjp_a(g, ans, a, b, trans=0, lower=False, unit=False):
+    gb = trisolve_p(a, g, trans=1 - trans, lower=lower, unit=unit)
+    ga = -(gb @ _mT(ans)) if not trans else -(ans @ _mT(gb))
+    ga = sum_to(ga, shape_of(a), _nb(g, ans))
+    return ga * _tri_mask(shape_of(a)[-1], lower, unit)
+
+
+defjvp(trisolve_p, _trisolve_jvp_a,
+       lambda t, ans, a, b, trans=0, lower=False, unit=False:
+       trisolve_p(a, t, trans=trans, lower=lower, unit=unit))
+defvjp_direct(trisolve_p, _trisolve_vjp_a,
+              lambda g, ans, a, b, trans=0, lower=False, unit=False:
+              trisolve_p(a, g, trans=1 - trans, lower=lower, unit=unit))
+
+
+def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
+                     check_finite=True):
+    """``scipy.linalg.solve_triangular``, differentiable in ``a`` (its referenced
+    triangle) and ``b``."""
+    if ndim_of(a) != 2:
+        raise ValueError("solve_triangular: expected a square 2-D matrix")
+    bm, vec = _as_matrix_rhs(b)
+    x = trisolve_p(a, bm, trans=_trans_code(trans), lower=bool(lower), unit=bool(unit_diagonal))
+    return x[..., 0] if vec else x
+
+
+# --- Cholesky ---------------------------------------------------------------------------
+def _chol_impl(a):
+    return _lead_loop(lambda m: _sl.cholesky(m, lower=True), a)
+
+
+cholesky_p = primitive(_chol_impl, name="scipy.linalg.cholesky")
+
+
+def _phi(x):
+    """Lower triangle with the diagonal halved."""
+    n = shape_of(x)[-1]
+    return x * (_np.tril(_np.ones((n, n)), -1) + 0.5 * _np.eye(n))
+
+
+def _from_lower(x):
+    """The symmetric matrix whose lower triangle is that of ``x`` (what SciPy reads)."""
+    n = shape_of(x)[-1]
+    strict = _np.tril(_np.ones((n, n)), -1)
+    return x * (strict + _np.eye(n)) + _mT(x * strict)
+
+
+def _from_lower_adjoint(m):
+    n = shape_of(m)[-1]
+    strict = _np.tril(_np.ones((n, n)), -1)
+    return m * (strict + _np.eye(n)) + _mT(m) * strict
+
+
+def _chol_jvp(t, ans, a):
+    # dL = L phi(L^-1 sym(dA) L^-T)
+    y = trisolve_p(ans, _from_lower(t), trans=0, lower=True)
+    y = _mT(trisolve_p(ans, _mT(y), trans=0, lower=True))
+    return ans @ _phi(y)
+
+
+def _chol_vjp(g, ans, a):
+    p = _phi(_mT(ans) @ g)
+    s = trisolve_p(ans, p, trans=1, lower=True)
+    s = _mT(trisolve_p(ans, _mT(s), trans=1, lower=True))
+    return _from_lower_adjoint(s)
+
+
+defjvp(cholesky_p, _chol_jvp)
+defvjp_direct(cholesky_p, _chol_vjp)
+
+
+def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
+    """``scipy.linalg.cholesky`` (upper factor by default), differentiable; like
+    SciPy it reads the triangle of ``a`` it returns."""
+    if ndim_of(a) != 2:
+        raise ValueError("cholesky: expected a square 2-D matrix")
+    return cholesky_p(a) if lower else _mT(cholesky_p(_mT(a)))
+
+
+def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
+    """``scipy.linalg.cho_factor``: ``(c, lower)``; the unused triangle of ``c`` is 0."""
+    return cholesky(a, lower=lower), bool(lower)
+
+
+def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
+    """``scipy.linalg.cho_solve``: solve ``a x = b`` from ``cho_factor(a)``,
+    differentiable in the factor and ``b``."""
+    c, lower = c_and_lower
+    if lower:
+        y = solve_triangular(c, b, lower=True)
+        return solve_triangular(c, y, trans=1, lower=True)
+    y = solve_triangular(c, b, trans=1, lower=False)
+    return solve_triangular(c, y, lower=False)
+
+
+# --- LU -----------------------------------------------------------------------------------
+class LUFactors(tuple):
+    """``(lu, piv)`` from :func:`lu_factor`, remembering the (possibly traced)
+    matrix so that :func:`lu_solve` can differentiate through ``solve``."""
+
+    matrix = None
+
+
+def lu_factor(a, overwrite_a=False, check_finite=True):
+    """``scipy.linalg.lu_factor``; the result differentiates through :func:`lu_solve`."""
+    lu, piv = _sl.lu_factor(_np.asarray(primal_of(a)))
+    out = LUFactors((lu, piv))
+    out.matrix = a
+    return out
+
+
+def _lu_solve_impl(b, lu, piv, trans=0):
+    # b: (..., n, k)
+    b = _np.asarray(b)
+    lead, (n, k) = b.shape[:-2], b.shape[-2:]
+    bb = _np.moveaxis(b.reshape((-1, n, k)), 0, -2).reshape((n, -1))
+    x = _sl.lu_solve((lu, piv), bb, trans=trans)
+    return _np.moveaxis(x.reshape((n, -1, k)), -2, 0).reshape(lead + (n, k))
+
+
+lu_solve_p = primitive(_lu_solve_impl, name="scipy.linalg.lu_solve")
+defjvp(lu_solve_p, lambda t, ans, b, lu, piv, trans=0: lu_solve_p(t, lu, piv, trans=trans))
+defvjp_direct(lu_solve_p, lambda g, ans, b, lu, piv, trans=0:
+              lu_solve_p(g, lu, piv, trans=1 - trans))
+
+
+def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    """``scipy.linalg.lu_solve``.  With factors from :func:`lu_factor` this is
+    ``solve`` with the remembered matrix (differentiable in it); with a plain
+    ``(lu, piv)`` pair only ``b`` is differentiable."""
+    trans = _trans_code(trans)
+    m = getattr(lu_and_piv, "matrix", None)
+    if m is not None:
+        return solve(m, b, transposed=bool(trans))
+    lu, piv = lu_and_piv
+    bm, vec = _as_matrix_rhs(b)
+    x = lu_solve_p(bm, _np.asarray(lu), _np.asarray(piv), trans=trans)
+    return x[..., 0] if vec else x
+
+
+# --- matrix functions ------------------------------------------------------------------------
+def _block(a, e):
+    """``[[a, e], [0, a]]`` with ``a`` broadcast to the leading axes of ``e``."""
+    lead = shape_of(e)[:-2]
+    n = shape_of(a)[-1]
+    a = dnp.broadcast_to(a, lead + (n, n))
+    top = dnp.concatenate([a, e], axis=-1)
+    bottom = dnp.concatenate([_np.zeros(lead + (n, n), dtype=_np.result_type(primal_of(a))),
+                              a], axis=-1)
+    return dnp.concatenate([top, bottom], axis=-2)
+
+
+def _frechet(f, a, e):
+    n = shape_of(a)[-1]
+    return f(_block(a, e))[..., :n, n:]
+
+
+def _expm_impl(a):
+    return _sl.expm(a)
+
+
+expm_p = primitive(_expm_impl, name="scipy.linalg.expm")
+defjvp(expm_p, lambda t, ans, a: _frechet(expm_p, a, t))
+defvjp_direct(expm_p, lambda g, ans, a: sum_to(_frechet(expm_p, _mT(a), g), shape_of(a), _nb(g, ans)))
+
+
+def expm(A):
+    """``scipy.linalg.expm`` (stacks of matrices too), differentiable through its
+    Fréchet derivative."""
+    return expm_p(A)
+
+
+def _real_if_close(r, a):
+    if _np.iscomplexobj(r) and not _np.iscomplexobj(a):
+        if _np.all(_np.abs(r.imag) <= 1e-10 * max(1.0, float(_np.max(_np.abs(r.real))))):
+            return r.real
+    return r
+
+
+def _logm_impl(a):
+    return _real_if_close(_lead_loop(lambda m: _sl.logm(m), a), a)
+
+
+logm_p = primitive(_logm_impl, name="scipy.linalg.logm")
+defjvp(logm_p, lambda t, ans, a: _frechet(logm_p, a, t))
+defvjp_direct(logm_p, lambda g, ans, a: sum_to(_frechet(logm_p, _mT(a), g), shape_of(a), _nb(g, ans)))
+
+
+def logm(A, disp=True):
+    """``scipy.linalg.logm`` (principal logarithm), differentiable through its
+    Fréchet derivative (block-triangular identity)."""
+    r = logm_p(A)
+    return r if disp else (r, 0.0)
+
+
+# --- Sylvester and sqrtm -----------------------------------------------------------------------
+def _sylv_impl(a, b, q):
+    return _lead_loop(_sl.solve_sylvester, a, b, q, core=(2, 2, 2))
+
+
+sylvester_p = primitive(_sylv_impl, name="scipy.linalg.solve_sylvester")
+
+
+def _sylv_adj(g, a, b):
+    return sylvester_p(_mT(a), _mT(b), g)
+
+
+defjvp(sylvester_p,
+       lambda t, ans, a, b, q: sylvester_p(a, b, -(t @ ans)),
+       lambda t, ans, a, b, q: sylvester_p(a, b, -(ans @ t)),
+       lambda t, ans, a, b, q: sylvester_p(a, b, t))
+defvjp_direct(sylvester_p,
+              lambda g, ans, a, b, q: sum_to(-(_sylv_adj(g, a, b) @ _mT(ans)), shape_of(a), _nb(g, ans)),
+              lambda g, ans, a, b, q: sum_to(-(_mT(ans) @ _sylv_adj(g, a, b)), shape_of(b), _nb(g, ans)),
+              lambda g, ans, a, b, q: sum_to(_sylv_adj(g, a, b), shape_of(q), _nb(g, ans)))
+
+
+def solve_sylvester(a, b, q):
+    """``scipy.linalg.solve_sylvester``: ``x`` with ``a x + x b = q``,
+    differentiable in ``a``, ``b`` and ``q``."""
+    return sylvester_p(a, b, q)
+
+
+def _sqrtm_impl(a):
+    return _real_if_close(_lead_loop(lambda m: _sl.sqrtm(m), a), a)
+
+
+sqrtm_p = primitive(_sqrtm_impl, name="scipy.linalg.sqrtm")
+defjvp(sqrtm_p, lambda t, ans, a: sylvester_p(ans, ans, t))
+defvjp_direct(sqrtm_p, lambda g, ans, a: sylvester_p(_mT(ans), _mT(ans), g))
+
+
+def sqrtm(A, disp=True, blocksize=64):
+    """``scipy.linalg.sqrtm`` (principal square root); the derivative solves
+    ``X dX + dX X = dA``."""
+    r = sqrtm_p(A)
+    return r if disp else (r, 0.0)
+
+
+# --- block_diag -----------------------------------------------------------------------------
+def block_diag(*arrs):
+    """``scipy.linalg.block_diag``, differentiable in every block."""
+    if not arrs:
+        return _np.empty((1, 0))
+    mats = []
+    for a in arrs:
+        nd = ndim_of(a)
+        if nd == 0:
+            a = dnp.reshape(a, (1, 1))
+        elif nd == 1:
+            a = dnp.reshape(a, (1,) + shape_of(a))
+        elif nd > 2:
+            raise ValueError("arguments in the following positions have dimension "
+                             "greater than 2")
+        mats.append(a)
+    if not any(isinstance(m, Tracer) for m in mats):
+        return _sl.block_diag(*[_np.asarray(m) for m in mats])
+    dt = _np.result_type(*[primal_of(m) for m in mats])
+    cols = sum(shape_of(m)[1] for m in mats)
+    rows, left = [], 0
+    for m in mats:
+        r, c = shape_of(m)
+        parts = []
+        if left:
+            parts.append(_np.zeros((r, left), dtype=dt))
+        parts.append(m)
+        if cols - left - c:
+            parts.append(_np.zeros((r, cols - left - c), dtype=dt))
+        rows.append(dnp.concatenate(parts, axis=1))
+        left += c
+    return dnp.concatenate(rows, axis=0)

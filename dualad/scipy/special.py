@@ -1,0 +1,298 @@
+"""Differentiable ``scipy.special``: the rule table.
+
+Each function is a primitive named ``"special.<name>"`` with a JVP and a VJP
+rule per argument, written with registry operations so that derivatives of any
+order follow.  Element-wise functions broadcast like their SciPy namesakes.
+
+Conventions at awkward points:
+
+* ``xlogy(x, y)`` and ``xlog1py(x, y)``: where ``x == 0`` the derivative in
+  ``y`` is 0 (the function is identically 0 there), so ``y == 0`` gives no NaN.
+  The derivative in ``x`` is ``log(y)`` (``log1p(y)``), ``-inf`` at ``y == 0``.
+* ``i0e``, ``i1e`` have a kink at 0; their derivative there uses ``sign(0) = 0``.
+* ``rel_entr(x, y)`` / ``kl_div(x, y)``: where ``x == 0`` the derivative in
+  ``y`` is that of the zero branch (``0`` and ``1``).
+* Arguments with no closed-form derivative raise ``NotImplementedError`` naming
+  the function and the argument, as soon as a traced value reaches them:
+  ``gammainc`` / ``gammaincc`` in ``a``, ``betainc`` in ``a`` and ``b``,
+  ``zeta`` in ``x`` (the ``q`` derivative is ``-x * zeta(x + 1, q)``).
+  The order arguments ``n`` / ``v`` of ``polygamma``, ``iv``, ``jv``, ... are
+  not differentiable.
+
+>>> import dualad as ad
+>>> from dualad.scipy import special
+>>> round(float(ad.grad(special.gammaln)(3.0)), 6)   # digamma(3)
+0.922784
+"""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.special as _sp
+
+from .. import numpy as dnp
+from ..numpy._broadcast import bcast_tangent, unbroadcast
+from ..numpy._reductions import expand_reduced
+from ..numpy._broadcast import norm_axes
+from ..registry import defjvp, defvjp_direct, primitive
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
+
+__all__ = [
+    "gammaln", "digamma", "psi", "polygamma", "gamma", "beta", "betaln", "erf", "erfc",
+    "erfinv", "erfcinv", "expit", "logit", "log_expit", "log_ndtr", "ndtr", "ndtri",
+    "xlogy", "xlog1py", "logsumexp", "softmax", "log_softmax", "i0", "i1", "i0e", "i1e",
+    "iv", "ive", "j0", "j1", "jv", "y0", "y1", "yv", "gammainc", "gammaincc", "betainc",
+    "zeta", "multigammaln", "entr", "rel_entr", "kl_div",
+]
+
+_SQRT_PI = _np.sqrt(_np.pi)
+_LOG_SQRT_2PI = 0.5 * _np.log(2 * _np.pi)
+
+
+def _unary(npfunc, name, deriv):
+    """Element-wise ``name(x)`` with derivative factor ``deriv(ans, x)``."""
+    p = primitive(lambda x: npfunc(x), name="special." + name)
+    p.__doc__ = f"``scipy.special.{name}``, differentiable."
+    defjvp(p, lambda t, ans, x: t * deriv(ans, x))
+    defvjp_direct(p, lambda g, ans, x: g * deriv(ans, x))
+    return p
+
+
+def _no_rule(fname, argname):
+    def rule(*args, **kwargs):
+        raise NotImplementedError(
+            f"special.{fname}: the derivative with respect to argument '{argname}' "
+            f"has no closed form and is not implemented; pass '{argname}' as a constant")
+    return rule
+
+
+def _nary(npfunc, name, derivs, argnames):
+    """Element-wise function of broadcasting arguments; ``derivs[k](ans, *args)``
+    is the partial derivative factor in argument k (``None``: not differentiable,
+    a string: raise NotImplementedError naming that argument)."""
+    p = primitive(lambda *a: npfunc(*a), name="special." + name)
+    p.__doc__ = f"``scipy.special.{name}``, differentiable."
+    jvps, vjps = [], []
+    for k, d in enumerate(derivs):
+        if d is None:
+            jvps.append(None)
+            vjps.append(None)
+        elif isinstance(d, str):
+            jvps.append(_no_rule(name, d))
+            vjps.append(_no_rule(name, d))
+        else:
+            jvps.append(_nary_jvp(d, k))
+            vjps.append(_nary_vjp(d, k))
+    defjvp(p, *jvps)
+    defvjp_direct(p, *vjps)
+    return p
+
+
+def _nary_jvp(d, k):
+    def rule(t, ans, *args):
+        return bcast_tangent(t, args[k], ans) * d(ans, *args)
+    return rule
+
+
+def _nary_vjp(d, k):
+    def rule(g, ans, *args):
+        return unbroadcast(g * d(ans, *args), ans, args[k])
+    return rule
+
+
+# --- gamma family ----------------------------------------------------------------
+polygamma = _nary(_sp.polygamma, "polygamma",
+                  [None, lambda ans, n, x: polygamma(primal_of(n) + 1, x)], ["n", "x"])
+digamma = _unary(_sp.digamma, "digamma", lambda ans, x: polygamma(1, x))
+psi = digamma
+gammaln = _unary(_sp.gammaln, "gammaln", lambda ans, x: digamma(x))
+gamma = _unary(_sp.gamma, "gamma", lambda ans, x: ans * digamma(x))
+
+
+def _beta_da(ans, a, b):
+    return ans * (digamma(a) - digamma(a + b))
+
+
+beta = _nary(_sp.beta, "beta", [_beta_da, lambda ans, a, b: _beta_da(ans, b, a)], ["a", "b"])
+betaln = _nary(_sp.betaln, "betaln",
+               [lambda ans, a, b: digamma(a) - digamma(a + b),
+                lambda ans, a, b: digamma(b) - digamma(a + b)], ["a", "b"])
+
+
+def multigammaln(a, d):
+    """``scipy.special.multigammaln(a, d)``: log of the multivariate gamma function
+    (a sum of ``gammaln``), differentiable in ``a``."""
+    d = int(d)
+    if _np.any(primal_of(a) <= 0.5 * (d - 1)):
+        raise ValueError("condition a (%f) > 0.5 * (d-1) (%f) not met"
+                         % (float(_np.min(primal_of(a))), 0.5 * (d - 1)))
+    out = 0.25 * d * (d - 1) * _np.log(_np.pi)
+    for j in range(d):
+        out = out + gammaln(a - 0.5 * j)
+    return out
+
+
+# --- error function and normal distribution -------------------------------------
+erf = _unary(_sp.erf, "erf", lambda ans, x: (2 / _SQRT_PI) * dnp.exp(-x * x))
+erfc = _unary(_sp.erfc, "erfc", lambda ans, x: (-2 / _SQRT_PI) * dnp.exp(-x * x))
+erfinv = _unary(_sp.erfinv, "erfinv", lambda ans, x: (_SQRT_PI / 2) * dnp.exp(ans * ans))
+erfcinv = _unary(_sp.erfcinv, "erfcinv", lambda ans, x: (-_SQRT_PI / 2) * dnp.exp(ans * ans))
+ndtr = _unary(_sp.ndtr, "ndtr", lambda ans, x: dnp.exp(-0.5 * x * x - _LOG_SQRT_2PI))
+log_ndtr = _unary(_sp.log_ndtr, "log_ndtr",
+                  lambda ans, x: dnp.exp(-0.5 * x * x - _LOG_SQRT_2PI - ans))
+ndtri = _unary(_sp.ndtri, "ndtri", lambda ans, x: dnp.exp(0.5 * ans * ans + _LOG_SQRT_2PI))
+
+# --- logistic ----------------------------------------------------------------------
+expit = _unary(_sp.expit, "expit", lambda ans, x: ans * (1 - ans))
+logit = _unary(_sp.logit, "logit", lambda ans, x: 1.0 / (x * (1 - x)))
+log_expit = _unary(_sp.log_expit, "log_expit", lambda ans, x: expit(-x))
+
+
+# --- x log y ----------------------------------------------------------------------
+def _safe_ratio(x, y):
+    """``x / y`` with 0 where ``x == 0`` (no NaN from ``y == 0``)."""
+    zero = dnp.equal(x, 0)
+    return dnp.where(zero, 0.0, x / dnp.where(zero, 1.0, y))
+
+
+xlogy = _nary(_sp.xlogy, "xlogy",
+              [lambda ans, x, y: dnp.log(y), lambda ans, x, y: _safe_ratio(x, y)], ["x", "y"])
+xlog1py = _nary(_sp.xlog1py, "xlog1py",
+                [lambda ans, x, y: dnp.log1p(y),
+                 lambda ans, x, y: _safe_ratio(x, 1 + y)], ["x", "y"])
+
+# --- entropies ---------------------------------------------------------------------
+entr = _unary(_sp.entr, "entr", lambda ans, x: -(dnp.log(x) + 1))
+rel_entr = _nary(_sp.rel_entr, "rel_entr",
+                 [lambda ans, x, y: dnp.log(x / y) + 1,
+                  lambda ans, x, y: -_safe_ratio(x, y)], ["x", "y"])
+kl_div = _nary(_sp.kl_div, "kl_div",
+               [lambda ans, x, y: dnp.log(x / y),
+                lambda ans, x, y: 1 - _safe_ratio(x, y)], ["x", "y"])
+
+# --- Bessel functions ----------------------------------------------------------------
+iv = _nary(_sp.iv, "iv", [None, lambda ans, v, x: 0.5 * (iv(primal_of(v) - 1, x)
+                                                         + iv(primal_of(v) + 1, x))], ["v", "x"])
+ive = _nary(_sp.ive, "ive",
+            [None, lambda ans, v, x: 0.5 * (ive(primal_of(v) - 1, x) + ive(primal_of(v) + 1, x))
+             - dnp.sign(x) * ans], ["v", "x"])
+jv = _nary(_sp.jv, "jv", [None, lambda ans, v, x: 0.5 * (jv(primal_of(v) - 1, x)
+                                                         - jv(primal_of(v) + 1, x))], ["v", "x"])
+yv = _nary(_sp.yv, "yv", [None, lambda ans, v, x: 0.5 * (yv(primal_of(v) - 1, x)
+                                                         - yv(primal_of(v) + 1, x))], ["v", "x"])
+i0 = _unary(_sp.i0, "i0", lambda ans, x: i1(x))
+i1 = _unary(_sp.i1, "i1", lambda ans, x: 0.5 * (i0(x) + iv(2.0, x)))
+i0e = _unary(_sp.i0e, "i0e", lambda ans, x: i1e(x) - dnp.sign(x) * ans)
+i1e = _unary(_sp.i1e, "i1e", lambda ans, x: 0.5 * (i0e(x) + ive(2.0, x)) - dnp.sign(x) * ans)
+j0 = _unary(_sp.j0, "j0", lambda ans, x: -j1(x))
+j1 = _unary(_sp.j1, "j1", lambda ans, x: 0.5 * (j0(x) - jv(2.0, x)))
+y0 = _unary(_sp.y0, "y0", lambda ans, x: -y1(x))
+y1 = _unary(_sp.y1, "y1", lambda ans, x: 0.5 * (y0(x) - yv(2.0, x)))
+
+
+# --- incomplete gamma and beta, zeta ---------------------------------------------------
+def _gammainc_dx(ans, a, x):
+    # x**(a-1) exp(-x) / Gamma(a), computed in logs
+    return dnp.exp(xlogy(a - 1, x) - x - gammaln(a))
+
+
+gammainc = _nary(_sp.gammainc, "gammainc", ["a", _gammainc_dx], ["a", "x"])
+gammaincc = _nary(_sp.gammaincc, "gammaincc",
+                  ["a", lambda ans, a, x: -_gammainc_dx(ans, a, x)], ["a", "x"])
+betainc = _nary(_sp.betainc, "betainc",
+                ["a", "b", lambda ans, a, b, x: dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x)
+                                                        - betaln(a, b))], ["a", "b", "x"])
+zeta_p = _nary(_sp.zeta, "zeta", ["x", lambda ans, x, q: -x * zeta_p(x + 1, q)], ["x", "q"])
+
+
+def zeta(x, q=None):
+    """``scipy.special.zeta(x, q=None)``: Hurwitz zeta (Riemann zeta for ``q=None``),
+    differentiable in ``q`` (``d/dq zeta(x, q) = -x zeta(x+1, q)``)."""
+    return zeta_p(x, 1.0 if q is None else q)
+
+
+# --- logsumexp and friends ------------------------------------------------------------
+def _lse_impl(a, b, axis=None, keepdims=False):
+    # log|sum(b exp(a))|; the public wrapper puts SciPy's NaN where the sum is < 0
+    if b is None:
+        return _sp.logsumexp(a, axis=axis, keepdims=keepdims)
+    return _sp.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=True)[0]
+
+
+def _lse_sign_impl(a, b, axis, keepdims):
+    return _sp.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=True)[1]
+
+
+def _lse_weights(ans, a, b, axis, keepdims):
+    """``d ans / d a`` without ``b``: ``exp(a - ans)`` times the sign of the sum."""
+    w = dnp.exp(a - expand_reduced(ans, a, axis, keepdims))
+    if b is not None:
+        sgn = _lse_sign_impl(primal_of(a), primal_of(b), axis, keepdims)
+        if _np.any(sgn != 1):
+            w = w * expand_reduced(_np.asarray(sgn), a, axis, keepdims)
+    return w
+
+
+def _lse_jvp_a(t, ans, a, b, axis=None, keepdims=False):
+    w = _lse_weights(ans, a, b, axis, keepdims)
+    if b is not None:
+        w = w * b
+    return dnp.sum(t * w, axis=axis, keepdims=keepdims)
+
+
+def _lse_jvp_b(t, ans, a, b, axis=None, keepdims=False):
+    return dnp.sum(t * _lse_weights(ans, a, b, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+def _lse_vjp_a(g, ans, a, b, axis=None, keepdims=False):
+    w = _lse_weights(ans, a, b, axis, keepdims)
+    if b is not None:
+        w = w * b
+    return expand_reduced(g, a, axis, keepdims) * w
+
+
+def _lse_vjp_b(g, ans, a, b, axis=None, keepdims=False):
+    return expand_reduced(g, a, axis, keepdims) * _lse_weights(ans, a, b, axis, keepdims)
+
+
+logsumexp_p = primitive(_lse_impl, name="special.logsumexp")
+defjvp(logsumexp_p, _lse_jvp_a, _lse_jvp_b)
+defvjp_direct(logsumexp_p, _lse_vjp_a, _lse_vjp_b)
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """``scipy.special.logsumexp``: ``log(sum(b * exp(a)))``, computed stably and
+    differentiable in ``a`` and ``b``.  With ``return_sign`` the result is
+    ``log|sum|`` and the (non-differentiable) sign."""
+    nd = ndim_of(a)
+    if b is not None:
+        shp = _np.broadcast_shapes(shape_of(a), shape_of(b))
+        a = dnp.broadcast_to(a, shp)
+        b = dnp.broadcast_to(b, shp)
+        nd = len(shp)
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    axis = norm_axes(axis, nd) if nd else None
+    keepdims = bool(keepdims)
+    out = logsumexp_p(a, b, axis=axis, keepdims=keepdims)
+    if b is None:
+        sgn = _np.ones(shape_of(out))
+    else:
+        sgn = _np.asarray(_lse_sign_impl(primal_of(a), primal_of(b), axis, keepdims))
+    if return_sign:
+        return out, (sgn if _np.ndim(sgn) else sgn[()])
+    if _np.any(sgn < 0):
+        out = dnp.where(sgn < 0, _np.nan, out)
+    return out
+
+
+def log_softmax(x, axis=None):
+    """``scipy.special.log_softmax``: ``x - logsumexp(x, axis, keepdims=True)``."""
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+def softmax(x, axis=None):
+    """``scipy.special.softmax``: ``exp(log_softmax(x, axis))``."""
+    return dnp.exp(log_softmax(x, axis=axis))
+
+
+del Tracer
