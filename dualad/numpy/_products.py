@@ -67,7 +67,24 @@ def _sum_last(x):
     return sum_p(x, axis=-1)
 
 
+def _real_if(r, x):
+    """A complex cotangent of a real operand keeps only its real part."""
+    from ..tracer import primal_of
+    if _np.iscomplexobj(primal_of(r)) and not _np.iscomplexobj(primal_of(x)):
+        from ._ufuncs import real
+        return real(r)
+    return r
+
+
 def _matmul_vjp_a(g, ans, a, b):
+    return _real_if(_matmul_vjp_a_c(g, ans, a, b), a)
+
+
+def _matmul_vjp_b(g, ans, a, b):
+    return _real_if(_matmul_vjp_b_c(g, ans, a, b), b)
+
+
+def _matmul_vjp_a_c(g, ans, a, b):
     from ._shape import expand_dims
     na, nb_ = ndim_of(a), ndim_of(b)
     nbatch = ndim_of(g) - ndim_of(ans)
@@ -85,7 +102,7 @@ def _matmul_vjp_a(g, ans, a, b):
     return sum_to(r, shape_of(a), nbatch)
 
 
-def _matmul_vjp_b(g, ans, a, b):
+def _matmul_vjp_b_c(g, ans, a, b):
     from ._shape import expand_dims
     na, nb_ = ndim_of(a), ndim_of(b)
     nbatch = ndim_of(g) - ndim_of(ans)
