@@ -1,2 +1,644 @@
-"""(rule table under construction)"""
-__all__ = []
+"""More shape operations: the rule table.
+
+Every function here is linear in its array arguments.  Most are compositions
+of the core's shape primitives (``reshape``, ``broadcast_to``, ``transpose``,
+``concatenate``, ``getitem``, ``where``), whose JVP applies the same operation
+to the batched tangent and whose VJP is its transpose.  The primitives of
+their own are:
+
+* ``roll``: JVP rolls the tangent, VJP rolls back;
+* ``pad`` (zero padding): JVP pads the tangent, VJP slices the interior out;
+* ``diagonal`` and its transpose ``diag_embed`` (writes a stack of vectors on
+  a diagonal of zeros): each one's VJP is the other.
+
+``pad`` with ``edge`` / ``reflect`` / ``symmetric`` / ``wrap`` gathers along
+each axis with the index map NumPy's own ``pad`` gives for ``arange(n)``;
+``reflect_type='odd'`` is not supported on traced values.  ``triu`` / ``tril``
+select with ``where`` (no multiplication by a mask, so infinities stay put).
+
+On plain (untraced) arguments every function calls NumPy directly.
+
+>>> import numpy, dualad as ad, dualad.numpy as dnp
+>>> ad.grad(lambda x: dnp.trace(dnp.roll(x, 1, axis=0)))(numpy.ones((2, 2)))
+array([[0., 1.],
+       [1., 0.]])
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+from ..registry import defjvp, defvjp_direct, primitive
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ._broadcast import norm_axes
+from ._indexing import getitem
+from ._shape import broadcast_to, concatenate, ravel, reshape, transpose
+
+
+def _traced(*xs):
+    return any(isinstance(x, Tracer) for x in xs)
+
+
+def _any_traced(x):
+    if isinstance(x, Tracer):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(_any_traced(v) for v in x)
+    return False
+
+
+def _asarr(x):
+    return x if isinstance(x, Tracer) else _np.asarray(x)
+
+
+def _axis1(axis, nd):
+    """One axis as a non-negative int (NumPy's AxisError when out of range)."""
+    return norm_axes(axis, nd)[0] % nd
+
+
+# --- flips and rotations -----------------------------------------------------------
+def flip(m, axis=None):
+    """``numpy.flip``."""
+    if not _traced(m):
+        return _np.flip(m, axis)
+    nd = ndim_of(m)
+    axes = {a % nd for a in norm_axes(axis, nd)} if nd else set()
+    if not axes:
+        return m
+    return getitem(m, tuple(slice(None, None, -1) if d in axes else slice(None)
+                            for d in range(nd)))
+
+
+def fliplr(m):
+    """``numpy.fliplr``."""
+    if ndim_of(m) < 2:
+        raise ValueError("Input must be >= 2-d.")
+    return flip(m, 1)
+
+
+def flipud(m):
+    """``numpy.flipud``."""
+    if ndim_of(m) < 1:
+        raise ValueError("Input must be >= 1-d.")
+    return flip(m, 0)
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    """``numpy.rot90``."""
+    if not _traced(m):
+        return _np.rot90(m, k, axes)
+    nd = ndim_of(m)
+    a0, a1 = (int(a) % nd for a in axes)
+    if len(axes) != 2 or a0 == a1:
+        raise ValueError("Axes must be different.")
+    k %= 4
+    if k == 0:
+        return m
+    if k == 2:
+        return flip(flip(m, a0), a1)
+    perm = list(range(nd))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return transpose(flip(m, a1), perm)
+    return flip(transpose(m, perm), a1)
+
+
+# --- roll ----------------------------------------------------------------------------
+def _roll_impl(x, shifts, axes):
+    return _np.roll(x, shifts, axes)
+
+
+roll_p = primitive(_roll_impl, name="roll")
+defjvp(roll_p, lambda t, ans, x, shifts, axes: roll_p(t, shifts, axes))
+defvjp_direct(roll_p, lambda g, ans, x, shifts, axes:
+              roll_p(g, tuple(-s for s in shifts), axes))
+
+
+def roll(a, shift, axis=None):
+    """``numpy.roll``."""
+    if not _traced(a):
+        return _np.roll(a, shift, axis)
+    if axis is None:
+        return reshape(roll(ravel(a), shift, 0), shape_of(a))
+    nd = ndim_of(a)
+    b = _np.broadcast(_np.asarray(shift), _np.asarray(axis))
+    total = {}
+    for s, ax in b:
+        ax = norm_axes(int(ax), nd)[0]
+        total[ax] = total.get(ax, 0) + int(s)
+    sh = shape_of(a)
+    items = [(ax, s % sh[ax]) for ax, s in sorted(total.items()) if sh[ax] and s % sh[ax]]
+    if not items:
+        return a
+    return roll_p(a, tuple(s for _, s in items), tuple(ax for ax, _ in items))
+
+
+def rollaxis(a, axis, start=0):
+    """``numpy.rollaxis``."""
+    nd = ndim_of(a)
+    axis = _axis1(axis, nd)
+    if not -nd <= start <= nd:
+        raise _np.exceptions.AxisError(f"start={start} out of range for {nd} dimensions")
+    if start < 0:
+        start += nd
+    if axis < start:
+        start -= 1
+    if axis == start:
+        return a
+    order = [d for d in range(nd) if d != axis]
+    order.insert(start, axis)
+    return transpose(a, order)
+
+
+# --- tile / repeat / resize ---------------------------------------------------------------
+def tile(A, reps):
+    """``numpy.tile``."""
+    if not _traced(A):
+        return _np.tile(A, reps)
+    reps = (int(reps),) if _np.ndim(reps) == 0 else tuple(int(r) for r in reps)
+    shape = shape_of(A)
+    d = max(len(reps), len(shape))
+    shape = (1,) * (d - len(shape)) + tuple(shape)
+    reps = (1,) * (d - len(reps)) + reps
+    if all(r == 1 for r in reps):
+        return reshape(A, shape)
+    x = reshape(A, sum(((1, s) for s in shape), ()))
+    x = broadcast_to(x, sum(((r, s) for r, s in zip(reps, shape)), ()))
+    return reshape(x, tuple(r * s for r, s in zip(reps, shape)))
+
+
+def repeat(a, repeats, axis=None):
+    """``numpy.repeat`` with an int or an array of repeats."""
+    if not _traced(a):
+        return _np.repeat(a, repeats, axis)
+    if axis is None:
+        a, axis = ravel(a), 0
+    nd = ndim_of(a)
+    axis = _axis1(axis, nd)
+    shape = shape_of(a)
+    reps = _np.asarray(primal_of(repeats))
+    if reps.ndim == 0 or reps.size == 1 and shape[axis] != 1:
+        r = int(reps.reshape(()))
+        if r < 0:
+            raise ValueError("repeats may not contain negative values.")
+        x = reshape(a, shape[:axis + 1] + (1,) + shape[axis + 1:])
+        x = broadcast_to(x, shape[:axis + 1] + (r,) + shape[axis + 1:])
+        return reshape(x, shape[:axis] + (shape[axis] * r,) + shape[axis + 1:])
+    idx = _np.repeat(_np.arange(shape[axis]), reps)
+    return getitem(a, (slice(None),) * axis + (idx,))
+
+
+def resize(a, new_shape):
+    """``numpy.resize``: the flattened data repeated to fill ``new_shape``."""
+    if not _traced(a):
+        return _np.resize(a, new_shape)
+    new_shape = (int(new_shape),) if _np.ndim(new_shape) == 0 else tuple(new_shape)
+    n = int(_np.prod(new_shape, dtype=_np.int64))
+    flat = ravel(a)
+    size = shape_of(flat)[0]
+    if size == 0 or n == 0:
+        return _np.zeros(new_shape, dtype=_np.result_type(primal_of(a)))
+    return reshape(getitem(flat, (_np.arange(n) % size,)), new_shape)
+
+
+# --- pad -----------------------------------------------------------------------------
+def _pad_impl(x, widths):
+    return _np.pad(x, widths)
+
+
+def _pad_vjp(g, ans, x, widths):
+    xs = shape_of(x)
+    return getitem(g, (Ellipsis,) + tuple(slice(b, b + n) for (b, _), n in zip(widths, xs)))
+
+
+pad_p = primitive(_pad_impl, name="pad")
+defjvp(pad_p, lambda t, ans, x, widths:
+       pad_p(t, ((0, 0),) * (ndim_of(t) - ndim_of(x)) + widths))
+defvjp_direct(pad_p, _pad_vjp)
+
+
+def pad(array, pad_width, mode="constant", **kwargs):
+    """``numpy.pad`` with modes constant, edge, reflect, symmetric and wrap."""
+    cv = kwargs.get("constant_values", 0)
+    if not _traced(array) and not _any_traced(cv):
+        return _np.pad(array, pad_width, mode=mode, **kwargs)
+    x = _asarr(array)
+    nd = ndim_of(x)
+    w = _np.broadcast_to(_np.asarray(pad_width, dtype=_np.int64), (nd, 2))
+    if (w < 0).any():
+        raise ValueError("index can't contain negative values")
+    widths = tuple((int(b), int(e)) for b, e in w)
+    if mode == "constant":
+        unknown = set(kwargs) - {"constant_values"}
+        if unknown:
+            raise TypeError(f"pad: unsupported keyword(s) {sorted(unknown)} for mode 'constant'")
+        out = pad_p(x, widths) if any(b or e for b, e in widths) else x
+        if isinstance(cv, Tracer):
+            if ndim_of(cv) != 0:
+                raise NotImplementedError("pad: a traced constant_values must be a scalar")
+            frame = _np.pad(_np.zeros(shape_of(x)), widths, constant_values=1.0)
+            return out + cv * frame
+        if _np.any(_np.asarray(cv) != 0):
+            dt = _np.result_type(primal_of(x))
+            return out + _np.pad(_np.zeros(shape_of(x), dtype=dt), widths, constant_values=cv)
+        return out
+    if mode not in ("edge", "reflect", "symmetric", "wrap"):
+        raise NotImplementedError(f"pad: mode {mode!r} is not supported on traced values")
+    if kwargs.get("reflect_type", "even") != "even":
+        raise NotImplementedError("pad: reflect_type='odd' is not supported on traced values")
+    kw = {k: v for k, v in kwargs.items() if k == "reflect_type"} if mode in (
+        "reflect", "symmetric") else {}
+    for d, (b, e) in enumerate(widths):
+        if b or e:
+            idx = _np.pad(_np.arange(shape_of(x)[d]), (b, e), mode=mode, **kw)
+            x = getitem(x, (slice(None),) * d + (idx,))
+    return x
+
+
+# --- splitting -----------------------------------------------------------------------
+def _split_at(ary, bounds, axis):
+    nd = ndim_of(ary)
+    n = shape_of(ary)[axis]
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        lo, hi = min(lo, n), min(max(hi, lo), n)
+        out.append(getitem(ary, (slice(None),) * axis + (slice(lo, hi),) + (slice(None),) * (nd - axis - 1)))
+    return out
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """``numpy.array_split``."""
+    if not _traced(ary):
+        return _np.array_split(ary, indices_or_sections, axis)
+    axis = _axis1(axis, ndim_of(ary))
+    n = shape_of(ary)[axis]
+    if _np.ndim(indices_or_sections) == 0:
+        k = int(indices_or_sections)
+        if k <= 0:
+            raise ValueError("number sections must be larger than 0.")
+        each, extra = divmod(n, k)
+        sizes = [each + 1] * extra + [each] * (k - extra)
+        bounds = [0] + list(_np.cumsum(sizes))
+    else:
+        bounds = [0] + [int(i) if i >= 0 else max(n + int(i), 0)
+                        for i in indices_or_sections] + [n]
+    return _split_at(ary, [int(b) for b in bounds], axis)
+
+
+def split(ary, indices_or_sections, axis=0):
+    """``numpy.split``."""
+    if not _traced(ary):
+        return _np.split(ary, indices_or_sections, axis)
+    if _np.ndim(indices_or_sections) == 0:
+        n = shape_of(ary)[_axis1(axis, ndim_of(ary))]
+        if n % int(indices_or_sections):
+            raise ValueError("array split does not result in an equal division")
+    return array_split(ary, indices_or_sections, axis)
+
+
+def hsplit(ary, indices_or_sections):
+    """``numpy.hsplit``."""
+    if ndim_of(ary) == 0:
+        raise ValueError("hsplit only works on arrays of 1 or more dimensions")
+    return split(ary, indices_or_sections, 1 if ndim_of(ary) > 1 else 0)
+
+
+def vsplit(ary, indices_or_sections):
+    """``numpy.vsplit``."""
+    if ndim_of(ary) < 2:
+        raise ValueError("vsplit only works on arrays of 2 or more dimensions")
+    return split(ary, indices_or_sections, 0)
+
+
+def dsplit(ary, indices_or_sections):
+    """``numpy.dsplit``."""
+    if ndim_of(ary) < 3:
+        raise ValueError("dsplit only works on arrays of 3 or more dimensions")
+    return split(ary, indices_or_sections, 2)
+
+
+# --- atleast_nd ---------------------------------------------------------------------------
+def _atleast(arys, n, where):
+    out = []
+    for a in arys:
+        if not isinstance(a, Tracer):
+            out.append({1: _np.atleast_1d, 2: _np.atleast_2d, 3: _np.atleast_3d}[n](a))
+            continue
+        s = shape_of(a)
+        if len(s) < n:
+            s = where(s)
+            a = reshape(a, s)
+        out.append(a)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_1d(*arys):
+    """``numpy.atleast_1d``."""
+    return _atleast(arys, 1, lambda s: (1,))
+
+
+def atleast_2d(*arys):
+    """``numpy.atleast_2d``."""
+    return _atleast(arys, 2, lambda s: (1,) * (2 - len(s)) + tuple(s))
+
+
+def atleast_3d(*arys):
+    """``numpy.atleast_3d``."""
+    return _atleast(arys, 3, lambda s: {0: (1, 1, 1), 1: (1,) + tuple(s) + (1,),
+                                        2: tuple(s) + (1,)}[len(s)])
+
+
+# --- stacking -----------------------------------------------------------------------------
+def hstack(tup, *, dtype=None, casting="same_kind"):
+    """``numpy.hstack``."""
+    arrs = [atleast_1d(a) for a in tup]
+    if not _any_traced(arrs):
+        return _np.hstack(arrs, dtype=dtype, casting=casting)
+    axis = 0 if arrs and ndim_of(arrs[0]) == 1 else 1
+    return concatenate(arrs, axis=axis, dtype=dtype)
+
+
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    """``numpy.vstack``."""
+    arrs = [atleast_2d(a) for a in tup]
+    if not _any_traced(arrs):
+        return _np.vstack(arrs, dtype=dtype, casting=casting)
+    return concatenate(arrs, axis=0, dtype=dtype)
+
+
+def dstack(tup):
+    """``numpy.dstack``."""
+    arrs = [atleast_3d(a) for a in tup]
+    if not _any_traced(arrs):
+        return _np.dstack(arrs)
+    return concatenate(arrs, axis=2)
+
+
+def column_stack(tup):
+    """``numpy.column_stack``."""
+    if not _any_traced(list(tup)):
+        return _np.column_stack(tup)
+    arrs = []
+    for a in tup:
+        a = _asarr(a)
+        if ndim_of(a) < 2:
+            a = reshape(a, (-1, 1))
+        arrs.append(a)
+    return concatenate(arrs, axis=1)
+
+
+def _block_depth(x):
+    if isinstance(x, list):
+        if not x:
+            raise ValueError("Lists cannot be empty")
+        ds = {_block_depth(e) for e in x}
+        if len(ds) != 1:
+            raise ValueError("List depths are mismatched")
+        return 1 + ds.pop()
+    return 0
+
+
+def _block_ndim(x):
+    if isinstance(x, list):
+        return max(_block_ndim(e) for e in x)
+    return ndim_of(x)
+
+
+def _block_rec(x, depth, nd):
+    if isinstance(x, list):
+        return concatenate([_block_rec(e, depth - 1, nd) for e in x], axis=-depth)
+    x = _asarr(x)
+    s = shape_of(x)
+    return reshape(x, (1,) * (nd - len(s)) + tuple(s)) if len(s) < nd else x
+
+
+def block(arrays):
+    """``numpy.block``."""
+    if not _any_traced(arrays):
+        return _np.block(arrays)
+    if isinstance(arrays, tuple):
+        raise TypeError("block: arrays is a tuple; only lists can be used to arrange blocks")
+    depth = _block_depth(arrays)
+    nd = max(depth, _block_ndim(arrays))
+    return _block_rec(arrays, depth, nd)
+
+
+def append(arr, values, axis=None):
+    """``numpy.append``."""
+    if not _traced(arr, values):
+        return _np.append(arr, values, axis)
+    arr, values = _asarr(arr), _asarr(values)
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)], axis=0)
+    return concatenate([arr, values], axis=axis)
+
+
+def delete(arr, obj, axis=None):
+    """``numpy.delete``."""
+    if not _traced(arr):
+        return _np.delete(arr, obj, axis)
+    if axis is None:
+        arr, axis = ravel(arr), 0
+    axis = _axis1(axis, ndim_of(arr))
+    keep = _np.delete(_np.arange(shape_of(arr)[axis]), primal_of(obj) if not isinstance(obj, slice) else obj)
+    return getitem(arr, (slice(None),) * axis + (keep,))
+
+
+def insert(arr, obj, values, axis=None):
+    """``numpy.insert``; differentiable in ``arr`` and ``values``."""
+    if not _traced(arr, values):
+        return _np.insert(arr, obj, values, axis)
+    arr, values = _asarr(arr), _asarr(values)
+    size = int(_np.prod(shape_of(arr), dtype=_np.int64))
+    tags = _np.arange(size).reshape(shape_of(arr))
+    vshape = shape_of(values)
+    vtags = -1 - _np.arange(int(_np.prod(vshape, dtype=_np.int64))).reshape(vshape)
+    out = _np.insert(tags, primal_of(obj) if not isinstance(obj, slice) else obj, vtags, axis)
+    src = _np.where(out >= 0, out, size - 1 - out)
+    flat = concatenate([ravel(arr), ravel(values)], axis=0)
+    if _np.result_type(primal_of(flat)) != _np.result_type(primal_of(arr)) and \
+            _np.result_type(primal_of(arr)).kind in "fc":
+        from ._ufuncs import astype
+        flat = astype(flat, _np.result_type(primal_of(arr)))
+    return getitem(flat, (src,))
+
+
+# --- broadcasting and grids -------------------------------------------------------------
+def broadcast_arrays(*args, subok=False):
+    """``numpy.broadcast_arrays`` (a tuple, as in NumPy 2)."""
+    if not _any_traced(list(args)):
+        return _np.broadcast_arrays(*args, subok=subok)
+    args = [_asarr(a) for a in args]
+    shape = _np.broadcast_shapes(*[shape_of(a) for a in args])
+    return tuple(broadcast_to(a, shape) for a in args)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """``numpy.meshgrid``."""
+    if not _any_traced(list(xi)):
+        return _np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    n = len(xi)
+    s0 = (1,) * n
+    out = [reshape(_asarr(x), s0[:i] + (-1,) + s0[i + 1:]) for i, x in enumerate(xi)]
+    if indexing == "xy" and n > 1:
+        out[0] = reshape(out[0], (1, -1) + s0[2:])
+        out[1] = reshape(out[1], (-1, 1) + s0[2:])
+    if not sparse:
+        out = list(broadcast_arrays(*out))
+    return tuple(out)
+
+
+# --- diagonals ---------------------------------------------------------------------------
+def _diagonal_impl(x, offset, axis1, axis2):
+    return _np.diagonal(x, offset, axis1, axis2)
+
+
+def _diag_embed_impl(v, offset, axis1, axis2, shape):
+    v = _np.asarray(v)
+    nb = v.ndim - (len(shape) - 1)
+    z = _np.zeros(v.shape[:nb] + tuple(shape), dtype=v.dtype)
+    zt = _np.moveaxis(z, (axis1, axis2), (-2, -1))
+    k = v.shape[-1]
+    r = _np.arange(k)
+    rows, cols = (r, r + offset) if offset >= 0 else (r - offset, r)
+    zt[..., rows, cols] = v
+    return z
+
+
+diagonal_p = primitive(_diagonal_impl, name="diagonal")
+diag_embed_p = primitive(_diag_embed_impl, name="diag_embed")
+defjvp(diagonal_p, lambda t, ans, x, offset, axis1, axis2: diagonal_p(t, offset, axis1, axis2))
+defvjp_direct(diagonal_p, lambda g, ans, x, offset, axis1, axis2:
+              diag_embed_p(g, offset, axis1, axis2, shape_of(x)))
+defjvp(diag_embed_p, lambda t, ans, v, offset, axis1, axis2, shape:
+       diag_embed_p(t, offset, axis1, axis2, shape))
+defvjp_direct(diag_embed_p, lambda g, ans, v, offset, axis1, axis2, shape:
+              diagonal_p(g, offset, axis1, axis2))
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """``numpy.diagonal`` (the diagonal's axis last)."""
+    if not _traced(a):
+        return _np.diagonal(a, offset, axis1, axis2)
+    nd = ndim_of(a)
+    if nd < 2:
+        raise ValueError("diag requires an array of at least two dimensions")
+    a1, a2 = norm_axes(axis1, nd)[0], norm_axes(axis2, nd)[0]
+    if a1 == a2:
+        raise ValueError("axis1 and axis2 cannot be the same")
+    return diagonal_p(a, int(offset), a1, a2)
+
+
+def diag(v, k=0):
+    """``numpy.diag``: the k-th diagonal of a matrix, or a matrix from a vector."""
+    if not _traced(v):
+        return _np.diag(v, k)
+    nd = ndim_of(v)
+    if nd == 1:
+        n = shape_of(v)[0] + abs(int(k))
+        return diag_embed_p(v, int(k), -2, -1, (n, n))
+    if nd == 2:
+        return diagonal(v, k)
+    raise ValueError("Input must be 1- or 2-d.")
+
+
+def diagflat(v, k=0):
+    """``numpy.diagflat``."""
+    if not _traced(v):
+        return _np.diagflat(v, k)
+    return diag(ravel(v), k)
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """``numpy.trace``."""
+    if not _traced(a) or out is not None:
+        return _np.trace(a, offset, axis1, axis2, dtype, out)
+    from ._reductions import sum as _sum
+    return _sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+def _tri_select(m, mask):
+    from ._ufuncs import where_p
+    return where_p(mask, m, _np.zeros((), dtype=_np.result_type(primal_of(m))))
+
+
+def triu(m, k=0):
+    """``numpy.triu``."""
+    if not _traced(m):
+        return _np.triu(m, k)
+    s = shape_of(m)[-2:]
+    return _tri_select(m, ~_np.tri(*s, k=k - 1, dtype=bool))
+
+
+def tril(m, k=0):
+    """``numpy.tril``."""
+    if not _traced(m):
+        return _np.tril(m, k)
+    s = shape_of(m)[-2:]
+    return _tri_select(m, _np.tri(*s, k=k, dtype=bool))
+
+
+def copy(a, order="K", subok=False):
+    """``numpy.copy``; traced values are immutable and are returned as they are."""
+    if isinstance(a, Tracer):
+        return a
+    return _np.copy(a, order=order, subok=subok)
+
+
+# --- r_ and c_ -------------------------------------------------------------------------
+class _AxisConcatenator:
+    """``r_`` / ``c_``: ``obj[a, b, ...]`` concatenates (traced) pieces."""
+
+    def __init__(self, np_obj, axis, ndmin, trans1d):
+        self._np = np_obj
+        self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
+
+    def __getitem__(self, key):
+        if not isinstance(key, tuple):
+            key = (key,)
+        if not _any_traced(list(key)):
+            return self._np[key]
+        axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
+        if isinstance(key[0], str):
+            spec = key[0]
+            key = key[1:]
+            if spec in ("r", "c"):
+                raise NotImplementedError("r_/c_: matrix directives are not supported on "
+                                          "traced values")
+            parts = [int(p) for p in spec.split(",")]
+            axis = parts[0]
+            if len(parts) > 1:
+                ndmin = parts[1]
+            if len(parts) > 2:
+                trans1d = parts[2]
+        pieces = []
+        for item in key:
+            if isinstance(item, slice):
+                pieces.append(_np.r_[item])
+                continue
+            item = _asarr(item)
+            nd = ndim_of(item)
+            if nd < ndmin:
+                item = reshape(item, (1,) * (ndmin - nd) + tuple(shape_of(item)))
+                if trans1d != -1:
+                    k2 = ndmin - nd
+                    k1 = trans1d + k2 + 1 if trans1d < 0 else trans1d
+                    axes = list(range(ndmin))
+                    item = transpose(item, axes[:k1] + axes[k2:] + axes[k1:k2])
+            pieces.append(item)
+        return concatenate(pieces, axis=axis)
+
+    def __len__(self):
+        return 0
+
+
+r_ = _AxisConcatenator(_np.r_, 0, 1, -1)
+c_ = _AxisConcatenator(_np.c_, -1, 2, 0)
+
+
+__all__ = ["flip", "fliplr", "flipud", "rot90", "roll", "rollaxis", "tile", "repeat", "resize",
+           "pad", "split", "array_split", "hsplit", "vsplit", "dsplit", "atleast_1d",
+           "atleast_2d", "atleast_3d", "hstack", "vstack", "dstack", "column_stack", "block",
+           "append", "delete", "insert", "broadcast_arrays", "meshgrid", "diagonal", "diag",
+           "diagflat", "trace", "triu", "tril", "copy", "r_", "c_"]
