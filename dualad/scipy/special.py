@@ -15,7 +15,7 @@ Conventions at awkward points:
 * Arguments with no closed-form derivative raise ``NotImplementedError`` naming
   the function and the argument, as soon as a traced value reaches them:
   ``gammainc`` / ``gammaincc`` in ``a``, ``betainc`` in ``a`` and ``b``,
-  ``zeta`` in ``x`` (the ``q`` derivative is ``-x * zeta(x + 1, q)``).
+  ``stdtr`` in ``df``, ``zeta`` in ``x`` (the ``q`` derivative is ``-x * zeta(x + 1, q)``).
   The order arguments ``n`` / ``v`` of ``polygamma``, ``iv``, ``jv``, ... are
   not differentiable.
 
@@ -41,6 +41,7 @@ __all__ = [
     "erfinv", "erfcinv", "expit", "logit", "log_expit", "log_ndtr", "ndtr", "ndtri",
     "xlogy", "xlog1py", "logsumexp", "softmax", "log_softmax", "i0", "i1", "i0e", "i1e",
     "iv", "ive", "j0", "j1", "jv", "y0", "y1", "yv", "gammainc", "gammaincc", "betainc",
+    "stdtr",
     "zeta", "multigammaln", "entr", "rel_entr", "kl_div",
 ]
 
@@ -201,6 +202,15 @@ gammaincc = _nary(_sp.gammaincc, "gammaincc",
 betainc = _nary(_sp.betainc, "betainc",
                 ["a", "b", lambda ans, a, b, x: dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x)
                                                         - betaln(a, b))], ["a", "b", "x"])
+
+
+def _stdtr_dt(ans, df, t):
+    # Student's t density
+    return dnp.exp(gammaln(0.5 * (df + 1)) - gammaln(0.5 * df) - 0.5 * dnp.log(df * _np.pi)
+                   - 0.5 * (df + 1) * dnp.log1p(t * t / df))
+
+
+stdtr = _nary(_sp.stdtr, "stdtr", ["df", _stdtr_dt], ["df", "t"])
 zeta_p = _nary(_sp.zeta, "zeta", ["x", lambda ans, x, q: -x * zeta_p(x + 1, q)], ["x", "q"])
 
 
