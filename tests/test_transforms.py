@@ -356,3 +356,15 @@ def test_stop_gradient_under_nesting():
     def inner(x):
         return ad.grad(lambda y: y * ad.stop_gradient(x * y))(1.0)   # = x
     assert np.isclose(ad.grad(lambda x: x * inner(x))(2.0), 2.0)
+
+
+def test_readme_tour_runs():
+    """The README's tour is real code: run it."""
+    import os
+    import re
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    m = re.search(r"## A short tour\n\n```python\n(.*?)```", text, re.S)
+    assert m, "README.md has no tour code block"
+    exec(compile(m.group(1), "README.md", "exec"), {})   # noqa: S102
