@@ -561,8 +561,9 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
                        constraints=cons if cons else (), tol=tol,
                        callback=_wrap_callback(callback, shape), options=options, **kw)
     res.x = _np.asarray(res.x).reshape(shape)
-    if "jac" in res and _np.size(res.jac) == n:
-        res.jac = _np.asarray(res.jac).reshape(shape)
+    for k in ("jac", "grad"):   # trust-constr: grad is the objective's, jac a list
+        if isinstance(res.get(k), _np.ndarray) and res[k].size == n:
+            res[k] = res[k].reshape(shape)
     for k in ("nfev", "njev", "nhev"):
         if k in res or obj.counts[k] or (k == "njev" and want_jac) or \
                 (k == "nhev" and second is not None):

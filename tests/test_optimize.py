@@ -1,0 +1,424 @@
+"""dualad.optimize on problems whose answers are known from the literature.
+
+Test functions and their minima: Moré, Garbow & Hillstrom, "Testing
+unconstrained optimization software", ACM TOMS 7 (1981); HS071 from Hock &
+Schittkowski, "Test examples for nonlinear programming codes" (1981).
+"""
+import numpy as np
+import pytest
+import scipy.optimize as so
+
+import dualad
+import dualad.numpy as dnp
+from dualad.optimize import least_squares, minimize, root
+from dualad.optimize import HESSP_THRESHOLD, _Objective, _Vector
+
+
+def rosen(x):
+    x = x.reshape(-1)
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+GRAD_METHODS = ["CG", "BFGS", "L-BFGS-B", "TNC", "SLSQP"]
+HESS_METHODS = ["Newton-CG", "dogleg", "trust-ncg", "trust-exact", "trust-krylov",
+                "trust-constr"]
+FREE_METHODS = ["Nelder-Mead", "Powell", "COBYQA"]
+
+
+# ---------------------------------------------------------------------------
+# extended Rosenbrock
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("method", GRAD_METHODS + HESS_METHODS)
+def test_rosenbrock_small_every_method(method):
+    opts = {"xtol": 1e-10} if method == "Newton-CG" else None
+    if method == "TNC":
+        opts = {"maxfun": 2000}
+    res = minimize(rosen, np.array([-1.2, 1.0]), method=method, options=opts)
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, np.ones(2), atol=2e-3)
+    assert res.fun < 1e-6
+
+
+@pytest.mark.parametrize("method", FREE_METHODS)
+def test_rosenbrock_derivative_free(method):
+    opts = {"maxiter": 5000, "xatol": 1e-8, "fatol": 1e-12} \
+        if method == "Nelder-Mead" else None
+    res = minimize(rosen, np.array([-1.2, 1.0]), method=method, options=opts)
+    np.testing.assert_allclose(res.x, np.ones(2), atol=2e-3)
+    assert "njev" not in res or res.njev == 0
+
+
+def test_cobyla_disk():
+    # min x + y on the unit disk: (-1, -1)/sqrt(2)
+    res = minimize(lambda x: x[0] + x[1], np.array([0.1, 0.2]), method="COBYLA",
+                   constraints=[{"type": "ineq", "fun": lambda x: 1 - x[0] ** 2 - x[1] ** 2}],
+                   tol=1e-10)
+    np.testing.assert_allclose(res.x, -np.ones(2) / np.sqrt(2), atol=1e-6)
+
+
+@pytest.mark.parametrize("n", [10, 100])
+@pytest.mark.parametrize("method", ["BFGS", "L-BFGS-B", "Newton-CG", "trust-ncg",
+                                    "trust-exact", "trust-krylov"])
+def test_rosenbrock_medium(n, method):
+    # (dogleg is left out: SciPy documents that it needs a positive definite
+    # Hessian, which Rosenbrock's is not along this path for n = 100)
+    opts = {"xtol": 1e-12} if method == "Newton-CG" else None
+    res = minimize(rosen, 1.2 * np.ones(n), method=method, options=opts)
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, np.ones(n), atol=1e-3)
+
+
+@pytest.mark.parametrize("method", ["L-BFGS-B", "Newton-CG", "trust-ncg",
+                                    "trust-krylov", "trust-exact"])
+def test_rosenbrock_1000(method):
+    n = 1000
+    opts = {"xtol": 1e-12} if method == "Newton-CG" else None
+    res = minimize(rosen, 1.2 * np.ones(n), method=method, options=opts)
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, np.ones(n), atol=1e-3)
+    assert res.jac.shape == (n,)
+
+
+def test_rosenbrock_derivatives_match_scipy():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=30)
+    p = rng.normal(size=30)
+    obj = _Objective(rosen, (), x.shape, record_all=True)
+    np.testing.assert_allclose(obj.f(x), so.rosen(x), rtol=1e-14)
+    np.testing.assert_allclose(obj.jac(x), so.rosen_der(x), rtol=1e-12, atol=1e-10)
+    np.testing.assert_allclose(obj.hessp(x, p), so.rosen_hess_prod(x, p),
+                               rtol=1e-12, atol=1e-10)
+    np.testing.assert_allclose(obj.hess(x), so.rosen_hess(x), rtol=1e-12, atol=1e-10)
+    assert obj.counts["nfev"] == 1   # one recording served value, gradient, H, Hv
+
+
+# ---------------------------------------------------------------------------
+# the Moré-Garbow-Hillstrom problems
+# ---------------------------------------------------------------------------
+def powell_singular(x):
+    return ((x[0] + 10 * x[1]) ** 2 + 5 * (x[2] - x[3]) ** 2
+            + (x[1] - 2 * x[2]) ** 4 + 10 * (x[0] - x[3]) ** 4)
+
+
+def wood(x):
+    return (100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+            + 90 * (x[3] - x[2] ** 2) ** 2 + (1 - x[2]) ** 2
+            + 10.1 * ((x[1] - 1) ** 2 + (x[3] - 1) ** 2)
+            + 19.8 * (x[1] - 1) * (x[3] - 1))
+
+
+def beale(x):
+    return ((1.5 - x[0] * (1 - x[1])) ** 2 + (2.25 - x[0] * (1 - x[1] ** 2)) ** 2
+            + (2.625 - x[0] * (1 - x[1] ** 3)) ** 2)
+
+
+def brown_badly_scaled(x):
+    return (x[0] - 1e6) ** 2 + (x[1] - 2e-6) ** 2 + (x[0] * x[1] - 2) ** 2
+
+
+def helical_valley(x):
+    theta = dnp.arctan(x[1] / x[0]) / (2 * np.pi) + np.where(x[0] < 0, 0.5, 0.0)
+    r = dnp.sqrt(x[0] ** 2 + x[1] ** 2)
+    return 100 * ((x[2] - 10 * theta) ** 2 + (r - 1) ** 2) + x[2] ** 2
+
+
+def freudenstein_roth(x):
+    f1 = -13 + x[0] + ((5 - x[1]) * x[1] - 2) * x[1]
+    f2 = -29 + x[0] + ((x[1] + 1) * x[1] - 14) * x[1]
+    return f1 ** 2 + f2 ** 2
+
+
+MGH = [
+    # name, f, standard start, minimizer (None: only f* checked), f*
+    ("powell", powell_singular, [3.0, -1.0, 0.0, 1.0], [0, 0, 0, 0], 0.0),
+    ("wood", wood, [-3.0, -1.0, -3.0, -1.0], [1, 1, 1, 1], 0.0),
+    ("beale", beale, [1.0, 1.0], [3.0, 0.5], 0.0),
+    ("brown", brown_badly_scaled, [1.0, 1.0], [1e6, 2e-6], 0.0),
+    ("helical", helical_valley, [-1.0, 0.0, 0.0], [1.0, 0.0, 0.0], 0.0),
+]
+
+
+@pytest.mark.parametrize("method", ["BFGS", "Newton-CG", "trust-exact", "trust-ncg",
+                                    "trust-krylov", "L-BFGS-B"])
+@pytest.mark.parametrize("name,f,x0,xstar,fstar", MGH, ids=[m[0] for m in MGH])
+def test_mgh(name, f, x0, xstar, fstar, method):
+    if name == "brown" and method in ("BFGS", "L-BFGS-B", "Newton-CG", "trust-ncg"):
+        pytest.skip("badly scaled: these methods stall here (SciPy's behaviour with "
+                    "hand-written exact derivatives too)")
+    if name == "wood" and method == "Newton-CG":
+        pytest.skip("Newton-CG is drawn to Wood's non-optimal stationary region "
+                    "(f about 7.9) from the standard start")
+    opts = {"gtol": 1e-10, "maxiter": 300}
+    if method == "Newton-CG":
+        opts = {"xtol": 1e-14, "maxiter": 300}
+    if method == "L-BFGS-B":
+        opts = {"gtol": 1e-10, "ftol": 1e-15, "maxiter": 300}
+    if name == "brown":   # steps of 1e6: let the trust region grow that far
+        opts["max_trust_radius"] = 1e7
+    res = minimize(f, np.array(x0), method=method, options=opts)
+    assert res.fun < 1e-8 + fstar
+    if name == "powell":   # singular Hessian at the solution: slow, flat approach
+        np.testing.assert_allclose(res.x, xstar, atol=5e-2)
+    elif name == "brown":
+        np.testing.assert_allclose(res.x, xstar, rtol=1e-6)
+    else:
+        np.testing.assert_allclose(res.x, xstar, atol=1e-4)
+
+
+@pytest.mark.parametrize("method", ["BFGS", "Newton-CG", "trust-exact", "trust-ncg"])
+def test_freudenstein_roth(method):
+    # global minimum 0 at (5, 4); a local minimum 48.9842... at (11.41, -0.8968)
+    res = minimize(freudenstein_roth, np.array([0.5, -2.0]), method=method)
+    assert res.success, res.message
+    if res.fun < 1.0:
+        np.testing.assert_allclose(res.x, [5.0, 4.0], atol=1e-4)
+    else:
+        np.testing.assert_allclose(res.fun, 48.98425367924, rtol=1e-8)
+        np.testing.assert_allclose(res.x, [11.41277900, -0.89680525], atol=1e-4)
+
+
+# ---------------------------------------------------------------------------
+# constraints: HS071
+# ---------------------------------------------------------------------------
+HS071_X = np.array([1.00000000, 4.74299963, 3.82114998, 1.37940829])
+HS071_F = 17.0140173
+
+
+def hs071(x):
+    return x[0] * x[3] * (x[0] + x[1] + x[2]) + x[2]
+
+
+def hs071_prod(x):
+    return x[0] * x[1] * x[2] * x[3]
+
+
+def hs071_norm(x):
+    return np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("method", ["SLSQP", "trust-constr", "COBYQA"])
+@pytest.mark.parametrize("style", ["dict", "nonlinear"])
+def test_hs071(method, style):
+    if style == "dict":
+        cons = [{"type": "ineq", "fun": lambda x: hs071_prod(x) - 25.0},
+                {"type": "eq", "fun": lambda x: hs071_norm(x) - 40.0}]
+    else:
+        cons = [so.NonlinearConstraint(hs071_prod, 25.0, np.inf),
+                so.NonlinearConstraint(hs071_norm, 40.0, 40.0)]
+    opts = {"gtol": 1e-10, "xtol": 1e-12, "maxiter": 2000} if method == "trust-constr" \
+        else None
+    res = minimize(hs071, np.array([1.0, 5.0, 5.0, 1.0]), method=method,
+                   bounds=so.Bounds(np.ones(4), 5 * np.ones(4)), constraints=cons,
+                   options=opts)
+    np.testing.assert_allclose(res.x, HS071_X, atol=2e-5)
+    np.testing.assert_allclose(res.fun, HS071_F, rtol=1e-6)
+
+
+def test_simple_kkt_point_with_multiplier():
+    # min x + y on the unit circle: x = y = -1/sqrt(2), multiplier 1/sqrt(2)
+    con = so.NonlinearConstraint(lambda x: x[0] ** 2 + x[1] ** 2, 1.0, 1.0)
+    res = minimize(lambda x: x[0] + x[1], np.array([1.0, 0.2]), method="trust-constr",
+                   constraints=[con], options={"gtol": 1e-12, "xtol": 1e-14})
+    np.testing.assert_allclose(res.x, -np.ones(2) / np.sqrt(2), atol=1e-7)
+    np.testing.assert_allclose(abs(res.v[0][0]), 1 / np.sqrt(2), rtol=1e-5)
+
+
+def test_constraint_hessian_of_multipliers():
+    vec = _Vector(lambda x: dnp.stack([x[0] ** 2 + x[1] ** 2, x[0] * x[1] ** 3]),
+                  (), (2,), "test", "constraint")
+    x = np.array([0.7, -1.3])
+    v = np.array([2.0, -0.5])
+    # analytic: 2*[[2, 0], [0, 2]] - 0.5*[[0, 3 y^2], [3 y^2, 6 x y]]
+    y = x[1]
+    expect = 2.0 * np.diag([2.0, 2.0]) - 0.5 * np.array(
+        [[0.0, 3 * y ** 2], [3 * y ** 2, 6 * x[0] * y]])
+    np.testing.assert_allclose(vec.hess(x, v, dense=True), expect, rtol=1e-13)
+    op = vec.hess(x, v, dense=False)
+    np.testing.assert_allclose(op.matvec(np.array([1.0, 0.0])), expect[:, 0], rtol=1e-13)
+    np.testing.assert_allclose(vec.jac(x), [[2 * x[0], 2 * y], [y ** 3, 3 * x[0] * y ** 2]],
+                               rtol=1e-13)
+
+
+# ---------------------------------------------------------------------------
+# shapes, callbacks, caching, counters, options
+# ---------------------------------------------------------------------------
+def test_any_shape_x0_and_callback():
+    target = np.arange(6.0).reshape(2, 3)
+    seen = []
+
+    def f(x):
+        assert x.shape == (2, 3)
+        return np.sum(np.cosh(x - target))
+    res = minimize(f, np.zeros((2, 3)), method="BFGS", callback=lambda xk: seen.append(xk.shape))
+    assert res.x.shape == (2, 3) and res.jac.shape == (2, 3)
+    np.testing.assert_allclose(res.x, target, atol=1e-5)
+    assert seen and set(seen) == {(2, 3)}
+    seen2 = []
+    minimize(f, np.zeros((2, 3)), method="trust-constr",
+             callback=lambda intermediate_result: seen2.append(intermediate_result.x.shape))
+    assert seen2 and set(seen2) == {(2, 3)}
+
+
+def test_scalar_x0():
+    res = minimize(lambda x: (x - 2.0) ** 2 + dnp.cos(x), 0.5, method="trust-exact",
+                   options={"gtol": 1e-12})
+    assert res.x.shape == ()
+    # stationary: 2(x - 2) = sin(x)
+    np.testing.assert_allclose(2 * (res.x - 2.0), np.sin(res.x), atol=1e-8)
+
+
+def test_bounds_shaped_like_x0():
+    res = minimize(lambda x: np.sum((x - 3.0) ** 2), np.zeros((2, 2)), method="L-BFGS-B",
+                   bounds=so.Bounds(np.zeros((2, 2)), np.array([[1.0, 5.0], [5.0, 2.0]])))
+    np.testing.assert_allclose(res.x, [[1.0, 3.0], [3.0, 2.0]], atol=1e-7)
+
+
+class Counted:
+    def __init__(self, f):
+        self.f, self.calls = f, 0
+
+    def __call__(self, x, *args):
+        self.calls += 1
+        return self.f(x, *args)
+
+
+@pytest.mark.parametrize("method", ["BFGS", "L-BFGS-B", "CG", "trust-ncg", "trust-exact",
+                                    "Newton-CG"])
+def test_one_evaluation_per_point(method):
+    f = Counted(rosen)
+    res = minimize(f, np.array([-1.2, 1.0, 0.5]), method=method)
+    assert res.success
+    assert f.calls == res.nfev            # honest: every evaluation counted
+    ref = so.minimize(so.rosen, np.array([-1.2, 1.0, 0.5]), method=method,
+                      jac=so.rosen_der,
+                      **({"hess": so.rosen_hess} if method in HESS_METHODS else {}))
+    # SciPy's own counter (separate fun and jac calls) is at least as large
+    assert res.nfev <= 1.1 * max(ref.nfev, ref.njev) + 2
+
+
+def test_hessp_work_once_per_point():
+    f = Counted(rosen)
+    res = minimize(f, 1.2 * np.ones(HESSP_THRESHOLD + 50), method="trust-ncg")
+    assert res.success
+    assert res.nhev > 2 * res.nfev        # many products per point ...
+    assert f.calls == res.nfev <= res.nit + 2   # ... one traced evaluation per point
+
+
+def test_hessian_option():
+    x0 = np.array([-1.2, 1.0])
+    r1 = minimize(rosen, x0, method="trust-ncg", hessian="hessp")
+    r2 = minimize(rosen, x0, method="trust-ncg", hessian="hess")
+    r3 = minimize(rosen, x0, method="Newton-CG", hessian=None)
+    for r in (r1, r2, r3):
+        np.testing.assert_allclose(r.x, np.ones(2), atol=1e-4)
+    assert r3.nhev == 0
+    with pytest.raises(ValueError, match="hessp"):
+        minimize(rosen, x0, method="trust-exact", hessian="hessp")
+    with pytest.raises(ValueError, match="hessian"):
+        minimize(rosen, x0, method="trust-exact", hessian="yes")
+
+
+def test_args_are_passed():
+    res = minimize(lambda x, a, b: np.sum((x - a) ** 2) * b, np.zeros(3),
+                   args=(np.array([1.0, 2.0, 3.0]), 2.0), method="trust-exact")
+    np.testing.assert_allclose(res.x, [1.0, 2.0, 3.0], atol=1e-8)
+
+
+def test_lazy_import():
+    assert dualad.optimize.minimize is minimize
+
+
+# ---------------------------------------------------------------------------
+# errors
+# ---------------------------------------------------------------------------
+def test_error_non_scalar():
+    with pytest.raises(TypeError, match=r"scalar.*\(3,\)"):
+        minimize(lambda x: x ** 2, np.ones(3), method="BFGS")
+    with pytest.raises(TypeError, match=r"scalar.*\(3,\)"):
+        minimize(lambda x: x ** 2, np.ones(3), method="Nelder-Mead")
+
+
+def test_size_one_output_is_a_scalar():
+    res = minimize(lambda x: np.reshape(np.sum((x - 1.0) ** 2), (1,)), np.zeros(2),
+                   method="BFGS")
+    np.testing.assert_allclose(res.x, np.ones(2), atol=1e-6)
+
+
+def test_error_non_finite_at_x0():
+    with pytest.raises(ValueError, match="not finite at x0"):
+        minimize(lambda x: np.sum(np.log(x)), -np.ones(2), method="BFGS")
+    with pytest.raises(ValueError, match="not finite"):
+        least_squares(lambda x: np.log(x), -np.ones(2))
+
+
+def test_error_untraceable():
+    import math
+    with pytest.raises(TypeError, match="could not be differentiated"):
+        minimize(lambda x: math.sin(x[0]) + x[1] ** 2, np.ones(2), method="BFGS")
+    with pytest.raises(TypeError, match="could not be differentiated"):
+        root(lambda x: np.array([x[0] ** 2 - 1.0, x[1]]), np.ones(2))
+    # and the next call works normally
+    assert minimize(lambda x: np.sum(x ** 2), np.ones(2), method="BFGS").success
+
+
+def test_error_complex_x0():
+    with pytest.raises(TypeError, match="complex"):
+        minimize(lambda x: np.sum(np.abs(x)), np.ones(2) * 1j)
+
+
+# ---------------------------------------------------------------------------
+# least_squares and root
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["trf", "dogbox", "lm"])
+def test_exponential_decay_fit(method):
+    t = np.linspace(0.0, 4.0, 40)
+    a, k, c = 2.5, 1.3, 0.4
+    y = a * np.exp(-k * t) + c
+
+    def resid(p):
+        return p[0] * np.exp(-p[1] * t) + p[2] - y
+    res = least_squares(resid, np.array([1.0, 0.5, 0.0]), method=method,
+                        xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    np.testing.assert_allclose(res.x, [a, k, c], rtol=1e-10)
+    assert res.njev >= 1 and res.nfev >= res.njev
+    # the Jacobian is exact: compare with the closed form at the solution
+    e = np.exp(-k * t)
+    np.testing.assert_allclose(res.jac, np.stack([e, -a * t * e, np.ones_like(t)], 1),
+                               rtol=1e-8, atol=1e-12)
+
+
+def test_least_squares_reverse_mode_and_shapes():
+    # more parameters than residuals: reverse mode; parameters shaped (2, 2)
+    def resid(p):
+        return dnp.stack([p[0, 0] + p[0, 1] - 3.0, p[1, 0] * p[1, 1] - 2.0])
+    res = least_squares(resid, np.ones((2, 2)), method="trf", xtol=1e-15, ftol=1e-15,
+                        gtol=1e-15)
+    assert res.x.shape == (2, 2)
+    np.testing.assert_allclose(resid(res.x), [0.0, 0.0], atol=1e-10)
+    assert res.jac.shape == (2, 4)
+
+
+@pytest.mark.parametrize("method", ["hybr", "lm", "broyden1", "krylov", "df-sane"])
+def test_root_system(method):
+    # x_i^3 + (A x)_i = b with b built from a known root x*
+    rng = np.random.default_rng(1)
+    n = 6
+    A = np.eye(n) * 4 + rng.uniform(-0.5, 0.5, (n, n))
+    xstar = rng.uniform(0.5, 1.5, n)
+    b = xstar ** 3 + A @ xstar
+
+    def F(x):
+        return x ** 3 + A @ x - b
+    sol = root(F, xstar + 0.1, method=method, tol=1e-12)
+    assert sol.success, sol.message
+    np.testing.assert_allclose(sol.x, xstar, atol=1e-7)
+    if method in ("hybr", "lm"):
+        assert sol.njev >= 1
+
+
+def test_root_shapes_and_errors():
+    sol = root(lambda x: x ** 2 - np.array([[4.0, 9.0]]), np.ones((1, 2)))
+    assert sol.x.shape == (1, 2)
+    np.testing.assert_allclose(sol.x, [[2.0, 3.0]], rtol=1e-10)
+    with pytest.raises(ValueError, match="unknowns"):
+        root(lambda x: np.sum(x), np.ones(2))
