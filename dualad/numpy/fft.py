@@ -73,10 +73,12 @@ def _realify(g, x):
     return g
 
 
-def _herm_weights(n, axis, dtype=_np.float64):
+def _herm_weights(n, axis, like):
     """``c_j`` for the ``n // 2 + 1`` half-spectrum terms, shaped to broadcast on ``axis``."""
     m = n // 2 + 1
-    c = _np.full(m, 2.0, dtype=dtype)
+    dt = _np.result_type(primal_of(like))
+    dt = _np.finfo(dt).dtype if dt.kind in "fc" else _np.dtype(_np.float64)
+    c = _np.full(m, 2.0, dtype=dt)
     c[0] = 1.0
     if n % 2 == 0:
         c[-1] = 1.0
@@ -148,7 +150,7 @@ def _rfftn_vjp(g, ans, x, s, axes, norm):
 def _irfftn_vjp(g, ans, x, s, axes, norm):
     r = ifftn_p(g, s, axes, norm)
     n = s[-1]
-    r = _resize_axis(r, axes[-1], n // 2 + 1) * _herm_weights(n, axes[-1])
+    r = _resize_axis(r, axes[-1], n // 2 + 1) * _herm_weights(n, axes[-1], r)
     xs = shape_of(x)
     return _realify(_resize(r, axes, [xs[a] for a in axes]), x)
 
@@ -163,7 +165,7 @@ def _hfft_jvp(t, ans, x, n, axis, norm):
 
 def _hfft_vjp(g, ans, x, n, axis, norm):
     r = fftn_p(g, (n,), (axis,), norm)
-    r = _resize_axis(r, axis, n // 2 + 1) * _herm_weights(n, axis)
+    r = _resize_axis(r, axis, n // 2 + 1) * _herm_weights(n, axis, r)
     return _realify(_resize_axis(r, axis, shape_of(x)[axis]), x)
 
 

@@ -43,7 +43,7 @@ import numpy.linalg as _la
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes, sum_to
-from ._products import matmul
+from ._products import _pad_lead, matmul
 from ._reductions import max_p, min_p, sum_p
 from ._shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
 from ._ufuncs import (abs as _abs, astype, equal, power, real, sqrt, where)
@@ -63,26 +63,34 @@ def _T(x):
     return swapaxes(x, -1, -2)
 
 
+def _rdtype(x):
+    """The real floating dtype matching ``x`` (float32 stays float32)."""
+    dt = _np.result_type(primal_of(x))
+    if dt.kind not in "fc":
+        return _np.dtype(_np.float64)
+    return _np.finfo(dt).dtype
+
+
 def _eye(n, dtype=_np.float64):
     return _np.eye(n, dtype=dtype)
 
 
 def _diag(x):
     """Diagonal of the trailing square matrices: ``(..., n, n) -> (..., n)``."""
-    return sum_p(x * _eye(shape_of(x)[-1]), axis=-1)
+    return sum_p(x * _eye(shape_of(x)[-1], _rdtype(x)), axis=-1)
 
 
 def _diag_embed(d):
     """``(..., n) -> (..., n, n)`` with ``d`` on the diagonal."""
-    return expand_dims(d, -1) * _eye(shape_of(d)[-1])
+    return expand_dims(d, -1) * _eye(shape_of(d)[-1], _rdtype(d))
 
 
 def _sym(x):
     return (x + _T(x)) * 0.5
 
 
-def _tril_mask(n, k=0):
-    return _np.tril(_np.ones((n, n)), k)
+def _tril_mask(n, k=0, dtype=_np.float64):
+    return _np.tril(_np.ones((n, n), dtype=dtype), k)
 
 
 def _is_real(x):
@@ -149,12 +157,12 @@ solve_p = primitive(_solve_impl, name="linalg.solve")
 
 
 def _solve_jvp_a(t, ans, a, b):
-    return -solve_p(a, matmul(t, ans))
+    # unit axes after the batch so that the stack axes line up with ans's
+    return -solve_p(a, matmul(_pad_lead(t, ndim_of(a), ndim_of(ans)), ans))
 
 
 def _solve_jvp_b(t, ans, a, b):
-    from ._broadcast import bcast_tangent  # noqa: F401 (shapes broadcast in solve)
-    return solve_p(a, t)
+    return solve_p(a, _pad_lead(t, ndim_of(b), ndim_of(ans)))
 
 
 def _solve_vjp_a(g, ans, a, b):
@@ -236,7 +244,13 @@ def _logabsdet_impl(a):
 
 
 logabsdet_p = primitive(_logabsdet_impl, name="linalg.slogdet")
-defjvp(logabsdet_p, lambda t, ans, a: sum_p(_T(inv_p(a)) * t, axis=(-2, -1)))
+def _logabsdet_jvp(t, ans, a):
+    d = sum_p(_T(inv_p(a)) * t, axis=(-2, -1))
+    # log|det| is real: for complex A its derivative is Re(tr(inv(A) dA))
+    return real(d) if _np.result_type(primal_of(d)).kind == "c" else d
+
+
+defjvp(logabsdet_p, _logabsdet_jvp)
 defvjp_direct(logabsdet_p, lambda g, ans, a: expand_dims(expand_dims(g, -1), -1) * _T(inv_p(a)))
 
 
@@ -260,7 +274,8 @@ cholesky_p = primitive(_chol_impl, name="linalg.cholesky")
 def _phi(x):
     """Lower triangle with half the diagonal."""
     n = shape_of(x)[-1]
-    return x * (_tril_mask(n) - 0.5 * _eye(n))
+    dt = _rdtype(x)
+    return x * (_tril_mask(n, 0, dt) - dt.type(0.5) * _eye(n, dt))
 
 
 def _chol_jvp(t, ans, a):
@@ -306,7 +321,7 @@ def _qr_jvp(t, ans, a):
     rinv = inv_p(r)
     dx_rinv = matmul(t, rinv)
     c = matmul(_T(q), dx_rinv)
-    low = c * _tril_mask(n, -1)
+    low = c * _tril_mask(n, -1, _rdtype(c))
     om = low - _T(low)
     dq = matmul(q, om - c) + dx_rinv
     dr = matmul(c - om, r)
@@ -320,7 +335,7 @@ def _qr_vjp(g, ans, a):
     gq, gr = _rows(g, 0, m), _rows(g, m, None)
     rinv = inv_p(r)
     mm = matmul(gr, _T(r)) - matmul(_T(q), gq)
-    nn = mm - (mm - _T(mm)) * _tril_mask(n, -1)
+    nn = mm - (mm - _T(mm)) * _tril_mask(n, -1, _rdtype(mm))
     return matmul(gq + matmul(q, nn), _T(rinv))
 
 

@@ -1,0 +1,274 @@
+"""dualad.numpy.linalg against closed forms, NumPy's values, batched tangents
+and the conventions at singular points (see docs/linalg.md)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dualad as ad
+import dualad.numpy as dnp
+from dualad.forward.dual import jvp_flat
+from dualad.reverse.tape import vjp_flat
+from dualad.testing import check_grads
+
+L = dnp.linalg
+rng = np.random.default_rng(1234)
+
+
+def randn(*shape):
+    return rng.standard_normal(shape)
+
+
+def well(*shape):
+    n = shape[-1]
+    return randn(*shape) + 3.0 * np.eye(n)
+
+
+def spd(*shape):
+    a = randn(*shape)
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def sym(a):
+    return (a + np.swapaxes(a, -1, -2)) / 2
+
+
+# --- closed forms ---------------------------------------------------------------------
+def test_logdet_gradient_is_inverse_transpose():
+    a = spd(2, 3, 3)
+    g = ad.grad(lambda m: dnp.sum(L.slogdet(m)[1]))(a)
+    np.testing.assert_allclose(g, np.swapaxes(np.linalg.inv(a), -1, -2), rtol=1e-10)
+    s, ld = L.slogdet(a)
+    np.testing.assert_array_equal(s, np.linalg.slogdet(a)[0])
+
+
+def test_det_gradient_is_cofactor_matrix():
+    a = well(3, 3)
+    g = ad.grad(L.det)(a)
+    np.testing.assert_allclose(g, np.linalg.det(a) * np.linalg.inv(a).T, rtol=1e-10)
+
+
+def _cofactor(a):
+    n = a.shape[0]
+    c = np.empty_like(a)
+    for i in range(n):
+        for j in range(n):
+            minor = np.delete(np.delete(a, i, 0), j, 1)
+            c[i, j] = (-1) ** (i + j) * (np.linalg.det(minor) if minor.size else 1.0)
+    return c
+
+
+@pytest.mark.parametrize("a", [
+    np.array([[1.0, 2.0], [2.0, 4.0]]),                       # rank 1
+    np.outer([1.0, 2.0, -1.0], [0.5, 1.0, 3.0]),              # rank 1, 3x3
+    np.diag([1.0, 2.0, 0.0]),                                  # rank 2
+    np.zeros((3, 3)),
+])
+def test_det_of_singular_matrix_is_finite_adjugate(a):
+    g = ad.grad(L.det)(a)
+    assert np.all(np.isfinite(g))
+    np.testing.assert_allclose(g, _cofactor(a), atol=1e-12)
+    _, t = ad.jvp(L.det, (a,), (np.ones_like(a),))
+    np.testing.assert_allclose(t, np.sum(_cofactor(a)), atol=1e-12)
+
+
+def test_inv_jvp_closed_form():
+    a, da = well(2, 3, 3), randn(2, 3, 3)
+    _, t = ad.jvp(L.inv, (a,), (da,))
+    ai = np.linalg.inv(a)
+    np.testing.assert_allclose(t, -ai @ da @ ai, rtol=1e-10, atol=1e-12)
+
+
+def test_solve_matches_inverse_times_b():
+    a, b = well(2, 3, 3), randn(2, 3, 2)
+    for bb in (b, b[0, :, 0]):
+        f1 = lambda m, v: dnp.sum(dnp.sin(L.solve(m, v)))          # noqa: E731
+        f2 = lambda m, v: dnp.sum(dnp.sin(L.inv(m) @ v)) if np.ndim(v) > 1 else \
+            dnp.sum(dnp.sin(dnp.matmul(L.inv(m), v)))              # noqa: E731
+        g1 = ad.grad(f1, argnums=(0, 1))(a, bb)
+        g2 = ad.grad(f2, argnums=(0, 1))(a, bb)
+        for x, y in zip(g1, g2):
+            np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-12)
+
+
+def test_cholesky_jvp_identities():
+    a, da = spd(2, 3, 3), sym(randn(2, 3, 3))
+    lo, dl = ad.jvp(L.cholesky, (a,), (da,))
+    np.testing.assert_allclose(lo, np.linalg.cholesky(a))
+    np.testing.assert_allclose(np.triu(dl, 1), 0, atol=1e-14)
+    np.testing.assert_allclose(dl @ np.swapaxes(lo, -1, -2) + lo @ np.swapaxes(dl, -1, -2),
+                               da, atol=1e-12)
+    # 1x1: d sqrt(a) = 1 / (2 sqrt(a))
+    g = ad.grad(lambda m: L.cholesky(m)[0, 0])(np.array([[4.0]]))
+    np.testing.assert_allclose(g, [[0.25]])
+
+
+def test_qr_jvp_identities():
+    for shape in [(4, 3), (3, 3), (2, 3, 3), (2, 3)]:
+        a, da = randn(*shape), randn(*shape)
+        (q, r), (dq, dr) = ad.jvp(lambda m: tuple(L.qr(m)), (a,), (da,))
+        np.testing.assert_allclose(q @ r, a, atol=1e-12)
+        np.testing.assert_allclose(dq @ r + q @ dr, da, atol=1e-10)
+        skew = np.swapaxes(q, -1, -2) @ dq
+        np.testing.assert_allclose(skew + np.swapaxes(skew, -1, -2), 0, atol=1e-10)
+        k = min(shape[-2:])
+        np.testing.assert_allclose(np.tril(dr[..., :k, :k], -1), 0, atol=1e-12)
+
+
+def test_eigvalsh_derivative_closed_form():
+    a, da = sym(randn(2, 4, 4)), sym(randn(2, 4, 4))
+    w, dw = ad.jvp(L.eigvalsh, (a,), (da,))
+    v = np.linalg.eigh(a)[1]
+    expect = np.einsum("...ji,...jk,...ki->...i", v, da, v)
+    np.testing.assert_allclose(dw, expect, atol=1e-10)
+    # symmetric-input convention: the derivative along dA is that along sym(dA)
+    _, dw2 = ad.jvp(L.eigvalsh, (a,), (np.tril(2 * da) - np.eye(4) * da,))
+    np.testing.assert_allclose(dw2, expect, atol=1e-10)
+
+
+@pytest.mark.parametrize("a", [np.eye(3), np.diag([1.0, 1.0, 2.0]),
+                               np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 3.0]])])
+def test_eigenvalue_functions_exact_at_degenerate_eigenvalues(a):
+    # tr(A^2) and tr(exp(A)) as spectral sums: gradients 2A and expm(A)
+    g = ad.grad(lambda m: dnp.sum(L.eigvalsh(m) ** 2))(a)
+    np.testing.assert_allclose(g, 2 * a, atol=1e-12)
+    w, v = np.linalg.eigh(a)
+    g = ad.grad(lambda m: dnp.sum(dnp.exp(L.eigvalsh(m))))(a)
+    np.testing.assert_allclose(g, (v * np.exp(w)) @ v.T, atol=1e-12)
+    # eigenvector derivatives are not defined there, but stay finite
+    jac = ad.jacobian(lambda m: L.eigh(m)[1])(a)
+    assert np.all(np.isfinite(jac))
+
+
+def test_svd_singular_value_derivative():
+    a, da = randn(2, 4, 3), randn(2, 4, 3)
+    s, ds = ad.jvp(lambda m: L.svd(m, compute_uv=False), (a,), (da,))
+    u, _, vt = np.linalg.svd(a, full_matrices=False)
+    np.testing.assert_allclose(ds, np.einsum("...ji,...jk,...ik->...i", u, da, vt), atol=1e-10)
+    g = ad.grad(lambda m: L.norm(m, "nuc"))(a[0])
+    np.testing.assert_allclose(g, u[0] @ vt[0], atol=1e-10)
+
+
+def test_eig_matrix_function_and_complex():
+    a = randn(3, 3)
+    # V diag(w^2) V^-1 = A @ A: its derivative is a dA + dA a
+    f = lambda m: (lambda w, v: v @ ((w ** 2)[..., None] * L.inv(v)))(*L.eig(m))  # noqa: E731
+    da = randn(3, 3)
+    out, t = ad.jvp(f, (a,), (da,))
+    np.testing.assert_allclose(out, a @ a, atol=1e-10)
+    np.testing.assert_allclose(t, a @ da + da @ a, atol=1e-9)
+    z = well(2, 3, 3) + 1j * randn(2, 3, 3)
+    check_grads(lambda m: dnp.sum(L.eigvals(m) ** 3, axis=-1), (z,))
+    check_grads(L.inv, (z,))
+    check_grads(L.det, (z,))
+
+
+def test_no_nan_at_zero_for_every_norm():
+    for ord_ in [None, 2, 1, np.inf, -np.inf, 3, 0.5, -1, 0]:
+        g = ad.grad(lambda x: L.norm(x, ord_))(np.zeros(3))
+        assert np.all(np.isfinite(g)), ord_
+    for ord_ in [None, 2, 1, np.inf, -np.inf, 3, 0.5]:
+        g = ad.grad(lambda x: L.norm(x, ord_))(np.zeros(3))
+        np.testing.assert_array_equal(g, 0.0)
+    for ord_ in [None, "fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf]:
+        g = ad.grad(lambda x: L.norm(x, ord_))(np.zeros((2, 3)))
+        assert np.all(np.isfinite(g)), ord_
+    np.testing.assert_array_equal(ad.grad(lambda x: L.norm(x, "fro"))(np.zeros((2, 2))), 0.0)
+    h = ad.hessian(lambda x: L.norm(x))(np.zeros(3))
+    assert np.all(np.isfinite(h))
+
+
+@pytest.mark.parametrize("ord_,axis,keepdims", [
+    (None, None, False), (None, None, True), (2, -1, False), (1, 0, True), (3, (1,), False),
+    (np.inf, -1, False), (-np.inf, 0, False), (0, -1, False), (-1.5, 1, True),
+    ("fro", (0, 2), False), ("nuc", (1, 2), True), (2, (2, 1), False), (-2, (0, 1), False),
+    (1, (0, 2), False), (-1, (1, 2), False), (np.inf, (1, 2), True), (-np.inf, (2, 0), False),
+])
+def test_norm_values_match_numpy(ord_, axis, keepdims):
+    x = randn(2, 3, 4)
+    out, _ = ad.jvp(lambda v: L.norm(v, ord_, axis=axis, keepdims=keepdims), (x,), (x,))
+    np.testing.assert_allclose(out, np.linalg.norm(x, ord_, axis=axis, keepdims=keepdims),
+                               rtol=1e-12)
+
+
+def test_vector_and_matrix_norm_values():
+    x = randn(2, 3, 4)
+    for kw in [dict(), dict(axis=(0, 2), ord=3), dict(axis=-1, keepdims=True, ord=1),
+               dict(keepdims=True)]:
+        out, _ = ad.jvp(lambda v: L.vector_norm(v, **kw), (x,), (x,))
+        np.testing.assert_allclose(out, np.linalg.vector_norm(x, **kw), rtol=1e-12)
+    for kw in [dict(), dict(ord="nuc", keepdims=True), dict(ord=np.inf), dict(ord=-2)]:
+        out, _ = ad.jvp(lambda v: L.matrix_norm(v, **kw), (x,), (x,))
+        np.testing.assert_allclose(out, np.linalg.matrix_norm(x, **kw), rtol=1e-12)
+
+
+def test_values_and_tuples_match_numpy():
+    a, b = randn(5, 3), randn(5)
+    out, _ = ad.jvp(lambda m, v: L.lstsq(m, v)[:2], (a, b), (a, b))
+    ref = np.linalg.lstsq(a, b)
+    np.testing.assert_allclose(out[0], ref[0], rtol=1e-10)
+    np.testing.assert_allclose(out[1], ref[1], rtol=1e-10)
+    m = well(3, 3)
+    for n in (-3, -1, 0, 1, 2, 5):
+        out, _ = ad.jvp(lambda x: L.matrix_power(x, n), (m,), (m,))
+        np.testing.assert_allclose(out, np.linalg.matrix_power(m, n), rtol=1e-10)
+    arrs = [randn(3), randn(3, 4), randn(4, 2), randn(2)]
+    out, _ = ad.jvp(lambda *xs: L.multi_dot(list(xs)), tuple(arrs), tuple(arrs))
+    np.testing.assert_allclose(out, np.linalg.multi_dot(arrs), rtol=1e-10)
+    out, _ = ad.jvp(lambda x: L.pinv(x), (a,), (a,))
+    np.testing.assert_allclose(out, np.linalg.pinv(a), rtol=1e-10, atol=1e-12)
+    for p in (None, 2, -2, "fro", 1, np.inf):
+        out, _ = ad.jvp(lambda x: L.cond(x, p), (m,), (m,))
+        np.testing.assert_allclose(out, np.linalg.cond(m, p), rtol=1e-10)
+    t = randn(6, 2, 3)
+    out, _ = ad.jvp(lambda x: L.tensorinv(x, 1), (t,), (t,))
+    np.testing.assert_allclose(out, np.linalg.tensorinv(t, 1), rtol=1e-10)
+
+
+def test_plain_numpy_calls_dispatch_to_rules():
+    a = well(3, 3)
+    g = ad.grad(lambda m: np.linalg.slogdet(m)[1] + np.linalg.norm(np.linalg.inv(m)))(a)
+    g2 = ad.grad(lambda m: L.slogdet(m)[1] + L.norm(L.inv(m)))(a)
+    np.testing.assert_allclose(g, g2)
+    w = ad.grad(lambda m: np.sum(np.linalg.eigvalsh(m)))(sym(a))
+    np.testing.assert_allclose(w, np.eye(3), atol=1e-12)
+
+
+# --- batched tangents and cotangents ------------------------------------------------------
+FUNS = {
+    "inv": (L.inv, lambda: (well(2, 3, 3),)),
+    "solve": (L.solve, lambda: (well(2, 3, 3), randn(3, 2))),
+    "solve_vec": (L.solve, lambda: (well(2, 3, 3), randn(3))),
+    "det": (L.det, lambda: (well(2, 3, 3),)),
+    "slogdet": (lambda a: L.slogdet(a)[1], lambda: (well(2, 3, 3),)),
+    "cholesky": (lambda a: L.cholesky(a), lambda: (spd(2, 3, 3),)),
+    "qr": (lambda a: L.qr(a)[0] + 2 * L.qr(a)[1][..., :1, :], lambda: (randn(2, 3, 3),)),
+    "eigh": (lambda a: L.eigh(a)[1] * L.eigh(a)[0][..., None, :], lambda: (sym(randn(2, 3, 3)),)),
+    "eig": (lambda a: L.eig(a)[0], lambda: (randn(2, 3, 3),)),
+    "svd": (lambda a: (lambda u, s, vt: (u * s[..., None, :]) @ (vt * 2))(*L.svd(a, False)),
+            lambda: (randn(2, 4, 3),)),
+    "svd_wide": (lambda a: L.svd(a, False)[2] + L.svd(a, False)[1][..., None],
+                 lambda: (randn(2, 2, 3),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNS))
+def test_batched_rules_match_one_direction_at_a_time(name):
+    f, make = FUNS[name]
+    args = make()
+    k = 3
+    tans = [randn(k, *np.shape(x)) for x in args]
+    _, (tb,) = jvp_flat(lambda xs: [f(*xs)], list(args), tans)
+    for i in range(k):
+        _, (ti,) = jvp_flat(lambda xs: [f(*xs)], list(args), [t[i] for t in tans])
+        np.testing.assert_allclose(tb[i], ti, rtol=1e-9, atol=1e-11)
+    out, back = vjp_flat(lambda xs: [f(*xs)], list(args))
+    gs = randn(k, *np.shape(out[0]))
+    if np.iscomplexobj(out[0]):
+        gs = gs + 1j * randn(k, *np.shape(out[0]))
+    cb = back([gs])
+    for i in range(k):
+        out_i, back_i = vjp_flat(lambda xs: [f(*xs)], list(args))
+        ci = back_i([gs[i]])
+        for x, y in zip(cb, ci):
+            np.testing.assert_allclose(x[i], y, rtol=1e-9, atol=1e-11)
