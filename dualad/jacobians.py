@@ -16,10 +16,13 @@
 
 There is no Python loop over basis vectors.  When there are many directions
 they are pushed through in chunks of ``chunk_size`` so that memory stays
-bounded.  The automatic chunk size keeps every batched intermediate below
-:data:`CHUNK_BYTES` bytes: ``chunk = CHUNK_BYTES // (itemsize * s)``, where
-``s`` is the size of the largest array the function computes (found once per
-argument-shape signature by recording the function on a tape, and cached).
+bounded.  The automatic chunk size keeps every batched intermediate near
+:data:`CHUNK_BYTES` (1 MiB, cache-sized, which is also the fastest on the
+benchmarks): ``chunk = CHUNK_BYTES // (itemsize * s)``, where ``s`` is the
+size of the largest array the function computes (found once per
+argument-shape signature by recording the function on a tape, and cached);
+it is raised to :data:`MIN_CHUNK` directions if that keeps intermediates
+below :data:`MAX_CHUNK_BYTES` (64 MiB), and is never below 1.
 Chunked and unchunked results are identical: each column (row) is computed by
 the same operations whatever batch it travels in.
 
@@ -53,10 +56,16 @@ from .transforms import (_Flat, _cast_like, _check_like, _norm_argnums, _split_a
                          _unwrap_level, _zeros_like, as_output)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
-           "ModeDecision", "CHUNK_BYTES", "COST"]
+           "ModeDecision", "CHUNK_BYTES", "MIN_CHUNK", "MAX_CHUNK_BYTES", "COST"]
 
-#: memory budget (bytes) for one batched intermediate; sets the automatic chunk size
-CHUNK_BYTES = 64 * 2 ** 20
+#: target size (bytes) of one batched intermediate; sets the automatic chunk
+#: size.  Small enough to stay in cache (a batched op on fresh multi-megabyte
+#: arrays is several times slower per element on the benchmark machine).
+CHUNK_BYTES = 2 ** 20
+#: at least this many directions per pass (Python overhead is paid per pass) ...
+MIN_CHUNK = 16
+#: ... unless one batched intermediate would then exceed this hard bound (bytes)
+MAX_CHUNK_BYTES = 64 * 2 ** 20
 
 #: The auto-mode cost model, in units of one plain evaluation of ``f``
 #: (measured by ``benchmarks/bench_jacobians.py --calibrate``; see docs/jacobians.md):
@@ -64,11 +73,11 @@ CHUNK_BYTES = 64 * 2 ** 20
 #:   forward: passes_f * FWD_PASS + n * FWD_DIR
 #:   reverse: REV_RECORD + passes_r * REV_PASS + m * REV_DIR
 COST = {
-    "FWD_PASS": 1.6,     # one forward pass, dual bookkeeping, per pass
-    "FWD_DIR": 0.02,     # each extra tangent direction carried by a pass
-    "REV_RECORD": 1.5,   # recording the tape once
-    "REV_PASS": 1.4,     # one backward sweep, per sweep
-    "REV_DIR": 0.03,     # each extra cotangent direction carried by a sweep
+    "FWD_PASS": 10.0,    # one forward pass (dual bookkeeping), per pass
+    "FWD_DIR": 1.0,      # each tangent direction carried by a pass
+    "REV_RECORD": 4.0,   # recording the tape, once
+    "REV_PASS": 14.0,    # one backward sweep, per sweep
+    "REV_DIR": 1.4,      # each cotangent direction carried by a sweep
 }
 
 
@@ -172,7 +181,8 @@ def _auto_chunk(ndirs, largest, itemsize, chunk_size):
             raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
         return int(min(chunk_size, ndirs))
     per_dir = max(1, largest) * itemsize
-    return int(max(1, min(ndirs, CHUNK_BYTES // per_dir)))
+    c = max(CHUNK_BYTES // per_dir, min(MIN_CHUNK, MAX_CHUNK_BYTES // per_dir))
+    return int(max(1, min(ndirs, c)))
 
 
 def _decide(requested, n, m, largest, itemsize, chunk_size):
@@ -229,14 +239,13 @@ def _jac_forward(flat, chunk):
     leaves = flat.leaves
     shapes = [tuple(shape_of(l)) for l in leaves]
     sizes = [_size(s) for s in shapes]
-    offsets = list(_np.cumsum([0] + sizes[:-1]))
+    offsets = [int(o) for o in _np.cumsum([0] + sizes[:-1])]
     n = sum(sizes)
     dts = [_float_dtype(l) for l in leaves]
-    blocks = None
+    pieces = None  # per output: (start, c, tangent block) for every chunk
     outs = None
     aux = None
-    starts = range(0, n, chunk) if n else [0]
-    for start in starts:
+    for start in (range(0, n, chunk) if n else [0]):
         c = min(chunk, n - start)
         idx, tans = [], []
         for j in range(len(leaves)):
@@ -255,20 +264,26 @@ def _jac_forward(flat, chunk):
         outs, out_tans = jvp_flat(sub, [leaves[j] for j in idx], tans, trace)
         if flat.has_aux and aux is None:
             aux = _unwrap_level(flat.aux, trace)
-        if blocks is None:
-            blocks = [[] for _ in outs]
-        for i, (o, t) in enumerate(zip(outs, out_tans)):
-            oshape = tuple(shape_of(o))
-            if t is None:
-                t = _np.zeros((c, _size(oshape)), dtype=_float_dtype(o, *leaves))
-            else:
-                t = _reshape(t, (c, _size(oshape)))
-            blocks[i].append(t)
+        if pieces is None:
+            pieces = [[] for _ in outs]
+        for i, t in enumerate(out_tans):
+            pieces[i].append((start, c, t))
     result = []
     for i, o in enumerate(outs):
         oshape = tuple(shape_of(o))
-        A = _transpose2(_concat(blocks[i]))          # (m_i, n)
+        mi = _size(oshape)
         dt = _float_dtype(o, *leaves)
+        if any(isinstance(t, Tracer) for _, _, t in pieces[i]):
+            # nested under another transform: assemble with traced operations
+            bl = [_np.zeros((c, mi), dtype=dt) if t is None else _reshape(t, (c, mi))
+                  for _, c, t in pieces[i]]
+            A = _transpose2(_concat(bl))                      # (m_i, n)
+        else:
+            A = _np.zeros((mi, n), dtype=dt)
+            for start, c, t in pieces[i]:
+                if t is not None:
+                    A[:, start:start + c] = _np.reshape(t, (c, mi)).T
+        pieces[i] = None
         row = []
         for j in range(len(leaves)):
             Aj = A if len(leaves) == 1 else A[:, offsets[j]:offsets[j] + sizes[j]]
