@@ -150,9 +150,12 @@ log_expit = _unary(_sp.log_expit, "log_expit", lambda ans, x: expit(-x))
 
 # --- x log y ----------------------------------------------------------------------
 def _safe_ratio(x, y):
-    """``x / y`` with 0 where ``x == 0`` (no NaN from ``y == 0``)."""
-    zero = dnp.equal(x, 0)
-    return dnp.where(zero, 0.0, x / dnp.where(zero, 1.0, y))
+    """``x / y``, with 0 where both are 0 (no NaN); exact derivatives elsewhere,
+    also at ``x == 0``."""
+    both = dnp.logical_and(dnp.equal(x, 0), dnp.equal(y, 0))
+    if not _np.any(both):
+        return x / y
+    return x / dnp.where(both, 1.0, y)
 
 
 xlogy = _nary(_sp.xlogy, "xlogy",
@@ -306,3 +309,14 @@ def softmax(x, axis=None):
 
 
 del Tracer
+
+
+def _register():
+    # SciPy's special functions are NumPy ufuncs: plain ``scipy.special.gammaln``
+    # called on a traced value reaches the function above through __array_ufunc__
+    import sys
+    from ..numpy import _dispatch
+    _dispatch.register_module(_sp, sys.modules[__name__])
+
+
+_register()

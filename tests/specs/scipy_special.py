@@ -1,0 +1,78 @@
+"""Specs for dualad.scipy.special: every primitive, second order (the
+functions are smooth on the drawn domains), broadcasting pairs for the
+functions of two arguments."""
+import numpy as np
+from hypothesis import strategies as st
+
+from dualad.scipy import special as sp
+from dualad.testing.strategies import array_args, arrays, shapes
+
+from . import Spec
+
+
+def one(low=-2.0, high=2.0, avoid=None):
+    return st.tuples(arrays(low=low, high=high, avoid=avoid))
+
+
+def two(low, high):
+    return array_args(2, low=low, high=high)
+
+
+pos = one(0.3, 3.0)
+mats = st.tuples(arrays(shapes(min_dims=1, max_dims=3)))
+
+SPECS = [
+    Spec("special.gammaln", sp.gammaln, pos),
+    Spec("special.digamma", sp.digamma, pos),
+    Spec("special.polygamma", lambda x: (sp.polygamma(1, x), sp.polygamma(np.array([0, 2]), x[..., None])),
+         pos),
+    Spec("special.gamma", sp.gamma, pos),
+    Spec("special.beta", sp.beta, two(0.5, 3.0)),
+    Spec("special.betaln", sp.betaln, two(0.5, 3.0)),
+    Spec("special.multigammaln", lambda a: sp.multigammaln(a, 3), one(1.3, 4.0),
+         covers=("special.gammaln",)),
+    Spec("special.erf", sp.erf, one()),
+    Spec("special.erfc", sp.erfc, one()),
+    Spec("special.erfinv", sp.erfinv, one(-0.9, 0.9)),
+    Spec("special.erfcinv", sp.erfcinv, one(0.1, 1.9)),
+    Spec("special.ndtr", sp.ndtr, one(-3.0, 3.0)),
+    Spec("special.log_ndtr", sp.log_ndtr, one(-6.0, 3.0)),
+    Spec("special.ndtri", sp.ndtri, one(0.05, 0.95)),
+    Spec("special.expit", sp.expit, one(-4.0, 4.0)),
+    Spec("special.logit", sp.logit, one(0.05, 0.95)),
+    Spec("special.log_expit", sp.log_expit, one(-4.0, 4.0)),
+    Spec("special.xlogy", sp.xlogy, array_args(2).map(lambda a: (a[0], np.abs(a[1]) + 0.2))),
+    Spec("special.xlog1py", sp.xlog1py, array_args(2).map(lambda a: (a[0], np.abs(a[1]) - 0.8))),
+    Spec("special.entr", sp.entr, pos),
+    Spec("special.rel_entr", sp.rel_entr, two(0.2, 3.0)),
+    Spec("special.kl_div", sp.kl_div, two(0.2, 3.0)),
+    Spec("special.iv", lambda x: (sp.iv(0, x), sp.iv(1.0, x), sp.iv(2.5, x)), st.tuples(arrays(low=0.2, high=3.0))),
+    Spec("special.ive", lambda x: (sp.ive(0, x), sp.ive(1.0, x), sp.ive(2, x)), st.tuples(arrays(low=-3.0, high=3.0, avoid=[0.0]))),
+    Spec("special.jv", lambda x: (sp.jv(0, x), sp.jv(1.0, x), sp.jv(2.5, x)), st.tuples(arrays(low=0.2, high=5.0))),
+    Spec("special.yv", lambda x: (sp.yv(0, x), sp.yv(1.0, x), sp.yv(2.5, x)), st.tuples(arrays(low=0.5, high=5.0))),
+    Spec("special.i0", sp.i0, one(-3.0, 3.0)),
+    Spec("special.i1", sp.i1, one(-3.0, 3.0)),
+    Spec("special.i0e", sp.i0e, one(-3.0, 3.0, avoid=[0.0])),
+    Spec("special.i1e", sp.i1e, one(-3.0, 3.0, avoid=[0.0])),
+    Spec("special.j0", sp.j0, one(-5.0, 5.0)),
+    Spec("special.j1", sp.j1, one(-5.0, 5.0)),
+    Spec("special.y0", sp.y0, one(0.5, 5.0)),
+    Spec("special.y1", sp.y1, one(0.5, 5.0)),
+    Spec("special.gammainc", lambda x: sp.gammainc(np.array([1.5, 2.5]), x[..., None]), pos),
+    Spec("special.gammaincc", lambda x: sp.gammaincc(np.array([1.5, 2.5]), x[..., None]), pos),
+    Spec("special.betainc", lambda x: sp.betainc(np.array([1.5, 2.5]), 2.2, x[..., None]),
+         one(0.05, 0.95)),
+    Spec("special.stdtr", lambda x: sp.stdtr(np.array([1.5, 4.0]), x[..., None]), one(-3.0, 3.0)),
+    Spec("special.zeta", lambda q: sp.zeta(np.array([2.0, 3.5]), q[..., None]), one(0.5, 3.0)),
+    Spec("special.logsumexp", lambda a: (sp.logsumexp(a), sp.logsumexp(a, axis=-1, keepdims=True)),
+         mats),
+    Spec("special.logsumexp_b",
+         lambda a, b: sp.logsumexp(a, axis=0, b=b, return_sign=True)[0],
+         array_args(2, min_dims=1, low=-2.0, high=2.0, avoid=[0.0], margin=0.3).filter(
+             lambda ab: bool(np.all(np.abs(np.sum(np.broadcast_arrays(*ab)[1]
+                                                  * np.exp(np.broadcast_arrays(*ab)[0]), axis=0))
+                                    > 0.2))),
+         covers=("special.logsumexp",)),
+    Spec("special.softmax", lambda a: (sp.softmax(a, axis=0), sp.log_softmax(a)), mats,
+         covers=("special.logsumexp",)),
+]
