@@ -168,6 +168,8 @@ def test_einsum_errors():
         ad.grad(lambda x: dnp.sum(dnp.einsum("ijk->i", x)))(a)
     with pytest.raises(ValueError):
         ad.grad(lambda x: dnp.sum(dnp.einsum("ij,jk", x)))(a)
+    with pytest.raises(ValueError):     # like NumPy: '...' dims need '...' in the output
+        ad.grad(lambda x: dnp.sum(dnp.einsum("...i->i", x)))(a)
 
 
 # --- tensordot and the composed products --------------------------------------------

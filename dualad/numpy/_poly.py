@@ -45,6 +45,14 @@ def _real_if(r, x):
     return r
 
 
+def _real_dtype(x):
+    """The real floating dtype matching ``x`` (float64 for integers)."""
+    dt = _np.result_type(primal_of(x))
+    if dt.kind == "c":
+        return _np.finfo(dt).dtype
+    return dt if dt.kind == "f" else _np.dtype(_np.float64)
+
+
 def _unit_pad(t, core_nd, n_insert):
     """Insert ``n_insert`` unit axes between the batch of ``t`` and its last
     ``core_nd`` axes."""
@@ -77,7 +85,7 @@ def _polyder_last(p):
     n = shape_of(p)[-1]
     if n <= 1:
         return _np.zeros(shape_of(p)[:-1] + (1,), dtype=_np.result_type(primal_of(p)))
-    return p[..., :-1] * _np.arange(n - 1, 0, -1, dtype=float)
+    return p[..., :-1] * _np.arange(n - 1, 0, -1).astype(_real_dtype(p))
 
 
 def _polyval_jvp_p(t, ans, p, x):
@@ -156,10 +164,11 @@ def _interp_parts(x, xp, fp):
     from ._ufuncs import where
     xv, xpv = _np.asarray(primal_of(x)), _np.asarray(primal_of(xp))
     m = xpv.shape[0]
+    dt = _real_dtype(x)
     if m == 1:
         lo = hi = _np.zeros(xv.shape, dtype=_np.intp)
-        one = _np.ones(xv.shape)
-        return lo, hi, one, 0.0 * one, _np.zeros(xv.shape)
+        one = _np.ones(xv.shape, dtype=dt)
+        return lo, hi, one, 0.0 * one, 0.0 * one
     lo = _np.clip(_np.searchsorted(xpv, xv, side="right") - 1, 0, m - 2)
     hi = lo + 1
     xlo, xhi = xp[lo], xp[hi]
@@ -169,8 +178,8 @@ def _interp_parts(x, xp, fp):
     below, above = xv < xpv[0], xv > xpv[-1]
     inside = ~(below | above)
     w = (x - xlo) / h
-    w_hi = where(inside, w, _np.where(above, 1.0, 0.0))
-    w_lo = where(inside, 1.0 - w, _np.where(below, 1.0, 0.0))
+    w_hi = where(inside, w, above.astype(dt))
+    w_lo = where(inside, 1.0 - w, below.astype(dt))
     slope = where(inside & ~flat, (fp[hi] - fp[lo]) / h, 0.0)
     return lo, hi, w_lo, w_hi, slope
 

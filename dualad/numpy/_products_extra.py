@@ -14,9 +14,6 @@ Primitives (each with explicit JVP and VJP rules, batch-axis aware):
 * ``tensordot`` -- NumPy's BLAS-backed contraction, with ``axes`` normalised
   to a pair of tuples of negative axes (so they address the same dimensions
   with or without batch axes).
-* ``products.conj`` -- complex conjugation, used by ``vdot``, ``vecdot`` and
-  ``vecmat``.  It is not holomorphic: its JVP is ``conj(t)`` and, in the
-  transpose convention, its VJP is ``conj(g)``.
 
 ``outer``, ``inner``, ``vdot``, ``kron``, ``cross``, ``vecdot``, ``matvec``,
 ``vecmat`` and ``matrix_transpose`` are compositions of these, ``matmul`` and
@@ -59,17 +56,12 @@ def _real_if(r, x):
 
 
 # --- conj ------------------------------------------------------------------------
-def _conj_impl(x):
-    return _np.conjugate(x)
-
-
-conj_p = primitive(_conj_impl, name="products.conj")
-defjvp(conj_p, lambda t, ans, x: conj_p(t))
-defvjp_direct(conj_p, lambda g, ans, x: conj_p(g))
-
-
 def _conj(x):
-    return conj_p(x) if _np.iscomplexobj(primal_of(x)) else x
+    """``conj(x)`` for complex ``x`` (the ``conjugate`` primitive), ``x`` otherwise."""
+    if _np.iscomplexobj(primal_of(x)):
+        from ._ufuncs import conjugate
+        return conjugate(x)
+    return x
 
 
 # --- einsum ----------------------------------------------------------------------
@@ -223,6 +215,10 @@ def _normalize_einsum(subscripts, operands):
                 counts[c] = counts.get(c, 0) + 1
         out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
     else:
+        if ell_nd and "..." not in out:
+            raise ValueError("output has more dimensions than subscripts given in einstein "
+                             "sum, but no '...' ellipsis provided to broadcast the extra "
+                             "dimensions.")
         out = out.replace("...", ell)
     return ",".join(new_in) + "->" + out
 
