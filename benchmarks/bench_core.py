@@ -1,0 +1,365 @@
+"""The core issue's four speed benchmarks, dualad side by side with HIPS autograd
+and PyTorch (CPU, eager), one thread each.
+
+    python benchmarks/bench_core.py            # full run (about a minute)
+    python benchmarks/bench_core.py --quick    # fewer repeats
+
+autograd and torch are optional: a missing peer is skipped, never an error.
+Timings are the best of several repeats (the least disturbed run).
+
+1. chain:  grad of a scalar function of 300 elementary operations
+           (x = x + 0.05*sin(x)*cos(x), 60 times), in microseconds per operation;
+           plain NumPy on floats (no derivative) for scale.
+2. wide:   grad of sum(sin(x)*exp(-x**2) + log1p(x**2) + tanh(x)) at n = 10^6,
+           as a multiple of one plain NumPy evaluation of f; a hand-written NumPy
+           gradient for comparison.
+3. mlp:    value_and_grad of a 2-layer MLP loss (X 512x64, W1 64x256, W2 256x10,
+           tanh, log-softmax cross-entropy) with respect to (W1, W2), in ms;
+           hand-written NumPy backprop, torch.func and torch.autograd for comparison.
+4. long:   the gradient through 10^5 sequential scalar operations, in seconds.
+"""
+from __future__ import annotations
+
+import os
+
+# one thread each, set before NumPy / torch are imported
+for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+           "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_v] = "1"
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import math  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import dualad as ad  # noqa: E402
+import dualad.numpy as dnp  # noqa: E402
+
+try:
+    import autograd  # noqa: E402
+    import autograd.numpy as anp  # noqa: E402
+except ImportError:  # pragma: no cover - optional peer
+    autograd = anp = None
+
+try:
+    import torch  # noqa: E402
+    torch.set_num_threads(1)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
+    try:
+        import torch.func as tfunc  # noqa: E402
+    except ImportError:
+        tfunc = None
+except ImportError:  # pragma: no cover - optional peer
+    torch = tfunc = None
+
+
+def best(fn, repeat, number=1, warmup=True):
+    """Best time of ``repeat`` runs of ``number`` calls, per call (seconds)."""
+    if warmup:
+        fn()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        try:
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            times.append((time.perf_counter() - t0) / number)
+        finally:
+            gc.enable()
+    return min(times)
+
+
+def check(name, got, ref, rtol=1e-6):
+    got = np.asarray(got, dtype=float)
+    if not np.allclose(got, ref, rtol=rtol, atol=1e-9):
+        raise AssertionError(f"{name}: gradient disagrees with the reference "
+                             f"(max err {np.max(np.abs(got - ref)):.3e})")
+
+
+# ---------------------------------------------------------------------------
+# 1. scalar chain of 300 operations
+# ---------------------------------------------------------------------------
+CHAIN_STEPS = 60
+CHAIN_OPS = 5 * CHAIN_STEPS      # sin, cos, 0.05*, *, +
+
+
+def chain_generic(sin, cos):
+    def f(x):
+        for _ in range(CHAIN_STEPS):
+            x = x + 0.05 * sin(x) * cos(x)
+        return x
+    return f
+
+
+def bench_chain(repeat):
+    x0 = 0.3
+    ref_f = chain_generic(math.sin, math.cos)
+    d = 1.0
+    x = x0
+    for _ in range(CHAIN_STEPS):
+        d *= 1.0 + 0.05 * math.cos(2 * x)
+        x = x + 0.05 * math.sin(x) * math.cos(x)
+    rows = []
+    g = ad.grad(chain_generic(dnp.sin, dnp.cos))
+    check("dualad chain", g(x0), d)
+    rows.append(("dualad `grad`", best(lambda: g(x0), repeat, 20)))
+    if autograd is not None:
+        ga = autograd.grad(chain_generic(anp.sin, anp.cos))
+        check("autograd chain", ga(x0), d)
+        rows.append(("autograd `grad`", best(lambda: ga(x0), repeat, 20)))
+    if torch is not None:
+        ft = chain_generic(torch.sin, torch.cos)
+
+        def tgrad():
+            xt = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+            ft(xt).backward()
+            return xt.grad
+        check("torch chain", tgrad().item(), d)
+        rows.append(("torch.autograd eager", best(tgrad, repeat, 20)))
+    npf = chain_generic(np.sin, np.cos)
+    rows.append(("NumPy on floats, no derivative", best(lambda: npf(np.float64(x0)), repeat, 50)))
+    rows.append(("math on Python floats, no derivative", best(lambda: ref_f(x0), repeat, 200)))
+    return [(n, t / CHAIN_OPS * 1e6) for n, t in rows]
+
+
+# ---------------------------------------------------------------------------
+# 2. wide elementwise function, n = 10^6
+# ---------------------------------------------------------------------------
+def wide_generic(m):
+    def f(x):
+        return m.sum(m.sin(x) * m.exp(-x ** 2) + m.log1p(x ** 2) + m.tanh(x))
+    return f
+
+
+def wide_grad_numpy(x):
+    """Hand-written gradient (the forward values recomputed as needed)."""
+    s, c = np.sin(x), np.cos(x)
+    e = np.exp(-x * x)
+    t = np.tanh(x)
+    return c * e - 2.0 * x * s * e + 2.0 * x / (1.0 + x * x) + (1.0 - t * t)
+
+
+def bench_wide(repeat, n=10 ** 6):
+    x = np.random.default_rng(0).uniform(-2.0, 2.0, n)
+    f_np = wide_generic(np)
+    t_f = best(lambda: f_np(x), repeat)
+    ref = wide_grad_numpy(x)
+    rows = [("NumPy: f alone (the unit)", t_f)]
+    g = ad.grad(wide_generic(dnp))
+    check("dualad wide", g(x), ref)
+    rows.append(("dualad `grad`", best(lambda: g(x), repeat)))
+    rows.append(("hand-written NumPy gradient", best(lambda: wide_grad_numpy(x), repeat)))
+    if autograd is not None:
+        ga = autograd.grad(wide_generic(anp))
+        check("autograd wide", ga(x), ref)
+        rows.append(("autograd `grad`", best(lambda: ga(x), repeat)))
+    if torch is not None:
+        xt0 = torch.from_numpy(x)
+        ft = wide_generic(torch)
+
+        def tgrad():
+            xt = xt0.detach().requires_grad_(True)
+            ft(xt).backward()
+            return xt.grad
+        check("torch wide", tgrad().numpy(), ref)
+        rows.append(("torch.autograd eager", best(tgrad, repeat)))
+        if tfunc is not None:
+            tg = tfunc.grad(ft)
+            rows.append(("torch.func.grad", best(lambda: tg(xt0), repeat)))
+    return [(name, t * 1e3, t / t_f) for name, t in rows]
+
+
+# ---------------------------------------------------------------------------
+# 3. two-layer MLP
+# ---------------------------------------------------------------------------
+def mlp_data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((512, 64))
+    W1 = rng.standard_normal((64, 256)) / 8.0
+    W2 = rng.standard_normal((256, 10)) / 16.0
+    labels = rng.integers(0, 10, 512)
+    Y = np.eye(10)[labels]
+    return X, W1, W2, Y
+
+
+def mlp_loss_generic(m, logsumexp):
+    def loss(W1, W2, X, Y):
+        h = m.tanh(X @ W1)
+        z = h @ W2
+        logp = z - logsumexp(z)
+        return -m.sum(logp * Y) / X.shape[0]
+    return loss
+
+
+def _lse(m):
+    def lse(z):
+        zmax = m.max(z, axis=1, keepdims=True)
+        return zmax + m.log(m.sum(m.exp(z - zmax), axis=1, keepdims=True))
+    return lse
+
+
+def mlp_numpy_value_and_grad(W1, W2, X, Y):
+    a = X @ W1
+    h = np.tanh(a)
+    z = h @ W2
+    zmax = np.max(z, axis=1, keepdims=True)
+    ez = np.exp(z - zmax)
+    s = np.sum(ez, axis=1, keepdims=True)
+    logp = z - zmax - np.log(s)
+    n = X.shape[0]
+    value = -np.sum(logp * Y) / n
+    dz = (ez / s * Y.sum(axis=1, keepdims=True) - Y) / n
+    dW2 = h.T @ dz
+    dh = dz @ W2.T
+    dW1 = X.T @ (dh * (1.0 - h * h))
+    return value, (dW1, dW2)
+
+
+def bench_mlp(repeat):
+    X, W1, W2, Y = mlp_data()
+    v_ref, (g1_ref, g2_ref) = mlp_numpy_value_and_grad(W1, W2, X, Y)
+    rows = []
+    vg = ad.value_and_grad(mlp_loss_generic(dnp, _lse(dnp)), argnums=(0, 1))
+    v, (g1, g2) = vg(W1, W2, X, Y)
+    check("dualad mlp value", v, v_ref)
+    check("dualad mlp W1", g1, g1_ref)
+    check("dualad mlp W2", g2, g2_ref)
+    rows.append(("dualad `value_and_grad`", best(lambda: vg(W1, W2, X, Y), repeat, 5)))
+    rows.append(("hand-written NumPy backprop",
+                 best(lambda: mlp_numpy_value_and_grad(W1, W2, X, Y), repeat, 5)))
+    if autograd is not None:
+        vga = autograd.value_and_grad(
+            lambda W: mlp_loss_generic(anp, _lse(anp))(W[0], W[1], X, Y))
+        va, (a1, a2) = vga((W1, W2))
+        check("autograd mlp W1", a1, g1_ref)
+        rows.append(("autograd `value_and_grad`", best(lambda: vga((W1, W2)), repeat, 5)))
+    if torch is not None:
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+        W1t, W2t = torch.from_numpy(W1), torch.from_numpy(W2)
+
+        def tlse(z):
+            return torch.logsumexp(z, dim=1, keepdim=True)
+        tloss = mlp_loss_generic(torch, tlse)
+        if tfunc is not None:
+            tvg = tfunc.grad_and_value(lambda a, b: tloss(a, b, Xt, Yt), argnums=(0, 1))
+            (t1, t2), tv = tvg(W1t, W2t)
+            check("torch.func mlp W1", t1.numpy(), g1_ref)
+            rows.append(("torch.func.grad_and_value", best(lambda: tvg(W1t, W2t), repeat, 5)))
+
+        def tautograd():
+            a = W1t.detach().requires_grad_(True)
+            b = W2t.detach().requires_grad_(True)
+            val = tloss(a, b, Xt, Yt)
+            val.backward()
+            return val, a.grad, b.grad
+        check("torch.autograd mlp W1", tautograd()[1].numpy(), g1_ref)
+        rows.append(("torch.autograd eager", best(tautograd, repeat, 5)))
+    t_np = rows[1][1]
+    return [(n, t * 1e3, t / t_np) for n, t in rows]
+
+
+# ---------------------------------------------------------------------------
+# 4. 10^5 sequential scalar operations
+# ---------------------------------------------------------------------------
+LONG_STEPS = 20_000              # 5 operations each: 10^5 operations
+
+
+def bench_long(repeat):
+    x0 = 0.3
+    f = chain_generic(dnp.sin, dnp.cos)
+
+    def long_generic(sin, cos):
+        def h(x):
+            for _ in range(LONG_STEPS):
+                x = x + 0.05 * sin(x) * cos(x)
+            return x
+        return h
+    d, x = 1.0, x0
+    for _ in range(LONG_STEPS):
+        d *= 1.0 + 0.05 * math.cos(2 * x)
+        x = x + 0.05 * math.sin(x) * math.cos(x)
+    del f
+    rows = []
+    g = ad.grad(long_generic(dnp.sin, dnp.cos))
+    check("dualad long", g(x0), d)
+    rows.append(("dualad `grad`", best(lambda: g(x0), repeat)))
+    jf = long_generic(dnp.sin, dnp.cos)
+    rows.append(("dualad `jvp` (forward mode)",
+                 best(lambda: ad.jvp(jf, (x0,), (1.0,)), repeat)))
+    if autograd is not None:
+        ga = autograd.grad(long_generic(anp.sin, anp.cos))
+        try:
+            check("autograd long", ga(x0), d)
+            rows.append(("autograd `grad`", best(lambda: ga(x0), 1, warmup=False)))
+        except RecursionError:
+            rows.append(("autograd `grad`", float("nan")))
+    if torch is not None:
+        ft = long_generic(torch.sin, torch.cos)
+
+        def tgrad():
+            xt = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+            ft(xt).backward()
+            return xt.grad
+        check("torch long", tgrad().item(), d)
+        rows.append(("torch.autograd eager", best(tgrad, repeat, warmup=False)))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        out.append("| " + " | ".join(r) + " |")
+    return "\n".join(out)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = ap.parse_args(argv)
+    rep = 3 if args.quick else 7
+    peers = [f"numpy {np.__version__}", f"dualad {ad.__version__}"]
+    peers.append(f"autograd {getattr(autograd, '__version__', '1.9.x')}" if autograd
+                 else "autograd: not installed (skipped)")
+    peers.append(f"torch {torch.__version__}" if torch else "torch: not installed (skipped)")
+    print(f"# dualad core benchmarks\n\nPython {sys.version.split()[0]}; "
+          f"{', '.join(peers)}; one thread each.\n")
+
+    chain = bench_chain(rep)
+    ref = dict(chain)
+    base = ref["dualad `grad`"]
+    print(f"## 1. `grad` of a {CHAIN_OPS}-operation scalar chain "
+          f"(target: dualad <= 3 us/op and faster than autograd and torch)\n")
+    print(table(["", "us / operation", "vs dualad"],
+                [(n, f"{t:.2f}", f"{t / base:.2f}x") for n, t in chain]))
+
+    print("\n## 2. `grad` of sum(sin(x)exp(-x^2) + log1p(x^2) + tanh(x)), n = 10^6 "
+          "(target: <= 2x plain NumPy f)\n")
+    print(table(["", "ms", "x NumPy f"],
+                [(n, f"{t:.1f}", f"{r:.2f}") for n, t, r in bench_wide(max(3, rep // 2))]))
+
+    print("\n## 3. `value_and_grad` of a 2-layer MLP loss w.r.t. (W1, W2) "
+          "(target: no slower than torch.func and hand-written NumPy)\n")
+    print(table(["", "ms", "x NumPy backprop"],
+                [(n, f"{t:.2f}", f"{r:.2f}") for n, t, r in bench_mlp(rep)]))
+
+    print("\n## 4. gradient through 10^5 sequential scalar operations "
+          "(target: completes, faster than torch.autograd)\n")
+    long = bench_long(max(2, rep // 3))
+    base = long[0][1]
+    print(table(["", "s", "vs dualad grad"],
+                [(n, f"{t:.3f}", f"{t / base:.2f}x") for n, t in long]))
+    print()
+
+
+if __name__ == "__main__":
+    main()
