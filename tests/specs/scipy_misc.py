@@ -1,0 +1,40 @@
+"""Specs for dualad.scipy.signal (the N-D convolution primitive, all modes,
+both arguments, second order) and dualad.scipy.integrate.odeint (first order,
+loose tolerance, few examples: the derivatives are as accurate as the
+integrations)."""
+import numpy as np
+from hypothesis import strategies as st
+
+import dualad.numpy as dnp
+from dualad.scipy import integrate, signal
+from dualad.testing.strategies import arrays, shapes
+
+from . import Spec
+
+_pairs = st.sampled_from([((4,), (2,)), ((2,), (3,)), ((3, 2), (2, 2)), ((1,), (3,)),
+                          ((2, 3), (2, 1))]).flatmap(
+    lambda s: st.tuples(arrays(s[0]), arrays(s[1])))
+
+
+def _all_modes(a, b):
+    return (signal.convolve(a, b), signal.convolve(a, b, mode="same"),
+            signal.correlate(a, b, mode="same"), signal.fftconvolve(a, b, mode="valid"),
+            signal.correlate(a, b, mode="valid"))
+
+
+def _pendulum(y, t, b, c):
+    return dnp.stack([y[1], -b * y[1] - c * dnp.sin(y[0])])
+
+
+def _ode(y0, t1, b, c):
+    t = dnp.concatenate([np.array([0.0]), dnp.reshape(t1, (1,))])
+    return integrate.odeint(_pendulum, y0, t, args=(b, c), rtol=1e-10, atol=1e-10)
+
+
+SPECS = [
+    Spec("signal.convolve", _all_modes, _pairs),
+    Spec("integrate.odeint", _ode,
+         st.tuples(arrays((2,), low=-1.0, high=1.0), st.floats(0.2, 1.0),
+                   st.floats(0.1, 0.5), st.floats(1.0, 3.0)),
+         order=1, atol=1e-5, rtol=1e-4, max_examples=3, covers=("integrate.odeint",)),
+]

@@ -1,0 +1,56 @@
+"""Specs for dualad.scipy.stats: the distributions are compositions of
+primitives, checked here in ``x`` and in their parameters (second order)."""
+import numpy as np
+from hypothesis import strategies as st
+
+from dualad.scipy import stats
+from dualad.testing.strategies import arrays, spd_matrices
+
+from . import Spec
+
+x3 = arrays((3,), low=-2.0, high=2.0)
+pos = st.floats(0.5, 3.0)
+
+
+def _norm(x, loc, scale):
+    n = stats.norm
+    return (n.logpdf(x, loc, scale), n.pdf(x, loc, scale), n.cdf(x, loc, scale),
+            n.logcdf(x, loc, scale), n.logsf(x, loc, scale))
+
+
+def _t(x, df, loc, scale):
+    return stats.t.logpdf(x, df, loc, scale), stats.t.cdf(x, 3.5, loc, scale)
+
+
+def _gamma(x, a, scale):
+    return stats.gamma.logpdf(x, a, 0.0, scale), stats.gamma.cdf(x, 2.5, 0.0, scale)
+
+
+def _beta(x, a, b):
+    return stats.beta.logpdf(x, a, b), stats.beta.cdf(x, 2.5, 1.5)
+
+
+def _poisson(mu):
+    k = np.array([0.0, 1.0, 4.0])
+    return stats.poisson.logpmf(k, mu), stats.poisson.cdf(k, mu)
+
+
+SPECS = [
+    Spec("stats.norm", _norm, st.tuples(x3, st.floats(-1.0, 1.0), pos),
+         covers=("special.ndtr", "special.log_ndtr")),
+    Spec("stats.t", _t, st.tuples(x3, pos, st.floats(-1.0, 1.0), pos),
+         covers=("special.gammaln", "special.stdtr")),
+    Spec("stats.gamma", _gamma, st.tuples(arrays((3,), low=0.2, high=3.0), pos, pos),
+         covers=("special.xlogy", "special.gammainc")),
+    Spec("stats.beta", _beta, st.tuples(arrays((3,), low=0.1, high=0.9), pos, pos),
+         covers=("special.xlog1py", "special.betaln", "special.betainc")),
+    Spec("stats.poisson", _poisson, st.tuples(pos), covers=("special.gammaincc",)),
+    Spec("stats.dirichlet", lambda x, a: stats.dirichlet.logpdf(x, a),
+         st.tuples(arrays((2, 2), low=0.1, high=0.45), arrays((3,), low=0.5, high=3.0)),
+         covers=("special.gammaln",)),
+    Spec("stats.multivariate_normal",
+         lambda x, m, c: stats.multivariate_normal.logpdf(x, m, c),
+         st.integers(1, 3).flatmap(lambda d: st.tuples(arrays((2, d)), arrays((d,)),
+                                                       spd_matrices(d))),
+         covers=("scipy.linalg.cholesky", "scipy.linalg.solve_triangular")),
+]
