@@ -358,3 +358,35 @@ def test_second_order_nested_modes():
     w = np.empty(3)
     w[order] = [1.0, 2.0, 3.0]
     np.testing.assert_allclose(h, np.diag(6 * x * w))
+
+
+def test_scatter_assignment_only_for_distinct_targets():
+    from dualad.numpy._indexing import _distinct_targets, _scatter_impl
+    sh = (4, 5)
+    assert _distinct_targets((slice(None), np.array([0, 2])), sh, 100)
+    assert not _distinct_targets((slice(None), np.array([-1, 4])), sh, 100)   # -1 is 4
+    assert not _distinct_targets((np.array([0, 0]), np.array([1, 1])), sh, 100)
+    assert _distinct_targets((np.array([0, 0]), np.array([1, 2])), sh, 100)
+    assert _distinct_targets((sh[0] * [True],), sh, 100)
+    mask = np.zeros(5, bool)
+    mask[[1, 3]] = True
+    assert _distinct_targets((np.array([2, 2]), mask), sh, 100)       # (2, 1), (2, 3)
+    assert not _distinct_targets((np.array([[2], [2]]), mask), sh, 100)  # each twice
+    # and the scatter itself accumulates repeats, batched or not
+    g = np.arange(6.0).reshape(3, 2)
+    z = _scatter_impl(g, (np.array([1, 1]),), (3,), 1)
+    np.testing.assert_array_equal(z, [[0, 1, 0], [0, 5, 0], [0, 9, 0]])
+
+
+@pytest.mark.parametrize("f", [lambda x: x[None], lambda x: x[...], lambda x: x[()],
+                               lambda x: x[None, ..., None], lambda x: x[True, ...],
+                               lambda x: x[..., np.True_], lambda x: x[False, ...]])
+def test_getitem_scalar_and_bool_scalar_batched(f):
+    check_batched(f, A34)
+    check_batched(f, np.float64(0.7))
+
+
+@pytest.mark.parametrize("f", [lambda x: x[True, ..., 0], lambda x: x[..., np.True_, 1:],
+                               lambda x: x[False, ..., 1], lambda x: x[np.array(True), ..., [0, 1]]])
+def test_getitem_bool_scalar_with_ellipsis_batched(f):
+    check_batched(f, A34)

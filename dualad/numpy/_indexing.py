@@ -49,8 +49,8 @@ def _spell_out(idx, ndim):
         return idx
     used = 0
     for i in idx:
-        if i is None or i is Ellipsis:
-            continue
+        if i is None or i is Ellipsis or isinstance(i, (bool, _np.bool_)):
+            continue            # None and scalar booleans add an axis, use none
         if isinstance(i, _np.ndarray) and i.dtype == bool:
             used += i.ndim
         else:
@@ -72,6 +72,45 @@ def _to_back(t, nb):
 def _to_front(r, nb):
     nd = ndim_of(r)
     return tuple(range(nd - nb, nd)) + tuple(range(nd - nb))
+
+
+def _distinct_targets(idx, shape, n_values):
+    """True if advanced index ``idx`` (``...`` spelled out) hits no position twice.
+
+    Boolean masks never repeat a position.  Integer arrays are checked only
+    when that is cheap next to the scatter it saves (the values outnumber the
+    index entries), by counting hits on the flattened indexed axes.
+    """
+    arrays, dims, d = [], [], 0
+    for i in idx:
+        if i is None or isinstance(i, (bool, _np.bool_)):
+            continue
+        if isinstance(i, _np.ndarray) and i.dtype == bool:
+            if i.ndim:
+                for k, nz in enumerate(_np.nonzero(i)):
+                    arrays.append(nz)
+                    dims.append(shape[d + k])
+                d += i.ndim
+            continue
+        if isinstance(i, _np.ndarray) and i.ndim > 0:
+            arrays.append(i)
+            dims.append(shape[d])
+        d += 1
+    if all(a.dtype == bool for a in idx if isinstance(a, _np.ndarray) and a.ndim > 0):
+        return True
+    if not arrays:
+        return True
+    b = _np.broadcast_arrays(*arrays)
+    count = b[0].size
+    if count < 2:
+        return True
+    if 4 * count > n_values:
+        return False
+    flat = _np.ravel_multi_index(tuple(a.ravel() for a in b), tuple(dims), mode="wrap")
+    total = int(_np.prod(dims, dtype=_np.int64))
+    if total <= 8 * count:
+        return bool(_np.bincount(flat, minlength=total).max() <= 1)
+    return _np.unique(flat).size == count
 
 
 def _getitem_impl(x, idx):
@@ -103,8 +142,8 @@ def _scatter_impl(g, idx, shape, nb):
         full = _spell_out(idx, len(shape))
     else:
         gm, z, full = g, _np.zeros(shape, dtype=g.dtype), idx
-    if _is_basic(full):
-        z[full] = gm
+    if _is_basic(full) or _distinct_targets(full, z.shape, gm.size):
+        z[full] = gm            # every entry written once: plain assignment
     else:
         _np.add.at(z, full, gm)
     if nb:
