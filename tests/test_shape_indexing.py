@@ -390,3 +390,31 @@ def test_getitem_scalar_and_bool_scalar_batched(f):
                                lambda x: x[False, ..., 1], lambda x: x[np.array(True), ..., [0, 1]]])
 def test_getitem_bool_scalar_with_ellipsis_batched(f):
     check_batched(f, A34)
+
+
+def test_index_update_value_with_extra_leading_axes():
+    x = A34.copy()
+    for v in (RNG.standard_normal((1, 1, 4)), RNG.standard_normal((1, 1))):
+        def f(x, v):
+            return dnp.index_update(x, 1, v)
+        np.testing.assert_array_equal(f(x, v), _np_update(x, 1, v))
+        check_grads(f, (x, v), order=2)
+        check_batched(lambda v: f(x, v), v)
+
+
+def test_float32_stays_float32():
+    x = A34.astype(np.float32)
+    for f in (lambda x: dnp.pad(x, 1, constant_values=x[0, 0]), lambda x: dnp.index_update(x, 0, x[1]),
+              lambda x: dnp.sort(x), lambda x: dnp.diag(dnp.diagonal(x)), lambda x: dnp.triu(x),
+              lambda x: dnp.roll(dnp.pad(x, 1, mode="wrap"), 1)):
+        g = ad.grad(lambda x: dnp.sum(f(x) ** 2))(x)
+        assert g.dtype == np.float32
+        assert traced_value(f, x).dtype == np.float32
+
+
+def test_complex_shape_ops_transpose_convention():
+    z = A34 + 1j * A34[::-1]
+    for f in (lambda z: dnp.sum(dnp.diag(dnp.roll(z, 1, 0), 1) ** 2),
+              lambda z: dnp.sum(dnp.index_update(z, (0, [1, 2]), z[1, :2] * 1j) ** 2),
+              lambda z: dnp.sum(dnp.pad(z, 1, mode="reflect") ** 2)):
+        check_grads(f, (z,), order=2)

@@ -197,9 +197,14 @@ def _update_jvp_x(t, ans, x, v, idx):
 
 
 def _update_jvp_v(t, ans, x, v, idx):
+    from ._shape import reshape
     nb = ndim_of(t) - ndim_of(v)
     xs = shape_of(ans)
     sel = _np.broadcast_to(_np.zeros((), dtype=bool), _sel_shape(xs, idx))
+    vs = shape_of(v)
+    if len(vs) > sel.ndim:           # NumPy drops leading size-1 axes of v
+        v = _np.zeros(vs[len(vs) - sel.ndim:])
+        t = reshape(t, shape_of(t)[:nb] + vs[len(vs) - sel.ndim:])
     tb = bcast_tangent(t, v, sel)
     z = _np.zeros(shape_of(t)[:nb] + xs, dtype=_np.result_type(ans, primal_of(t)))
     return _update_batched(z, tb, idx, nb, len(xs), True)
@@ -214,12 +219,18 @@ def _update_vjp_x(g, ans, x, v, idx):
 def _update_vjp_v(g, ans, x, v, idx):
     from ._ufuncs import where_p
     nb = ndim_of(g) - ndim_of(ans)
-    gi = batched_getitem(g, idx, nb, ndim_of(ans))
-    if not _is_basic(idx):
-        win = _winners(shape_of(ans), idx)
+    from ._indexing import _distinct_targets
+    from ._shape import reshape
+    xs = shape_of(ans)
+    gi = batched_getitem(g, idx, nb, len(xs))
+    if not _is_basic(idx) and not _distinct_targets(_spell_out(idx, len(xs)), xs, _np.inf):
+        win = _winners(xs, idx)
         if not win.all():
             gi = where_p(win, gi, _np.zeros((), dtype=_np.result_type(primal_of(gi))))
-    return sum_to(gi, shape_of(v), nb)
+    vs, gs = shape_of(v), shape_of(gi)
+    if len(vs) > len(gs) - nb:       # v had leading size-1 axes NumPy dropped
+        gi = reshape(gi, gs[:nb] + (1,) * (len(vs) - len(gs) + nb) + gs[nb:])
+    return sum_to(gi, vs, nb)
 
 
 index_update_p = primitive(_update_impl, name="index_update")

@@ -64,6 +64,7 @@ def attach():
         "trace": "trace", "repeat": "repeat", "take": "take", "round": "round",
         "argmax": "argmax", "argmin": "argmin", "argsort": "argsort",
         "all": "all", "any": "any", "nonzero": "nonzero", "sort": None,
+        "argpartition": "argpartition",
         "compress": lambda s, condition, axis=None, out=None: dnp.compress(condition, s, axis, out),
     }
     for name, f in methods.items():

@@ -235,7 +235,8 @@ def pad(array, pad_width, mode="constant", **kwargs):
         if isinstance(cv, Tracer):
             if ndim_of(cv) != 0:
                 raise NotImplementedError("pad: a traced constant_values must be a scalar")
-            frame = _np.pad(_np.zeros(shape_of(x)), widths, constant_values=1.0)
+            frame = _np.pad(_np.zeros(shape_of(x), dtype=_np.result_type(primal_of(x))),
+                            widths, constant_values=1)
             return out + cv * frame
         if _np.any(_np.asarray(cv) != 0):
             dt = _np.result_type(primal_of(x))
