@@ -14,7 +14,9 @@ def cast_like(g, x):
         dt = _np.dtype(_np.float64)
     if isinstance(g, Tracer):
         if g.dtype != dt:
-            from ._ufuncs import astype
+            from ._ufuncs import astype, real
+            if g.dtype.kind == "c" and dt.kind == "f":
+                g = real(g)
             g = astype(g, dt)
         return g
     if not isinstance(g, (_np.ndarray, _np.generic)) or g.dtype != dt:
