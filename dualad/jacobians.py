@@ -279,10 +279,13 @@ def _jac_forward(flat, chunk):
                   for _, c, t in pieces[i]]
             A = _transpose2(_concat(bl))                      # (m_i, n)
         else:
-            A = _np.zeros((mi, n), dtype=dt)
+            # rows of A.T are the tangent blocks: contiguous copies, and A is a
+            # transposed (Fortran-ordered) view, no transposing copy
+            At = _np.zeros((n, mi), dtype=dt)
             for start, c, t in pieces[i]:
                 if t is not None:
-                    A[:, start:start + c] = _np.reshape(t, (c, mi)).T
+                    At[start:start + c] = _np.reshape(t, (c, mi))
+            A = At.T
         pieces[i] = None
         row = []
         for j in range(len(leaves)):
