@@ -125,13 +125,28 @@ def test_logsumexp_matches_scipy_and_is_stable():
 
 def test_no_closed_form_raises_naming_the_argument():
     with pytest.raises(NotImplementedError, match="'a'"):
-        ad.grad(lambda a: special.gammainc(a, 1.0))(2.0)
+        ad.grad(lambda a: special.betainc(a, 1.0, 0.3))(2.0)
     with pytest.raises(NotImplementedError, match="'b'"):
         ad.grad(lambda b: special.betainc(1.0, b, 0.3))(2.0)
     with pytest.raises(NotImplementedError, match="'x'"):
         ad.grad(lambda x: special.zeta(x, 1.0))(3.0)
     # the error leaves no state behind
     assert np.isclose(ad.grad(lambda x: special.gammainc(2.0, x))(1.0), sst.gamma.pdf(1.0, 2.0))
+
+
+def test_gammainc_shape_derivative_by_series():
+    a = np.array([0.5, 1.5, 3.0, 7.0])
+    x = np.array([0.3, 2.0, 5.0, 40.0])
+    h = 1e-5
+    fd = (ssp.gammainc(a + h, x) - ssp.gammainc(a - h, x)) / (2 * h)
+    np.testing.assert_allclose(d(lambda a: special.gammainc(a, x), a), fd, atol=1e-9)
+    np.testing.assert_allclose(d(lambda a: special.gammaincc(a, x), a), -fd, atol=1e-9)
+    # a = 1/2: P = erf(sqrt(x)), whose x-derivative is exp(-x) / sqrt(pi x)
+    np.testing.assert_allclose(d(lambda x: special.gammainc(0.5, x), x),
+                               np.exp(-x) / np.sqrt(np.pi * x), rtol=1e-12)
+    # the gamma distribution's cdf is now differentiable in its shape too
+    g = ad.grad(stats.gamma.cdf, argnums=1)(1.3, 2.0)
+    assert np.isclose(g, (ssp.gammainc(2.0 + h, 1.3) - ssp.gammainc(2.0 - h, 1.3)) / (2 * h))
 
 
 def test_plain_scipy_special_on_traced_values():
