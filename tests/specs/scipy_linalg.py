@@ -44,7 +44,8 @@ SPECS = [
          _with_rhs(sq), covers=("scipy.linalg.lu_solve", "scipy.linalg.solve")),
     Spec("scipy.linalg.expm", L.expm,
          st.tuples(st.one_of(sq, sq_stack).map(lambda a: 0.3 * (a - 2 * a.shape[-1] * np.eye(a.shape[-1]))))),
-    Spec("scipy.linalg.logm", L.logm, st.tuples(spd.map(lambda a: a / np.trace(a) * a.shape[0]))),
+    Spec("scipy.linalg.logm", L.logm, st.tuples(spd.map(lambda a: a / np.trace(a) * a.shape[0])),
+         max_examples=5),  # second order runs logm on 4n x 4n blocks: slow
     Spec("scipy.linalg.sqrtm", L.sqrtm, st.tuples(spd), covers=("scipy.linalg.sqrtm",
                                                                 "scipy.linalg.solve_sylvester")),
     Spec("scipy.linalg.solve_sylvester", L.solve_sylvester,
