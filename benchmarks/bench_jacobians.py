@@ -6,6 +6,8 @@ Run from the repository root::
     python3 benchmarks/bench_jacobians.py --quick      # fewer repeats
     python3 benchmarks/bench_jacobians.py --only hvp   # one table
     python3 benchmarks/bench_jacobians.py --calibrate  # the auto-mode cost constants
+    python3 benchmarks/bench_jacobians.py --cpu-time   # CPU time, not wall time
+    python3 benchmarks/bench_jacobians.py --malloc-tuned  # glibc heap trimming off
 
 Peers (HIPS autograd, PyTorch ``torch.func``, JAX) are optional: a missing one
 is reported as "not installed" and skipped.  Every library runs on one thread
@@ -330,14 +332,29 @@ def main():
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--calibrate", action="store_true", help="fit the auto-mode cost constants")
     p.add_argument("--only", choices=("jacobian", "hessian", "hvp"), default=None)
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time with process CPU time instead of wall time (steadier on a "
+                        "machine shared with other jobs)")
+    p.add_argument("--malloc-tuned", action="store_true",
+                   help="re-run with glibc's heap trimming and mmap thresholds raised "
+                        "(MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_), for every library")
     a = p.parse_args()
+    if a.malloc_tuned and "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        env = dict(os.environ, MALLOC_TRIM_THRESHOLD_=str(2 ** 30),
+                   MALLOC_MMAP_THRESHOLD_=str(2 ** 30))
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+    global CLOCK
+    if a.cpu_time:
+        CLOCK = time.process_time
     QUICK = a.quick
     if a.calibrate:
         calibrate()
         return
     print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, one thread each; {versions()}")
+          f"Python {platform.python_version()}, one thread each; {versions()}; "
+          f"clock: {'process CPU time' if a.cpu_time else 'wall'}; malloc: "
+          f"{'tuned' if 'MALLOC_TRIM_THRESHOLD_' in os.environ else 'glibc defaults'}")
     if a.only in (None, "jacobian"):
         table("Jacobian of tanh(W @ x) + 0.1 * x[idx]",
               {f"n={n}, m={m}": jacobian_rows(n, m)

@@ -127,19 +127,44 @@ def _float_dtype(*vals):
     return dt
 
 
+_BASIS_CACHE = {}
+_BASIS_CACHE_LEN = 16
+
+
 def _basis(start, c, offset, size, shape, dtype):
     """Rows ``start..start+c`` of the identity restricted to one leaf's columns.
 
     Shape ``(c,) + shape``; ``None`` if none of these rows touches the leaf.
+    The arrays are read-only and kept in a small cache: repeated Jacobians of
+    the same shapes do not rebuild (or re-fault the memory of) their seeds.
     """
     lo = max(start, offset)
     hi = min(start + c, offset + size)
     if lo >= hi:
         return None
+    key = (start, c, offset, size, tuple(shape), _np.dtype(dtype).str)
+    e = _BASIS_CACHE.get(key)
+    if e is not None:
+        return e
     e = _np.zeros((c, size), dtype=dtype)
     r = _np.arange(lo - start, hi - start)
     e[r, r + start - offset] = 1
-    return e.reshape((c,) + tuple(shape))
+    e = e.reshape((c,) + tuple(shape))
+    e.flags.writeable = False
+    if c * size * e.itemsize <= 2 * CHUNK_BYTES:   # only cache-sized seeds
+        try:
+            while len(_BASIS_CACHE) >= _BASIS_CACHE_LEN:
+                _BASIS_CACHE.pop(next(iter(_BASIS_CACHE)), None)
+        except (StopIteration, RuntimeError):   # another thread changed it
+            pass
+        _BASIS_CACHE[key] = e
+    return e
+
+
+def _owned(t):
+    """``t`` is a fresh C-contiguous array that may be handed to the user as is."""
+    return (type(t) is _np.ndarray and t.base is None and t.flags.writeable
+            and t.flags.c_contiguous)
 
 
 # ---------------------------------------------------------------------------
@@ -278,6 +303,10 @@ def _jac_forward(flat, chunk):
             bl = [_np.zeros((c, mi), dtype=dt) if t is None else _reshape(t, (c, mi))
                   for _, c, t in pieces[i]]
             A = _transpose2(_concat(bl))                      # (m_i, n)
+        elif (len(pieces[i]) == 1 and len(outs) == 1 and pieces[i][0][2] is not None
+              and _owned(pieces[i][0][2]) and pieces[i][0][2].dtype == dt):
+            # one chunk: the output tangent (n, m_i) is A.T already, no copy
+            A = pieces[i][0][2].reshape(n, mi).T
         else:
             # rows of A.T are the tangent blocks: contiguous copies, and A is a
             # transposed (Fortran-ordered) view, no transposing copy
@@ -330,6 +359,8 @@ def _jac_reverse(flat, outs, back, chunk):
         for j, l in enumerate(leaves):
             if blocks[i][j]:
                 J = _reshape(_concat(blocks[i][j]), oshapes[i] + shapes[j])
+                if isinstance(J, _np.ndarray) and not J.flags.writeable:
+                    J = J.copy()   # e.g. f(x) = x hands back the (shared) seed
             else:  # an empty output
                 J = _np.zeros(oshapes[i] + shapes[j], dtype=_float_dtype(o, l))
             row.append(as_output(_astype(J, _float_dtype(o, l))))

@@ -392,3 +392,15 @@ def test_batched_directions_match_single_ones():
     for k in range(4):
         (gk,) = back([G[k]])
         np.testing.assert_allclose(gb[k], gk, rtol=1e-14, atol=1e-15)
+
+
+def test_results_are_fresh_writeable_arrays():
+    x = RNG.normal(size=3)
+    for mode in ("forward", "reverse"):
+        J1 = ad.jacobian(lambda x: x, mode=mode)(x)
+        J1[0, 0] = 42.0                      # must not corrupt anything shared
+        J2 = ad.jacobian(lambda x: x, mode=mode)(x)
+        np.testing.assert_array_equal(J2, np.eye(3))
+        J3 = ad.jacobian(lambda x: 2.0 * x, mode=mode)(x)
+        J3[1, 1] = 0.0
+        np.testing.assert_array_equal(ad.jacobian(lambda x: 2.0 * x, mode=mode)(x), 2 * np.eye(3))

@@ -54,6 +54,8 @@ def _matmul_jvp_b(t, ans, a, b):
     na, nb_ = ndim_of(a), ndim_of(b)
     if na == 1 and nb_ == 1:
         return _sum_last(a * t)
+    if nb_ == 1 and na == 2:   # (n, k) @ (k,): batch + (k,) @ (k, n) is one GEMM
+        return matmul(t, _mT(a))
     if nb_ == 1:         # (..., n, k) @ (k,)
         tt = _pad_lead(expand_dims(t, -1), 2, na)
         return squeeze(matmul(a, tt), -1)
@@ -108,6 +110,8 @@ def _matmul_vjp_b_c(g, ans, a, b):
     nbatch = ndim_of(g) - ndim_of(ans)
     if na == 1 and nb_ == 1:
         return expand_dims(g, -1) * a
+    if nb_ == 1 and na == 2:   # a: (n, k); g: batch + (n,): one GEMM
+        return matmul(g, a)
     if nb_ == 1:         # a: (..., n, k); g: batch + (..., n) -> batch + (k,)
         r = matmul(expand_dims(g, -2), a)[..., 0, :]         # batch + (..., k)
         return sum_to(r, shape_of(b), nbatch)
