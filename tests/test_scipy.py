@@ -371,3 +371,16 @@ def test_odeint_against_finite_differences():
 def test_odeint_second_order_is_refused():
     with pytest.raises(NotImplementedError, match="order two"):
         ad.hessian(lambda k: _decay(np.array([1.0]), T, k).sum())(0.5)
+
+
+@pytest.mark.parametrize("kw", [{}, {"assume_a": "sym"}, {"assume_a": "pos", "lower": True},
+                                {"assume_a": "diagonal"}, {"assume_a": "tridiagonal"},
+                                {"assume_a": "upper triangular"},
+                                {"assume_a": "lower triangular", "transposed": True},
+                                {"transposed": True}])
+def test_solve_reads_what_scipy_reads(kw):
+    # finite differences run SciPy's own solve: the derivative is that of the
+    # function of the entries SciPy reads
+    f = lambda a, b: linalg.solve(a, b, **kw)
+    np.testing.assert_allclose(ad.jvp(f, (A, B), (A, B))[0], sl.solve(A, B, **kw))
+    check_grads(f, (A, B), order=1)

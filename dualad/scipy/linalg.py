@@ -99,21 +99,43 @@ def _as_matrix_rhs(b):
     return b, False
 
 
+_SYM = ("sym", "her", "pos", "positive definite", "symmetric", "hermitian")
+
+
+def _band_mask(n, lower, upper):
+    i, j = _np.indices((n, n))
+    return ((j - i) <= upper) & ((i - j) <= lower)
+
+
 def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
           assume_a=None, transposed=False):
-    """``scipy.linalg.solve``: ``x`` with ``a @ x = b``, differentiable in ``a`` and ``b``."""
+    """``scipy.linalg.solve``: ``x`` with ``a @ x = b``, differentiable in ``a`` and ``b``.
+
+    Like SciPy, only the part of ``a`` that ``assume_a`` says is read gets a
+    derivative: one triangle for the symmetric kinds, the triangle for
+    ``'upper triangular'`` / ``'lower triangular'``, the diagonal or the three
+    central diagonals for ``'diagonal'`` / ``'tridiagonal'``.
+    """
+    if not isinstance(a, Tracer) and not isinstance(b, Tracer):
+        return _sl.solve(a, b, lower=lower, assume_a=assume_a, transposed=transposed)
+    n = shape_of(a)[-1]
+    if assume_a in ("upper triangular", "lower triangular"):
+        return solve_triangular(a, b, trans=int(bool(transposed)),
+                                lower=assume_a == "lower triangular")
+    if assume_a == "banded":
+        raise NotImplementedError("dualad.scipy.linalg.solve: assume_a='banded' is not "
+                                  "supported on traced values; mask the band yourself")
+    if assume_a in _SYM:
+        # SciPy reads one triangle only; use the full symmetric matrix it stands for
+        keep = _np.tril(_np.ones((n, n))) if lower else _np.triu(_np.ones((n, n)))
+        tri = a * keep
+        a = tri + _mT(tri) - tri * _np.eye(n)
+    elif assume_a == "diagonal":
+        a = a * _np.eye(n)
+    elif assume_a == "tridiagonal":
+        a = a * _band_mask(n, 1, 1)
     if transposed:
         a = _mT(a)
-    if assume_a in ("sym", "her", "pos", "positive definite", "symmetric", "hermitian"):
-        # SciPy reads one triangle only; use the full symmetric matrix it stands for
-        tri = dnp.where(_np.tril(_np.ones(shape_of(a)[-2:], dtype=bool)) if lower
-                        else _np.triu(_np.ones(shape_of(a)[-2:], dtype=bool)), a, 0.0)
-        diag = tri * _np.eye(shape_of(a)[-1])
-        a = tri + _mT(tri) - diag
-    if not isinstance(a, Tracer) and not isinstance(b, Tracer):
-        return _sl.solve(a, b, lower=lower, assume_a=assume_a) if assume_a not in (
-            "sym", "her", "pos", "positive definite", "symmetric", "hermitian") \
-            else _np.linalg.solve(a, b)
     bm, vec = _as_matrix_rhs(b)
     x = solve_p(a, bm)
     return x[..., 0] if vec else x
