@@ -180,6 +180,13 @@ CASES = [
      lambda x: _np_add(x, np.array([0, 3, 0]), x[1:4] * 5), V5),
     ("index_add_basic", lambda x: dnp.index_add(x, (1, slice(1, None)), x[0, 0]),
      lambda x: _np_add(x, (1, slice(1, None)), x[0, 0]), A34),
+    ("unstack", lambda x: dnp.unstack(x, axis=1)[2], lambda x: np.unstack(x, axis=1)[2], A234),
+    ("trim_zeros", lambda x: dnp.trim_zeros(x * (np.arange(5) % 4 != 0)),
+     lambda x: np.trim_zeros(x * (np.arange(5) % 4 != 0)), V5),
+    ("trim_zeros_f", lambda x: dnp.trim_zeros(x * (np.arange(5) % 4 != 0), "f"),
+     lambda x: np.trim_zeros(x * (np.arange(5) % 4 != 0), "f"), V5),
+    ("trim_zeros_2d", lambda x: dnp.trim_zeros(x * (A34 > -0.3), axis=0),
+     lambda x: np.trim_zeros(x * (A34 > -0.3), axis=0), A34),
     # core getitem corners
     ("getitem_nonadjacent", lambda x: x[[0, 1], :, [1, 2]], lambda x: x[[0, 1], :, [1, 2]], A234),
     ("getitem_adjacent", lambda x: x[:, [0, 2, 2], [1, 0, 3]], lambda x: x[:, [0, 2, 2], [1, 0, 3]], A234),

@@ -389,11 +389,6 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     return permute_along_axis(a, perm, axis)
 
 
-def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
-    """``numpy.argsort`` of the primal value (integer result, no derivative)."""
-    return _np.argsort(primal_of(a), axis=axis, kind=kind, order=order, stable=stable)
-
-
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     """``numpy.argpartition`` of the primal value (integer result, no derivative)."""
     return _np.argpartition(primal_of(a), kth, axis=axis, kind=kind, order=order)
@@ -401,4 +396,4 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
 
 __all__ = ["take", "take_along_axis", "put_along_axis", "compress", "index_update",
            "index_add", "select", "choose", "sort", "partition", "permute_along_axis",
-           "argsort", "argpartition"]
+           "argpartition"]

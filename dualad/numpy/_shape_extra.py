@@ -15,6 +15,9 @@ their own are:
 each axis with the index map NumPy's own ``pad`` gives for ``arange(n)``;
 ``reflect_type='odd'`` is not supported on traced values.  ``triu`` / ``tril``
 select with ``where`` (no multiplication by a mask, so infinities stay put).
+``trim_zeros`` decides what to trim from the primal value (the derivative is
+that of the slice kept, also where a kept entry is exactly zero).
+``copy`` returns a traced value as it is (traced values are immutable).
 
 On plain (untraced) arguments every function calls NumPy directly.
 
@@ -315,6 +318,38 @@ def dsplit(ary, indices_or_sections):
     if ndim_of(ary) < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return split(ary, indices_or_sections, 2)
+
+
+def unstack(x, /, *, axis=0):
+    """``numpy.unstack``: the slices of ``x`` along ``axis``, as a tuple."""
+    if not _traced(x):
+        return _np.unstack(x, axis=axis)
+    nd = ndim_of(x)
+    if nd == 0:
+        raise ValueError("Input array must be at least 1-d.")
+    axis = _axis1(axis, nd)
+    return tuple(getitem(x, (slice(None),) * axis + (i,)) for i in range(shape_of(x)[axis]))
+
+
+def trim_zeros(filt, trim="fb", axis=None):
+    """``numpy.trim_zeros``; where the value is zero is read from the primal."""
+    if not _traced(filt):
+        return _np.trim_zeros(filt, trim) if axis is None else _np.trim_zeros(filt, trim, axis)
+    v = _np.asarray(primal_of(filt))
+    nz = v != 0
+    nd = v.ndim
+    axes = range(nd) if axis is None else [a % nd for a in norm_axes(axis, nd)]
+    idx = [slice(None)] * nd
+    for ax in axes:
+        other = tuple(d for d in range(nd) if d != ax)
+        hit = _np.nonzero(nz.any(axis=other) if other else nz)[0]
+        if hit.size == 0:
+            idx[ax] = slice(0, 0)
+            continue
+        lo = hit[0] if "f" in trim.lower() else 0
+        hi = hit[-1] + 1 if "b" in trim.lower() else v.shape[ax]
+        idx[ax] = slice(int(lo), int(hi))
+    return getitem(filt, tuple(idx))
 
 
 # --- atleast_nd ---------------------------------------------------------------------------
@@ -642,4 +677,5 @@ __all__ = ["flip", "fliplr", "flipud", "rot90", "roll", "rollaxis", "tile", "rep
            "pad", "split", "array_split", "hsplit", "vsplit", "dsplit", "atleast_1d",
            "atleast_2d", "atleast_3d", "hstack", "vstack", "dstack", "column_stack", "block",
            "append", "delete", "insert", "broadcast_arrays", "meshgrid", "diagonal", "diag",
-           "diagflat", "trace", "triu", "tril", "copy", "r_", "c_"]
+           "diagflat", "trace", "triu", "tril", "copy", "r_", "c_",
+           "unstack", "trim_zeros"]

@@ -78,5 +78,7 @@ SPECS = [
     Spec("triu_tril", sq(lambda x: dnp.triu(x, 1) - dnp.tril(x) * 2), nd1, covers=("where",)),
     Spec("r_c_", sq(lambda x: dnp.r_[x, 0:2, x[::-1]][None, :] * dnp.c_[x, x][:, :1]), vec,
          covers=("concatenate",)),
+    Spec("unstack", sq(lambda x: dnp.stack(dnp.unstack(x, axis=-1)[::-1])), nd1,
+         covers=("getitem", "concatenate")),
     Spec("copy", sq(lambda x: dnp.copy(x) * 1.5), anyd, covers=("multiply",)),
 ]
