@@ -86,6 +86,11 @@ class Tracer:
     def __int__(self):
         return int(self._value)
 
+    def __round__(self, ndigits=None):
+        # piecewise constant: the rounded value carries no derivative
+        v = primal_of(self)
+        return round(v) if ndigits is None else round(v, ndigits)
+
     def __index__(self):
         raise TypeError("a traced floating-point value cannot be used as an index")
 

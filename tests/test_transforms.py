@@ -373,8 +373,6 @@ def test_readme_tour_runs():
 # ---------------------------------------------------------------------------
 # known gaps in the core, kept as strict xfails so they flip when fixed
 # ---------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="round() on a traced scalar: Var/Dual define no "
-                   "__round__ (numpy arrays do); Python control flow using round() fails")
 def test_python_round_on_traced_value():
     # round(x) is piecewise constant: d/dx [x * round(x)] = round(x) away from .5
     assert np.isclose(ad.grad(lambda x: x * round(x))(1.4), 1.0)
