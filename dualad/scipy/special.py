@@ -17,10 +17,13 @@ Conventions at awkward points:
   ``P(a, x) = exp(-x) sum_n x^(a+n) / Gamma(a+n+1)`` term by term, to about
   1e-15 absolute accuracy (so with few correct digits where the derivative is
   itself below that, e.g. ``x >> a``), at a cost growing like ``x``.
-* Arguments with no closed-form derivative raise ``NotImplementedError`` naming
-  the function and the argument, as soon as a traced value reaches them:
-  ``betainc`` in ``a`` and ``b``,
-  ``stdtr`` in ``df``, ``zeta`` in ``x`` (the ``q`` derivative is ``-x * zeta(x + 1, q)``).
+* Arguments with no closed-form derivative and no series here raise
+  ``NotImplementedError`` naming the function and the argument, as soon as a
+  traced value reaches them: ``betainc`` in ``a`` and ``b``, ``stdtr`` in ``df``.
+* ``zeta(x, q)``: in ``q`` the derivative is ``-x * zeta(x + 1, q)``; in ``x``
+  there is no closed form, and the derivatives (of any order,
+  :func:`zeta_dx`) are summed by Euler-Maclaurin (24 terms, the tail integral
+  and seven Bernoulli corrections; for ``x > 1``, ``q > 0``).
   The order arguments ``n`` / ``v`` of ``polygamma``, ``iv``, ``jv``, ... are
   not differentiable.
 
@@ -45,7 +48,8 @@ __all__ = [
     "gammaln", "digamma", "psi", "polygamma", "gamma", "beta", "betaln", "erf", "erfc",
     "erfinv", "erfcinv", "expit", "logit", "log_expit", "log_ndtr", "ndtr", "ndtri",
     "xlogy", "xlog1py", "logsumexp", "softmax", "log_softmax", "i0", "i1", "i0e", "i1e",
-    "iv", "ive", "j0", "j1", "jv", "y0", "y1", "yv", "gammainc", "gammaincc", "gammainc_da", "betainc",
+    "iv", "ive", "j0", "j1", "jv", "y0", "y1", "yv", "gammainc", "gammaincc", "gammainc_da",
+    "betainc", "zeta_dx",
     "stdtr",
     "zeta", "multigammaln", "entr", "rel_entr", "kl_div",
 ]
@@ -270,7 +274,61 @@ def _stdtr_dt(ans, df, t):
 
 
 stdtr = _nary(_sp.stdtr, "stdtr", ["df", _stdtr_dt], ["df", "t"])
-zeta_p = _nary(_sp.zeta, "zeta", ["x", lambda ans, x, q: -x * zeta_p(x + 1, q)], ["x", "q"])
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B_2, B_4, ...
+
+
+def _zeta_dx_impl(x, q, k):
+    # d^k/dx^k zeta(x, q) = (-1)^k sum_n log(n+q)^k / (n+q)^x by Euler-Maclaurin:
+    # N terms, the integral of the tail, and Bernoulli corrections at n = N
+    x, q = _np.broadcast_arrays(_np.asarray(x, dtype=float), _np.asarray(q, dtype=float))
+    nterms = 24
+    y = q + _np.arange(nterms).reshape((-1,) + (1,) * x.ndim)
+    logy = _np.log(y)
+    head = _np.sum(y ** -x * logy ** k, axis=0)
+    yn = q + nterms
+    u = _np.log(yn)
+    c = x - 1
+    fact = _np.cumprod([1.0] + list(range(1, 2 * len(_BERNOULLI) + k + 1)))
+    tail = sum(fact[k] / fact[m] * u ** m * _np.exp(-c * u) / c ** (k - m + 1)
+               for m in range(k + 1))
+    tail = tail + 0.5 * yn ** -x * u ** k
+    # derivatives in t of y^-x log(y)^k: sum_p coef[p] y^(-x-m) log(y)^p
+    coef = [_np.zeros_like(x) for _ in range(k)] + [_np.ones_like(x)]
+    order = 0
+    for j, b2j in enumerate(_BERNOULLI, start=1):
+        while order < 2 * j - 1:
+            coef = [-(x + order) * coef[p] + ((p + 1) * coef[p + 1] if p < k else 0.0)
+                    for p in range(k + 1)]
+            order += 1
+        val = yn ** (-x - order) * sum(coef[p] * u ** p for p in range(k + 1))
+        tail = tail - b2j / fact[2 * j] * val
+    out = (-1) ** k * (head + tail)
+    return out[()] if out.ndim == 0 else out
+
+
+def _zeta_k(x, q, k):
+    return zeta_p(x, q) if k == 0 else zeta_dx(x, q, k)
+
+
+def _zeta_dq(x, q, k):
+    # d^k/dx^k of d/dq zeta(x, q) = -x zeta(x + 1, q)  (Leibniz)
+    out = x * _zeta_k(x + 1, q, k)
+    if k:
+        out = out + k * _zeta_k(x + 1, q, k - 1)
+    return -out
+
+
+zeta_dx = _nary(_zeta_dx_impl, "zeta_dx", [None, None, None], ["x", "q", "k"])
+zeta_dx.__doc__ = ("``zeta_dx(x, q, k)``: the k-th derivative of ``zeta(x, q)`` in ``x`` "
+                   "(k >= 1), by Euler-Maclaurin summation; differentiable in ``x`` and ``q``.")
+defjvp(zeta_dx,
+       lambda t, ans, x, q, k: bcast_tangent(t, x, ans) * zeta_dx(x, q, k + 1),
+       lambda t, ans, x, q, k: bcast_tangent(t, q, ans) * _zeta_dq(x, q, k), None)
+defvjp_direct(zeta_dx,
+              lambda g, ans, x, q, k: unbroadcast(g * zeta_dx(x, q, k + 1), ans, x),
+              lambda g, ans, x, q, k: unbroadcast(g * _zeta_dq(x, q, k), ans, q), None)
+zeta_p = _nary(_sp.zeta, "zeta", [lambda ans, x, q: zeta_dx(x, q, 1),
+                                  lambda ans, x, q: _zeta_dq(x, q, 0)], ["x", "q"])
 
 
 def zeta(x, q=None):
