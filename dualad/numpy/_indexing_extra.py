@@ -332,21 +332,17 @@ def choose(a, choices, out=None, mode="raise"):
 
 
 # --- sort / partition: permutations -------------------------------------------------------
-def _permute_impl(x, perm, inv, axis):
-    return _np.take_along_axis(x, perm, axis=axis)
+def _permute_impl(x, flat, inv):
+    x = _np.asarray(x)
+    nb = x.ndim - flat.ndim
+    return x.reshape(x.shape[:nb] + (-1,))[..., flat]
 
 
-def _lift_perm(perm, nb):
-    return perm.reshape((1,) * nb + perm.shape) if nb else perm
-
-
+# ``flat`` is a permutation of the flattened positions (shaped like the
+# unbatched value) and ``inv`` its inverse; batch axes in front pass through
 permute_p = primitive(_permute_impl, name="permute_along_axis")
-defjvp(permute_p, lambda t, ans, x, perm, inv, axis:
-       permute_p(t, _lift_perm(perm, ndim_of(t) - ndim_of(x)),
-                 _lift_perm(inv, ndim_of(t) - ndim_of(x)), axis))
-defvjp_direct(permute_p, lambda g, ans, x, perm, inv, axis:
-              permute_p(g, _lift_perm(inv, ndim_of(g) - ndim_of(ans)),
-                        _lift_perm(perm, ndim_of(g) - ndim_of(ans)), axis))
+defjvp(permute_p, lambda t, ans, x, flat, inv: permute_p(t, flat, inv))
+defvjp_direct(permute_p, lambda g, ans, x, flat, inv: permute_p(g, inv, flat))
 
 
 def permute_along_axis(x, perm, axis=-1):
@@ -354,12 +350,18 @@ def permute_along_axis(x, perm, axis=-1):
     ``axis`` is a permutation; the cotangent is gathered by the inverse
     permutation (no scatter)."""
     perm = _np.asarray(perm)
-    nd = ndim_of(x)
-    axis = norm_axes(axis, nd)[0]
-    inv = _np.empty_like(perm)
-    _np.put_along_axis(inv, perm, _np.broadcast_to(
-        _np.arange(perm.shape[axis]).reshape((-1,) + (1,) * (-axis - 1)), perm.shape), axis)
-    return permute_p(x, perm, inv, axis)
+    shape = shape_of(x)
+    if perm.shape != shape:
+        raise ValueError("permute_along_axis: perm must have the shape of x")
+    nd = len(shape)
+    axis = norm_axes(axis, nd)[0] % nd
+    size = int(_np.prod(shape, dtype=_np.int64))
+    stride = int(_np.prod(shape[axis + 1:], dtype=_np.int64))
+    along = _np.arange(shape[axis]).reshape((-1,) + (1,) * (nd - axis - 1))
+    flat = _np.arange(size).reshape(shape) + (perm - along) * stride
+    inv = _np.empty(size, dtype=flat.dtype)
+    inv[flat.ravel()] = _np.arange(size)
+    return permute_p(x, flat, inv.reshape(shape))
 
 
 def _ravel_if_none(a, axis):
