@@ -272,3 +272,12 @@ def test_batched_rules_match_one_direction_at_a_time(name):
         ci = back_i([gs[i]])
         for x, y in zip(cb, ci):
             np.testing.assert_allclose(x[i], y, rtol=1e-9, atol=1e-11)
+
+
+def test_det_hessian_at_singular_2x2_is_exact():
+    # det = a d - b c: the Hessian is constant, also where det = 0
+    expect = np.zeros((2, 2, 2, 2))
+    expect[0, 0, 1, 1] = expect[1, 1, 0, 0] = 1.0
+    expect[0, 1, 1, 0] = expect[1, 0, 0, 1] = -1.0
+    for a in [np.array([[1.0, 2.0], [2.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.0]])]:
+        np.testing.assert_allclose(ad.hessian(L.det)(a), expect, atol=1e-12)
