@@ -17,9 +17,11 @@ Conventions at awkward points:
   ``P(a, x) = exp(-x) sum_n x^(a+n) / Gamma(a+n+1)`` term by term, to about
   1e-15 absolute accuracy (so with few correct digits where the derivative is
   itself below that, e.g. ``x >> a``), at a cost growing like ``x``.
-* Arguments with no closed-form derivative and no series here raise
-  ``NotImplementedError`` naming the function and the argument, as soon as a
-  traced value reaches them: ``betainc`` in ``a`` and ``b``, ``stdtr`` in ``df``.
+* ``betainc(a, b, x)`` in ``a`` and ``b`` (and so ``stdtr`` in ``df``): no
+  closed form; the series ``sum_n Gamma(a+b+n) / (Gamma(a+n+1) Gamma(b))
+  x^(a+n) (1-x)^b`` (used for ``x <= 1/2``, with ``I_x(a, b) = 1 - I_(1-x)(b, a)``
+  above) is differentiated term by term with registry operations, so every
+  order and mixed derivatives work.
 * ``zeta(x, q)``: in ``q`` the derivative is ``-x * zeta(x + 1, q)``; in ``x``
   there is no closed form, and the derivatives (of any order,
   :func:`zeta_dx`) are summed by Euler-Maclaurin (24 terms, the tail integral
@@ -262,9 +264,52 @@ gammainc = _nary(_sp.gammainc, "gammainc",
 gammaincc = _nary(_sp.gammaincc, "gammaincc",
                   [lambda ans, a, x: -gammainc_da(a, x, 1),
                    lambda ans, a, x: -_gammainc_dx(ans, a, x)], ["a", "x"])
+def _betainc_dx(ans, a, b, x):
+    return dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b))
+
+
+def _beta_series(a, b, x, wrt):
+    """``d/da`` (``wrt=0``) or ``d/db`` (``wrt=1``) of ``betainc(a, b, x)`` for
+    ``0 < x <= 1/2``, from ``I_x(a, b) = sum_n Gamma(a+b+n) / (Gamma(a+n+1) Gamma(b))
+    x^(a+n) (1-x)^b``, differentiated term by term with registry operations (so
+    it differentiates again).  Arguments are broadcast already."""
+    av, bv = _np.asarray(primal_of(a)), _np.asarray(primal_of(b))
+    nterms = int(_np.max(_np.maximum(bv - av, 0.0), initial=0.0)) + 90
+    n = _np.arange(nterms, dtype=float)
+    A, B, X = (dnp.expand_dims(v, -1) for v in (a, b, x))
+    logt = (gammaln(A + B + n) - gammaln(A + n + 1) - gammaln(B)
+            + (A + n) * dnp.log(X) + B * dnp.log1p(-X))
+    if wrt == 0:
+        dg = digamma(A + B + n) - digamma(A + n + 1) + dnp.log(X)
+    else:
+        dg = digamma(A + B + n) - digamma(B) + dnp.log1p(-X)
+    return dnp.sum(dnp.exp(logt) * dg, axis=-1)
+
+
+def _betainc_dparam(ans, a, b, x, wrt):
+    """``d/da`` or ``d/db`` of ``betainc(a, b, x)``; for ``x > 1/2`` through
+    ``I_x(a, b) = 1 - I_(1-x)(b, a)``; 0 at ``x = 0`` and ``x = 1``."""
+    shp = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(x))
+    a, b, x = (dnp.broadcast_to(v, shp) for v in (a, b, x))
+    xv = _np.asarray(primal_of(x))
+    edge = (xv <= 0) | (xv >= 1)
+    upper = xv > 0.5
+    lo_x = dnp.where(upper | edge, 0.25, x)
+    hi_x = dnp.where(~upper | edge, 0.25, 1 - x)
+    out = 0.0
+    if _np.any(~upper & ~edge):
+        out = dnp.where(upper, 0.0, _beta_series(a, b, lo_x, wrt))
+    if _np.any(upper & ~edge):
+        out = dnp.where(upper, -_beta_series(b, a, hi_x, 1 - wrt), out)
+    if _np.any(edge):
+        out = dnp.where(edge, 0.0, out)
+    return out
+
+
 betainc = _nary(_sp.betainc, "betainc",
-                ["a", "b", lambda ans, a, b, x: dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x)
-                                                        - betaln(a, b))], ["a", "b", "x"])
+                [lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 0),
+                 lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 1),
+                 _betainc_dx], ["a", "b", "x"])
 
 
 def _stdtr_dt(ans, df, t):
@@ -273,7 +318,22 @@ def _stdtr_dt(ans, df, t):
                    - 0.5 * (df + 1) * dnp.log1p(t * t / df))
 
 
-stdtr = _nary(_sp.stdtr, "stdtr", ["df", _stdtr_dt], ["df", "t"])
+def _stdtr_ddf(ans, df, t):
+    # stdtr = 1 - I_x(df/2, 1/2) / 2 for t > 0 (I_x / 2 for t < 0), x = df / (df + t^2)
+    shp = _np.broadcast_shapes(shape_of(df), shape_of(t))
+    df, t = dnp.broadcast_to(df, shp), dnp.broadcast_to(t, shp)
+    tv = _np.asarray(primal_of(t))
+    zero = tv == 0
+    ts = dnp.where(zero, 1.0, t) if _np.any(zero) else t
+    s2 = ts * ts
+    x = df / (df + s2)
+    dx = s2 / ((df + s2) * (df + s2))
+    di = 0.5 * _betainc_dparam(None, 0.5 * df, 0.5, x, 0) + _betainc_dx(None, 0.5 * df, 0.5, x) * dx
+    out = -0.5 * _np.sign(tv) * di
+    return dnp.where(zero, 0.0, out) if _np.any(zero) else out
+
+
+stdtr = _nary(_sp.stdtr, "stdtr", [_stdtr_ddf, _stdtr_dt], ["df", "t"])
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B_2, B_4, ...
 
 

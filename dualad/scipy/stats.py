@@ -3,11 +3,10 @@
 Each distribution object has SciPy's method names and signatures
 (``norm.logpdf(x, loc=0, scale=1)``) and is written as a composition of
 dualad primitives, so its derivatives in ``x`` and in the parameters come from
-their rules: no rules of its own.  Derivatives that need a closed form that
-does not exist (``t.cdf`` in ``df``, through ``special.stdtr``; ``beta.cdf`` in
-``a`` and ``b``, through ``special.betainc``) raise ``NotImplementedError``
-naming the argument; ``gamma.cdf`` is differentiable in ``a`` too (by series,
-see ``special.gammainc_da``).
+their rules: no rules of its own.  The cdfs are differentiable in their shape
+parameters too (``t.cdf`` in ``df``, ``gamma.cdf`` in ``a``, ``beta.cdf`` in
+``a`` and ``b``), through the series derivatives of ``special.stdtr``,
+``special.gammainc`` and ``special.betainc``.
 
 Outside the support, ``logpdf`` is ``-inf`` and ``pdf`` is 0 (no derivative).
 

@@ -68,6 +68,13 @@ SPECS = [
     Spec("special.betainc", lambda x: sp.betainc(np.array([1.5, 2.5]), 2.2, x[..., None]),
          one(0.05, 0.95)),
     Spec("special.stdtr", lambda x: sp.stdtr(np.array([1.5, 4.0]), x[..., None]), one(-3.0, 3.0)),
+    Spec("special.stdtr_df", sp.stdtr,
+         array_args(2, low=-2.0, high=2.0, avoid=[0.0], margin=0.1).map(
+             lambda a: (np.abs(a[0]) + 0.5, a[1])), covers=("special.stdtr",)),
+    Spec("special.betainc_ab", sp.betainc,
+         st.tuples(arrays((3,), low=0.5, high=3.0), arrays((3,), low=0.5, high=3.0),
+                   arrays((3,), low=0.05, high=0.95, avoid=[0.5], margin=0.02)),
+         covers=("special.betainc",)),
     Spec("special.zeta", lambda q: sp.zeta(np.array([2.0, 3.5]), q[..., None]), one(0.5, 3.0)),
     Spec("special.zeta_x", sp.zeta, array_args(2, low=0.5, high=3.0).map(lambda a: (a[0] + 1.0, a[1])),
          covers=("special.zeta", "special.zeta_dx")),

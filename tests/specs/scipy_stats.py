@@ -19,15 +19,15 @@ def _norm(x, loc, scale):
 
 
 def _t(x, df, loc, scale):
-    return stats.t.logpdf(x, df, loc, scale), stats.t.cdf(x, 3.5, loc, scale)
+    return stats.t.logpdf(x, df, loc, scale), stats.t.cdf(x, df, loc, scale)
 
 
 def _gamma(x, a, scale):
-    return stats.gamma.logpdf(x, a, 0.0, scale), stats.gamma.cdf(x, 2.5, 0.0, scale)
+    return stats.gamma.logpdf(x, a, 0.0, scale), stats.gamma.cdf(x, a, 0.0, scale)
 
 
 def _beta(x, a, b):
-    return stats.beta.logpdf(x, a, b), stats.beta.cdf(x, 2.5, 1.5)
+    return stats.beta.logpdf(x, a, b), stats.beta.cdf(x, a, b)
 
 
 def _poisson(mu):
@@ -38,11 +38,12 @@ def _poisson(mu):
 SPECS = [
     Spec("stats.norm", _norm, st.tuples(x3, st.floats(-1.0, 1.0), pos),
          covers=("special.ndtr", "special.log_ndtr")),
-    Spec("stats.t", _t, st.tuples(x3, pos, st.floats(-1.0, 1.0), pos),
+    Spec("stats.t", _t, st.tuples(arrays((3,), avoid=[0.0], margin=0.3), pos, st.just(0.1), pos),
          covers=("special.gammaln", "special.stdtr")),
     Spec("stats.gamma", _gamma, st.tuples(arrays((3,), low=0.2, high=3.0), pos, pos),
          covers=("special.xlogy", "special.gammainc")),
-    Spec("stats.beta", _beta, st.tuples(arrays((3,), low=0.1, high=0.9), pos, pos),
+    Spec("stats.beta", _beta, st.tuples(arrays((3,), low=0.1, high=0.9, avoid=[0.5], margin=0.02),
+                                        pos, pos),
          covers=("special.xlog1py", "special.betaln", "special.betainc")),
     Spec("stats.poisson", _poisson, st.tuples(pos), covers=("special.gammaincc",)),
     Spec("stats.dirichlet", lambda x, a: stats.dirichlet.logpdf(x, a),
