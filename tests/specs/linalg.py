@@ -184,7 +184,8 @@ SPECS = [
     _norm_spec("norm_mat_neg1", -1, (1, 2), stacked, 1),
     _norm_spec("norm_mat_inf", np.inf, None, mats, 1),
     _norm_spec("norm_mat_neginf", -np.inf, None, mats, 1),
-    Spec("vector_norm", lambda x: L.vector_norm(x, axis=(0, 1), ord=3), _tup(stacked)),
+    Spec("vector_norm", lambda x: L.vector_norm(x, axis=(0, 1), ord=3), _tup(stacked),
+         covers=("sum", "power")),
     Spec("matrix_norm", lambda x: L.matrix_norm(x, ord="nuc", keepdims=True),
          _tup(stacked.filter(_svd_ok)), covers=("linalg.svd",)),
 ]
