@@ -481,7 +481,7 @@ def divmod(x, y, /):  # noqa: A001
     return floor_divide(x, y), mod(x, y)
 
 
-for _name in ["spacing", "nextafter", "gcd", "lcm", "isnat"]:
+for _name in ["spacing", "nextafter", "gcd", "lcm"]:
     if hasattr(_np, _name):
         globals()[_name] = nondifferentiable(getattr(_np, _name), name=_name)
         _NONDIFF.append(_name)

@@ -105,6 +105,23 @@ SPECS = [
              np.abs(a[0] * 10 - np.floor(a[0] * 10) - 0.5) > 0.02))),
          covers=("floor", "ceil", "trunc", "rint", "round", "sign", "fix", "spacing",
                  "isfinite", "isnan", "greater"), order=1),
+    Spec("comparisons_and_logic",
+         lambda x, y: dnp.where(dnp.logical_and(dnp.less(x, y), dnp.not_equal(x, 0.3))
+                                | dnp.logical_or(dnp.equal(x, y), dnp.greater_equal(x, 1.5))
+                                | dnp.logical_xor(dnp.less_equal(y, -1.0), dnp.signbit(x))
+                                | dnp.logical_not(dnp.isinf(x) | dnp.isneginf(y)
+                                                  | dnp.isposinf(x) | dnp.iscomplex(x)
+                                                  | ~dnp.isreal(y)), x * y, x - y)
+         + dnp.nextafter(x, y) * 0 + dnp.gcd(np.array([4, 6]), 2)[0] * x
+         + dnp.lcm(np.array([4, 6]), 3)[0] * y,
+         array_args(2).filter(lambda a: bool(np.all(np.abs(np.subtract(*a)) > 0.05)
+                                             and np.all(np.abs(a[0] - 1.5) > 0.05)
+                                             and np.all(np.abs(a[1] + 1.0) > 0.05)
+                                             and np.all(np.abs(a[0]) > 0.05))),
+         covers=("equal", "not_equal", "less", "less_equal", "greater_equal",
+                 "logical_and", "logical_or", "logical_xor", "logical_not", "isinf",
+                 "isneginf", "isposinf", "iscomplex", "isreal", "signbit", "nextafter",
+                 "gcd", "lcm"), order=1),
     # --- complex input ----------------------------------------------------------------
     Spec("complex_holomorphic",
          lambda z: dnp.exp(z) * dnp.sin(z) + dnp.sqrt(z + 3.0) * dnp.log(z * z + 5.0)
