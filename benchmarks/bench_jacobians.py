@@ -85,6 +85,37 @@ def bench(fn, target=0.15, repeats=7):
     return best
 
 
+def measure_all(rows, target=0.05, rounds=7):
+    """Replace every callable in ``rows`` by its time: best over ``rounds`` of
+    the mean time per call.  The rounds interleave the libraries, so a change
+    of machine load between two of them shows in every row alike."""
+    fns = {k: v for k, v in rows.items() if callable(v)}
+    number = {}
+    for k, fn in fns.items():
+        fn()
+        fn()
+        t0 = CLOCK()
+        fn()
+        number[k] = max(1, int(target / max(CLOCK() - t0, 1e-7)))
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(3 if QUICK else rounds):
+        for k, fn in fns.items():
+            t0 = CLOCK()
+            for _ in range(number[k]):
+                fn()
+            best[k] = min(best[k], (CLOCK() - t0) / number[k])
+    rows.update(best)
+    return rows
+
+
+def eager(fn):
+    """``fn`` run with JAX's jit disabled (JAX eager mode)."""
+    def run():
+        with jax.disable_jit():
+            return fn()
+    return run
+
+
 def fmt(t):
     if t is None:
         return "—"
@@ -118,36 +149,35 @@ def jacobian_rows(n, m):
         val = jf(x)
         ref = val if ref is None else ref
         assert np.allclose(val, ref, rtol=1e-10, atol=1e-12), label
-        rows[label] = bench(lambda: jf(x))
+        rows[label] = lambda jf=jf: jf(x)
     rows["dualad auto chose"] = J.explain_mode(f_d, x).mode
     if torch is not None:
         Wt, it, xt = torch.tensor(W), torch.tensor(idx), torch.tensor(x)
 
         def f_t(x):
             return torch.tanh(Wt @ x) + 0.1 * x[it]
-        jfw, jrv = torch.func.jacfwd(f_t), torch.func.jacrev(f_t)
-        assert np.allclose(jfw(xt).numpy(), ref) and np.allclose(jrv(xt).numpy(), ref)
-        rows["torch.func.jacfwd"] = bench(lambda: jfw(xt))
-        rows["torch.func.jacrev"] = bench(lambda: jrv(xt))
+        tjf, tjr = torch.func.jacfwd(f_t), torch.func.jacrev(f_t)
+        assert np.allclose(tjf(xt).numpy(), ref) and np.allclose(tjr(xt).numpy(), ref)
+        rows["torch.func.jacfwd"] = lambda: tjf(xt)
+        rows["torch.func.jacrev"] = lambda: tjr(xt)
     if autograd is not None:
         def f_a(x):
             return anp.tanh(anp.dot(W, x)) + 0.1 * x[idx]
         ja = autograd.jacobian(f_a)
         assert np.allclose(ja(x), ref)
-        rows["autograd.jacobian"] = bench(lambda: ja(x), target=0.05, repeats=3)
+        rows["autograd.jacobian"] = lambda: ja(x)
     if jax is not None:
         Wj, ij, xj = jnp.asarray(W), jnp.asarray(idx), jnp.asarray(x)
 
         def f_j(x):
             return jnp.tanh(Wj @ x) + 0.1 * x[ij]
-        jfw, jrv = jax.jacfwd(f_j), jax.jacrev(f_j)
-        assert np.allclose(np.asarray(jfw(xj)), ref) and np.allclose(np.asarray(jrv(xj)), ref)
-        with jax.disable_jit():
-            rows["jax.jacfwd eager"] = bench(lambda: jfw(xj).block_until_ready())
-            rows["jax.jacrev eager"] = bench(lambda: jrv(xj).block_until_ready())
-        jj = jax.jit(jfw if m >= n else jrv)
-        rows["jax jit (reference)"] = bench(lambda: jj(xj).block_until_ready())
-    return rows
+        jjf, jjr = jax.jacfwd(f_j), jax.jacrev(f_j)
+        assert np.allclose(np.asarray(jjf(xj)), ref) and np.allclose(np.asarray(jjr(xj)), ref)
+        rows["jax.jacfwd eager"] = eager(lambda: jjf(xj).block_until_ready())
+        rows["jax.jacrev eager"] = eager(lambda: jjr(xj).block_until_ready())
+        jj = jax.jit(jjf if m >= n else jjr)
+        rows["jax jit (reference)"] = lambda: jj(xj).block_until_ready()
+    return measure_all(rows)
 
 
 # ---------------------------------------------------------------------------
@@ -178,25 +208,24 @@ def hessian_rows(n):
     rows = {}
     hf = ad.hessian(ext_rosen(dnp))
     assert np.allclose(hf(x), ref)
-    rows["dualad hessian"] = bench(lambda: hf(x))
+    rows["dualad hessian"] = lambda: hf(x)
     if torch is not None:
         ht = torch.func.hessian(ext_rosen(torch))
         xt = torch.tensor(x)
         assert np.allclose(ht(xt).numpy(), ref)
-        rows["torch.func.hessian"] = bench(lambda: ht(xt))
+        rows["torch.func.hessian"] = lambda: ht(xt)
     if autograd is not None:
         ha = autograd.hessian(ext_rosen(anp))
         assert np.allclose(ha(x), ref)
-        rows["autograd.hessian"] = bench(lambda: ha(x), target=0.05, repeats=3)
+        rows["autograd.hessian"] = lambda: ha(x)
     if jax is not None:
         hj = jax.hessian(ext_rosen(jnp))
         xj = jnp.asarray(x)
         assert np.allclose(np.asarray(hj(xj)), ref)
-        with jax.disable_jit():
-            rows["jax.hessian eager"] = bench(lambda: hj(xj).block_until_ready())
+        rows["jax.hessian eager"] = eager(lambda: hj(xj).block_until_ready())
         hjj = jax.jit(hj)
-        rows["jax jit (reference)"] = bench(lambda: hjj(xj).block_until_ready())
-    return rows
+        rows["jax jit (reference)"] = lambda: hjj(xj).block_until_ready()
+    return measure_all(rows)
 
 
 def hvp_rows(n):
@@ -206,9 +235,9 @@ def hvp_rows(n):
     rows = {}
     f = ext_rosen(dnp)
     assert np.allclose(ad.hvp(f, (x,), (v,)), ref)
-    rows["dualad hvp"] = bench(lambda: ad.hvp(f, (x,), (v,)))
+    rows["dualad hvp"] = lambda: ad.hvp(f, (x,), (v,))
     g = ad.grad(f)
-    rows["dualad grad (same f)"] = bench(lambda: g(x))
+    rows["dualad grad (same f)"] = lambda: g(x)
     if torch is not None:
         ft = ext_rosen(torch)
         xt, vt = torch.tensor(x), torch.tensor(v)
@@ -219,11 +248,11 @@ def hvp_rows(n):
             (hv,) = torch.autograd.grad(gr, xr, grad_outputs=vt)
             return hv
         assert np.allclose(hvp_t().numpy(), ref)
-        rows["torch double backward"] = bench(hvp_t)
+        rows["torch double backward"] = hvp_t
     if autograd is not None:
         ha = autograd.hessian_tensor_product(ext_rosen(anp))
         assert np.allclose(ha(x, v), ref)
-        rows["autograd hessian_tensor_product"] = bench(lambda: ha(x, v))
+        rows["autograd hessian_tensor_product"] = lambda: ha(x, v)
     if jax is not None:
         fj = ext_rosen(jnp)
         xj, vj = jnp.asarray(x), jnp.asarray(v)
@@ -231,11 +260,10 @@ def hvp_rows(n):
         def hvp_j(x, v):
             return jax.jvp(jax.grad(fj), (x,), (v,))[1]
         assert np.allclose(np.asarray(hvp_j(xj, vj)), ref)
-        with jax.disable_jit():
-            rows["jax jvp(grad) eager"] = bench(lambda: hvp_j(xj, vj).block_until_ready())
+        rows["jax jvp(grad) eager"] = eager(lambda: hvp_j(xj, vj).block_until_ready())
         hjj = jax.jit(hvp_j)
-        rows["jax jit (reference)"] = bench(lambda: hjj(xj, vj).block_until_ready())
-    return rows
+        rows["jax jit (reference)"] = lambda: hjj(xj, vj).block_until_ready()
+    return measure_all(rows)
 
 
 def ext_rosen_hess_prod(x, v):
@@ -269,7 +297,7 @@ def calibrate():
 
         def f(xs):
             return [dnp.tanh(W @ xs[0]) + 0.1 * xs[0][idx]]
-        t_plain = bench(lambda: f([x]))
+        t_plain = lambda: f([x])
         tf, tr = [], []
         for k in ks:
             T = np.zeros((k, n))
@@ -302,9 +330,16 @@ def calibrate():
 
 def versions():
     out = [f"numpy {np.__version__}", f"dualad {ad.__version__}"]
+    from importlib import metadata
     for mod, name in ((torch, "torch"), (autograd, "autograd"), (jax, "jax")):
-        out.append(f"{name} {getattr(mod, '__version__', '?')}" if mod is not None
-                   else f"{name} not installed")
+        if mod is None:
+            out.append(f"{name} not installed")
+            continue
+        try:
+            v = metadata.version(name)
+        except Exception:  # noqa: BLE001
+            v = getattr(mod, "__version__", "?")
+        out.append(f"{name} {v}")
     return ", ".join(out)
 
 
