@@ -1,0 +1,135 @@
+"""Reductions, cumulative functions and statistics against NumPy / SciPy values,
+closed-form derivatives, the documented conventions, and batched tangents."""
+import numpy as np
+import pytest
+import scipy.special
+
+import dualad as ad
+import dualad.numpy as dnp
+from dualad.forward.dual import jvp_flat
+from dualad.reverse.tape import vjp_flat
+from dualad.testing import check_grads
+
+RNG = np.random.default_rng(1)
+X = RNG.standard_normal((3, 4))
+
+
+@pytest.mark.parametrize("ours, theirs, kw", [
+    (dnp.var, np.var, dict(axis=(0, 1), ddof=1)),
+    (dnp.std, np.std, dict(axis=0, keepdims=True)),
+    (dnp.ptp, np.ptp, dict(axis=1)),
+    (dnp.cumsum, np.cumsum, dict(axis=0)),
+    (dnp.cumprod, np.cumprod, dict(axis=1)),
+    (dnp.diff, np.diff, dict(n=2, axis=0, prepend=0.5)),
+    (dnp.median, np.median, dict(axis=1)),
+    (dnp.quantile, np.quantile, dict(q=[0.1, 0.5, 0.8], axis=0, keepdims=True)),
+    (dnp.percentile, np.percentile, dict(q=35, method="nearest")),
+    (dnp.cov, np.cov, dict(rowvar=False, ddof=0)),
+    (dnp.corrcoef, np.corrcoef, {}),
+    (dnp.average, np.average, dict(axis=1, weights=np.array([1.0, 2.0, 0.5, 1.0]))),
+    (dnp.trapezoid, np.trapezoid, dict(x=np.array([0.0, 0.5, 2.0, 2.5]))),
+])
+def test_values_match_numpy(ours, theirs, kw):
+    np.testing.assert_allclose(ours(X, **kw), theirs(X, **kw), rtol=1e-12, atol=1e-12)
+
+
+def test_nan_family_values_and_zero_derivative_at_nan():
+    x = X.copy()
+    x[0, 1] = np.nan
+    for ours, theirs in [(dnp.nansum, np.nansum), (dnp.nanmean, np.nanmean),
+                         (dnp.nanvar, np.nanvar), (dnp.nanstd, np.nanstd),
+                         (dnp.nanmax, np.nanmax), (dnp.nanmin, np.nanmin),
+                         (dnp.nanprod, np.nanprod), (dnp.nanmedian, np.nanmedian),
+                         (dnp.nancumsum, np.nancumsum)]:
+        np.testing.assert_allclose(ours(x, axis=1), theirs(x, axis=1))
+        g = ad.grad(lambda a: dnp.sum(ours(a, axis=1)))(x)
+        assert np.all(np.isfinite(g)) and g[0, 1] == 0.0
+
+
+def test_var_gradient_closed_form():
+    x = X[0]
+    g = ad.grad(lambda a: dnp.var(a, ddof=1))(x)
+    np.testing.assert_allclose(g, 2 * (x - x.mean()) / (x.size - 1))
+
+
+def test_std_at_zero_variance_is_zero_not_nan():
+    g = ad.grad(lambda a: dnp.std(a))(np.full(3, 2.0))
+    np.testing.assert_array_equal(g, 0.0)
+    assert np.all(np.isfinite(ad.hessian(lambda a: dnp.std(a))(np.full(3, 2.0))))
+
+
+def test_cumprod_exact_at_zeros():
+    x = np.array([2.0, 0.0, 3.0, 0.0, 5.0])
+    jac = ad.jacobian(lambda a: dnp.cumprod(a))(x)
+    # d cumprod_i / d x_j = prod_{k <= i, k != j} x_k
+    expected = np.array([[np.prod([x[k] for k in range(i + 1) if k != j]) if j <= i else 0.0
+                          for j in range(5)] for i in range(5)])
+    np.testing.assert_array_equal(jac, expected)
+    check_grads(lambda a: dnp.cumprod(a), (x,), order=2)
+
+
+def test_median_ties_and_even_count():
+    g = ad.grad(dnp.median)(np.array([4.0, 1.0, 3.0, 2.0]))
+    np.testing.assert_array_equal(g, [0.0, 0.0, 0.5, 0.5])
+    g = ad.grad(dnp.median)(np.array([1.0, 2.0, 2.0, 5.0, 0.0]))
+    assert g.sum() == 1.0 and np.all(np.isfinite(g))
+
+
+def test_quantile_derivative_in_q():
+    x = np.array([0.0, 1.0, 4.0, 9.0])
+    # position q (n - 1) = 3q: between 1 and 4 for q in (1/3, 2/3), slope 3 * (4 - 1)
+    assert float(ad.grad(lambda q: dnp.quantile(x, q))(0.5)) == pytest.approx(9.0)
+
+
+def test_logsumexp_matches_scipy_and_softmax():
+    for kw in [dict(axis=1), dict(axis=None), dict(axis=0, keepdims=True),
+               dict(axis=1, b=np.array([1.0, -0.5, 2.0, 0.1]), return_sign=True)]:
+        ours, theirs = dnp.logsumexp(X, **kw), scipy.special.logsumexp(X, **kw)
+        np.testing.assert_allclose(ours, theirs)
+    g = ad.grad(lambda a: dnp.logsumexp(a))(X[0])
+    np.testing.assert_allclose(g, scipy.special.softmax(X[0]))
+    assert float(dnp.logsumexp(np.array([1000.0, 1000.0]))) == pytest.approx(1000 + np.log(2))
+
+
+def test_average_weights_differentiable():
+    w = np.array([1.0, 2.0, 3.0, 4.0])
+    x = X[0]
+    gw = ad.grad(lambda ww: dnp.average(x, weights=ww))(w)
+    np.testing.assert_allclose(gw, (x - np.average(x, weights=w)) / w.sum())
+
+
+def test_value_only_functions_trace():
+    def f(a):
+        i = dnp.argmax(a, axis=1)
+        assert isinstance(i, np.ndarray) and dnp.all(a > -10) and not dnp.any(a > 10)
+        return dnp.sum(a[np.arange(3), i]) + dnp.count_nonzero(a > 0) * 0.0
+    g = ad.grad(f)(X)
+    np.testing.assert_array_equal(g, np.eye(4)[np.argmax(X, axis=1)])
+
+
+@pytest.mark.parametrize("f", [
+    lambda a: dnp.cumsum(a, axis=0), lambda a: dnp.cumprod(a, axis=1),
+    lambda a: dnp.std(a, axis=1, ddof=1), lambda a: dnp.logsumexp(a, axis=0),
+    lambda a: dnp.median(a, axis=1), lambda a: dnp.var(a, axis=(0, 1)),
+])
+@pytest.mark.parametrize("zeros", [False, True])
+def test_batched_tangents_and_cotangents(f, zeros):
+    x = np.where(np.abs(X) < 0.5, 0.0, X) if zeros else X
+    k = 3
+    T = RNG.standard_normal((k,) + x.shape)
+    _, (tb,) = jvp_flat(lambda xs: [f(xs[0])], [x], [T])
+    for i in range(k):
+        _, (ti,) = jvp_flat(lambda xs: [f(xs[0])], [x], [T[i]])
+        np.testing.assert_allclose(tb[i], ti, atol=1e-12)
+    (out,), back = vjp_flat(lambda xs: [f(xs[0])], [x])
+    G = RNG.standard_normal((k,) + np.shape(out))
+    (gb,) = back([G])
+    for i in range(k):
+        (out,), back1 = vjp_flat(lambda xs: [f(xs[0])], [x])
+        (gi,) = back1([G[i]])
+        np.testing.assert_allclose(gb[i], gi, atol=1e-12)
+
+
+def test_numpy_dispatch_reaches_our_functions():
+    g = ad.grad(lambda a: np.sum(np.cumsum(a)) + np.std(a) + np.median(a) + np.ptp(a))(X[0])
+    assert np.all(np.isfinite(g))
