@@ -110,10 +110,19 @@ def _concat(blocks):
 
 
 def _astype(a, dt):
+    """``a`` as dtype ``dt``; a complex derivative of a real input keeps its real part."""
     if isinstance(a, Tracer):
+        if a.dtype == dt:
+            return a
+        if a.dtype.kind == "c" and dt.kind != "c":
+            a = _dnp().real(a)
         return a if a.dtype == dt else _dnp().astype(a, dt)
     a = _np.asarray(a)
-    return a if a.dtype == dt else a.astype(dt)
+    if a.dtype == dt:
+        return a
+    if a.dtype.kind == "c" and dt.kind != "c":
+        a = a.real
+    return a.astype(dt)
 
 
 def _size(shape):
