@@ -52,7 +52,7 @@ from . import tree as _tree
 from .forward import JVPTrace, jvp_flat
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
-from .transforms import (_Flat, _cast_like, _check_like, _norm_argnums, _split_aux,
+from .transforms import (_Flat, _cast_like, _check_like, _norm_argnums,
                          _unwrap_level, _zeros_like, as_output)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
