@@ -26,8 +26,9 @@ Conventions at awkward points:
   there is no closed form, and the derivatives (of any order,
   :func:`zeta_dx`) are summed by Euler-Maclaurin (24 terms, the tail integral
   and seven Bernoulli corrections; for ``x > 1``, ``q > 0``).
-  The order arguments ``n`` / ``v`` of ``polygamma``, ``iv``, ``jv``, ... are
-  not differentiable.
+* The order arguments ``n`` / ``v`` of ``polygamma``, ``iv``, ``jv``, ... are
+  not differentiable.  ``scipy.special``'s ufuncs called on a traced value reach
+  the functions here.
 
 >>> import dualad as ad
 >>> from dualad.scipy import special
@@ -40,20 +41,17 @@ import numpy as _np
 import scipy.special as _sp
 
 from .. import numpy as dnp
-from ..numpy._broadcast import bcast_tangent, unbroadcast
+from ..numpy._broadcast import bcast_tangent, norm_axes, unbroadcast
 from ..numpy._reductions import expand_reduced
-from ..numpy._broadcast import norm_axes
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ..tracer import ndim_of, primal_of, shape_of
 
 __all__ = [
     "gammaln", "digamma", "psi", "polygamma", "gamma", "beta", "betaln", "erf", "erfc",
     "erfinv", "erfcinv", "expit", "logit", "log_expit", "log_ndtr", "ndtr", "ndtri",
     "xlogy", "xlog1py", "logsumexp", "softmax", "log_softmax", "i0", "i1", "i0e", "i1e",
     "iv", "ive", "j0", "j1", "jv", "y0", "y1", "yv", "gammainc", "gammaincc", "gammainc_da",
-    "betainc", "zeta_dx",
-    "stdtr",
-    "zeta", "multigammaln", "entr", "rel_entr", "kl_div",
+    "betainc", "stdtr", "zeta", "zeta_dx", "multigammaln", "entr", "rel_entr", "kl_div",
 ]
 
 _SQRT_PI = _np.sqrt(_np.pi)
@@ -481,8 +479,6 @@ def softmax(x, axis=None):
     """``scipy.special.softmax``: ``exp(log_softmax(x, axis))``."""
     return dnp.exp(log_softmax(x, axis=axis))
 
-
-del Tracer
 
 
 def _register():

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import dualad.numpy as dnp
 from dualad.scipy import integrate, signal
-from dualad.testing.strategies import arrays, shapes
+from dualad.testing.strategies import arrays
 
 from . import Spec
 
