@@ -2,6 +2,10 @@
 
 ``max`` / ``min`` split the derivative equally between tied maxima (so the
 derivative of ``max(x)`` sums to 1); this matches ``maximum``'s convention.
+``std`` (and ``nanstd``) has derivative 0 where the variance is 0.  The
+``nan`` functions give derivative 0 at NaN entries.  ``argmax``, ``argmin``,
+``argsort``, ``nonzero``, ``all``, ``any``, ... are value-only (plain results).
+See docs/conventions.md.
 """
 from __future__ import annotations
 

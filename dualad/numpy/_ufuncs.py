@@ -10,6 +10,19 @@ Non-differentiable points: ``abs`` has derivative 0 at 0 (``sign(0) = 0``);
 ``maximum`` / ``minimum`` split the derivative half-and-half between tied
 arguments (so ``maximum(x, x)`` has derivative 1); ``clip`` passes the
 derivative to ``x`` where ``a_min <= x <= a_max``, bounds included.
+``sqrt`` has derivative ``+inf`` at 0.  ``hypot`` has derivative 0 at the
+origin; ``fmax`` / ``fmin`` split ties like ``maximum`` and give nothing to
+the NaN argument they skip.  ``mod`` / ``remainder`` / ``fmod`` have
+derivative 1 in ``x`` and ``-floor(x / y)`` (``-trunc`` for ``fmod``) in
+``y``; ``heaviside`` has derivative 1 in ``x2`` where ``x1 == 0``, else 0.
+Integer-valued functions (``floor``, ``sign``, comparisons, ...) are
+non-differentiable primitives: derivative 0, plain results.
+
+Complex: holomorphic functions use the same factor ``f'(z)``; ``abs``,
+``real``, ``imag``, ``conj`` and ``angle`` have dedicated rules (``abs`` and
+``angle`` have derivative 0 at ``z = 0``), and a real-valued output keeps only
+the real part of an incoming cotangent.  See docs/complex.md and
+docs/conventions.md.
 """
 from __future__ import annotations
 
