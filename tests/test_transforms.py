@@ -379,11 +379,32 @@ def test_python_round_on_traced_value():
     assert np.isclose(ad.jvp(lambda x: x * round(x), (1.4,), (1.0,))[1], 1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="where() with an infinite derivative in the "
-                   "unselected branch: sqrt's VJP gives 0 * inf = NaN at x = 0 although "
-                   "the derivative of the selected branch (the constant 0) is 0")
 def test_where_unselected_branch_infinite_derivative():
     f = lambda x: dnp.where(x > 0, dnp.sqrt(x), 0.0)   # noqa: E731
     with np.errstate(all="ignore"):
         assert ad.grad(f)(0.0) == 0.0
         assert ad.jvp(f, (0.0,), (1.0,))[1] == 0.0
+
+
+@pytest.mark.parametrize("f, expected", [
+    # x = [0, 0.25, -1]; the derivative of the selected branch, by hand
+    (lambda x: dnp.where(x > 0, dnp.log(x), 0.0), [0.0, 4.0, 0.0]),
+    (lambda x: dnp.where(x != 0, 1.0 / x, 0.0), [0.0, -16.0, -1.0]),
+    (lambda x: dnp.where(x > 0, x ** 0.5, 0.0), [0.0, 1.0, 0.0]),
+    (lambda x: dnp.where(dnp.abs(x) < 1, dnp.arcsin(x), 0.0), [1.0, 1 / np.sqrt(1 - 0.0625), 0.0]),
+])
+def test_where_hides_singular_branch_in_every_mode(f, expected):
+    x = np.array([0.0, 0.25, -1.0])
+    with np.errstate(all="ignore"):
+        g = ad.grad(lambda x: dnp.sum(f(x)))(x)
+        j = ad.jacobian(f, mode="forward")(x)
+        jr = ad.jacobian(f, mode="reverse")(x)
+    assert np.allclose(g, expected)
+    assert np.allclose(j, np.diag(expected)) and np.allclose(jr, np.diag(expected))
+
+
+def test_jacobian_of_sqrt_is_finite_off_the_diagonal():
+    # the true Jacobian of sqrt at [0, 1] is diag(inf, 0.5): zeros stay zeros
+    with np.errstate(all="ignore"):
+        j = ad.jacobian(dnp.sqrt, mode="forward")(np.array([0.0, 1.0]))
+    assert j[0, 0] == np.inf and j[1, 1] == 0.5 and j[0, 1] == 0.0 and j[1, 0] == 0.0

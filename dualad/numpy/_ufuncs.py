@@ -33,15 +33,46 @@ from ..tracer import primal_of
 from ._broadcast import bcast_tangent, unbroadcast
 
 
-def unary(npfunc, deriv, name=None):
-    """Register an element-wise function of one argument with factor ``deriv(ans, x)``."""
+def times_finite_zero(g, d):
+    """``g * d``, but exactly 0 where ``g`` is 0 even if ``d`` is infinite or NaN.
+
+    A zero tangent or cotangent means "no perturbation arrives here" (the
+    unselected branch of ``where``, the other basis directions of a Jacobian),
+    so the product must be 0, not ``0 * inf = NaN``.  The check costs one pass
+    over ``d`` and only runs for functions with singular derivatives.
+    """
+    r = g * d
+    if _np.all(_np.isfinite(primal_of(d))):
+        return r
+    return where_p(equal(g, 0), 0.0, r)
+
+
+def _div_finite_zero(g, y):
+    """``g / y``, but exactly 0 where ``g`` is 0 (also where ``y`` is 0)."""
+    r = g / y
+    if _np.all(primal_of(y) != 0):
+        return r
+    return where_p(equal(g, 0), 0.0, r)
+
+
+def unary(npfunc, deriv, name=None, singular=False):
+    """Register an element-wise function of one argument with factor ``deriv(ans, x)``.
+
+    ``singular=True`` marks functions whose derivative can be infinite inside
+    their domain (``sqrt`` at 0, ``log`` at 0, ...): their rules use
+    :func:`times_finite_zero`.
+    """
     p = primitive(npfunc, name=name or npfunc.__name__)
-    defjvp(p, lambda t, ans, x, **kw: t * deriv(ans, x))
-    defvjp_direct(p, lambda g, ans, x, **kw: g * deriv(ans, x))
+    if singular:
+        defjvp(p, lambda t, ans, x, **kw: times_finite_zero(t, deriv(ans, x)))
+        defvjp_direct(p, lambda g, ans, x, **kw: times_finite_zero(g, deriv(ans, x)))
+    else:
+        defjvp(p, lambda t, ans, x, **kw: t * deriv(ans, x))
+        defvjp_direct(p, lambda g, ans, x, **kw: g * deriv(ans, x))
     return p
 
 
-def binary(npfunc, dx, dy, name=None):
+def binary(npfunc, dx, dy, name=None, singular=False):
     """An element-wise function of two broadcasting arguments.
 
     ``dx(ans, x, y)`` and ``dy(ans, x, y)`` are the partial-derivative factors
@@ -54,22 +85,30 @@ def binary(npfunc, dx, dy, name=None):
             jvps.append(None)
             vjps.append(None)
             continue
-        jvps.append(_binary_jvp(d, k))
-        vjps.append(_binary_vjp(d, k))
+        jvps.append(_binary_jvp(d, k, singular))
+        vjps.append(_binary_vjp(d, k, singular))
     defjvp(p, *jvps)
     defvjp_direct(p, *vjps)
     return p
 
 
-def _binary_jvp(d, k):
-    def rule(t, ans, x, y, **kw):
-        return bcast_tangent(t, (x, y)[k], ans) * d(ans, x, y)
+def _binary_jvp(d, k, singular=False):
+    if singular:
+        def rule(t, ans, x, y, **kw):
+            return times_finite_zero(bcast_tangent(t, (x, y)[k], ans), d(ans, x, y))
+    else:
+        def rule(t, ans, x, y, **kw):
+            return bcast_tangent(t, (x, y)[k], ans) * d(ans, x, y)
     return rule
 
 
-def _binary_vjp(d, k):
-    def rule(g, ans, x, y, **kw):
-        return unbroadcast(g * d(ans, x, y), ans, (x, y)[k])
+def _binary_vjp(d, k, singular=False):
+    if singular:
+        def rule(g, ans, x, y, **kw):
+            return unbroadcast(times_finite_zero(g, d(ans, x, y)), ans, (x, y)[k])
+    else:
+        def rule(g, ans, x, y, **kw):
+            return unbroadcast(g * d(ans, x, y), ans, (x, y)[k])
     return rule
 
 
@@ -109,11 +148,11 @@ defvjp_direct(multiply,
 divide = primitive(_np.divide, name="divide")
 true_divide = divide
 defjvp(divide,
-       lambda t, ans, x, y, **kw: bcast_tangent(t, x, ans) / y,
-       lambda t, ans, x, y, **kw: -bcast_tangent(t, y, ans) * (ans / y))
+       lambda t, ans, x, y, **kw: _div_finite_zero(bcast_tangent(t, x, ans), y),
+       lambda t, ans, x, y, **kw: times_finite_zero(-bcast_tangent(t, y, ans), ans / y))
 defvjp_direct(divide,
-              lambda g, ans, x, y, **kw: unbroadcast(g / y, ans, x),
-              lambda g, ans, x, y, **kw: unbroadcast(-g * (ans / y), ans, y))
+              lambda g, ans, x, y, **kw: unbroadcast(_div_finite_zero(g, y), ans, x),
+              lambda g, ans, x, y, **kw: unbroadcast(times_finite_zero(-g, ans / y), ans, y))
 
 negative = primitive(_np.negative, name="negative")
 defjvp(negative, lambda t, ans, x, **kw: -t)
@@ -142,34 +181,34 @@ def _pow_dy(ans, x, y):
     return where(equal(x, 0), 0.0, ans * log(safe))
 
 
-power = binary(_np.power, _pow_dx, _pow_dy, name="power")
+power = binary(_np.power, _pow_dx, _pow_dy, name="power", singular=True)
 square = unary(_np.square, lambda ans, x: 2 * x)
-sqrt = unary(_np.sqrt, lambda ans, x: 0.5 / ans)
-cbrt = unary(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans))
-reciprocal = unary(_np.reciprocal, lambda ans, x: -(ans * ans))
+sqrt = unary(_np.sqrt, lambda ans, x: 0.5 / ans, singular=True)
+cbrt = unary(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans), singular=True)
+reciprocal = unary(_np.reciprocal, lambda ans, x: -(ans * ans), singular=True)
 
 # --- exponentials and logarithms ---------------------------------------------
 exp = unary(_np.exp, lambda ans, x: ans)
 exp2 = unary(_np.exp2, lambda ans, x: ans * _np.log(2.0))
 expm1 = unary(_np.expm1, lambda ans, x: ans + 1)
-log = unary(_np.log, lambda ans, x: 1.0 / x)
-log2 = unary(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)))
-log10 = unary(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)))
-log1p = unary(_np.log1p, lambda ans, x: 1.0 / (x + 1))
+log = unary(_np.log, lambda ans, x: 1.0 / x, singular=True)
+log2 = unary(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)), singular=True)
+log10 = unary(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)), singular=True)
+log1p = unary(_np.log1p, lambda ans, x: 1.0 / (x + 1), singular=True)
 
 # --- trigonometric and hyperbolic ---------------------------------------------
 sin = unary(_np.sin, lambda ans, x: cos(x))
 cos = unary(_np.cos, lambda ans, x: -sin(x))
 tan = unary(_np.tan, lambda ans, x: 1 + ans * ans)
-arcsin = unary(_np.arcsin, lambda ans, x: 1.0 / sqrt(1 - x * x))
-arccos = unary(_np.arccos, lambda ans, x: -1.0 / sqrt(1 - x * x))
+arcsin = unary(_np.arcsin, lambda ans, x: 1.0 / sqrt(1 - x * x), singular=True)
+arccos = unary(_np.arccos, lambda ans, x: -1.0 / sqrt(1 - x * x), singular=True)
 arctan = unary(_np.arctan, lambda ans, x: 1.0 / (1 + x * x))
 sinh = unary(_np.sinh, lambda ans, x: cosh(x))
 cosh = unary(_np.cosh, lambda ans, x: sinh(x))
 tanh = unary(_np.tanh, lambda ans, x: 1 - ans * ans)
 arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1))
-arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1))
-arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / (1 - x * x))
+arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1), singular=True)
+arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / (1 - x * x), singular=True)
 arctan2 = binary(_np.arctan2,
                  lambda ans, y, x: x / (x * x + y * y),
                  lambda ans, y, x: -y / (x * x + y * y))
