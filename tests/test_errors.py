@@ -270,3 +270,12 @@ def test_custom_primitive_without_rules():
     # untraced calls still work
     assert opaque(3.0) == 6.0
     _works_after()
+
+
+def test_ufunc_reduce_and_accumulate_run_along_axis_0():
+    # numpy's ufunc.reduce / accumulate default to axis 0, not to all axes
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    out, tan = ad.jvp(lambda x: np.add.accumulate(x), (x,), (np.ones_like(x),))
+    assert out.shape == (2, 3) and np.allclose(tan, [[1, 1, 1], [2, 2, 2]])
+    g = ad.grad(lambda x: np.multiply.reduce(x).sum())(x)
+    assert np.allclose(g, [[4, 5, 6], [1, 2, 3]])

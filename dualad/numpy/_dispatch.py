@@ -68,8 +68,10 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
                 f"traced value")
         return ours(*inputs, **kwargs)
     if method == "reduce" and name in _REDUCE:
+        kwargs.setdefault("axis", 0)        # ufunc.reduce runs along axis 0
         return getattr(dnp, _REDUCE[name])(*inputs, **kwargs)
     if method == "accumulate" and name in _ACCUMULATE and hasattr(dnp, _ACCUMULATE[name]):
+        kwargs.setdefault("axis", 0)        # ufunc.accumulate runs along axis 0
         return getattr(dnp, _ACCUMULATE[name])(*inputs, **kwargs)
     if method == "outer" and ufunc in _UFUNCS:
         a, b = inputs
