@@ -18,7 +18,8 @@ trust-ncg, trust-exact.  Rows:
   (a reference row: compiled, not eager).
 
 A peer that is not installed is skipped.  Wall time is the best of a few runs
-(after a warm-up run).  Run:  ``python benchmarks/bench_optimize.py [--n N]``.
+(after a warm-up run; rounds interleave
+the sources).  Run:  ``python benchmarks/bench_optimize.py [--n N]``.
 """
 from __future__ import annotations
 
@@ -157,8 +158,11 @@ SOURCES = [("dualad", src_dualad), ("scipy FD", src_scipy_fd),
 
 
 def bench(n=1000, repeat=3, sources=None, methods=None):
+    """Warm every (method, source) up once, then time them in interleaved
+    rounds (so that no source pays the process's warm-up or a burst of load
+    alone), keeping each one's best time."""
     x0 = 1.2 * np.ones(n)
-    rows = []
+    entries = []
     for name, make in SOURCES:
         if sources and name.split()[0] not in sources:
             continue
@@ -171,17 +175,22 @@ def bench(n=1000, repeat=3, sources=None, methods=None):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 res = run(m, x0.copy())         # warm-up (and compile, for jit)
-                if res is None:
-                    rows.append((m, name, None, None))
-                    continue
-                reps = 1 if (m == "trust-exact" or name == "scipy FD") else repeat
-                best = np.inf
-                for _ in range(reps):
-                    t = time.perf_counter()
-                    res = run(m, x0.copy())
-                    best = min(best, time.perf_counter() - t)
-            rows.append((m, name, best, res))
-    return rows
+            entries.append([m, name, run, np.inf if res is not None else None, res])
+    for k in range(repeat):
+        for e in entries:
+            m, name, run, best, res = e
+            if res is None:
+                continue
+            if k > 0 and (m == "trust-exact" or name == "scipy FD"):
+                continue              # slow rows: one timed run
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t = time.perf_counter()
+                e[4] = run(m, x0.copy())
+                e[3] = min(best, time.perf_counter() - t)
+    order = {m: i for i, m in enumerate(methods or METHODS)}
+    entries.sort(key=lambda e: order[e[0]])
+    return [(m, name, best, res) for m, name, run, best, res in entries]
 
 
 def fmt_time(t):
