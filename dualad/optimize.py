@@ -47,7 +47,9 @@ What is supplied, and how
   for ``trust-constr`` their Hessian as a function of the multipliers,
   ``hess(x, v) = sum_i v_i H(c_i)(x)``, i.e. the Hessian of ``v . c`` (dense
   or a ``LinearOperator`` of products by the rule above).  Dict constraints
-  are turned into ``NonlinearConstraint`` for ``trust-constr``.
+  are turned into ``NonlinearConstraint`` for ``trust-constr``.  A
+  constraint's own callable ``jac`` / ``hess`` is kept; a quasi-Newton
+  strategy (SciPy's default ``BFGS()``) is replaced by the exact Hessian.
   ``LinearConstraint`` and ``Bounds`` refer to the flattened ``x``.
 * ``x0`` of any shape: SciPy sees ``x.ravel()``; the user's function,
   callbacks and the result's ``x`` and ``jac`` see the shape of ``x0``.
@@ -480,7 +482,11 @@ def _constraint(c, shape, method, n, counts, hess_mode):
         jac = c.jac if callable(c.jac) else vec.jac
         kw = {}
         if trust:
-            user_h = c.hess if (callable(c.hess) or hasattr(c.hess, "update")) else None
+            # SciPy stores a BFGS() strategy when no hess was given, so only a
+            # plain callable counts as the user's own Hessian
+            from scipy.optimize import HessianUpdateStrategy
+            user_h = c.hess if (callable(c.hess) and not isinstance(
+                c.hess, HessianUpdateStrategy)) else None
             kw["hess"] = user_h or (lambda x, v: vec.hess(x, v, dense))
         return _so.NonlinearConstraint(vec.value, c.lb, c.ub, jac=jac,
                                        keep_feasible=c.keep_feasible, **kw)

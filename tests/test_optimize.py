@@ -222,6 +222,7 @@ def test_simple_kkt_point_with_multiplier():
                    constraints=[con], options={"gtol": 1e-12, "xtol": 1e-14})
     np.testing.assert_allclose(res.x, -np.ones(2) / np.sqrt(2), atol=1e-7)
     np.testing.assert_allclose(abs(res.v[0][0]), 1 / np.sqrt(2), rtol=1e-5)
+    assert res.constr_nhev[0] > 0         # the exact constraint Hessian was used
 
 
 def test_constraint_hessian_of_multipliers():
