@@ -48,7 +48,7 @@ class JVPTrace(Trace):
             ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
             t = prim.jvps[0](a.tangent, ans, v, **kwargs)
             return ans if t is None else Dual(ans, t, self)
-        if len(args) == 2 and prim.jvp_joint is None:   # the common binary case
+        if len(args) == 2:                               # the common binary case
             a, b = args
             ta = tb = None
             if type(a) is Dual and a._trace is self:
@@ -63,6 +63,9 @@ class JVPTrace(Trace):
                 ans = prim(va, vb, **kwargs)
             else:
                 ans = prim.impl(va, vb, **kwargs)
+            if prim.jvp_joint is not None:
+                t = prim.jvp_joint([ta, tb], ans, va, vb, **kwargs)
+                return ans if t is None else Dual(ans, t, self)
             rules = prim.jvps
             t = None if ta is None else rules[0](ta, ans, va, vb, **kwargs)
             if tb is not None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive
+from ..registry import defjvp, defjvp_joint, defvjp_direct, nondifferentiable, primitive
 from ..tracer import primal_of
 from ._broadcast import bcast_tangent, unbroadcast
 
@@ -137,6 +137,19 @@ subtract = primitive(_np.subtract, name="subtract")
 defjvp(subtract, _add_jvp_x, lambda t, ans, x, y, **kw: -bcast_tangent(t, y, ans))
 defvjp_direct(subtract, _add_vjp_x, lambda g, ans, x, y, **kw: -unbroadcast(g, ans, y))
 
+
+def _subtract_jvp_joint(ts, ans, x, y, **kw):
+    # one subtraction when both arguments carry tangents (not a negation and an add)
+    tx, ty = ts
+    if ty is None:
+        return None if tx is None else bcast_tangent(tx, x, ans)
+    if tx is None:
+        return -bcast_tangent(ty, y, ans)
+    return subtract(bcast_tangent(tx, x, ans), bcast_tangent(ty, y, ans))
+
+
+defjvp_joint(subtract, _subtract_jvp_joint)
+
 multiply = primitive(_np.multiply, name="multiply")
 defjvp(multiply,
        lambda t, ans, x, y, **kw: bcast_tangent(t, x, ans) * y,
@@ -181,7 +194,21 @@ def _pow_dy(ans, x, y):
     return where(equal(x, 0), 0.0, ans * log(safe))
 
 
+def _pow_regular(y):
+    # x**y has a finite derivative in x everywhere for constant y in {0} or y >= 1
+    return (isinstance(y, (int, float)) and not isinstance(y, bool)
+            and (y == 0 or y >= 1))
+
+
 power = binary(_np.power, _pow_dx, _pow_dy, name="power", singular=True)
+_pow_jvp_x_singular, _pow_vjp_x_singular = _binary_jvp(_pow_dx, 0, True), _binary_vjp(_pow_dx, 0, True)
+_pow_jvp_x_plain, _pow_vjp_x_plain = _binary_jvp(_pow_dx, 0), _binary_vjp(_pow_dx, 0)
+defjvp(power,
+       lambda t, ans, x, y, **kw: (_pow_jvp_x_plain if _pow_regular(y) else _pow_jvp_x_singular)(t, ans, x, y),
+       _binary_jvp(_pow_dy, 1, True))
+defvjp_direct(power,
+              lambda g, ans, x, y, **kw: (_pow_vjp_x_plain if _pow_regular(y) else _pow_vjp_x_singular)(g, ans, x, y),
+              _binary_vjp(_pow_dy, 1, True))
 square = unary(_np.square, lambda ans, x: 2 * x)
 sqrt = unary(_np.sqrt, lambda ans, x: 0.5 / ans, singular=True)
 cbrt = unary(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans), singular=True)
