@@ -122,6 +122,8 @@ def batched_getitem(t, idx, nb, x_ndim):
     from ._shape import transpose_p
     if nb == 0:
         return getitem_p(t, idx)
+    if _is_basic(idx):          # basic indices: a view, batch axes untouched
+        return getitem_p(t, (slice(None),) * nb + idx)
     tt = transpose_p(t, _to_back(t, nb))
     r = getitem_p(tt, _spell_out(idx, x_ndim))
     return transpose_p(r, _to_front(r, nb))
@@ -136,6 +138,10 @@ defvjp_direct(getitem_p, lambda g, ans, x, idx:
 
 def _scatter_impl(g, idx, shape, nb):
     g = _np.asarray(g)
+    if nb and _is_basic(idx):   # basic indices: contiguous result, no transposes
+        z = _np.zeros(g.shape[:nb] + tuple(shape), dtype=g.dtype)
+        z[(slice(None),) * nb + idx] = g
+        return z
     if nb:
         gm = _np.transpose(g, _to_back(g, nb))
         z = _np.zeros(tuple(shape) + g.shape[:nb], dtype=g.dtype)
