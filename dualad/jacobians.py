@@ -52,8 +52,8 @@ from . import tree as _tree
 from .forward import JVPTrace, jvp_flat
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
-from .transforms import (_Flat, _cast_like, _check_like, _norm_argnums,
-                         _unwrap_level, _zeros_like, as_output)
+from .transforms import (_Flat, _cast_like, _norm_argnums,
+                         _unwrap_level, _zeros_like, as_output, tangent_leaves)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
            "ModeDecision", "CHUNK_BYTES", "MIN_CHUNK", "MAX_CHUNK_BYTES", "COST"]
@@ -608,16 +608,7 @@ def hvp(f, primals, tangents):
     single = k == 1
     g = _scalar_grad(f, nums, single, False, "hvp")
     flat_in = _Flat(lambda *a: g(*a), primals, {}, nums, False, "hvp")
-    t_leaves = []
-    for i, (p, t) in enumerate(zip(primals, tangents)):
-        pl, ptree = _tree.flatten(p)
-        tl, ttree = _tree.flatten(t)
-        if ptree != ttree:
-            raise ValueError(f"hvp: tangent {i} has structure {ttree} but primal "
-                             f"{i} has structure {ptree}")
-        t_leaves.extend(tl)
-    t_leaves = [_check_like(t, p, "tangent", i)
-                for i, (t, p) in enumerate(zip(t_leaves, flat_in.leaves))]
+    t_leaves = tangent_leaves(flat_in, primals, tangents, "hvp")
     outs, out_tans = jvp_flat(flat_in, flat_in.leaves, t_leaves)
     res = [_zeros_like(o) if t is None else as_output(_cast_like(t, o))
            for o, t in zip(outs, out_tans)]

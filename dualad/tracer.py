@@ -133,6 +133,15 @@ def primal_of(x):
     return x
 
 
+def contains_tracer(x):
+    """True if ``x`` is traced or a (nested) list/tuple holding a traced value."""
+    if isinstance(x, Tracer):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(contains_tracer(v) for v in x)
+    return False
+
+
 def strip_all(args):
     return [primal_of(a) for a in args]
 

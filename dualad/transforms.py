@@ -190,6 +190,22 @@ class _Flat:
 # ---------------------------------------------------------------------------
 # forward mode
 # ---------------------------------------------------------------------------
+def tangent_leaves(flat, primals, tangents, who):
+    """The tangents' leaves, checked against the primals' structure, shapes, dtypes."""
+    if len(primals) != len(tangents):
+        raise ValueError(f"{who}: {len(primals)} primals but {len(tangents)} tangents")
+    t_leaves = []
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        ptree = _tree.flatten(p)[1]
+        tl, ttree = _tree.flatten(t)
+        if ptree != ttree:
+            raise ValueError(f"{who}: tangent {i} has structure {ttree} but primal "
+                             f"{i} has structure {ptree}")
+        t_leaves.extend(tl)
+    return [_check_like(t, p, "tangent", i)
+            for i, (t, p) in enumerate(zip(t_leaves, flat.leaves))]
+
+
 def jvp(f, primals, tangents, has_aux=False):
     """``(f(*primals), J·tangents)``: one forward pass.
 
@@ -204,19 +220,8 @@ def jvp(f, primals, tangents, has_aux=False):
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp: primals and tangents must be tuples "
                         "(one entry per positional argument of f)")
-    if len(primals) != len(tangents):
-        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
     flat = _Flat(f, primals, {}, tuple(range(len(primals))), has_aux, "jvp")
-    t_leaves = []
-    for i, (p, t) in enumerate(zip(primals, tangents)):
-        pl, ptree = _tree.flatten(p)
-        tl, ttree = _tree.flatten(t)
-        if ptree != ttree:
-            raise ValueError(f"jvp: tangent {i} has structure {ttree} but primal "
-                             f"{i} has structure {ptree}")
-        t_leaves.extend(tl)
-    t_leaves = [_check_like(t, p, "tangent", i)
-                for i, (t, p) in enumerate(zip(t_leaves, flat.leaves))]
+    t_leaves = tangent_leaves(flat, primals, tangents, "jvp")
     trace = JVPTrace()
     outs, out_tans = jvp_flat(flat, flat.leaves, t_leaves, trace)
     outs = [as_output(o) for o in outs]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as _np
 
 from ..tracer import Tracer as _Tracer
+from ..tracer import contains_tracer as _has_tracer
 from ..tracer import primal_of as _primal_of
 from . import _dispatch
 from ._cumulative import *  # noqa: F401,F403
@@ -52,14 +53,6 @@ def size(a, axis=None):
 
 def result_type(*arrays_and_dtypes):
     return _np.result_type(*[_primal_of(a) for a in arrays_and_dtypes])
-
-
-def _has_tracer(x):
-    if isinstance(x, _Tracer):
-        return True
-    if isinstance(x, (list, tuple)):
-        return any(_has_tracer(v) for v in x)
-    return False
 
 
 def array(object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):  # noqa: A002

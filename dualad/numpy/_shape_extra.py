@@ -41,12 +41,7 @@ def _traced(*xs):
     return any(isinstance(x, Tracer) for x in xs)
 
 
-def _any_traced(x):
-    if isinstance(x, Tracer):
-        return True
-    if isinstance(x, (list, tuple)):
-        return any(_any_traced(v) for v in x)
-    return False
+from ..tracer import contains_tracer as _any_traced  # noqa: E402
 
 
 def _asarr(x):
