@@ -15,8 +15,6 @@ def batch_ndim(t, x):
 
 def sum_to(g, shape, nb):
     """Sum ``g`` (``batch + S``, S broadcast from ``shape``) down to ``batch + shape``."""
-    from ._reductions import sum_p
-    from ._shape import reshape
     gs = shape_of(g)
     shape = tuple(shape)
     if gs[nb:] == shape:
@@ -43,7 +41,6 @@ def bcast_tangent(t, x, ans):
     as_ = shape_of(ans)
     if xs == as_:
         return t
-    from ._shape import broadcast_to, reshape
     ts = shape_of(t)
     nb = len(ts) - len(xs)
     if len(as_) > len(xs):
@@ -64,3 +61,7 @@ def norm_axes(axis, ndim):
             raise ValueError(f"axis {a} is out of bounds for an array of dimension {ndim}")
         out.append(a % ndim - ndim if ndim else -1)
     return tuple(sorted(out))
+
+# imported last: these modules import this one (bound once, not per call)
+from ._reductions import sum_p  # noqa: E402
+from ._shape import broadcast_to, reshape  # noqa: E402

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import ndim_of, shape_of
+from ..tracer import ndim_of, primal_of, shape_of
 from ._broadcast import sum_to
 
 
@@ -23,7 +23,6 @@ matmul = primitive(_matmul_impl, name="matmul")
 def _pad_lead(t, x_nd, target_nd):
     """Insert unit axes after the batch so ``t`` (``batch + x.shape``) has core
     ndim ``target_nd``."""
-    from ._shape import reshape
     if target_nd <= x_nd:
         return t
     ts = shape_of(t)
@@ -32,12 +31,10 @@ def _pad_lead(t, x_nd, target_nd):
 
 
 def _mT(x):
-    from ._shape import swapaxes
     return swapaxes(x, -1, -2)
 
 
 def _matmul_jvp_a(t, ans, a, b):
-    from ._shape import expand_dims, squeeze
     na, nb_ = ndim_of(a), ndim_of(b)
     if na == 1 and nb_ == 1:
         return _sum_last(t * b)
@@ -50,7 +47,6 @@ def _matmul_jvp_a(t, ans, a, b):
 
 
 def _matmul_jvp_b(t, ans, a, b):
-    from ._shape import expand_dims, squeeze
     na, nb_ = ndim_of(a), ndim_of(b)
     if na == 1 and nb_ == 1:
         return _sum_last(a * t)
@@ -65,13 +61,11 @@ def _matmul_jvp_b(t, ans, a, b):
 
 
 def _sum_last(x):
-    from ._reductions import sum_p
     return sum_p(x, axis=-1)
 
 
 def _real_if(r, x):
     """A complex cotangent of a real operand keeps only its real part."""
-    from ..tracer import primal_of
     if _np.iscomplexobj(primal_of(r)) and not _np.iscomplexobj(primal_of(x)):
         from ._ufuncs import real
         return real(r)
@@ -87,7 +81,6 @@ def _matmul_vjp_b(g, ans, a, b):
 
 
 def _matmul_vjp_a_c(g, ans, a, b):
-    from ._shape import expand_dims
     na, nb_ = ndim_of(a), ndim_of(b)
     nbatch = ndim_of(g) - ndim_of(ans)
     if na == 1 and nb_ == 1:
@@ -105,7 +98,6 @@ def _matmul_vjp_a_c(g, ans, a, b):
 
 
 def _matmul_vjp_b_c(g, ans, a, b):
-    from ._shape import expand_dims
     na, nb_ = ndim_of(a), ndim_of(b)
     nbatch = ndim_of(g) - ndim_of(ans)
     if na == 1 and nb_ == 1:
@@ -141,3 +133,7 @@ def dot(a, b, out=None):
     return tensordot(a, b, axes=([na - 1], [max(nb_ - 2, 0)]))
 
 __all__ = ["matmul", "dot"]
+
+# imported last: these modules import _broadcast, which this one imports
+from ._reductions import sum_p  # noqa: E402
+from ._shape import expand_dims, reshape, squeeze, swapaxes  # noqa: E402

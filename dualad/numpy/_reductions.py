@@ -24,7 +24,6 @@ def _sum_impl(x, axis=None, keepdims=False):
 
 def expand_reduced(g, x, axis, keepdims):
     """Cotangent ``g`` of a reduction of ``x``, broadcast back to ``batch + x.shape``."""
-    from ._shape import broadcast_to, reshape
     nd = ndim_of(x)
     xs = shape_of(x)
     gs = shape_of(g)
@@ -90,7 +89,6 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
 # --- max / min -----------------------------------------------------------------
 def _extreme_weights(ans, x, axis, keepdims):
     """1/k at each of the k positions attaining the extreme, 0 elsewhere."""
-    from ._ufuncs import equal
     full = expand_reduced(ans, x, axis, keepdims)
     hit = equal(x, full) * 1.0
     return hit / _np.sum(hit, axis=norm_axes(axis, ndim_of(x)), keepdims=True)
@@ -372,3 +370,7 @@ def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
 
 __all__ += ["var", "std", "ptp", "nansum", "nanprod", "nanmean", "nanvar", "nanstd",
             "nanmax", "nanmin"] + _ARGS
+
+# imported last: these modules import _broadcast, which this one imports
+from ._shape import broadcast_to, reshape  # noqa: E402
+from ._ufuncs import equal  # noqa: E402
