@@ -75,7 +75,6 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
         return getattr(dnp, _ACCUMULATE[name])(*inputs, **kwargs)
     if method == "outer" and ufunc in _UFUNCS:
         a, b = inputs
-        na = dnp.ndim(a)
         a = dnp.reshape(a, tuple(dnp.shape(a)) + (1,) * dnp.ndim(b))
         return _UFUNCS[ufunc](a, b, **kwargs)
     raise NotImplementedError(
