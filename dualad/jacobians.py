@@ -53,7 +53,8 @@ from .forward import JVPTrace, jvp_flat
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
 from .transforms import (_Flat, _cast_like, _norm_argnums,
-                         _unwrap_level, _zeros_like, as_output, tangent_leaves)
+                         _unwrap_level, _zeros_like, as_output, scalar_value_and_grad,
+                         tangent_leaves)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
            "ModeDecision", "CHUNK_BYTES", "MIN_CHUNK", "MAX_CHUNK_BYTES", "COST"]
@@ -520,30 +521,7 @@ def _scalar_grad(f, nums, single, has_aux, who):
     """The gradient of scalar ``f`` (reverse mode), checked with ``who`` in errors."""
 
     def grad_f(*args, **kwargs):
-        flat = _Flat(f, args, kwargs, nums, has_aux, who)
-        outs, back = vjp_flat(flat, flat.leaves)
-        tape = back.tape
-        try:
-            if len(outs) != 1 or flat.out_tree.kind != "leaf":
-                raise TypeError(f"{who} requires f to return a scalar, but it returned "
-                                f"a {flat.out_tree!r} container; use jacobian")
-            out = outs[0]
-            shape = tuple(shape_of(out))
-            if shape != ():
-                raise TypeError(f"{who} requires f to return a scalar, but it returned "
-                                f"an array of shape {shape}; use dualad.jacobian "
-                                f"(or jacobian of jacobian) for non-scalar outputs")
-            dt = _float_dtype(out)
-            if dt.kind == "c":
-                raise TypeError(f"{who} requires a real-valued f, but it returned {dt}")
-            cts = back([_np.ones((), dtype=dt)[()]])
-            aux = _unwrap_level(flat.aux, tape) if has_aux else None
-        finally:
-            tape.records.clear()
-        grads = [_zeros_like(x) if c is None else as_output(_cast_like(c, x))
-                 for c, x in zip(cts, flat.leaves)]
-        parts = flat.split(grads)
-        g = parts[0] if single else tuple(parts)
+        _, aux, g = scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who)
         return (g, aux) if has_aux else g
 
     return grad_f

@@ -270,6 +270,41 @@ def vjp(f, *primals, has_aux=False):
     return res
 
 
+def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who):
+    """``(value, aux, grad)`` of real scalar ``f`` from one tape and one sweep.
+
+    The shared core of :func:`value_and_grad` and of the second-order
+    transforms; ``who`` names the caller in error messages.
+    """
+    flat = _Flat(f, args, kwargs, nums, has_aux, who)
+    outs, back = vjp_flat(flat, flat.leaves)
+    tape = back.tape
+    try:
+        if len(outs) != 1 or flat.out_tree.kind != "leaf":
+            raise TypeError(f"{who} requires f to return a scalar, but it returned "
+                            f"a {flat.out_tree!r} container; use jacobian or vjp")
+        out = outs[0]
+        shape = shape_of(out)
+        if shape != ():
+            raise TypeError(f"{who} requires f to return a scalar, but it returned "
+                            f"an array of shape {tuple(shape)}; use "
+                            f"dualad.jacobian or dualad.vjp for non-scalar outputs")
+        dt = _dtype_of(out)
+        if dt.kind not in "f":
+            if dt.kind == "c":
+                raise TypeError(f"{who} requires a real-valued output, but f returned "
+                                f"{dt}; differentiate the real part, or use vjp")
+            dt = _np.dtype(_np.float64)
+        cts = back([_np.ones((), dtype=dt)[()]])
+        aux = _unwrap_level(flat.aux, tape) if has_aux else None
+    finally:
+        tape.records.clear()  # release the tape as soon as the sweep is done
+    grads = [_zeros_like(x) if c is None else as_output(_cast_like(c, x))
+             for c, x in zip(cts, flat.leaves)]
+    grads = flat.split(grads)
+    return as_output(out), aux, (grads[0] if single else tuple(grads))
+
+
 def value_and_grad(f, argnums=0, has_aux=False):
     """A function giving ``(f(*args), df/dargs)`` from one forward and one reverse pass.
 
@@ -284,34 +319,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
     @functools.wraps(f)
     def value_and_grad_f(*args, **kwargs):
         single, nums = _norm_argnums(argnums, len(args), "grad")
-        flat = _Flat(f, args, kwargs, nums, has_aux, "grad")
-        outs, back = vjp_flat(flat, flat.leaves)
-        tape = back.tape
-        try:
-            if len(outs) != 1 or flat.out_tree.kind != "leaf":
-                raise TypeError(f"grad requires f to return a scalar, but it returned "
-                                f"a {flat.out_tree!r} container; use jacobian or vjp")
-            out = outs[0]
-            shape = shape_of(out)
-            if shape != ():
-                raise TypeError(f"grad requires f to return a scalar, but it returned "
-                                f"an array of shape {tuple(shape)}; use "
-                                f"dualad.jacobian or dualad.vjp for non-scalar outputs")
-            dt = _dtype_of(out)
-            if dt.kind not in "f":
-                if dt.kind == "c":
-                    raise TypeError("grad requires a real-valued output, but f returned "
-                                    f"{dt}; differentiate the real part, or use vjp")
-                dt = _np.dtype(_np.float64)
-            cts = back([_np.ones((), dtype=dt)[()]])
-            aux = _unwrap_level(flat.aux, tape) if has_aux else None
-        finally:
-            tape.records.clear()  # release the tape as soon as the sweep is done
-        grads = [_zeros_like(x) if c is None else as_output(_cast_like(c, x))
-                 for c, x in zip(cts, flat.leaves)]
-        grads = flat.split(grads)
-        g = grads[0] if single else tuple(grads)
-        value = as_output(out)
+        value, aux, g = scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, "grad")
         return ((value, aux), g) if has_aux else (value, g)
 
     return value_and_grad_f
