@@ -32,6 +32,19 @@ def _one_axis(a, axis):
     return a, norm_axes(int(axis), ndim_of(a))[0]
 
 
+def _cumulative_operand(a, axis, dtype):
+    """``(a, axis)`` prepared as numpy.cumsum / cumprod see them: cast to
+    ``dtype``, flattened for ``axis=None``, a 0-d value made 1-d."""
+    from ._shape import reshape
+    from ._ufuncs import astype
+    if dtype is not None:
+        a = astype(a, dtype)
+    a, ax = _one_axis(a, axis)
+    if _np.ndim(primal_of(a)) == 0:
+        a = reshape(a, (1,))
+    return a, ax
+
+
 # --- cumsum ------------------------------------------------------------------------
 def _cumsum_impl(x, axis=-1):
     return _np.cumsum(x, axis=axis)
@@ -57,13 +70,7 @@ def cumsum(a, axis=None, dtype=None, out=None):
     """``numpy.cumsum``, differentiable in ``a``."""
     if out is not None:
         return _np.cumsum(a, axis=axis, dtype=dtype, out=out)
-    from ._ufuncs import astype
-    if dtype is not None:
-        a = astype(a, dtype)
-    a, ax = _one_axis(a, axis)
-    if _np.ndim(primal_of(a)) == 0:
-        from ._shape import reshape
-        a = reshape(a, (1,))
+    a, ax = _cumulative_operand(a, axis, dtype)
     return cumsum_p(a, axis=ax)
 
 
@@ -119,13 +126,7 @@ def cumprod(a, axis=None, dtype=None, out=None):
     """``numpy.cumprod``; exact derivatives also where entries are zero."""
     if out is not None:
         return _np.cumprod(a, axis=axis, dtype=dtype, out=out)
-    from ._ufuncs import astype
-    if dtype is not None:
-        a = astype(a, dtype)
-    a, ax = _one_axis(a, axis)
-    if _np.ndim(primal_of(a)) == 0:
-        from ._shape import reshape
-        a = reshape(a, (1,))
+    a, ax = _cumulative_operand(a, axis, dtype)
     return cumprod_p(a, axis=ax)
 
 
@@ -183,7 +184,7 @@ def _slice_along(nd, axis, sl):
 
 def _edge(v, a, axis):
     """``prepend`` / ``append`` value ``v`` shaped to join ``a`` along ``axis``."""
-    from ._shape import broadcast_to, expand_dims
+    from ._shape import broadcast_to
     if ndim_of(v) == 0:
         shp = list(shape_of(a))
         shp[axis] = 1
