@@ -8,12 +8,15 @@ array([0.        , 1.38177329])
 """
 from __future__ import annotations
 
+from . import _heap
 from . import numpy  # noqa: F401  (binds operators and NumPy protocols on traced values)
 from .registry import (Primitive, defjvp, defjvp_joint, defvjp, defvjp_direct,
                        nondifferentiable, primitive)
 from .transforms import grad, jvp, stop_gradient, value_and_grad, vjp
 
 __version__ = "0.1.0"
+
+_heap.warm_up()   # see dualad/_heap.py: keeps glibc from trimming after every call
 
 __all__ = [
     "jvp", "vjp", "grad", "value_and_grad", "stop_gradient",
