@@ -5,7 +5,12 @@ has shape ``batch + shape(arg)``, a cotangent ``batch + shape(ans)``.
 """
 from __future__ import annotations
 
+from numpy import add as _np_add
+from numpy import ndarray as _ndarray
+
 from ..tracer import ndim_of, shape_of
+
+_add_reduce = _np_add.reduce
 
 
 def batch_ndim(t, x):
@@ -22,9 +27,14 @@ def sum_to(g, shape, nb):
     lead = len(gs) - nb - len(shape)
     axes = tuple(range(nb, nb + lead)) + tuple(
         nb + lead + i for i, d in enumerate(shape) if d == 1 and gs[nb + lead + i] != 1)
+    target = gs[:nb] + shape
+    if type(g) is _ndarray:      # plain cotangent: the ufunc reduction, no dispatch
+        if axes:
+            g = _add_reduce(g, axis=axes)
+        return g.reshape(target)
     if axes:
         g = sum_p(g, axis=axes)
-    return reshape(g, gs[:nb] + shape)
+    return reshape(g, target)
 
 
 def unbroadcast(g, ans, x):

@@ -66,17 +66,29 @@ def _sum_last(x):
 
 def _real_if(r, x):
     """A complex cotangent of a real operand keeps only its real part."""
+    if type(r) is _np.ndarray and r.dtype.kind != "c":
+        return r
     if _np.iscomplexobj(primal_of(r)) and not _np.iscomplexobj(primal_of(x)):
         from ._ufuncs import real
         return real(r)
     return r
 
 
+def _plain_2d(g, other, x):
+    """True for the common case: plain 2-D cotangent and operand, 2-D ``x``, no batch."""
+    return (type(g) is _np.ndarray and type(other) is _np.ndarray
+            and g.ndim == 2 and other.ndim == 2 and ndim_of(x) == 2)
+
+
 def _matmul_vjp_a(g, ans, a, b):
+    if _plain_2d(g, b, a):       # one GEMM, no dispatch
+        return _real_if(_np.matmul(g, b.T), a)
     return _real_if(_matmul_vjp_a_c(g, ans, a, b), a)
 
 
 def _matmul_vjp_b(g, ans, a, b):
+    if _plain_2d(g, a, b):
+        return _real_if(_np.matmul(a.T, g), b)
     return _real_if(_matmul_vjp_b_c(g, ans, a, b), b)
 
 

@@ -17,6 +17,8 @@ from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive
 from ..tracer import ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
 
+_NUMPY_SCALARS = (_np.float64, _np.float32, _np.complex128, _np.complex64, _np.float16)
+
 
 def _sum_impl(x, axis=None, keepdims=False):
     return _np.sum(x, axis=axis, keepdims=keepdims)
@@ -29,10 +31,13 @@ def expand_reduced(g, x, axis, keepdims):
     gs = shape_of(g)
     axes = norm_axes(axis, nd)
     nb = len(gs) - (nd if keepdims else nd - len(axes))
+    plain = type(g) is _np.ndarray or type(g) in _NUMPY_SCALARS
     if not keepdims:
-        kept = tuple(1 if (i - nd) in axes else d for i, d in enumerate(xs))
-        g = reshape(g, gs[:nb] + kept)
-    return broadcast_to(g, gs[:nb] + tuple(xs))
+        kept = gs[:nb] + tuple(1 if (i - nd) in axes else d for i, d in enumerate(xs))
+        g = _np.reshape(g, kept) if plain else reshape(g, kept)
+    full = gs[:nb] + tuple(xs)
+    # a plain cotangent is broadcast directly: a read-only view, no dispatch
+    return _np.broadcast_to(g, full) if plain else broadcast_to(g, full)
 
 
 sum_p = primitive(_sum_impl, name="sum")
@@ -90,8 +95,20 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
 def _extreme_weights(ans, x, axis, keepdims):
     """1/k at each of the k positions attaining the extreme, 0 elsewhere."""
     full = expand_reduced(ans, x, axis, keepdims)
-    hit = equal(x, full) * 1.0
+    hit = equal(x, full)                       # plain bools, whatever the level
+    wdt = _real_dtype(primal_of(x))
+    a = primal_of(ans)
+    if _np.count_nonzero(hit) == _np.size(a) and not _np.isnan(a).any():
+        # every slot attains its extreme (no NaN) and the hits are as many as the
+        # slots: exactly one per slot, no ties, so the weights are the hits
+        return hit.astype(wdt)
+    hit = hit.astype(wdt)
     return hit / _np.sum(hit, axis=norm_axes(axis, ndim_of(x)), keepdims=True)
+
+
+def _real_dtype(v):
+    dt = _np.result_type(v)
+    return _np.finfo(dt).dtype if dt.kind in "fc" else _np.dtype(_np.float64)
 
 
 def _make_extreme(npfunc, name):

@@ -74,6 +74,16 @@ def unary(npfunc, deriv, name=None, singular=False):
     return p
 
 
+def unary_quotient(npfunc, denom, name=None):
+    """Register ``f`` with ``f'(x) = 1 / denom(ans, x)``: the rules divide by
+    ``denom`` (one pass and one rounding fewer than multiplying by its
+    reciprocal), with 0 where the tangent or cotangent is 0."""
+    p = primitive(npfunc, name=name or npfunc.__name__)
+    defjvp(p, lambda t, ans, x, **kw: _div_finite_zero(t, denom(ans, x)))
+    defvjp_direct(p, lambda g, ans, x, **kw: _div_finite_zero(g, denom(ans, x)))
+    return p
+
+
 def binary(npfunc, dx, dy, name=None, singular=False):
     """An element-wise function of two broadcasting arguments.
 
@@ -238,10 +248,10 @@ reciprocal = unary(_np.reciprocal, lambda ans, x: -(ans * ans), singular=True)
 exp = unary(_np.exp, lambda ans, x: ans)
 exp2 = unary(_np.exp2, lambda ans, x: ans * _np.log(2.0))
 expm1 = unary(_np.expm1, lambda ans, x: ans + 1)
-log = unary(_np.log, lambda ans, x: 1.0 / x, singular=True)
+log = unary_quotient(_np.log, lambda ans, x: x)
 log2 = unary(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)), singular=True)
 log10 = unary(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)), singular=True)
-log1p = unary(_np.log1p, lambda ans, x: 1.0 / (x + 1), singular=True)
+log1p = unary_quotient(_np.log1p, lambda ans, x: x + 1)
 
 # --- trigonometric and hyperbolic ---------------------------------------------
 sin = unary(_np.sin, lambda ans, x: cos(x))
