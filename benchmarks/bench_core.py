@@ -28,6 +28,7 @@ for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
     os.environ[_v] = "1"
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import gc  # noqa: E402
 import math  # noqa: E402
 import sys  # noqa: E402
@@ -38,12 +39,14 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import dualad as ad  # noqa: E402
 import dualad.numpy as dnp  # noqa: E402
+import dualad.scipy.special as dsp  # noqa: E402
 
 try:
     import autograd  # noqa: E402
     import autograd.numpy as anp  # noqa: E402
+    import autograd.scipy.special as asp  # noqa: E402
 except ImportError:  # pragma: no cover - optional peer
-    autograd = anp = None
+    autograd = anp = asp = None
 
 try:
     import torch  # noqa: E402
@@ -191,20 +194,22 @@ def mlp_data():
     return X, W1, W2, Y
 
 
-def mlp_loss_generic(m, logsumexp):
+def mlp_loss_generic(m, log_softmax):
+    """The loss, written once for every library: ``log_softmax(z)`` is the
+    library's own log-softmax (each library uses its idiomatic primitive)."""
     def loss(W1, W2, X, Y):
         h = m.tanh(X @ W1)
         z = h @ W2
-        logp = z - logsumexp(z)
-        return -m.sum(logp * Y) / X.shape[0]
+        return -m.sum(log_softmax(z) * Y) / X.shape[0]
     return loss
 
 
 def _lse(m):
-    def lse(z):
+    """log-softmax over axis 1 spelled out with max / exp / sum / log."""
+    def log_softmax(z):
         zmax = m.max(z, axis=1, keepdims=True)
-        return zmax + m.log(m.sum(m.exp(z - zmax), axis=1, keepdims=True))
-    return lse
+        return z - (zmax + m.log(m.sum(m.exp(z - zmax), axis=1, keepdims=True)))
+    return log_softmax
 
 
 def mlp_numpy_value_and_grad(W1, W2, X, Y):
@@ -224,36 +229,58 @@ def mlp_numpy_value_and_grad(W1, W2, X, Y):
     return value, (dW1, dW2)
 
 
+def interleaved(fns, repeat, number):
+    """Best time per call of each of ``fns`` ({name: fn}); the repeats
+    interleave the entries, so a change of machine load shows in all alike."""
+    for fn in fns.values():
+        fn()
+    best_ = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            gc.collect()
+            gc.disable()
+            try:
+                t0 = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                best_[name] = min(best_[name], (time.perf_counter() - t0) / number)
+            finally:
+                gc.enable()
+    return best_
+
+
 def bench_mlp(repeat):
     X, W1, W2, Y = mlp_data()
     v_ref, (g1_ref, g2_ref) = mlp_numpy_value_and_grad(W1, W2, X, Y)
-    rows = []
-    vg = ad.value_and_grad(mlp_loss_generic(dnp, _lse(dnp)), argnums=(0, 1))
-    v, (g1, g2) = vg(W1, W2, X, Y)
-    check("dualad mlp value", v, v_ref)
-    check("dualad mlp W1", g1, g1_ref)
-    check("dualad mlp W2", g2, g2_ref)
-    rows.append(("dualad `value_and_grad`", best(lambda: vg(W1, W2, X, Y), repeat, 5)))
-    rows.append(("hand-written NumPy backprop",
-                 best(lambda: mlp_numpy_value_and_grad(W1, W2, X, Y), repeat, 5)))
+    fns = {}
+    variants = (("dualad `value_and_grad`",
+                 lambda z: dsp.log_softmax(z, axis=1)),
+                ("dualad `value_and_grad`, log-softmax spelled out", _lse(dnp)))
+    for name, lsm in variants:
+        vg = ad.value_and_grad(mlp_loss_generic(dnp, lsm), argnums=(0, 1))
+        v, (g1, g2) = vg(W1, W2, X, Y)
+        check(name + " value", v, v_ref)
+        check(name + " W1", g1, g1_ref)
+        check(name + " W2", g2, g2_ref)
+        fns[name] = functools.partial(vg, W1, W2, X, Y)
+    fns["hand-written NumPy backprop"] = lambda: mlp_numpy_value_and_grad(W1, W2, X, Y)
     if autograd is not None:
+        def alsm(z):
+            return z - asp.logsumexp(z, axis=1, keepdims=True)
         vga = autograd.value_and_grad(
-            lambda W: mlp_loss_generic(anp, _lse(anp))(W[0], W[1], X, Y))
+            lambda W: mlp_loss_generic(anp, alsm)(W[0], W[1], X, Y))
         va, (a1, a2) = vga((W1, W2))
         check("autograd mlp W1", a1, g1_ref)
-        rows.append(("autograd `value_and_grad`", best(lambda: vga((W1, W2)), repeat, 5)))
+        fns["autograd `value_and_grad` (its logsumexp)"] = lambda: vga((W1, W2))
     if torch is not None:
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
         W1t, W2t = torch.from_numpy(W1), torch.from_numpy(W2)
-
-        def tlse(z):
-            return torch.logsumexp(z, dim=1, keepdim=True)
-        tloss = mlp_loss_generic(torch, tlse)
+        tloss = mlp_loss_generic(torch, lambda z: torch.log_softmax(z, dim=1))
         if tfunc is not None:
             tvg = tfunc.grad_and_value(lambda a, b: tloss(a, b, Xt, Yt), argnums=(0, 1))
             (t1, t2), tv = tvg(W1t, W2t)
             check("torch.func mlp W1", t1.numpy(), g1_ref)
-            rows.append(("torch.func.grad_and_value", best(lambda: tvg(W1t, W2t), repeat, 5)))
+            fns["torch.func.grad_and_value"] = lambda: tvg(W1t, W2t)
 
         def tautograd():
             a = W1t.detach().requires_grad_(True)
@@ -262,9 +289,10 @@ def bench_mlp(repeat):
             val.backward()
             return val, a.grad, b.grad
         check("torch.autograd mlp W1", tautograd()[1].numpy(), g1_ref)
-        rows.append(("torch.autograd eager", best(tautograd, repeat, 5)))
-    t_np = rows[1][1]
-    return [(n, t * 1e3, t / t_np) for n, t in rows]
+        fns["torch.autograd eager"] = tautograd
+    times = interleaved(fns, repeat, 5)
+    t_np = times["hand-written NumPy backprop"]
+    return [(n, t * 1e3, t / t_np) for n, t in times.items()]
 
 
 # ---------------------------------------------------------------------------
@@ -325,7 +353,10 @@ def table(header, rows):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--only", choices=("chain", "wide", "mlp", "long"), default=None,
+                    help="run one of the four benchmarks")
     args = ap.parse_args(argv)
+    run = (lambda name: args.only in (None, name))
     rep = 3 if args.quick else 7
     peers = [f"numpy {np.__version__}", f"dualad {ad.__version__}"]
     peers.append(f"autograd {getattr(autograd, '__version__', '1.9.x')}" if autograd
@@ -334,6 +365,18 @@ def main(argv=None):
     print(f"# dualad core benchmarks\n\nPython {sys.version.split()[0]}; "
           f"{', '.join(peers)}; one thread each.\n")
 
+    if run("chain"):
+        print_chain(rep)
+    if run("wide"):
+        print_wide(rep)
+    if run("mlp"):
+        print_mlp(rep)
+    if run("long"):
+        print_long(rep)
+    print()
+
+
+def print_chain(rep):
     chain = bench_chain(rep)
     ref = dict(chain)
     base = ref["dualad `grad`"]
@@ -342,23 +385,28 @@ def main(argv=None):
     print(table(["", "us / operation", "vs dualad"],
                 [(n, f"{t:.2f}", f"{t / base:.2f}x") for n, t in chain]))
 
+
+def print_wide(rep):
     print("\n## 2. `grad` of sum(sin(x)exp(-x^2) + log1p(x^2) + tanh(x)), n = 10^6 "
           "(target: <= 2x plain NumPy f)\n")
     print(table(["", "ms", "x NumPy f"],
                 [(n, f"{t:.1f}", f"{r:.2f}") for n, t, r in bench_wide(max(3, rep // 2))]))
 
+
+def print_mlp(rep):
     print("\n## 3. `value_and_grad` of a 2-layer MLP loss w.r.t. (W1, W2) "
           "(target: no slower than torch.func and hand-written NumPy)\n")
     print(table(["", "ms", "x NumPy backprop"],
-                [(n, f"{t:.2f}", f"{r:.2f}") for n, t, r in bench_mlp(rep)]))
+                [(n, f"{t:.2f}", f"{r:.2f}") for n, t, r in bench_mlp(4 * rep)]))
 
+
+def print_long(rep):
     print("\n## 4. gradient through 10^5 sequential scalar operations "
           "(target: completes, faster than torch.autograd)\n")
     long = bench_long(max(2, rep // 3))
     base = long[0][1]
     print(table(["", "s", "vs dualad grad"],
                 [(n, f"{t:.3f}", f"{t / base:.2f}x") for n, t in long]))
-    print()
 
 
 if __name__ == "__main__":

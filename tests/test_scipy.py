@@ -123,6 +123,24 @@ def test_logsumexp_matches_scipy_and_is_stable():
     assert_batched(lambda x: special.logsumexp(x, axis=0, b=b), a)
 
 
+def test_log_softmax_cross_entropy_closed_forms():
+    # d/dz of -sum(y * log_softmax(z)) is softmax(z) * sum(y) - y (rows summing to 1:
+    # softmax - y); the Hessian of logsumexp is diag(p) - p p^T
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((6, 4))
+    y = np.eye(4)[rng.integers(0, 4, 6)]
+    g = ad.grad(lambda z: -np.sum(special.log_softmax(z, axis=1) * y))(z)
+    np.testing.assert_allclose(g, ssp.softmax(z, axis=1) - y, rtol=1e-12, atol=1e-14)
+    p = ssp.softmax(z[0])
+    H = ad.hessian(lambda v: -special.log_softmax(v)[2])(z[0])
+    np.testing.assert_allclose(H, np.diag(p) - np.outer(p, p), rtol=1e-11, atol=1e-14)
+    # values are SciPy's, bit for bit, also with infinities
+    for x in (z, np.array([1.0, np.inf, 2.0]), np.array([-np.inf, 0.0])):
+        with np.errstate(invalid="ignore"):
+            np.testing.assert_array_equal(special.log_softmax(x, axis=-1),
+                                          ssp.log_softmax(x, axis=-1))
+
+
 def test_incomplete_beta_shape_derivatives_by_series():
     a = np.array([0.5, 1.5, 3.0, 7.0, 2.0])
     b = np.array([2.0, 0.7, 3.0, 1.5, 20.0])

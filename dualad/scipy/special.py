@@ -470,9 +470,39 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     return out
 
 
+def _log_softmax_impl(x, axis=()):
+    # the stable form SciPy uses: shift by the (finite) maximum, then subtract
+    # the log of the sum of exponentials
+    m = _np.max(x, axis=axis, keepdims=True)
+    if not _np.isfinite(m).all():
+        m = _np.where(_np.isfinite(m), m, 0)
+    tmp = x - m
+    with _np.errstate(divide="ignore"):
+        return tmp - _np.log(_np.sum(_np.exp(tmp), axis=axis, keepdims=True))
+
+
+# one primitive, not x - logsumexp(x): half the tape records, and the rules need
+# only softmax = exp(ans).  d log_softmax = dx - sum(softmax * dx) over the axes.
+log_softmax_p = primitive(_log_softmax_impl, name="special.log_softmax")
+defjvp(log_softmax_p, lambda t, ans, x, axis=():
+       t - dnp.sum(t * dnp.exp(ans), axis=axis, keepdims=True))
+defvjp_direct(log_softmax_p, lambda g, ans, x, axis=():
+              g - dnp.exp(ans) * dnp.sum(g, axis=axis, keepdims=True))
+
+
 def log_softmax(x, axis=None):
-    """``scipy.special.log_softmax``: ``x - logsumexp(x, axis, keepdims=True)``."""
-    return x - logsumexp(x, axis=axis, keepdims=True)
+    """``scipy.special.log_softmax``: ``x - logsumexp(x, axis, keepdims=True)``,
+    one primitive whose rules use ``softmax = exp(log_softmax)``.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy.special import log_softmax
+    >>> ad.grad(lambda z: log_softmax(z)[0])(np.zeros(4))
+    array([ 0.75, -0.25, -0.25, -0.25])
+    """
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    nd = ndim_of(x)
+    return log_softmax_p(x, axis=norm_axes(axis, nd) if nd else ())
 
 
 def softmax(x, axis=None):

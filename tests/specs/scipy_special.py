@@ -89,6 +89,7 @@ SPECS = [
                                                   * np.exp(np.broadcast_arrays(*ab)[0]), axis=0))
                                     > 0.2))),
          covers=("special.logsumexp",)),
-    Spec("special.softmax", lambda a: (sp.softmax(a, axis=0), sp.log_softmax(a)), mats,
-         covers=("special.logsumexp",)),
+    Spec("special.log_softmax",
+         lambda a: (sp.softmax(a, axis=0), sp.log_softmax(a), sp.log_softmax(a, axis=-1),
+                    sp.log_softmax(a, axis=[0, -1] if a.ndim > 1 else 0)), mats),
 ]
