@@ -52,9 +52,8 @@ from . import tree as _tree
 from .forward import JVPTrace, jvp_flat
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
-from .transforms import (_Flat, _cast_like, _norm_argnums,
-                         _unwrap_level, _zeros_like, as_output, scalar_value_and_grad,
-                         tangent_leaves)
+from .transforms import (_Flat, _norm_argnums, _unwrap_level, as_output,
+                         derivative_output, scalar_value_and_grad, tangent_leaves)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
            "ModeDecision", "CHUNK_BYTES", "MIN_CHUNK", "MAX_CHUNK_BYTES", "COST"]
@@ -588,6 +587,5 @@ def hvp(f, primals, tangents):
     flat_in = _Flat(lambda *a: g(*a), primals, {}, nums, False, "hvp")
     t_leaves = tangent_leaves(flat_in, primals, tangents, "hvp")
     outs, out_tans = jvp_flat(flat_in, flat_in.leaves, t_leaves)
-    res = [_zeros_like(o) if t is None else as_output(_cast_like(t, o))
-           for o, t in zip(outs, out_tans)]
+    res = [derivative_output(t, o, t_leaves) for o, t in zip(outs, out_tans)]
     return flat_in.out_tree.unflatten(res)

@@ -76,8 +76,24 @@ def _zeros_like(x):
 
 def _cast_like(g, x):
     """``g`` with the dtype (and scalar-ness) of input ``x``."""
+    if type(g) is _np.ndarray and type(x) is _np.ndarray and g.dtype == x.dtype:
+        return g
     from .numpy import _casting
     return _casting.cast_like(g, x)
+
+
+def derivative_output(d, like, given=()):
+    """Derivative ``d`` of value ``like`` as handed to the user: zeros for the
+    symbolic zero ``None``, the dtype of ``like``, and an array the user may
+    write to (read-only broadcast views, other views and the user's own
+    ``given`` tangents or cotangents passed straight through are copied)."""
+    if d is None:
+        return _zeros_like(like)
+    d = as_output(_cast_like(d, like))
+    if type(d) is _np.ndarray and (d.base is not None or not d.flags.writeable
+                                   or any(d is g for g in given)):
+        d = d.copy()
+    return d
 
 
 def _check_like(v, ref, kind, idx):
@@ -225,8 +241,7 @@ def jvp(f, primals, tangents, has_aux=False):
     trace = JVPTrace()
     outs, out_tans = jvp_flat(flat, flat.leaves, t_leaves, trace)
     outs = [as_output(o) for o in outs]
-    out_tans = [_zeros_like(o) if t is None else as_output(_cast_like(t, o))
-                for o, t in zip(outs, out_tans)]
+    out_tans = [derivative_output(t, o, t_leaves) for o, t in zip(outs, out_tans)]
     res = (flat.out_tree.unflatten(outs), flat.out_tree.unflatten(out_tans))
     if has_aux:  # aux is returned without its tangent
         return res + (_unwrap_level(flat.aux, trace),)
@@ -260,8 +275,7 @@ def vjp(f, *primals, has_aux=False):
                              f"output has structure {out_tree}")
         cl = [_check_like(c, o, "cotangent", i) for i, (c, o) in enumerate(zip(cl, out_vals))]
         cts = back(cl)
-        cts = [_zeros_like(x) if c is None else as_output(_cast_like(c, x))
-               for c, x in zip(cts, in_leaves)]
+        cts = [derivative_output(c, x, cl) for c, x in zip(cts, in_leaves)]
         return tuple(flat.split(cts))
 
     res = (out_tree.unflatten(out_vals), vjp_fn)
@@ -299,8 +313,7 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who):
         aux = _unwrap_level(flat.aux, tape) if has_aux else None
     finally:
         tape.records.clear()  # release the tape as soon as the sweep is done
-    grads = [_zeros_like(x) if c is None else as_output(_cast_like(c, x))
-             for c, x in zip(cts, flat.leaves)]
+    grads = [derivative_output(c, x) for c, x in zip(cts, flat.leaves)]
     grads = flat.split(grads)
     return as_output(out), aux, (grads[0] if single else tuple(grads))
 

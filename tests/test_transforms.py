@@ -408,3 +408,23 @@ def test_jacobian_of_sqrt_is_finite_off_the_diagonal():
     with np.errstate(all="ignore"):
         j = ad.jacobian(dnp.sqrt, mode="forward")(np.array([0.0, 1.0]))
     assert j[0, 0] == np.inf and j[1, 1] == 0.5 and j[0, 1] == 0.0 and j[1, 0] == 0.0
+
+
+def test_derivatives_are_fresh_writeable_arrays():
+    # a gradient may be a broadcast (sum's VJP) or the caller's own tangent or
+    # cotangent passed straight through; what the user gets is always an array
+    # of its own that can be written to without touching anything else
+    x = np.ones(3)
+    t = np.arange(3.0)
+    results = [ad.grad(lambda x: dnp.sum(x))(x),
+               ad.jvp(lambda x: x, (x,), (t,))[1],
+               ad.vjp(lambda x: x, x)[1](t)[0],
+               ad.vjp(lambda x: dnp.reshape(x, (3, 1)), x)[1](t.reshape(3, 1))[0],
+               ad.hvp(lambda x: dnp.sum(x), (x,), (t,)),
+               ad.jacobian(lambda x: dnp.sum(x))(x)]
+    for r in results:
+        assert r.flags.writeable
+        assert not np.shares_memory(r, x) and not np.shares_memory(r, t)
+        r[...] = -7.0
+    np.testing.assert_array_equal(t, np.arange(3.0))
+    np.testing.assert_array_equal(x, np.ones(3))

@@ -44,7 +44,7 @@ def times_finite_zero(g, d):
     over ``d`` and only runs for functions with singular derivatives.
     """
     r = g * d
-    if _np.all(_np.isfinite(primal_of(d))):
+    if _np.isfinite(primal_of(d)).all():
         return r
     return where_p(equal(g, 0), 0.0, r)
 
@@ -52,7 +52,8 @@ def times_finite_zero(g, d):
 def _div_finite_zero(g, y):
     """``g / y``, but exactly 0 where ``g`` is 0 (also where ``y`` is 0)."""
     r = g / y
-    if _np.all(primal_of(y) != 0):
+    yv = primal_of(y)
+    if (yv != 0) if type(yv) in (int, float) else (_np.asarray(yv) != 0).all():
         return r
     return where_p(equal(g, 0), 0.0, r)
 

@@ -473,12 +473,23 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
 def _log_softmax_impl(x, axis=()):
     # the stable form SciPy uses: shift by the (finite) maximum, then subtract
     # the log of the sum of exponentials
-    m = _np.max(x, axis=axis, keepdims=True)
+    x = _np.asarray(x)
+    m = _np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else _np.max(x, axis, keepdims=True)
     if not _np.isfinite(m).all():
         m = _np.where(_np.isfinite(m), m, 0)
     tmp = x - m
     with _np.errstate(divide="ignore"):
-        return tmp - _np.log(_np.sum(_np.exp(tmp), axis=axis, keepdims=True))
+        out = _np.log(_np.add.reduce(_np.exp(tmp), axis=axis, keepdims=True))
+    return _np.subtract(tmp, out, out=tmp) if type(tmp) is _np.ndarray else tmp - out
+
+
+def _log_softmax_vjp(g, ans, x, axis=()):
+    if type(g) is _np.ndarray and type(ans) is _np.ndarray and g.shape == ans.shape:
+        s = _np.add.reduce(g, axis=axis, keepdims=True)
+        p = _np.exp(ans)
+        _np.multiply(p, s, out=p)
+        return _np.subtract(g, p, out=p)         # one buffer
+    return g - dnp.exp(ans) * dnp.sum(g, axis=axis, keepdims=True)
 
 
 # one primitive, not x - logsumexp(x): half the tape records, and the rules need
@@ -486,8 +497,7 @@ def _log_softmax_impl(x, axis=()):
 log_softmax_p = primitive(_log_softmax_impl, name="special.log_softmax")
 defjvp(log_softmax_p, lambda t, ans, x, axis=():
        t - dnp.sum(t * dnp.exp(ans), axis=axis, keepdims=True))
-defvjp_direct(log_softmax_p, lambda g, ans, x, axis=():
-              g - dnp.exp(ans) * dnp.sum(g, axis=axis, keepdims=True))
+defvjp_direct(log_softmax_p, _log_softmax_vjp)
 
 
 def log_softmax(x, axis=None):
