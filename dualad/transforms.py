@@ -309,7 +309,7 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who):
                 raise TypeError(f"{who} requires a real-valued output, but f returned "
                                 f"{dt}; differentiate the real part, or use vjp")
             dt = _np.dtype(_np.float64)
-        cts = back([_np.ones((), dtype=dt)[()]])
+        cts = back([_np.ones((), dtype=dt)[()]], consume=True)
         aux = _unwrap_level(flat.aux, tape) if has_aux else None
     finally:
         tape.records.clear()  # release the tape as soon as the sweep is done

@@ -96,7 +96,7 @@ class Tape(Trace):
         self.records.append(None)
         return Var(value, self, len(self.records) - 1)
 
-    def backward(self, seeds, wanted):
+    def backward(self, seeds, wanted, consume=False):
         """Sweep back from ``seeds`` ({slot: cotangent}); cotangents of ``wanted`` slots.
 
         Entries are ``None`` where no path connects a wanted slot to a seed.
@@ -117,6 +117,8 @@ class Tape(Trace):
                 continue
             cts[i] = None
             prim, parents, vals, kwargs, ans = rec
+            if consume:              # a one-shot sweep drops each record once used
+                recs[i] = rec = None
             rules = prim.vjps
             for argnum, p in parents:
                 c = rules[argnum](g, ans, *vals, **kwargs)
@@ -147,12 +149,12 @@ def vjp_flat(fun, primals):
             out_vals.append(o)
             out_slots.append(None)
 
-    def backward(cts):
+    def backward(cts, consume=False):
         seeds = {}
         for s, g in zip(out_slots, cts):
             if s is not None and g is not None:
                 seeds[s] = seeds[s] + g if s in seeds else g
-        return tape.backward(seeds, in_slots)
+        return tape.backward(seeds, in_slots, consume)
 
     backward.tape = tape
     return out_vals, backward
