@@ -24,7 +24,8 @@ __all__ = ["jvp", "vjp", "grad", "value_and_grad", "stop_gradient"]
 # inputs and outputs
 # ---------------------------------------------------------------------------
 def _dtype_of(x):
-    return _np.result_type(primal_of(x))
+    v = primal_of(x)
+    return v.dtype if isinstance(v, (_np.ndarray, _np.generic)) else _np.result_type(v)
 
 
 def as_input(x, who="argument"):
@@ -309,7 +310,7 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who):
                 raise TypeError(f"{who} requires a real-valued output, but f returned "
                                 f"{dt}; differentiate the real part, or use vjp")
             dt = _np.dtype(_np.float64)
-        cts = back([_np.ones((), dtype=dt)[()]], consume=True)
+        cts = back([dt.type(1)], consume=True)
         aux = _unwrap_level(flat.aux, tape) if has_aux else None
     finally:
         tape.records.clear()  # release the tape as soon as the sweep is done

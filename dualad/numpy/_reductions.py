@@ -21,6 +21,8 @@ _NUMPY_SCALARS = (_np.float64, _np.float32, _np.complex128, _np.complex64, _np.f
 
 
 def _sum_impl(x, axis=None, keepdims=False):
+    if type(x) is _np.ndarray:     # what np.sum does for an ndarray, minus its wrapper
+        return _np.add.reduce(x, axis=axis, keepdims=keepdims)
     return _np.sum(x, axis=axis, keepdims=keepdims)
 
 
@@ -32,6 +34,8 @@ def expand_reduced(g, x, axis, keepdims):
     axes = norm_axes(axis, nd)
     nb = len(gs) - (nd if keepdims else nd - len(axes))
     plain = type(g) is _np.ndarray or type(g) in _NUMPY_SCALARS
+    if plain and not gs:             # a full reduction's scalar: broadcast as it is
+        return _np.broadcast_to(g, tuple(xs))
     if not keepdims:
         kept = gs[:nb] + tuple(1 if (i - nd) in axes else d for i, d in enumerate(xs))
         g = _np.reshape(g, kept) if plain else reshape(g, kept)
