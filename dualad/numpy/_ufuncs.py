@@ -31,7 +31,7 @@ import operator as _operator
 import numpy as _np
 
 from ..registry import defjvp, defjvp_joint, defvjp_direct, nondifferentiable, primitive
-from ..tracer import primal_of
+from ..tracer import Tracer, primal_of
 from ._broadcast import bcast_tangent, unbroadcast
 
 
@@ -237,10 +237,26 @@ _pow_jvp_x_plain, _pow_vjp_x_plain = _binary_jvp(_pow_dx, 0), _binary_vjp(_pow_d
 defjvp(power,
        lambda t, ans, x, y, **kw: (_pow_jvp_x_plain if _pow_regular(y) else _pow_jvp_x_singular)(t, ans, x, y),
        _binary_jvp(_pow_dy, 1, True))
-defvjp_direct(power,
-              lambda g, ans, x, y, **kw: (_pow_vjp_x_plain if _pow_regular(y) else _pow_vjp_x_singular)(g, ans, x, y),
-              _binary_vjp(_pow_dy, 1, True))
+
+
+def _twice_times(g, x):
+    """``2 * g * x`` with the constant on the cheaper side: ``(2 * g) * x``
+    unless only ``g`` is traced (under forward-over-reverse a traced operation
+    costs two array operations, a plain one costs one)."""
+    if isinstance(g, Tracer) and not isinstance(x, Tracer):
+        return g * (2 * x)
+    return (2 * g) * x
+
+
+def _pow_vjp_x(g, ans, x, y, **kw):
+    if type(y) in (int, float) and y == 2:
+        return unbroadcast(_twice_times(g, x), ans, x)
+    return (_pow_vjp_x_plain if _pow_regular(y) else _pow_vjp_x_singular)(g, ans, x, y)
+
+
+defvjp_direct(power, _pow_vjp_x, _binary_vjp(_pow_dy, 1, True))
 square = unary(_np.square, lambda ans, x: 2 * x)
+defvjp_direct(square, lambda g, ans, x, **kw: _twice_times(g, x))
 sqrt = unary(_np.sqrt, lambda ans, x: 0.5 / ans, singular=True)
 cbrt = unary(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans), singular=True)
 reciprocal = unary(_np.reciprocal, lambda ans, x: -(ans * ans), singular=True)
