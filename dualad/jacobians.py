@@ -516,11 +516,12 @@ def explain_mode(f, *args, argnums=0, mode="auto", chunk_size=None, **kwargs):
     return jacobian(f, argnums, mode=mode, chunk_size=chunk_size).explain(*args, **kwargs)
 
 
-def _scalar_grad(f, nums, single, has_aux, who):
+def _scalar_grad(f, nums, single, has_aux, who, before_sweep=None):
     """The gradient of scalar ``f`` (reverse mode), checked with ``who`` in errors."""
 
     def grad_f(*args, **kwargs):
-        _, aux, g = scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who)
+        _, aux, g = scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who,
+                                          before_sweep)
         return (g, aux) if has_aux else g
 
     return grad_f
@@ -583,9 +584,16 @@ def hvp(f, primals, tangents):
     k = len(primals)
     nums = tuple(range(k))
     single = k == 1
-    g = _scalar_grad(f, nums, single, False, "hvp")
+    # forward over reverse: f runs on duals with lazy tangents, so the tangents
+    # that the sweep's rules never read are never computed; the sweep itself
+    # computes its tangents eagerly (it frees its intermediates as it goes)
+    trace = JVPTrace(lazy=True)
+
+    def eager():
+        trace.lazy = False
+    g = _scalar_grad(f, nums, single, False, "hvp", before_sweep=eager)
     flat_in = _Flat(lambda *a: g(*a), primals, {}, nums, False, "hvp")
     t_leaves = tangent_leaves(flat_in, primals, tangents, "hvp")
-    outs, out_tans = jvp_flat(flat_in, flat_in.leaves, t_leaves)
+    outs, out_tans = jvp_flat(flat_in, flat_in.leaves, t_leaves, trace)
     res = [derivative_output(t, o, t_leaves) for o, t in zip(outs, out_tans)]
     return flat_in.out_tree.unflatten(res)

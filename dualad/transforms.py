@@ -285,11 +285,12 @@ def vjp(f, *primals, has_aux=False):
     return res
 
 
-def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who):
+def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who, before_sweep=None):
     """``(value, aux, grad)`` of real scalar ``f`` from one tape and one sweep.
 
     The shared core of :func:`value_and_grad` and of the second-order
-    transforms; ``who`` names the caller in error messages.
+    transforms; ``who`` names the caller in error messages; ``before_sweep()``,
+    if given, runs between the forward pass and the sweep.
     """
     flat = _Flat(f, args, kwargs, nums, has_aux, who)
     outs, back = vjp_flat(flat, flat.leaves)
@@ -310,6 +311,8 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who):
                 raise TypeError(f"{who} requires a real-valued output, but f returned "
                                 f"{dt}; differentiate the real part, or use vjp")
             dt = _np.dtype(_np.float64)
+        if before_sweep is not None:
+            before_sweep()
         cts = back([dt.type(1)], consume=True)
         aux = _unwrap_level(flat.aux, tape) if has_aux else None
     finally:

@@ -22,31 +22,96 @@ __all__ = ["Dual", "JVPTrace", "jvp_flat"]
 
 
 class Dual(Tracer):
-    """A primal value with its tangent(s), belonging to one :class:`JVPTrace`."""
+    """A primal value with its tangent(s), belonging to one :class:`JVPTrace`.
 
-    __slots__ = ("_value", "tangent", "_trace")
+    Under a lazy trace the tangent may be *pending*: ``_job`` then holds what
+    computes it, and reading :attr:`tangent` computes it (and the pending
+    tangents it depends on) once.
+    """
 
-    def __init__(self, value, tangent, trace):
+    __slots__ = ("_value", "_tangent", "_trace", "_job")
+
+    def __init__(self, value, tangent, trace, job=None):
         self._value = value
-        self.tangent = tangent
+        self._tangent = tangent
         self._trace = trace
+        self._job = job
 
     @property
     def primal(self):
         return self._value
 
+    @property
+    def tangent(self):
+        if self._job is not None:
+            _force(self)
+        return self._tangent
+
+
+def _tangent_out(prim, nargs, tans, ans, vals, kwargs):
+    """The output tangent of ``prim`` from its arguments' tangents
+    ``[(argnum, tangent), ...]`` (all non-zero), or ``None`` (zero)."""
+    if prim.jvp_joint is not None:
+        full = [None] * nargs
+        for i, ti in tans:
+            full[i] = ti
+        return prim.jvp_joint(full, ans, *vals, **kwargs)
+    rules = prim.jvps
+    t = None
+    for i, ti in tans:
+        c = rules[i](ti, ans, *vals, **kwargs)
+        if c is not None:
+            t = c if t is None else t + c
+    return t
+
+
+def _force(root):
+    """Compute the pending tangent of ``root`` and the pending ones it needs,
+    iteratively (no recursion, so long chains are fine)."""
+    stack = [root]
+    while stack:
+        d = stack[-1]
+        job = d._job
+        if job is None:
+            stack.pop()
+            continue
+        prim, nargs, parents, ans, vals, kwargs = job
+        waiting = [p for _, p in parents if p._job is not None]
+        if waiting:
+            stack.extend(waiting)
+            continue
+        stack.pop()
+        tans = [(i, p._tangent) for i, p in parents if p._tangent is not None]
+        d._tangent = _tangent_out(prim, nargs, tans, ans, vals, kwargs) if tans else None
+        d._job = None
+
 
 class JVPTrace(Trace):
-    """One forward-mode transform in progress."""
+    """One forward-mode transform in progress.
 
-    __slots__ = ()
+    ``lazy=True`` defers every tangent until something reads it.  Forward-over-
+    reverse (``hvp``, ``hessian``) uses it: the tape's rules read only some of
+    the forward values (``x`` in the rule of ``x ** 2``, not ``ans`` of a sum),
+    so the tangents nobody reads -- often a third of the forward pass -- are
+    never computed.  Eager is the default: it frees intermediates as it goes.
+    """
+
+    __slots__ = ("lazy",)
+
+    def __init__(self, lazy=False):
+        super().__init__()
+        self.lazy = lazy
 
     def process(self, prim, args, kwargs):
+        if self.lazy:
+            return self._process_lazy(prim, args, kwargs)
         if len(args) == 1 and prim.jvp_joint is None:   # the common unary case
             a = args[0]                                  # the only tracer: ours
             v = a._value
             ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
-            t = prim.jvps[0](a.tangent, ans, v, **kwargs)
+            t = a.tangent
+            if t is not None:
+                t = prim.jvps[0](t, ans, v, **kwargs)
             return ans if t is None else Dual(ans, t, self)
         if len(args) == 2:                               # the common binary case
             a, b = args
@@ -73,34 +138,32 @@ class JVPTrace(Trace):
                 if c is not None:
                     t = c if t is None else t + c
             return ans if t is None else Dual(ans, t, self)
+        vals, parents, ans = self._primal(prim, args, kwargs)
+        tans = [(i, p.tangent) for i, p in parents]
+        t = _tangent_out(prim, len(args), [(i, ti) for i, ti in tans if ti is not None],
+                         ans, vals, kwargs)
+        return ans if t is None else Dual(ans, t, self)
+
+    def _primal(self, prim, args, kwargs):
+        """(argument values, [(argnum, our Dual)], output value)."""
         vals = list(args)
-        tans = []
+        parents = []
         nested = False
         for i, a in enumerate(args):
             if isinstance(a, Tracer):
                 if a._trace is self:
                     v = vals[i] = a._value
-                    tans.append((i, a.tangent))
+                    parents.append((i, a))
                     if isinstance(v, Tracer):
                         nested = True
                 else:
                     nested = True
         ans = prim(*vals, **kwargs) if nested else prim.impl(*vals, **kwargs)
-        if prim.jvp_joint is not None:
-            full = [None] * len(args)
-            for i, ti in tans:
-                full[i] = ti
-            t = prim.jvp_joint(full, ans, *vals, **kwargs)
-            return ans if t is None else Dual(ans, t, self)
-        rules = prim.jvps
-        t = None
-        for i, ti in tans:
-            c = rules[i](ti, ans, *vals, **kwargs)
-            if c is not None:
-                t = c if t is None else t + c
-        if t is None:
-            return ans
-        return Dual(ans, t, self)
+        return vals, parents, ans
+
+    def _process_lazy(self, prim, args, kwargs):
+        vals, parents, ans = self._primal(prim, args, kwargs)
+        return Dual(ans, None, self, (prim, len(args), parents, ans, vals, kwargs))
 
     def lift(self, value, tangent):
         return Dual(value, tangent, self)
