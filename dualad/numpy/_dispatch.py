@@ -54,6 +54,10 @@ def array_function(self, func, types, args, kwargs):
 
 
 def array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if method == "__call__" and not kwargs:      # the common case, first
+        ours = _UFUNCS.get(ufunc)
+        if ours is not None:
+            return ours(*inputs)
     name = ufunc.__name__
     if kwargs.get("out") is not None:
         raise TypeError(f"numpy.{name}(..., out=...) cannot write a traced value into "
