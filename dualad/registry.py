@@ -35,7 +35,8 @@ from .tracer import Tracer, strip_all
 
 __all__ = [
     "Primitive", "primitive", "defjvp", "defvjp", "defvjp_direct",
-    "defjvp_varargs", "defvjp_varargs", "defjvp_joint", "nondifferentiable", "REGISTRY",
+    "defjvp_varargs", "defvjp_varargs", "defjvp_joint", "nondifferentiable", "vjp_reads",
+    "REGISTRY",
 ]
 
 #: every primitive, by name (library names are unique: "sin", "linalg.inv",
@@ -71,7 +72,7 @@ class Primitive:
     """
 
     __slots__ = ("name", "impl", "jvps", "vjps", "nondiff", "jvp_joint", "_jvp_varargs",
-                 "_vjp_varargs", "__wrapped__", "__dict__")
+                 "_vjp_varargs", "vjp_reads", "__wrapped__", "__dict__")
 
     def __init__(self, impl, name=None, nondiff=False):
         self.impl = impl
@@ -80,6 +81,7 @@ class Primitive:
         self.vjps = _Rules(self, "vjp")
         self.nondiff = nondiff
         self.jvp_joint = None
+        self.vjp_reads = None       # see vjp_reads(): None = the rules may read everything
         self._jvp_varargs = None
         self._vjp_varargs = None
         self.__wrapped__ = impl
@@ -199,6 +201,7 @@ def defjvp(prim, *rules):
     batch axes; write rules that broadcast over them.  ``None`` means the
     output does not depend on that argument.
     """
+    prim.vjp_reads = None         # a declaration holds for the rules it was made for
     for i, r in enumerate(rules):
         prim.jvps[i] = _rule_or_zero(r)
     _clear_derived(prim.vjps)
@@ -210,6 +213,7 @@ def defvjp(prim, *makers):
     Each maker is ``maker(ans, *args, **kwargs)`` returning a function of the
     output cotangent ``g`` that gives the cotangent of that argument.
     """
+    prim.vjp_reads = None         # a declaration holds for the rules it was made for
     rules = [None if m is None else _from_maker(m) for m in makers]
     defvjp_direct(prim, *rules)
 
@@ -229,6 +233,7 @@ def defjvp_joint(prim, rule):
     zeros (concatenate, stack).  Per-argument rules, if also given, serve
     reverse mode's transposition.
     """
+    prim.vjp_reads = None         # a declaration holds for the rules it was made for
     prim.jvp_joint = rule
 
 
@@ -237,6 +242,7 @@ def defvjp_direct(prim, *rules):
 
     This is the form the library's own rule tables use: no closure per call.
     """
+    prim.vjp_reads = None         # a declaration holds for the rules it was made for
     for i, r in enumerate(rules):
         prim.vjps[i] = _rule_or_zero(r)
     _clear_derived(prim.jvps)
@@ -244,6 +250,7 @@ def defvjp_direct(prim, *rules):
 
 def defjvp_varargs(prim, rule):
     """One JVP rule for every positional argument: ``rule(i, t, ans, *args)``."""
+    prim.vjp_reads = None         # a declaration holds for the rules it was made for
     prim._jvp_varargs = rule
     _clear_derived(prim.jvps)
     _clear_derived(prim.vjps)
@@ -251,9 +258,38 @@ def defjvp_varargs(prim, rule):
 
 def defvjp_varargs(prim, rule):
     """One VJP rule for every positional argument: ``rule(i, g, ans, *args)``."""
+    prim.vjp_reads = None         # a declaration holds for the rules it was made for
     prim._vjp_varargs = rule
     _clear_derived(prim.jvps)
     _clear_derived(prim.vjps)
+
+
+def vjp_reads(prim, reads):
+    """Declare which values the VJP rules of ``prim`` read, so the tape keeps only those.
+
+    ``reads`` maps an argument position to the values its VJP rule reads:
+    ``"ans"`` and/or argument positions.  Values a rule does not read are used
+    only for their shape and dtype; the tape stores a placeholder of the same
+    shape and dtype (a broadcast NaN, no memory) instead of the array, so
+    intermediates nobody needs are freed during the forward pass, as with
+    ``save_for_backward`` elsewhere.  Argument positions missing from
+    ``reads`` keep everything.  Declare after the rules; redefining a rule
+    clears the declaration.
+
+    >>> import numpy as np, dualad as ad, dualad.numpy as dnp
+    >>> from dualad.registry import REGISTRY
+    >>> REGISTRY["exp"].vjp_reads      # exp's rule reads only its output
+    {0: (True, frozenset())}
+    """
+    table = {}
+    for argnum, names in reads.items():
+        names = tuple(names)
+        bad = [n for n in names if n != "ans" and not isinstance(n, int)]
+        if bad:
+            raise ValueError(f"vjp_reads({prim.name}): {bad!r} is neither 'ans' nor "
+                             f"an argument position")
+        table[int(argnum)] = ("ans" in names, frozenset(n for n in names if n != "ans"))
+    prim.vjp_reads = table
 
 
 def _clear_derived(table):

@@ -29,3 +29,10 @@ settings.register_profile("dev", max_examples=25, deadline=None,
 settings.register_profile("thorough", max_examples=300, deadline=None,
                           suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# every array a VJP rule declares it does not read is replaced on the tape by a
+# NaN placeholder, however small, so a wrong dualad.registry.vjp_reads
+# declaration turns the spec tests' gradients into NaN
+import dualad.reverse.tape as _tape  # noqa: E402
+
+_tape.STUB_MIN_SIZE = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from ..registry import defjvp, defvjp_direct, primitive
+from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 
 
@@ -134,6 +134,7 @@ defjvp(getitem_p, lambda t, ans, x, idx:
        batched_getitem(t, idx, ndim_of(t) - ndim_of(x), ndim_of(x)))
 defvjp_direct(getitem_p, lambda g, ans, x, idx:
               scatter_add(g, idx, shape_of(x), ndim_of(g) - ndim_of(ans)))
+vjp_reads(getitem_p, {0: ()})  # x's shape only
 
 
 def _scatter_impl(g, idx, shape, nb):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from ..registry import defjvp, defvjp_direct, primitive
+from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
 from ..tracer import ndim_of, primal_of, shape_of
 from ._broadcast import sum_to
 
@@ -128,6 +128,7 @@ def _matmul_vjp_b_c(g, ans, a, b):
 
 defjvp(matmul, _matmul_jvp_a, _matmul_jvp_b)
 defvjp_direct(matmul, _matmul_vjp_a, _matmul_vjp_b)
+vjp_reads(matmul, {0: (1,), 1: (0,)})
 
 
 def dot(a, b, out=None):

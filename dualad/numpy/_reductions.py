@@ -13,7 +13,7 @@ import builtins
 
 import numpy as _np
 
-from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive
+from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive, vjp_reads
 from ..tracer import ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
 
@@ -49,6 +49,7 @@ defjvp(sum_p, lambda t, ans, x, axis=None, keepdims=False:
        sum_p(t, axis=norm_axes(axis, ndim_of(x)), keepdims=keepdims))
 defvjp_direct(sum_p, lambda g, ans, x, axis=None, keepdims=False:
               expand_reduced(g, x, axis, keepdims))
+vjp_reads(sum_p, {0: ()})      # the rule needs x's shape only
 
 
 def _axis_arg(axis):

@@ -639,3 +639,21 @@ __all__ = [
     "mod", "remainder", "fmod", "fmax", "fmin", "heaviside", "ldexp", "frexp", "modf",
     "divmod",
 ] + _NONDIFF
+
+
+# --- what each VJP rule reads (the tape keeps only these; see registry.vjp_reads)
+def _declare_reads():
+    from ..registry import vjp_reads
+    for p in (add, subtract):
+        vjp_reads(p, {0: (), 1: ()})            # shapes only
+    vjp_reads(negative, {0: ()})
+    vjp_reads(multiply, {0: (1,), 1: (0,)})
+    vjp_reads(divide, {0: (1,), 1: ("ans", 1)})
+    for p in (sin, cos, log, log1p, square):
+        vjp_reads(p, {0: (0,)})
+    for p in (exp, tanh, sqrt):
+        vjp_reads(p, {0: ("ans",)})
+    vjp_reads(power, {0: (0, 1), 1: ("ans", 0, 1)})
+
+
+_declare_reads()

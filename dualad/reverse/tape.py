@@ -24,9 +24,43 @@ the function that holds it.
 """
 from __future__ import annotations
 
+import numpy as _np
+
 from ..tracer import Trace, Tracer
 
 __all__ = ["Tape", "Var", "vjp_flat"]
+
+#: arrays smaller than this are kept on the tape even when no rule reads them
+#: (a placeholder saves nothing on small arrays); the test suite sets it to 0
+#: so that every declaration of :func:`dualad.registry.vjp_reads` is exercised
+STUB_MIN_SIZE = 4096
+
+_NAN = {}
+
+
+def _stub(v):
+    """A placeholder for a value no VJP rule reads: same shape and dtype, NaN
+    everywhere (so a wrong declaration shows), no memory."""
+    if type(v) is not _np.ndarray or v.size < STUB_MIN_SIZE or v.dtype.kind not in "fc":
+        return v
+    nan = _NAN.get(v.dtype)
+    if nan is None:
+        nan = _NAN[v.dtype] = _np.full((), _np.nan, dtype=v.dtype)
+    return _np.broadcast_to(nan, v.shape)
+
+
+def _saved(reads, parents, vals, ans):
+    """(values, output) as the record keeps them, given the rules' declaration."""
+    keep_ans = False
+    keep = set()
+    for argnum, _ in parents:
+        r = reads.get(argnum)
+        if r is None:                 # an undeclared rule: keep everything
+            return vals, ans
+        keep_ans = keep_ans or r[0]
+        keep |= r[1]
+    return (tuple(v if i in keep else _stub(v) for i, v in enumerate(vals)),
+            ans if keep_ans else _stub(ans))
 
 
 class Var(Tracer):
@@ -55,7 +89,13 @@ class Tape(Trace):
             a = args[0]                         # the only tracer, so one of ours
             v = a._value
             ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
-            recs.append((prim, ((0, a._slot),), (v,), kwargs, ans))
+            parents = ((0, a._slot),)
+            if prim.vjp_reads is not None and (type(v) is _np.ndarray
+                                               or type(ans) is _np.ndarray):
+                sv, sa = _saved(prim.vjp_reads, parents, (v,), ans)
+                recs.append((prim, parents, sv, kwargs, sa))
+            else:
+                recs.append((prim, parents, (v,), kwargs, ans))
             return Var(ans, self, len(recs) - 1)
         if len(args) == 2:                      # the common binary case
             a, b = args
@@ -74,7 +114,11 @@ class Tape(Trace):
                 ans = prim(va, vb, **kwargs)
             else:
                 ans = prim.impl(va, vb, **kwargs)
-            recs.append((prim, parents, (va, vb), kwargs, ans))
+            if prim.vjp_reads is not None and type(ans) is _np.ndarray:
+                sv, sa = _saved(prim.vjp_reads, parents, (va, vb), ans)
+                recs.append((prim, parents, sv, kwargs, sa))
+            else:
+                recs.append((prim, parents, (va, vb), kwargs, ans))
             return Var(ans, self, len(recs) - 1)
         vals = list(args)
         parents = []
@@ -89,7 +133,11 @@ class Tape(Trace):
                 else:
                     nested = True
         ans = prim(*vals, **kwargs) if nested else prim.impl(*vals, **kwargs)
-        recs.append((prim, parents, vals, kwargs, ans))
+        if prim.vjp_reads is not None:
+            sv, sa = _saved(prim.vjp_reads, parents, vals, ans)
+            recs.append((prim, parents, sv, kwargs, sa))
+        else:
+            recs.append((prim, parents, vals, kwargs, ans))
         return Var(ans, self, len(recs) - 1)
 
     def input(self, value):

@@ -43,7 +43,7 @@ import scipy.special as _sp
 from .. import numpy as dnp
 from ..numpy._broadcast import bcast_tangent, norm_axes, unbroadcast
 from ..numpy._reductions import expand_reduced
-from ..registry import defjvp, defvjp_direct, primitive
+from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
 from ..tracer import ndim_of, primal_of, shape_of
 
 __all__ = [
@@ -498,6 +498,7 @@ log_softmax_p = primitive(_log_softmax_impl, name="special.log_softmax")
 defjvp(log_softmax_p, lambda t, ans, x, axis=():
        t - dnp.sum(t * dnp.exp(ans), axis=axis, keepdims=True))
 defvjp_direct(log_softmax_p, _log_softmax_vjp)
+vjp_reads(log_softmax_p, {0: ("ans",)})
 
 
 def log_softmax(x, axis=None):
