@@ -16,16 +16,18 @@ def default_threshold(monkeypatch):
 
 def test_unread_intermediates_are_not_kept(default_threshold):
     x = np.linspace(-1.0, 1.0, 10_000)
-    outs, back = vjp_flat(lambda xs: [dnp.sum(dnp.sin(xs[0]) * 2.0 + dnp.exp(xs[0]))], [x])
+    outs, back = vjp_flat(lambda xs: [dnp.sum(dnp.sin(xs[0]) * 2.0 + dnp.exp(1.5 * xs[0]))],
+                          [x])
     recs = {r[0].name: r for r in back.tape.records if r is not None}
     # sin keeps x (its rule reads x) but not its output; exp keeps its output,
-    # not x; the add keeps neither operand (shapes suffice)
+    # not its argument; the add keeps neither operand (shapes suffice); views
+    # (and so the user's input here) are kept, replacing them frees nothing
     assert recs["sin"][2][0] is x
     assert recs["sin"][4].strides == (0,) and np.isnan(recs["sin"][4]).all()
     assert recs["exp"][2][0].strides == (0,) and recs["exp"][4].strides == (8,)
     assert all(v.strides == (0,) for v in recs["add"][2])
     g = back([np.float64(1.0)])[0]
-    np.testing.assert_allclose(g, 2 * np.cos(x) + np.exp(x), rtol=1e-14)
+    np.testing.assert_allclose(g, 2 * np.cos(x) + 1.5 * np.exp(1.5 * x), rtol=1e-14)
 
 
 def test_small_arrays_are_kept_as_they_are(default_threshold):

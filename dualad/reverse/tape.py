@@ -35,18 +35,23 @@ __all__ = ["Tape", "Var", "vjp_flat"]
 #: so that every declaration of :func:`dualad.registry.vjp_reads` is exercised
 STUB_MIN_SIZE = 4096
 
-_NAN = {}
+_STUBS = {}
 
 
 def _stub(v):
     """A placeholder for a value no VJP rule reads: same shape and dtype, NaN
-    everywhere (so a wrong declaration shows), no memory."""
-    if type(v) is not _np.ndarray or v.size < STUB_MIN_SIZE or v.dtype.kind not in "fc":
+    everywhere (so a wrong declaration shows), no memory.  Views, small arrays
+    and non-float arrays stay (replacing them would free nothing)."""
+    if (type(v) is not _np.ndarray or v.size < STUB_MIN_SIZE or v.base is not None
+            or v.dtype.kind not in "fc"):
         return v
-    nan = _NAN.get(v.dtype)
-    if nan is None:
-        nan = _NAN[v.dtype] = _np.full((), _np.nan, dtype=v.dtype)
-    return _np.broadcast_to(nan, v.shape)
+    key = (v.dtype, v.shape)
+    s = _STUBS.get(key)
+    if s is None:
+        if len(_STUBS) > 256:            # bounded: shapes vary in long sessions
+            _STUBS.clear()
+        s = _STUBS[key] = _np.broadcast_to(_np.full((), _np.nan, dtype=v.dtype), v.shape)
+    return s
 
 
 def _saved(reads, parents, vals, ans):
