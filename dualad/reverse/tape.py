@@ -42,9 +42,13 @@ def _stub(v):
     """A placeholder for a value no VJP rule reads: same shape and dtype, NaN
     everywhere (so a wrong declaration shows), no memory.  Views, small arrays
     and non-float arrays stay (replacing them would free nothing)."""
-    if (type(v) is not _np.ndarray or v.size < STUB_MIN_SIZE or v.base is not None
-            or v.dtype.kind not in "fc"):
+    p = v
+    while isinstance(p, Tracer):         # a traced value of an outer transform
+        p = p._value
+    if (type(p) is not _np.ndarray or p.size < STUB_MIN_SIZE or p.base is not None
+            or p.dtype.kind not in "fc"):
         return v
+    v = p
     key = (v.dtype, v.shape)
     s = _STUBS.get(key)
     if s is None:
@@ -95,8 +99,8 @@ class Tape(Trace):
             v = a._value
             ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
             parents = ((0, a._slot),)
-            if prim.vjp_reads is not None and (type(v) is _np.ndarray
-                                               or type(ans) is _np.ndarray):
+            if prim.vjp_reads is not None and (type(v) is _np.ndarray or type(ans) is _np.ndarray
+                                               or isinstance(ans, Tracer)):
                 sv, sa = _saved(prim.vjp_reads, parents, (v,), ans)
                 recs.append((prim, parents, sv, kwargs, sa))
             else:
@@ -119,7 +123,8 @@ class Tape(Trace):
                 ans = prim(va, vb, **kwargs)
             else:
                 ans = prim.impl(va, vb, **kwargs)
-            if prim.vjp_reads is not None and type(ans) is _np.ndarray:
+            if prim.vjp_reads is not None and (type(ans) is _np.ndarray
+                                               or isinstance(ans, Tracer)):
                 sv, sa = _saved(prim.vjp_reads, parents, (va, vb), ans)
                 recs.append((prim, parents, sv, kwargs, sa))
             else:
