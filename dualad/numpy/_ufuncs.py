@@ -189,6 +189,25 @@ defvjp_direct(multiply,
               lambda g, ans, x, y, **kw: unbroadcast(g * y, ans, x),
               lambda g, ans, x, y, **kw: unbroadcast(x * g, ans, y))
 
+
+
+def _multiply_jvp_joint(ts, ans, x, y, **kw):
+    # d(xy) = tx y + x ty, the sum made in the first product's buffer
+    tx, ty = ts
+    if ty is None:
+        return None if tx is None else bcast_tangent(tx, x, ans) * y
+    if tx is None:
+        return x * bcast_tangent(ty, y, ans)
+    a = bcast_tangent(tx, x, ans) * y
+    b = x * bcast_tangent(ty, y, ans)
+    if (type(a) is _np.ndarray and type(b) is _np.ndarray and a.shape == b.shape
+            and a.dtype == _np.result_type(a, b)):
+        return _np.add(a, b, out=a)      # a is this rule's own fresh product
+    return a + b
+
+
+defjvp_joint(multiply, _multiply_jvp_joint)
+
 divide = primitive(_arithmetic(_operator.truediv, _np.divide), name="divide")
 true_divide = divide
 defjvp(divide,
