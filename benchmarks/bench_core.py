@@ -114,14 +114,14 @@ def bench_chain(repeat):
     for _ in range(CHAIN_STEPS):
         d *= 1.0 + 0.05 * math.cos(2 * x)
         x = x + 0.05 * math.sin(x) * math.cos(x)
-    rows = []
+    fns = {}
     g = ad.grad(chain_generic(dnp.sin, dnp.cos))
     check("dualad chain", g(x0), d)
-    rows.append(("dualad `grad`", best(lambda: g(x0), repeat, 20)))
+    fns["dualad `grad`"] = lambda: g(x0)
     if autograd is not None:
         ga = autograd.grad(chain_generic(anp.sin, anp.cos))
         check("autograd chain", ga(x0), d)
-        rows.append(("autograd `grad`", best(lambda: ga(x0), repeat, 20)))
+        fns["autograd `grad`"] = lambda: ga(x0)
     if torch is not None:
         ft = chain_generic(torch.sin, torch.cos)
 
@@ -130,10 +130,11 @@ def bench_chain(repeat):
             ft(xt).backward()
             return xt.grad
         check("torch chain", tgrad().item(), d)
-        rows.append(("torch.autograd eager", best(tgrad, repeat, 20)))
+        fns["torch.autograd eager"] = tgrad
     npf = chain_generic(np.sin, np.cos)
-    rows.append(("NumPy on floats, no derivative", best(lambda: npf(np.float64(x0)), repeat, 50)))
-    rows.append(("math on Python floats, no derivative", best(lambda: ref_f(x0), repeat, 200)))
+    fns["NumPy on floats, no derivative"] = lambda: npf(np.float64(x0))
+    fns["math on Python floats, no derivative"] = lambda: ref_f(x0)
+    rows = list(interleaved(fns, repeat, 20).items())
     return [(n, t / CHAIN_OPS * 1e6) for n, t in rows]
 
 
@@ -157,17 +158,16 @@ def wide_grad_numpy(x):
 def bench_wide(repeat, n=10 ** 6):
     x = np.random.default_rng(0).uniform(-2.0, 2.0, n)
     f_np = wide_generic(np)
-    t_f = best(lambda: f_np(x), repeat)
     ref = wide_grad_numpy(x)
-    rows = [("NumPy: f alone (the unit)", t_f)]
+    fns = {"NumPy: f alone (the unit)": lambda: f_np(x)}
     g = ad.grad(wide_generic(dnp))
     check("dualad wide", g(x), ref)
-    rows.append(("dualad `grad`", best(lambda: g(x), repeat)))
-    rows.append(("hand-written NumPy gradient", best(lambda: wide_grad_numpy(x), repeat)))
+    fns["dualad `grad`"] = lambda: g(x)
+    fns["hand-written NumPy gradient"] = lambda: wide_grad_numpy(x)
     if autograd is not None:
         ga = autograd.grad(wide_generic(anp))
         check("autograd wide", ga(x), ref)
-        rows.append(("autograd `grad`", best(lambda: ga(x), repeat)))
+        fns["autograd `grad`"] = lambda: ga(x)
     if torch is not None:
         xt0 = torch.from_numpy(x)
         ft = wide_generic(torch)
@@ -177,11 +177,13 @@ def bench_wide(repeat, n=10 ** 6):
             ft(xt).backward()
             return xt.grad
         check("torch wide", tgrad().numpy(), ref)
-        rows.append(("torch.autograd eager", best(tgrad, repeat)))
+        fns["torch.autograd eager"] = tgrad
         if tfunc is not None:
             tg = tfunc.grad(ft)
-            rows.append(("torch.func.grad", best(lambda: tg(xt0), repeat)))
-    return [(name, t * 1e3, t / t_f) for name, t in rows]
+            fns["torch.func.grad"] = lambda: tg(xt0)
+    times = interleaved(fns, repeat, 1)
+    t_f = times["NumPy: f alone (the unit)"]
+    return [(name, t * 1e3, t / t_f) for name, t in times.items()]
 
 
 # ---------------------------------------------------------------------------
@@ -387,7 +389,7 @@ def main(argv=None):
 
 
 def print_chain(rep):
-    chain = bench_chain(rep)
+    chain = bench_chain(4 * rep)
     ref = dict(chain)
     base = ref["dualad `grad`"]
     print(f"## 1. `grad` of a {CHAIN_OPS}-operation scalar chain "
@@ -400,7 +402,7 @@ def print_wide(rep):
     print("\n## 2. `grad` of sum(sin(x)exp(-x^2) + log1p(x^2) + tanh(x)), n = 10^6 "
           "(target: <= 2x plain NumPy f)\n")
     print(table(["", "ms", "x NumPy f"],
-                [(n, f"{t:.1f}", f"{r:.2f}") for n, t, r in bench_wide(max(3, rep // 2))]))
+                [(n, f"{t:.1f}", f"{r:.2f}") for n, t, r in bench_wide(rep)]))
 
 
 def print_mlp(rep):
