@@ -28,6 +28,8 @@ import numpy as _np
 
 from ..tracer import Trace, Tracer
 
+_ndarray = _np.ndarray
+
 __all__ = ["Tape", "Var", "vjp_flat"]
 
 #: arrays smaller than this are kept on the tape even when no rule reads them
@@ -45,7 +47,7 @@ def _stub(v):
     p = v
     while isinstance(p, Tracer):         # a traced value of an outer transform
         p = p._value
-    if (type(p) is not _np.ndarray or p.size < STUB_MIN_SIZE or p.base is not None
+    if (type(p) is not _ndarray or p.size < STUB_MIN_SIZE or p.base is not None
             or p.dtype.kind not in "fc"):
         return v
     v = p
@@ -97,11 +99,16 @@ class Tape(Trace):
         if len(args) == 1:                      # the common unary case
             a = args[0]                         # the only tracer, so one of ours
             v = a._value
-            ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
+            if isinstance(v, Tracer):
+                ans = prim(v, **kwargs)
+                big = True                      # a traced value: let _saved look
+            else:
+                ans = prim.impl(v, **kwargs)
+                big = type(v) is _ndarray or type(ans) is _ndarray
             parents = ((0, a._slot),)
-            if prim.vjp_reads is not None and (type(v) is _np.ndarray or type(ans) is _np.ndarray
-                                               or isinstance(ans, Tracer)):
-                sv, sa = _saved(prim.vjp_reads, parents, (v,), ans)
+            reads = prim.vjp_reads
+            if big and reads is not None:
+                sv, sa = _saved(reads, parents, (v,), ans)
                 recs.append((prim, parents, sv, kwargs, sa))
             else:
                 recs.append((prim, parents, (v,), kwargs, ans))
@@ -121,11 +128,13 @@ class Tape(Trace):
                 parents = ((1, b._slot),)
             if isinstance(va, Tracer) or isinstance(vb, Tracer):
                 ans = prim(va, vb, **kwargs)
+                big = True
             else:
                 ans = prim.impl(va, vb, **kwargs)
-            if prim.vjp_reads is not None and (type(ans) is _np.ndarray
-                                               or isinstance(ans, Tracer)):
-                sv, sa = _saved(prim.vjp_reads, parents, (va, vb), ans)
+                big = type(ans) is _ndarray
+            reads = prim.vjp_reads
+            if big and reads is not None:
+                sv, sa = _saved(reads, parents, (va, vb), ans)
                 recs.append((prim, parents, sv, kwargs, sa))
             else:
                 recs.append((prim, parents, (va, vb), kwargs, ans))
