@@ -673,6 +673,8 @@ def _declare_reads():
     for p in (exp, tanh, sqrt):
         vjp_reads(p, {0: ("ans",)})
     vjp_reads(power, {0: (0, 1), 1: ("ans", 0, 1)})
+    vjp_reads(where_p, {1: (0,), 2: (0,)})      # the condition only
+    vjp_reads(clip_p, {0: (0, 1, 2), 1: (0, 1, 2), 2: (0, 1, 2)})   # not the output
 
 
 _declare_reads()
