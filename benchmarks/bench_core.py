@@ -66,22 +66,24 @@ except ImportError:  # pragma: no cover - optional peer
 CLOCK = time.perf_counter      # --cpu-time: time.process_time
 
 
+def timed(fn, number):
+    """Seconds per call of ``number`` calls of ``fn``, garbage collection off."""
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = CLOCK()
+        for _ in range(number):
+            fn()
+        return (CLOCK() - t0) / number
+    finally:
+        gc.enable()
+
+
 def best(fn, repeat, number=1, warmup=True):
     """Best time of ``repeat`` runs of ``number`` calls, per call (seconds)."""
     if warmup:
         fn()
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        try:
-            t0 = CLOCK()
-            for _ in range(number):
-                fn()
-            times.append((CLOCK() - t0) / number)
-        finally:
-            gc.enable()
-    return min(times)
+    return min(timed(fn, number) for _ in range(repeat))
 
 
 def check(name, got, ref, rtol=1e-6):
@@ -242,15 +244,7 @@ def interleaved(fns, repeat, number):
     best_ = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
         for name, fn in fns.items():
-            gc.collect()
-            gc.disable()
-            try:
-                t0 = CLOCK()
-                for _ in range(number):
-                    fn()
-                best_[name] = min(best_[name], (CLOCK() - t0) / number)
-            finally:
-                gc.enable()
+            best_[name] = min(best_[name], timed(fn, number))
     return best_
 
 
