@@ -13,6 +13,7 @@ import numpy as _np
 
 from . import tree as _tree
 from .forward import JVPTrace, jvp_flat
+from .numpy._casting import cast_like
 from .registry import nondifferentiable
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
@@ -75,14 +76,6 @@ def _zeros_like(x):
     return z if isinstance(v, _np.ndarray) else z[()]
 
 
-def _cast_like(g, x):
-    """``g`` with the dtype (and scalar-ness) of input ``x``."""
-    if type(g) is _np.ndarray and type(x) is _np.ndarray and g.dtype == x.dtype:
-        return g
-    from .numpy import _casting
-    return _casting.cast_like(g, x)
-
-
 def derivative_output(d, like, given=()):
     """Derivative ``d`` of value ``like`` as handed to the user: zeros for the
     symbolic zero ``None``, the dtype of ``like``, and an array the user may
@@ -90,7 +83,7 @@ def derivative_output(d, like, given=()):
     ``given`` tangents or cotangents passed straight through are copied)."""
     if d is None:
         return _zeros_like(like)
-    d = as_output(_cast_like(d, like))
+    d = as_output(cast_like(d, like))
     if type(d) is _np.ndarray and (d.base is not None or not d.flags.writeable
                                    or any(d is g for g in given)):
         d = d.copy()

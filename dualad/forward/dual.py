@@ -139,9 +139,8 @@ class JVPTrace(Trace):
                     t = c if t is None else t + c
             return ans if t is None else Dual(ans, t, self)
         vals, parents, ans = self._primal(prim, args, kwargs)
-        tans = [(i, p.tangent) for i, p in parents]
-        t = _tangent_out(prim, len(args), [(i, ti) for i, ti in tans if ti is not None],
-                         ans, vals, kwargs)
+        tans = [(i, ti) for i, p in parents if (ti := p.tangent) is not None]
+        t = _tangent_out(prim, len(args), tans, ans, vals, kwargs)
         return ans if t is None else Dual(ans, t, self)
 
     def _primal(self, prim, args, kwargs):

@@ -9,6 +9,9 @@ from ..tracer import Tracer, primal_of
 def cast_like(g, x):
     """``g`` with the dtype of ``x``; a NumPy scalar if ``x`` is one."""
     xv = primal_of(x)
+    if (type(g) is _np.ndarray and type(xv) is _np.ndarray and g.dtype == xv.dtype
+            and g.dtype.kind in "fc"):
+        return g                     # the common case: nothing to convert
     dt = _np.result_type(xv)
     if dt.kind not in "fc":
         dt = _np.dtype(_np.float64)

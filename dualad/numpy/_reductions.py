@@ -17,8 +17,6 @@ from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive, vjp_
 from ..tracer import ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
 
-_NUMPY_SCALARS = (_np.float64, _np.float32, _np.complex128, _np.complex64, _np.float16)
-
 
 def _sum_impl(x, axis=None, keepdims=False):
     if type(x) is _np.ndarray:     # what np.sum does for an ndarray, minus its wrapper
@@ -33,7 +31,7 @@ def expand_reduced(g, x, axis, keepdims):
     gs = shape_of(g)
     axes = norm_axes(axis, nd)
     nb = len(gs) - (nd if keepdims else nd - len(axes))
-    plain = type(g) is _np.ndarray or type(g) in _NUMPY_SCALARS
+    plain = type(g) in _NUMPY_OPERANDS     # ndarray or NumPy scalar
     if plain and not gs:             # a full reduction's scalar: broadcast as it is
         return _np.broadcast_to(g, tuple(xs))
     if not keepdims:
@@ -100,14 +98,12 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
 def _extreme_weights(ans, x, axis, keepdims):
     """1/k at each of the k positions attaining the extreme, 0 elsewhere."""
     full = expand_reduced(ans, x, axis, keepdims)
-    hit = equal(x, full)                       # plain bools, whatever the level
-    wdt = _real_dtype(primal_of(x))
+    hit = equal(x, full).astype(_real_dtype(primal_of(x)))  # plain, whatever the level
     a = primal_of(ans)
     if _np.count_nonzero(hit) == _np.size(a) and not _np.isnan(a).any():
         # every slot attains its extreme (no NaN) and the hits are as many as the
         # slots: exactly one per slot, no ties, so the weights are the hits
-        return hit.astype(wdt)
-    hit = hit.astype(wdt)
+        return hit
     return hit / _np.sum(hit, axis=norm_axes(axis, ndim_of(x)), keepdims=True)
 
 
@@ -395,4 +391,4 @@ __all__ += ["var", "std", "ptp", "nansum", "nanprod", "nanmean", "nanvar", "nans
 
 # imported last: these modules import _broadcast, which this one imports
 from ._shape import broadcast_to, reshape  # noqa: E402
-from ._ufuncs import equal  # noqa: E402
+from ._ufuncs import _NUMPY_OPERANDS, equal  # noqa: E402

@@ -190,7 +190,6 @@ defvjp_direct(multiply,
               lambda g, ans, x, y, **kw: unbroadcast(x * g, ans, y))
 
 
-
 def _multiply_jvp_joint(ts, ans, x, y, **kw):
     # d(xy) = tx y + x ty, the sum made in the first product's buffer
     tx, ty = ts
