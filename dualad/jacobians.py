@@ -516,12 +516,12 @@ def explain_mode(f, *args, argnums=0, mode="auto", chunk_size=None, **kwargs):
     return jacobian(f, argnums, mode=mode, chunk_size=chunk_size).explain(*args, **kwargs)
 
 
-def _scalar_grad(f, nums, single, has_aux, who, before_sweep=None):
+def _scalar_grad(f, nums, single, has_aux, who, before_sweep=None, tangent_only=None):
     """The gradient of scalar ``f`` (reverse mode), checked with ``who`` in errors."""
 
     def grad_f(*args, **kwargs):
         _, aux, g = scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who,
-                                          before_sweep)
+                                          before_sweep, tangent_only)
         return (g, aux) if has_aux else g
 
     return grad_f
@@ -591,7 +591,7 @@ def hvp(f, primals, tangents):
 
     def eager():
         trace.lazy = False
-    g = _scalar_grad(f, nums, single, False, "hvp", before_sweep=eager)
+    g = _scalar_grad(f, nums, single, False, "hvp", before_sweep=eager, tangent_only=trace)
     flat_in = _Flat(lambda *a: g(*a), primals, {}, nums, False, "hvp")
     t_leaves = tangent_leaves(flat_in, primals, tangents, "hvp")
     outs, out_tans = jvp_flat(flat_in, flat_in.leaves, t_leaves, trace)

@@ -278,12 +278,16 @@ def vjp(f, *primals, has_aux=False):
     return res
 
 
-def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who, before_sweep=None):
+def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who, before_sweep=None,
+                          tangent_only=None):
     """``(value, aux, grad)`` of real scalar ``f`` from one tape and one sweep.
 
     The shared core of :func:`value_and_grad` and of the second-order
     transforms; ``who`` names the caller in error messages; ``before_sweep()``,
-    if given, runs between the forward pass and the sweep.
+    if given, runs between the forward pass and the sweep.  With
+    ``tangent_only`` (a forward trace the arguments belong to), only the
+    gradient's tangent at that trace is computed: its value is a NaN
+    placeholder (``hvp`` discards it).
     """
     flat = _Flat(f, args, kwargs, nums, has_aux, who)
     outs, back = vjp_flat(flat, flat.leaves)
@@ -306,7 +310,7 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who, before_sw
             dt = _np.dtype(_np.float64)
         if before_sweep is not None:
             before_sweep()
-        cts = back([dt.type(1)], consume=True)
+        cts = back([dt.type(1)], consume=True, tangent_only=tangent_only)
         aux = _unwrap_level(flat.aux, tape) if has_aux else None
     finally:
         tape.records.clear()  # release the tape as soon as the sweep is done

@@ -173,6 +173,18 @@ class JVPTrace(Trace):
             return x._value, x.tangent
         return x, None
 
+    def strip(self, x):
+        """``x`` without this trace's wrapper (its tangent is not computed)."""
+        if type(x) is Dual and x._trace is self:
+            return x._value
+        return x
+
+    def tangent_of(self, x):
+        """The tangent of ``x`` at this trace's level, ``None`` for zero."""
+        if type(x) is Dual and x._trace is self:
+            return x.tangent
+        return None
+
 
 def jvp_flat(fun, primals, tangents, trace=None):
     """Push ``tangents`` through ``fun`` on flat lists of values.

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from ..tracer import Trace, Tracer
+from ..tracer import Trace, Tracer, primal_of
 
 _ndarray = _np.ndarray
 
@@ -50,13 +50,22 @@ def _stub(v):
     if (type(p) is not _ndarray or p.size < STUB_MIN_SIZE or p.base is not None
             or p.dtype.kind not in "fc"):
         return v
-    v = p
-    key = (v.dtype, v.shape)
+    return _nan_like(p)
+
+
+def _nan_like(v):
+    """A read-only array of NaN with the shape and dtype of ``v`` (any level
+    of tracing), cached: it takes no memory."""
+    v = primal_of(v)
+    dt = _np.result_type(v)
+    if dt.kind not in "fc":
+        dt = _np.dtype(_np.float64)
+    key = (dt, _np.shape(v))
     s = _STUBS.get(key)
     if s is None:
         if len(_STUBS) > 256:            # bounded: shapes vary in long sessions
             _STUBS.clear()
-        s = _STUBS[key] = _np.broadcast_to(_np.full((), _np.nan, dtype=v.dtype), v.shape)
+        s = _STUBS[key] = _np.broadcast_to(_np.full((), _np.nan, dtype=dt), key[1])
     return s
 
 
@@ -163,15 +172,20 @@ class Tape(Trace):
         self.records.append(None)
         return Var(value, self, len(self.records) - 1)
 
-    def backward(self, seeds, wanted, consume=False):
+    def backward(self, seeds, wanted, consume=False, tangent_only=None):
         """Sweep back from ``seeds`` ({slot: cotangent}); cotangents of ``wanted`` slots.
 
         Entries are ``None`` where no path connects a wanted slot to a seed.
+        With ``tangent_only`` (a forward trace, see :func:`_tangent_only_inputs`)
+        the cotangents of the inputs are computed as tangents of that trace
+        only: entries for inputs are then :class:`TangentOnly` (or ``None``).
         """
         recs = self.records
         if not seeds:
             return [None] * len(wanted)
         top = max(seeds)
+        if tangent_only is not None:
+            _tangent_only_inputs(recs, top, tangent_only)
         cts = [None] * (top + 1)
         for s, g in seeds.items():
             cts[s] = g if cts[s] is None else cts[s] + g
@@ -195,6 +209,77 @@ class Tape(Trace):
         return [cts[s] if s <= top else None for s in wanted]
 
 
+class TangentOnly:
+    """The cotangent of a transform input of which only the tangent at one
+    forward trace is wanted (``hvp`` wants the derivative of the gradient, not
+    the gradient): the sweep never computes the gradient's own value there."""
+
+    __slots__ = ("tangent",)
+
+    def __init__(self, tangent):
+        self.tangent = tangent
+
+    def __add__(self, other):          # contributions of several records
+        return TangentOnly(self.tangent + other.tangent)
+
+
+def _tangent_rule(rule, trace, linear):
+    """``rule`` as it feeds an input in a tangent-only sweep.
+
+    ``linear``: the values the rule reads carry no tangent at ``trace``, so the
+    rule is linear in the cotangent with constant coefficients and the
+    tangent of its result is the rule applied to the cotangent's tangent
+    (no primal computed).  Otherwise the rule runs on the traced values and
+    its result's tangent is kept.
+    """
+    if linear:
+        def tangent_rule(g, ans, *vals, **kwargs):
+            t = trace.tangent_of(g)
+            if t is None:
+                return None
+            c = rule(t, trace.strip(ans), *[trace.strip(v) for v in vals], **kwargs)
+            return None if c is None else TangentOnly(c)
+    else:
+        def tangent_rule(g, ans, *vals, **kwargs):
+            c = rule(g, ans, *vals, **kwargs)
+            t = None if c is None else trace.tangent_of(c)
+            return None if t is None else TangentOnly(t)
+    return tangent_rule
+
+
+class _RulesFeedingInputs:
+    """Stands in for a record's primitive in a tangent-only sweep: the rules
+    of the arguments that are transform inputs give :class:`TangentOnly`."""
+
+    __slots__ = ("vjps",)
+
+    def __init__(self, prim, parents, recs, vals, ans, trace):
+        rules = prim.vjps
+        declared = prim.vjp_reads
+        self.vjps = {}
+        for argnum, p in parents:
+            if recs[p] is not None:           # an intermediate: the usual rule
+                self.vjps[argnum] = rules[argnum]
+                continue
+            reads = None if declared is None else declared.get(argnum)
+            linear = reads is not None and not (
+                (reads[0] and trace.strip(ans) is not ans)
+                or any(trace.strip(vals[j]) is not vals[j] for j in reads[1]))
+            self.vjps[argnum] = _tangent_rule(rules[argnum], trace, linear)
+
+
+def _tangent_only_inputs(recs, top, trace):
+    """Rewrite the records (up to ``top``) that feed a transform input so that
+    they give only the tangent at ``trace`` there.  Inputs are the ``None``
+    records; the sweep is one-shot, so rewriting in place is safe."""
+    for i in range(top + 1):
+        rec = recs[i]
+        if rec is not None and any(recs[p] is None for _, p in rec[1]):
+            prim, parents, vals, kwargs, ans = rec
+            recs[i] = (_RulesFeedingInputs(prim, parents, recs, vals, ans, trace),
+                       parents, vals, kwargs, ans)
+
+
 def vjp_flat(fun, primals):
     """Record ``fun`` on a new tape; return ``(outputs, backward)``.
 
@@ -216,12 +301,18 @@ def vjp_flat(fun, primals):
             out_vals.append(o)
             out_slots.append(None)
 
-    def backward(cts, consume=False):
+    def backward(cts, consume=False, tangent_only=None):
         seeds = {}
         for s, g in zip(out_slots, cts):
             if s is not None and g is not None:
                 seeds[s] = seeds[s] + g if s in seeds else g
-        return tape.backward(seeds, in_slots, consume)
+        if tangent_only is None:
+            return tape.backward(seeds, in_slots, consume)
+        # only the inputs' tangents at forward trace ``tangent_only`` are wanted:
+        # their values are NaN placeholders (see TangentOnly)
+        res = tape.backward(seeds, in_slots, True, tangent_only)
+        return [tangent_only.lift(_nan_like(tangent_only.strip(p)), c.tangent)
+                if type(c) is TangentOnly else c for c, p in zip(res, primals)]
 
     backward.tape = tape
     return out_vals, backward
