@@ -63,11 +63,11 @@ class Tracer:
     # shape-like attributes read the primal value
     @property
     def shape(self):
-        return _np.shape(self._value)
+        return shape_of(self._value)
 
     @property
     def ndim(self):
-        return _np.ndim(self._value)
+        return ndim_of(self._value)
 
     @property
     def size(self):

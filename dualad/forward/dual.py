@@ -161,6 +161,29 @@ class JVPTrace(Trace):
         return vals, parents, ans
 
     def _process_lazy(self, prim, args, kwargs):
+        if len(args) == 1:                               # the only tracer: ours
+            a = args[0]
+            v = a._value
+            ans = prim(v, **kwargs) if isinstance(v, Tracer) else prim.impl(v, **kwargs)
+            return Dual(ans, None, self, (prim, 1, ((0, a),), ans, (v,), kwargs))
+        if len(args) == 2:
+            a, b = args
+            if type(a) is Dual and a._trace is self:
+                va = a._value
+                if type(b) is Dual and b._trace is self:
+                    vb = b._value
+                    parents = ((0, a), (1, b))
+                else:
+                    vb = b
+                    parents = ((0, a),)
+            else:                                        # then b is ours
+                va, vb = a, b._value
+                parents = ((1, b),)
+            if isinstance(va, Tracer) or isinstance(vb, Tracer):
+                ans = prim(va, vb, **kwargs)
+            else:
+                ans = prim.impl(va, vb, **kwargs)
+            return Dual(ans, None, self, (prim, 2, parents, ans, (va, vb), kwargs))
         vals, parents, ans = self._primal(prim, args, kwargs)
         return Dual(ans, None, self, (prim, len(args), parents, ans, vals, kwargs))
 
