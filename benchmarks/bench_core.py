@@ -238,12 +238,13 @@ def mlp_numpy_value_and_grad(W1, W2, X, Y):
 
 def interleaved(fns, repeat, number):
     """Best time per call of each of ``fns`` ({name: fn}); the repeats
-    interleave the entries, so a change of machine load shows in all alike."""
-    for fn in fns.values():
-        fn()
+    interleave the entries, so a change of machine load shows in all alike.
+    Each timed block follows one untimed call of the same function, so no
+    entry pays for re-growing the heap after another library shrank it."""
     best_ = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
         for name, fn in fns.items():
+            fn()
             best_[name] = min(best_[name], timed(fn, number))
     return best_
 

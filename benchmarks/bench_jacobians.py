@@ -89,7 +89,9 @@ def bench(fn, target=0.15, repeats=7):
 def measure_all(rows, target=0.05, rounds=7):
     """Replace every callable in ``rows`` by its time: best over ``rounds`` of
     the mean time per call.  The rounds interleave the libraries, so a change
-    of machine load between two of them shows in every row alike."""
+    of machine load between two of them shows in every row alike.  Each timed
+    block follows one untimed call of the same function, so no row pays for
+    re-growing the heap after another library shrank it."""
     fns = {k: v for k, v in rows.items() if callable(v)}
     number = {}
     for k, fn in fns.items():
@@ -101,6 +103,7 @@ def measure_all(rows, target=0.05, rounds=7):
     best = dict.fromkeys(fns, float("inf"))
     for _ in range(3 if QUICK else rounds):
         for k, fn in fns.items():
+            fn()
             t0 = CLOCK()
             for _ in range(number[k]):
                 fn()
