@@ -60,3 +60,37 @@ def test_declarations_are_checked_and_cleared_by_new_rules():
     assert p.vjp_reads == {0: (False, frozenset())}
     defvjp_direct(p, lambda g, ans, x: g * 3.0 + 0.0 * x)
     assert p.vjp_reads is None
+
+
+# --- a cotangent that is one number broadcast stays one ----------------------
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_folded_broadcast_cotangents(dtype):
+    # sum's cotangent is one number broadcast; constant factors and negations
+    # keep it one number (dualad.numpy._ufuncs._scaled); the results must be the
+    # same values and dtypes as unfolded, and arrays the user owns
+    x = np.linspace(-1.0, 2.0, 5000).astype(dtype)
+    cases = [
+        (lambda x: dnp.sum(3.0 * x), np.full(5000, 3.0)),
+        (lambda x: dnp.sum(x * 2), np.full(5000, 2.0)),
+        (lambda x: dnp.sum(-x), np.full(5000, -1.0)),
+        (lambda x: dnp.sum(1.0 - x), np.full(5000, -1.0)),
+        (lambda x: dnp.sum(100.0 * (1.0 - x) ** 2), -200.0 * (1.0 - x.astype(float))),
+        (lambda x: -dnp.sum(0.5 * dnp.square(x)), -x.astype(float)),
+    ]
+    for f, want in cases:
+        g = ad.grad(f)(x)
+        assert g.dtype == dtype and g.flags.writeable and g.base is None
+        np.testing.assert_allclose(g, want, rtol=1e-6 if dtype == np.float32 else 1e-13)
+        g[0] = 123.0                      # the user's own array: no shared buffer
+        np.testing.assert_allclose(ad.grad(f)(x)[0], want[0],
+                                   rtol=1e-6 if dtype == np.float32 else 1e-13)
+
+
+def test_folded_cotangents_under_second_order():
+    x = np.linspace(-1.0, 1.0, 5000)
+    v = np.cos(np.arange(5000.0))
+    f = lambda x: dnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+    from scipy.optimize import rosen_der, rosen_hess_prod
+    np.testing.assert_allclose(ad.grad(f)(x), rosen_der(x), rtol=1e-12, atol=1e-10)
+    np.testing.assert_allclose(ad.hvp(f, (x,), (v,)), rosen_hess_prod(x, v),
+                               rtol=1e-12, atol=1e-9)

@@ -166,7 +166,7 @@ defvjp_direct(add, _add_vjp_x, _add_vjp_y)
 
 subtract = primitive(_arithmetic(_operator.sub, _np.subtract), name="subtract")
 defjvp(subtract, _add_jvp_x, lambda t, ans, x, y, **kw: -bcast_tangent(t, y, ans))
-defvjp_direct(subtract, _add_vjp_x, lambda g, ans, x, y, **kw: -unbroadcast(g, ans, y))
+defvjp_direct(subtract, _add_vjp_x, lambda g, ans, x, y, **kw: _negated(unbroadcast(g, ans, y)))
 
 
 def _subtract_jvp_joint(ts, ans, x, y, **kw):
@@ -181,13 +181,38 @@ def _subtract_jvp_joint(ts, ans, x, y, **kw):
 
 defjvp_joint(subtract, _subtract_jvp_joint)
 
+#: a broadcast cotangent at least this large is scaled as one number (below
+#: it, one multiplication is cheaper than re-broadcasting); the test suite
+#: sets it to 0 so that the folded path is exercised everywhere
+FOLD_MIN_SIZE = 4096
+_CONSTANTS = frozenset({float, int, _np.float64, _np.float32})
+
+
+def _scaled(g, c):
+    """``g * c`` for a plain constant ``c``.  A cotangent that is one number
+    broadcast to a large shape (what ``sum``'s rule gives) stays one: the
+    product is that number times ``c``, broadcast again, instead of a full
+    array.  Products with such a cotangent then read one array, not two."""
+    if (type(g) is _np.ndarray and type(c) in _CONSTANTS and g.size >= FOLD_MIN_SIZE
+            and g.size and not any(g.strides)):
+        return _np.broadcast_to(g[(0,) * g.ndim] * c, g.shape)
+    return g * c
+
+
+def _negated(g):
+    """``-g``, folded like :func:`_scaled` for a broadcast number."""
+    if type(g) is _np.ndarray and g.size >= FOLD_MIN_SIZE and g.size and not any(g.strides):
+        return _np.broadcast_to(-g[(0,) * g.ndim], g.shape)
+    return -g
+
+
 multiply = primitive(_arithmetic(_operator.mul, _np.multiply), name="multiply")
 defjvp(multiply,
        lambda t, ans, x, y, **kw: bcast_tangent(t, x, ans) * y,
        lambda t, ans, x, y, **kw: x * bcast_tangent(t, y, ans))
 defvjp_direct(multiply,
-              lambda g, ans, x, y, **kw: unbroadcast(g * y, ans, x),
-              lambda g, ans, x, y, **kw: unbroadcast(x * g, ans, y))
+              lambda g, ans, x, y, **kw: unbroadcast(_scaled(g, y), ans, x),
+              lambda g, ans, x, y, **kw: unbroadcast(_scaled(g, x), ans, y))
 
 
 def _multiply_jvp_joint(ts, ans, x, y, **kw):
@@ -218,7 +243,7 @@ defvjp_direct(divide,
 
 negative = primitive(_np.negative, name="negative")
 defjvp(negative, lambda t, ans, x, **kw: -t)
-defvjp_direct(negative, lambda g, ans, x, **kw: -g)
+defvjp_direct(negative, lambda g, ans, x, **kw: _negated(g))
 
 positive = primitive(_np.positive, name="positive")
 defjvp(positive, lambda t, ans, x, **kw: t)
@@ -263,7 +288,7 @@ def _twice_times(g, x):
     costs two array operations, a plain one costs one)."""
     if isinstance(g, Tracer) and not isinstance(x, Tracer):
         return g * (2 * x)
-    return (2 * g) * x
+    return _scaled(g, 2) * x
 
 
 def _pow_vjp_x(g, ans, x, y, **kw):
