@@ -114,3 +114,38 @@ def test_nested_under_outer_transforms():
     np.testing.assert_allclose(ad.grad(q)(x), dq)
     t = np.array([0.3, 0.0, 1.0])
     np.testing.assert_allclose(ad.jvp(q, (x,), (t,))[1], dq @ t)
+
+
+def _shared_linear(x):
+    a = 2.0 * x[::-1]              # linear in x: its cotangent is wanted as a tangent only
+    return dnp.sum(a ** 3) + dnp.sum(-a) + dnp.sum(a[1:] * a[:-1])
+
+
+def _mixed_parents(x):
+    y = x * x                      # read by its rule: y's cotangent is needed in full
+    z = y + x[0]                   # so z's is too, though add is linear
+    return dnp.sum(dnp.sin(z)) + dnp.sum(3.0 * (x - 1.0) ** 2)
+
+
+DEEP = {
+    "linear chain before a cube": lambda x: dnp.sum(((2.0 * x[1:] - x[:-1]) * 3.0) ** 3),
+    "linear value also read by a rule": _shared_linear,
+    "linear record with a full-cotangent parent": _mixed_parents,
+    "matmul chain": lambda x: dnp.sum(dnp.tanh(A @ (A.T @ x - 1.0))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+@given(x=st.lists(finite, min_size=3, max_size=3), v=st.lists(finite, min_size=3, max_size=3))
+def test_hvp_matches_differences_of_the_gradient(name, x, v):
+    # the reference uses neither hvp nor forward mode: central differences of
+    # the reverse-mode gradient along v
+    f = DEEP[name]
+    x, v = np.array(x), np.array(v)
+    g = ad.grad(f)
+    eps = 1e-6
+    fd = (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
+    hv = ad.hvp(f, (x,), (v,))
+    scale = 1.0 + np.abs(fd).max()
+    np.testing.assert_allclose(hv, fd, rtol=1e-5, atol=1e-5 * scale)
+    np.testing.assert_allclose(hv, ad.hessian(f)(x) @ v, rtol=1e-10, atol=1e-10 * scale)

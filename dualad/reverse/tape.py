@@ -176,7 +176,7 @@ class Tape(Trace):
         """Sweep back from ``seeds`` ({slot: cotangent}); cotangents of ``wanted`` slots.
 
         Entries are ``None`` where no path connects a wanted slot to a seed.
-        With ``tangent_only`` (a forward trace, see :func:`_tangent_only_inputs`)
+        With ``tangent_only`` (a forward trace, see :func:`_tangent_only`)
         the cotangents of the inputs are computed as tangents of that trace
         only: entries for inputs are then :class:`TangentOnly` (or ``None``).
         """
@@ -185,7 +185,7 @@ class Tape(Trace):
             return [None] * len(wanted)
         top = max(seeds)
         if tangent_only is not None:
-            _tangent_only_inputs(recs, top, tangent_only)
+            _tangent_only(recs, top, seeds, tangent_only)
         cts = [None] * (top + 1)
         for s, g in seeds.items():
             cts[s] = g if cts[s] is None else cts[s] + g
@@ -210,9 +210,10 @@ class Tape(Trace):
 
 
 class TangentOnly:
-    """The cotangent of a transform input of which only the tangent at one
-    forward trace is wanted (``hvp`` wants the derivative of the gradient, not
-    the gradient): the sweep never computes the gradient's own value there."""
+    """A cotangent of which only the tangent at one forward trace is wanted
+    (``hvp`` wants the derivative of the gradient, not the gradient): the
+    sweep never computes the gradient's own value at the inputs, nor at the
+    slots that reach them only through rules linear in the cotangent."""
 
     __slots__ = ("tangent",)
 
@@ -224,7 +225,7 @@ class TangentOnly:
 
 
 def _tangent_rule(rule, trace, linear):
-    """``rule`` as it feeds an input in a tangent-only sweep.
+    """``rule`` as it feeds a tangent-only slot.
 
     ``linear``: the values the rule reads carry no tangent at ``trace``, so the
     rule is linear in the cotangent with constant coefficients and the
@@ -234,7 +235,7 @@ def _tangent_rule(rule, trace, linear):
     """
     if linear:
         def tangent_rule(g, ans, *vals, **kwargs):
-            t = trace.tangent_of(g)
+            t = g.tangent if type(g) is TangentOnly else trace.tangent_of(g)
             if t is None:
                 return None
             c = rule(t, trace.strip(ans), *[trace.strip(v) for v in vals], **kwargs)
@@ -247,37 +248,51 @@ def _tangent_rule(rule, trace, linear):
     return tangent_rule
 
 
-class _RulesFeedingInputs:
+class _TangentOnlyRules:
     """Stands in for a record's primitive in a tangent-only sweep: the rules
-    of the arguments that are transform inputs give :class:`TangentOnly`."""
+    of the arguments whose slots want tangents only give :class:`TangentOnly`.
+    ``linear_only``: every argument is such a slot, reached by a linear rule,
+    so the record itself needs only its cotangent's tangent."""
 
-    __slots__ = ("vjps",)
+    __slots__ = ("vjps", "linear_only")
 
-    def __init__(self, prim, parents, recs, vals, ans, trace):
+    def __init__(self, prim, parents, wanted, vals, ans, trace):
         rules = prim.vjps
         declared = prim.vjp_reads
         self.vjps = {}
+        self.linear_only = True
         for argnum, p in parents:
-            if recs[p] is not None:           # an intermediate: the usual rule
+            if p not in wanted:               # a full cotangent: the usual rule
                 self.vjps[argnum] = rules[argnum]
+                self.linear_only = False
                 continue
             reads = None if declared is None else declared.get(argnum)
             linear = reads is not None and not (
                 (reads[0] and trace.strip(ans) is not ans)
                 or any(trace.strip(vals[j]) is not vals[j] for j in reads[1]))
             self.vjps[argnum] = _tangent_rule(rules[argnum], trace, linear)
+            self.linear_only = self.linear_only and linear
 
 
-def _tangent_only_inputs(recs, top, trace):
-    """Rewrite the records (up to ``top``) that feed a transform input so that
-    they give only the tangent at ``trace`` there.  Inputs are the ``None``
-    records; the sweep is one-shot, so rewriting in place is safe."""
+def _tangent_only(recs, top, seeds, trace):
+    """Rewrite the records (up to ``top``) whose arguments want only the
+    tangent at ``trace``: the inputs (``None`` records), and, working forward,
+    every record all of whose rules are linear and feed such slots (its own
+    cotangent is then needed as a tangent only).  The sweep is one-shot, so
+    rewriting in place is safe."""
+    wanted = set()
     for i in range(top + 1):
         rec = recs[i]
-        if rec is not None and any(recs[p] is None for _, p in rec[1]):
+        if rec is None:
+            wanted.add(i)
+            continue
+        parents = rec[1]
+        if any(p in wanted for _, p in parents):
             prim, parents, vals, kwargs, ans = rec
-            recs[i] = (_RulesFeedingInputs(prim, parents, recs, vals, ans, trace),
-                       parents, vals, kwargs, ans)
+            rules = _TangentOnlyRules(prim, parents, wanted, vals, ans, trace)
+            recs[i] = (rules, parents, vals, kwargs, ans)
+            if rules.linear_only and i not in seeds:
+                wanted.add(i)
 
 
 def vjp_flat(fun, primals):
