@@ -188,21 +188,32 @@ FOLD_MIN_SIZE = 4096
 _CONSTANTS = frozenset({float, int, _np.float64, _np.float32})
 
 
+def _broadcast_number(g):
+    """The number a large plain cotangent holds if it is one number broadcast
+    (all strides 0, what ``sum``'s rule gives), else ``None``."""
+    if g.size >= FOLD_MIN_SIZE and g.size and not any(g.strides):
+        return g[(0,) * g.ndim]
+    return None
+
+
 def _scaled(g, c):
     """``g * c`` for a plain constant ``c``.  A cotangent that is one number
-    broadcast to a large shape (what ``sum``'s rule gives) stays one: the
-    product is that number times ``c``, broadcast again, instead of a full
-    array.  Products with such a cotangent then read one array, not two."""
-    if (type(g) is _np.ndarray and type(c) in _CONSTANTS and g.size >= FOLD_MIN_SIZE
-            and g.size and not any(g.strides)):
-        return _np.broadcast_to(g[(0,) * g.ndim] * c, g.shape)
+    broadcast stays one: the product is that number times ``c``, broadcast
+    again, instead of a full array; products with such a cotangent then read
+    one array, not two."""
+    if type(g) is _np.ndarray and type(c) in _CONSTANTS:
+        n = _broadcast_number(g)
+        if n is not None:
+            return _np.broadcast_to(n * c, g.shape)
     return g * c
 
 
 def _negated(g):
     """``-g``, folded like :func:`_scaled` for a broadcast number."""
-    if type(g) is _np.ndarray and g.size >= FOLD_MIN_SIZE and g.size and not any(g.strides):
-        return _np.broadcast_to(-g[(0,) * g.ndim], g.shape)
+    if type(g) is _np.ndarray:
+        n = _broadcast_number(g)
+        if n is not None:
+            return _np.broadcast_to(-n, g.shape)
     return -g
 
 
