@@ -149,3 +149,18 @@ def test_hvp_matches_differences_of_the_gradient(name, x, v):
     scale = 1.0 + np.abs(fd).max()
     np.testing.assert_allclose(hv, fd, rtol=1e-5, atol=1e-5 * scale)
     np.testing.assert_allclose(hv, ad.hessian(f)(x) @ v, rtol=1e-10, atol=1e-10 * scale)
+
+
+def test_an_input_that_is_also_a_seeded_output_keeps_its_value():
+    # outputs (x, sum(x**2)): x's cotangent is the seed plus 2x from the
+    # second output; it is then computed in full, not as a tangent only
+    x, v = np.array([1.0, 3.0]), np.array([2.0, -1.0])
+    trace = JVPTrace()
+
+    def grad_dual(xs):
+        outs, back = vjp_flat(lambda ys: [ys[0], dnp.sum(ys[0] ** 2)], xs)
+        return back([np.ones(2), np.float64(1.0)], tangent_only=trace)
+
+    (g,), (t,) = jvp_flat(grad_dual, [x], [v], trace)
+    np.testing.assert_allclose(g, 1.0 + 2 * x)
+    np.testing.assert_allclose(t, 2 * v)

@@ -276,7 +276,8 @@ class _TangentOnlyRules:
 
 def _tangent_only(recs, top, seeds, trace):
     """Rewrite the records (up to ``top``) whose arguments want only the
-    tangent at ``trace``: the inputs (``None`` records), and, working forward,
+    tangent at ``trace``: the inputs (``None`` records) that are not seeded
+    themselves, and, working forward,
     every record all of whose rules are linear and feed such slots (its own
     cotangent is then needed as a tangent only).  The sweep is one-shot, so
     rewriting in place is safe."""
@@ -284,7 +285,8 @@ def _tangent_only(recs, top, seeds, trace):
     for i in range(top + 1):
         rec = recs[i]
         if rec is None:
-            wanted.add(i)
+            if i not in seeds:            # an input that is also an output keeps it all
+                wanted.add(i)
             continue
         parents = rec[1]
         if any(p in wanted for _, p in parents):
