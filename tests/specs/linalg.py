@@ -135,6 +135,12 @@ def _distinct_abs(a):
                                    and np.min(v[..., 1] - v[..., 0]) > 0.05)
 
 
+def _distinct_sums(axis):
+    """The extreme column (``axis=-2``) or row (``axis=-1``) sums of |a| are
+    unique: the matrix 1- and inf-norms are then away from their kinks."""
+    return lambda a: _distinct_abs(np.abs(a).sum(axis=axis))
+
+
 SPECS = [
     Spec("linalg.inv", L.inv, sq),
     Spec("linalg.solve", L.solve, _solve_args()),
@@ -180,10 +186,10 @@ SPECS = [
     _norm_spec("norm_nuc", "nuc", None, mats.filter(_svd_ok), 2),
     _norm_spec("norm_2", 2, (-1, -2), stacked.filter(_svd_ok), 2),
     _norm_spec("norm_neg2", -2, None, mats.filter(_svd_ok), 2),
-    _norm_spec("norm_mat_1", 1, None, mats, 1),
-    _norm_spec("norm_mat_neg1", -1, (1, 2), stacked, 1),
-    _norm_spec("norm_mat_inf", np.inf, None, mats, 1),
-    _norm_spec("norm_mat_neginf", -np.inf, None, mats, 1),
+    _norm_spec("norm_mat_1", 1, None, mats.filter(_distinct_sums(-2)), 1),
+    _norm_spec("norm_mat_neg1", -1, (1, 2), stacked.filter(_distinct_sums(1)), 1),
+    _norm_spec("norm_mat_inf", np.inf, None, mats.filter(_distinct_sums(-1)), 1),
+    _norm_spec("norm_mat_neginf", -np.inf, None, mats.filter(_distinct_sums(-1)), 1),
     Spec("vector_norm", lambda x: L.vector_norm(x, axis=(0, 1), ord=3), _tup(stacked),
          covers=("sum", "power")),
     Spec("matrix_norm", lambda x: L.matrix_norm(x, ord="nuc", keepdims=True),
