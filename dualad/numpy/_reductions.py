@@ -15,7 +15,7 @@ import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive, vjp_reads
 from ..tracer import ndim_of, primal_of, shape_of
-from ._broadcast import norm_axes
+from ._broadcast import broadcast_number, norm_axes
 
 
 def _sum_impl(x, axis=None, keepdims=False):
@@ -33,7 +33,7 @@ def expand_reduced(g, x, axis, keepdims):
     nb = len(gs) - (nd if keepdims else nd - len(axes))
     plain = type(g) in _NUMPY_OPERANDS     # ndarray or NumPy scalar
     if plain and not gs:             # a full reduction's scalar: broadcast as it is
-        return _np.broadcast_to(g, tuple(xs))
+        return broadcast_number(g, tuple(xs))
     if not keepdims:
         kept = gs[:nb] + tuple(1 if (i - nd) in axes else d for i, d in enumerate(xs))
         g = _np.reshape(g, kept) if plain else reshape(g, kept)

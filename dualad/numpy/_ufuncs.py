@@ -32,7 +32,7 @@ import numpy as _np
 
 from ..registry import defjvp, defjvp_joint, defvjp_direct, nondifferentiable, primitive
 from ..tracer import Tracer, primal_of
-from ._broadcast import bcast_tangent, unbroadcast
+from ._broadcast import bcast_tangent, broadcast_number, unbroadcast
 
 
 def times_finite_zero(g, d):
@@ -188,7 +188,7 @@ FOLD_MIN_SIZE = 4096
 _CONSTANTS = frozenset({float, int, _np.float64, _np.float32})
 
 
-def _broadcast_number(g):
+def _single_number(g):
     """The number a large plain cotangent holds if it is one number broadcast
     (all strides 0, what ``sum``'s rule gives), else ``None``."""
     if g.size >= FOLD_MIN_SIZE and g.size and not any(g.strides):
@@ -202,18 +202,18 @@ def _scaled(g, c):
     again, instead of a full array; products with such a cotangent then read
     one array, not two."""
     if type(g) is _np.ndarray and type(c) in _CONSTANTS:
-        n = _broadcast_number(g)
+        n = _single_number(g)
         if n is not None:
-            return _np.broadcast_to(n * c, g.shape)
+            return broadcast_number(n * c, g.shape)
     return g * c
 
 
 def _negated(g):
     """``-g``, folded like :func:`_scaled` for a broadcast number."""
     if type(g) is _np.ndarray:
-        n = _broadcast_number(g)
+        n = _single_number(g)
         if n is not None:
-            return _np.broadcast_to(-n, g.shape)
+            return broadcast_number(-n, g.shape)
     return -g
 
 
