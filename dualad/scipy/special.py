@@ -475,11 +475,16 @@ def _log_softmax_impl(x, axis=()):
     # the log of the sum of exponentials
     x = _np.asarray(x)
     m = _np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else _np.max(x, axis, keepdims=True)
-    if not _np.isfinite(m).all():
+    finite = _np.isfinite(m).all()
+    if not finite:
         m = _np.where(_np.isfinite(m), m, 0)
     tmp = x - m
-    with _np.errstate(divide="ignore"):
-        out = _np.log(_np.add.reduce(_np.exp(tmp), axis=axis, keepdims=True))
+    s = _np.add.reduce(_np.exp(tmp), axis=axis, keepdims=True)
+    if finite:                  # every sum holds exp(0) = 1: its log is finite
+        out = _np.log(s)
+    else:
+        with _np.errstate(divide="ignore"):
+            out = _np.log(s)
     return _np.subtract(tmp, out, out=tmp) if type(tmp) is _np.ndarray else tmp - out
 
 
