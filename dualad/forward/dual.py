@@ -192,9 +192,7 @@ class JVPTrace(Trace):
 
     def unwrap(self, x):
         """(primal, tangent-or-None) of ``x`` at this trace's level."""
-        if type(x) is Dual and x._trace is self:
-            return x._value, x.tangent
-        return x, None
+        return self.strip(x), self.tangent_of(x)
 
     def strip(self, x):
         """``x`` without this trace's wrapper (its tangent is not computed)."""

@@ -44,28 +44,30 @@ def _stub(v):
     """A placeholder for a value no VJP rule reads: same shape and dtype, NaN
     everywhere (so a wrong declaration shows), no memory.  Views, small arrays
     and non-float arrays stay (replacing them would free nothing)."""
-    p = v
-    while isinstance(p, Tracer):         # a traced value of an outer transform
-        p = p._value
+    p = primal_of(v)                     # under the values of outer transforms
     if (type(p) is not _ndarray or p.size < STUB_MIN_SIZE or p.base is not None
             or p.dtype.kind not in "fc"):
         return v
-    return _nan_like(p)
+    return _nan_array(p.dtype, p.shape)
 
 
 def _nan_like(v):
-    """A read-only array of NaN with the shape and dtype of ``v`` (any level
-    of tracing), cached: it takes no memory."""
+    """A NaN placeholder with the shape and dtype of ``v`` (any level of
+    tracing; non-float dtypes become float64)."""
     v = primal_of(v)
     dt = _np.result_type(v)
-    if dt.kind not in "fc":
-        dt = _np.dtype(_np.float64)
-    key = (dt, _np.shape(v))
+    return _nan_array(dt if dt.kind in "fc" else _np.dtype(_np.float64), _np.shape(v))
+
+
+def _nan_array(dtype, shape):
+    """A read-only array of NaN of ``shape`` and ``dtype``, cached: it takes
+    no memory."""
+    key = (dtype, shape)
     s = _STUBS.get(key)
     if s is None:
         if len(_STUBS) > 256:            # bounded: shapes vary in long sessions
             _STUBS.clear()
-        s = _STUBS[key] = _np.broadcast_to(_np.full((), _np.nan, dtype=dt), key[1])
+        s = _STUBS[key] = _np.broadcast_to(_np.full((), _np.nan, dtype=dtype), shape)
     return s
 
 
@@ -276,11 +278,10 @@ class _TangentOnlyRules:
 
 def _tangent_only(recs, top, seeds, trace):
     """Rewrite the records (up to ``top``) whose arguments want only the
-    tangent at ``trace``: the inputs (``None`` records) that are not seeded
-    themselves, and, working forward,
-    every record all of whose rules are linear and feed such slots (its own
-    cotangent is then needed as a tangent only).  The sweep is one-shot, so
-    rewriting in place is safe."""
+    tangent at ``trace``.  Those slots are the inputs (``None`` records) not
+    seeded themselves and, working forward, every record all of whose rules
+    are linear and feed such slots (its own cotangent is then needed as a
+    tangent only).  The sweep is one-shot, so rewriting in place is safe."""
     wanted = set()
     for i in range(top + 1):
         rec = recs[i]
