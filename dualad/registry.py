@@ -36,7 +36,7 @@ from .tracer import Tracer, strip_all
 __all__ = [
     "Primitive", "primitive", "defjvp", "defvjp", "defvjp_direct",
     "defjvp_varargs", "defvjp_varargs", "defjvp_joint", "nondifferentiable", "vjp_reads",
-    "REGISTRY",
+    "vjp_residuals", "REGISTRY",
 ]
 
 #: every primitive, by name (library names are unique: "sin", "linalg.inv",
@@ -72,7 +72,7 @@ class Primitive:
     """
 
     __slots__ = ("name", "impl", "jvps", "vjps", "nondiff", "jvp_joint", "_jvp_varargs",
-                 "_vjp_varargs", "vjp_reads", "__wrapped__", "__dict__")
+                 "_vjp_varargs", "vjp_reads", "vjp_fwd", "__wrapped__", "__dict__")
 
     def __init__(self, impl, name=None, nondiff=False):
         self.impl = impl
@@ -82,6 +82,7 @@ class Primitive:
         self.nondiff = nondiff
         self.jvp_joint = None
         self.vjp_reads = None       # see vjp_reads(): None = the rules may read everything
+        self.vjp_fwd = None         # see vjp_residuals()
         self._jvp_varargs = None
         self._vjp_varargs = None
         self.__wrapped__ = impl
@@ -189,6 +190,12 @@ def nondifferentiable(f, name=None):
     return Primitive(f, name=name, nondiff=True)
 
 
+def _rules_changed(prim):
+    # a declaration (vjp_reads, vjp_residuals) holds for the rules it was made for
+    prim.vjp_reads = None
+    prim.vjp_fwd = None
+
+
 def _rule_or_zero(rule):
     return _zero_rule if rule is None else rule
 
@@ -201,7 +208,7 @@ def defjvp(prim, *rules):
     batch axes; write rules that broadcast over them.  ``None`` means the
     output does not depend on that argument.
     """
-    prim.vjp_reads = None         # a declaration holds for the rules it was made for
+    _rules_changed(prim)
     for i, r in enumerate(rules):
         prim.jvps[i] = _rule_or_zero(r)
     _clear_derived(prim.vjps)
@@ -213,7 +220,7 @@ def defvjp(prim, *makers):
     Each maker is ``maker(ans, *args, **kwargs)`` returning a function of the
     output cotangent ``g`` that gives the cotangent of that argument.
     """
-    prim.vjp_reads = None         # a declaration holds for the rules it was made for
+    _rules_changed(prim)
     rules = [None if m is None else _from_maker(m) for m in makers]
     defvjp_direct(prim, *rules)
 
@@ -233,7 +240,7 @@ def defjvp_joint(prim, rule):
     zeros (concatenate, stack).  Per-argument rules, if also given, serve
     reverse mode's transposition.
     """
-    prim.vjp_reads = None         # a declaration holds for the rules it was made for
+    _rules_changed(prim)
     prim.jvp_joint = rule
 
 
@@ -242,7 +249,7 @@ def defvjp_direct(prim, *rules):
 
     This is the form the library's own rule tables use: no closure per call.
     """
-    prim.vjp_reads = None         # a declaration holds for the rules it was made for
+    _rules_changed(prim)
     for i, r in enumerate(rules):
         prim.vjps[i] = _rule_or_zero(r)
     _clear_derived(prim.jvps)
@@ -250,7 +257,7 @@ def defvjp_direct(prim, *rules):
 
 def defjvp_varargs(prim, rule):
     """One JVP rule for every positional argument: ``rule(i, t, ans, *args)``."""
-    prim.vjp_reads = None         # a declaration holds for the rules it was made for
+    _rules_changed(prim)
     prim._jvp_varargs = rule
     _clear_derived(prim.jvps)
     _clear_derived(prim.vjps)
@@ -258,7 +265,7 @@ def defjvp_varargs(prim, rule):
 
 def defvjp_varargs(prim, rule):
     """One VJP rule for every positional argument: ``rule(i, g, ans, *args)``."""
-    prim.vjp_reads = None         # a declaration holds for the rules it was made for
+    _rules_changed(prim)
     prim._vjp_varargs = rule
     _clear_derived(prim.jvps)
     _clear_derived(prim.vjps)
@@ -281,7 +288,7 @@ def vjp_reads(prim, reads):
     >>> REGISTRY["exp"].vjp_reads      # exp's rule reads only its output
     {0: (True, frozenset())}
     """
-    table = {}
+    table = _ReadsTable()
     for argnum, names in reads.items():
         names = tuple(names)
         bad = [n for n in names if n != "ans" and not isinstance(n, int)]
@@ -290,6 +297,42 @@ def vjp_reads(prim, reads):
                              f"an argument position")
         table[int(argnum)] = ("ans" in names, frozenset(n for n in names if n != "ans"))
     prim.vjp_reads = table
+
+
+class _ReadsTable(dict):
+    """``{argnum: (reads ans, frozenset of argument positions read)}``, and
+    ``plans``: what the tape derives from it per call pattern (cached)."""
+
+    def __init__(self):
+        super().__init__()
+        self.plans = {}
+
+
+def vjp_residuals(prim, fwd):
+    """Let the VJP rules of ``prim`` reuse work done by its forward pass.
+
+    ``fwd(*args, **kwargs)`` returns ``(ans, residuals)``, where ``ans`` is
+    what ``prim.impl(*args, **kwargs)`` returns and ``residuals`` anything
+    the rules can use (a softmax, a factorization), or ``None``.  When the
+    tape records a call on plain values it calls ``fwd`` instead of the
+    implementation and passes ``residuals=`` to the VJP rules of that record.
+    Under other transforms (forward mode, the inner level of a nested
+    transform) the rules are called without it, so they must also work
+    without it, recomputing what they need.  Declare after the rules:
+    redefining a rule clears the declaration.
+
+    >>> import numpy as np, dualad as ad, dualad.numpy as dnp
+    >>> def fwd(x):                    # exp(x) is the value and the derivative
+    ...     e = np.exp(x)
+    ...     return e, e
+    >>> my_exp = ad.primitive(np.exp, name="doc_my_exp")
+    >>> ad.defvjp_direct(my_exp, lambda g, ans, x, residuals=None:
+    ...                  g * (dnp.exp(x) if residuals is None else residuals))
+    >>> vjp_residuals(my_exp, fwd)
+    >>> float(ad.grad(my_exp)(0.0)), float(ad.grad(ad.grad(my_exp))(0.0))
+    (1.0, 1.0)
+    """
+    prim.vjp_fwd = fwd
 
 
 def _clear_derived(table):

@@ -5,6 +5,9 @@ primitive call that depended on a traced input::
 
     (primitive, [(argnum, input slot), ...], argument values, kwargs, output)
 
+(the kwargs of the call, plus ``residuals`` for primitives whose forward
+pass hands its VJP rules intermediate results).
+
 The slot of a record is its index in the list; inputs of the transform are
 records of their own (``None``).  The backward sweep walks the list once from
 the end, keeping one cotangent per slot and calling each primitive's VJP rule
@@ -44,7 +47,7 @@ def _stub(v):
     """A placeholder for a value no VJP rule reads: same shape and dtype, NaN
     everywhere (so a wrong declaration shows), no memory.  Views, small arrays
     and non-float arrays stay (replacing them would free nothing)."""
-    p = primal_of(v)                     # under the values of outer transforms
+    p = v if type(v) is _ndarray else primal_of(v)   # under outer transforms' values
     if (type(p) is not _ndarray or p.size < STUB_MIN_SIZE or p.base is not None
             or p.dtype.kind not in "fc"):
         return v
@@ -71,18 +74,48 @@ def _nan_array(dtype, shape):
     return s
 
 
-def _saved(reads, parents, vals, ans):
-    """(values, output) as the record keeps them, given the rules' declaration."""
+def _plan(reads, key):
+    """``(keep ans, positions to replace by placeholders)`` for a record with
+    ``key[0]`` values whose traced arguments are ``key[1:]``; ``False`` when a
+    rule has no declaration (keep everything)."""
     keep_ans = False
     keep = set()
-    for argnum, _ in parents:
+    for argnum in key[1:]:
         r = reads.get(argnum)
         if r is None:                 # an undeclared rule: keep everything
-            return vals, ans
+            return False
         keep_ans = keep_ans or r[0]
         keep |= r[1]
-    return (tuple(v if i in keep else _stub(v) for i, v in enumerate(vals)),
-            ans if keep_ans else _stub(ans))
+    return keep_ans, tuple(i for i in range(key[0]) if i not in keep)
+
+
+def _saved(reads, key, vals, ans):
+    """(values, output) as the record keeps them, given the rules' declaration
+    (``key``: see :func:`_plan`)."""
+    plans = reads.plans
+    plan = plans.get(key)
+    if plan is None:
+        plan = plans[key] = _plan(reads, key)
+    if plan is False:
+        return vals, ans
+    keep_ans, stub = plan
+    if stub:
+        vals = list(vals)
+        for i in stub:
+            vals[i] = _stub(vals[i])
+    return vals, (ans if keep_ans else _stub(ans))
+
+
+#: the keys of :func:`_saved` for one-argument and two-argument calls
+_UNARY = (1, 0)
+_FIRST, _SECOND, _BOTH = (2, 0), (2, 1), (2, 0, 1)
+
+
+def _with_residuals(prim, vals, kwargs):
+    """``(ans, kwargs of the record)``: the forward pass of a primitive whose
+    VJP rules take ``residuals=`` (see :func:`dualad.registry.vjp_residuals`)."""
+    ans, res = prim.vjp_fwd(*vals, **kwargs)
+    return ans, {**kwargs, "residuals": res}
 
 
 class Var(Tracer):
@@ -114,12 +147,15 @@ class Tape(Trace):
                 ans = prim(v, **kwargs)
                 big = True                      # a traced value: let _saved look
             else:
-                ans = prim.impl(v, **kwargs)
+                if prim.vjp_fwd is None:
+                    ans = prim.impl(v, **kwargs)
+                else:
+                    ans, kwargs = _with_residuals(prim, (v,), kwargs)
                 big = type(v) is _ndarray or type(ans) is _ndarray
             parents = ((0, a._slot),)
             reads = prim.vjp_reads
             if big and reads is not None:
-                sv, sa = _saved(reads, parents, (v,), ans)
+                sv, sa = _saved(reads, _UNARY, (v,), ans)
                 recs.append((prim, parents, sv, kwargs, sa))
             else:
                 recs.append((prim, parents, (v,), kwargs, ans))
@@ -131,21 +167,27 @@ class Tape(Trace):
                 if type(b) is Var and b._trace is self:
                     vb = b._value
                     parents = ((0, a._slot), (1, b._slot))
+                    key = _BOTH
                 else:
                     vb = b
                     parents = ((0, a._slot),)
+                    key = _FIRST
             else:                               # then b is ours
                 va, vb = a, b._value
                 parents = ((1, b._slot),)
+                key = _SECOND
             if isinstance(va, Tracer) or isinstance(vb, Tracer):
                 ans = prim(va, vb, **kwargs)
                 big = True
             else:
-                ans = prim.impl(va, vb, **kwargs)
+                if prim.vjp_fwd is None:
+                    ans = prim.impl(va, vb, **kwargs)
+                else:
+                    ans, kwargs = _with_residuals(prim, (va, vb), kwargs)
                 big = type(ans) is _ndarray
             reads = prim.vjp_reads
             if big and reads is not None:
-                sv, sa = _saved(reads, parents, (va, vb), ans)
+                sv, sa = _saved(reads, key, (va, vb), ans)
                 recs.append((prim, parents, sv, kwargs, sa))
             else:
                 recs.append((prim, parents, (va, vb), kwargs, ans))
@@ -162,9 +204,15 @@ class Tape(Trace):
                         nested = True
                 else:
                     nested = True
-        ans = prim(*vals, **kwargs) if nested else prim.impl(*vals, **kwargs)
+        if nested:
+            ans = prim(*vals, **kwargs)
+        elif prim.vjp_fwd is None:
+            ans = prim.impl(*vals, **kwargs)
+        else:
+            ans, kwargs = _with_residuals(prim, vals, kwargs)
         if prim.vjp_reads is not None:
-            sv, sa = _saved(prim.vjp_reads, parents, vals, ans)
+            key = (len(vals),) + tuple(argnum for argnum, _ in parents)
+            sv, sa = _saved(prim.vjp_reads, key, vals, ans)
             recs.append((prim, parents, sv, kwargs, sa))
         else:
             recs.append((prim, parents, vals, kwargs, ans))

@@ -43,7 +43,7 @@ import scipy.special as _sp
 from .. import numpy as dnp
 from ..numpy._broadcast import bcast_tangent, norm_axes, unbroadcast
 from ..numpy._reductions import expand_reduced
-from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
+from ..registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
 from ..tracer import ndim_of, primal_of, shape_of
 
 __all__ = [
@@ -470,40 +470,55 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     return out
 
 
-def _log_softmax_impl(x, axis=()):
-    # the stable form SciPy uses: shift by the (finite) maximum, then subtract
-    # the log of the sum of exponentials
+def _log_softmax_fwd(x, axis=()):
+    """``(log_softmax(x), residuals)``: the stable form SciPy uses (shift by the
+    finite maximum, subtract the log of the sum of exponentials); residuals
+    are the shifted exponentials and their sums, from which the VJP gets the
+    softmax without a second ``exp`` (``None`` where a maximum is not finite)."""
     x = _np.asarray(x)
     m = _np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else _np.max(x, axis, keepdims=True)
     finite = _np.isfinite(m).all()
     if not finite:
         m = _np.where(_np.isfinite(m), m, 0)
     tmp = x - m
-    s = _np.add.reduce(_np.exp(tmp), axis=axis, keepdims=True)
+    e = _np.exp(tmp)
+    s = _np.add.reduce(e, axis=axis, keepdims=True)
     if finite:                  # every sum holds exp(0) = 1: its log is finite
         out = _np.log(s)
     else:
         with _np.errstate(divide="ignore"):
             out = _np.log(s)
-    return _np.subtract(tmp, out, out=tmp) if type(tmp) is _np.ndarray else tmp - out
+    out = _np.subtract(tmp, out, out=tmp) if type(tmp) is _np.ndarray else tmp - out
+    return out, ((e, s) if finite else None)
 
 
-def _log_softmax_vjp(g, ans, x, axis=()):
+def _log_softmax_impl(x, axis=()):
+    return _log_softmax_fwd(x, axis)[0]
+
+
+def _log_softmax_vjp(g, ans, x, axis=(), residuals=None):
     if type(g) is _np.ndarray and type(ans) is _np.ndarray and g.shape == ans.shape:
-        s = _np.add.reduce(g, axis=axis, keepdims=True)
-        p = _np.exp(ans)
-        _np.multiply(p, s, out=p)
+        c = _np.add.reduce(g, axis=axis, keepdims=True)
+        if residuals is None:
+            p = _np.exp(ans)
+        else:                                    # softmax = e / s
+            p, s = residuals
+            c = c / s
+        p = _np.multiply(p, c)
         return _np.subtract(g, p, out=p)         # one buffer
-    return g - dnp.exp(ans) * dnp.sum(g, axis=axis, keepdims=True)
+    softmax = dnp.exp(ans) if residuals is None else residuals[0] / residuals[1]
+    return g - softmax * dnp.sum(g, axis=axis, keepdims=True)
 
 
 # one primitive, not x - logsumexp(x): half the tape records, and the rules need
-# only softmax = exp(ans).  d log_softmax = dx - sum(softmax * dx) over the axes.
+# only softmax = exp(ans) (or, on the tape, the forward pass's e / s).
+# d log_softmax = dx - sum(softmax * dx) over the axes.
 log_softmax_p = primitive(_log_softmax_impl, name="special.log_softmax")
 defjvp(log_softmax_p, lambda t, ans, x, axis=():
        t - dnp.sum(t * dnp.exp(ans), axis=axis, keepdims=True))
 defvjp_direct(log_softmax_p, _log_softmax_vjp)
 vjp_reads(log_softmax_p, {0: ("ans",)})
+vjp_residuals(log_softmax_p, _log_softmax_fwd)
 
 
 def log_softmax(x, axis=None):
