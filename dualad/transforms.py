@@ -31,6 +31,8 @@ def _dtype_of(x):
 
 def as_input(x, who="argument"):
     """A differentiable input: floats and complex kept, Python ints promoted."""
+    if type(x) is _np.ndarray and x.dtype.kind in "fc":     # the common case
+        return x
     if isinstance(x, Tracer):
         dt = x.dtype
         if dt.kind not in "fc":
@@ -85,7 +87,7 @@ def derivative_output(d, like, given=()):
         return _zeros_like(like)
     d = as_output(cast_like(d, like))
     if type(d) is _np.ndarray and (d.base is not None or not d.flags.writeable
-                                   or any(d is g for g in given)):
+                                   or (given and any(d is g for g in given))):
         d = d.copy()
     return d
 
@@ -126,6 +128,14 @@ def _check_like(v, ref, kind, idx):
 
 
 def _norm_argnums(argnums, nargs, who):
+    """``(single, nums)``: whether ``argnums`` is one int, and the argument
+    positions it names, each in ``range(nargs)``."""
+    if type(argnums) is int or type(argnums) is tuple:      # hashable: cached
+        return _norm_argnums_cached(argnums, nargs, who)
+    return _norm_argnums_checked(argnums, nargs, who)
+
+
+def _norm_argnums_checked(argnums, nargs, who):
     single = isinstance(argnums, int)
     nums = (argnums,) if single else tuple(argnums)
     if not nums:
@@ -137,6 +147,9 @@ def _norm_argnums(argnums, nargs, who):
             raise ValueError(f"{who}: argnums {argnums!r} is out of range for a "
                              f"call with {nargs} positional arguments")
     return single, tuple(n % nargs for n in nums)
+
+
+_norm_argnums_cached = functools.lru_cache(maxsize=256)(_norm_argnums_checked)
 
 
 def _split_aux(out, who):
@@ -165,7 +178,12 @@ class _Flat:
         self.trees = []
         self.leaves = []
         for i in argnums:
-            lv, tr = _tree.flatten(args[i])
+            a = args[i]
+            if type(a) is _np.ndarray and a.dtype.kind in "fc":   # one array: one leaf
+                self.trees.append(_tree.LEAF)
+                self.leaves.append(a)
+                continue
+            lv, tr = _tree.flatten(a)
             self.trees.append(tr)
             self.leaves.extend(as_input(l, f"{who}: argument {i}") for l in lv)
         self.out_tree = None
@@ -173,17 +191,18 @@ class _Flat:
 
     def rebuild(self, flat):
         args = list(self.args)
-        k = 0
-        for i, tr in zip(self.argnums, self.trees):
-            n = tr.num_leaves
-            args[i] = tr.unflatten(flat[k:k + n])
-            k += n
+        for i, part in zip(self.argnums, self.split(flat)):
+            args[i] = part
         return args
 
     def split(self, flat):
         """One structure per differentiated argument."""
         out, k = [], 0
         for tr in self.trees:
+            if tr is _tree.LEAF:
+                out.append(flat[k])
+                k += 1
+                continue
             n = tr.num_leaves
             out.append(tr.unflatten(flat[k:k + n]))
             k += n

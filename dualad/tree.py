@@ -70,7 +70,8 @@ class TreeDef:
         return self.meta(*kids)   # namedtuple
 
 
-_LEAF = TreeDef("leaf", None, ())
+#: the tree of a single leaf (one shared instance)
+LEAF = TreeDef("leaf", None, ())
 
 
 def flatten(x):
@@ -94,7 +95,7 @@ def _flatten(x, leaves):
     if isinstance(x, tuple) and hasattr(t, "_fields"):
         return TreeDef("namedtuple", t, tuple(_flatten(c, leaves) for c in x))
     leaves.append(x)
-    return _LEAF
+    return LEAF
 
 
 def unflatten(tree, leaves):
