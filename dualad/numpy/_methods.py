@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as _np
 
+from ..registry import Primitive
 from ..tracer import Tracer
 from . import _dispatch
 
@@ -33,7 +34,7 @@ def attach():
     lt, le, gt, ge = dnp.less, dnp.less_equal, dnp.greater, dnp.greater_equal
     eq, ne = dnp.equal, dnp.not_equal
     ops.update({
-        "__neg__": lambda s: neg(s),
+        "__neg__": _unary(neg),
         "__pos__": lambda s: s,
         "__abs__": lambda s: absolute(s),
         "__lt__": lambda s, o: lt(s, o),
@@ -83,14 +84,35 @@ def attach():
 
 
 def _forward(prim):
+    if not isinstance(prim, Primitive) or prim.nondiff:
+        return lambda self, other: prim(self, other)
+
     def op(self, other):
-        return prim(self, other)
+        # with no tracer of another transform in the call, self's trace is the
+        # one the primitive would pick: go to it directly
+        if isinstance(other, Tracer) and other._trace is not self._trace:
+            return prim(self, other)
+        return self._trace.process(prim, (self, other), {})
     return op
 
 
 def _reflected(prim):
+    if not isinstance(prim, Primitive) or prim.nondiff:
+        return lambda self, other: prim(other, self)
+
     def op(self, other):
-        return prim(other, self)
+        if isinstance(other, Tracer) and other._trace is not self._trace:
+            return prim(other, self)
+        return self._trace.process(prim, (other, self), {})
+    return op
+
+
+def _unary(prim):
+    if not isinstance(prim, Primitive) or prim.nondiff:
+        return lambda self: prim(self)
+
+    def op(self):
+        return self._trace.process(prim, (self,), {})
     return op
 
 
