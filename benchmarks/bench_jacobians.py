@@ -41,6 +41,8 @@ import dualad as ad  # noqa: E402
 import dualad.numpy as dnp  # noqa: E402
 from dualad import jacobians as J  # noqa: E402
 
+from _timing import paired_ratio  # noqa: E402
+
 
 def _try_import(name):
     try:
@@ -269,28 +271,9 @@ def hvp_rows(n):
         rows["jax jit (reference)"] = lambda: hjj(xj, vj).block_until_ready()
     hvp_d, grad_d = rows["dualad hvp"], rows["dualad grad (same f)"]
     rows = measure_all(rows)
-    best, median = paired_ratio(hvp_d, grad_d)
+    best, median = paired_ratio(hvp_d, grad_d, rounds=20 if QUICK else 150, clock=CLOCK)
     rows["dualad hvp / grad, paired rounds: best / median"] = f"{best:.2f}x / {median:.2f}x"
     return rows
-
-
-def paired_ratio(fa, fb, rounds=150, number=5):
-    """Time ratio of ``fa`` to ``fb`` from ``rounds`` back-to-back pairs of
-    ``number`` calls each: (ratio of the best times, median of the per-pair
-    ratios).  The median of pairs is the figure least moved by a noisy machine."""
-    fa(), fb()
-    ta, tb, ratios = float("inf"), float("inf"), []
-    for _ in range(20 if QUICK else rounds):
-        t0 = CLOCK()
-        for _ in range(number):
-            fa()
-        t1 = CLOCK()
-        for _ in range(number):
-            fb()
-        t2 = CLOCK()
-        ta, tb = min(ta, t1 - t0), min(tb, t2 - t1)
-        ratios.append((t1 - t0) / (t2 - t1))
-    return ta / tb, statistics.median(ratios)
 
 
 def ext_rosen_hess_prod(x, v):
