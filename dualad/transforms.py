@@ -130,8 +130,11 @@ def _check_like(v, ref, kind, idx):
 def _norm_argnums(argnums, nargs, who):
     """``(single, nums)``: whether ``argnums`` is one int, and the argument
     positions it names, each in ``range(nargs)``."""
-    if type(argnums) is int or type(argnums) is tuple:      # hashable: cached
-        return _norm_argnums_cached(argnums, nargs, who)
+    if type(argnums) is int or type(argnums) is tuple:      # usually hashable: cached
+        try:
+            return _norm_argnums_cached(argnums, nargs, who)
+        except TypeError:             # unhashable entries: the check names the error
+            pass
     return _norm_argnums_checked(argnums, nargs, who)
 
 

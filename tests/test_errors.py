@@ -279,3 +279,22 @@ def test_ufunc_reduce_and_accumulate_run_along_axis_0():
     assert out.shape == (2, 3) and np.allclose(tan, [[1, 1, 1], [2, 2, 2]])
     g = ad.grad(lambda x: np.multiply.reduce(x).sum())(x)
     assert np.allclose(g, [[4, 5, 6], [1, 2, 3]])
+
+
+@pytest.mark.parametrize("argnums, exc, words", [
+    (2, ValueError, "out of range"),
+    ((0, 5), ValueError, "out of range"),
+    ((), ValueError, "empty"),
+    ((0, 1.5), TypeError, "int or a tuple of ints"),
+    ((0, [1]), TypeError, "int or a tuple of ints"),      # unhashable: not cached
+    ("0", TypeError, "int or a tuple of ints"),
+])
+def test_bad_argnums_are_named(argnums, exc, words):
+    # the checks of argnums are cached for hashable values: errors are raised
+    # on every call, with the same message, and leave the transform usable
+    g = ad.grad(lambda x, y: x * y, argnums=argnums)
+    for _ in range(2):
+        with pytest.raises(exc, match=words):
+            g(1.0, 2.0)
+    assert float(ad.grad(lambda x, y: x * y, argnums=1)(3.0, 2.0)) == 3.0
+    _works_after()
