@@ -50,13 +50,11 @@ def broadcast_number(n, shape):
 
 def unbroadcast(g, ans, x):
     """Cotangent ``g`` of a broadcasting op's output, reduced to argument ``x``'s shape."""
-    try:                              # NumPy values: no call needed
-        if g.shape == x.shape:
-            return g
+    try:                              # NumPy and traced values: no call needed
+        gs, xs = g.shape, x.shape
     except AttributeError:            # Python numbers
-        pass
-    xs = shape_of(x)
-    if shape_of(g) == xs:
+        gs, xs = shape_of(g), shape_of(x)
+    if gs == xs:
         return g
     return sum_to(g, xs, ndim_of(g) - ndim_of(ans))
 
