@@ -83,8 +83,14 @@ def attach():
     Tracer.tolist = _item
 
 
+def _straight_to_trace(prim):
+    """Whether an operator may hand ``prim`` to its operand's trace directly
+    (not for non-differentiable primitives: their call strips the values)."""
+    return isinstance(prim, Primitive) and not prim.nondiff
+
+
 def _forward(prim):
-    if not isinstance(prim, Primitive) or prim.nondiff:
+    if not _straight_to_trace(prim):
         return lambda self, other: prim(self, other)
 
     def op(self, other):
@@ -97,7 +103,7 @@ def _forward(prim):
 
 
 def _reflected(prim):
-    if not isinstance(prim, Primitive) or prim.nondiff:
+    if not _straight_to_trace(prim):
         return lambda self, other: prim(other, self)
 
     def op(self, other):
@@ -108,7 +114,7 @@ def _reflected(prim):
 
 
 def _unary(prim):
-    if not isinstance(prim, Primitive) or prim.nondiff:
+    if not _straight_to_trace(prim):
         return lambda self: prim(self)
 
     def op(self):
