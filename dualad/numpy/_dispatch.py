@@ -45,6 +45,10 @@ def _qualname(func):
 
 def array_function(self, func, types, args, kwargs):
     ours = _FUNCTIONS.get(func)
+    if kwargs.get("out") is not None and not getattr(ours, "nondiff", False):
+        # (dualad's own functions hand out= calls to NumPy: they arrive here)
+        raise TypeError(f"{_qualname(func)}(..., out=...) cannot write a traced value "
+                        f"into an array; use the returned value instead")
     if ours is None:
         raise NotImplementedError(
             f"{_qualname(func)} has no derivative rule in dualad and was called on a "

@@ -14,7 +14,7 @@ import builtins
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive, vjp_reads
-from ..tracer import ndim_of, primal_of, shape_of
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import broadcast_number, norm_axes
 
 
@@ -56,16 +56,58 @@ def _axis_arg(axis):
     return axis
 
 
+# --- out= / initial= / where= ----------------------------------------------------
+# With plain values these go to NumPy's own reduction.  With a traced value,
+# out= is refused by the dispatch (a traced value cannot be written into an
+# array); initial= and where= are spelled with the differentiable pieces: the
+# entries where= leaves out are replaced by a constant (derivative 0) and
+# initial= joins the result as one more operand.
+def _to_numpy(out, a, *others):
+    """Whether a call with ``out`` / these operands goes to NumPy as it is."""
+    return out is not None or not builtins.any(
+        isinstance(x, Tracer) for x in (a,) + others)
+
+
+def _extras(**kw):
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def _mask(where, a):
+    """``where=`` as a plain boolean array of ``a``'s shape (``None`` stays ``None``)."""
+    if where is None:
+        return None
+    return _np.broadcast_to(_np.asarray(primal_of(where), dtype=bool), shape_of(a))
+
+
+def _masked(a, mask, fill):
+    """``a`` with the constant ``fill`` where ``mask`` is False."""
+    if mask is None or mask.all():
+        return a
+    from ._ufuncs import where as where_
+    return where_(mask, a, fill)
+
+
+def _kept(mask, a, axis, keepdims):
+    """How many entries each slot of a reduction of ``a`` over ``axis`` keeps."""
+    if mask is None:
+        return _count(a, axis)
+    return _np.sum(mask, axis=norm_axes(_axis_arg(axis), ndim_of(a)), keepdims=keepdims)
+
+
+def _need_initial(name, where, initial):
+    if where is not None and initial is None:
+        raise ValueError(f"reduction operation '{name}' does not have an identity, so to "
+                         f"use a where mask one has to specify 'initial'")
+
+
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
     """``numpy.sum``, differentiable in ``a``."""
     if out is not None or initial is not None or where is not None:
-        from ..tracer import Tracer
-        if isinstance(a, Tracer):
-            raise NotImplementedError("dualad.numpy.sum: out=, initial= and where= "
-                                      "are not supported on traced values")
-        return _np.sum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
-                       **({} if initial is None else {"initial": initial}),
-                       **({} if where is None else {"where": where}))
+        if _to_numpy(out, a, initial):
+            return _np.sum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                           **_extras(initial=initial, where=where))
+        r = sum(_masked(a, _mask(where, a), 0), axis=axis, dtype=dtype, keepdims=keepdims)
+        return r if initial is None else r + initial
     if dtype is not None:
         from ._ufuncs import astype
         a = astype(a, dtype)
@@ -82,12 +124,12 @@ def _count(a, axis):
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     """``numpy.mean``, differentiable in ``a``."""
-    if out is not None or where is not None:
+    if _to_numpy(out, a) and (out is not None or where is not None):
         return _np.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
-                        **({} if where is None else {"where": where}))
+                        **_extras(where=where))
     axis = _axis_arg(axis)
-    s = sum(a, axis=axis, dtype=dtype, keepdims=keepdims)
-    n = _count(a, axis)
+    s = sum(a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+    n = _kept(_mask(where, a), a, axis, keepdims)
     if _np.result_type(s).kind not in "fc":
         from ._ufuncs import astype
         s = astype(s, _np.float64)
@@ -131,18 +173,28 @@ min_p = _make_extreme(_np.min, "min")
 def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
     """``numpy.max``; tied maxima share the derivative equally."""
     if out is not None or initial is not None or where is not None:
-        return _np.max(a, axis=axis, out=out, keepdims=keepdims,
-                       **({} if initial is None else {"initial": initial}),
-                       **({} if where is None else {"where": where}))
+        if _to_numpy(out, a, initial):
+            return _np.max(a, axis=axis, out=out, keepdims=keepdims,
+                           **_extras(initial=initial, where=where))
+        _need_initial("maximum", where, initial)
+        r = max_p(_masked(a, _mask(where, a), -_np.inf), axis=_axis_arg(axis),
+                  keepdims=bool(keepdims))
+        from ._ufuncs import maximum
+        return r if initial is None else maximum(r, initial)
     return max_p(a, axis=_axis_arg(axis), keepdims=bool(keepdims))
 
 
 def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
     """``numpy.min``; tied minima share the derivative equally."""
     if out is not None or initial is not None or where is not None:
-        return _np.min(a, axis=axis, out=out, keepdims=keepdims,
-                       **({} if initial is None else {"initial": initial}),
-                       **({} if where is None else {"where": where}))
+        if _to_numpy(out, a, initial):
+            return _np.min(a, axis=axis, out=out, keepdims=keepdims,
+                           **_extras(initial=initial, where=where))
+        _need_initial("minimum", where, initial)
+        r = min_p(_masked(a, _mask(where, a), _np.inf), axis=_axis_arg(axis),
+                  keepdims=bool(keepdims))
+        from ._ufuncs import minimum
+        return r if initial is None else minimum(r, initial)
     return min_p(a, axis=_axis_arg(axis), keepdims=bool(keepdims))
 
 
@@ -187,9 +239,11 @@ defvjp_direct(prod_p, lambda g, ans, x, axis=None, keepdims=False:
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """``numpy.prod``; exact derivatives also where entries are zero."""
     if out is not None or initial is not None or where is not None:
-        return _np.prod(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
-                        **({} if initial is None else {"initial": initial}),
-                        **({} if where is None else {"where": where}))
+        if _to_numpy(out, a, initial):
+            return _np.prod(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                            **_extras(initial=initial, where=where))
+        r = prod(_masked(a, _mask(where, a), 1), axis=axis, dtype=dtype, keepdims=keepdims)
+        return r if initial is None else r * initial
     if dtype is not None:
         from ._ufuncs import astype
         a = astype(a, dtype)
@@ -247,9 +301,9 @@ def _sq_dev(a, axis, mean_=None):
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
         mean=None, correction=None):
     """``numpy.var``; ``ddof`` (or ``correction``) and tuple axes supported."""
-    if out is not None or where is not None:
+    if _to_numpy(out, a) and (out is not None or where is not None):
         return _np.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
-                       **({} if where is None else {"where": where}))
+                       **_extras(where=where, mean=mean, correction=correction))
     from ._ufuncs import astype
     ddof = _ddof(ddof, correction)
     axis = _axis_arg(axis)
@@ -257,6 +311,12 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
         a = astype(a, dtype)
     elif _np.result_type(primal_of(a)).kind not in "fc":
         a = astype(a, _np.float64)
+    if where is not None:
+        mask = _mask(where, a)
+        m = globals()["mean"](a, axis=axis, keepdims=True, where=where) if mean is None else mean
+        s = sum_p(_masked(_sq_dev(a, axis, m), mask, 0.0), axis=axis, keepdims=bool(keepdims))
+        with _np.errstate(invalid="ignore", divide="ignore"):
+            return s / _np.maximum(_kept(mask, a, axis, keepdims) - ddof, 0)
     n = _count(a, axis)
     s = sum_p(_sq_dev(a, axis, mean), axis=axis, keepdims=bool(keepdims))
     return s / builtins.max(n - ddof, 0)
@@ -265,11 +325,11 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
         mean=None, correction=None):
     """``numpy.std``; at zero variance the derivative is 0 (no NaN)."""
-    if out is not None or where is not None:
+    if _to_numpy(out, a) and (out is not None or where is not None):
         return _np.std(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
-                       **({} if where is None else {"where": where}))
-    return std_sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, mean=mean,
-                        correction=correction))
+                       **_extras(where=where, mean=mean, correction=correction))
+    return std_sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where,
+                        mean=mean, correction=correction))
 
 
 def ptp(a, axis=None, out=None, keepdims=False):
@@ -291,35 +351,39 @@ def _nan_fill(a, fill):
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """``numpy.nansum``: NaNs count as 0 (and get derivative 0)."""
-    if out is not None or initial is not None or where is not None:
+    if _to_numpy(out, a, initial) and (out is not None or initial is not None
+                                         or where is not None):
         return _np.nansum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
-                          **({} if initial is None else {"initial": initial}),
-                          **({} if where is None else {"where": where}))
-    return sum(_nan_fill(a, 0.0)[0], axis=axis, dtype=dtype, keepdims=keepdims)
+                          **_extras(initial=initial, where=where))
+    return sum(_nan_fill(a, 0.0)[0], axis=axis, dtype=dtype, keepdims=keepdims,
+               initial=initial, where=where)
 
 
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """``numpy.nanprod``: NaNs count as 1 (and get derivative 0)."""
-    if out is not None or initial is not None or where is not None:
+    if _to_numpy(out, a, initial) and (out is not None or initial is not None
+                                         or where is not None):
         return _np.nanprod(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
-                           **({} if initial is None else {"initial": initial}),
-                           **({} if where is None else {"where": where}))
-    return prod(_nan_fill(a, 1.0)[0], axis=axis, dtype=dtype, keepdims=keepdims)
+                           **_extras(initial=initial, where=where))
+    return prod(_nan_fill(a, 1.0)[0], axis=axis, dtype=dtype, keepdims=keepdims,
+               initial=initial, where=where)
 
 
-def _nan_count(mask, axis, keepdims):
-    return _np.sum(~mask, axis=axis, keepdims=keepdims)
+def _nan_count(mask, axis, keepdims, kept=None):
+    """How many entries are not NaN (and kept by ``where=``, if given) per slot."""
+    valid = ~mask if kept is None else ~mask & kept
+    return _np.sum(valid, axis=axis, keepdims=keepdims)
 
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """``numpy.nanmean``: the mean of the non-NaN entries."""
-    if out is not None or where is not None:
+    if _to_numpy(out, a) and (out is not None or where is not None):
         return _np.nanmean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
-                           **({} if where is None else {"where": where}))
+                           **_extras(where=where))
     axis = _axis_arg(axis)
     filled, mask = _nan_fill(a, 0.0)
-    n = _nan_count(_np.asarray(mask), axis, keepdims)
-    s = sum(filled, axis=axis, dtype=dtype, keepdims=keepdims)
+    n = _nan_count(_np.asarray(mask), axis, keepdims, _mask(where, a))
+    s = sum(filled, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     with _np.errstate(invalid="ignore", divide="ignore"):
         return s / n
 
@@ -327,19 +391,18 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
            mean=None, correction=None):
     """``numpy.nanvar``: the variance of the non-NaN entries."""
-    if out is not None or where is not None:
+    if _to_numpy(out, a) and (out is not None or where is not None):
         return _np.nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
-                          **({} if where is None else {"where": where}))
-    from ._ufuncs import where as where_
+                          **_extras(where=where, mean=mean, correction=correction))
     ddof = _ddof(ddof, correction)
     axis = _axis_arg(axis)
     filled, mask = _nan_fill(a, 0.0)
     mask = _np.asarray(mask)
-    m = nanmean(a, axis=axis, dtype=dtype, keepdims=True) if mean is None else mean
-    sq = _sq_dev(filled, axis, m)
-    if _np.any(mask):
-        sq = where_(mask, 0.0, sq)
-    n = _nan_count(mask, axis, keepdims)
+    kept = _mask(where, a)
+    m = (nanmean(a, axis=axis, dtype=dtype, keepdims=True, where=where)
+         if mean is None else mean)
+    sq = _masked(_sq_dev(filled, axis, m), ~mask if kept is None else ~mask & kept, 0.0)
+    n = _nan_count(mask, axis, keepdims, kept)
     s = sum(sq, axis=axis, keepdims=keepdims)
     with _np.errstate(invalid="ignore", divide="ignore"):
         return s / _np.maximum(n - ddof, 0)
@@ -348,11 +411,11 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
            mean=None, correction=None):
     """``numpy.nanstd``; derivative 0 at zero variance, as in ``std``."""
-    if out is not None or where is not None:
+    if _to_numpy(out, a) and (out is not None or where is not None):
         return _np.nanstd(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
-                          **({} if where is None else {"where": where}))
+                          **_extras(where=where, mean=mean, correction=correction))
     return std_sqrt(nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims,
-                           mean=mean, correction=correction))
+                           where=where, mean=mean, correction=correction))
 
 
 def _nan_extreme(fn, fill, a, axis, keepdims):
@@ -371,18 +434,26 @@ def _nan_extreme(fn, fill, a, axis, keepdims):
 def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     """``numpy.nanmax``: NaNs are skipped; ties share the derivative as in ``max``."""
     if out is not None or initial is not None or where is not None:
-        return _np.nanmax(a, axis=axis, out=out, keepdims=keepdims,
-                          **({} if initial is None else {"initial": initial}),
-                          **({} if where is None else {"where": where}))
+        if _to_numpy(out, a, initial):
+            return _np.nanmax(a, axis=axis, out=out, keepdims=keepdims,
+                          **_extras(initial=initial, where=where))
+        _need_initial("maximum", where, initial)
+        if initial is not None:    # NaNs and left-out entries give way to initial
+            return max(_nan_fill(a, -_np.inf)[0], axis=axis, keepdims=keepdims,
+                       initial=initial, where=where)
     return _nan_extreme(max, -_np.inf, a, axis, keepdims)
 
 
 def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     """``numpy.nanmin``: NaNs are skipped; ties share the derivative as in ``min``."""
     if out is not None or initial is not None or where is not None:
-        return _np.nanmin(a, axis=axis, out=out, keepdims=keepdims,
-                          **({} if initial is None else {"initial": initial}),
-                          **({} if where is None else {"where": where}))
+        if _to_numpy(out, a, initial):
+            return _np.nanmin(a, axis=axis, out=out, keepdims=keepdims,
+                          **_extras(initial=initial, where=where))
+        _need_initial("minimum", where, initial)
+        if initial is not None:    # NaNs and left-out entries give way to initial
+            return min(_nan_fill(a, _np.inf)[0], axis=axis, keepdims=keepdims,
+                       initial=initial, where=where)
     return _nan_extreme(min, _np.inf, a, axis, keepdims)
 
 
