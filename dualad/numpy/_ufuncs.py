@@ -270,6 +270,11 @@ def _pow_dx(ans, x, y):
             return 1.0
         if y == 0:
             return 0.0
+    xv, yv = _np.asarray(primal_of(x)), _np.asarray(primal_of(y))
+    if (yv == 0).any() and (xv == 0).any():
+        # x**0 is constant, also at x = 0, where the formula would give 0 * 0**-1
+        zero = _np.logical_and(xv == 0, yv == 0)
+        return where_p(zero, 0.0, y * power(where_p(zero, 1.0, x), y - 1))
     return y * power(x, y - 1)
 
 
@@ -348,12 +353,16 @@ def _tanh_vjp(g, ans, x, **kw):
 
 
 defvjp_direct(tanh, _tanh_vjp)
-arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1))
-arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1), singular=True)
+# hypot and the split square roots: no overflow of x * x for |x| > 1e154
+arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / hypot(x, 1.0))
+arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / (sqrt(x - 1) * sqrt(x + 1)),
+                singular=True)
 arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / (1 - x * x), singular=True)
+# x / (x^2 + y^2) as (x / r) / r with r = hypot(x, y): no overflow or underflow of
+# the squares at |x|, |y| near 1e+-200
 arctan2 = binary(_np.arctan2,
-                 lambda ans, y, x: x / (x * x + y * y),
-                 lambda ans, y, x: -y / (x * x + y * y))
+                 lambda ans, y, x: x / hypot(x, y) / hypot(x, y),
+                 lambda ans, y, x: -y / hypot(x, y) / hypot(x, y))
 
 # --- piecewise ----------------------------------------------------------------
 def _is_complex(x):

@@ -1,0 +1,51 @@
+"""Element-wise rules at extreme arguments, against closed forms: no overflow or
+underflow of intermediate squares, and no ``0 * inf`` at ``x**0``."""
+import numpy as np
+import pytest
+
+import dualad as ad
+import dualad.numpy as dnp
+
+
+@pytest.mark.parametrize("x", [1e200, -3e160, 1e-300, 0.7])
+def test_arcsinh_far_out(x):
+    want = 1.0 / np.sqrt(x * x + 1) if abs(x) < 1e150 else 1.0 / abs(x)
+    assert ad.grad(dnp.arcsinh)(x) == pytest.approx(want, rel=1e-15)
+    # second derivative -x / (x^2 + 1)^1.5, written as -sign(x) / x^2 far out
+    want2 = -x / (x * x + 1) ** 1.5 if abs(x) < 1e100 else -np.sign(x) / (x * x)
+    assert ad.grad(ad.grad(dnp.arcsinh))(x) == pytest.approx(want2, rel=1e-14)
+
+
+@pytest.mark.parametrize("x", [1e160, 1e300, 1.7])
+def test_arccosh_far_out(x):
+    want = 1.0 / np.sqrt(x * x - 1) if x < 1e150 else 1.0 / x
+    assert ad.grad(dnp.arccosh)(x) == pytest.approx(want, rel=1e-15)
+
+
+@pytest.mark.parametrize("y, x", [(1e-200, 1e-200), (1e200, 1e200), (3e-170, -4e-170),
+                                  (0.3, -0.4)])
+def test_arctan2_far_out(y, x):
+    gy, gx = ad.grad(dnp.arctan2, argnums=(0, 1))(y, x)
+    r2 = (x / 1e100) ** 2 + (y / 1e100) ** 2 if abs(x) > 1e100 else None
+    if abs(x) > 1e100:
+        want = (x / 1e100 / r2 / 1e100, -y / 1e100 / r2 / 1e100)
+    elif abs(x) < 1e-100:
+        s2 = (x * 1e200) ** 2 + (y * 1e200) ** 2
+        want = (x * 1e200 / s2 * 1e200, -y * 1e200 / s2 * 1e200)
+    else:
+        want = (x / (x * x + y * y), -y / (x * x + y * y))
+    assert gy == pytest.approx(want[0], rel=1e-14)
+    assert gx == pytest.approx(want[1], rel=1e-14)
+
+
+def test_power_array_exponent_zero_at_zero():
+    y = np.array([0.0, 2.0, 3.0, 0.0])
+    x = np.array([0.0, 0.0, 2.0, 1.5])
+    with np.errstate(all="raise"):            # not even a warning
+        g = ad.grad(lambda a: dnp.sum(dnp.power(a, y)))(x)
+        t = ad.jvp(lambda a: dnp.power(a, y), (x,), (np.ones(4),))[1]
+        h = ad.hessian(lambda a: dnp.sum(a ** y))(x)
+    np.testing.assert_array_equal(g, [0.0, 0.0, 12.0, 0.0])
+    np.testing.assert_array_equal(t, [0.0, 0.0, 12.0, 0.0])
+    np.testing.assert_array_equal(np.diag(h), [0.0, 2.0, 12.0, 0.0])
+    assert ad.grad(lambda a: a ** np.array(0.0))(0.0) == 0.0
