@@ -61,7 +61,9 @@ The result's ``nfev``, ``njev`` and ``nhev`` count work actually done:
 ``nfev`` the evaluations of the user's function (a value-and-gradient pass
 or a recording counts one), ``njev`` the gradients (or Jacobians) computed,
 ``nhev`` the Hessians formed plus the Hessian-vector products.  Cache hits
-cost nothing and are not counted.
+cost nothing and are not counted.  They count the objective only, as SciPy's
+do: constraint work is not in them (``trust-constr`` reports it separately,
+as ``constr_nfev``, ``constr_njev`` and ``constr_nhev``).
 
 Errors
 ------
@@ -132,6 +134,7 @@ class _Cache:
         self.entries = []
 
     def get(self, x):
+        x = _np.ravel(x)          # x0 in the user's shape and SciPy's flat x meet here
         for i, (k, e) in enumerate(self.entries):
             if _np.array_equal(k, x):
                 if i:
@@ -561,7 +564,10 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
         kw["hessp"] = obj.hessp
 
     if cons:
-        cons = [_constraint(c, shape, meth, n, obj.counts, second) for c in cons]
+        # the constraints count their own work: nfev / njev / nhev are the objective's,
+        # as in SciPy (trust-constr reports the constraints' as constr_nfev, ...)
+        ccounts = {"nfev": 0, "njev": 0, "nhev": 0}
+        cons = [_constraint(c, shape, meth, n, ccounts, second) for c in cons]
     res = _so.minimize(f, x0.reshape(-1), args=(), method=method if custom else meth,
                        bounds=_flat_bounds(bounds, shape, n),
                        constraints=cons if cons else (), tol=tol,

@@ -429,3 +429,41 @@ def test_root_shapes_and_errors():
     np.testing.assert_allclose(sol.x, [[2.0, 3.0]], rtol=1e-10)
     with pytest.raises(ValueError, match="unknowns"):
         root(lambda x: np.sum(x), np.ones(2))
+
+
+class _Counted:
+    """The objective ``sum(w * (x - 1)**2)``, counting its calls."""
+
+    def __init__(self, w):
+        self.w, self.calls = w, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        return dnp.sum(self.w.reshape(x.shape) * (x - 1.0) ** 2)
+
+
+@pytest.mark.parametrize("method", ["BFGS", "trust-exact", "Newton-CG"])
+def test_x0_shape_costs_no_extra_evaluation(method):
+    w = np.arange(1.0, 7.0)
+    f_flat, f_2d = _Counted(w), _Counted(w)
+    r_flat = minimize(f_flat, np.zeros(6), method=method)
+    r_2d = minimize(f_2d, np.zeros((2, 3)), method=method)
+    np.testing.assert_allclose(r_2d.x.ravel(), r_flat.x, rtol=1e-12)
+    assert f_2d.calls == f_flat.calls == r_2d.nfev == r_flat.nfev
+
+
+@pytest.mark.parametrize("method", ["SLSQP", "trust-constr"])
+def test_constraint_work_is_not_counted_as_objective_work(method):
+    f = _Counted(np.ones(3))
+    calls = []
+
+    def inside(x):
+        calls.append(1)
+        return 2.0 - dnp.sum(x ** 2)
+    res = minimize(f, np.zeros(3), method=method,
+                   constraints=[{"type": "ineq", "fun": inside}])
+    np.testing.assert_allclose(res.x, np.full(3, np.sqrt(2.0 / 3.0)), rtol=1e-4)  # interior point
+    assert res.nfev == f.calls
+    assert len(calls) > 0
+    if method == "trust-constr":
+        assert res.constr_nfev[0] >= 1
