@@ -415,9 +415,14 @@ def jacobian(f, argnums=0, mode="auto", has_aux=False, chunk_size=None):
     >>> jf.explain(np.ones(3)).mode
     'forward'
     """
+    return _jacobian(f, argnums, mode, has_aux, chunk_size)
+
+
+def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
+    """:func:`jacobian`; ``who`` names the public caller in error messages."""
     if mode not in _MODES:
         raise ValueError(f"jacobian: mode must be one of {_MODES}, got {mode!r}")
-    who = {"auto": "jacobian", "forward": "jacfwd", "reverse": "jacrev"}[mode]
+    who = who or {"auto": "jacobian", "forward": "jacfwd", "reverse": "jacrev"}[mode]
     cache = {}
 
     def decide(flat, args, kwargs):
@@ -548,8 +553,8 @@ def hessian(f, argnums=0, has_aux=False, chunk_size=None):
         jf = jacs.get(len(args))
         if jf is None:
             g = _scalar_grad(f, nums, s, has_aux, "hessian")
-            jf = jacs[len(args)] = jacobian(g, argnums, mode="forward", has_aux=has_aux,
-                                            chunk_size=chunk_size)
+            jf = jacs[len(args)] = _jacobian(g, argnums, "forward", has_aux, chunk_size,
+                                             who="hessian")
         out = jf(*args, **kwargs)
         hess_f.last_decision = jf.last_decision
         return out

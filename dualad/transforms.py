@@ -158,8 +158,21 @@ _norm_argnums_cached = functools.lru_cache(maxsize=256)(_norm_argnums_checked)
 def _split_aux(out, who):
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
         raise TypeError(f"{who} with has_aux=True needs the function to return a "
-                        f"pair (output, aux); it returned {type(out).__name__}")
+                        f"pair (output, aux); it returned {_describe(out)}")
     return out[0], out[1]
+
+
+def _describe(out):
+    """What a function returned, in the user's terms (no internal type names)."""
+    v = primal_of(out)
+    if isinstance(v, (tuple, list)):
+        return f"a {type(v).__name__} of length {len(v)}"
+    shape = getattr(v, "shape", None)
+    if shape is not None and shape != ():
+        return f"an array of shape {shape}"
+    if shape == () or isinstance(v, (int, float, complex)):
+        return "a scalar"
+    return f"a {type(v).__name__}"
 
 
 def _unwrap_level(x, trace):
@@ -352,10 +365,14 @@ def value_and_grad(f, argnums=0, has_aux=False):
     >>> float(v), g
     (5.0, array([2., 4.]))
     """
+    return _value_and_grad(f, argnums, has_aux, "value_and_grad")
+
+
+def _value_and_grad(f, argnums, has_aux, who):
     @functools.wraps(f)
     def value_and_grad_f(*args, **kwargs):
-        single, nums = _norm_argnums(argnums, len(args), "grad")
-        value, aux, g = scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, "grad")
+        single, nums = _norm_argnums(argnums, len(args), who)
+        value, aux, g = scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who)
         return ((value, aux), g) if has_aux else (value, g)
 
     return value_and_grad_f
@@ -370,7 +387,7 @@ def grad(f, argnums=0, has_aux=False):
     >>> ad.grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 3.0)
     (np.float64(3.0), np.float64(2.0))
     """
-    vg = value_and_grad(f, argnums, has_aux)
+    vg = _value_and_grad(f, argnums, has_aux, "grad")
 
     @functools.wraps(f)
     def grad_f(*args, **kwargs):

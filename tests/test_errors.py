@@ -298,3 +298,18 @@ def test_bad_argnums_are_named(argnums, exc, words):
             g(1.0, 2.0)
     assert float(ad.grad(lambda x, y: x * y, argnums=1)(3.0, 2.0)) == 3.0
     _works_after()
+
+
+def test_errors_name_the_public_call_and_no_internal_types():
+    import re
+    xi = np.array([1, 2, 3])
+    with pytest.raises(TypeError, match=r"^hessian: argument 0 has dtype int64"):
+        ad.hessian(lambda x: dnp.sum(x ** 2))(xi)
+    with pytest.raises(TypeError, match=r"^value_and_grad with has_aux=True .* returned an "
+                                        r"array of shape \(3,\)"):
+        ad.value_and_grad(lambda a: 2 * a, has_aux=True)(np.ones(3))
+    with pytest.raises(TypeError, match=r"^grad with has_aux=True .* returned a scalar$"):
+        ad.grad(lambda a: dnp.sum(a), has_aux=True)(np.ones(3))
+    with pytest.raises(TypeError, match=r"returned a tuple of length 3$") as info:
+        ad.jacobian(lambda a: (a, a, a), has_aux=True)(np.ones(3))
+    assert not re.search(r"\b(Var|Dual|Tracer)\b", str(info.value))
