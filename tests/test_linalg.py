@@ -281,3 +281,17 @@ def test_det_hessian_at_singular_2x2_is_exact():
     expect[0, 1, 1, 0] = expect[1, 0, 0, 1] = -1.0
     for a in [np.array([[1.0, 2.0], [2.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.0]])]:
         np.testing.assert_allclose(ad.hessian(L.det)(a), expect, atol=1e-12)
+
+
+@pytest.mark.parametrize("ord_", [2, -2, "nuc"])
+def test_spectral_norms_have_subgradient_zero_at_zero(ord_):
+    # docs/linalg.md: every norm gives the subgradient 0 at 0, in both modes
+    z = np.zeros((3, 3))
+    np.testing.assert_array_equal(ad.grad(lambda m: dnp.linalg.norm(m, ord_))(z), z)
+    np.testing.assert_array_equal(ad.jacfwd(lambda m: dnp.linalg.norm(m, ord_))(z), z)
+    # away from 0 the derivative is unchanged: for ord=2, u1 v1^T
+    a = np.array([[2.0, 1.0, 0.0], [0.5, 3.0, 1.0], [0.0, 1.0, 4.0]])
+    u, s, vt = np.linalg.svd(a)
+    want = {2: np.outer(u[:, 0], vt[0]), -2: np.outer(u[:, -1], vt[-1]), "nuc": u @ vt}[ord_]
+    np.testing.assert_allclose(ad.grad(lambda m: dnp.linalg.norm(m, ord_))(a), want,
+                               rtol=1e-12, atol=1e-12)

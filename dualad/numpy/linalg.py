@@ -670,6 +670,9 @@ def _matrix_norm(x, ord, axes, keepdims):
             out = max_p(s, axis=-1)
         else:
             out = min_p(s, axis=-1)
+        # where the norm is exactly 0 (x = 0) the subgradient 0, as for every other
+        # norm, not the average of the tied singular vectors' outer products
+        out = where(equal(out, 0.0), 0.0, out)
         if keepdims:
             shp = list(shape_of(x))
             shp[r] = 1
