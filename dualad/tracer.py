@@ -16,7 +16,9 @@ other's traces.
 """
 from __future__ import annotations
 
+import importlib
 import itertools
+import sys
 
 import numpy as _np
 
@@ -108,10 +110,10 @@ class Tracer:
     def __array__(self, dtype=None, copy=None):
         raise TypeError(
             "a traced value cannot become a plain numpy array: its derivative "
-            "would be lost. Build arrays from traced values with "
-            "dualad.numpy.stack / concatenate / where / array instead of item "
-            "assignment into numpy arrays, or use dualad.stop_gradient(x) if "
-            "the derivative is not wanted.")
+            "would be lost." + _library_hint(sys._getframe(1)) + " Build arrays from "
+            "traced values with dualad.numpy.stack / concatenate / where / array "
+            "instead of item assignment into numpy arrays, or use "
+            "dualad.stop_gradient(x) if the derivative is not wanted.")
 
     def __setitem__(self, key, value):
         raise TypeError(
@@ -189,3 +191,38 @@ def _hide_sequence_slot(cls):
             sq_item.value = None
     except Exception:  # noqa: BLE001 - purely cosmetic, never fatal
         return
+
+
+def _library_hint(frame):
+    """A sentence on the library function that converted a traced value with
+    ``numpy.asarray`` (SciPy's functions that are not ufuncs do), or ''."""
+    entry = None                 # the outermost SciPy frame: the function called
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("scipy."):
+            entry = frame
+        elif not module.startswith(("numpy.", "dualad.")):
+            break
+        frame = frame.f_back
+    if entry is None:
+        return ""
+    module, code = entry.f_globals.get("__name__", ""), entry.f_code
+    name, qualname = code.co_name, code.co_qualname
+    if name.startswith("_"):
+        return ""
+    sub = module.split(".")[1]
+    ours = None
+    if qualname == name:         # a function, not a method
+        public = f"scipy.{sub}.{name}"
+        try:
+            ours = getattr(importlib.import_module(f"dualad.scipy.{sub}"), name, None)
+        except ImportError:
+            pass
+    else:
+        public = f"{qualname} (scipy.{sub})"
+    if callable(ours):
+        return (f" {public} converts its input to a plain array, so it cannot see "
+                f"derivatives: call dualad.scipy.{sub}.{name} instead.")
+    return (f" {public} converts its input to a plain array, so it cannot see "
+            f"derivatives (SciPy functions that are not ufuncs do this): write it "
+            f"with dualad.numpy functions.")

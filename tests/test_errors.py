@@ -313,3 +313,16 @@ def test_errors_name_the_public_call_and_no_internal_types():
     with pytest.raises(TypeError, match=r"returned a tuple of length 3$") as info:
         ad.jacobian(lambda a: (a, a, a), has_aux=True)(np.ones(3))
     assert not re.search(r"\b(Var|Dual|Tracer)\b", str(info.value))
+
+
+def test_scipy_function_that_converts_its_input_is_named():
+    import scipy.optimize
+    import scipy.special
+    with pytest.raises(TypeError, match=r"scipy\.special\.logsumexp converts its input .* "
+                                        r"call dualad\.scipy\.special\.logsumexp instead"):
+        ad.grad(lambda x: scipy.special.logsumexp(x))(np.ones(3))
+    with pytest.raises(TypeError, match=r"scipy\.optimize\.rosen converts its input .* "
+                                        r"write it with dualad\.numpy functions"):
+        ad.grad(scipy.optimize.rosen)(np.ones(3))
+    with pytest.raises(TypeError, match=r"would be lost\. Build arrays"):   # not SciPy
+        ad.grad(lambda x: np.array([x[0], 1.0]).sum())(np.ones(3))
