@@ -1,9 +1,16 @@
 """Differentiable ``scipy.linalg``: the rule table.
 
 Primitives are named ``"scipy.linalg.<name>"`` (NumPy's linalg owns
-``"linalg.<name>"``).  Every rule accepts leading batch axes on its tangent or
-cotangent.  Real matrices are assumed where a conjugate would matter
-(``trans='C'`` is treated as ``'T'``).
+``"linalg.<name>"``).  Every rule accepts any number of leading batch axes on
+its tangent or cotangent (``jacfwd`` of ``jacfwd`` gives two): a tangent of an
+operand with fewer stack axes than the output gets unit axes after its batch
+(``_pad``) so that the batch stays in front and is never paired with the
+operands' stack axes.  Masks take the operand's dtype, so float32 stays
+float32.  Values are SciPy's: 2-D systems call the LAPACK routines SciPy calls
+(``trtrs``; ``getrf``/``getrs``, ``sytrf``/``sytrs``, ``potrf``/``potrs``), the
+solves inside rules (``exact=False``) may take faster batched paths.  Real
+matrices are assumed where a conjugate would matter (``trans='C'`` is treated
+as ``'T'``).
 
 * ``solve``, ``inv``, ``det``, ``solve_triangular`` (``lower``, ``trans``,
   ``unit_diagonal``): the usual implicit-function rules.  Only the referenced
@@ -32,9 +39,11 @@ from __future__ import annotations
 
 import numpy as _np
 import scipy.linalg as _sl
+from scipy.linalg.lapack import get_lapack_funcs as _get_lapack_funcs
 
 from .. import numpy as dnp
 from ..numpy._broadcast import sum_to
+from ..numpy._products import _pad_lead
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 
@@ -48,6 +57,33 @@ def _mT(x):
 
 def _nb(t, x):
     return ndim_of(t) - ndim_of(x)
+
+
+def _pad(t, x, ans):
+    """Tangent ``t`` (``batch + shape(x)``) with unit axes inserted after the batch
+    so that its stack axes line up with those of ``ans``: the batch axes stay in
+    front and are never paired with the operands' own stack axes."""
+    return _pad_lead(t, ndim_of(x), ndim_of(ans))
+
+
+def _fdtype(x):
+    """The real floating dtype of masks applied to ``x`` (float32 stays float32)."""
+    dt = _np.result_type(primal_of(x))
+    if dt.kind not in "fc":
+        return _np.dtype(_np.float64)
+    return _np.finfo(dt).dtype
+
+
+def _eye(n, dt):
+    return _np.eye(n, dtype=dt)
+
+
+def _tril_ones(n, k, dt):
+    return _np.tril(_np.ones((n, n), dtype=dt), k)
+
+
+def _triu_ones(n, k, dt):
+    return _np.triu(_np.ones((n, n), dtype=dt), k)
 
 
 def _lead_loop(f, *arrays, core=(2,), out_core=2):
@@ -68,28 +104,79 @@ def _lead_loop(f, *arrays, core=(2,), out_core=2):
 
 
 # --- solve ---------------------------------------------------------------------------
-def _solve_impl(a, b):
-    # a: (..., n, n); b: (..., n, k), leading axes broadcast
+_LAPACK = {}
+
+
+def _lapack(names, *arrays):
+    key = (names,) + tuple(x.dtype.char for x in arrays)
+    f = _LAPACK.get(key)
+    if f is None:
+        f = _LAPACK[key] = _get_lapack_funcs(names, arrays)
+    return f
+
+
+def _solve_2d(a, b, structure, lower):
+    """SciPy's LAPACK routines for a 2-D system (the same values as
+    ``scipy.linalg.solve``), without its validation overhead."""
+    if structure == "pos":
+        potrf, potrs = _lapack(("potrf", "potrs"), a, b)
+        c, info = potrf(a, lower=lower)
+        if info > 0:
+            raise _np.linalg.LinAlgError("Matrix is not positive definite.")
+        x, info = potrs(c, b, lower=lower)
+    elif structure == "sym":
+        sytrf, sytrs = _lapack(("sytrf", "sytrs"), a, b)
+        ldu, ipiv, info = sytrf(a, lower=lower)
+        if info > 0:
+            raise _np.linalg.LinAlgError("A singular matrix detected.")
+        x, info = sytrs(ldu, ipiv, b, lower=lower)
+    else:     # general; "T": ``a`` is the transpose of the matrix SciPy factors
+        getrf, getrs = _lapack(("getrf", "getrs"), a, b)
+        lu, piv, info = getrf(a.T if structure == "T" else a)
+        if info > 0:
+            raise _np.linalg.LinAlgError("A singular matrix detected.")
+        x, info = getrs(lu, piv, b, trans=1 if structure == "T" else 0)
+    if info < 0:     # pragma: no cover - shapes are checked by the callers
+        raise ValueError(f"illegal value in {-info}-th argument of internal LAPACK routine")
+    return x
+
+
+def _solve_impl(a, b, structure=None, lower=False):
+    # a: (..., n, n); b: (..., n, k), leading axes broadcast.  ``structure``
+    # ('sym' / 'pos', with ``lower``; 'T' for a transposed general system) only
+    # picks the LAPACK calls SciPy makes, so that values match scipy.linalg.solve
+    # bit for bit; the derivative is the same.  Stacks go to NumPy's batched solver.
+    a = _np.asarray(a)
+    b = _np.asarray(b)
+    if (a.ndim == 2 and b.ndim == 2 and a.size and b.size and a.dtype.kind in "fc"
+            and b.dtype.kind in "fc"):
+        if a.dtype.kind == "c" or b.dtype.kind == "c":
+            structure = None
+        return _solve_2d(a, b, structure, lower)
     return _np.linalg.solve(a, b)
 
 
 solve_p = primitive(_solve_impl, name="scipy.linalg.solve")
 
 
-def _solve_jvp_a(t, ans, a, b):
-    return -solve_p(a, t @ ans)
+def _solve_jvp_a(t, ans, a, b, structure=None, lower=False):
+    return -solve_p(a, dnp.matmul(_pad(t, a, ans), ans))
 
 
-def _solve_vjp_a(g, ans, a, b):
+def _solve_jvp_b(t, ans, a, b, structure=None, lower=False):
+    return solve_p(a, _pad(t, b, ans))
+
+
+def _solve_vjp_a(g, ans, a, b, structure=None, lower=False):
     gb = solve_p(_mT(a), g)
-    return sum_to(-(gb @ _mT(ans)), shape_of(a), _nb(g, ans))
+    return sum_to(-dnp.matmul(gb, _mT(ans)), shape_of(a), _nb(g, ans))
 
 
-def _solve_vjp_b(g, ans, a, b):
+def _solve_vjp_b(g, ans, a, b, structure=None, lower=False):
     return sum_to(solve_p(_mT(a), g), shape_of(b), _nb(g, ans))
 
 
-defjvp(solve_p, _solve_jvp_a, lambda t, ans, a, b: solve_p(a, t))
+defjvp(solve_p, _solve_jvp_a, _solve_jvp_b)
 defvjp_direct(solve_p, _solve_vjp_a, _solve_vjp_b)
 
 
@@ -125,19 +212,24 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
     if assume_a == "banded":
         raise NotImplementedError("dualad.scipy.linalg.solve: assume_a='banded' is not "
                                   "supported on traced values; mask the band yourself")
+    dt = _fdtype(a)
+    structure = None
     if assume_a in _SYM:
+        structure = "pos" if assume_a in ("pos", "positive definite") else "sym"
         # SciPy reads one triangle only; use the full symmetric matrix it stands for
-        keep = _np.tril(_np.ones((n, n))) if lower else _np.triu(_np.ones((n, n)))
+        keep = _tril_ones(n, 0, dt) if lower else _triu_ones(n, 0, dt)
         tri = a * keep
-        a = tri + _mT(tri) - tri * _np.eye(n)
+        a = tri + _mT(tri) - tri * _eye(n, dt)
     elif assume_a == "diagonal":
-        a = a * _np.eye(n)
+        a = a * _eye(n, dt)
     elif assume_a == "tridiagonal":
-        a = a * _band_mask(n, 1, 1)
+        a = a * _band_mask(n, 1, 1).astype(dt)
     if transposed:
         a = _mT(a)
+        if structure is None and ndim_of(a) == 2:
+            structure = "T"
     bm, vec = _as_matrix_rhs(b)
-    x = solve_p(a, bm)
+    x = solve_p(a, bm, structure=structure, lower=bool(lower)) if structure else solve_p(a, bm)
     return x[..., 0] if vec else x
 
 
@@ -147,8 +239,8 @@ def _inv_impl(a):
 
 
 inv_p = primitive(_inv_impl, name="scipy.linalg.inv")
-defjvp(inv_p, lambda t, ans, a: -(ans @ t @ ans))
-defvjp_direct(inv_p, lambda g, ans, a: -(_mT(ans) @ g @ _mT(ans)))
+defjvp(inv_p, lambda t, ans, a: -dnp.matmul(dnp.matmul(ans, t), ans))
+defvjp_direct(inv_p, lambda g, ans, a: -dnp.matmul(dnp.matmul(_mT(ans), g), _mT(ans)))
 
 
 def _det_impl(a):
@@ -157,7 +249,7 @@ def _det_impl(a):
 
 def _trace_last(m):
     n = shape_of(m)[-1]
-    return dnp.sum(m * _np.eye(n), axis=(-2, -1))
+    return dnp.sum(m * _eye(n, _fdtype(m)), axis=(-2, -1))
 
 
 det_p = primitive(_det_impl, name="scipy.linalg.det")
@@ -191,25 +283,56 @@ def _trans_code(trans):
     return {0: 0, 1: 1, 2: 1, "N": 0, "T": 1, "C": 1, "n": 0, "t": 1, "c": 1}[trans]
 
 
-def _tri_mask(n, lower, unit):
-    m = _np.tril(_np.ones((n, n))) if lower else _np.triu(_np.ones((n, n)))
+def _tri_mask(n, lower, unit, dt=_np.float64):
+    m = _tril_ones(n, 0, dt) if lower else _triu_ones(n, 0, dt)
     if unit:
-        m = m - _np.eye(n)
+        m = m - _eye(n, dt)
     return m
 
 
-def _trisolve_impl(a, b, trans=0, lower=False, unit=False):
-    # a: (n, n); b: (..., n, k) with any leading axes.  The referenced triangle
-    # is solved with NumPy's batched solver: for the small matrices this layer
-    # meets it is far cheaper than a LAPACK trtrs call through SciPy
+_TRTRS = {}
+
+
+def _trtrs(a, b, trans, lower, unit):
+    """``scipy.linalg.solve_triangular``'s own LAPACK call for a 2-D ``a`` and a
+    1-D or 2-D ``b`` (same routine, same layout trick, so bit-identical values),
+    without its validation overhead."""
+    key = (a.dtype.char, b.dtype.char)
+    f = _TRTRS.get(key)
+    if f is None:
+        f = _TRTRS[key] = _get_lapack_funcs(("trtrs",), (a, b))[0]
+    if a.flags.f_contiguous:
+        x, info = f(a, b, lower=lower, trans=trans, unitdiag=unit)
+    else:     # trtrs expects Fortran order: SciPy solves the transposed system
+        x, info = f(a.T, b, lower=not lower, trans=not trans, unitdiag=unit)
+    if info > 0:
+        raise _np.linalg.LinAlgError(f"singular matrix: resolution failed at diagonal "
+                                     f"{info - 1}")
+    if info < 0:     # pragma: no cover - arguments are checked above
+        raise ValueError(f"illegal value in {-info}-th argument of internal trtrs")
+    return x
+
+
+def _trisolve_impl(a, b, trans=0, lower=False, unit=False, exact=True):
+    # a: (..., n, n); b: (..., n, k), leading axes broadcast.  A 2-D a goes to
+    # LAPACK's trtrs as in SciPy: one call for a 2-D b, one call per matrix of
+    # a stacked b (``exact``: SciPy's batching, bit-identical values), or, for
+    # the tangent / cotangent solves of the rules (``exact=False``), one call
+    # with the stack folded into the columns of b.
     a = _np.asarray(a)
-    n = a.shape[-1]
-    tri = _np.tril(a) if lower else _np.triu(a)
-    if unit:
-        tri = tri - tri * _np.eye(n) + _np.eye(n)
-    if trans:
-        tri = _np.swapaxes(tri, -1, -2)
-    return _np.linalg.solve(tri, _np.asarray(b))
+    b = _np.asarray(b)
+    if b.size == 0 or a.size == 0:
+        dt = _np.result_type(a.dtype, b.dtype, _np.float32)
+        return _np.zeros(_np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + b.shape[-2:], dt)
+    if a.ndim == 2:
+        if b.ndim == 2:
+            return _trtrs(a, b, trans, lower, unit)
+        if not exact:
+            lead, (n, k) = b.shape[:-2], b.shape[-2:]
+            bb = _np.ascontiguousarray(_np.moveaxis(b.reshape((-1, n, k)), 0, -2).reshape((n, -1)))
+            x = _trtrs(a, bb, trans, lower, unit)
+            return _np.moveaxis(x.reshape((n, -1, k)), -2, 0).reshape(lead + (n, k))
+    return _lead_loop(lambda m, r: _trtrs(m, r, trans, lower, unit), a, b, core=(2, 2))
 
 
 trisolve_p = primitive(_trisolve_impl, name="scipy.linalg.solve_triangular")
@@ -219,24 +342,30 @@ def _op(m, trans):
     return _mT(m) if trans else m
 
 
-def _trisolve_jvp_a(t, ans, a, b, trans=0, lower=False, unit=False):
-    dt = t * _tri_mask(shape_of(a)[-1], lower, unit)
-    return -trisolve_p(a, _op(dt, trans) @ ans, trans=trans, lower=lower, unit=unit)
+def _trisolve_jvp_a(t, ans, a, b, trans=0, lower=False, unit=False, exact=True):
+    dt = t * _tri_mask(shape_of(a)[-1], lower, unit, _fdtype(t))
+    rhs = dnp.matmul(_pad(_op(dt, trans), a, ans), ans)
+    return -trisolve_p(a, rhs, trans=trans, lower=lower, unit=unit, exact=False)
 
 
-def _trisolve_vjp_a(g, ans, a, b, trans=0, lower=False, unit=False):
-    gb = trisolve_p(a, g, trans=1 - trans, lower=lower, unit=unit)
-    ga = -(gb @ _mT(ans)) if not trans else -(ans @ _mT(gb))
+def _trisolve_jvp_b(t, ans, a, b, trans=0, lower=False, unit=False, exact=True):
+    return trisolve_p(a, _pad(t, b, ans), trans=trans, lower=lower, unit=unit, exact=False)
+
+
+def _trisolve_vjp_a(g, ans, a, b, trans=0, lower=False, unit=False, exact=True):
+    gb = trisolve_p(a, g, trans=1 - trans, lower=lower, unit=unit, exact=False)
+    ga = -dnp.matmul(gb, _mT(ans)) if not trans else -dnp.matmul(ans, _mT(gb))
     ga = sum_to(ga, shape_of(a), _nb(g, ans))
-    return ga * _tri_mask(shape_of(a)[-1], lower, unit)
+    return ga * _tri_mask(shape_of(a)[-1], lower, unit, _fdtype(ga))
 
 
-defjvp(trisolve_p, _trisolve_jvp_a,
-       lambda t, ans, a, b, trans=0, lower=False, unit=False:
-       trisolve_p(a, t, trans=trans, lower=lower, unit=unit))
-defvjp_direct(trisolve_p, _trisolve_vjp_a,
-              lambda g, ans, a, b, trans=0, lower=False, unit=False:
-              trisolve_p(a, g, trans=1 - trans, lower=lower, unit=unit))
+def _trisolve_vjp_b(g, ans, a, b, trans=0, lower=False, unit=False, exact=True):
+    gb = trisolve_p(a, g, trans=1 - trans, lower=lower, unit=unit, exact=False)
+    return sum_to(gb, shape_of(b), _nb(g, ans))
+
+
+defjvp(trisolve_p, _trisolve_jvp_a, _trisolve_jvp_b)
+defvjp_direct(trisolve_p, _trisolve_vjp_a, _trisolve_vjp_b)
 
 
 def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
@@ -261,33 +390,36 @@ cholesky_p = primitive(_chol_impl, name="scipy.linalg.cholesky")
 def _phi(x):
     """Lower triangle with the diagonal halved."""
     n = shape_of(x)[-1]
-    return x * (_np.tril(_np.ones((n, n)), -1) + 0.5 * _np.eye(n))
+    dt = _fdtype(x)
+    return x * (_tril_ones(n, -1, dt) + dt.type(0.5) * _eye(n, dt))
 
 
 def _from_lower(x):
     """The symmetric matrix whose lower triangle is that of ``x`` (what SciPy reads)."""
     n = shape_of(x)[-1]
-    strict = _np.tril(_np.ones((n, n)), -1)
-    return x * (strict + _np.eye(n)) + _mT(x * strict)
+    dt = _fdtype(x)
+    strict = _tril_ones(n, -1, dt)
+    return x * (strict + _eye(n, dt)) + _mT(x * strict)
 
 
 def _from_lower_adjoint(m):
     n = shape_of(m)[-1]
-    strict = _np.tril(_np.ones((n, n)), -1)
-    return m * (strict + _np.eye(n)) + _mT(m) * strict
+    dt = _fdtype(m)
+    strict = _tril_ones(n, -1, dt)
+    return m * (strict + _eye(n, dt)) + _mT(m) * strict
 
 
 def _chol_jvp(t, ans, a):
-    # dL = L phi(L^-1 sym(dA) L^-T)
-    y = trisolve_p(ans, _from_lower(t), trans=0, lower=True)
-    y = _mT(trisolve_p(ans, _mT(y), trans=0, lower=True))
-    return ans @ _phi(y)
+    # dL = L phi(L^-1 sym(dA) L^-T); ans and t have the same stack axes
+    y = trisolve_p(ans, _from_lower(t), trans=0, lower=True, exact=False)
+    y = _mT(trisolve_p(ans, _mT(y), trans=0, lower=True, exact=False))
+    return dnp.matmul(ans, _phi(y))
 
 
 def _chol_vjp(g, ans, a):
-    p = _phi(_mT(ans) @ g)
-    s = trisolve_p(ans, p, trans=1, lower=True)
-    s = _mT(trisolve_p(ans, _mT(s), trans=1, lower=True))
+    p = _phi(dnp.matmul(_mT(ans), g))
+    s = trisolve_p(ans, p, trans=1, lower=True, exact=False)
+    s = _mT(trisolve_p(ans, _mT(s), trans=1, lower=True, exact=False))
     return _from_lower_adjoint(s)
 
 
@@ -432,12 +564,14 @@ def _sylv_adj(g, a, b):
 
 
 defjvp(sylvester_p,
-       lambda t, ans, a, b, q: sylvester_p(a, b, -(t @ ans)),
-       lambda t, ans, a, b, q: sylvester_p(a, b, -(ans @ t)),
-       lambda t, ans, a, b, q: sylvester_p(a, b, t))
+       lambda t, ans, a, b, q: sylvester_p(a, b, -dnp.matmul(_pad(t, a, ans), ans)),
+       lambda t, ans, a, b, q: sylvester_p(a, b, -dnp.matmul(ans, _pad(t, b, ans))),
+       lambda t, ans, a, b, q: sylvester_p(a, b, _pad(t, q, ans)))
 defvjp_direct(sylvester_p,
-              lambda g, ans, a, b, q: sum_to(-(_sylv_adj(g, a, b) @ _mT(ans)), shape_of(a), _nb(g, ans)),
-              lambda g, ans, a, b, q: sum_to(-(_mT(ans) @ _sylv_adj(g, a, b)), shape_of(b), _nb(g, ans)),
+              lambda g, ans, a, b, q: sum_to(-dnp.matmul(_sylv_adj(g, a, b), _mT(ans)),
+                                             shape_of(a), _nb(g, ans)),
+              lambda g, ans, a, b, q: sum_to(-dnp.matmul(_mT(ans), _sylv_adj(g, a, b)),
+                                             shape_of(b), _nb(g, ans)),
               lambda g, ans, a, b, q: sum_to(_sylv_adj(g, a, b), shape_of(q), _nb(g, ans)))
 
 

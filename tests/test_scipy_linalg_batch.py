@@ -1,0 +1,427 @@
+"""dualad.scipy.linalg rules with leading batch axes on tangents/cotangents.
+
+jacfwd pushes a batch of directions as a leading axis, and jacfwd of jacfwd
+(or of jacrev) gives the inner rules' operands a batch of their own: every
+rule must keep the batch axes in front and never pair them with the stack
+axes of its operands.  Checked here for every function: second derivatives
+in all four nestings against an independent reference (closed forms, the
+equivalent ``dualad.numpy.linalg`` composition, or power series written with
+``dualad.numpy``), first-order ``jacfwd`` with stacks of different depth
+against central differences, float32 dtypes, and values bit-identical to
+SciPy's.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.linalg as sl
+
+import dualad as ad
+import dualad.numpy as dnp
+from dualad.scipy import linalg as L
+
+N = 3
+A = np.array([[3.0, 1.0, 0.2], [0.5, 4.0, 1.0], [0.3, 1.0, 5.0]])
+S = A @ A.T / 10.0 + np.eye(N)                       # symmetric positive definite
+B = np.array([1.0, 2.0, 3.0])
+C = np.array([1.0, -1.0, 2.0])
+W = np.array([[1.0, -0.5, 0.25], [0.3, 2.0, -1.0], [0.7, 0.1, 0.6]])   # contraction weights
+E = np.array([[0.1, -0.2, 0.05], [0.15, 0.05, -0.1], [-0.05, 0.2, 0.1]])  # small, non-symmetric
+NEAR_I = np.eye(N) + E                               # for the power-series references
+NEAR_I2 = NEAR_I[:2, :2]                             # logm is slow: its nested tests use n = 2
+
+MODES = {
+    "jacfwd(jacfwd)": lambda f: ad.jacfwd(ad.jacfwd(f)),
+    "jacfwd(jacrev)": lambda f: ad.jacfwd(ad.jacrev(f)),
+    "jacrev(jacfwd)": lambda f: ad.jacrev(ad.jacfwd(f)),
+    "hessian": ad.hessian,
+}
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)    # logm's accuracy estimate
+        yield
+
+
+def _eye(dt=np.float64):
+    return np.eye(N, dtype=dt)
+
+
+def _tril(k=0):
+    return np.tril(np.ones((N, N)), k)
+
+
+def _triu(k=0):
+    return np.triu(np.ones((N, N)), k)
+
+
+def _sym_from(m, lower):
+    """The symmetric matrix whose ``lower`` (else upper) triangle is that of ``m``."""
+    t = m * (_tril() if lower else _triu())
+    return t + dnp.swapaxes(t, -1, -2) - t * _eye()
+
+
+def _solve_hessian(a, b, c):
+    """Exact Hessian of ``c^T a^-1 b`` in ``a``."""
+    ai = np.linalg.inv(a)
+    u, x = ai.T @ c, ai @ b
+    return np.einsum("k,li,j->ijkl", u, ai, x) + np.einsum("i,jk,l->ijkl", u, ai, x)
+
+
+def _det_hessian(a):
+    """Exact Hessian of ``det(a)``."""
+    ai = np.linalg.inv(a)
+    return np.linalg.det(a) * (np.einsum("ji,lk->ijkl", ai, ai) - np.einsum("jk,li->ijkl", ai, ai))
+
+
+def _series(coef, x, terms=60):
+    """``sum_k coef(k) x^k`` with dualad.numpy operations (x small)."""
+    n = x.shape[-1]
+    out = coef(0) * np.eye(n)
+    p = np.eye(n)
+    for k in range(1, terms):
+        p = dnp.matmul(p, x)
+        out = out + coef(k) * p
+    return out
+
+
+def _binom_half(k):
+    r = 1.0
+    for j in range(k):
+        r *= (0.5 - j) / (j + 1)
+    return r
+
+
+def _exp_coef(k):
+    r = 1.0
+    for j in range(1, k + 1):
+        r /= j
+    return r
+
+
+def _log_coef(k):
+    return 0.0 if k == 0 else (-1.0) ** (k + 1) / k
+
+
+def _scal(matfun):
+    return lambda m: dnp.sum(matfun(m) * W[:m.shape[-1], :m.shape[-1]])
+
+
+def _vsolve(solver):
+    return lambda m: dnp.dot(C, solver(m))
+
+
+# (name, f, x, reference Hessian or reference function of x)
+_SOLVE_KINDS = [None, "gen", "general", "sym", "her", "pos", "diagonal", "tridiagonal",
+                "lower triangular", "upper triangular"]
+
+
+def _solve_ref(kind, lower):
+    if kind in (None, "gen", "general"):
+        return lambda m: m
+    if kind in ("sym", "her", "pos"):
+        return lambda m: _sym_from(m, lower)
+    if kind == "diagonal":
+        return lambda m: m * _eye()
+    if kind == "tridiagonal":
+        return lambda m: m * (_tril(1) * _triu(-1))
+    return lambda m: m * (_tril() if kind == "lower triangular" else _triu())
+
+
+CASES = []
+for _kind in _SOLVE_KINDS:
+    for _lower in ((False, True) if _kind in ("sym", "her", "pos") else (False,)):
+        _x = S if _kind in ("sym", "her", "pos") else A
+        _mat = _solve_ref(_kind, _lower)
+        CASES.append((f"solve-{_kind}-lower{_lower}",
+                      _vsolve(lambda m, k=_kind, lo=_lower: L.solve(m, B, assume_a=k, lower=lo)),
+                      _x, _vsolve(lambda m, f=_mat: dnp.linalg.solve(f(m), B))))
+for _tr in (0, 1):
+    CASES.append((f"solve-transposed{_tr}",
+                  _vsolve(lambda m, t=_tr: L.solve(m, B, transposed=bool(t))), A,
+                  _vsolve(lambda m, t=_tr: dnp.linalg.solve(m.T if t else m, B))))
+    CASES.append((f"lu_solve-trans{_tr}",
+                  _vsolve(lambda m, t=_tr: L.lu_solve(L.lu_factor(m), B, trans=t)), A,
+                  _vsolve(lambda m, t=_tr: dnp.linalg.solve(m.T if t else m, B))))
+for _lower in (False, True):
+    CASES.append((f"cho_solve-lower{_lower}",
+                  _vsolve(lambda m, lo=_lower: L.cho_solve(L.cho_factor(m, lower=lo), B)), S,
+                  _vsolve(lambda m, lo=_lower: dnp.linalg.solve(_sym_from(m, lo), B))))
+    CASES.append((f"cholesky-lower{_lower}",
+                  _scal(lambda m, lo=_lower: L.cholesky(m, lower=lo)), S,
+                  _scal(lambda m, lo=_lower: dnp.linalg.cholesky(_sym_from(m, lo), upper=not lo))))
+for _tr in (0, 1, "T", "C"):
+    for _lower in (False, True):
+        for _unit in (False, True):
+            def _tri_ref(m, t=_tr, lo=_lower, u=_unit):
+                m = m * ((_tril(-1) if lo else _triu(1)) if u else (_tril() if lo else _triu()))
+                if u:
+                    m = m + _eye()
+                return dnp.linalg.solve(m if t == 0 else m.T, B)
+            CASES.append((f"solve_triangular-trans{_tr}-lower{_lower}-unit{_unit}",
+                          _vsolve(lambda m, t=_tr, lo=_lower, u=_unit:
+                                  L.solve_triangular(m, B, trans=t, lower=lo, unit_diagonal=u)),
+                          A, _vsolve(_tri_ref)))
+CASES += [
+    ("solve-closed-form", _vsolve(lambda m: L.solve(m, B)), A, _solve_hessian(A, B, C)),
+    ("inv-closed-form", _vsolve(lambda m: dnp.dot(L.inv(m), B)), A, _solve_hessian(A, B, C)),
+    ("inv_p-closed-form", _vsolve(lambda m: dnp.dot(L.inv_p(m), B)), A, _solve_hessian(A, B, C)),
+    ("det-closed-form", L.det, A, _det_hessian(A)),
+    ("det_p-closed-form", L.det_p, A, _det_hessian(A)),
+    ("expm", _scal(L.expm), E, _scal(lambda m: _series(_exp_coef, m, 25))),
+    ("logm", _scal(L.logm), NEAR_I2, _scal(lambda m: _series(_log_coef, m - np.eye(2)))),
+    ("sqrtm", _scal(L.sqrtm), NEAR_I, _scal(lambda m: _series(_binom_half, m - np.eye(N)))),
+    # solve_sylvester: a x + x b = q through the Kronecker form
+    ("solve_sylvester-a", _scal(lambda m: L.solve_sylvester(m, S, W)), A,
+     _scal(lambda m: _sylv_ref(m, S, W))),
+    ("solve_sylvester-b", _scal(lambda m: L.solve_sylvester(A, m, W)), S,
+     _scal(lambda m: _sylv_ref(A, m, W))),
+    ("solve_sylvester-q", _scal(lambda m: L.solve_sylvester(A, S, m * m)), W,
+     _scal(lambda m: _sylv_ref(A, S, m * m))),
+    ("sqrtm-of-solve", _scal(lambda m: L.sqrtm(L.solve(m, S))), S + 2 * np.eye(N),
+     _scal(lambda m: _series(_binom_half, dnp.linalg.solve(m, S) - np.eye(N), 120))),
+]
+
+
+def _kron_sum(a, b):
+    """``I (x) a + b^T (x) I``: the matrix of ``x -> a x + x b`` on column-major vec(x)."""
+    i = np.eye(N)
+    ka = dnp.reshape(i[:, None, :, None] * a[None, :, None, :], (N * N, N * N))
+    kb = dnp.reshape(dnp.swapaxes(b, 0, 1)[:, None, :, None] * i[None, :, None, :], (N * N, N * N))
+    return ka + kb
+
+
+def _sylv_ref(a, b, q):
+    vq = dnp.reshape(dnp.swapaxes(q, 0, 1), (N * N,))
+    x = dnp.linalg.solve(_kron_sum(a, b), vq)
+    return dnp.swapaxes(dnp.reshape(x, (N, N)), 0, 1)
+
+
+def _reference_hessian(ref, x):
+    return ref if isinstance(ref, np.ndarray) else ad.hessian(ref)(x)
+
+
+@pytest.mark.parametrize("name, f, x, ref", CASES, ids=[c[0] for c in CASES])
+def test_second_derivatives_all_nestings(name, f, x, ref):
+    h_ref = _reference_hessian(ref, x)
+    assert h_ref.shape == x.shape + x.shape
+    scale = np.abs(h_ref).max()
+    assert scale > 0
+    for mode, tr in MODES.items():
+        h = tr(f)(x)
+        err = np.abs(h - h_ref).max() / scale
+        assert err < 1e-9, f"{name} {mode}: relative error {err:.2e}"
+
+
+def test_reference_hessians_are_right():
+    """The references themselves: the closed form against central differences."""
+    g = ad.grad(lambda m: C @ np.linalg.solve(m, B))
+    eps = 1e-6
+    fd = np.zeros((N, N, N, N))
+    for i, j in np.ndindex(N, N):
+        e = np.zeros((N, N))
+        e[i, j] = eps
+        fd[..., i, j] = (g(A + e) - g(A - e)) / (2 * eps)
+    np.testing.assert_allclose(fd, _solve_hessian(A, B, C), atol=1e-7)
+    np.testing.assert_allclose(_scal(lambda m: _sylv_ref(A, S, m))(W),
+                               np.sum(sl.solve_sylvester(A, S, W) * W), rtol=1e-12)
+    np.testing.assert_allclose(_series(_binom_half, E), sl.sqrtm(NEAR_I), atol=1e-13)
+    np.testing.assert_allclose(_series(_log_coef, E), sl.logm(NEAR_I), atol=1e-13)
+
+
+def test_third_order_forward():
+    """Three leading batch axes: jacfwd(jacfwd(jacfwd)) of a solve."""
+    f = _vsolve(lambda m: L.solve(m, B))
+    ref = ad.jacrev(ad.jacrev(ad.jacrev(_vsolve(lambda m: dnp.linalg.solve(m, B)))))(A)
+    got = ad.jacfwd(ad.jacfwd(ad.jacfwd(f)))(A)
+    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-12 * np.abs(ref).max())
+    f = _scal(lambda m: L.cholesky(m, lower=True))
+    ref = ad.jacrev(ad.jacrev(ad.jacrev(_scal(lambda m: dnp.linalg.cholesky(_sym_from(m, True))))))(S)
+    got = ad.jacfwd(ad.jacfwd(ad.jacfwd(f)))(S)
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-10 * np.abs(ref).max())
+
+
+# --- first order, stacks of different depth ----------------------------------------------
+RNG = np.random.default_rng(7)
+B3 = RNG.standard_normal((2, N, 2))          # a stack of right-hand sides
+A3 = np.stack([A, A.T + np.eye(N)])          # a stack of matrices
+S3 = np.stack([S, S + np.eye(N)])
+
+
+def _fd_jac(f, x, eps=1e-6):
+    y0 = np.asarray(f(x))
+    jac = np.zeros(y0.shape + x.shape)
+    for idx in np.ndindex(*x.shape):
+        e = np.zeros_like(x)
+        e[idx] = eps
+        jac[(Ellipsis,) + idx] = (np.asarray(f(x + e)) - np.asarray(f(x - e))) / (2 * eps)
+    return jac
+
+
+STACKED = [
+    ("solve-A2d-Bstack-in-A", lambda m: L.solve(m, B3), A),
+    ("solve-A2d-Bstack-in-B", lambda b: L.solve(A, b), B3),
+    ("solve-Astack-B2d-in-B", lambda b: L.solve(A3, b), B3[0]),
+    ("solve-Astack-b1d-in-b", lambda b: L.solve(A3, b), B),
+    ("solve-Astack-B2d-in-A", lambda m: L.solve(m, B3[0]), A3),
+    ("solve-sym-A2d-Bstack-in-A", lambda m: L.solve(m, B3, assume_a="sym", lower=True), S),
+    ("solve-pos-A2d-Bstack-in-A", lambda m: L.solve(m, B3, assume_a="pos"), S),
+    ("solve_triangular-A2d-Bstack-in-A", lambda m: L.solve_triangular(m, B3), A),
+    ("solve_triangular-T-lower-Bstack-in-A",
+     lambda m: L.solve_triangular(m, B3, trans=1, lower=True), A),
+    ("solve_triangular-unit-Bstack-in-B",
+     lambda b: L.solve_triangular(A, b, unit_diagonal=True), B3),
+    ("cho_solve-Bstack-in-factor", lambda m: L.cho_solve(L.cho_factor(m), B3), S),
+    ("lu_solve-Bstack-in-A", lambda m: L.lu_solve(L.lu_factor(m), B3, trans=1), A),
+    ("sylvester-qstack-in-a", lambda m: L.solve_sylvester(m, S, B3[..., :1] * W), A),
+    ("sylvester-qstack-in-b", lambda m: L.solve_sylvester(A, m, B3[..., :1] * W), S),
+    ("sylvester-astack-in-q", lambda q: L.solve_sylvester(A3, S, q), W),
+    ("sylvester-astack-in-b", lambda m: L.solve_sylvester(A3, m, W), S),
+    ("expm-stack", lambda m: L.expm(0.3 * m), A3[:, :2, :2]),
+    ("inv_p-stack", L.inv_p, A3),
+    ("det_p-stack", L.det_p, A3),
+    ("solve_p-broadcast-unit-stack-in-A", lambda m: L.solve_p(m, B3), A3[:1]),
+    ("cholesky_p-stack", L.cholesky_p, S3),
+]
+
+
+@pytest.mark.parametrize("name, f, x", STACKED, ids=[c[0] for c in STACKED])
+def test_first_order_stacked(name, f, x):
+    ref = _fd_jac(f, x)
+    scale = np.abs(ref).max()
+    for jac in (ad.jacfwd, ad.jacrev):
+        got = jac(f)(x)
+        assert got.shape == ref.shape
+        np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-7 * scale, err_msg=name)
+
+
+# --- float32 ---------------------------------------------------------------------------
+A32, S32, B32 = A.astype(np.float32), S.astype(np.float32), B.astype(np.float32)
+NEAR_I32 = NEAR_I.astype(np.float32)
+
+F32 = [(f"solve-{k}-lower{lo}", lambda m, k=k, lo=lo: L.solve(m, B32, assume_a=k, lower=lo), S32)
+       for k in _SOLVE_KINDS for lo in (False, True)]
+F32 += [(f"solve_triangular-{t}{lo}{u}",
+         lambda m, t=t, lo=lo, u=u: L.solve_triangular(m, B32, trans=t, lower=lo, unit_diagonal=u),
+         A32) for t in (0, 1) for lo in (False, True) for u in (False, True)]
+F32 += [(f"solve_triangular-b-unit{u}",
+         lambda b, u=u: L.solve_triangular(A32, b, unit_diagonal=u), B32) for u in (False, True)]
+F32 += [
+    ("lu_solve", lambda m: L.lu_solve(L.lu_factor(m), B32), A32),
+    ("cho_solve", lambda m: L.cho_solve(L.cho_factor(m), B32), S32),
+    ("cholesky", L.cholesky, S32),
+    ("cholesky-lower", lambda m: L.cholesky(m, lower=True), S32),
+    ("solve_sylvester", lambda m: L.solve_sylvester(m, S32, A32), A32),
+    ("sqrtm", L.sqrtm, S32),
+    ("expm", L.expm, 0.3 * A32),
+    ("inv", L.inv, A32),
+    ("det", L.det, A32),
+    ("inv_p", L.inv_p, A32),
+    ("det_p", L.det_p, A32),
+]
+
+
+@pytest.mark.parametrize("name, f, x", F32, ids=[c[0] for c in F32])
+def test_float32_stays_float32(name, f, x):
+    v, t = ad.jvp(f, (x,), (np.ones_like(x),))
+    v2, back = ad.vjp(f, x)
+    ct = back(np.ones_like(v2))[0]
+    got = {"value": v, "jvp": t, "vjp": ct, "jacfwd": ad.jacfwd(f)(x), "jacrev": ad.jacrev(f)(x)}
+    for k, val in got.items():
+        assert np.asarray(val).dtype == np.float32, f"{name}: {k} is {np.asarray(val).dtype}"
+
+
+SECOND_F32 = ["solve-sym-lowerTrue", "solve-diagonal-lowerFalse", "solve_triangular-1TrueTrue",
+              "cholesky", "solve_sylvester", "sqrtm", "det_p"]
+
+
+@pytest.mark.parametrize("name", SECOND_F32)
+def test_float32_second_order(name):
+    f, x = {c[0]: c[1:] for c in F32}[name]
+    g = lambda m: dnp.sum(f(m))
+    for mode, tr in MODES.items():
+        assert tr(g)(x).dtype == np.float32, f"{name} {mode}"
+
+
+def test_logm_float32_follows_its_value():
+    """SciPy's logm returns float64 for float32 input; the derivatives follow the
+    value (jvp, jacfwd, jacrev); vjp hands back the input's dtype, as it does
+    for every function."""
+    x = NEAR_I2.astype(np.float32)
+    ref = sl.logm(x)
+    v, t = ad.jvp(L.logm, (x,), (np.ones_like(x),))
+    assert v.dtype == ref.dtype == t.dtype
+    np.testing.assert_array_equal(v, ref)
+    v2, back = ad.vjp(L.logm, x)
+    assert v2.dtype == ref.dtype
+    assert back(np.ones_like(v2))[0].dtype == np.float32
+    jf, jr = ad.jacfwd(L.logm)(x), ad.jacrev(L.logm)(x)
+    assert jf.dtype == jr.dtype == ref.dtype
+    np.testing.assert_allclose(jf, jr, atol=1e-5)
+
+
+# --- values: bit-identical to SciPy's, traced or not -------------------------------------
+# (assume_a=None: SciPy detects structure itself; a general matrix is used here, for
+# which it takes the general solver, as dualad does)
+def _traced_value(f, *args):
+    return ad.jvp(f, args, tuple(np.ones_like(a) for a in args))[0]
+
+
+VALUES = []
+for _dt in (np.float64, np.float32):
+    _A, _S, _B2 = A.astype(_dt), S.astype(_dt), np.stack([B, C], axis=1).astype(_dt)
+    for _kind in (None, "gen", "sym", "her", "pos", "diagonal", "lower triangular",
+                  "upper triangular"):
+        for _lower in (False, True):
+            VALUES.append((f"solve-{_kind}-{_lower}-{_dt.__name__}",
+                           lambda m, b, k=_kind, lo=_lower: L.solve(m, b, assume_a=k, lower=lo),
+                           lambda m, b, k=_kind, lo=_lower: sl.solve(m, b, assume_a=k, lower=lo),
+                           (_S if _kind in ("sym", "her", "pos") else _A, _B2)))
+    VALUES.append((f"solve-transposed-{_dt.__name__}",
+                   lambda m, b: L.solve(m, b, transposed=True),
+                   lambda m, b: sl.solve(m, b, transposed=True), (_A, _B2)))
+    for _tr in (0, 1):
+        for _lower in (False, True):
+            for _unit in (False, True):
+                VALUES.append((f"solve_triangular-{_tr}{_lower}{_unit}-{_dt.__name__}",
+                               lambda m, b, t=_tr, lo=_lower, u=_unit:
+                               L.solve_triangular(m, b, trans=t, lower=lo, unit_diagonal=u),
+                               lambda m, b, t=_tr, lo=_lower, u=_unit:
+                               sl.solve_triangular(m, b, trans=t, lower=lo, unit_diagonal=u),
+                               (_A, _B2)))
+                VALUES.append((f"solve_triangular-stack-{_tr}{_lower}{_unit}-{_dt.__name__}",
+                               lambda m, b, t=_tr, lo=_lower, u=_unit:
+                               L.solve_triangular(m, b, trans=t, lower=lo, unit_diagonal=u),
+                               lambda m, b, t=_tr, lo=_lower, u=_unit:
+                               sl.solve_triangular(m, b, trans=t, lower=lo, unit_diagonal=u),
+                               (_A, B3.astype(_dt))))
+    for _tr in (0, 1):
+        VALUES.append((f"lu_solve-{_tr}-{_dt.__name__}",
+                       lambda m, b, t=_tr: L.lu_solve(L.lu_factor(m), b, trans=t),
+                       lambda m, b, t=_tr: sl.lu_solve(sl.lu_factor(m), b, trans=t), (_A, _B2)))
+    for _lower in (False, True):
+        VALUES.append((f"cho_solve-{_lower}-{_dt.__name__}",
+                       lambda m, b, lo=_lower: L.cho_solve(L.cho_factor(m, lower=lo), b),
+                       lambda m, b, lo=_lower: sl.cho_solve(sl.cho_factor(m, lower=lo), b),
+                       (_S, _B2)))
+        VALUES.append((f"cholesky-{_lower}-{_dt.__name__}",
+                       lambda m, lo=_lower: L.cholesky(m, lower=lo),
+                       lambda m, lo=_lower: sl.cholesky(m, lower=lo), (_S,)))
+    VALUES += [
+        (f"solve_sylvester-{_dt.__name__}", L.solve_sylvester, sl.solve_sylvester, (_A, _S, _A)),
+        (f"sqrtm-{_dt.__name__}", L.sqrtm, sl.sqrtm, (_S,)),
+        (f"logm-{_dt.__name__}", L.logm, sl.logm, (NEAR_I.astype(_dt),)),
+        (f"expm-{_dt.__name__}", L.expm, sl.expm, (0.3 * _A,)),
+    ]
+
+
+@pytest.mark.parametrize("name, f, ref, args", VALUES, ids=[c[0] for c in VALUES])
+def test_values_bit_identical_to_scipy(name, f, ref, args):
+    r = ref(*args)
+    for v in (f(*args), _traced_value(f, *args)):
+        assert v.dtype == r.dtype, name
+        np.testing.assert_array_equal(v, r, err_msg=name)
