@@ -11,7 +11,10 @@ Conventions at awkward points:
   The derivative in ``x`` is ``log(y)`` (``log1p(y)``), ``-inf`` at ``y == 0``.
 * ``i0e``, ``i1e`` have a kink at 0; their derivative there uses ``sign(0) = 0``.
 * ``rel_entr(x, y)`` / ``kl_div(x, y)``: where ``x == 0`` the derivative in
-  ``y`` is that of the zero branch (``0`` and ``1``).
+  ``y`` is that of the zero branch (``0`` and ``1``).  The derivative in ``x``
+  uses ``log(x) - log(y)`` where ``x / y`` over- or underflows.
+* ``softmax`` computes ``exp(x - max) / sum`` as SciPy does (same values), the
+  maximum held constant (exact derivative: softmax is shift-invariant).
 * ``gammainc`` / ``gammaincc`` in ``a``: no closed form; the derivatives (of
   any order, :func:`gammainc_da`) are summed from the power series
   ``P(a, x) = exp(-x) sum_n x^(a+n) / Gamma(a+n+1)`` term by term, to about
@@ -19,9 +22,18 @@ Conventions at awkward points:
   itself below that, e.g. ``x >> a``), at a cost growing like ``x``.
 * ``betainc(a, b, x)`` in ``a`` and ``b`` (and so ``stdtr`` in ``df``): no
   closed form; the series ``sum_n Gamma(a+b+n) / (Gamma(a+n+1) Gamma(b))
-  x^(a+n) (1-x)^b`` (used for ``x <= 1/2``, with ``I_x(a, b) = 1 - I_(1-x)(b, a)``
-  above) is differentiated term by term with registry operations, so every
-  order and mixed derivatives work.
+  x^(a+n) (1-x)^b`` (used for ``x < (a+1)/(a+b+2)``, where its terms decrease
+  from the first, with ``I_x(a, b) = 1 - I_(1-x)(b, a)`` above) is
+  differentiated term by term with registry operations, so every order and
+  mixed derivatives work.  It is summed until the next term is below 1e-18
+  of the largest (at most 100000 terms).
+* ``log_ndtr``: the derivative ``phi(x) / Phi(x)`` comes from ``h(x) = x +
+  phi(x) / Phi(x)`` (a continued fraction for ``x < -3``), so it and the second
+  derivative ``-r (x + r) = -r h`` keep full precision as ``x -> -inf``.
+* Where a derivative is infinite or NaN (``entr``, ``logit``, ``xlogy`` at 0,
+  ``erfinv`` at 1, poles of ``gammaln``, ...), a zero tangent or cotangent
+  gives exactly 0 (``times_finite_zero``), so Jacobians have exact zeros off
+  the diagonal, in both modes.
 * ``zeta(x, q)``: in ``q`` the derivative is ``-x * zeta(x + 1, q)``; in ``x``
   there is no closed form, and the derivatives (of any order,
   :func:`zeta_dx`) are summed by Euler-Maclaurin (24 terms, the tail integral
@@ -43,6 +55,7 @@ import scipy.special as _sp
 from .. import numpy as dnp
 from ..numpy._broadcast import bcast_tangent, norm_axes, unbroadcast
 from ..numpy._reductions import expand_reduced
+from ..numpy._ufuncs import times_finite_zero
 from ..registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
 from ..tracer import ndim_of, primal_of, shape_of
 
@@ -62,8 +75,10 @@ def _unary(npfunc, name, deriv):
     """Element-wise ``name(x)`` with derivative factor ``deriv(ans, x)``."""
     p = primitive(lambda x: npfunc(x), name="special." + name)
     p.__doc__ = f"``scipy.special.{name}``, differentiable."
-    defjvp(p, lambda t, ans, x: t * deriv(ans, x))
-    defvjp_direct(p, lambda g, ans, x: g * deriv(ans, x))
+    # times_finite_zero: a zero tangent / cotangent stays 0 where the derivative is
+    # infinite (entr, logit, erfinv, ndtri at the ends, gammaln at poles, y0 at 0, ...)
+    defjvp(p, lambda t, ans, x: times_finite_zero(t, deriv(ans, x)))
+    defvjp_direct(p, lambda g, ans, x: times_finite_zero(g, deriv(ans, x)))
     return p
 
 
@@ -99,13 +114,13 @@ def _nary(npfunc, name, derivs, argnames):
 
 def _nary_jvp(d, k):
     def rule(t, ans, *args):
-        return bcast_tangent(t, args[k], ans) * d(ans, *args)
+        return times_finite_zero(bcast_tangent(t, args[k], ans), d(ans, *args))
     return rule
 
 
 def _nary_vjp(d, k):
     def rule(g, ans, *args):
-        return unbroadcast(g * d(ans, *args), ans, args[k])
+        return unbroadcast(times_finite_zero(g, d(ans, *args)), ans, args[k])
     return rule
 
 
@@ -147,8 +162,59 @@ erfc = _unary(_sp.erfc, "erfc", lambda ans, x: (-2 / _SQRT_PI) * dnp.exp(-x * x)
 erfinv = _unary(_sp.erfinv, "erfinv", lambda ans, x: (_SQRT_PI / 2) * dnp.exp(ans * ans))
 erfcinv = _unary(_sp.erfcinv, "erfcinv", lambda ans, x: (-_SQRT_PI / 2) * dnp.exp(ans * ans))
 ndtr = _unary(_sp.ndtr, "ndtr", lambda ans, x: dnp.exp(-0.5 * x * x - _LOG_SQRT_2PI))
-log_ndtr = _unary(_sp.log_ndtr, "log_ndtr",
-                  lambda ans, x: dnp.exp(-0.5 * x * x - _LOG_SQRT_2PI - ans))
+
+
+def _log_ndtr_h_impl(x):
+    """``h(x) = x + phi(x) / Phi(x)`` (``x`` plus the derivative of ``log_ndtr``),
+    without cancellation: for ``x < -3`` by Laplace's continued fraction of the
+    Mills ratio, ``h(-u) = 1 / (u + 2 / (u + 3 / (u + ...)))`` (80 terms: converged
+    to the last bit for ``u >= 3``), elsewhere ``x + sqrt(2/pi) / erfcx(-x/sqrt(2))``
+    (``phi / Phi`` in terms of the scaled complementary error function)."""
+    x = _np.asarray(x)
+    dt = x.dtype if _np.issubdtype(x.dtype, _np.floating) else _np.dtype(float)
+    xf = x.astype(float)
+    tail = xf < -3.0
+    u = _np.where(tail, -xf, 3.0)
+    f = u
+    for k in range(80, 1, -1):
+        f = u + k / f
+    with _np.errstate(over="ignore"):
+        near = xf + _np.sqrt(2 / _np.pi) / _sp.erfcx(-xf / _np.sqrt(2.0))
+    out = _np.where(tail, 1.0 / f, near).astype(dt, copy=False)
+    return out[()] if out.ndim == 0 else out
+
+
+_log_ndtr_h = primitive(_log_ndtr_h_impl, name="special.log_ndtr_h")
+_log_ndtr_h.__doc__ = ("``x + d/dx log_ndtr(x)``, accurate for very negative ``x`` "
+                       "(internal: the rules of ``log_ndtr``).  Derivative ``1 - r h`` "
+                       "with ``r = h - x`` the derivative of ``log_ndtr``.")
+
+
+def _log_ndtr_ratio(x):
+    """``phi(x) / Phi(x)``, the derivative of ``log_ndtr``, written with registry
+    operations: ``h(x) - x`` for ``x < 0`` (a sum of two positive numbers, no
+    cancellation even at ``x = -1e10``), ``exp(-x^2/2 - log sqrt(2 pi) - log_ndtr(x))``
+    for ``x >= 0`` (where ``h - x`` would cancel)."""
+    xv = _np.asarray(primal_of(x))
+    neg = xv < 0
+    if neg.all():
+        return _log_ndtr_h(x) - x
+    xp = dnp.where(neg, 0.0, x) if neg.any() else x
+    pos = dnp.exp(-0.5 * xp * xp - _LOG_SQRT_2PI - log_ndtr(xp))
+    if not neg.any():
+        return pos
+    return dnp.where(neg, _log_ndtr_h(x) - x, pos)
+
+
+def _log_ndtr_h_deriv(ans, x):
+    # h' = 1 + r' = 1 - r h
+    return 1.0 - _log_ndtr_ratio(x) * ans
+
+
+defjvp(_log_ndtr_h, lambda t, ans, x: times_finite_zero(t, _log_ndtr_h_deriv(ans, x)))
+defvjp_direct(_log_ndtr_h, lambda g, ans, x: times_finite_zero(g, _log_ndtr_h_deriv(ans, x)))
+
+log_ndtr = _unary(_sp.log_ndtr, "log_ndtr", lambda ans, x: _log_ndtr_ratio(x))
 ndtri = _unary(_sp.ndtri, "ndtri", lambda ans, x: dnp.exp(0.5 * ans * ans + _LOG_SQRT_2PI))
 
 # --- logistic ----------------------------------------------------------------------
@@ -175,27 +241,80 @@ xlog1py = _nary(_sp.xlog1py, "xlog1py",
 
 # --- entropies ---------------------------------------------------------------------
 entr = _unary(_sp.entr, "entr", lambda ans, x: -(dnp.log(x) + 1))
+
+
+def _log_ratio(x, y):
+    """``log(x / y)``; ``log(x) - log(y)`` where ``x / y`` overflows, underflows
+    (or is subnormal) or is not finite."""
+    with _np.errstate(all="ignore"):
+        q = x / y
+        qv = _np.asarray(primal_of(q))
+        ok = _np.isfinite(qv) & (qv >= _np.finfo(_np.result_type(qv, _np.float32)).tiny)
+    if ok.all():
+        return dnp.log(q)
+    alt = dnp.log(x) - dnp.log(y)
+    if not ok.any():
+        return alt
+    return dnp.where(ok, dnp.log(dnp.where(ok, q, 1.0)), alt)
+
+
 rel_entr = _nary(_sp.rel_entr, "rel_entr",
-                 [lambda ans, x, y: dnp.log(x / y) + 1,
+                 [lambda ans, x, y: _log_ratio(x, y) + 1,
                   lambda ans, x, y: -_safe_ratio(x, y)], ["x", "y"])
 kl_div = _nary(_sp.kl_div, "kl_div",
-               [lambda ans, x, y: dnp.log(x / y),
+               [lambda ans, x, y: _log_ratio(x, y),
                 lambda ans, x, y: 1 - _safe_ratio(x, y)], ["x", "y"])
 
 # --- Bessel functions ----------------------------------------------------------------
 iv = _nary(_sp.iv, "iv", [None, lambda ans, v, x: 0.5 * (iv(primal_of(v) - 1, x)
                                                          + iv(primal_of(v) + 1, x))], ["v", "x"])
-ive = _nary(_sp.ive, "ive",
-            [None, lambda ans, v, x: 0.5 * (ive(primal_of(v) - 1, x) + ive(primal_of(v) + 1, x))
-             - dnp.sign(x) * ans], ["v", "x"])
+
+
+def _ive_dx(ans, v, x):
+    # (I_v e^-|x|)' = (I_(v-1) + I_(v+1)) / 2 e^-|x| - sign(x) ive; orders 0 and 1
+    # through i0e / i1e (ive of every order is NaN in SciPy for |x| > 2^30, i0e and
+    # i1e are not)
+    vv = _np.asarray(primal_of(v))
+    vv, _ = _np.broadcast_arrays(vv, _np.asarray(primal_of(x)))
+    d01 = vv == 0, vv == 1
+    if d01[0].all():
+        return _i0e_dx(i0e(x), x)
+    if d01[1].all():
+        return _i1e_dx(i1e(x), x)
+    out = 0.5 * (ive(vv - 1, x) + ive(vv + 1, x)) - dnp.sign(x) * ans
+    if d01[0].any():
+        out = dnp.where(d01[0], _i0e_dx(i0e(x), x), out)
+    if d01[1].any():
+        out = dnp.where(d01[1], _i1e_dx(i1e(x), x), out)
+    return out
+
+
+def _i0e_dx(ans, x):
+    return i1e(x) - dnp.sign(x) * ans
+
+
+def _i1e_dx(ans, x):
+    # I_1' = I_0 - I_1 / x (limit 1/2 at 0, used for |x| < 1e-300 where i1e(x) / x
+    # would lose the subnormal i1e)
+    xv = _np.asarray(primal_of(x))
+    small = _np.abs(xv) < 1e-300
+    if small.any():
+        xs = dnp.where(small, 1.0, x)
+        q = dnp.where(small, 0.5, i1e(xs) / xs)
+    else:
+        q = i1e(x) / x
+    return i0e(x) - q - dnp.sign(x) * ans
+
+
+ive = _nary(_sp.ive, "ive", [None, _ive_dx], ["v", "x"])
 jv = _nary(_sp.jv, "jv", [None, lambda ans, v, x: 0.5 * (jv(primal_of(v) - 1, x)
                                                          - jv(primal_of(v) + 1, x))], ["v", "x"])
 yv = _nary(_sp.yv, "yv", [None, lambda ans, v, x: 0.5 * (yv(primal_of(v) - 1, x)
                                                          - yv(primal_of(v) + 1, x))], ["v", "x"])
 i0 = _unary(_sp.i0, "i0", lambda ans, x: i1(x))
 i1 = _unary(_sp.i1, "i1", lambda ans, x: 0.5 * (i0(x) + iv(2.0, x)))
-i0e = _unary(_sp.i0e, "i0e", lambda ans, x: i1e(x) - dnp.sign(x) * ans)
-i1e = _unary(_sp.i1e, "i1e", lambda ans, x: 0.5 * (i0e(x) + ive(2.0, x)) - dnp.sign(x) * ans)
+i0e = _unary(_sp.i0e, "i0e", _i0e_dx)
+i1e = _unary(_sp.i1e, "i1e", _i1e_dx)
 j0 = _unary(_sp.j0, "j0", lambda ans, x: -j1(x))
 j1 = _unary(_sp.j1, "j1", lambda ans, x: 0.5 * (j0(x) - jv(2.0, x)))
 y0 = _unary(_sp.y0, "y0", lambda ans, x: -y1(x))
@@ -252,10 +371,12 @@ gammainc_da.__doc__ = ("``gammainc_da(a, x, k)``: the k-th derivative of ``gamma
                        "in ``a`` (k >= 1), by its power series; differentiable in ``a`` and ``x``.")
 defjvp(gammainc_da,
        lambda t, ans, a, x, k: bcast_tangent(t, a, ans) * gammainc_da(a, x, k + 1),
-       lambda t, ans, a, x, k: bcast_tangent(t, x, ans) * _density_da(a, x, k), None)
+       lambda t, ans, a, x, k: times_finite_zero(bcast_tangent(t, x, ans),
+                                                 _density_da(a, x, k)), None)
 defvjp_direct(gammainc_da,
               lambda g, ans, a, x, k: unbroadcast(g * gammainc_da(a, x, k + 1), ans, a),
-              lambda g, ans, a, x, k: unbroadcast(g * _density_da(a, x, k), ans, x), None)
+              lambda g, ans, a, x, k: unbroadcast(times_finite_zero(g, _density_da(a, x, k)),
+                                                  ans, x), None)
 
 gammainc = _nary(_sp.gammainc, "gammainc",
                  [lambda ans, a, x: gammainc_da(a, x, 1), _gammainc_dx], ["a", "x"])
@@ -266,38 +387,93 @@ def _betainc_dx(ans, a, b, x):
     return dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b))
 
 
+_BETA_TOL = 1e-18          # relative size of the first neglected term (and its tail)
+_BETA_MAX_TERMS = 100_000  # cap: beyond it (a + b ~ 1e8 near the mean) accuracy degrades
+_BETA_CHUNK = 2048
+
+
+def _beta_nterms(a, b, x):
+    """How many terms ``_beta_series`` needs: the terms ``t_n`` of the series of
+    ``I_x(a, b)`` are unimodal (``t_(n+1) / t_n = x (a+b+n) / (a+n+1)``, which
+    stays below 1 once it is), and the sum stops where the next term times its
+    derivative factor, with the geometric bound of the tail, falls below
+    ``_BETA_TOL`` times the largest term.  Plain NumPy on primal values, in blocks;
+    arguments broadcast, ``0 < x < 1``."""
+    a, b, x = (_np.asarray(v, dtype=float).ravel() for v in (a, b, x))
+    if a.size == 0:
+        return 1
+    logx, log1mx = _np.log(x), _np.log1p(-x)
+    need, peak = 0, _np.full(a.shape, -_np.inf)
+    with _np.errstate(invalid="ignore"):   # NaN / out-of-domain slots need no terms
+        todo = (a > 0) & (b > 0) & (x > 0) & (x < 1) & _np.isfinite(a + b)
+    start, block = 0, 64
+    with _np.errstate(all="ignore"):
+        while start < _BETA_MAX_TERMS and todo.any():
+            A, B, lx, l1 = (v[todo][:, None] for v in (a, b, logx, log1mx))
+            n = _np.arange(start, start + block, dtype=float)
+            logt = _sp.gammaln(A + B + n) - _sp.gammaln(A + n + 1) + (A + n) * lx
+            rho = _np.exp(lx) * (A + B + n) / (A + n + 1)
+            dg = (1.0 + _np.abs(_sp.digamma(A + B + n) - _sp.digamma(A + n + 1) + lx)
+                  + _np.abs(_sp.digamma(A + B + n) - _sp.digamma(B) + l1))
+            pk = _np.maximum(_np.maximum.accumulate(logt, axis=-1), peak[todo][:, None])
+            ok = (rho < 1) & (logt + 2 * _np.log(dg) - _np.log1p(-_np.minimum(rho, 0.999999))
+                              < _np.log(_BETA_TOL) + pk)
+            hit = ok.any(axis=-1)
+            if hit.any():
+                need = max(need, start + int(_np.max(_np.argmax(ok[hit], axis=-1))) + 2)
+            idx = _np.flatnonzero(todo)
+            peak[idx] = pk[:, -1]
+            todo[idx[hit]] = False
+            start += block
+            block = min(2 * block, 8192)
+    return int(min(max(need, start if todo.any() else need, 1), _BETA_MAX_TERMS))
+
+
 def _beta_series(a, b, x, wrt):
-    """``d/da`` (``wrt=0``) or ``d/db`` (``wrt=1``) of ``betainc(a, b, x)`` for
-    ``0 < x <= 1/2``, from ``I_x(a, b) = sum_n Gamma(a+b+n) / (Gamma(a+n+1) Gamma(b))
-    x^(a+n) (1-x)^b``, differentiated term by term with registry operations (so
-    it differentiates again).  Arguments are broadcast already."""
-    av, bv = _np.asarray(primal_of(a)), _np.asarray(primal_of(b))
-    nterms = int(_np.max(_np.maximum(bv - av, 0.0), initial=0.0)) + 90
-    n = _np.arange(nterms, dtype=float)
+    """``d/da`` (``wrt=0``) or ``d/db`` (``wrt=1``) of ``betainc(a, b, x)`` from
+    ``I_x(a, b) = sum_n Gamma(a+b+n) / (Gamma(a+n+1) Gamma(b)) x^(a+n) (1-x)^b``,
+    differentiated term by term with registry operations (so it differentiates
+    again), to the number of terms :func:`_beta_nterms` finds (the caller picks
+    the side where the terms decrease from the start).  Arguments are broadcast
+    already, ``0 < x < 1``."""
+    nterms = _beta_nterms(primal_of(a), primal_of(b), primal_of(x))
     A, B, X = (dnp.expand_dims(v, -1) for v in (a, b, x))
-    logt = (gammaln(A + B + n) - gammaln(A + n + 1) - gammaln(B)
-            + (A + n) * dnp.log(X) + B * dnp.log1p(-X))
-    if wrt == 0:
-        dg = digamma(A + B + n) - digamma(A + n + 1) + dnp.log(X)
-    else:
-        dg = digamma(A + B + n) - digamma(B) + dnp.log1p(-X)
-    return dnp.sum(dnp.exp(logt) * dg, axis=-1)
+    logx, log1mx = dnp.log(X), dnp.log1p(-X)
+    head = -gammaln(B) + B * log1mx
+    if wrt == 1:
+        dhead = -digamma(B) + log1mx
+    out = 0.0
+    for lo in range(0, nterms, _BETA_CHUNK):
+        n = _np.arange(lo, min(lo + _BETA_CHUNK, nterms), dtype=float)
+        logt = gammaln(A + B + n) - gammaln(A + n + 1) + (A + n) * logx + head
+        if wrt == 0:
+            dg = digamma(A + B + n) - digamma(A + n + 1) + logx
+        else:
+            dg = digamma(A + B + n) + dhead
+        out = out + dnp.sum(dnp.exp(logt) * dg, axis=-1)
+    return out
 
 
 def _betainc_dparam(ans, a, b, x, wrt):
-    """``d/da`` or ``d/db`` of ``betainc(a, b, x)``; for ``x > 1/2`` through
-    ``I_x(a, b) = 1 - I_(1-x)(b, a)``; 0 at ``x = 0`` and ``x = 1``."""
+    """``d/da`` or ``d/db`` of ``betainc(a, b, x)``: the series of ``I_x(a, b)``
+    where ``x < (a+1) / (a+b+2)`` (its terms then decrease from the first),
+    else that of ``I_x(a, b) = 1 - I_(1-x)(b, a)``; 0 at ``x = 0`` and ``x = 1``."""
     shp = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(x))
     a, b, x = (dnp.broadcast_to(v, shp) for v in (a, b, x))
-    xv = _np.asarray(primal_of(x))
-    edge = (xv <= 0) | (xv >= 1)
-    upper = xv > 0.5
-    lo_x = dnp.where(upper | edge, 0.25, x)
-    hi_x = dnp.where(~upper | edge, 0.25, 1 - x)
+    av, bv, xv = (_np.asarray(primal_of(v), dtype=float) for v in (a, b, x))
+    edge = ~((xv > 0) & (xv < 1))
+    with _np.errstate(all="ignore"):
+        mean = (av + 1) / (av + bv + 2)
+    upper = ~(xv < mean)
+    # unselected slots get a point where their series converges at once
+    lo_fill = _np.where(_np.isfinite(mean) & (mean > 0), 0.5 * mean, 0.25)
+    hi_fill = _np.where(_np.isfinite(mean) & (mean < 1), 0.5 * (1 - mean), 0.25)
     out = 0.0
     if _np.any(~upper & ~edge):
+        lo_x = dnp.where(upper | edge, lo_fill, x)
         out = dnp.where(upper, 0.0, _beta_series(a, b, lo_x, wrt))
     if _np.any(upper & ~edge):
+        hi_x = dnp.where(~upper | edge, hi_fill, 1 - x)
         out = dnp.where(upper, -_beta_series(b, a, hi_x, 1 - wrt), out)
     if _np.any(edge):
         out = dnp.where(edge, 0.0, out)
@@ -385,14 +561,23 @@ defjvp(zeta_dx,
 defvjp_direct(zeta_dx,
               lambda g, ans, x, q, k: unbroadcast(g * zeta_dx(x, q, k + 1), ans, x),
               lambda g, ans, x, q, k: unbroadcast(g * _zeta_dq(x, q, k), ans, q), None)
-zeta_p = _nary(_sp.zeta, "zeta", [lambda ans, x, q: zeta_dx(x, q, 1),
-                                  lambda ans, x, q: _zeta_dq(x, q, 0)], ["x", "q"])
+
+
+def _zeta_impl(x, q):
+    # q = None: SciPy's own Riemann branch (not the Hurwitz one at q = 1, which
+    # differs from it in the last bits)
+    return _sp.zeta(x) if q is None else _sp.zeta(x, q)
+
+
+zeta_p = _nary(_zeta_impl, "zeta",
+               [lambda ans, x, q: zeta_dx(x, 1.0 if q is None else q, 1),
+                lambda ans, x, q: _zeta_dq(x, q, 0)], ["x", "q"])
 
 
 def zeta(x, q=None):
     """``scipy.special.zeta(x, q=None)``: Hurwitz zeta (Riemann zeta for ``q=None``),
     differentiable in ``q`` (``d/dq zeta(x, q) = -x zeta(x+1, q)``)."""
-    return zeta_p(x, 1.0 if q is None else q)
+    return zeta_p(x, q)
 
 
 # --- logsumexp and friends ------------------------------------------------------------
@@ -537,8 +722,17 @@ def log_softmax(x, axis=None):
 
 
 def softmax(x, axis=None):
-    """``scipy.special.softmax``: ``exp(log_softmax(x, axis))``."""
-    return dnp.exp(log_softmax(x, axis=axis))
+    """``scipy.special.softmax``: ``exp(x - max) / sum(exp(x - max))`` over ``axis``,
+    the operations SciPy does (so the same values), with the maximum taken as a
+    constant: softmax does not depend on the shift, so the derivative is exact."""
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    xv = primal_of(x)
+    if xv is x:
+        return _sp.softmax(x, axis=axis)
+    m = _np.max(_np.asarray(xv), axis=axis, keepdims=True)
+    e = dnp.exp(x - m)
+    return e / dnp.sum(e, axis=axis, keepdims=True)
 
 
 

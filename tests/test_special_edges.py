@@ -1,0 +1,255 @@
+"""dualad.scipy.special at awkward points: derivatives in the far tails, at
+singular points (no NaN leaking into Jacobians), for huge arguments, and
+values bitwise equal to SciPy's.
+
+Reference numbers marked "mpmath" were computed once with mpmath 1.3.0 at 50
+significant digits (``mp.mp.dps = 50``); the repository does not need mpmath:
+
+* log_ndtr: ``r = npdf(x) / ncdf(x)``, second derivative ``-r (x + r)``;
+* betainc: ``mp.diff(lambda s: mp.betainc(s, b, 0, x, regularized=True), a)``
+  (and the same in ``b``, and ``mp.diff(..., a, 2)``);
+* stdtr: ``mp.diff`` in ``df`` of ``betainc(df/2, 1/2, 0, df/(df+t^2), regularized=True) / 2``
+  (``t < 0``);
+* i0e / i1e: ``mp.diff`` of ``besseli(v, x) * exp(-|x|)``;
+* zeta: ``mp.zeta(s, derivative=k)``.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.special as ssp
+
+import dualad as ad
+from dualad.scipy import special
+from dualad.testing import check_grads
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def d2(f):
+    return ad.grad(ad.grad(f))
+
+
+# --- 1. log_ndtr: the inverse Mills ratio without cancellation ---------------------
+def test_log_ndtr_derivative_far_left_tail():
+    # phi(x) / Phi(x) = -x - 1/x + 2/x^3 - ... for x -> -inf (asymptotic series)
+    assert ad.grad(special.log_ndtr)(-1e8) == pytest.approx(1e8, rel=1e-15)
+    assert ad.grad(special.log_ndtr)(-1e10) == pytest.approx(1e10, rel=1e-15)
+    assert ad.grad(special.log_ndtr)(-1e4) == pytest.approx(10000.000099999998, rel=1e-15)
+    # second derivative -r (x + r) = -1 + 1/x^2 - ...: -0.99999999 at -1e4 (mpmath:
+    # -0.9999999900000006), -1 to double precision at -1e8
+    assert d2(special.log_ndtr)(-1e4) == pytest.approx(-0.9999999900000006, rel=1e-15)
+    assert d2(special.log_ndtr)(-1e8) == pytest.approx(-1.0, rel=1e-15)
+
+
+def test_log_ndtr_float32():
+    g = ad.grad(special.log_ndtr)(np.float32(-1e4))
+    assert np.asarray(g).dtype == np.float32
+    assert g == np.float32(10000.0)
+    x = np.array([-30.0, -2.0, 1.0], dtype=np.float32)
+    out, tan = ad.jvp(special.log_ndtr, (x,), (np.ones(3, np.float32),))
+    assert out.dtype == np.float32 and tan.dtype == np.float32
+    np.testing.assert_array_equal(out, ssp.log_ndtr(x))
+
+
+# x, phi/Phi, second derivative (mpmath)
+LOG_NDTR_REF = [
+    (-50.0, 50.01998403190564, -0.9996009568131961),
+    (-3.5, 3.7513912648576997, -0.9430669950487032),
+    (-1.0, 1.5251352761609812, -0.80090233442965121),
+    (0.5, 0.50916043383703349, -0.5138245643036329),
+    (3.0, 0.0044378390421256638, -0.013333211541740806),
+]
+
+
+@pytest.mark.parametrize("x, r, r2", LOG_NDTR_REF)
+def test_log_ndtr_derivatives_mpmath(x, r, r2):
+    assert ad.grad(special.log_ndtr)(x) == pytest.approx(r, rel=1e-14)
+    assert d2(special.log_ndtr)(x) == pytest.approx(r2, rel=1e-14)
+
+
+def test_log_ndtr_batched_and_checked():
+    x = np.array([-7.0, -3.2, -2.5, 0.3, 2.0])
+    J = ad.jacfwd(special.log_ndtr)(x)
+    np.testing.assert_array_equal(J, np.diag(np.diag(J)))
+    np.testing.assert_allclose(np.diag(J), ad.jacrev(special.log_ndtr)(x).diagonal(), rtol=1e-15)
+    H = ad.hessian(lambda v: special.log_ndtr(v).sum())(x)
+    r = np.diag(J)
+    np.testing.assert_allclose(np.diag(H), -r * (x + r), rtol=1e-12)
+    check_grads(special.log_ndtr, (x,), order=2)
+    check_grads(special._log_ndtr_h, (x,), order=2)
+
+
+# --- 2. betainc in a and b (and stdtr in df) -------------------------------------------
+@pytest.mark.parametrize("a, b, x, wrt, ref", [
+    (400.0, 3.0, 0.52, 0, -3.0529795463644768e-110),   # mpmath
+    (2.0, 50.0, 0.5, 0, -6.5704558560827392e-14),      # mpmath
+    (2.0, 50.0, 0.5, 1, 1.5562508343832507e-14),       # mpmath
+    (30.0, 30.0, 0.49, 0, -0.051761888609779093),      # mpmath
+    (30.0, 30.0, 0.51, 1, 0.051761888609779093),       # mpmath (symmetry of the above)
+])
+def test_betainc_param_derivative_mpmath(a, b, x, wrt, ref):
+    g = ad.grad(lambda a_, b_: special.betainc(a_, b_, x), argnums=wrt)(a, b)
+    assert g == pytest.approx(ref, rel=1e-11)
+
+
+def test_betainc_second_derivative_mpmath():
+    g = d2(lambda a: special.betainc(a, 50.0, 0.5))(2.0)
+    assert g == pytest.approx(-1.7250990941289894e-13, rel=1e-11)   # mpmath
+
+
+def test_stdtr_df_derivative_mpmath():
+    assert ad.grad(lambda d: special.stdtr(d, -14.0))(200.0) == pytest.approx(
+        -8.1846758270373256e-33, rel=1e-11)                           # mpmath
+    assert ad.grad(lambda d: special.stdtr(d, -2.0))(10.0) == pytest.approx(
+        -0.0014226686074741706, rel=1e-12)                            # mpmath
+
+
+def test_betainc_params_check_grads():
+    # both sides of the switch x = (a+1)/(a+b+2), broadcasting, second order
+    a = np.array([0.7, 2.0, 5.0, 1.5])
+    b = np.array([1.3, 8.0, 2.0, 1.5])
+    x = np.array([0.2, 0.3, 0.6, 0.55])
+    check_grads(special.betainc, (a, b, x), order=2)
+    J = ad.jacfwd(lambda a_: special.betainc(a_, b, x))(a)
+    np.testing.assert_array_equal(J, np.diag(np.diag(J)))
+
+
+# --- 3. no NaN from a zero tangent times an infinite derivative -------------------------
+def test_entr_jacobian_exact_zeros():
+    x = np.array([0.0, 0.5])
+    expected = np.array([[np.inf, 0.0], [0.0, -np.log(0.5) - 1]])
+    np.testing.assert_array_equal(ad.jacfwd(special.entr)(x), expected)
+    np.testing.assert_array_equal(ad.jacrev(special.entr)(x), expected)
+
+
+def test_xlogy_jvp_zero_tangent():
+    assert ad.jvp(special.xlogy, (0.0, 0.0), (0.0, 1.0))[1] == 0.0
+    assert ad.grad(special.xlogy, argnums=1)(0.0, 0.0) == 0.0
+
+
+@pytest.mark.parametrize("f, x0", [
+    (special.logit, 0.0),
+    (special.erfinv, 1.0),
+    (special.erfcinv, 0.0),
+    (special.ndtri, 0.0),
+    (special.gammaln, 0.0),
+    (special.digamma, 0.0),
+    (special.y0, 0.0),
+    (special.y1, 0.0),
+    (lambda x: special.xlogy(x, np.array([0.0, 2.0])), 0.0),
+    (lambda x: special.rel_entr(x, 2.0), 0.0),
+    (lambda x: special.kl_div(x, 2.0), 0.0),
+    (lambda x: special.gammainc(0.5, x), 0.0),
+    (lambda x: special.gammaincc(0.5, x), 0.0),
+    (lambda x: special.betainc(0.5, 2.0, x), 0.0),
+])
+def test_singular_derivative_keeps_off_diagonal_zero(f, x0):
+    x = np.array([x0, 0.3])
+    jf, jr = ad.jacfwd(f)(x), ad.jacrev(f)(x)
+    assert jf[0, 1] == 0.0 and jf[1, 0] == 0.0
+    np.testing.assert_array_equal(jf, jr)
+    assert np.isfinite(jf[1, 1])
+
+
+def test_singular_second_order_exact_zeros():
+    H = ad.hessian(lambda v: special.entr(v).sum())(np.array([0.0, 0.5]))
+    assert H[0, 1] == 0.0 and H[1, 0] == 0.0 and H[1, 1] == -2.0
+
+
+# --- 4. i0e / i1e / ive for huge arguments ------------------------------------------------
+def test_i1e_derivative_huge_x():
+    ref = -2.2301551439365016e-15                         # mpmath, x = 2e9
+    assert ad.grad(special.i1e)(2e9) == pytest.approx(ref, rel=1e-5)
+    assert ad.grad(special.i1e)(-2e9) == pytest.approx(ref, rel=1e-5)   # i1e is odd
+    assert ad.grad(lambda x: special.ive(1, x))(2e9) == pytest.approx(ref, rel=1e-5)
+    ref0 = -2.230155145609118e-15                         # mpmath, d/dx i0e at 2e9
+    assert ad.grad(lambda x: special.ive(0.0, x))(2e9) == pytest.approx(ref0, rel=1e-5)
+    h = d2(special.i0e)(2e9)                              # mpmath: 1.67e-24
+    assert np.isfinite(h) and abs(h) < 1e-20
+
+
+def test_i1e_derivatives_ordinary():
+    x = np.array([-2.5, -0.4, 0.3, 1.7, 30.0])
+    # I1' = (I0 + I2) / 2
+    ref = 0.5 * (ssp.ive(0, x) + ssp.ive(2, x)) - np.sign(x) * ssp.ive(1, x)
+    np.testing.assert_allclose(ad.jacfwd(special.i1e)(x).diagonal(), ref, rtol=1e-13)
+    assert ad.grad(special.i1e)(0.0) == 0.5                # I1'(0) = 1/2
+    assert d2(special.i1e)(3.0) == pytest.approx(0.0016096787034987585, rel=1e-12)  # mpmath
+    assert d2(special.i0e)(-1.5) == pytest.approx(d2_i0e_ref(-1.5), rel=1e-12)
+    x = np.array([-2.5, -0.4, 0.3, 1.7])
+    check_grads(special.i1e, (x,), order=2)
+    check_grads(special.i0e, (x,), order=2)
+    check_grads(lambda v: (special.ive(0, v), special.ive(1.0, v), special.ive(2, v),
+                           special.ive(np.array([0.0, 1.0, 2.0, 1.0]), v)), (x,), order=2)
+    check_grads(lambda v: special.ive(2.5, v), (np.abs(x),), order=2)   # real for x > 0 only
+
+
+def d2_i0e_ref(x):
+    # i0e'' for x < 0 (i0e = exp(x) I0(x)): (I0'' + 2 I0' + I0) e^x, I0' = I1, I0'' = (I0 + I2)/2
+    return np.exp(x) * (0.5 * (ssp.i0(x) + ssp.iv(2, x)) + 2 * ssp.i1(x) + ssp.i0(x))
+
+
+# --- 5. rel_entr / kl_div in x: log x - log y, not log(x / y) ---------------------------
+def test_rel_entr_kl_div_extreme_ratio():
+    ln10 = np.log(10.0)
+    assert ad.grad(special.rel_entr)(1e-200, 1e200) == pytest.approx(1 - 400 * ln10, rel=1e-14)
+    assert ad.grad(special.rel_entr)(1e200, 1e-200) == pytest.approx(1 + 400 * ln10, rel=1e-14)
+    assert ad.grad(special.kl_div)(1e-200, 1e200) == pytest.approx(-400 * ln10, rel=1e-14)
+    assert ad.grad(special.kl_div)(1e200, 1e-200) == pytest.approx(400 * ln10, rel=1e-14)
+
+
+def test_rel_entr_kl_div_ordinary():
+    x, y = np.array([0.3, 1.5, 2.0]), np.array([1.2, 0.4, 2.0])
+    g = ad.grad(lambda a: special.rel_entr(a, y).sum())(x)
+    np.testing.assert_allclose(g, np.log(x / y) + 1, rtol=1e-15)
+    check_grads(special.rel_entr, (x, y), order=2)
+    check_grads(special.kl_div, (x, y), order=2)
+
+
+# --- 6. values as SciPy computes them ----------------------------------------------------
+@pytest.mark.parametrize("x, axis", [
+    (np.array([1.0, 2.0, -600.0, 3.0]), None),
+    (np.array([0.1, 0.2, 0.3, 0.7, -1.1]), None),
+    (np.arange(12.0).reshape(3, 4) / 7 - 0.9, 0),
+    (np.arange(12.0).reshape(3, 4) / 7 - 0.9, [0, 1]),
+    (np.array([0.5, -0.25, 3.0], dtype=np.float32), -1),
+])
+def test_softmax_bitwise_scipy(x, axis):
+    ref = ssp.softmax(x, axis=tuple(axis) if isinstance(axis, list) else axis)
+    np.testing.assert_array_equal(special.softmax(x, axis=axis), ref)
+    out, _ = ad.jvp(lambda v: special.softmax(v, axis=axis), (x,), (np.ones_like(x),))
+    assert out.dtype == ref.dtype
+    np.testing.assert_array_equal(out, ref)
+
+
+def test_softmax_derivatives():
+    x = np.array([0.1, 0.5, -0.3, 2.0])
+    s = ssp.softmax(x)
+    J = np.diag(s) - np.outer(s, s)
+    np.testing.assert_allclose(ad.jacfwd(special.softmax)(x), J, rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(ad.jacrev(special.softmax)(x), J, rtol=1e-13, atol=1e-16)
+    # d^2 s_0 / dx_j dx_k = s_0 (d0j - s_j)(d0k - s_k) - s_0 (dkj s_j - s_j s_k)
+    e0 = np.eye(4)[0]
+    H = s[0] * (np.outer(e0 - s, e0 - s) - (np.diag(s) - np.outer(s, s)))
+    np.testing.assert_allclose(ad.hessian(lambda v: special.softmax(v)[0])(x), H,
+                               rtol=1e-12, atol=1e-15)
+    check_grads(lambda v: special.softmax(v, axis=-1), (x.reshape(2, 2),), order=2)
+
+
+def test_zeta_riemann_branch():
+    assert special.zeta(1.01) == ssp.zeta(1.01)
+    x = np.array([1.01, 2.0, 3.5])
+    np.testing.assert_array_equal(special.zeta(x), ssp.zeta(x))
+    out, _ = ad.jvp(special.zeta, (x,), (np.ones(3),))
+    np.testing.assert_array_equal(out, ssp.zeta(x))
+    assert ad.grad(special.zeta)(1.01) == pytest.approx(-9999.927281160435, rel=1e-12)  # mpmath
+    assert d2(special.zeta)(2.0) == pytest.approx(1.989280234298901, rel=1e-12)          # mpmath
+    check_grads(special.zeta, (np.array([2.5, 3.0]),), order=2)
