@@ -291,7 +291,9 @@ def _td_vjp_a(g, ans, a, b, axes):
     free_a = [k for k in range(na) if k not in ax_a]
     free_b = [k for k in range(nbd) if k not in ax_b]
     nfb = len(free_b)
-    r = tensordot_p(g, b, axes=(tuple(range(-nfb, 0)), tuple(free_b)))
+    # axes counted from the end (as _norm_td_axes gives them), so that a batch of
+    # tangents in front of b (when this rule is differentiated) is never contracted
+    r = tensordot_p(g, b, axes=(tuple(range(-nfb, 0)), tuple(k - nbd for k in free_b)))
     order = free_a + [ax_a[ax_b.index(k)] for k in sorted(ax_b)]
     nbat = ndim_of(g) - ndim_of(ans)
     perm = list(range(nbat)) + [nbat + p for p in _np.argsort(order, kind="stable")]
@@ -306,7 +308,7 @@ def _td_vjp_b(g, ans, a, b, axes):
     free_b = [k for k in range(nbd) if k not in ax_b]
     nfa, nfb = len(free_a), len(free_b)
     r = tensordot_p(g, a, axes=(tuple(range(-(nfa + nfb), -nfb)) if nfa else (),
-                                tuple(free_a)))
+                                tuple(k - na for k in free_a)))    # from the end: see above
     order = free_b + [ax_b[ax_a.index(k)] for k in sorted(ax_a)]
     nbat = ndim_of(g) - ndim_of(ans)
     perm = list(range(nbat)) + [nbat + p for p in _np.argsort(order, kind="stable")]
