@@ -219,13 +219,15 @@ def _auto_chunk(ndirs, largest, itemsize, chunk_size):
     return int(max(1, min(ndirs, c)))
 
 
-def _decide(requested, n, m, largest, itemsize, chunk_size):
+def _decide(requested, n, m, largest, itemsize, chunk_size, n_complex=0):
+    """``n_complex``: how many of the n inputs are complex (forward mode pushes
+    their imaginary directions too, in a second round of passes)."""
     cf = _auto_chunk(n, largest, itemsize, chunk_size)
     cr = _auto_chunk(m, largest, itemsize, chunk_size)
-    pf = -(-n // cf) if n else 0
+    pf = (-(-n // cf) if n else 0) + (-(-n_complex // cf) if n_complex else 0)
     pr = -(-m // cr) if m else 0
     C = COST
-    cost_f = pf * C["FWD_PASS"] + n * C["FWD_DIR"]
+    cost_f = pf * C["FWD_PASS"] + (n + n_complex) * C["FWD_DIR"]
     cost_r = C["REV_RECORD"] + pr * C["REV_PASS"] + m * C["REV_DIR"]
     if requested == "auto":
         mode = "forward" if cost_f <= cost_r else "reverse"
@@ -242,6 +244,11 @@ def _decide(requested, n, m, largest, itemsize, chunk_size):
                         chunk_reverse=cr, passes_forward=pf, passes_reverse=pr,
                         cost_forward=cost_f, cost_reverse=cost_r, largest=largest,
                         reason=why)
+
+
+def _n_complex(flat):
+    return sum(_size(shape_of(l)) for l in flat.leaves
+               if _np.iscomplexobj(primal_of(l)))
 
 
 def _signature(args, kwargs):
@@ -270,6 +277,36 @@ def _probe(flat):
 # the two engines, on a _Flat
 # ---------------------------------------------------------------------------
 def _jac_forward(flat, chunk):
+    """Forward-mode Jacobian blocks ``(outs, [[J_ij]], aux)``.
+
+    For a complex input the real unit directions give ``u = df/dx``; the
+    imaginary ones ``v = df/dy`` are pushed too (a second pass), and the block
+    is ``Re(u) - i Re(v)``: the matrix that reverse mode gives under the pairing
+    of docs/complex.md (``f'(z)`` for a holomorphic ``f``, ``df/dx - i df/dy``
+    for a real-valued one), so the two modes agree for every function.
+    """
+    outs, result, aux = _jac_forward_pass(flat, chunk, imag=False)
+    cplx = [_np.iscomplexobj(primal_of(l)) for l in flat.leaves]
+    if any(cplx):
+        _, result_i, _ = _jac_forward_pass(flat, chunk, imag=True)
+        for row, row_i in zip(result, result_i):
+            for j, c in enumerate(cplx):
+                if c:
+                    row[j] = _conj_pairing(row[j], row_i[j])
+    return outs, result, aux
+
+
+def _conj_pairing(u, v):
+    """``Re(u) - i Re(v)`` (see :func:`_jac_forward`)."""
+    if isinstance(u, Tracer) or isinstance(v, Tracer):
+        dnp = _dnp()
+        return dnp.real(u) - 1j * dnp.real(v)
+    out = _np.asarray(u.real, dtype=u.dtype).copy()
+    out.imag = -_np.real(v)
+    return out
+
+
+def _jac_forward_pass(flat, chunk, imag):
     leaves = flat.leaves
     shapes = [tuple(shape_of(l)) for l in leaves]
     sizes = [_size(s) for s in shapes]
@@ -284,6 +321,8 @@ def _jac_forward(flat, chunk):
         idx, tans = [], []
         for j in range(len(leaves)):
             e = _basis(start, c, offsets[j], sizes[j], shapes[j], dts[j])
+            if imag and e is not None:     # the imaginary unit directions, complex leaves only
+                e = 1j * e if dts[j].kind == "c" else None
             if e is not None:
                 idx.append(j)
                 tans.append(e)
@@ -443,7 +482,7 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
                     cache.clear()
                 cache[key] = info
         m, largest = info
-        return _decide(mode, n, m, largest, itemsize, chunk_size)
+        return _decide(mode, n, m, largest, itemsize, chunk_size, _n_complex(flat))
 
     @functools.wraps(f)
     def jac_f(*args, **kwargs):
@@ -478,7 +517,7 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
         n = sum(_size(shape_of(l)) for l in flat.leaves)
         itemsize = max([_float_dtype(l).itemsize for l in flat.leaves] or [8])
         m, largest = _probe(flat)
-        return _decide(mode, n, m, largest, itemsize, chunk_size)
+        return _decide(mode, n, m, largest, itemsize, chunk_size, _n_complex(flat))
 
     jac_f.explain = explain
     jac_f.last_decision = None
