@@ -19,7 +19,22 @@ def _norm(x, loc, scale):
 
 
 def _t(x, df, loc, scale):
-    return stats.t.logpdf(x, df, loc, scale), stats.t.cdf(x, df, loc, scale)
+    return (stats.t.logpdf(x, df, loc, scale), stats.t.cdf(x, df, loc, scale),
+            stats.t.logsf(x, df, loc, scale))
+
+
+def _t_large_df(x, df):
+    # df >= 1000: the cdf's df-derivative is integrated (stats.stdtr's own rule)
+    return stats.t.cdf(x, df), stats.t.logpdf(x, df)
+
+
+def _gamma_tail(x, a):
+    # above the median: the survival function's a-derivative from its tail integrals
+    return stats.gamma.sf(x, a), stats.gamma.logsf(x, a)
+
+
+def _beta_sf(x, a, b):
+    return stats.beta.sf(x, a, b), stats.beta.logsf(x, a, b)
 
 
 def _gamma(x, a, scale):
@@ -39,7 +54,16 @@ SPECS = [
     Spec("stats.norm", _norm, st.tuples(x3, st.floats(-1.0, 1.0), pos),
          covers=("special.ndtr", "special.log_ndtr")),
     Spec("stats.t", _t, st.tuples(arrays((3,), avoid=[0.0], margin=0.3), pos, st.just(0.1), pos),
-         covers=("special.gammaln", "special.stdtr")),
+         covers=("special.gammaln", "stats.stdtr")),
+    Spec("stats.t_large_df", _t_large_df,
+         st.tuples(arrays((3,), low=-3.0, high=3.0), st.floats(1000.0, 3000.0)),
+         covers=("stats.stdtr",)),
+    Spec("stats.gamma_tail", _gamma_tail,
+         st.tuples(arrays((3,), low=4.0, high=8.0), st.floats(0.5, 3.0)),
+         covers=("stats.gammaincc_tail", "stats.log_gammaincc_tail")),
+    Spec("stats.beta_sf", _beta_sf,
+         st.tuples(arrays((3,), low=0.1, high=0.9, avoid=[0.5], margin=0.02), pos, pos),
+         covers=("stats.betaincc",)),
     Spec("stats.gamma", _gamma, st.tuples(arrays((3,), low=0.2, high=3.0), pos, pos),
          covers=("special.xlogy", "special.gammainc")),
     Spec("stats.beta", _beta, st.tuples(arrays((3,), low=0.1, high=0.9, avoid=[0.5], margin=0.02),
