@@ -221,13 +221,27 @@ def diff(a, n=1, axis=-1, prepend=_np._NoValue, append=_np._NoValue):
 def ediff1d(ary, to_end=None, to_begin=None):
     """``numpy.ediff1d``; ``to_begin`` / ``to_end`` are differentiable too."""
     from ._shape import concatenate, ravel
-    d = diff(ravel(ary))
+    from ._ufuncs import astype
+    from .. import numpy as _dnp      # asarray stacks lists holding traced values
+    ary = ravel(_dnp.asarray(ary))
+    dt = _np.result_type(primal_of(ary))
+    d = diff(ary)
+
+    def extra(v, name):
+        # NumPy casts the extras to ary's dtype (same_kind), so float32 stays float32
+        v = ravel(_dnp.asarray(v))
+        vdt = _np.result_type(primal_of(v))
+        if not _np.can_cast(vdt, dt, casting="same_kind"):
+            raise TypeError(f"dtype of `{name}` must be compatible with input `ary` "
+                            f"under the `same_kind` rule.")
+        return v if vdt == dt else astype(v, dt)
+
     parts = []
     if to_begin is not None:
-        parts.append(ravel(to_begin))
+        parts.append(extra(to_begin, "to_begin"))
     parts.append(d)
     if to_end is not None:
-        parts.append(ravel(to_end))
+        parts.append(extra(to_end, "to_end"))
     return concatenate(parts) if len(parts) > 1 else d
 
 
@@ -235,6 +249,11 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     """``numpy.trapezoid``, differentiable in ``y``, ``x`` and ``dx``."""
     from ._reductions import sum as sum_
     from ._shape import reshape
+    # lists and tuples are arrays, as in NumPy (y[hi] below needs an array)
+    from .. import numpy as _dnp      # asarray stacks lists holding traced values
+    y = _dnp.asarray(y)
+    if x is not None:
+        x = _dnp.asarray(x)
     nd = ndim_of(y)
     axis = norm_axes(axis, nd)[0] + nd
     if x is None:

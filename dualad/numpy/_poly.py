@@ -236,7 +236,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     if not _any_traced((x, xp, fp, left, right)):
         return _np.interp(x, xp, fp, left, right, period)
     from ._shape import concatenate
-    from ._ufuncs import floor, where
+    from ._ufuncs import where
     x, xp, fp = [v if isinstance(v, Tracer) else _np.asarray(v) for v in (x, xp, fp)]
     if ndim_of(xp) != 1 or ndim_of(fp) != 1:
         raise ValueError("interp: xp and fp must be 1-D sequences")
@@ -250,8 +250,15 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         if period == 0:
             raise ValueError("period must be a non-zero value")
         period = abs(period)
-        x = x - period * floor(x / period)
-        xp = xp - period * floor(xp / period)
+        # as NumPy: x and xp wrapped in float64 with %, fp in float64 / complex128
+        from ._ufuncs import astype, mod
+        x, xp = (v if _np.result_type(primal_of(v)) == _np.float64 else astype(v, _np.float64)
+                 for v in (x, xp))
+        fdt = _np.result_type(primal_of(fp), _np.float64)
+        if _np.result_type(primal_of(fp)) != fdt:
+            fp = astype(fp, fdt)
+        x = mod(x, period)
+        xp = mod(xp, period)
         order = _np.argsort(_np.asarray(primal_of(xp)), kind="stable")
         xp, fp = xp[order], fp[order]
         xp = concatenate([xp[-1:] - period, xp, xp[0:1] + period])

@@ -122,6 +122,19 @@ def _count(a, axis):
     return n
 
 
+def _as_count(n, s):
+    """An entry count ``n`` (a Python int or a NumPy integer array) as a divisor of
+    ``s`` that keeps ``s``'s dtype, as NumPy's ``true_divide(s, n, out=s)`` does
+    (a float32 sum divided by an int64 count stays float32; for a division the
+    float32 quotient equals NumPy's float64 quotient rounded to float32)."""
+    if isinstance(n, (int, float)):
+        return n
+    dt = _np.result_type(primal_of(s))
+    if dt.kind not in "fc":
+        return n
+    return _np.asarray(n, dtype=dt)
+
+
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     """``numpy.mean``, differentiable in ``a``."""
     if _to_numpy(out, a) and (out is not None or where is not None):
@@ -130,10 +143,10 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     axis = _axis_arg(axis)
     s = sum(a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     n = _kept(_mask(where, a), a, axis, keepdims)
-    if _np.result_type(s).kind not in "fc":
+    if _np.result_type(primal_of(s)).kind not in "fc":
         from ._ufuncs import astype
         s = astype(s, _np.float64)
-    return s / n
+    return s / _as_count(n, s)
 
 
 # --- max / min -----------------------------------------------------------------
@@ -316,7 +329,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
         m = globals()["mean"](a, axis=axis, keepdims=True, where=where) if mean is None else mean
         s = sum_p(_masked(_sq_dev(a, axis, m), mask, 0.0), axis=axis, keepdims=bool(keepdims))
         with _np.errstate(invalid="ignore", divide="ignore"):
-            return s / _np.maximum(_kept(mask, a, axis, keepdims) - ddof, 0)
+            return s / _as_count(_np.maximum(_kept(mask, a, axis, keepdims) - ddof, 0), s)
     n = _count(a, axis)
     s = sum_p(_sq_dev(a, axis, mean), axis=axis, keepdims=bool(keepdims))
     return s / builtins.max(n - ddof, 0)
@@ -385,7 +398,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     n = _nan_count(_np.asarray(mask), axis, keepdims, _mask(where, a))
     s = sum(filled, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     with _np.errstate(invalid="ignore", divide="ignore"):
-        return s / n
+        return s / _as_count(n, s)
 
 
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
@@ -405,7 +418,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     n = _nan_count(mask, axis, keepdims, kept)
     s = sum(sq, axis=axis, keepdims=keepdims)
     with _np.errstate(invalid="ignore", divide="ignore"):
-        return s / _np.maximum(n - ddof, 0)
+        return s / _as_count(_np.maximum(n - ddof, 0), s)
 
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,

@@ -214,6 +214,46 @@ defjvp(pad_p, lambda t, ans, x, widths:
 defvjp_direct(pad_p, _pad_vjp)
 
 
+def _pad_frame(cv, x, widths):
+    """The padded frame holding the (traced) ``constant_values`` ``cv``, zero inside.
+
+    ``cv`` is read as NumPy's ``pad`` reads it: one value, a ``(before, after)``
+    pair for every axis, or one pair per axis (any broadcastable shape).  Which
+    value lands where (corners included: a later axis overwrites an earlier
+    one) is taken from NumPy's own ``pad`` of the value labels."""
+    from .. import numpy as _dnp
+    from ._ufuncs import astype
+    nd = len(widths)
+    try:
+        vals = ravel(_dnp.asarray(cv))
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"pad: constant_values {cv!r} is neither a number nor "
+                        f"(before, after) pairs of numbers: {e}") from None
+    vshape = _np.shape(primal_of(_dnp.asarray(cv)))
+    size = int(_np.prod(vshape, dtype=_np.int64))
+    flat = _np.arange(size).reshape(vshape)
+    # NumPy's _as_pairs: one value for all, one (before, after) pair for all axes,
+    # or a broadcast to (ndim, 2)
+    if len(vshape) < 3 and size == 1:
+        idx = _np.zeros((nd, 2), dtype=_np.intp)
+    elif len(vshape) < 3 and size == 2 and vshape != (2, 1):
+        idx = _np.broadcast_to(_np.arange(2), (nd, 2))
+    else:
+        try:
+            idx = _np.broadcast_to(flat, (nd, 2))
+        except ValueError:
+            raise ValueError(f"pad: constant_values of shape {vshape} cannot be "
+                             f"broadcast to ({nd}, 2)") from None
+    labels = _np.pad(_np.zeros(shape_of(x), dtype=_np.intp), widths,
+                     constant_values=_np.arange(1, 2 * nd + 1).reshape(nd, 2))
+    dt = _np.result_type(primal_of(x))
+    if _np.result_type(primal_of(vals)) != dt and dt.kind in "fc":
+        vals = astype(vals, dt)                   # NumPy writes them in x's dtype
+    zero = _np.zeros(1, dtype=_np.result_type(primal_of(vals)))
+    table = concatenate([zero, getitem(vals, (_np.ravel(idx),))])
+    return getitem(table, (labels,))
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
     """``numpy.pad`` with modes constant, edge, reflect, symmetric and wrap."""
     cv = kwargs.get("constant_values", 0)
@@ -230,12 +270,8 @@ def pad(array, pad_width, mode="constant", **kwargs):
         if unknown:
             raise TypeError(f"pad: unsupported keyword(s) {sorted(unknown)} for mode 'constant'")
         out = pad_p(x, widths) if any(b or e for b, e in widths) else x
-        if isinstance(cv, Tracer):
-            if ndim_of(cv) != 0:
-                raise NotImplementedError("pad: a traced constant_values must be a scalar")
-            frame = _np.pad(_np.zeros(shape_of(x), dtype=_np.result_type(primal_of(x))),
-                            widths, constant_values=1)
-            return out + cv * frame
+        if _any_traced(cv):
+            return out + _pad_frame(cv, x, widths)
         if _np.any(_np.asarray(cv) != 0):
             dt = _np.result_type(primal_of(x))
             return out + _np.pad(_np.zeros(shape_of(x), dtype=dt), widths, constant_values=cv)

@@ -7,6 +7,10 @@ interpolation formula: for ``method="linear"`` the result is
 ``v[lo] + f * (v[hi] - v[lo])`` with ``v`` the sorted sample,
 ``lo = floor(p)``, ``hi = lo + 1`` and ``f = p - lo`` for the position
 ``p = q * (n - 1)``; its derivative in ``q`` is ``(n - 1) * (v[hi] - v[lo])``.
+Values, dtypes and result types are NumPy's, bit for bit: the position in q's
+float dtype, NumPy's ``_lerp`` (from ``v[hi]`` when ``f >= 0.5``), a Python-number
+``q`` keeping a float32 ``a`` float32 and a float64 ``q`` array making it float64;
+``median`` is the mean of the two middle values, as NumPy computes it.
 Tied values: the stable sort ranks tied entries by their index, and the
 derivative goes to the entry at the rank(s) used; see docs/conventions.md.
 
@@ -97,96 +101,206 @@ def _rows(a, axis):
     return reshape(moved, (m, n)), kept, kd
 
 
-def _quantile(a, q, axis, keepdims, method, skip_nan):
-    from ._reductions import _nan_fill  # noqa: F401  (same NaN policy as nanmean)
-    from ._shape import reshape
-    from ._ufuncs import astype, where
-    if method not in _METHODS:
-        raise NotImplementedError(f"dualad quantile: method={method!r} is not supported; "
-                                  f"use one of {_METHODS}")
-    axis = _axis_arg(axis)
-    if _np.result_type(primal_of(a)).kind not in "f":
-        a = astype(a, _np.float64)
-    qv = _np.asarray(primal_of(q), dtype=_np.float64)
-    if _np.any((qv < 0) | (qv > 1)) or _np.any(_np.isnan(qv)):
-        raise ValueError("Quantiles must be in the range [0, 1]")
+# the methods NumPy knows; the ones outside _METHODS are refused by name
+_NUMPY_METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation",
+                  "interpolated_inverted_cdf", "hazen", "weibull", "linear",
+                  "median_unbiased", "normal_unbiased", "lower", "higher", "midpoint",
+                  "nearest")
+
+
+def _as_array(a):
+    """Lists (also holding traced values) as arrays, as NumPy's asanyarray."""
+    if isinstance(a, Tracer):
+        return a
+    from .. import numpy as _dnp
+    return _dnp.asarray(a)
+
+
+def _sorted_rows(a, axis, skip_nan, as_float):
+    """``a`` as (M, n) rows, their stable sort order (NaNs last), the non-NaN
+    counts, the rows that give NaN and the kept / keepdims shapes."""
     rows, kept, kd = _rows(a, axis)
+    if as_float and _np.result_type(primal_of(rows)).kind not in "f":
+        from ._ufuncs import astype
+        rows = astype(rows, _np.float64)
     vals = _np.asarray(primal_of(rows))
     m, n = vals.shape
-    isnan = _np.isnan(vals)
+    isnan = _np.isnan(vals) if vals.dtype.kind in "fc" else _np.zeros(vals.shape, bool)
     order = _np.argsort(vals, axis=-1, kind="stable")          # NaNs sort last
     nv = (n - _np.sum(isnan, axis=-1)) if skip_nan else _np.full(m, n)
+    bad = (nv == 0) if skip_nan else _np.any(isnan, axis=-1)
+    return rows, order, nv, bad, kept, kd
+
+
+def _finish(out, bad, shape):
+    """NaN in the rows ``bad``, reshaped; a 0-d result is a NumPy scalar, as in NumPy."""
+    from ._shape import reshape
+    from ._ufuncs import where
+    if _np.any(bad):
+        out = where(_np.broadcast_to(bad, shape_of(out)), _np.nan, out)
+    out = reshape(out, shape)
+    return out[()] if shape == () else out
+
+
+def _quantile(a, q, axis, keepdims, method, skip_nan, name, weak_q):
+    """NumPy's ``_quantile`` for the methods in ``_METHODS``, with NumPy's dtypes and
+    arithmetic: the position ``p = (n - 1) * q`` in q's float dtype (float64 for a
+    Python number or integers), ``gamma`` the fraction of ``p`` (for midpoint 0.5,
+    or 0 at an integer ``p``) and NumPy's ``_lerp``
+    ``where(gamma >= 0.5, hi - d * (1 - gamma), lo + d * gamma)`` with
+    ``d = hi - lo``.  A Python-number ``q`` (``weak_q``) leaves the result in a's
+    dtype (gamma is a Python float to NumPy); a q array gives
+    ``result_type(a, gamma)``.  Only a traced ``q`` makes gamma traced."""
+    if method not in _METHODS:
+        if method in _NUMPY_METHODS:
+            raise NotImplementedError(f"dualad.numpy.{name}: method={method!r} is not "
+                                      f"supported; use one of {_METHODS}")
+        raise ValueError(f"dualad.numpy.{name}: {method!r} is not a valid method. Use one "
+                         f"of: {_NUMPY_METHODS}")
+    from ._shape import reshape
+    from ._ufuncs import where
+    axis = _axis_arg(axis)
+    a = _as_array(a)
+    if _np.result_type(primal_of(a)).kind == "c":
+        raise TypeError("a must be an array of real numbers")
+    qv = _np.asanyarray(primal_of(q))
+    if qv.ndim > 1:
+        raise ValueError("q must be a scalar or 1d")
+    qf = qv.astype(_np.float64) if qv.dtype.kind != "f" else qv
+    if _np.any((qf < 0) | (qf > 1)) or _np.any(_np.isnan(qf)):
+        raise ValueError("Quantiles must be in the range [0, 1]")
+    # integer q with method='linear' needs no interpolation (NumPy takes the entries)
+    interp = method == "midpoint" or (method == "linear" and qv.dtype.kind == "f")
+    rows, order, nv, bad, kept, kd = _sorted_rows(a, axis, skip_nan, as_float=interp)
+    m = shape_of(rows)[0]
+    pdt = qv.dtype if qv.dtype.kind == "f" else _np.dtype(_np.float64)
+    nm1 = (_np.maximum(nv, 1) - 1).astype(pdt)               # exact: n - 1 < 2**24
     qshape = qv.shape
-    qb = q if isinstance(q, Tracer) else qv
-    qb = reshape(qb, qshape + (1,)) if isinstance(qb, Tracer) else qv[..., None]
-    pos = qb * (_np.maximum(nv, 1) - 1).astype(_np.float64)   # shape qshape + (m,)
-    posv = _np.asarray(primal_of(pos))
+    pos = qv.astype(pdt)[..., None] * nm1                    # (n - 1) * q, qshape + (m,)
     top = _np.maximum(nv - 1, 0)
     if method == "nearest":
-        lo = _np.around(posv)
+        lo = _np.around(pos)
     elif method == "higher":
-        lo = _np.ceil(posv)
+        lo = _np.ceil(pos)
     else:
-        lo = _np.floor(posv)
+        lo = _np.floor(pos)
     lo = _np.clip(lo.astype(_np.intp), 0, top)
-    hi = _np.minimum(lo + 1, top) if method in ("linear", "midpoint") else lo
     ridx = _np.broadcast_to(_np.arange(m), lo.shape)
     v_lo = rows[ridx, order[ridx, lo]]
-    if method in ("linear", "midpoint"):
-        v_hi = rows[ridx, order[ridx, hi]]
-        f = 0.5 if method == "midpoint" else pos - lo
-        out = v_lo + f * (v_hi - v_lo)
+    if not interp:
+        return _finish(v_lo, bad, qshape + (kd if keepdims else kept))
+    hi = _np.minimum(lo + 1, top)
+    v_hi = rows[ridx, order[ridx, hi]]
+    if method == "midpoint":
+        gamma = _np.where(pos == _np.floor(pos), 0.0, 0.5).astype(pdt)
+    elif isinstance(q, Tracer):       # linear in a traced q: d gamma / dq = n - 1
+        gamma = reshape(q, qshape + (1,)) * nm1 - lo.astype(pdt)
     else:
+        gamma = pos - lo.astype(pdt)
+    g = _np.asarray(primal_of(gamma))
+    upper = g >= 0.5
+    if weak_q:     # NumPy: gamma a Python float, weakly cast to a's dtype
+        adt = _np.result_type(primal_of(v_lo))
+        t, omt = g.astype(adt), (1.0 - g).astype(adt)
+    else:
+        t = gamma
+        omt = 1 - gamma
+    diff = v_hi - v_lo
+    if _np.all(~upper):
+        out = v_lo + diff * t
+    elif _np.all(upper):
+        out = v_hi - diff * omt
+    else:
+        out = where(upper, v_hi - diff * omt, v_lo + diff * t)
+    shape = qshape + (kd if keepdims else kept)
+    adt = _np.result_type(primal_of(v_lo))
+    if _np.result_type(primal_of(out)) != adt and (
+            (skip_nan and bad[0]) or (not skip_nan and qshape + kept == () and bad.any())):
+        # NumPy's quirks, followed for its dtypes: nanquantile builds its result in
+        # the dtype of the first row's, which for an all-NaN row is a's; quantile
+        # hands back a's NaN entry itself for a 0-d result
+        from ._ufuncs import astype
+        out = astype(out, adt)
+    return _finish(out, bad, shape)
+
+
+def _median(a, axis, keepdims, skip_nan):
+    """NumPy's ``median``: the middle entry, or the mean ``(lo + hi) / 2`` of the two
+    middle entries (each gets half the derivative), in a's float dtype."""
+    axis = _axis_arg(axis)
+    a = _as_array(a)
+    if _np.result_type(primal_of(a)).kind == "c":
+        raise TypeError("a must be an array of real numbers")
+    rows, order, nv, bad, kept, kd = _sorted_rows(a, axis, skip_nan, as_float=True)
+    m, n = shape_of(rows)
+    if n == 0:     # NumPy: the mean of an empty slice, NaN
+        import warnings
+        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)
+        nan = _np.full(m, _np.nan, dtype=_np.result_type(primal_of(rows)))
+        return _finish(nan, _np.zeros(m, bool), kd if keepdims else kept)
+    k = _np.maximum(nv, 1)
+    lo = (k - 1) // 2
+    hi = k // 2
+    ridx = _np.arange(m)
+    v_lo = rows[ridx, order[ridx, lo]]
+    if _np.all(lo == hi):
         out = v_lo
-    bad = (nv == 0) if skip_nan else _np.any(isnan, axis=-1)
-    if _np.any(bad):
-        out = where(_np.broadcast_to(bad, _np.shape(posv)), _np.nan, out)
-    return reshape(out, qshape + (kd if keepdims else kept))
+    else:
+        from ._ufuncs import where
+        v_hi = rows[ridx, order[ridx, hi]]
+        mean2 = (v_lo + v_hi) / 2.0
+        out = mean2 if _np.all(lo != hi) else where(lo == hi, v_lo, mean2)
+    return _finish(out, bad, kd if keepdims else kept)
 
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False, *, weights=None, interpolation=None):
     """``numpy.quantile``, differentiable in ``a`` and ``q`` (see the module notes)."""
     _no_extras("quantile", out, weights)
-    return _quantile(a, q, axis, keepdims, interpolation or method, skip_nan=False)
+    return _quantile(a, q, axis, keepdims, interpolation or method, False, "quantile",
+                     type(q) in (int, float))
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None, interpolation=None):
     """``numpy.percentile``: ``quantile(a, q / 100)``."""
     _no_extras("percentile", out, weights)
-    return _quantile(a, _pct(q), axis, keepdims, interpolation or method, skip_nan=False)
+    return _quantile(a, _pct(q), axis, keepdims, interpolation or method, False,
+                     "percentile", type(q) in (int, float))
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    """``numpy.median``: the linear 0.5-quantile (the mean of the two middle values
-    for an even count, each getting half the derivative)."""
+    """``numpy.median``: the middle value, or the mean of the two middle values for an
+    even count (each getting half the derivative)."""
     _no_extras("median", out, None)
-    return _quantile(a, 0.5, axis, keepdims, "linear", skip_nan=False)
+    return _median(a, axis, keepdims, skip_nan=False)
 
 
 def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                 keepdims=False, *, weights=None, interpolation=None):
     """``numpy.nanquantile``: the quantile of the non-NaN entries."""
     _no_extras("nanquantile", out, weights)
-    return _quantile(a, q, axis, keepdims, interpolation or method, skip_nan=True)
+    return _quantile(a, q, axis, keepdims, interpolation or method, True, "nanquantile",
+                     type(q) in (int, float))
 
 
 def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                   keepdims=False, *, weights=None, interpolation=None):
     """``numpy.nanpercentile``."""
     _no_extras("nanpercentile", out, weights)
-    return _quantile(a, _pct(q), axis, keepdims, interpolation or method, skip_nan=True)
+    return _quantile(a, _pct(q), axis, keepdims, interpolation or method, True,
+                     "nanpercentile", type(q) in (int, float))
 
 
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """``numpy.nanmedian``."""
     _no_extras("nanmedian", out, None)
-    return _quantile(a, 0.5, axis, keepdims, "linear", skip_nan=True)
+    return _median(a, axis, keepdims, skip_nan=True)
 
 
 def _pct(q):
-    return (q if isinstance(q, Tracer) else _np.asarray(q, dtype=_np.float64)) / 100.0
+    # NumPy: true_divide(q, 100), keeping a float32 q float32
+    return q / 100 if isinstance(q, Tracer) else _np.true_divide(q, 100)
 
 
 def _no_extras(name, out, weights):
@@ -219,10 +333,13 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     x = _atleast_2d_rows(m, rowvar)
     if shape_of(x)[0] == 0:
         return _np.array([]).reshape(0, 0)
+    if dtype is None:     # NumPy computes in result_type(m, y, float64): float32 -> float64
+        dtype = _np.result_type(primal_of(m), _np.float64) if y is None else \
+            _np.result_type(primal_of(m), primal_of(y), _np.float64)
     if y is not None:
         x = concatenate([x, _atleast_2d_rows(y, rowvar)], axis=0)
-    if dtype is not None or _np.result_type(primal_of(x)).kind not in "fc":
-        x = astype(x, dtype or _np.float64)
+    if _np.result_type(primal_of(x)) != _np.dtype(dtype):
+        x = astype(x, dtype)
     if ddof is None:
         ddof = 0 if bias else 1
     w = None
@@ -249,7 +366,16 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     xt = (x if w is None else x * w).T
     if _is_complex(xt):
         xt = conj(xt)
-    c = dot(x, xt) / fact
+    if isinstance(fact, Tracer):
+        inv = 1.0 / fact
+    else:
+        if fact <= 0:
+            import warnings
+            warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=2)
+            fact = 0.0
+        with _np.errstate(divide="ignore"):
+            inv = _np.true_divide(1, fact)
+    c = dot(x, xt) * inv        # as NumPy: c *= true_divide(1, fact)
     return squeeze(c)
 
 

@@ -697,7 +697,11 @@ def divmod(x, y, /):  # noqa: A001
     return floor_divide(x, y), mod(x, y)
 
 
-for _name in ["spacing", "nextafter", "gcd", "lcm"]:
+# nextafter(x, y) is x moved by one ulp: derivative 1 in x (as for x + spacing),
+# 0 in the direction y
+nextafter = binary(_np.nextafter, lambda ans, x, y: 1.0, None, name="nextafter")
+
+for _name in ["spacing", "gcd", "lcm"]:
     if hasattr(_np, _name):
         globals()[_name] = nondifferentiable(getattr(_np, _name), name=_name)
         _NONDIFF.append(_name)
@@ -713,7 +717,7 @@ __all__ = [
     "imag", "conjugate", "conj", "angle", "fabs", "deg2rad", "rad2deg", "radians", "degrees",
     "sinc", "nan_to_num", "hypot", "copysign", "logaddexp", "logaddexp2", "float_power",
     "mod", "remainder", "fmod", "fmax", "fmin", "heaviside", "ldexp", "frexp", "modf",
-    "divmod",
+    "divmod", "nextafter",
 ] + _NONDIFF
 
 
