@@ -499,21 +499,22 @@ class poisson_gen:
     def pmf(self, k, mu, loc=0):
         return dnp.exp(self.logpmf(k, mu, loc))
 
-    def cdf(self, k, mu, loc=0):
+    @staticmethod
+    def _tail(gamma_fn, k, mu, loc, below):
+        # Q(k+1, mu) is the cdf, P(k+1, mu) the sf (SciPy's pdtr / pdtrc); ``below``
+        # for k < 0
         k = _np.floor(_np.asarray(primal_of(k)) - loc)
         neg = k < 0
-        out = sp.gammaincc(_np.where(neg, 0.0, k) + 1, mu)
-        return _outside(neg, out, 0.0)
+        return _outside(neg, gamma_fn(_np.where(neg, 0.0, k) + 1, mu), below)
+
+    def cdf(self, k, mu, loc=0):
+        return self._tail(sp.gammaincc, k, mu, loc, 0.0)
 
     def logcdf(self, k, mu, loc=0):
         return dnp.log(self.cdf(k, mu, loc))
 
     def sf(self, k, mu, loc=0):
-        # as SciPy's pdtrc: the regularized lower incomplete gamma P(k+1, mu)
-        k = _np.floor(_np.asarray(primal_of(k)) - loc)
-        neg = k < 0
-        out = sp.gammainc(_np.where(neg, 0.0, k) + 1, mu)
-        return _outside(neg, out, 1.0)
+        return self._tail(sp.gammainc, k, mu, loc, 1.0)
 
     def logsf(self, k, mu, loc=0):
         return dnp.log(self.sf(k, mu, loc))
