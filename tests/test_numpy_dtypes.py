@@ -243,3 +243,16 @@ def test_unsupported_method_names_function(fn):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ad.jvp(lambda z: getattr(dnp, fn)(z, 0.3, method="weibull"), (A32,), (A32,))
+
+
+def test_nanvar_without_degrees_of_freedom_is_nan_as_numpy():
+    x = np.array([[1.0, np.nan, 3.0], [2.0, 5.0, 7.0]])
+    with np.errstate(all="ignore"):
+        want = np.nanvar(x, axis=1, ddof=2)            # [nan, 12.67]: numpy sets NaN
+        got = ad.jvp(lambda a: dnp.nanvar(a, axis=1, ddof=2), (x,), (np.ones_like(x),))[0]
+        g = ad.grad(lambda a: dnp.nanvar(a, axis=1, ddof=2)[1])(x)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-15)
+    # row 1 (2, 5, 7): d/dx var = 2 (x - mean) / (n - ddof), mean 14/3
+    np.testing.assert_allclose(g[1], 2 * (x[1] - 14 / 3) / 1, rtol=1e-12)
+    assert (g[0] == 0).all()

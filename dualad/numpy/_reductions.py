@@ -417,8 +417,13 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     sq = _masked(_sq_dev(filled, axis, m), ~mask if kept is None else ~mask & kept, 0.0)
     n = _nan_count(mask, axis, keepdims, kept)
     s = sum(sq, axis=axis, keepdims=keepdims)
+    dof = n - ddof
     with _np.errstate(invalid="ignore", divide="ignore"):
-        return s / _as_count(_np.maximum(n - ddof, 0), s)
+        out = s / _as_count(_np.maximum(dof, 0), s)
+    if _np.any(dof <= 0):     # as numpy.nanvar: NaN (a constant) where no degree of freedom
+        from ._ufuncs import where as where_
+        out = where_(dof <= 0, _np.nan, out)
+    return out
 
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
