@@ -18,10 +18,23 @@ Conventions at awkward points:
 * ``gammainc`` / ``gammaincc`` in ``a``: no closed form; the derivatives (of
   any order, :func:`gammainc_da`) are summed from the power series
   ``P(a, x) = exp(-x) sum_n x^(a+n) / Gamma(a+n+1)`` term by term, to about
-  1e-15 absolute accuracy (so with few correct digits where the derivative is
-  itself below that, e.g. ``x >> a``), at a cost growing like ``x``.
-* ``betainc(a, b, x)`` in ``a`` and ``b`` (and so ``stdtr`` in ``df``): no
-  closed form; the series ``sum_n Gamma(a+b+n) / (Gamma(a+n+1) Gamma(b))
+  1e-15 absolute accuracy, at a cost growing like ``x``.  Above the median
+  (``x > gammaincinv(a, 1/2)``, so ``x > a - 1``), where ``Q = gammaincc`` is
+  small, ``gammaincc`` instead uses ``Q d/da log Q`` with ``d/da log Q = log x
+  - digamma(a) + N / D`` from the tail integrals ``D = int_0^inf (1+s)^(a-1)
+  e^(-x s) ds`` and ``N`` (the same with ``log1p(s)``), by Gauss-Legendre: accurate
+  relative to ``Q`` however small (``gammainc`` there keeps the series: its
+  derivative is ``-dQ/da``, below 1e-15 absolute anyway).  The internal primitive
+  ``special.log_gammaincc_tail`` (``log Q`` above the median, both derivatives
+  from these integrals) serves ``dualad.scipy.stats.gamma.logsf``.
+* ``stdtr(df, t)``: in ``t`` the density, from a log density without
+  cancellation in ``df`` (an asymptotic series for the gamma-function ratio from
+  ``df = 20``); in ``df``, for ``df >= 1000``, the integral ``int_-inf^t f(s)
+  d/ddf log f(s) ds`` by Gauss-Legendre (no cancellation, accurate relative to the
+  derivative, also at ``df = inf``), below that the ``betainc`` series.  The
+  distributions in ``dualad.scipy.stats`` use this machinery; it lives here only.
+* ``betainc(a, b, x)`` in ``a`` and ``b`` (and so ``stdtr`` in ``df`` below
+  1000): no closed form; the series ``sum_n Gamma(a+b+n) / (Gamma(a+n+1) Gamma(b))
   x^(a+n) (1-x)^b`` (used for ``x < (a+1)/(a+b+2)``, where its terms decrease
   from the first, with ``I_x(a, b) = 1 - I_(1-x)(b, a)`` above) is
   differentiated term by term with registry operations, so every order and
@@ -378,11 +391,128 @@ defvjp_direct(gammainc_da,
               lambda g, ans, a, x, k: unbroadcast(times_finite_zero(g, _density_da(a, x, k)),
                                                   ans, x), None)
 
+# --- shared helpers of the tail machinery ------------------------------------------------
+_HALF_LOG_2PI = float(0.5 * _np.log(2 * _np.pi))   # a python float: float32 stays float32
+
+
+def _pv(v):
+    return _np.asarray(primal_of(v), dtype=float)
+
+
+def _sub(mask, value, fill):
+    """``value`` with the constant ``fill`` where the plain ``mask`` is True: a safe
+    input for a branch that is not used there (its derivative is then exactly 0)."""
+    mask = _np.asarray(mask)
+    if not _np.any(mask):
+        return value
+    return dnp.where(mask, fill, value)
+
+
+def _bcast2(a, x):
+    shp = _np.broadcast_shapes(shape_of(a), shape_of(x))
+    return dnp.broadcast_to(a, shp), dnp.broadcast_to(x, shp)
+
+
+def _fdtype(*vals):
+    """The floating dtype of the (possibly traced) arguments: plain quadrature
+    nodes are cast to it, so float32 arguments keep float32 derivatives."""
+    dt = _np.result_type(*(_np.asarray(primal_of(v)).dtype for v in vals))
+    return dt if _np.issubdtype(dt, _np.floating) else _np.dtype(float)
+
+
+# --- composite Gauss-Legendre on [0, 1]: 10 geometric panels [2^-(j+1), 2^-j] -----------
+def _quad_rule(npanel=10, order=16):
+    x, w = _np.polynomial.legendre.leggauss(order)
+    edges = _np.concatenate([[0.0], 2.0 ** -_np.arange(npanel - 1, -1, -1)])
+    lo, hi = edges[:-1, None], edges[1:, None]
+    return ((lo + (hi - lo) * (x + 1) / 2).ravel(), ((hi - lo) * w / 2).ravel())
+
+
+_QU, _QW = _quad_rule()
+_SPAN = 60.0   # the integrands are cut where their exponent has dropped by this much
+
+
+# --- gamma upper tail: d/da log Q(a, x) relative to Q ------------------------------------
+def _gamma_tail_span(a, x):
+    """``S`` with ``(a-1) log1p(S) - x S = -_SPAN`` (plain, for ``x > a - 1``): the
+    exponent is decreasing from 0; Newton from an upper bound (monotone)."""
+    a, x = _np.broadcast_arrays(_pv(a), _pv(x))
+    with _np.errstate(all="ignore"):
+        lam = _np.where(a <= 1, x, x - (a - 1))
+        s = _SPAN / _np.maximum(lam, 1e-300)
+        for _ in range(60):
+            e = (a - 1) * _np.log1p(s) - x * s + _SPAN
+            de = (a - 1) / (1 + s) - x
+            s = _np.where(a > 1, s - e / de, s)
+        s = _np.where(_np.isfinite(s) & (s > 0), s, 1.0)
+    return s
+
+
+def _gamma_tail_nd(a, x):
+    """``(N / D, D)`` with ``D = int_0^inf (1+s)^(a-1) e^(-x s) ds`` (so that
+    ``Gamma(a, x) = x^a e^-x D``) and ``N`` the same with a factor ``log1p(s)``:
+    ``d/da log Gamma(a, x) = log x + N / D``, ``d/dx log Q = -1 / (x D)``; both
+    without cancellation in the upper tail.  Registry operations (differentiable)."""
+    dt = _fdtype(a, x)
+    span = _gamma_tail_span(a, x)
+    A, X = dnp.expand_dims(a, -1), dnp.expand_dims(x, -1)
+    s = (span[..., None] * _QU).astype(dt)
+    l1 = _np.log1p(s)
+    e = dnp.exp((A - 1) * l1 - X * s) * (_QW * span[..., None]).astype(dt)
+    d = dnp.sum(e, axis=-1)
+    return dnp.sum(e * l1, axis=-1) / d, d
+
+
+def _gamma_logq_da(a, x):
+    r, _ = _gamma_tail_nd(a, x)
+    return dnp.log(x) + r - digamma(a)
+
+
+def _gammaincc_da(ans, a, x):
+    """``d/da gammaincc(a, x)``: below the median ``-d/da gammainc`` (the power
+    series, about 1e-15 absolute); above it (``x > median > a - 1``) ``Q d/da log Q``
+    from the tail integrals, accurate relative to ``Q`` however small it is.  Each
+    branch sees only its own points (fixed safe values elsewhere); 0 at ``x = inf``."""
+    a, x = _bcast2(a, x)
+    av, xv = _pv(a), _pv(x)
+    with _np.errstate(all="ignore"):
+        tail = xv > _sp.gammaincinv(av, 0.5)
+    if not tail.any():
+        return -gammainc_da(a, x, 1)
+    off = ~tail | ~_np.isfinite(xv)      # Q(a, inf) = 0: ans is 0 there
+    hi = ans * _gamma_logq_da(_sub(off, a, 1.0), _sub(off, x, 2.0))
+    if tail.all():
+        return hi
+    lo = -gammainc_da(_sub(tail, a, 1.0), _sub(tail, x, 0.5), 1)
+    return dnp.where(tail, hi, lo)
+
+
+def _glogq_da(ans, a, x):
+    return _gamma_logq_da(*_bcast2(a, x))
+
+
+def _glogq_dx(ans, a, x):
+    a, x = _bcast2(a, x)
+    return -1.0 / (x * _gamma_tail_nd(a, x)[1])
+
+
+def _log_gammaincc_impl(a, x):
+    with _np.errstate(divide="ignore"):
+        return _np.log(_sp.gammaincc(a, x))
+
+
 gammainc = _nary(_sp.gammainc, "gammainc",
                  [lambda ans, a, x: gammainc_da(a, x, 1), _gammainc_dx], ["a", "x"])
 gammaincc = _nary(_sp.gammaincc, "gammaincc",
-                  [lambda ans, a, x: -gammainc_da(a, x, 1),
-                   lambda ans, a, x: -_gammainc_dx(ans, a, x)], ["a", "x"])
+                  [_gammaincc_da, lambda ans, a, x: -_gammainc_dx(ans, a, x)], ["a", "x"])
+# log Q for x above the median (x > a - 1), both derivatives from the tail integrals,
+# relative to Q however small it is (gamma.logsf in dualad.scipy.stats)
+_log_gammaincc_tail = _nary(_log_gammaincc_impl, "log_gammaincc_tail",
+                           [_glogq_da, _glogq_dx], ["a", "x"])
+_log_gammaincc_tail.__doc__ = ("``log(gammaincc(a, x))`` for ``x`` above the median "
+                               "(internal: ``stats.gamma.logsf``).")
+
+
 def _betainc_dx(ans, a, b, x):
     return dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b))
 
@@ -486,12 +616,6 @@ betainc = _nary(_sp.betainc, "betainc",
                  _betainc_dx], ["a", "b", "x"])
 
 
-def _stdtr_dt(ans, df, t):
-    # Student's t density
-    return dnp.exp(gammaln(0.5 * (df + 1)) - gammaln(0.5 * df) - 0.5 * dnp.log(df * _np.pi)
-                   - 0.5 * (df + 1) * dnp.log1p(t * t / df))
-
-
 def _stdtr_ddf(ans, df, t):
     # stdtr = 1 - I_x(df/2, 1/2) / 2 for t > 0 (I_x / 2 for t < 0), x = df / (df + t^2)
     shp = _np.broadcast_shapes(shape_of(df), shape_of(t))
@@ -504,10 +628,135 @@ def _stdtr_ddf(ans, df, t):
     dx = s2 / ((df + s2) * (df + s2))
     di = 0.5 * _betainc_dparam(None, 0.5 * df, 0.5, x, 0) + _betainc_dx(None, 0.5 * df, 0.5, x) * dx
     out = -0.5 * _np.sign(tv) * di
-    return dnp.where(zero, 0.0, out) if _np.any(zero) else out
+    if not _np.any(zero):
+        return out
+    # stdtr(df, 0) = 1/2 for every df, so the derivative is 0 at t = 0, but its
+    # t-derivative, d/ddf of the density at 0, is not: t * f(0) d/ddf log f(0)
+    c = dnp.exp(_t_r(df) - _HALF_LOG_2PI) * _t_r(df, deriv=True)
+    return dnp.where(zero, t * c, out)
 
 
-stdtr = _nary(_sp.stdtr, "stdtr", [_stdtr_ddf, _stdtr_dt], ["df", "t"])
+# --- Student's t for large df: cancellation-free pieces -----------------------------
+# log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2 = sum_n e_n df^-n (odd n), with
+# e_n = (-1)^(n+1) (1 - 2^(n+1)) B_(n+1) / (n (n+1)) (Bernoulli polynomials at 1/2 and 0)
+_BERN = _sp.bernoulli(18)
+_R_COEF = [(n, float((-1) ** (n + 1) * (1 - 2.0 ** (n + 1)) * _BERN[n + 1] / (n * (n + 1))))
+           for n in range(1, 17, 2)]
+_R_BIG = 20.0       # df from which the series is used (converged to rounding there)
+
+
+def _t_r(df, deriv=False):
+    """``R(df) = log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2`` (or ``R'``),
+    -> 0 like ``-1/(4 df)``; the series for large ``df`` (no cancellation, and
+    ``R(inf) = 0``), ``gammaln`` / ``digamma`` below."""
+    dv = _pv(df)
+    big = dv >= _R_BIG
+    out = None
+    if big.any():
+        w = 1.0 / _sub(~big, df, 100.0)
+        w2 = w * w
+        acc = 0.0
+        for n, c in reversed(_R_COEF):      # R = w sum c_n w^(n-1), R' = w^2 sum -n c_n w^(n-1)
+            acc = acc * w2 + (-n * c if deriv else c)
+        out = acc * w2 if deriv else acc * w
+    if (~big).any():
+        ds = _sub(big, df, 1.0)
+        if deriv:
+            small = 0.5 * (digamma(0.5 * (ds + 1)) - digamma(0.5 * ds)) - 0.5 / ds
+        else:
+            small = gammaln(0.5 * (ds + 1)) - gammaln(0.5 * ds) - 0.5 * dnp.log(0.5 * ds)
+        out = small if out is None else dnp.where(big, out, small)
+    return out
+
+
+_H_TERMS = 32     # H(v) = sum_(n>=2) v^(n-2) / n to v^31 for v < 0.3
+
+
+def _t_h(v):
+    """``H(v) = (-log1p(-v) - v) / v^2`` (series for ``v < 0.3``)."""
+    vv = _pv(v)
+    sm = vv < 0.3
+    out = None
+    if sm.any():
+        vs = _sub(~sm, v, 0.0)
+        acc = 1.0 / (_H_TERMS + 1)
+        for n in range(_H_TERMS, 1, -1):
+            acc = acc * vs + 1.0 / n
+        out = acc
+    if (~sm).any():
+        vl = _sub(sm, v, 0.5)
+        direct = (-dnp.log1p(-vl) - vl) / (vl * vl)
+        out = direct if out is None else dnp.where(sm, out, direct)
+    return out
+
+
+def _t_pieces(z, df):
+    """``(u, v, L)``: ``u = z^2/df``, ``v = u / (1+u)``, ``L = log1p(u) / u``
+    (``(1-v)(1 + v H(v))``, 1 at ``u = 0`` and at ``df = inf``)."""
+    z2 = z * z
+    u = z2 / df
+    v = z2 / (df + z2) if not _np.any(_np.isinf(_pv(df))) else u / (1 + u)
+    return z2, u, v, (1 - v) * (1 + v * _t_h(v))
+
+
+def _t_logpdf_std(z, df):
+    """log density of the standard t, without cancellation in ``df``:
+    ``R(df) - log(2 pi)/2 - (z^2/2) (1 + 1/df) log1p(z^2/df) / (z^2/df)``."""
+    z2, u, v, L = _t_pieces(z, df)
+    return _t_r(df) - _HALF_LOG_2PI - (0.5 * z2) * (1 + 1 / df) * L
+
+
+def _t_dlogpdf_ddf(z, df):
+    """``d/ddf`` of the log density: ``R'(df) + z^2 / (2 df^2) (L - q (1-v) H)``
+    with ``q = z^2 (1 + 1/df) / (1 + u)``; every term is O(1/df^2)."""
+    z2, u, v, L = _t_pieces(z, df)
+    q = z2 * (1 + 1 / df) / (1 + u)
+    return _t_r(df, deriv=True) + (0.5 * z2 / (df * df)) * (L - q * (1 - v) * _t_h(v))
+
+
+_T_BIG = 1000.0     # df from which the t cdf's df-derivative is integrated
+
+
+def _t_cdf_ddf_big(df, z):
+    """``d/ddf stdtr(df, z) = int_-inf^z f(s) d/ddf log f(s) ds`` for large ``df``,
+    by Gauss-Legendre over ``[T - W, T]``, ``T = -|z|`` (``-int_z^inf`` for
+    ``z > 0``, by symmetry), where the density has dropped by ``e^-60``."""
+    dt = _fdtype(df, z)
+    zv = _pv(z)
+    sgn = _np.where(zv > 0, -1.0, 1.0).astype(dt)
+    T = sgn * z
+    tv, dv = _np.broadcast_arrays(-_np.abs(zv), _pv(df))
+    with _np.errstate(all="ignore"):
+        target = _np.where(dv > 1e300, tv * tv + 2 * _SPAN,
+                           dv * _np.expm1(_np.log1p(tv * tv / dv) + 2 * _SPAN / (dv + 1)))
+        w = _np.sqrt(target) - _np.abs(tv)
+    w = _np.where(_np.isfinite(w) & (w > 0), w, 1.0)
+    S = dnp.expand_dims(T, -1) - (w[..., None] * _QU).astype(dt)
+    DF = dnp.expand_dims(df, -1)
+    f = dnp.exp(_t_logpdf_std(S, DF)) * _t_dlogpdf_ddf(S, DF)
+    return sgn * dnp.sum(f * (_QW * w[..., None]).astype(dt), axis=-1)
+
+
+def _t_cdf_ddf(ans, df, z):
+    df, z = _bcast2(df, z)
+    big = _pv(df) >= _T_BIG
+    if big.all():
+        return _t_cdf_ddf_big(df, z)
+    if not big.any():
+        return _stdtr_ddf(ans, df, z)
+    return dnp.where(big, _t_cdf_ddf_big(_sub(~big, df, 1e6), z),
+                     _stdtr_ddf(ans, _sub(big, df, 10.0), z))
+
+
+def _t_cdf_dz(ans, df, z):
+    return dnp.exp(_t_logpdf_std(z, df))
+
+
+# the df-derivative: the betainc series below df = 1000, the integral above (no
+# cancellation); the t-derivative: the density from the cancellation-free log density
+stdtr = _nary(_sp.stdtr, "stdtr", [_t_cdf_ddf, _t_cdf_dz], ["df", "t"])
+
+
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B_2, B_4, ...
 
 

@@ -5,13 +5,17 @@ Each distribution object has SciPy's method names and signatures
 dualad primitives, so its derivatives in ``x`` and in the parameters come from
 their rules.  The cdfs are differentiable in their shape parameters too
 (``t.cdf`` in ``df``, ``gamma.cdf`` in ``a``, ``beta.cdf`` in ``a`` and ``b``),
-through the series derivatives of ``special.stdtr``, ``special.gammainc`` and
-``special.betainc``, and four internal primitives keep them accurate where
-those lose relative precision: ``stats.gammaincc_tail`` /
-``stats.log_gammaincc_tail`` (``gamma.sf`` / ``logsf`` above the median: the
-``a``-derivative from tail integrals, relative to the survival function),
-``stats.stdtr`` (the ``df``-derivative integrated from that of the log
-density for ``df >= 1000``, no cancellation) and ``stats.betaincc``.
+through the rules of ``special.stdtr``, ``special.gammainc``,
+``special.gammaincc`` and ``special.betainc``.  The machinery that keeps them
+accurate where a plain series loses relative precision lives in
+:mod:`dualad.scipy.special`, one implementation used both by the distributions
+and by the special functions called directly: ``special.gammaincc`` (above the
+median its ``a``-derivative is ``Q d/da log Q`` from tail integrals, relative to
+the survival function), the internal ``special.log_gammaincc_tail``
+(``gamma.logsf`` above the median), ``special.stdtr`` (the ``df``-derivative
+integrated from that of the log density for ``df >= 1000``, no cancellation)
+and the t log density ``special._t_logpdf_std``.  The one internal primitive
+defined here is ``stats.betaincc`` (``beta.sf`` / ``logsf``).
 
 Values follow SciPy: ``logcdf`` / ``logsf`` switch to ``log1p(-sf)`` /
 ``log1p(-cdf)`` at the median; ``t`` with ``df = inf`` is the normal (its
@@ -48,21 +52,10 @@ _HALF_LOG_2PI = float(0.5 * _np.log(2 * _np.pi))
 _NORM_PDF_C = float(_np.sqrt(2 * _np.pi))
 
 
-def _outside(mask, value, fill):
-    """``value`` with ``fill`` where the (plain) ``mask`` is True."""
-    mask = _np.asarray(mask)
-    if not _np.any(mask):
-        return value
-    return dnp.where(mask, fill, value)
-
-
-def _sub(mask, value, fill):
-    """``value`` with the constant ``fill`` where the plain ``mask`` is True: a safe
-    input for a branch that is not used there (its derivative is then exactly 0)."""
-    mask = _np.asarray(mask)
-    if not _np.any(mask):
-        return value
-    return dnp.where(mask, fill, value)
+# ``value`` with the constant ``fill`` where a plain mask is True: on an input, a
+# safe value for a branch not used there; on an output, the value outside the support
+_sub = _outside = sp._sub
+_pv = sp._pv
 
 
 def _std(x, loc, scale):
@@ -76,10 +69,6 @@ def _log(scale):
         with _np.errstate(all="ignore"):
             return float(_np.log(float(scale)))
     return dnp.log(scale)
-
-
-def _pv(v):
-    return _np.asarray(primal_of(v), dtype=float)
 
 
 def _split(y, med, lower, upper, bad=None, fill=None):
@@ -120,207 +109,6 @@ def _elementwise(impl, name, derivs, doc):
     defjvp(p, *[jvp(k) for k in range(len(derivs))])
     defvjp_direct(p, *[vjp(k) for k in range(len(derivs))])
     return p
-
-
-# --- composite Gauss-Legendre on [0, 1]: 10 geometric panels [2^-(j+1), 2^-j] -----------
-def _quad_rule(npanel=10, order=16):
-    x, w = _np.polynomial.legendre.leggauss(order)
-    edges = _np.concatenate([[0.0], 2.0 ** -_np.arange(npanel - 1, -1, -1)])
-    lo, hi = edges[:-1, None], edges[1:, None]
-    return ((lo + (hi - lo) * (x + 1) / 2).ravel(), ((hi - lo) * w / 2).ravel())
-
-
-_QU, _QW = _quad_rule()
-_SPAN = 60.0   # the integrands are cut where their exponent has dropped by this much
-
-
-# --- gamma upper tail: d/da log Q(a, x) relative to Q ------------------------------------
-def _gamma_tail_span(a, x):
-    """``S`` with ``(a-1) log1p(S) - x S = -_SPAN`` (plain, for ``x > a - 1``): the
-    exponent is decreasing from 0; Newton from an upper bound (monotone)."""
-    a, x = _np.broadcast_arrays(_pv(a), _pv(x))
-    with _np.errstate(all="ignore"):
-        lam = _np.where(a <= 1, x, x - (a - 1))
-        s = _SPAN / _np.maximum(lam, 1e-300)
-        for _ in range(60):
-            e = (a - 1) * _np.log1p(s) - x * s + _SPAN
-            de = (a - 1) / (1 + s) - x
-            s = _np.where(a > 1, s - e / de, s)
-        s = _np.where(_np.isfinite(s) & (s > 0), s, 1.0)
-    return s
-
-
-def _gamma_tail_nd(a, x):
-    """``(N / D, D)`` with ``D = int_0^inf (1+s)^(a-1) e^(-x s) ds`` (so that
-    ``Gamma(a, x) = x^a e^-x D``) and ``N`` the same with a factor ``log1p(s)``:
-    ``d/da log Gamma(a, x) = log x + N / D``, ``d/dx log Q = -1 / (x D)``; both
-    without cancellation in the upper tail.  Registry operations (differentiable)."""
-    span = _gamma_tail_span(a, x)
-    A, X = dnp.expand_dims(a, -1), dnp.expand_dims(x, -1)
-    s = span[..., None] * _QU
-    l1 = _np.log1p(s)
-    e = dnp.exp((A - 1) * l1 - X * s) * (_QW * span[..., None])
-    d = dnp.sum(e, axis=-1)
-    return dnp.sum(e * l1, axis=-1) / d, d
-
-
-def _gamma_logq_da(a, x):
-    r, _ = _gamma_tail_nd(a, x)
-    return dnp.log(x) + r - sp.digamma(a)
-
-
-def _bcast2(a, x):
-    shp = _np.broadcast_shapes(shape_of(a), shape_of(x))
-    return dnp.broadcast_to(a, shp), dnp.broadcast_to(x, shp)
-
-
-def _gq_da(ans, a, x):
-    a, x = _bcast2(a, x)
-    return ans * _gamma_logq_da(a, x)
-
-
-def _glogq_da(ans, a, x):
-    a, x = _bcast2(a, x)
-    return _gamma_logq_da(a, x)
-
-
-def _glogq_dx(ans, a, x):
-    a, x = _bcast2(a, x)
-    return -1.0 / (x * _gamma_tail_nd(a, x)[1])
-
-
-def _log_gammaincc_impl(a, x):
-    with _np.errstate(divide="ignore"):
-        return _np.log(_sp.gammaincc(a, x))
-
-
-# gammaincc / its log for x above the median (x > a - 1): the derivative in a from
-# the tail integrals above, accurate relative to Q however small Q is
-_gammaincc_tail = _elementwise(_sp.gammaincc, "gammaincc_tail",
-                               [_gq_da, lambda ans, a, x: -sp._gammainc_dx(None, a, x)],
-                               "``gammaincc(a, x)`` for ``x`` above the median (internal).")
-_log_gammaincc_tail = _elementwise(_log_gammaincc_impl, "log_gammaincc_tail",
-                                   [_glogq_da, _glogq_dx],
-                                   "``log(gammaincc(a, x))`` above the median (internal).")
-
-
-# --- Student's t for large df: cancellation-free pieces -----------------------------
-# log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2 = sum_n e_n df^-n (odd n), with
-# e_n = (-1)^(n+1) (1 - 2^(n+1)) B_(n+1) / (n (n+1)) (Bernoulli polynomials at 1/2 and 0)
-_BERN = _sp.bernoulli(18)
-_R_COEF = [(n, float((-1) ** (n + 1) * (1 - 2.0 ** (n + 1)) * _BERN[n + 1] / (n * (n + 1))))
-           for n in range(1, 17, 2)]
-_R_BIG = 20.0       # df from which the series is used (converged to rounding there)
-
-
-def _t_r(df, deriv=False):
-    """``R(df) = log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2`` (or ``R'``),
-    -> 0 like ``-1/(4 df)``; the series for large ``df`` (no cancellation, and
-    ``R(inf) = 0``), ``gammaln`` / ``digamma`` below."""
-    dv = _pv(df)
-    big = dv >= _R_BIG
-    out = None
-    if big.any():
-        w = 1.0 / _sub(~big, df, 100.0)
-        w2 = w * w
-        acc = 0.0
-        for n, c in reversed(_R_COEF):      # R = w sum c_n w^(n-1), R' = w^2 sum -n c_n w^(n-1)
-            acc = acc * w2 + (-n * c if deriv else c)
-        out = acc * w2 if deriv else acc * w
-    if (~big).any():
-        ds = _sub(big, df, 1.0)
-        if deriv:
-            small = 0.5 * (sp.digamma(0.5 * (ds + 1)) - sp.digamma(0.5 * ds)) - 0.5 / ds
-        else:
-            small = sp.gammaln(0.5 * (ds + 1)) - sp.gammaln(0.5 * ds) - 0.5 * dnp.log(0.5 * ds)
-        out = small if out is None else dnp.where(big, out, small)
-    return out
-
-
-_H_TERMS = 32     # H(v) = sum_(n>=2) v^(n-2) / n to v^31 for v < 0.3
-
-
-def _t_h(v):
-    """``H(v) = (-log1p(-v) - v) / v^2`` (series for ``v < 0.3``)."""
-    vv = _pv(v)
-    sm = vv < 0.3
-    out = None
-    if sm.any():
-        vs = _sub(~sm, v, 0.0)
-        acc = 1.0 / (_H_TERMS + 1)
-        for n in range(_H_TERMS, 1, -1):
-            acc = acc * vs + 1.0 / n
-        out = acc
-    if (~sm).any():
-        vl = _sub(sm, v, 0.5)
-        direct = (-dnp.log1p(-vl) - vl) / (vl * vl)
-        out = direct if out is None else dnp.where(sm, out, direct)
-    return out
-
-
-def _t_pieces(z, df):
-    """``(u, v, L)``: ``u = z^2/df``, ``v = u / (1+u)``, ``L = log1p(u) / u``
-    (``(1-v)(1 + v H(v))``, 1 at ``u = 0`` and at ``df = inf``)."""
-    z2 = z * z
-    u = z2 / df
-    v = z2 / (df + z2) if not _np.any(_np.isinf(_pv(df))) else u / (1 + u)
-    return z2, u, v, (1 - v) * (1 + v * _t_h(v))
-
-
-def _t_logpdf_std(z, df):
-    """log density of the standard t, without cancellation in ``df``:
-    ``R(df) - log(2 pi)/2 - (z^2/2) (1 + 1/df) log1p(z^2/df) / (z^2/df)``."""
-    z2, u, v, L = _t_pieces(z, df)
-    return _t_r(df) - _HALF_LOG_2PI - (0.5 * z2) * (1 + 1 / df) * L
-
-
-def _t_dlogpdf_ddf(z, df):
-    """``d/ddf`` of the log density: ``R'(df) + z^2 / (2 df^2) (L - q (1-v) H)``
-    with ``q = z^2 (1 + 1/df) / (1 + u)``; every term is O(1/df^2)."""
-    z2, u, v, L = _t_pieces(z, df)
-    q = z2 * (1 + 1 / df) / (1 + u)
-    return _t_r(df, deriv=True) + (0.5 * z2 / (df * df)) * (L - q * (1 - v) * _t_h(v))
-
-
-_T_BIG = 1000.0     # df from which the t cdf's df-derivative is integrated
-
-
-def _t_cdf_ddf_big(df, z):
-    """``d/ddf stdtr(df, z) = int_-inf^z f(s) d/ddf log f(s) ds`` for large ``df``,
-    by Gauss-Legendre over ``[T - W, T]``, ``T = -|z|`` (``-int_z^inf`` for
-    ``z > 0``, by symmetry), where the density has dropped by ``e^-60``."""
-    zv = _pv(z)
-    sgn = _np.where(zv > 0, -1.0, 1.0)
-    T = sgn * z
-    tv, dv = _np.broadcast_arrays(-_np.abs(zv), _pv(df))
-    with _np.errstate(all="ignore"):
-        target = _np.where(dv > 1e300, tv * tv + 2 * _SPAN,
-                           dv * _np.expm1(_np.log1p(tv * tv / dv) + 2 * _SPAN / (dv + 1)))
-        w = _np.sqrt(target) - _np.abs(tv)
-    w = _np.where(_np.isfinite(w) & (w > 0), w, 1.0)
-    S = dnp.expand_dims(T, -1) - w[..., None] * _QU
-    DF = dnp.expand_dims(df, -1)
-    f = dnp.exp(_t_logpdf_std(S, DF)) * _t_dlogpdf_ddf(S, DF)
-    return sgn * dnp.sum(f * (_QW * w[..., None]), axis=-1)
-
-
-def _t_cdf_ddf(ans, df, z):
-    df, z = _bcast2(df, z)
-    big = _pv(df) >= _T_BIG
-    if big.all():
-        return _t_cdf_ddf_big(df, z)
-    if not big.any():
-        return sp._stdtr_ddf(ans, df, z)
-    return dnp.where(big, _t_cdf_ddf_big(_sub(~big, df, 1e6), z),
-                     sp._stdtr_ddf(ans, _sub(big, df, 10.0), z))
-
-
-def _t_cdf_dz(ans, df, z):
-    return dnp.exp(_t_logpdf_std(z, df))
-
-
-_stdtr = _elementwise(_sp.stdtr, "stdtr", [_t_cdf_ddf, _t_cdf_dz],
-                      "``stdtr(df, t)`` with a df-derivative accurate for large df (internal).")
 
 
 # --- beta survival function --------------------------------------------------------
@@ -383,23 +171,23 @@ class t_gen(_Continuous):
     cdf's derivative integrated from that of the log density for ``df >= 1000``)."""
 
     def logpdf(self, x, df, loc=0, scale=1):
-        return _t_logpdf_std(_std(x, loc, scale), df) - _log(scale)
+        return sp._t_logpdf_std(_std(x, loc, scale), df) - _log(scale)
 
     def cdf(self, x, df, loc=0, scale=1):
-        return _stdtr(df, _std(x, loc, scale))
+        return sp.stdtr(df, _std(x, loc, scale))
 
     def sf(self, x, df, loc=0, scale=1):
-        return _stdtr(df, -_std(x, loc, scale))
+        return sp.stdtr(df, -_std(x, loc, scale))
 
     def logcdf(self, x, df, loc=0, scale=1):
         z = _std(x, loc, scale)
-        return _split(z, 0.0, lambda y: dnp.log(_stdtr(df, y)),
-                      lambda y: dnp.log1p(-_stdtr(df, -y)))
+        return _split(z, 0.0, lambda y: dnp.log(sp.stdtr(df, y)),
+                      lambda y: dnp.log1p(-sp.stdtr(df, -y)))
 
     def logsf(self, x, df, loc=0, scale=1):
         z = _std(x, loc, scale)
-        return _split(z, 0.0, lambda y: dnp.log1p(-_stdtr(df, y)),
-                      lambda y: dnp.log(_stdtr(df, -y)))
+        return _split(z, 0.0, lambda y: dnp.log1p(-sp.stdtr(df, y)),
+                      lambda y: dnp.log(sp.stdtr(df, -y)))
 
 
 class gamma_gen(_Continuous):
@@ -426,19 +214,17 @@ class gamma_gen(_Continuous):
     def sf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
         bad = _pv(y) < 0
-        out = _split(y, self._median(a, y), lambda v: sp.gammaincc(a, v),
-                     lambda v: _gammaincc_tail(a, v), bad, 1.0)
-        return out
+        return _outside(bad, sp.gammaincc(a, _sub(bad, y, 1.0)), 1.0)
 
     def logcdf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
         return _split(y, self._median(a, y), lambda v: dnp.log(sp.gammainc(a, v)),
-                      lambda v: dnp.log1p(-_gammaincc_tail(a, v)), _pv(y) < 0, -_np.inf)
+                      lambda v: dnp.log1p(-sp.gammaincc(a, v)), _pv(y) < 0, -_np.inf)
 
     def logsf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
         return _split(y, self._median(a, y), lambda v: dnp.log1p(-sp.gammainc(a, v)),
-                      lambda v: _log_gammaincc_tail(a, v), _pv(y) < 0, 0.0)
+                      lambda v: sp._log_gammaincc_tail(a, v), _pv(y) < 0, 0.0)
 
 
 class beta_gen(_Continuous):

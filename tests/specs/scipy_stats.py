@@ -24,12 +24,13 @@ def _t(x, df, loc, scale):
 
 
 def _t_large_df(x, df):
-    # df >= 1000: the cdf's df-derivative is integrated (stats.stdtr's own rule)
+    # df >= 1000: the cdf's df-derivative is integrated (special.stdtr's rule)
     return stats.t.cdf(x, df), stats.t.logpdf(x, df)
 
 
 def _gamma_tail(x, a):
     # above the median: the survival function's a-derivative from its tail integrals
+    # (special.gammaincc's rule there, special.log_gammaincc_tail)
     return stats.gamma.sf(x, a), stats.gamma.logsf(x, a)
 
 
@@ -54,13 +55,13 @@ SPECS = [
     Spec("stats.norm", _norm, st.tuples(x3, st.floats(-1.0, 1.0), pos),
          covers=("special.ndtr", "special.log_ndtr")),
     Spec("stats.t", _t, st.tuples(arrays((3,), avoid=[0.0], margin=0.3), pos, st.just(0.1), pos),
-         covers=("special.gammaln", "stats.stdtr")),
+         covers=("special.gammaln", "special.stdtr")),
     Spec("stats.t_large_df", _t_large_df,
          st.tuples(arrays((3,), low=-3.0, high=3.0), st.floats(1000.0, 3000.0)),
-         covers=("stats.stdtr",)),
+         covers=("special.stdtr",)),
     Spec("stats.gamma_tail", _gamma_tail,
          st.tuples(arrays((3,), low=4.0, high=8.0), st.floats(0.5, 3.0)),
-         covers=("stats.gammaincc_tail", "stats.log_gammaincc_tail")),
+         covers=("special.gammaincc", "special.log_gammaincc_tail")),
     Spec("stats.beta_sf", _beta_sf,
          st.tuples(arrays((3,), low=0.1, high=0.9, avoid=[0.5], margin=0.02), pos, pos),
          covers=("stats.betaincc",)),
