@@ -10,16 +10,16 @@ import dualad.numpy as dnp
 @pytest.mark.parametrize("x", [1e200, -3e160, 1e-300, 0.7])
 def test_arcsinh_far_out(x):
     want = 1.0 / np.sqrt(x * x + 1) if abs(x) < 1e150 else 1.0 / abs(x)
-    assert ad.grad(dnp.arcsinh)(x) == pytest.approx(want, rel=1e-15)
+    assert ad.grad(dnp.arcsinh)(x) == pytest.approx(want, rel=1e-15, abs=0)
     # second derivative -x / (x^2 + 1)^1.5, written as -sign(x) / x^2 far out
-    want2 = -x / (x * x + 1) ** 1.5 if abs(x) < 1e100 else -np.sign(x) / (x * x)
-    assert ad.grad(ad.grad(dnp.arcsinh))(x) == pytest.approx(want2, rel=1e-14)
+    want2 = -x / (x * x + 1) ** 1.5 if abs(x) < 1e100 else -np.sign(x) / x / x
+    assert ad.grad(ad.grad(dnp.arcsinh))(x) == pytest.approx(want2, rel=1e-14, abs=0)
 
 
 @pytest.mark.parametrize("x", [1e160, 1e300, 1.7])
 def test_arccosh_far_out(x):
     want = 1.0 / np.sqrt(x * x - 1) if x < 1e150 else 1.0 / x
-    assert ad.grad(dnp.arccosh)(x) == pytest.approx(want, rel=1e-15)
+    assert ad.grad(dnp.arccosh)(x) == pytest.approx(want, rel=1e-15, abs=0)
 
 
 @pytest.mark.parametrize("y, x", [(1e-200, 1e-200), (1e200, 1e200), (3e-170, -4e-170),
@@ -34,8 +34,8 @@ def test_arctan2_far_out(y, x):
         want = (x * 1e200 / s2 * 1e200, -y * 1e200 / s2 * 1e200)
     else:
         want = (x / (x * x + y * y), -y / (x * x + y * y))
-    assert gy == pytest.approx(want[0], rel=1e-14)
-    assert gx == pytest.approx(want[1], rel=1e-14)
+    assert gy == pytest.approx(want[0], rel=1e-14, abs=0)
+    assert gx == pytest.approx(want[1], rel=1e-14, abs=0)
 
 
 def test_power_array_exponent_zero_at_zero():
