@@ -296,6 +296,9 @@ defvjp_direct(cholesky_p, _chol_vjp)
 
 def cholesky(a, /, *, upper=False):
     """``numpy.linalg.cholesky`` (derivative along the symmetrized perturbation)."""
+    if isinstance(a, Tracer) and not _is_real(a):
+        raise NotImplementedError("numpy.linalg.cholesky: complex input has no "
+                                  "derivative rule")
     if upper:
         return _T(cholesky_p(_T(a)))
     return cholesky_p(a)

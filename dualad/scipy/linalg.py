@@ -8,9 +8,11 @@ operand with fewer stack axes than the output gets unit axes after its batch
 operands' stack axes.  Masks take the operand's dtype, so float32 stays
 float32.  Values are SciPy's: 2-D systems call the LAPACK routines SciPy calls
 (``trtrs``; ``getrf``/``getrs``, ``sytrf``/``sytrs``, ``potrf``/``potrs``), the
-solves inside rules (``exact=False``) may take faster batched paths.  Real
-matrices are assumed where a conjugate would matter (``trans='C'`` is treated
-as ``'T'``).
+solves inside rules (``exact=False``) may take faster batched paths.  Complex
+matrices: ``solve_triangular(trans='C')`` solves with the conjugate transpose,
+``cho_solve`` with ``a = L L^H``, and ``solve`` with ``assume_a='her'`` / ``'pos'``
+completes the read triangle Hermitian (real diagonal), as LAPACK reads it.
+``cholesky`` of complex input has no rule yet (see docs/linalg.md).
 
 * ``solve``, ``inv``, ``det``, ``solve_triangular`` (``lower``, ``trans``,
   ``unit_diagonal``): the usual implicit-function rules.  Only the referenced
@@ -219,7 +221,14 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
         # SciPy reads one triangle only; use the full symmetric matrix it stands for
         keep = _tril_ones(n, 0, dt) if lower else _triu_ones(n, 0, dt)
         tri = a * keep
-        a = tri + _mT(tri) - tri * _eye(n, dt)
+        diag = tri * _eye(n, dt)
+        if assume_a != "sym" and assume_a != "symmetric" and _np.iscomplexobj(primal_of(a)):
+            # Hermitian kinds of complex a: the other triangle is the conjugate, and
+            # LAPACK takes the diagonal as real (its imaginary part is not read)
+            strict = tri - diag
+            a = strict + dnp.conj(_mT(strict)) + dnp.real(diag)
+        else:
+            a = tri + _mT(tri) - diag
     elif assume_a == "diagonal":
         a = a * _eye(n, dt)
     elif assume_a == "tridiagonal":
@@ -375,6 +384,8 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     if ndim_of(a) != 2:
         raise ValueError("solve_triangular: expected a square 2-D matrix")
     bm, vec = _as_matrix_rhs(b)
+    if trans in (2, "C", "c") and _np.iscomplexobj(primal_of(a)):
+        a = dnp.conj(a)          # a^H x = b is conj(a)^T x = b
     x = trisolve_p(a, bm, trans=_trans_code(trans), lower=bool(lower), unit=bool(unit_diagonal))
     return x[..., 0] if vec else x
 
@@ -432,6 +443,9 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     SciPy it reads the triangle of ``a`` it returns."""
     if ndim_of(a) != 2:
         raise ValueError("cholesky: expected a square 2-D matrix")
+    if isinstance(a, Tracer) and _np.iscomplexobj(primal_of(a)):
+        raise NotImplementedError("scipy.linalg.cholesky (and cho_factor): complex input "
+                                  "has no derivative rule")
     return cholesky_p(a) if lower else _mT(cholesky_p(_mT(a)))
 
 
@@ -444,10 +458,12 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     """``scipy.linalg.cho_solve``: solve ``a x = b`` from ``cho_factor(a)``,
     differentiable in the factor and ``b``."""
     c, lower = c_and_lower
+    # a = L L^H = U^H U: the transposed solve is the conjugate-transposed one ('C';
+    # for real c the same as 'T')
     if lower:
         y = solve_triangular(c, b, lower=True)
-        return solve_triangular(c, y, trans=1, lower=True)
-    y = solve_triangular(c, b, trans=1, lower=False)
+        return solve_triangular(c, y, trans="C", lower=True)
+    y = solve_triangular(c, b, trans="C", lower=False)
     return solve_triangular(c, y, lower=False)
 
 
