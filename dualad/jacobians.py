@@ -219,16 +219,18 @@ def _auto_chunk(ndirs, largest, itemsize, chunk_size):
     return int(max(1, min(ndirs, c)))
 
 
-def _decide(requested, n, m, largest, itemsize, chunk_size, n_complex=0):
+def _decide(requested, n, m, largest, itemsize, chunk_size, n_complex=0, m_complex=0):
     """``n_complex``: how many of the n inputs are complex (forward mode pushes
-    their imaginary directions too, in a second round of passes)."""
+    their imaginary directions too, in a second round of passes); ``m_complex``:
+    how many of the m outputs are complex when some input is real (reverse mode
+    pulls their imaginary directions back too)."""
     cf = _auto_chunk(n, largest, itemsize, chunk_size)
     cr = _auto_chunk(m, largest, itemsize, chunk_size)
     pf = (-(-n // cf) if n else 0) + (-(-n_complex // cf) if n_complex else 0)
-    pr = -(-m // cr) if m else 0
+    pr = (-(-m // cr) if m else 0) + (-(-m_complex // cr) if m_complex else 0)
     C = COST
     cost_f = pf * C["FWD_PASS"] + (n + n_complex) * C["FWD_DIR"]
-    cost_r = C["REV_RECORD"] + pr * C["REV_PASS"] + m * C["REV_DIR"]
+    cost_r = C["REV_RECORD"] + pr * C["REV_PASS"] + (m + m_complex) * C["REV_DIR"]
     if requested == "auto":
         mode = "forward" if cost_f <= cost_r else "reverse"
         why = (f"auto chose {mode} mode: n={n} inputs, m={m} outputs; estimated cost "
@@ -270,7 +272,10 @@ def _probe(flat):
     recs.clear()
     osizes = [_size(shape_of(o)) for o in outs]
     largest = max([largest] + osizes + [_size(shape_of(l)) for l in plain])
-    return sum(osizes), largest
+    m_complex = 0
+    if any(not _np.iscomplexobj(p) for p in plain):
+        m_complex = sum(s for s, o in zip(osizes, outs) if _np.iscomplexobj(primal_of(o)))
+    return sum(osizes), largest, m_complex
 
 
 # ---------------------------------------------------------------------------
@@ -374,6 +379,27 @@ def _jac_forward_pass(flat, chunk, imag):
 
 
 def _jac_reverse(flat, outs, back, chunk):
+    """Reverse-mode Jacobian blocks ``[[J_ij]]``.
+
+    A real unit cotangent on a complex output gives, at a real input, only
+    ``Re(df/dx)``; the imaginary unit cotangents give ``-Im(df/dx)`` (a second
+    round of sweeps, for the complex outputs only), and the block is their
+    combination ``Re(u) - i Re(v)``, the complex ``df/dx`` that forward mode
+    gives.  At a complex input one cotangent per output is the whole story.
+    """
+    result = _jac_reverse_pass(flat, outs, back, chunk, imag=False)
+    ocplx = [_np.iscomplexobj(primal_of(o)) for o in outs]
+    lreal = [not _np.iscomplexobj(primal_of(l)) for l in flat.leaves]
+    if any(ocplx) and any(lreal):
+        result_i = _jac_reverse_pass(flat, outs, back, chunk, imag=True)
+        for i, oc in enumerate(ocplx):
+            for j, lr in enumerate(lreal):
+                if oc and lr:
+                    result[i][j] = _conj_pairing(result[i][j], result_i[i][j])
+    return result
+
+
+def _jac_reverse_pass(flat, outs, back, chunk, imag):
     leaves = flat.leaves
     shapes = [tuple(shape_of(l)) for l in leaves]
     oshapes = [tuple(shape_of(o)) for o in outs]
@@ -386,6 +412,11 @@ def _jac_reverse(flat, outs, back, chunk):
         c = min(chunk, m - start)
         cts = [_basis(start, c, ooffsets[i], osizes[i], oshapes[i], odts[i])
                for i in range(len(outs))]
+        if imag:   # the imaginary unit cotangents, on the complex outputs only
+            cts = [None if e is None or odts[i].kind != "c" else 1j * e
+                   for i, e in enumerate(cts)]
+            if all(e is None for e in cts):
+                continue
         res = back(cts)
         # rows start..start+c belong to outputs overlapping the window
         for i in range(len(outs)):
@@ -481,8 +512,8 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
                 if len(cache) > 64:
                     cache.clear()
                 cache[key] = info
-        m, largest = info
-        return _decide(mode, n, m, largest, itemsize, chunk_size, _n_complex(flat))
+        m, largest, mc = info
+        return _decide(mode, n, m, largest, itemsize, chunk_size, _n_complex(flat), mc)
 
     @functools.wraps(f)
     def jac_f(*args, **kwargs):
@@ -516,8 +547,8 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
         flat = _Flat(f, args, kwargs, nums, has_aux, who)
         n = sum(_size(shape_of(l)) for l in flat.leaves)
         itemsize = max([_float_dtype(l).itemsize for l in flat.leaves] or [8])
-        m, largest = _probe(flat)
-        return _decide(mode, n, m, largest, itemsize, chunk_size, _n_complex(flat))
+        m, largest, mc = _probe(flat)
+        return _decide(mode, n, m, largest, itemsize, chunk_size, _n_complex(flat), mc)
 
     jac_f.explain = explain
     jac_f.last_decision = None

@@ -117,3 +117,21 @@ def test_hessian_of_complex_input_agrees_across_nestings_and_hvp_is_exact():
     g = ad.grad(L)
     fd = (g(z + 1e-6 * t) - g(z - 1e-6 * t)) / 2e-6
     np.testing.assert_allclose(ad.hvp(L, (z,), (t,)), fd, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("f, exact", [
+    (lambda x: dnp.fft.rfft(x)[1:3], lambda n: np.fft.rfft(np.eye(n), axis=0)[1:3]),
+    (lambda x: dnp.fft.fft(x), lambda n: np.fft.fft(np.eye(n), axis=0)),
+    (lambda x: dnp.conj(1j * x), lambda n: -1j * np.eye(n)),
+    (lambda x: dnp.exp(1j * x[:2]) * x[2], None),
+])
+def test_real_input_complex_output_jacobian_is_df_dx_in_every_mode(f, exact):
+    x = np.linspace(0.1, 1.0, 6)
+    want = exact(6) if exact else _fd_real(f, x)
+    for jac in (ad.jacfwd(f), ad.jacrev(f), ad.jacobian(f)):
+        np.testing.assert_allclose(jac(x), want, rtol=1e-9, atol=1e-9)
+
+
+def _fd_real(f, x, eps=1e-6):
+    cols = [(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(x.size)]
+    return np.stack(cols, axis=-1)
