@@ -31,6 +31,7 @@ import numpy.fft as _nfft
 
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, primal_of, shape_of
+from ..tracer import Tracer as _Tracer
 from ._shape import concatenate
 from ._ufuncs import real
 
@@ -355,14 +356,30 @@ def ifftshift(x, axes=None):
     return ifftshift_p(x, _shift_axes(x, axes))
 
 
+def _freqs(k, n, d):
+    """``k * (1 / (n * d))``, NumPy's own arithmetic (the same values), differentiable
+    in a traced sample spacing ``d``."""
+    if isinstance(d, _Tracer):
+        from ._ufuncs import multiply
+        return multiply(k, 1.0 / (n * d))
+    return k * (1.0 / (n * d))
+
+
 def fftfreq(n, d=1.0, device=None):
-    """``numpy.fft.fftfreq`` (not differentiable: sample frequencies)."""
-    return _nfft.fftfreq(int(n), primal_of(d))
+    """``numpy.fft.fftfreq``: ``k / (n d)``, differentiable in ``d``."""
+    n = int(n)
+    if not isinstance(d, _Tracer):
+        return _nfft.fftfreq(n, d)
+    k = _np.concatenate([_np.arange(0, (n - 1) // 2 + 1), _np.arange(-(n // 2), 0)])
+    return _freqs(k, n, d)
 
 
 def rfftfreq(n, d=1.0, device=None):
-    """``numpy.fft.rfftfreq`` (not differentiable: sample frequencies)."""
-    return _nfft.rfftfreq(int(n), primal_of(d))
+    """``numpy.fft.rfftfreq``: ``k / (n d)``, differentiable in ``d``."""
+    n = int(n)
+    if not isinstance(d, _Tracer):
+        return _nfft.rfftfreq(n, d)
+    return _freqs(_np.arange(0, n // 2 + 1), n, d)
 
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fftn", "ifftn", "rfftn",
