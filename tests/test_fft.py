@@ -141,3 +141,12 @@ def test_batched_rules_match_one_direction_at_a_time(f, complex_in):
         _, back_i = vjp_flat(lambda xs: [f(xs[0])], [x])
         (ci,) = back_i([gs[i]])
         np.testing.assert_allclose(cb[i], ci, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [4, 5])
+def test_fftfreq_is_differentiable_in_the_spacing(n):
+    for ours, theirs in ((dnp.fft.fftfreq, np.fft.fftfreq), (dnp.fft.rfftfreq, np.fft.rfftfreq)):
+        v, t = ad.jvp(lambda d: ours(n, d), (0.37,), (1.0,))
+        np.testing.assert_array_equal(v, theirs(n, 0.37))          # NumPy's values
+        np.testing.assert_allclose(t, -theirs(n, 1.0) / 0.37 ** 2, rtol=1e-14)   # d(k/(n d))/dd
+    assert ad.grad(lambda d: dnp.sum(np.fft.fftfreq(4, d)))(0.5) == pytest.approx(2.0, abs=0, rel=1e-15)
