@@ -62,3 +62,15 @@ def test_a_rule_wrong_only_at_second_order_is_caught_at_order_2():
                                lambda x: dnp.sum(dnp.outer(x, x) ** 2)])
 def test_no_false_alarm_on_float32(f):
     check_grads(f, (X32,), order=2)
+
+
+def test_strategy_values_stay_in_their_range():
+    from hypothesis import given, settings
+    from dualad.testing.strategies import arrays, values
+
+    @settings(max_examples=60, derandomize=True, deadline=None)
+    @given(values(1e-12, 1e-6), arrays((3,), low=1e-12, high=1e-6))
+    def check(v, a):
+        assert 1e-12 <= v <= 1e-6
+        assert np.all((a >= 1e-12) & (a <= 1e-6))
+    check()

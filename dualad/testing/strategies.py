@@ -39,7 +39,9 @@ def values(low=-2.0, high=2.0, avoid=None, margin=0.05):
     s = st.floats(low, high, allow_nan=False, allow_infinity=False)
     # tiny non-zero magnitudes make every quotient rule overflow in the check
     # itself; zero stays in (it is a point where rules must be right)
-    s = s.map(lambda v: 0.0 if abs(v) < 1e-8 else v)
+    # (only where 0 is in the range: ``low > 0`` must keep every value positive)
+    if low <= 0.0 <= high:
+        s = s.map(lambda v: 0.0 if abs(v) < 1e-8 else v)
     if avoid:
         s = s.filter(lambda v: all(abs(v - a) > margin for a in avoid))
     return s
