@@ -39,5 +39,7 @@ SPECS = [
     Spec("integrate.odeint", _ode,
          st.tuples(arrays((2,), low=-1.0, high=1.0), st.floats(0.2, 1.0),
                    st.floats(0.1, 0.5), st.floats(1.0, 3.0)),
-         order=1, atol=1e-5, rtol=1e-4, max_examples=3, covers=("integrate.odeint",)),
+         # the differences see the solver's own error (rtol 1e-10) divided by the step
+         # (1e-6): about 1e-4 (AD agrees with DOP853 differences at rtol 1e-13 to 1e-8)
+         order=1, atol=5e-4, rtol=1e-3, max_examples=3, covers=("integrate.odeint",)),
 ]
