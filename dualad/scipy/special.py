@@ -614,6 +614,11 @@ betainc = _nary(_sp.betainc, "betainc",
                 [lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 0),
                  lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 1),
                  _betainc_dx], ["a", "b", "x"])
+# the complement 1 - betainc, computed as such (beta.sf keeps its tail); internal
+_betaincc = _nary(_sp.betaincc, "betaincc",
+                  [lambda ans, a, b, x: -_betainc_dparam(ans, a, b, x, 0),
+                   lambda ans, a, b, x: -_betainc_dparam(ans, a, b, x, 1),
+                   lambda ans, a, b, x: -_betainc_dx(ans, a, b, x)], ["a", "b", "x"])
 
 
 def _stdtr_ddf(ans, df, t):

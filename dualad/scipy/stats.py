@@ -13,9 +13,9 @@ and by the special functions called directly: ``special.gammaincc`` (above the
 median its ``a``-derivative is ``Q d/da log Q`` from tail integrals, relative to
 the survival function), the internal ``special.log_gammaincc_tail``
 (``gamma.logsf`` above the median), ``special.stdtr`` (the ``df``-derivative
-integrated from that of the log density for ``df >= 1000``, no cancellation)
-and the t log density ``special._t_logpdf_std``.  The one internal primitive
-defined here is ``stats.betaincc`` (``beta.sf`` / ``logsf``).
+integrated from that of the log density for ``df >= 1000``, no cancellation),
+the t log density ``special._t_logpdf_std`` and the internal ``special.betaincc``
+(``beta.sf`` / ``logsf``).
 
 Values follow SciPy: ``logcdf`` / ``logsf`` switch to ``log1p(-sf)`` /
 ``log1p(-cdf)`` at the median; ``t`` with ``df = inf`` is the normal (its
@@ -37,9 +37,6 @@ import numpy as _np
 import scipy.special as _sp
 
 from .. import numpy as dnp
-from ..numpy._broadcast import bcast_tangent, unbroadcast
-from ..numpy._ufuncs import times_finite_zero
-from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import ndim_of, primal_of, shape_of
 from . import special as sp
 from . import linalg as sla
@@ -93,31 +90,7 @@ def _split(y, med, lower, upper, bad=None, fill=None):
     return out if bad is None else _outside(bad, out, fill)
 
 
-def _elementwise(impl, name, derivs, doc):
-    """A broadcasting element-wise primitive ``stats.<name>`` whose partial
-    derivative in argument k is ``derivs[k](ans, *args)`` (registry operations)."""
-    p = primitive(lambda *args: impl(*args), name="stats." + name)
-    p.__doc__ = doc
-
-    def jvp(k):
-        return lambda t, ans, *args: times_finite_zero(bcast_tangent(t, args[k], ans),
-                                                       derivs[k](ans, *args))
-
-    def vjp(k):
-        return lambda g, ans, *args: unbroadcast(times_finite_zero(g, derivs[k](ans, *args)),
-                                                 ans, args[k])
-    defjvp(p, *[jvp(k) for k in range(len(derivs))])
-    defvjp_direct(p, *[vjp(k) for k in range(len(derivs))])
-    return p
-
-
-# --- beta survival function --------------------------------------------------------
-_betaincc = _elementwise(
-    _sp.betaincc, "betaincc",
-    [lambda ans, a, b, x: -sp._betainc_dparam(ans, a, b, x, 0),
-     lambda ans, a, b, x: -sp._betainc_dparam(ans, a, b, x, 1),
-     lambda ans, a, b, x: -sp._betainc_dx(ans, a, b, x)],
-    "``betaincc(a, b, x)``, the beta survival function (internal).")
+_betaincc = sp._betaincc       # beta's survival function, not 1 - cdf
 
 
 class _Continuous:

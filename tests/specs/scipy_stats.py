@@ -64,7 +64,7 @@ SPECS = [
          covers=("special.gammaincc", "special.log_gammaincc_tail")),
     Spec("stats.beta_sf", _beta_sf,
          st.tuples(arrays((3,), low=0.1, high=0.9, avoid=[0.5], margin=0.02), pos, pos),
-         covers=("stats.betaincc",)),
+         covers=("special.betaincc",)),
     Spec("stats.gamma", _gamma, st.tuples(arrays((3,), low=0.2, high=3.0), pos, pos),
          covers=("special.xlogy", "special.gammainc")),
     Spec("stats.beta", _beta, st.tuples(arrays((3,), low=0.1, high=0.9, avoid=[0.5], margin=0.02),
