@@ -30,8 +30,8 @@ import numpy as _np
 import numpy.fft as _nfft
 
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, primal_of, shape_of
 from ..tracer import Tracer as _Tracer
+from ..tracer import primal_of, shape_of
 from ._shape import concatenate
 from ._ufuncs import real
 
@@ -385,4 +385,3 @@ def rfftfreq(n, d=1.0, device=None):
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fftn", "ifftn", "rfftn",
            "irfftn", "fft2", "ifft2", "rfft2", "irfft2", "fftshift", "ifftshift",
            "fftfreq", "rfftfreq"]
-del Tracer
