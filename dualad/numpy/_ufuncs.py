@@ -371,11 +371,16 @@ arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / hypot(x, 1.0))
 arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / (sqrt(x - 1) * sqrt(x + 1)),
                 singular=True)
 arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / (1 - x * x), singular=True)
-# x / (x^2 + y^2) as (x / r) / r with r = hypot(x, y): no overflow or underflow of
-# the squares at |x|, |y| near 1e+-200
+def _over_r2(num, y, x):
+    # num / (x^2 + y^2) as (num / r) / r with r = hypot(x, y): no overflow or
+    # underflow of the squares at |x|, |y| near 1e+-200
+    r = hypot(x, y)
+    return num / r / r
+
+
 arctan2 = binary(_np.arctan2,
-                 lambda ans, y, x: x / hypot(x, y) / hypot(x, y),
-                 lambda ans, y, x: -y / hypot(x, y) / hypot(x, y))
+                 lambda ans, y, x: _over_r2(x, y, x),
+                 lambda ans, y, x: _over_r2(-y, y, x))
 
 # --- piecewise ----------------------------------------------------------------
 def _is_complex(x):
