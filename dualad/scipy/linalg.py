@@ -46,6 +46,9 @@ from scipy.linalg.lapack import get_lapack_funcs as _get_lapack_funcs
 from .. import numpy as dnp
 from ..numpy._broadcast import sum_to
 from ..numpy._products import _pad_lead
+# masks in the operand's real dtype (float32 stays float32)
+from ..numpy.linalg import _eye
+from ..numpy.linalg import _rdtype as _fdtype
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 
@@ -66,18 +69,6 @@ def _pad(t, x, ans):
     so that its stack axes line up with those of ``ans``: the batch axes stay in
     front and are never paired with the operands' own stack axes."""
     return _pad_lead(t, ndim_of(x), ndim_of(ans))
-
-
-def _fdtype(x):
-    """The real floating dtype of masks applied to ``x`` (float32 stays float32)."""
-    dt = _np.result_type(primal_of(x))
-    if dt.kind not in "fc":
-        return _np.dtype(_np.float64)
-    return _np.finfo(dt).dtype
-
-
-def _eye(n, dt):
-    return _np.eye(n, dtype=dt)
 
 
 def _tril_ones(n, k, dt):
