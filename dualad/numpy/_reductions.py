@@ -189,11 +189,11 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # no
         if _to_numpy(out, a, initial):
             return _np.max(a, axis=axis, out=out, keepdims=keepdims,
                            **_extras(initial=initial, where=where))
-        _need_initial("maximum", where, initial)
+        _need_initial("maximum", where, initial)    # so initial is given from here on
         r = max_p(_masked(a, _mask(where, a), -_np.inf), axis=_axis_arg(axis),
                   keepdims=bool(keepdims))
         from ._ufuncs import maximum
-        return r if initial is None else maximum(r, initial)
+        return maximum(r, initial)
     return max_p(a, axis=_axis_arg(axis), keepdims=bool(keepdims))
 
 
@@ -203,11 +203,11 @@ def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # no
         if _to_numpy(out, a, initial):
             return _np.min(a, axis=axis, out=out, keepdims=keepdims,
                            **_extras(initial=initial, where=where))
-        _need_initial("minimum", where, initial)
+        _need_initial("minimum", where, initial)    # so initial is given from here on
         r = min_p(_masked(a, _mask(where, a), _np.inf), axis=_axis_arg(axis),
                   keepdims=bool(keepdims))
         from ._ufuncs import minimum
-        return r if initial is None else minimum(r, initial)
+        return minimum(r, initial)
     return min_p(a, axis=_axis_arg(axis), keepdims=bool(keepdims))
 
 
@@ -454,11 +454,11 @@ def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     if out is not None or initial is not None or where is not None:
         if _to_numpy(out, a, initial):
             return _np.nanmax(a, axis=axis, out=out, keepdims=keepdims,
-                          **_extras(initial=initial, where=where))
-        _need_initial("maximum", where, initial)
-        if initial is not None:    # NaNs and left-out entries give way to initial
-            return max(_nan_fill(a, -_np.inf)[0], axis=axis, keepdims=keepdims,
-                       initial=initial, where=where)
+                              **_extras(initial=initial, where=where))
+        _need_initial("maximum", where, initial)    # so initial is given from here on
+        # NaNs and left-out entries give way to initial
+        return max(_nan_fill(a, -_np.inf)[0], axis=axis, keepdims=keepdims,
+                   initial=initial, where=where)
     return _nan_extreme(max, -_np.inf, a, axis, keepdims)
 
 
@@ -467,11 +467,11 @@ def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     if out is not None or initial is not None or where is not None:
         if _to_numpy(out, a, initial):
             return _np.nanmin(a, axis=axis, out=out, keepdims=keepdims,
-                          **_extras(initial=initial, where=where))
-        _need_initial("minimum", where, initial)
-        if initial is not None:    # NaNs and left-out entries give way to initial
-            return min(_nan_fill(a, _np.inf)[0], axis=axis, keepdims=keepdims,
-                       initial=initial, where=where)
+                              **_extras(initial=initial, where=where))
+        _need_initial("minimum", where, initial)    # so initial is given from here on
+        # NaNs and left-out entries give way to initial
+        return min(_nan_fill(a, _np.inf)[0], axis=axis, keepdims=keepdims,
+                   initial=initial, where=where)
     return _nan_extreme(min, _np.inf, a, axis, keepdims)
 
 
