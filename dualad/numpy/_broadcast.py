@@ -10,6 +10,7 @@ from numpy import asarray as _asarray
 from numpy import ndarray as _ndarray
 
 from ..tracer import ndim_of, shape_of
+from ._short_axis import sum_last
 
 _add_reduce = _np_add.reduce
 
@@ -30,7 +31,9 @@ def sum_to(g, shape, nb):
         nb + lead + i for i, d in enumerate(shape) if d == 1 and gs[nb + lead + i] != 1)
     target = gs[:nb] + shape
     if type(g) is _ndarray:      # plain cotangent: the ufunc reduction, no dispatch
-        if axes:
+        if axes == (len(gs) - 1,):
+            g = sum_last(g, False)
+        elif axes:
             g = _add_reduce(g, axis=axes)
         return g.reshape(target)
     if axes:

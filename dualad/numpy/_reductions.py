@@ -16,6 +16,7 @@ import numpy as _np
 from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive, vjp_reads
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import broadcast_number, norm_axes
+from ._short_axis import extreme
 
 
 def _sum_impl(x, axis=None, keepdims=False):
@@ -167,8 +168,10 @@ def _real_dtype(v):
     return _np.finfo(dt).dtype if dt.kind in "fc" else _np.dtype(_np.float64)
 
 
-def _make_extreme(npfunc, name):
+def _make_extreme(npfunc, ufunc, name):
     def impl(x, axis=None, keepdims=False):
+        if type(x) is _np.ndarray:    # NumPy's values, faster over a short last axis
+            return extreme(ufunc, x, axis, keepdims)
         return npfunc(x, axis=axis, keepdims=keepdims)
     p = primitive(impl, name=name)
     defjvp(p, lambda t, ans, x, axis=None, keepdims=False:
@@ -179,8 +182,8 @@ def _make_extreme(npfunc, name):
     return p
 
 
-max_p = _make_extreme(_np.max, "max")
-min_p = _make_extreme(_np.min, "min")
+max_p = _make_extreme(_np.max, _np.maximum, "max")
+min_p = _make_extreme(_np.min, _np.minimum, "min")
 
 
 def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001

@@ -32,6 +32,7 @@ import numpy as _np
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
+from ._short_axis import extreme
 from ._reductions import _axis_arg, _count, expand_reduced, sum_p
 
 
@@ -397,7 +398,8 @@ def corrcoef(x, y=None, rowvar=True, bias=_np._NoValue, ddof=_np._NoValue, *, dt
 
 # --- logsumexp --------------------------------------------------------------------------
 def _lse_impl(a, axis=None, keepdims=False):
-    mx = _np.max(a, axis=axis, keepdims=True)
+    mx = extreme(_np.maximum, a, axis, True) if type(a) is _np.ndarray and a.size else \
+        _np.max(a, axis=axis, keepdims=True)
     mx = _np.where(_np.isfinite(mx), mx, 0.0)
     with _np.errstate(divide="ignore"):
         out = _np.log(_np.sum(_np.exp(a - mx), axis=axis, keepdims=True)) + mx

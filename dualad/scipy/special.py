@@ -68,6 +68,7 @@ import scipy.special as _sp
 from .. import numpy as dnp
 from ..numpy._broadcast import bcast_tangent, norm_axes, unbroadcast
 from ..numpy._reductions import expand_reduced
+from ..numpy._short_axis import extreme, sum_last
 from ..numpy._ufuncs import times_finite_zero
 from ..registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
 from ..tracer import ndim_of, primal_of, shape_of
@@ -915,7 +916,7 @@ def _log_softmax_fwd(x, axis=()):
     are the shifted exponentials and their sums, from which the VJP gets the
     softmax without a second ``exp`` (``None`` where a maximum is not finite)."""
     x = _np.asarray(x)
-    m = _np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else _np.max(x, axis, keepdims=True)
+    m = extreme(_np.maximum, x, axis, True) if x.size else _np.max(x, axis, keepdims=True)
     finite = _np.isfinite(m).all()
     if not finite:
         m = _np.where(_np.isfinite(m), m, 0)
@@ -937,7 +938,7 @@ def _log_softmax_impl(x, axis=()):
 
 def _log_softmax_vjp(g, ans, x, axis=(), residuals=None):
     if type(g) is _np.ndarray and type(ans) is _np.ndarray and g.shape == ans.shape:
-        c = _np.add.reduce(g, axis=axis, keepdims=True)
+        c = sum_last(g, True) if axis == (-1,) else _np.add.reduce(g, axis=axis, keepdims=True)
         if residuals is None:
             p = _np.exp(ans)
         else:                                    # softmax = e / s
