@@ -58,6 +58,48 @@ def test_std_at_zero_variance_is_zero_not_nan():
     assert np.all(np.isfinite(ad.hessian(lambda a: dnp.std(a))(np.full(3, 2.0))))
 
 
+def _all_modes(f, x):
+    """f's Jacobian and Hessian-like second derivatives in every mode combination."""
+    firsts = [ad.jacfwd(f)(x), ad.jacrev(f)(x)]
+    seconds = [ad.jacfwd(ad.jacfwd(f))(x), ad.jacfwd(ad.jacrev(f))(x),
+               ad.jacrev(ad.jacfwd(f))(x), ad.jacrev(ad.jacrev(f))(x)]
+    return firsts, seconds
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("f, x", [
+    (dnp.nanstd, np.array([np.nan, np.nan])),                        # all NaN
+    (lambda a: dnp.nanstd(a, ddof=1), np.array([np.nan, 2.0])),      # no dof left
+    (lambda a: dnp.nanstd(a, axis=1),
+     np.array([[np.nan] * 3, [1.0, 2.0, 4.0], [np.nan, 3.0, 3.0]])),  # mixed rows
+    (dnp.std, np.full(3, 2.0)),                                      # zero variance
+    (lambda a: dnp.std(a, axis=1), np.array([[2.0, 2.0], [1.0, 3.0]])),
+])
+def test_std_zero_and_nan_variance_same_in_every_mode(f, x):
+    """Forward mode agrees with reverse mode (derivative 0, no NaN) where the
+    variance is 0 or NaN, to second order; the finite slices are unaffected."""
+    (jf, jr), seconds = _all_modes(f, x)
+    np.testing.assert_allclose(jf, jr, rtol=1e-14, atol=0)
+    np.testing.assert_array_equal(jf == 0, jr == 0)
+    assert np.all(np.isfinite(jf)) and np.all(np.isfinite(jr))
+    for h in seconds:
+        assert np.all(np.isfinite(h))
+        np.testing.assert_allclose(h, seconds[-1], rtol=1e-12, atol=1e-15)
+    _, t = ad.jvp(f, (x,), (np.ones_like(x),))
+    np.testing.assert_allclose(t, np.sum(jr.reshape(np.shape(t) + (-1,)), axis=-1),
+                               atol=1e-15)
+    assert np.all(np.isfinite(ad.hessian(lambda a: dnp.sum(f(a)))(x)))
+
+
+def test_nanstd_finite_slice_derivative_unchanged():
+    x = np.array([[np.nan] * 3, [1.0, 2.0, 4.0]])
+    jac = ad.jacfwd(lambda a: dnp.nanstd(a, axis=1))(x)
+    r = x[1]
+    np.testing.assert_allclose(jac[1, 1], (r - r.mean()) / (r.size * r.std()), rtol=1e-14)
+    np.testing.assert_array_equal(jac[0], 0.0)
+    np.testing.assert_array_equal(jac[1, 0], 0.0)
+
+
 def test_cumprod_exact_at_zeros():
     x = np.array([2.0, 0.0, 3.0, 0.0, 5.0])
     jac = ad.jacobian(lambda a: dnp.cumprod(a))(x)

@@ -17,6 +17,7 @@ from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive, vjp_
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import broadcast_number, norm_axes
 from ._short_axis import extreme
+from ._ufuncs import times_finite_zero
 
 
 def _sum_impl(x, axis=None, keepdims=False):
@@ -290,10 +291,12 @@ def _std_sqrt_impl(v):
 
 # sqrt of a variance, with derivative 0 (not inf) where the variance is 0: a
 # constant sample is a minimum of std, and 0 is its one-sided-derivative-free
-# choice that keeps NaN out of gradients (see docs/conventions.md)
+# choice that keeps NaN out of gradients (see docs/conventions.md).  A zero
+# tangent stays 0 where the variance is NaN (nanstd's all-NaN slices, where
+# nanvar's where() has already zeroed it), as in the singular ufuncs' rules.
 std_sqrt = primitive(_std_sqrt_impl, name="std_sqrt")
-defjvp(std_sqrt, lambda t, ans, v: t * _std_sqrt_factor(ans))
-defvjp_direct(std_sqrt, lambda g, ans, v: g * _std_sqrt_factor(ans))
+defjvp(std_sqrt, lambda t, ans, v: times_finite_zero(t, _std_sqrt_factor(ans)))
+defvjp_direct(std_sqrt, lambda g, ans, v: times_finite_zero(g, _std_sqrt_factor(ans)))
 
 
 def _ddof(ddof, correction):
