@@ -49,3 +49,37 @@ def test_power_array_exponent_zero_at_zero():
     np.testing.assert_array_equal(t, [0.0, 0.0, 12.0, 0.0])
     np.testing.assert_array_equal(np.diag(h), [0.0, 2.0, 12.0, 0.0])
     assert ad.grad(lambda a: a ** np.array(0.0))(0.0) == 0.0
+
+
+# x = +-(1 - d) with d a power of two: 1 - x^2 = d (2 - d) exactly, the closed
+# forms below do not cancel; 1 - x * x loses about log10(1/d) digits there
+_D = [2.0 ** -27, 2.0 ** -40, 2.0 ** -10, 0.25]
+_NEAR_ONE = {
+    # name: (first derivative, second derivative) as functions of x and u = 1 - x^2
+    "arcsin": (lambda x, u: 1 / np.sqrt(u), lambda x, u: x / u ** 1.5),
+    "arccos": (lambda x, u: -1 / np.sqrt(u), lambda x, u: -x / u ** 1.5),
+    "arctanh": (lambda x, u: 1 / u, lambda x, u: 2 * x / (u * u)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_NEAR_ONE))
+@pytest.mark.parametrize("d", _D)
+@pytest.mark.parametrize("sgn", [1.0, -1.0])
+def test_inverse_trig_near_one_full_precision(name, d, sgn):
+    f = getattr(dnp, name)
+    x = sgn * (1.0 - d)
+    u = d * (2.0 - d)
+    d1, d2 = _NEAR_ONE[name]
+    want1, want2 = d1(x, u), d2(x, u)
+    for got in (ad.grad(f)(x), ad.jvp(f, (x,), (1.0,))[1]):
+        assert float(got) == pytest.approx(want1, rel=4e-16, abs=0)
+    for got in (ad.grad(ad.grad(f))(x), ad.jacfwd(ad.jacfwd(f))(x),
+                ad.jacfwd(ad.jacrev(f))(x), ad.jacrev(ad.jacfwd(f))(x)):
+        assert float(got) == pytest.approx(want2, rel=1e-15, abs=0)
+
+
+def test_arcsin_auditor_point():
+    x = 0.9999999933693055
+    d = 1.0 - x                 # exact (Sterbenz)
+    assert float(ad.grad(dnp.arcsin)(x)) == pytest.approx(1 / np.sqrt(d * (2 - d)),
+                                                          rel=4e-16, abs=0)

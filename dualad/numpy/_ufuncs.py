@@ -346,8 +346,9 @@ log1p = unary_quotient(_np.log1p, lambda ans, x: x + 1)
 sin = unary(_np.sin, lambda ans, x: cos(x))
 cos = unary(_np.cos, lambda ans, x: -sin(x))
 tan = unary(_np.tan, lambda ans, x: 1 + ans * ans)
-arcsin = unary(_np.arcsin, lambda ans, x: 1.0 / sqrt(1 - x * x), singular=True)
-arccos = unary(_np.arccos, lambda ans, x: -1.0 / sqrt(1 - x * x), singular=True)
+# 1 - x^2 as (1 - x)(1 + x): exact differences near +-1, no cancellation
+arcsin = unary(_np.arcsin, lambda ans, x: 1.0 / sqrt((1 - x) * (1 + x)), singular=True)
+arccos = unary(_np.arccos, lambda ans, x: -1.0 / sqrt((1 - x) * (1 + x)), singular=True)
 arctan = unary(_np.arctan, lambda ans, x: 1.0 / (1 + x * x))
 sinh = unary(_np.sinh, lambda ans, x: cosh(x))
 cosh = unary(_np.cosh, lambda ans, x: sinh(x))
@@ -370,7 +371,7 @@ defvjp_direct(tanh, _tanh_vjp)
 arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / hypot(x, 1.0))
 arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / (sqrt(x - 1) * sqrt(x + 1)),
                 singular=True)
-arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / (1 - x * x), singular=True)
+arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / ((1 - x) * (1 + x)), singular=True)
 def _over_r2(num, y, x):
     # num / (x^2 + y^2) as (num / r) / r with r = hypot(x, y): no overflow or
     # underflow of the squares at |x|, |y| near 1e+-200
