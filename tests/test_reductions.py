@@ -123,6 +123,24 @@ def test_quantile_derivative_in_q():
     assert float(ad.grad(lambda q: dnp.quantile(x, q))(0.5)) == pytest.approx(9.0)
 
 
+@pytest.mark.parametrize("name", ["quantile", "percentile", "nanquantile", "nanpercentile"])
+@pytest.mark.parametrize("method", ["linear", "lower", "higher", "nearest", "midpoint"])
+def test_quantile_nd_q_matches_numpy_and_differentiates(name, method):
+    """q of any shape, as NumPy: the result has shape q.shape + the reduced shape."""
+    ours, theirs = getattr(dnp, name), getattr(np, name)
+    q = np.array([[0.1, 0.5, 0.9], [0.25, 0.3, 1.0]]) * (100 if "per" in name else 1)
+    for kw in [{}, dict(axis=1), dict(axis=0, keepdims=True)]:
+        got, want = ours(X, q, method=method, **kw), theirs(X, q, method=method, **kw)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    jac = ad.jacobian(lambda a: ours(a, q, axis=1, method=method))(X)
+    assert jac.shape == (2, 3, 3) + X.shape
+    np.testing.assert_array_equal(jac.sum(axis=(-2, -1)), 1.0)     # weights sum to 1
+    check_grads(lambda a: ours(a, q, axis=1, method=method), (X,), order=1)
+    if method == "linear":
+        check_grads(lambda qq: ours(X, qq, axis=0), (q * 0.9 + 0.013,), order=1)
+
+
 def test_logsumexp_matches_scipy_and_softmax():
     for kw in [dict(axis=1), dict(axis=None), dict(axis=0, keepdims=True),
                dict(axis=1, b=np.array([1.0, -0.5, 2.0, 0.1]), return_sign=True)]:

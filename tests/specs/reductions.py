@@ -89,6 +89,11 @@ SPECS = [
          st.tuples(distinct_array((4, 2)), arrays((2,), low=0.05, high=0.95).filter(
              lambda q: bool(np.all(np.abs(q * 3 - np.round(q * 3)) > 0.05)))),
          covers=("getitem",), order=1),
+    Spec("quantile_nd_q", lambda x, q: dnp.quantile(x, q, axis=-1)
+         + dnp.nanpercentile(x, 100 * q, axis=-1, keepdims=True)[..., 0],
+         st.tuples(distinct_array((3, 4)), arrays((2, 2), low=0.05, high=0.95).filter(
+             lambda q: bool(np.all(np.abs(q * 3 - np.round(q * 3)) > 0.05)))),
+         covers=("getitem",), order=1),
     Spec("nanmedian", lambda x: dnp.nanmedian(x, axis=-1) + dnp.nanquantile(x, 0.3)
          + dnp.nanpercentile(x, [20.0, 70.0], axis=0).sum(),
          distinct((3, 3)).map(_nan_in), covers=("getitem",), order=1),
