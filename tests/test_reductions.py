@@ -126,7 +126,8 @@ def test_quantile_derivative_in_q():
 @pytest.mark.parametrize("name", ["quantile", "percentile", "nanquantile", "nanpercentile"])
 @pytest.mark.parametrize("method", ["linear", "lower", "higher", "nearest", "midpoint"])
 def test_quantile_nd_q_matches_numpy_and_differentiates(name, method):
-    """q of any shape, as NumPy: the result has shape q.shape + the reduced shape."""
+    """q of up to 2 dimensions, as NumPy: the result has shape q.shape + the reduced
+    shape; a 3-d q raises NumPy's ValueError, traced or not."""
     ours, theirs = getattr(dnp, name), getattr(np, name)
     q = np.array([[0.1, 0.5, 0.9], [0.25, 0.3, 1.0]]) * (100 if "per" in name else 1)
     for kw in [{}, dict(axis=1), dict(axis=0, keepdims=True)]:
@@ -139,6 +140,10 @@ def test_quantile_nd_q_matches_numpy_and_differentiates(name, method):
     check_grads(lambda a: ours(a, q, axis=1, method=method), (X,), order=1)
     if method == "linear":
         check_grads(lambda qq: ours(X, qq, axis=0), (q * 0.9 + 0.013,), order=1)
+    with pytest.raises(ValueError, match="q must be a scalar or 1d"):
+        theirs(X, q[None])
+    with pytest.raises(ValueError, match="q must be a scalar or 1d"):
+        ad.grad(lambda a: dnp.sum(ours(a, q[None], method=method)))(X)
 
 
 def test_logsumexp_matches_scipy_and_softmax():

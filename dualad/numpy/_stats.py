@@ -165,6 +165,8 @@ def _quantile(a, q, axis, keepdims, method, skip_nan, name, weak_q):
     if _np.result_type(primal_of(a)).kind == "c":
         raise TypeError("a must be an array of real numbers")
     qv = _np.asanyarray(primal_of(q))
+    if qv.ndim > 2:      # NumPy 2's limit (its code would work for any ndim)
+        raise ValueError("q must be a scalar or 1d")
     qf = qv.astype(_np.float64) if qv.dtype.kind != "f" else qv
     if _np.any((qf < 0) | (qf > 1)) or _np.any(_np.isnan(qf)):
         raise ValueError("Quantiles must be in the range [0, 1]")
