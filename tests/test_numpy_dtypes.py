@@ -238,11 +238,14 @@ def test_pad_traced_per_axis_pairs():
 
 # --- 9. error messages name the function called --------------------------------------------
 @pytest.mark.parametrize("fn", ["percentile", "nanpercentile", "quantile", "nanquantile"])
-def test_unsupported_method_names_function(fn):
+def test_unsupported_argument_names_function(fn):
     with pytest.raises(NotImplementedError, match=rf"\b{fn}\b"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ad.jvp(lambda z: getattr(dnp, fn)(z, 0.3, method="weibull"), (A32,), (A32,))
+            ad.jvp(lambda z: getattr(dnp, fn)(z, 0.3, out=np.empty((), np.float32)),
+                   (A32,), (A32,))
+    with pytest.raises(ValueError, match=rf"\b{fn}\b.*not a valid method"):
+        ad.jvp(lambda z: getattr(dnp, fn)(z, 0.3, method="no_such"), (A32,), (A32,))
 
 
 def test_nanvar_without_degrees_of_freedom_is_nan_as_numpy():

@@ -146,6 +146,78 @@ def test_quantile_nd_q_matches_numpy_and_differentiates(name, method):
         ad.grad(lambda a: dnp.sum(ours(a, q[None], method=method)))(X)
 
 
+ALL_METHODS = ["inverted_cdf", "averaged_inverted_cdf", "closest_observation",
+               "interpolated_inverted_cdf", "hazen", "weibull", "linear", "median_unbiased",
+               "normal_unbiased", "lower", "higher", "midpoint", "nearest"]
+CONTINUOUS = ["interpolated_inverted_cdf", "hazen", "weibull", "linear", "median_unbiased",
+              "normal_unbiased"]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", ["quantile", "percentile", "nanquantile", "nanpercentile"])
+@pytest.mark.parametrize("method", ALL_METHODS)
+def test_quantile_every_numpy_method(name, method):
+    """Every NumPy method: plain input is NumPy's own result; traced input gives the
+    same values and dtypes, a gather (weights summing to 1) in a, and for the
+    continuous methods the slope n + 1 - alpha - beta of the virtual index in q."""
+    ours, theirs = getattr(dnp, name), getattr(np, name)
+    s = 100 if "per" in name else 1
+    x = np.array([[0.3, -1.2, 2.5, 0.7, 1.1], [4.0, np.nan, -2.0, 0.5, 3.0]])
+    if not name.startswith("nan"):
+        x = x[:, [0, 2, 3, 4]]
+    q = np.array([0.0, 0.04, 0.3, 0.5, 0.77, 1.0]) * s
+    for qq in (q, 0.3 * s, np.float32(0.6) * s):
+        for kw in ({}, dict(axis=1), dict(axis=0, keepdims=True)):
+            want = theirs(x, qq, method=method, **kw)
+            plain = ours(x, qq, method=method, **kw)
+            traced = ad.jvp(lambda a: ours(a, qq, method=method, **kw), (x,), (x,))
+            for got in (plain, traced[0]):
+                assert np.shape(got) == np.shape(want)
+                assert np.result_type(got) == np.result_type(want)
+                np.testing.assert_array_equal(got, want)
+    jac = ad.jacobian(lambda a: ours(a, q, axis=1, method=method))(x)
+    np.testing.assert_allclose(jac.sum(axis=(-2, -1)), 1.0, rtol=1e-14)
+    check_grads(lambda a: ours(a, q[1:-1], axis=1, method=method), (x,), order=1)
+    qi = np.array([0.13, 0.41, 0.66, 0.91]) * s
+    if method in CONTINUOUS:
+        check_grads(lambda qq: ours(x, qq, axis=1, method=method), (qi,), order=1)
+        check_grads(lambda a, qq: ours(a, qq, axis=1, method=method), (x, qi), order=2)
+    else:
+        np.testing.assert_array_equal(
+            ad.jacobian(lambda qq: ours(x, qq, axis=1, method=method))(qi), 0.0)
+
+
+@pytest.mark.parametrize("name", ["quantile", "percentile", "nanquantile", "nanpercentile"])
+def test_quantile_weights(name):
+    """weights= (NumPy: method='inverted_cdf' only): the weighted order statistic, a
+    gather in a and constant in the weights; NumPy's errors otherwise."""
+    ours, theirs = getattr(dnp, name), getattr(np, name)
+    s = 100 if "per" in name else 1
+    x = RNG.permutation(np.arange(24.0)).reshape(2, 3, 4) * 0.3
+    q = np.array([0.1, 0.45, 0.8]) * s
+    cases = [dict(axis=-1, weights=np.abs(x) + 0.1), dict(weights=np.abs(x))]
+    if not name.startswith("nan"):      # NumPy's nanquantile fails on weights along axis
+        cases += [dict(axis=1, weights=np.array([1.0, 0.0, 2.0])),
+                  dict(axis=(2, 0), weights=RNG.random((4, 2)))]
+    for kw in cases:
+        want = theirs(x, q, method="inverted_cdf", **kw)
+        f = lambda a: ours(a, q, method="inverted_cdf", **kw)  # noqa: E731
+        val, tan = ad.jvp(f, (x,), (x,))
+        np.testing.assert_array_equal(val, want)
+        np.testing.assert_array_equal(tan, want)      # tangent x: the picked entries
+        check_grads(f, (x,), order=1)
+        w = kw["weights"]
+        kw2 = {k: v for k, v in kw.items() if k != "weights"}
+        np.testing.assert_array_equal(ad.jacobian(
+            lambda ww: ours(x, q, method="inverted_cdf", weights=ww, **kw2))(w), 0.0)
+    for bad, err in [(dict(method="hazen", weights=np.ones(4)), "Only method"),
+                     (dict(method="inverted_cdf", weights=-np.ones(4)), "non-negative")]:
+        with pytest.raises(ValueError, match=err):
+            theirs(x, q, axis=-1, **bad)
+        with pytest.raises(ValueError, match=err):
+            ad.grad(lambda a: dnp.sum(ours(a, q, axis=-1, **bad)))(x)
+
+
 def test_logsumexp_matches_scipy_and_softmax():
     for kw in [dict(axis=1), dict(axis=None), dict(axis=0, keepdims=True),
                dict(axis=1, b=np.array([1.0, -0.5, 2.0, 0.1]), return_sign=True)]:

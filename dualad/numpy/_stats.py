@@ -7,6 +7,15 @@ interpolation formula: for ``method="linear"`` the result is
 ``v[lo] + f * (v[hi] - v[lo])`` with ``v`` the sorted sample,
 ``lo = floor(p)``, ``hi = lo + 1`` and ``f = p - lo`` for the position
 ``p = q * (n - 1)``; its derivative in ``q`` is ``(n - 1) * (v[hi] - v[lo])``.
+Every NumPy ``method`` is supported: the continuous ones (hazen, weibull,
+median_unbiased, normal_unbiased, interpolated_inverted_cdf) interpolate at
+``p = n q + alpha + q (1 - alpha - beta) - 1``, derivative in ``q`` the slope
+``n + 1 - alpha - beta`` times ``v[hi] - v[lo]``; midpoint and
+averaged_inverted_cdf interpolate with a fixed weight, and the discrete ones
+(inverted_cdf, closest_observation, lower, higher, nearest, and ``weights=``,
+which NumPy allows with inverted_cdf only) pick one order statistic: their
+derivative in ``a`` is a gather and in ``q`` (and the weights) 0.  Plain
+arguments go to NumPy's own function.
 Values, dtypes and result types are NumPy's, bit for bit: the position in q's
 float dtype, NumPy's ``_lerp`` (from ``v[hi]`` when ``f >= 0.5``), a Python-number
 ``q`` keeping a float32 ``a`` float32 and a float64 ``q`` array making it float64;
@@ -30,7 +39,7 @@ from __future__ import annotations
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
 from ._short_axis import extreme
 from ._reductions import _axis_arg, _count, expand_reduced, sum_p
@@ -78,7 +87,15 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
 
 
 # --- order statistics ---------------------------------------------------------------
-_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+# NumPy's methods (numpy.quantile's docs, Hyndman & Fan): the continuous ones by
+# (alpha, beta) of the virtual index n q + alpha + q (1 - alpha - beta) - 1
+_ALPHA_BETA = {"hazen": (0.5, 0.5), "weibull": (0.0, 0.0), "median_unbiased": (1 / 3.0, 1 / 3.0),
+               "normal_unbiased": (3 / 8.0, 3 / 8.0), "interpolated_inverted_cdf": (0.0, 1.0)}
+# interpolating with a gamma fixed by the method (constant in q)
+_FIXED_GAMMA = ("midpoint", "averaged_inverted_cdf")
+# the order statistic at an index NumPy picks (a gather: derivative in q is 0)
+_DISCRETE = ("inverted_cdf", "closest_observation", "lower", "higher", "nearest")
+_NUMPY_METHODS = ("linear",) + tuple(_ALPHA_BETA) + _FIXED_GAMMA + _DISCRETE
 
 
 def _rows(a, axis):
@@ -100,13 +117,6 @@ def _rows(a, axis):
     for d in kept:
         m *= d
     return reshape(moved, (m, n)), kept, kd
-
-
-# the methods NumPy knows; the ones outside _METHODS are refused by name
-_NUMPY_METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation",
-                  "interpolated_inverted_cdf", "hazen", "weibull", "linear",
-                  "median_unbiased", "normal_unbiased", "lower", "higher", "midpoint",
-                  "nearest")
 
 
 def _as_array(a):
@@ -143,19 +153,58 @@ def _finish(out, bad, shape):
     return out[()] if shape == () else out
 
 
-def _quantile(a, q, axis, keepdims, method, skip_nan, name, weak_q):
-    """NumPy's ``_quantile`` for the methods in ``_METHODS``, with NumPy's dtypes and
-    arithmetic: the position ``p = (n - 1) * q`` in q's float dtype (float64 for a
-    Python number or integers), ``gamma`` the fraction of ``p`` (for midpoint 0.5,
-    or 0 at an integer ``p``) and NumPy's ``_lerp``
+def _weight_rows(weights, a, axis):
+    """Plain ``weights`` checked as NumPy does and laid out as ``_rows(a, axis)``."""
+    w = _np.asanyarray(primal_of(weights))
+    shape = tuple(shape_of(a))
+    if w.shape != shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        norm_axes(axis, len(shape))                             # bounds check
+        axes = tuple(int(ax) % len(shape) for ax in (axis if isinstance(axis, tuple)
+                                                     else (axis,)))  # in the order given
+        if w.shape != tuple(shape[ax] for ax in axes):
+            raise ValueError("Shape of weights must be consistent with shape of a "
+                             "along specified axis.")
+        w = w.transpose(_np.argsort(axes)).reshape(
+            tuple(s if ax in axes else 1 for ax, s in enumerate(shape)))
+    if _np.any(w < 0):
+        raise ValueError("Weights must be non-negative.")
+    return _np.asarray(primal_of(_rows(_np.broadcast_to(w, shape), axis)[0]))
+
+
+def _picked_ranks(order, nv, qv, method, weights, skip_nan):
+    """The rank NumPy's discrete ``method`` (or weighted ``inverted_cdf``) picks in each
+    row, ``qshape + (M,)``: NumPy's own quantile of the ranks ``0 .. n-1`` (NaN for
+    NaN entries), which depends on ``n``, ``q`` and the weights only."""
+    import warnings
+    m, n = order.shape
+    ranks = _np.empty((m, n))
+    _np.put_along_axis(ranks, order, _np.arange(n, dtype=float)[None], axis=-1)
+    if skip_nan:
+        ranks[ranks >= nv[:, None]] = _np.nan
+    fn = _np.nanquantile if skip_nan else _np.quantile
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)     # all-NaN rows: NaN
+        idx = fn(ranks, qv, axis=-1, method=method, weights=weights)
+    return _np.nan_to_num(_np.asarray(idx), nan=0.0).astype(_np.intp)
+
+
+def _quantile(a, q, axis, keepdims, method, skip_nan, name, weak_q, weights=None):
+    """NumPy's ``_quantile`` on traced values, with NumPy's dtypes and arithmetic.
+
+    Interpolating methods: the virtual index ``p`` (``(n - 1) q`` for linear,
+    ``n q + alpha + q (1 - alpha - beta) - 1`` for the others; midpoint and
+    averaged_inverted_cdf fix gamma) in q's float dtype (float64 for a Python number
+    or integers), clamped to ``[0, n - 1]`` as NumPy's ``_get_indexes``; ``gamma``
+    its fraction; NumPy's ``_lerp``
     ``where(gamma >= 0.5, hi - d * (1 - gamma), lo + d * gamma)`` with
     ``d = hi - lo``.  A Python-number ``q`` (``weak_q``) leaves the result in a's
     dtype (gamma is a Python float to NumPy); a q array gives
-    ``result_type(a, gamma)``.  Only a traced ``q`` makes gamma traced."""
-    if method not in _METHODS:
-        if method in _NUMPY_METHODS:
-            raise NotImplementedError(f"dualad.numpy.{name}: method={method!r} is not "
-                                      f"supported; use one of {_METHODS}")
+    ``result_type(a, gamma)``.  Only a traced ``q`` makes gamma traced.
+    Discrete methods (and ``weights=``, inverted_cdf only) gather the order
+    statistic NumPy picks."""
+    if method not in _NUMPY_METHODS:
         raise ValueError(f"dualad.numpy.{name}: {method!r} is not a valid method. Use one "
                          f"of: {_NUMPY_METHODS}")
     from ._shape import reshape
@@ -170,32 +219,47 @@ def _quantile(a, q, axis, keepdims, method, skip_nan, name, weak_q):
     qf = qv.astype(_np.float64) if qv.dtype.kind != "f" else qv
     if _np.any((qf < 0) | (qf > 1)) or _np.any(_np.isnan(qf)):
         raise ValueError("Quantiles must be in the range [0, 1]")
+    if weights is not None:
+        if method != "inverted_cdf":
+            raise ValueError(f"Only method 'inverted_cdf' supports weights. Got: {method}.")
+        weights = _weight_rows(weights, a, axis)
     # integer q with method='linear' needs no interpolation (NumPy takes the entries)
-    interp = method == "midpoint" or (method == "linear" and qv.dtype.kind == "f")
+    interp = method not in _DISCRETE and weights is None and not (
+        method == "linear" and qv.dtype.kind != "f")
     rows, order, nv, bad, kept, kd = _sorted_rows(a, axis, skip_nan, as_float=interp)
     m = shape_of(rows)[0]
-    pdt = qv.dtype if qv.dtype.kind == "f" else _np.dtype(_np.float64)
-    nm1 = (_np.maximum(nv, 1) - 1).astype(pdt)               # exact: n - 1 < 2**24
     qshape = qv.shape
-    pos = qv.astype(pdt)[..., None] * nm1                    # (n - 1) * q, qshape + (m,)
+    shape = qshape + (kd if keepdims else kept)
     top = _np.maximum(nv - 1, 0)
-    if method == "nearest":
-        lo = _np.around(pos)
-    elif method == "higher":
-        lo = _np.ceil(pos)
-    else:
-        lo = _np.floor(pos)
-    lo = _np.clip(lo.astype(_np.intp), 0, top)
+    if not interp:
+        lo = _picked_ranks(order, nv, qv, method, weights, skip_nan)
+        ridx = _np.broadcast_to(_np.arange(m), lo.shape)
+        return _finish(rows[ridx, order[ridx, lo]], bad, shape)
+    pdt = qv.dtype if qv.dtype.kind == "f" else _np.dtype(_np.float64)
+    n = _np.maximum(nv, 1).astype(pdt)                     # exact: n < 2**24
+
+    def vindex(qq):     # the virtual index, for plain or traced q of shape qshape + (1,)
+        if method in ("linear", "midpoint"):
+            return qq * (n - 1)
+        if method == "averaged_inverted_cdf":
+            return n * qq - 1
+        alpha, beta = _ALPHA_BETA[method]
+        return n * qq + (alpha + qq * (1 - alpha - beta)) - 1
+
+    pos = vindex(qv.astype(pdt)[..., None])                 # qshape + (m,)
+    if method == "midpoint":
+        pos = 0.5 * (_np.floor(pos) + _np.ceil(pos))
+    lo = _np.clip(_np.floor(pos), 0, top).astype(_np.intp)
+    hi = _np.where((pos < 0) | (pos >= top), lo, lo + 1)
     ridx = _np.broadcast_to(_np.arange(m), lo.shape)
     v_lo = rows[ridx, order[ridx, lo]]
-    if not interp:
-        return _finish(v_lo, bad, qshape + (kd if keepdims else kept))
-    hi = _np.minimum(lo + 1, top)
     v_hi = rows[ridx, order[ridx, hi]]
     if method == "midpoint":
         gamma = _np.where(pos == _np.floor(pos), 0.0, 0.5).astype(pdt)
-    elif isinstance(q, Tracer):       # linear in a traced q: d gamma / dq = n - 1
-        gamma = reshape(q, qshape + (1,)) * nm1 - lo.astype(pdt)
+    elif method == "averaged_inverted_cdf":
+        gamma = _np.where(pos == lo, 0.5, 1.0).astype(pdt)
+    elif isinstance(q, Tracer):       # continuous in a traced q: d gamma / dq = d p / dq
+        gamma = vindex(reshape(q, qshape + (1,))) - lo.astype(pdt)
     else:
         gamma = pos - lo.astype(pdt)
     g = _np.asarray(primal_of(gamma))
@@ -213,7 +277,6 @@ def _quantile(a, q, axis, keepdims, method, skip_nan, name, weak_q):
         out = v_hi - diff * omt
     else:
         out = where(upper, v_hi - diff * omt, v_lo + diff * t)
-    shape = qshape + (kd if keepdims else kept)
     adt = _np.result_type(primal_of(v_lo))
     if _np.result_type(primal_of(out)) != adt and (
             (skip_nan and bad[0]) or (not skip_nan and qshape + kept == () and bad.any())):
@@ -254,48 +317,43 @@ def _median(a, axis, keepdims, skip_nan):
     return _finish(out, bad, kd if keepdims else kept)
 
 
-def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-             keepdims=False, *, weights=None, interpolation=None):
-    """``numpy.quantile``, differentiable in ``a`` and ``q`` (see the module notes)."""
-    _no_extras("quantile", out, weights)
-    return _quantile(a, q, axis, keepdims, interpolation or method, False, "quantile",
-                     type(q) in (int, float))
+def _order_stat(name, skip_nan, pct):
+    """``numpy.<name>``: plain arguments go to NumPy itself; traced ones to
+    ``_quantile`` (``q / 100`` for the percentiles)."""
+    npfunc = getattr(_np, name)
+
+    def f(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+          keepdims=False, *, weights=None, interpolation=None):
+        method = interpolation or method      # NumPy < 2.4's old name for it
+        if not contains_tracer((a, q, weights)):
+            return npfunc(a, q, axis=axis, out=out, overwrite_input=overwrite_input,
+                          method=method, keepdims=keepdims, weights=weights)
+        _no_extras(name, out)
+        return _quantile(a, _pct(q) if pct else q, axis, keepdims, method, skip_nan, name,
+                         type(q) in (int, float), weights)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"``numpy.{name}``{' of the non-NaN entries' if skip_nan else ''}, "
+                 "differentiable in ``a`` and (continuous methods) ``q``; every NumPy "
+                 "method, and ``weights=`` (inverted_cdf, constant); see the module notes.")
+    return f
 
 
-def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-               keepdims=False, *, weights=None, interpolation=None):
-    """``numpy.percentile``: ``quantile(a, q / 100)``."""
-    _no_extras("percentile", out, weights)
-    return _quantile(a, _pct(q), axis, keepdims, interpolation or method, False,
-                     "percentile", type(q) in (int, float))
+quantile = _order_stat("quantile", False, False)
+percentile = _order_stat("percentile", False, True)
+nanquantile = _order_stat("nanquantile", True, False)
+nanpercentile = _order_stat("nanpercentile", True, True)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """``numpy.median``: the middle value, or the mean of the two middle values for an
     even count (each getting half the derivative)."""
-    _no_extras("median", out, None)
+    _no_extras("median", out)
     return _median(a, axis, keepdims, skip_nan=False)
-
-
-def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                keepdims=False, *, weights=None, interpolation=None):
-    """``numpy.nanquantile``: the quantile of the non-NaN entries."""
-    _no_extras("nanquantile", out, weights)
-    return _quantile(a, q, axis, keepdims, interpolation or method, True, "nanquantile",
-                     type(q) in (int, float))
-
-
-def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                  keepdims=False, *, weights=None, interpolation=None):
-    """``numpy.nanpercentile``."""
-    _no_extras("nanpercentile", out, weights)
-    return _quantile(a, _pct(q), axis, keepdims, interpolation or method, True,
-                     "nanpercentile", type(q) in (int, float))
 
 
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """``numpy.nanmedian``."""
-    _no_extras("nanmedian", out, None)
+    _no_extras("nanmedian", out)
     return _median(a, axis, keepdims, skip_nan=True)
 
 
@@ -304,11 +362,9 @@ def _pct(q):
     return q / 100 if isinstance(q, Tracer) else _np.true_divide(q, 100)
 
 
-def _no_extras(name, out, weights):
+def _no_extras(name, out):
     if out is not None:
         raise NotImplementedError(f"dualad.numpy.{name}: out= is not supported")
-    if weights is not None:
-        raise NotImplementedError(f"dualad.numpy.{name}: weights= is not supported")
 
 
 # --- covariance and correlation -------------------------------------------------------

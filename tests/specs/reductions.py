@@ -94,6 +94,17 @@ SPECS = [
          st.tuples(distinct_array((3, 4)), arrays((2, 2), low=0.05, high=0.95).filter(
              lambda q: bool(np.all(np.abs(q * 3 - np.round(q * 3)) > 0.05)))),
          covers=("getitem",), order=1),
+    Spec("quantile_methods", lambda x, q: sum(
+        dnp.quantile(x, q, axis=-1, method=m) for m in
+        ("hazen", "weibull", "median_unbiased", "normal_unbiased", "interpolated_inverted_cdf",
+         "averaged_inverted_cdf", "inverted_cdf", "closest_observation"))
+         + dnp.nanquantile(x, q, axis=-1, method="inverted_cdf", weights=np.ones((2, 5))),
+         st.tuples(distinct_array((2, 5)), arrays((3,), low=0.05, high=0.95).filter(
+             # every method's virtual index (n = 5) away from the integers (its kinks
+             # or jumps in q), by its slope and offset
+             lambda q: bool(all(np.all(np.abs(v - np.round(v)) > 0.05) for v in (
+                 5 * q, 5 * q - 0.5, 6 * q, 16 / 3 * q + 1 / 3, 5.25 * q + 3 / 8))))),
+         covers=("getitem",), order=1),
     Spec("nanmedian", lambda x: dnp.nanmedian(x, axis=-1) + dnp.nanquantile(x, 0.3)
          + dnp.nanpercentile(x, [20.0, 70.0], axis=0).sum(),
          distinct((3, 3)).map(_nan_in), covers=("getitem",), order=1),
