@@ -259,3 +259,29 @@ def test_nanvar_without_degrees_of_freedom_is_nan_as_numpy():
     # row 1 (2, 5, 7): d/dx var = 2 (x - mean) / (n - ddof), mean 14/3
     np.testing.assert_allclose(g[1], 2 * (x[1] - 14 / 3) / 1, rtol=1e-12)
     assert (g[0] == 0).all()
+
+
+# --- cov / corrcoef dtype= -------------------------------------------------------------------
+_C = np.random.default_rng(3).standard_normal((3, 5))
+_AW = np.array([0.3, 1.2, 0.8, 2.0, 0.5])
+
+
+@pytest.mark.parametrize("name", ["cov", "corrcoef"])
+@pytest.mark.parametrize("x", [_C, _C.astype(np.float32)], ids=["f64", "f32"])
+@pytest.mark.parametrize("dtype", [None, np.float32, np.float64])
+@pytest.mark.parametrize("kw", [{}, dict(y=_C[:2] ** 2), dict(rowvar=False),
+                                dict(fweights=[1, 2, 1, 3, 1]), dict(aweights=_AW, ddof=0)],
+                         ids=["plain", "y", "rowvar", "fweights", "aweights"])
+def test_cov_corrcoef_dtype(name, x, dtype, kw):
+    """dtype= is the dtype of the result (float weights, which NumPy takes as
+    float64, make it float64), plain and traced, in value and tangent."""
+    if name == "corrcoef" and ("fweights" in kw or "aweights" in kw):
+        pytest.skip("corrcoef takes no weights")
+    want = getattr(np, name)(x, dtype=dtype, **kw)
+    f = lambda z: getattr(dnp, name)(z, dtype=dtype, **kw)  # noqa: E731
+    out, tan = ad.jvp(f, (x,), (x,))
+    for got in (f(x), out, tan):
+        assert got.dtype == want.dtype, (got.dtype, want.dtype)
+    rtol = 1e-6 if want.dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(f(x), want, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(out, want, rtol=rtol, atol=rtol)

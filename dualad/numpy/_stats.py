@@ -401,8 +401,9 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         ddof = 0 if bias else 1
     w = None
     if fweights is not None:
-        w = fweights
+        w = fweights = _float64(fweights)
     if aweights is not None:
+        aweights = _float64(aweights)
         w = aweights if w is None else w * aweights
     if w is None:
         from ._reductions import mean
@@ -419,7 +420,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         else:
             from ._reductions import sum as sum_
             fact = w_sum - ddof * sum_(w * aweights) / w_sum
-    x = x - avg
+    x = _keep_dtype(x - avg, x)           # NumPy: X -= avg, in place
     xt = (x if w is None else x * w).T
     if _is_complex(xt):
         xt = conj(xt)
@@ -432,8 +433,24 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
             fact = 0.0
         with _np.errstate(divide="ignore"):
             inv = _np.true_divide(1, fact)
-    c = dot(x, xt) * inv        # as NumPy: c *= true_divide(1, fact)
+    c = dot(x, xt)
+    c = _keep_dtype(c * inv, c)   # as NumPy: c *= true_divide(1, fact), in place
     return squeeze(c)
+
+
+def _float64(w):
+    """Weights as NumPy's cov takes them: ``asarray(w, dtype=float)``."""
+    from ._ufuncs import astype
+    if not isinstance(w, Tracer):
+        return _np.asarray(w, dtype=float)
+    return w if _np.result_type(primal_of(w)) == _np.float64 else astype(w, _np.float64)
+
+
+def _keep_dtype(new, old):
+    """``new`` in ``old``'s dtype, as an in-place NumPy operation leaves it."""
+    from ._ufuncs import astype
+    dt = _np.result_type(primal_of(old))
+    return new if _np.result_type(primal_of(new)) == dt else astype(new, dt)
 
 
 def corrcoef(x, y=None, rowvar=True, bias=_np._NoValue, ddof=_np._NoValue, *, dtype=None):
