@@ -295,3 +295,76 @@ def test_spectral_norms_have_subgradient_zero_at_zero(ord_):
     want = {2: np.outer(u[:, 0], vt[0]), -2: np.outer(u[:, -1], vt[-1]), "nuc": u @ vt}[ord_]
     np.testing.assert_allclose(ad.grad(lambda m: dnp.linalg.norm(m, ord_))(a), want,
                                rtol=1e-12, atol=1e-12)
+
+
+# --- NumPy 2's linalg names, offsets, and integer-valued functions on traced values ----------
+_R = np.random.default_rng(7)
+_X, _Y = _R.standard_normal((2, 3)), _R.standard_normal((2, 3))
+
+
+@pytest.mark.parametrize("name, args, kw", [
+    ("cross", (_X, _Y), {}), ("cross", (_X.T, _Y.T), dict(axis=0)),
+    ("outer", (_X[0], _Y[1]), {}), ("tensordot", (_X, _Y.T), dict(axes=1)),
+    ("tensordot", (_X, _Y), dict(axes=2)), ("vecdot", (_X, _Y), {}),
+    ("vecdot", (_X, _Y), dict(axis=0)),
+])
+def test_linalg_array_api_names(name, args, kw):
+    """numpy.linalg's cross / outer / tensordot / vecdot: NumPy's values, plain and
+    traced (also through plain numpy.linalg), and derivatives in both arguments."""
+    want = getattr(np.linalg, name)(*args, **kw)
+    f = lambda a, b: getattr(dnp.linalg, name)(a, b, **kw)  # noqa: E731
+    np.testing.assert_allclose(f(*args), want, rtol=1e-14)
+    val, _ = ad.jvp(lambda a, b: getattr(np.linalg, name)(a, b, **kw), args, args)
+    np.testing.assert_allclose(val, want, rtol=1e-14)
+    check_grads(f, args, order=2)
+
+
+@pytest.mark.parametrize("name, args", [("cross", (_X[:, :2], _Y[:, :2])), ("outer", (_X, _Y))])
+def test_linalg_array_api_shape_errors(name, args):
+    with pytest.raises(ValueError) as plain:
+        getattr(np.linalg, name)(*args)
+    with pytest.raises(ValueError) as traced:
+        ad.jvp(getattr(dnp.linalg, name), args, args)
+    assert str(traced.value) == str(plain.value)
+
+
+@pytest.mark.parametrize("name, offset", [("trace", 1), ("trace", -2), ("diagonal", -1),
+                                          ("diagonal", 2)])
+def test_linalg_trace_diagonal_offsets_traced(name, offset):
+    m = _R.standard_normal((2, 4, 4))
+    want = getattr(np.linalg, name)(m, offset=offset)
+    for f in (getattr(dnp.linalg, name), getattr(np.linalg, name)):
+        val, tan = ad.jvp(lambda a: f(a, offset=offset), (m,), (m,))
+        np.testing.assert_array_equal(val, want)
+        np.testing.assert_array_equal(tan, want)         # linear: tangent m gives f(m)
+    check_grads(lambda a: getattr(dnp.linalg, name)(a, offset=offset), (m,), order=2)
+
+
+def test_integer_valued_functions_are_value_only():
+    """matrix_rank, lexsort, searchsorted, digitize on traced values: NumPy's integers,
+    with no derivative (like argsort)."""
+    a = _R.standard_normal((4, 3))
+    a[:, 2] = a[:, 0] + a[:, 1]                        # rank 2
+
+    def f(x):
+        r = np.linalg.matrix_rank(x)
+        r2 = dnp.linalg.matrix_rank(x, tol=x[0, 0] * 0 + 1e-8)
+        k = np.lexsort((x[:, 1], x[:, 0]))
+        s = np.searchsorted(np.sort(x[:, 0]), x[0, 0], sorter=None)
+        d = np.digitize(x[:, 1], np.sort(x[:, 0]))
+        assert r == r2 == 2
+        np.testing.assert_array_equal(k, np.lexsort((a[:, 1], a[:, 0])))
+        assert s == np.searchsorted(np.sort(a[:, 0]), a[0, 0])
+        np.testing.assert_array_equal(d, np.digitize(a[:, 1], np.sort(a[:, 0])))
+        for v in (r, k, s, d):
+            assert type(v) in (int, np.ndarray) or isinstance(v, np.integer)
+        return dnp.sum(x[k, 0]) * r + dnp.sum(x[d % 4, 1]) * s
+    g = ad.grad(f)(a)
+    k = np.lexsort((a[:, 1], a[:, 0]))
+    d = np.digitize(a[:, 1], np.sort(a[:, 0]))
+    s = np.searchsorted(np.sort(a[:, 0]), a[0, 0])
+    want = np.zeros_like(a)
+    np.add.at(want[:, 0], k, 2.0)
+    np.add.at(want[:, 1], d % 4, float(s))
+    np.testing.assert_array_equal(g, want)
+    np.testing.assert_array_equal(ad.jacfwd(f)(a), want)

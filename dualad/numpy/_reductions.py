@@ -4,7 +4,8 @@
 derivative of ``max(x)`` sums to 1); this matches ``maximum``'s convention.
 ``std`` (and ``nanstd``) has derivative 0 where the variance is 0.  The
 ``nan`` functions give derivative 0 at NaN entries.  ``argmax``, ``argmin``,
-``argsort``, ``nonzero``, ``all``, ``any``, ... are value-only (plain results).
+``argsort``, ``lexsort``, ``searchsorted``, ``digitize``, ``nonzero``, ``all``,
+``any``, ... are value-only (plain results).
 See docs/conventions.md.
 """
 from __future__ import annotations
@@ -276,6 +277,26 @@ _ARGS = ["argmax", "argmin", "nanargmax", "nanargmin", "argsort", "argwhere", "n
          "flatnonzero", "all", "any"]
 for _n in _ARGS:
     globals()[_n] = nondifferentiable(getattr(_np, _n), name=_n)
+
+
+def on_values(f):
+    """``f`` called on the values of its arguments, also inside lists and tuples
+    (``lexsort``'s keys) and keywords (``searchsorted``'s ``sorter``)."""
+    def strip(v):
+        return type(v)(strip(u) for u in v) if isinstance(v, (list, tuple)) else primal_of(v)
+
+    def g(*args, **kwargs):
+        return f(*strip(args), **{k: strip(v) for k, v in kwargs.items()})
+    g.__name__ = f.__name__
+    g.__doc__ = f"``numpy.{f.__name__}`` on the values of its arguments."
+    return g
+
+
+# the other index-valued functions, value-only the same way
+_INDEX_VALUED = ["lexsort", "searchsorted", "digitize"]
+for _n in _INDEX_VALUED:
+    globals()[_n] = nondifferentiable(on_values(getattr(_np, _n)), name=_n)
+_ARGS += _INDEX_VALUED
 del _n
 
 

@@ -40,11 +40,11 @@ from __future__ import annotations
 import numpy as _np
 import numpy.linalg as _la
 
-from ..registry import defjvp, defvjp_direct, primitive
+from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes, sum_to
 from ._products import _pad_lead, matmul
-from ._reductions import max_p, min_p, sum_p
+from ._reductions import max_p, min_p, on_values, sum_p
 from ._shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
 from ._ufuncs import (abs as _abs, astype, equal, power, real, sqrt, where)
 
@@ -806,21 +806,61 @@ def matrix_transpose(x, /):
 
 
 def diagonal(x, /, *, offset=0):
-    """``numpy.linalg.diagonal`` (offset 0 on traced values)."""
+    """``numpy.linalg.diagonal``: ``numpy.diagonal`` over the last two axes."""
     if not isinstance(x, Tracer):
         return _la.diagonal(x, offset=offset)
-    if offset != 0:
-        raise NotImplementedError("numpy.linalg.diagonal(offset != 0) on a traced value")
-    m, n = shape_of(x)[-2:]
-    k = min(m, n)
-    return _diag(x[..., :k, :k])
+    from ._shape_extra import diagonal as diagonal_
+    return diagonal_(x, offset, -2, -1)
 
 
 def trace(x, /, *, offset=0, dtype=None):
-    """``numpy.linalg.trace`` (offset 0 on traced values)."""
+    """``numpy.linalg.trace``: ``numpy.trace`` over the last two axes."""
     if not isinstance(x, Tracer):
         return _la.trace(x, offset=offset, dtype=dtype)
-    return sum_p(diagonal(x, offset=offset), axis=-1)
+    from ._shape_extra import trace as trace_
+    return trace_(x, offset, -2, -1, dtype)
+
+
+# NumPy 2's array-API spellings: numpy.linalg's checks, then the main namespace's
+# differentiable functions
+def cross(x1, x2, /, *, axis=-1):
+    """``numpy.linalg.cross``: ``numpy.cross`` of 3-vectors along ``axis``."""
+    if not isinstance(x1, Tracer) and not isinstance(x2, Tracer):
+        return _la.cross(x1, x2, axis=axis)
+    if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
+        raise ValueError("Both input arrays must be (arrays of) 3-dimensional vectors, "
+                         f"but they are {shape_of(x1)[axis]} and {shape_of(x2)[axis]} "
+                         "dimensional instead.")
+    from ._products_extra import cross as cross_
+    return cross_(x1, x2, axis=axis)
+
+
+def outer(x1, x2, /):
+    """``numpy.linalg.outer`` of two 1-d arrays."""
+    if not isinstance(x1, Tracer) and not isinstance(x2, Tracer):
+        return _la.outer(x1, x2)
+    if ndim_of(x1) != 1 or ndim_of(x2) != 1:
+        raise ValueError("Input arrays must be one-dimensional, but they are "
+                         f"x1.ndim={ndim_of(x1)} and x2.ndim={ndim_of(x2)}.")
+    from ._products_extra import outer as outer_
+    return outer_(x1, x2)
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """``numpy.linalg.tensordot``."""
+    from ._products_extra import tensordot as tensordot_
+    return tensordot_(x1, x2, axes=axes)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """``numpy.linalg.vecdot``: ``sum(conj(x1) * x2, axis)``."""
+    from ._products_extra import vecdot as vecdot_
+    return vecdot_(x1, x2, axis=axis)
+
+
+# an integer: value-only, like argmax (traced arguments, also tol= / rtol=, are read
+# as values)
+matrix_rank = nondifferentiable(on_values(_la.matrix_rank), name="linalg.matrix_rank")
 
 
 def tensorinv(a, ind=2):
@@ -856,6 +896,7 @@ __all__ = [
     "inv", "solve", "det", "slogdet", "cholesky", "qr", "eigh", "eigvalsh", "eig",
     "eigvals", "svd", "svdvals", "pinv", "lstsq", "norm", "vector_norm", "matrix_norm",
     "cond", "matrix_power", "multi_dot", "matrix_transpose", "diagonal", "trace",
-    "tensorinv", "tensorsolve", "LinAlgError",
+    "tensorinv", "tensorsolve", "cross", "outer", "tensordot", "vecdot", "matrix_rank",
+    "LinAlgError",
 ]
 LinAlgError = _la.LinAlgError

@@ -194,4 +194,12 @@ SPECS = [
          covers=("sum", "power")),
     Spec("matrix_norm", lambda x: L.matrix_norm(x, ord="nuc", keepdims=True),
          _tup(stacked.filter(_svd_ok)), covers=("linalg.svd",)),
+    # NumPy 2's array-API names, offsets, and the value-only matrix_rank
+    Spec("linalg_array_api", lambda a, b: L.trace(a, offset=1) + L.trace(a, offset=-2)
+         + L.diagonal(a, offset=-1).sum(-1) + L.vecdot(a, b).sum(-1)
+         + (L.cross(a[..., :3], b[..., 1:], axis=-1) ** 2).sum(-1).sum(-1)
+         + L.tensordot(a[0], b[1], axes=1).sum() + L.outer(a[0, 0], b[1, 1]).sum()
+         + L.matrix_rank(a + 20.0 * np.eye(4)) * a[..., 0, 0],     # rank 4 near a
+         st.tuples(arrays((2, 4, 4)), arrays((2, 4, 4))),
+         covers=("getitem", "sum", "linalg.matrix_rank")),
 ]

@@ -64,10 +64,13 @@ SPECS = [
     Spec("value_only", lambda x: x[dnp.argmax(x)] + x[dnp.argmin(x)] + x[dnp.argsort(x)] * 2
          + x[dnp.nanargmax(x)] - x[dnp.nanargmin(x)] + x[dnp.nonzero(x > 0)].sum()
          + x[dnp.flatnonzero(x)].sum() + dnp.sum(x[dnp.argwhere(x > 0)[:, 0]])
-         + x * (dnp.all(x > -5) + dnp.any(x > 5)),
+         + x * (dnp.all(x > -5) + dnp.any(x > 5))
+         + x[dnp.lexsort((x, -x))] + x[dnp.searchsorted(dnp.sort(x), x) % 4]
+         + x[dnp.digitize(x, dnp.sort(x[:2])) % 4],
          st.tuples(distinct_array((4,)).filter(lambda x: bool(np.all(np.abs(x) > 0.05)))),
          covers=("argmax", "argmin", "argsort", "nanargmax", "nanargmin",
-                                 "nonzero", "flatnonzero", "argwhere", "all", "any"), order=1),
+                                 "nonzero", "flatnonzero", "argwhere", "all", "any",
+                                 "lexsort", "searchsorted", "digitize"), order=1),
     Spec("cumsum", lambda x: dnp.cumsum(x, axis=0) ** 2 + dnp.cumsum(x).reshape(np.shape(x)),
          st.tuples(arrays(small))),
     Spec("cumprod", lambda x: dnp.cumprod(x, axis=-1) + dnp.nancumprod(x, axis=0)
