@@ -280,6 +280,28 @@ def test_polyval_poly1d_and_2d():
     check_grads(dnp.polyval, (p2, x))
 
 
+@pytest.mark.parametrize("as_seq", [list, tuple])
+def test_polyval_sequence_of_traced_coefficients(as_seq):
+    """A list / tuple of coefficients (some traced, some plain), as NumPy takes;
+    also through plain numpy.polyval, and x a list."""
+    c = np.array([0.7, -1.3, 2.1])
+    x = np.array([0.4, -1.1, 2.0])
+
+    def f(c, x, poly=dnp.polyval):
+        return poly(as_seq([c[0], 0.5, c[1] * 2.0, c[2]]), x)
+    want = np.polyval([c[0], 0.5, c[1] * 2.0, c[2]], x)
+    for poly in (dnp.polyval, np.polyval):
+        val, _ = ad.jvp(lambda cc, xx: f(cc, xx, poly), (c, x), (c, x))
+        np.testing.assert_allclose(val, want, rtol=1e-14)
+    gc = ad.jacobian(lambda cc: f(cc, x))(c)
+    np.testing.assert_allclose(gc, np.stack([x ** 3, 2 * x, np.ones(3)], axis=-1), rtol=1e-14)
+    check_grads(f, (c, x), order=2)
+    val = dnp.polyval([0.5, 1.0], as_seq([ad.stop_gradient(1.0), 2.0]))
+    np.testing.assert_allclose(val, [1.5, 2.0])
+    g = ad.grad(lambda t: dnp.sum(dnp.polyval([0.5, 1.0], as_seq([t, 2.0 * t]))))(1.0)
+    assert float(g) == pytest.approx(1.5)
+
+
 def test_interp_values_and_slopes():
     xp, fp = np.array([-1.0, 0.0, 0.5, 2.0]), rand(4)
     x = np.array([-1.5, -0.7, 0.0, 0.2, 0.9, 2.0, 2.5])

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from ._broadcast import sum_to
 
 
@@ -132,15 +132,15 @@ defvjp_direct(polyval_p, _polyval_vjp_p, _polyval_vjp_x)
 
 
 def polyval(p, x):
-    """``numpy.polyval``: differentiable in the coefficients ``p`` and in ``x``."""
-    if not _any_traced((p, x)):
+    """``numpy.polyval``: differentiable in the coefficients ``p`` and in ``x``,
+    which may also be lists or tuples holding traced values."""
+    if not contains_tracer((p, x)):
         return _np.polyval(p, x)
+    from .. import numpy as _dnp
     if isinstance(p, _np.poly1d):
         p = p.coeffs
-    if not isinstance(p, Tracer):
-        p = _np.asarray(p)
-    if not isinstance(x, Tracer):
-        x = _np.asarray(x)
+    p = _dnp.asarray(p)          # a list of (traced) coefficients is stacked
+    x = _dnp.asarray(x)
     if ndim_of(p) != 1:
         # NumPy's row-wise Horner for N-D coefficient arrays
         y = _np.zeros(shape_of(x), dtype=float)

@@ -32,6 +32,8 @@ def _conv_cases(fun, name, covers=("convolve_full",)):
 SPECS = [
     Spec("polyval", dnp.polyval,
          st.integers(1, 4).flatmap(lambda n: st.tuples(arrays((n,)), arrays(shapes(max_dims=2))))),
+    Spec("polyval_list", lambda c, x: dnp.polyval([c[0], 0.5, c[1] * c[2], c[2]], x),
+         st.tuples(arrays((3,)), arrays((2,))), covers=("polyval", "concatenate")),
     Spec("polyval_complex", dnp.polyval, st.tuples(_complex((3,)), arrays((2,))),
          covers=("polyval",)),
     Spec("interp", dnp.interp, st.tuples(_X, _XP, arrays((4,))), covers=("interp",)),
