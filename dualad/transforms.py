@@ -184,12 +184,21 @@ def _unwrap_level(x, trace):
     return _tree.tree_map(one, x)
 
 
+def _copy_array(x):
+    return x.copy() if type(x) is _np.ndarray else x
+
+
 class _Flat:
     """Adapts ``f(*args)`` with some arguments differentiated to a function of
     a flat list of leaves, recording the output structure and aux."""
 
     def __init__(self, f, args, kwargs, argnums, has_aux, who):
         self.f, self.args, self.kwargs = f, list(args), kwargs
+        self.pick = None   # argnums with repeats: the position of each entry's argument
+        if len(argnums) > 1 and len(set(argnums)) < len(argnums):
+            unique = tuple(dict.fromkeys(argnums))
+            self.pick = tuple(unique.index(i) for i in argnums)
+            argnums = unique
         self.argnums, self.has_aux, self.who = argnums, has_aux, who
         self.trees = []
         self.leaves = []
@@ -207,11 +216,24 @@ class _Flat:
 
     def rebuild(self, flat):
         args = list(self.args)
-        for i, part in zip(self.argnums, self.split(flat)):
+        for i, part in zip(self.argnums, self.parts(flat)):
             args[i] = part
         return args
 
     def split(self, flat):
+        """One structure per entry of argnums: an argument named twice gets
+        its derivative twice (the repeat copied, so each may be written to)."""
+        out = self.parts(flat)
+        if self.pick is None:
+            return out
+        seen = set()
+        res = []
+        for k in self.pick:
+            res.append(_tree.tree_map(_copy_array, out[k]) if k in seen else out[k])
+            seen.add(k)
+        return res
+
+    def parts(self, flat):
         """One structure per differentiated argument."""
         out, k = [], 0
         for tr in self.trees:

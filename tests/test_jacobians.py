@@ -158,6 +158,24 @@ def test_argnums_tuple():
         np.testing.assert_allclose(Jc, np.sin(x)[:, None] * y[None, :], rtol=1e-14)
 
 
+def test_repeated_argnums():
+    # an argument named twice gets its Jacobian / Hessian block for each entry
+    def f(x, y):
+        return dnp.sin(x) * y ** 2
+    x, y = RNG.normal(size=3), RNG.normal(size=3)
+    for mode in ("auto", "forward", "reverse"):
+        Jy, Jx, Jy2 = ad.jacobian(f, argnums=(1, 0, 1), mode=mode)(x, y)
+        np.testing.assert_allclose(Jx, np.diag(np.cos(x) * y ** 2), atol=1e-14)
+        np.testing.assert_allclose(Jy, np.diag(2 * np.sin(x) * y), atol=1e-14)
+        np.testing.assert_array_equal(Jy2, Jy)
+        assert Jy2 is not Jy
+    Hyy = ad.hessian(lambda x, y: dnp.sum(f(x, y)), argnums=1)(x, y)
+    (H00, H01), (H10, H11) = ad.hessian(lambda x, y: dnp.sum(f(x, y)), argnums=(1, 1))(x, y)
+    for H in (H00, H01, H10, H11):
+        np.testing.assert_array_equal(H, Hyy)
+    np.testing.assert_allclose(Hyy, np.diag(2 * np.sin(x)), atol=1e-14)
+
+
 def test_pytree_input_and_output():
     def f(p):
         return {"u": p["a"] * p["b"][0], "v": (dnp.sum(p["b"] ** 2),)}

@@ -151,6 +151,28 @@ def test_grad_argnums_tuple_and_negative():
     assert isinstance(res, tuple) and len(res) == 3
 
 
+def test_repeated_argnums_give_the_derivative_for_each_entry():
+    # f = sum(a * b**2): df/da = b**2, df/db = 2 a b (JAX repeats the gradient too)
+    f = lambda a, b: dnp.sum(a * b ** 2)   # noqa: E731
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([0.5, 1.5, -1.0])
+    ga, ga2 = ad.grad(f, argnums=(0, 0))(a, b)
+    np.testing.assert_allclose(ga, b ** 2)
+    np.testing.assert_allclose(ga2, b ** 2)
+    ga2[0] = 99.0                             # each entry is the user's own array
+    assert ga[0] == 0.25
+    gb, ga, gb2 = ad.grad(f, argnums=(1, 0, -1))(a, b)
+    np.testing.assert_allclose(gb, 2 * a * b)
+    np.testing.assert_allclose(ga, b ** 2)
+    np.testing.assert_allclose(gb2, 2 * a * b)
+    v, (g1, g2) = ad.value_and_grad(f, argnums=(1, 1))(a, b)
+    assert np.isclose(v, 7.75)
+    np.testing.assert_allclose(g1, 2 * a * b)
+    np.testing.assert_allclose(g2, 2 * a * b)
+    (p1, p2), aux = ad.grad(lambda t: (t[0] * t[1], 1.0), argnums=(0, 0),
+                            has_aux=True)((2.0, 5.0))
+    assert np.allclose(p1, (5.0, 2.0)) and np.allclose(p2, (5.0, 2.0))
+
+
 def test_grad_argnums_out_of_range():
     with pytest.raises((ValueError, IndexError)):
         ad.grad(lambda x: x, argnums=3)(1.0)
