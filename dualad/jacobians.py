@@ -52,7 +52,7 @@ from . import tree as _tree
 from .forward import JVPTrace, jvp_flat
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
-from .transforms import (_Flat, _norm_argnums, _unwrap_level, as_output,
+from .transforms import (_Flat, _norm_argnums, argnums_arg, _unwrap_level, as_output,
                          derivative_output, scalar_value_and_grad, tangent_leaves)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
@@ -493,6 +493,7 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
     if mode not in _MODES:
         raise ValueError(f"jacobian: mode must be one of {_MODES}, got {mode!r}")
     who = who or {"auto": "jacobian", "forward": "jacfwd", "reverse": "jacrev"}[mode]
+    argnums = argnums_arg(argnums)
     cache = {}
 
     def decide(flat, args, kwargs):
@@ -615,6 +616,7 @@ def hessian(f, argnums=0, has_aux=False, chunk_size=None):
     >>> ad.hessian(lambda x, y: x * x * y, argnums=(0, 1))(2.0, 3.0)
     ((array(6.), array(4.)), (array(4.), array(0.)))
     """
+    argnums = argnums_arg(argnums)
     jacs = {}   # one Jacobian transform (with its shape cache) per argument count
 
     @functools.wraps(f)

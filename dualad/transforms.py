@@ -8,6 +8,7 @@ the user's structure.
 from __future__ import annotations
 
 import functools
+import operator as _operator
 
 import numpy as _np
 
@@ -127,6 +128,36 @@ def _check_like(v, ref, kind, idx):
     return v
 
 
+def argnums_arg(argnums):
+    """``argnums`` as a transform keeps it, converted once when it is made.
+
+    NumPy integers become ints, so that every call finds the checks of an int
+    or a tuple of ints in :func:`_norm_argnums`' cache.  Anything else (a
+    bool, a float, a tuple holding one...) is kept, a tuple as an
+    :class:`_Uncached` one, so that it is checked, and refused, afresh at
+    every call: ``(True,)`` must not hit the cached ``(1,)``, which it equals.
+    """
+    if type(argnums) is int:
+        return argnums
+    try:
+        if type(argnums) is tuple:
+            return tuple(_argnum(n) for n in argnums)
+        return _argnum(argnums)
+    except TypeError:
+        return _Uncached(argnums) if type(argnums) is tuple else argnums
+
+
+class _Uncached(tuple):
+    """A tuple argnums that :func:`_norm_argnums` checks at every call."""
+
+
+def _argnum(n):
+    """``n`` as an int position: any integer (``operator.index``) but a bool."""
+    if isinstance(n, (bool, _np.bool_)):
+        raise TypeError(f"{n!r} is a bool, not a position")
+    return _operator.index(n)
+
+
 def _norm_argnums(argnums, nargs, who):
     """``(single, nums)``: whether ``argnums`` is one int, and the argument
     positions it names, each in ``range(nargs)``."""
@@ -139,13 +170,18 @@ def _norm_argnums(argnums, nargs, who):
 
 
 def _norm_argnums_checked(argnums, nargs, who):
-    single = isinstance(argnums, int)
-    nums = (argnums,) if single else tuple(argnums)
-    if not nums:
+    single = not isinstance(argnums, (tuple, list))
+    items = (argnums,) if single else tuple(argnums)
+    if not items:
         raise ValueError(f"{who}: argnums is empty")
+    nums = []
+    for n in items:
+        try:
+            nums.append(_argnum(n))
+        except TypeError as e:
+            raise TypeError(f"{who}: argnums must be an int or a tuple of ints, "
+                            f"got {argnums!r}: {e}") from None
     for n in nums:
-        if not isinstance(n, int):
-            raise TypeError(f"{who}: argnums must be an int or a tuple of ints, got {argnums!r}")
         if not -nargs <= n < nargs:
             raise ValueError(f"{who}: argnums {argnums!r} is out of range for a "
                              f"call with {nargs} positional arguments")
@@ -391,6 +427,8 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
 
 def _value_and_grad(f, argnums, has_aux, who):
+    argnums = argnums_arg(argnums)
+
     @functools.wraps(f)
     def value_and_grad_f(*args, **kwargs):
         single, nums = _norm_argnums(argnums, len(args), who)

@@ -288,10 +288,14 @@ def test_ufunc_reduce_and_accumulate_run_along_axis_0():
     ((0, 1.5), TypeError, "int or a tuple of ints"),
     ((0, [1]), TypeError, "int or a tuple of ints"),      # unhashable: not cached
     ("0", TypeError, "int or a tuple of ints"),
+    (True, TypeError, "True is a bool"),
+    (np.True_, TypeError, "True_ is a bool"),
+    ((1, False), TypeError, r"got \(1, False\): False is a bool"),   # equals (1, 0)
 ])
 def test_bad_argnums_are_named(argnums, exc, words):
     # the checks of argnums are cached for hashable values: errors are raised
     # on every call, with the same message, and leave the transform usable
+    ad.grad(lambda x, y: x * y, argnums=(1, 0))(1.0, 2.0)   # cached; (1, False) equals it
     g = ad.grad(lambda x, y: x * y, argnums=argnums)
     for _ in range(2):
         with pytest.raises(exc, match=words):

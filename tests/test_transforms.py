@@ -173,6 +173,19 @@ def test_repeated_argnums_give_the_derivative_for_each_entry():
     assert np.allclose(p1, (5.0, 2.0)) and np.allclose(p2, (5.0, 2.0))
 
 
+def test_argnums_may_be_numpy_integers():
+    f = lambda x, y: x ** 2 * y   # noqa: E731   df/dx = 2xy, df/dy = x^2
+    assert np.isclose(ad.grad(f, argnums=np.int64(1))(2.0, 3.0), 4.0)
+    assert np.isclose(ad.value_and_grad(f, argnums=np.intp(-1))(2.0, 3.0)[1], 4.0)
+    gy, gx = ad.grad(f, argnums=(np.int32(1), np.uint8(0)))(2.0, 3.0)
+    assert np.isclose(gy, 4.0) and np.isclose(gx, 12.0)
+    for mode in ("forward", "reverse"):
+        assert np.isclose(ad.jacobian(f, argnums=np.int64(1), mode=mode)(2.0, 3.0), 4.0)
+    assert np.isclose(ad.hessian(f, argnums=np.int64(0))(2.0, 3.0), 6.0)
+    (_, hxy), _ = ad.hessian(f, argnums=(np.int16(0), 1))(2.0, 3.0)
+    assert np.isclose(hxy, 4.0)
+
+
 def test_grad_argnums_out_of_range():
     with pytest.raises((ValueError, IndexError)):
         ad.grad(lambda x: x, argnums=3)(1.0)
