@@ -182,6 +182,42 @@ def test_plain_scipy_special_on_traced_values():
     np.testing.assert_allclose(g, ssp.digamma(X))
 
 
+_FRESH_SPECIAL = """
+import sys
+import numpy as np, scipy.special as ss, dualad as ad
+assert "dualad.scipy.special" not in sys.modules
+x = np.array([1.5, 2.5])
+np.testing.assert_allclose(ad.grad(lambda x: np.sum(ss.gammaln(x)))(x), ss.digamma(x))
+np.testing.assert_allclose(ad.jvp(ss.erf, (x,), (np.ones(2),))[1],
+                           2 / np.sqrt(np.pi) * np.exp(-x ** 2))
+"""
+
+
+def test_plain_scipy_special_without_importing_dualad_scipy():
+    # the first scipy.special ufunc that reaches dualad loads dualad.scipy.special
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", _FRESH_SPECIAL], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+
+
+def test_import_dualad_does_not_import_scipy():
+    import subprocess
+    import sys
+    code = "import sys, dualad; print(sorted(m for m in sys.modules if 'scipy' in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_scipy_special_ufunc_without_rule_is_named():
+    with pytest.raises(NotImplementedError, match=r"^scipy\.special\.agm has no derivative"):
+        ad.grad(lambda x: ssp.agm(x, 2.0).sum())(X)
+    with pytest.raises(NotImplementedError, match=r"^scipy\.special\.agm\.outer has no"):
+        ad.grad(lambda x: ssp.agm.outer(x, x).sum())(X)
+
+
 # --- linalg ------------------------------------------------------------------------------
 A = RNG.standard_normal((3, 3)) * 0.3 + 2 * np.eye(3)
 B = RNG.standard_normal((3, 2))

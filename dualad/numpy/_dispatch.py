@@ -3,10 +3,15 @@
 ``__array_ufunc__`` and ``__array_function__`` look the NumPy callable up in
 tables built from the :mod:`dualad.numpy` namespace (and its ``linalg`` and
 ``fft`` submodules, and any module registered with :func:`register_module`).
-A NumPy function with no dualad counterpart raises ``NotImplementedError``
-naming it, at the call.
+A ufunc of ``scipy.special`` loads :mod:`dualad.scipy.special` (which
+registers itself) the first time one reaches dualad, so ``import dualad``
+does not import SciPy.  A function with no dualad counterpart raises
+``NotImplementedError`` naming it, at the call.
 """
 from __future__ import annotations
+
+import importlib as _importlib
+import sys as _sys
 
 import numpy as _np
 
@@ -15,6 +20,8 @@ _UFUNCS: dict = {}
 _REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
            "logical_and": "all", "logical_or": "any"}
 _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+# modules with ufuncs of their own, and the dualad module covering them (loaded on first use)
+_UFUNC_MODULES = {"scipy.special": "dualad.scipy.special"}
 
 
 def register_module(np_module, our_module):
@@ -43,6 +50,28 @@ def _qualname(func):
     return f"{mod}.{getattr(func, '__name__', repr(func))}"
 
 
+def _ufunc_home(ufunc):
+    """The public module of ``ufunc``: ``"scipy.special"`` for SciPy's, else ``"numpy"``."""
+    name = ufunc.__name__
+    for home in _UFUNC_MODULES:
+        module = _sys.modules.get(home)
+        if module is not None and getattr(module, name, None) is ufunc:
+            return home
+    return "numpy"
+
+
+def _find_ufunc(ufunc):
+    """dualad's version of ``ufunc`` (None if there is none), loading the dualad
+    module that covers ``ufunc``'s module the first time it is needed."""
+    ours = _UFUNCS.get(ufunc)
+    if ours is None:
+        home = _ufunc_home(ufunc)
+        if home in _UFUNC_MODULES:
+            _importlib.import_module(_UFUNC_MODULES[home])   # registers its ufuncs
+            ours = _UFUNCS.get(ufunc)
+    return ours
+
+
 def array_function(self, func, types, args, kwargs):
     ours = _FUNCTIONS.get(func)
     if kwargs.get("out") is not None and not getattr(ours, "nondiff", False):
@@ -64,16 +93,18 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
             return ours(*inputs)
     name = ufunc.__name__
     if kwargs.get("out") is not None:
-        raise TypeError(f"numpy.{name}(..., out=...) cannot write a traced value into "
-                        f"an array; use the returned value instead")
+        raise TypeError(f"{_ufunc_home(ufunc)}.{name}(..., out=...) cannot write a "
+                        f"traced value into an array; use the returned value instead")
     kwargs.pop("out", None)
     from .. import numpy as dnp
     if method == "__call__":
-        ours = _UFUNCS.get(ufunc)
+        ours = _find_ufunc(ufunc)
         if ours is None:
             raise NotImplementedError(
-                f"numpy.{name} has no derivative rule in dualad and was called on a "
-                f"traced value")
+                f"{_ufunc_home(ufunc)}.{name} has no derivative rule in dualad and was "
+                f"called on a traced value; use dualad.stop_gradient on its input if "
+                f"no derivative is needed, or register it with dualad.primitive / "
+                f"defjvp / defvjp")
         return ours(*inputs, **kwargs)
     if method == "reduce" and name in _REDUCE:
         kwargs.setdefault("axis", 0)        # ufunc.reduce runs along axis 0
@@ -81,10 +112,10 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     if method == "accumulate" and name in _ACCUMULATE and hasattr(dnp, _ACCUMULATE[name]):
         kwargs.setdefault("axis", 0)        # ufunc.accumulate runs along axis 0
         return getattr(dnp, _ACCUMULATE[name])(*inputs, **kwargs)
-    if method == "outer" and ufunc in _UFUNCS:
+    if method == "outer" and _find_ufunc(ufunc) is not None:
         a, b = inputs
         a = dnp.reshape(a, tuple(dnp.shape(a)) + (1,) * dnp.ndim(b))
         return _UFUNCS[ufunc](a, b, **kwargs)
     raise NotImplementedError(
-        f"numpy.{name}.{method} has no derivative rule in dualad and was called on "
-        f"a traced value")
+        f"{_ufunc_home(ufunc)}.{name}.{method} has no derivative rule in dualad and "
+        f"was called on a traced value")
