@@ -427,14 +427,28 @@ def _norm_constraints(constraints):
     return list(constraints)
 
 
-def _flat_bounds(bounds, shape, n):
-    if bounds is None:
-        return None
+def _flat_bound(b, shape, n, who, what, dtype=float):
+    """One bound (``lb``, ``ub`` or ``keep_feasible``) for the flat x: a scalar,
+    an array flat with ``n`` entries, or one shaped like (or broadcasting to)
+    x0, flattened."""
+    a = _np.asarray(b, dtype=dtype)
+    if a.ndim == 1 and a.size == n:
+        return a
+    try:
+        return _np.broadcast_to(a, shape).reshape(-1)
+    except ValueError:
+        raise ValueError(f"{who}: bounds {what} has shape {a.shape}, but x0 has shape "
+                         f"{shape}; give a scalar, an array shaped like x0, or a flat "
+                         f"array of x0.size = {n} entries") from None
+
+
+def _flat_bounds(bounds, shape, n, who="minimize"):
+    """``Bounds`` (or, for least_squares, an ``(lb, ub)`` pair) for the flat x."""
     if isinstance(bounds, _so.Bounds):
-        lb = _np.broadcast_to(_np.asarray(bounds.lb, dtype=float), shape).reshape(-1)
-        ub = _np.broadcast_to(_np.asarray(bounds.ub, dtype=float), shape).reshape(-1)
-        return _so.Bounds(lb, ub, keep_feasible=_np.broadcast_to(
-            bounds.keep_feasible, shape).reshape(-1))
+        return _so.Bounds(_flat_bound(bounds.lb, shape, n, who, "lb"),
+                          _flat_bound(bounds.ub, shape, n, who, "ub"),
+                          keep_feasible=_flat_bound(bounds.keep_feasible, shape, n, who,
+                                                    "keep_feasible", bool))
     return bounds
 
 
@@ -626,10 +640,11 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
         args = (args,)
     vec = _Vector(fun, args, shape, "least_squares", "residual function", kwargs)
     _check_vector_x0(vec, x0, "least_squares", "residual vector")
-    if not isinstance(bounds, _so.Bounds) and _np.ndim(bounds[0]) == len(shape) > 1:
-        bounds = (_np.ravel(bounds[0]), _np.ravel(bounds[1]))
-    elif isinstance(bounds, _so.Bounds):
-        bounds = _flat_bounds(bounds, shape, x0.size)
+    if isinstance(bounds, (tuple, list)) and len(bounds) == 2:
+        bounds = tuple(_flat_bound(b, shape, x0.size, "least_squares", what)
+                       for b, what in zip(bounds, ("lb", "ub")))
+    else:
+        bounds = _flat_bounds(bounds, shape, x0.size, "least_squares")
     # the Jacobian is asked for at most points SciPy evaluates: one pass for both
     res = _so.least_squares(vec.value_speculative, x0.reshape(-1), jac=vec.jac,
                             bounds=bounds, method=method, **options)

@@ -279,6 +279,33 @@ def test_bounds_shaped_like_x0():
     np.testing.assert_allclose(res.x, [[1.0, 3.0], [3.0, 2.0]], atol=1e-7)
 
 
+def test_bounds_flat_or_broadcast_for_shaped_x0():
+    # Bounds refer to the flat x: arrays of x0.size entries are taken as they are
+    f = lambda x: np.sum((x - 3.0) ** 2)   # noqa: E731
+    ub = np.array([1.0, 5.0, 5.0, 2.0, 2.5, 5.0])
+    for bounds in (so.Bounds(np.zeros(6), ub, keep_feasible=np.ones(6, bool)),
+                   so.Bounds(0.0, ub), so.Bounds(np.zeros((2, 3)), ub.reshape(2, 3))):
+        res = minimize(f, np.zeros((2, 3)), method="L-BFGS-B", bounds=bounds)
+        np.testing.assert_allclose(res.x, [[1.0, 3.0, 3.0], [2.0, 2.5, 3.0]], atol=1e-7)
+    res = minimize(f, np.zeros((2, 3)), method="L-BFGS-B",       # broadcast rows
+                   bounds=so.Bounds(0.0, np.array([1.0, 5.0, 2.0])))
+    np.testing.assert_allclose(res.x, [[1.0, 3.0, 2.0]] * 2, atol=1e-7)
+    with pytest.raises(ValueError, match=r"bounds lb has shape \(5,\), but x0 has "
+                                         r"shape \(2, 3\).*x0.size = 6"):
+        minimize(f, np.zeros((2, 3)), method="L-BFGS-B", bounds=so.Bounds(np.zeros(5), 1.0))
+
+
+def test_least_squares_bounds_flat_or_shaped_for_shaped_x0():
+    x0 = np.full((2, 2), 0.5)
+    lb, ub = np.zeros(4), np.array([1.0, 5.0, 5.0, 2.0])
+    for bounds in ((lb, ub), so.Bounds(lb, ub), (0.0, ub.reshape(2, 2)),
+                   so.Bounds(lb.reshape(2, 2), ub.reshape(2, 2))):
+        res = least_squares(lambda x: x - 3.0, x0, bounds=bounds)
+        np.testing.assert_allclose(res.x, [[1.0, 3.0], [3.0, 2.0]], atol=1e-6)
+    with pytest.raises(ValueError, match=r"least_squares: bounds ub has shape \(3,\)"):
+        least_squares(lambda x: x - 3.0, x0, bounds=(0.0, np.ones(3)))
+
+
 class Counted:
     def __init__(self, f):
         self.f, self.calls = f, 0
