@@ -270,3 +270,71 @@ def test_batched_tangents_and_cotangents(f, zeros):
 def test_numpy_dispatch_reaches_our_functions():
     g = ad.grad(lambda a: np.sum(np.cumsum(a)) + np.std(a) + np.median(a) + np.ptp(a))(X[0])
     assert np.all(np.isfinite(g))
+
+
+# --- prod / cumprod: higher derivatives at small entries --------------------------
+def _others(x, skip):
+    return np.prod([x[k] for k in range(len(x)) if k not in skip])
+
+
+_SMALL = np.array([2.0, 1e-12, 3.0, -0.5])
+_DIR = np.array([0.13, -0.13, 0.64, 0.3])
+_C = np.array([1.0, -2.0, 3.0, 0.7])
+
+
+def _second_orders(f):
+    return {"hvp": lambda x, v: ad.hvp(f, (x,), (v,)),
+            "jacfwd(grad)": lambda x, v: ad.jacfwd(ad.grad(f))(x) @ v,
+            "jacrev(jacfwd)": lambda x, v: ad.jacrev(ad.jacfwd(f))(x) @ v,
+            "jacrev(grad)": lambda x, v: ad.jacrev(ad.grad(f))(x) @ v}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_prod_and_cumprod_second_derivatives_exact_at_small_entries(dtype):
+    """Closed forms: d2 prod / dx_a dx_b is the product of the entries other
+    than a and b; for sum(c * cumprod(x)) it is sum over i >= max(a, b) of
+    c_i times the product of x_k, k <= i, k not a or b.  A quotient form of
+    the rules loses 1e-5 relative here in float64 (1 in float32)."""
+    x, v, c = (_SMALL.astype(dtype), _DIR.astype(dtype), _C.astype(dtype))
+    if dtype is np.float32:
+        x = np.array([1.0, 5.9604645e-08, 3.0, -0.5], dtype)
+    n = len(x)
+    xd = x.astype(np.float64)
+    h_prod = np.array([[0.0 if a == b else _others(xd, (a, b)) for b in range(n)] for a in range(n)])
+    h_cum = np.array([[0.0 if a == b else sum(c[i] * np.prod([xd[k] for k in range(i + 1)
+                                                              if k not in (a, b)])
+                                              for i in range(max(a, b), n))
+                       for b in range(n)] for a in range(n)])
+    rtol = 1e-14 if dtype is np.float64 else 1e-6
+    for f, h in ((dnp.prod, h_prod), (lambda x: dnp.sum(dnp.cumprod(x) * c), h_cum)):
+        want = h @ v.astype(np.float64)
+        for name, how in _second_orders(f).items():
+            got = how(x, v)
+            assert got.dtype == dtype, name
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=0, err_msg=name)
+
+
+def test_prod_third_derivative_exact_at_small_and_zero_entries():
+    """d3 prod / dx_a dx_b dx_c = product of the other entries (a, b, c distinct)."""
+    for x in (np.array([2.0, 1e-12, 3.0, -0.5, 1e-9]), np.array([2.0, 0.0, 3.0, 0.0, 0.0])):
+        t3 = ad.jacfwd(ad.jacrev(ad.grad(dnp.prod)))(x)
+        n = len(x)
+        for a in range(n):
+            for b in range(n):
+                for c in range(n):
+                    want = _others(x, (a, b, c)) if len({a, b, c}) == 3 else 0.0
+                    assert t3[a, b, c] == pytest.approx(want, rel=1e-14, abs=0), (x, a, b, c)
+
+
+def test_cumprod_with_zeros_has_exact_first_and_second_derivatives_on_long_axes():
+    """The zero path is a product scan, O(n log n): n = 2000 with zeros works and
+    matches the closed form d cumprod_i / dx_j = prod_{k <= i, k != j} x_k."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.9, 1.1, 2000)
+    x[[10, 700]] = 0.0
+    g = ad.grad(lambda x: dnp.sum(dnp.cumprod(x)))(x)
+    # closed form with prefix/suffix products: the zeros leave few nonzero terms
+    want = np.array([sum(np.prod(np.delete(x[:i + 1], j)) for i in range(j, min(len(x), 701)))
+                     for j in range(0, 11)])
+    np.testing.assert_allclose(g[:11], want, rtol=1e-12)
+    assert np.all(g[11:700] == 0) and np.all(g[701:] == 0)

@@ -3,10 +3,10 @@
 ``cumsum`` and ``cumprod`` are primitives with explicit JVP and VJP rules (the
 VJP of a cumulative sum is a reversed cumulative sum).  ``cumprod`` is exact
 where entries are zero: when the values hold no zero its rules use
-``cumprod(x) * cumsum(t / x)``; otherwise they use, for each output ``i`` and
-input ``j <= i``, the product of the other entries ``x_k, k <= i, k != j``
-(``prod``'s zero-exact rule, so second derivatives are exact too; this path
-costs ``O(n**3)`` along the axis).  ``diff``, ``ediff1d`` and ``trapezoid`` are
+``cumprod(x) * cumsum(t / x)`` (O(n)).  Where the values hold a zero, or are
+traced (the rule is being differentiated again, and the derivatives of a
+quotient cancel at small entries), they use a scan of products with no
+division (O(n log n)), whose derivatives are exact at every order.  ``diff``, ``ediff1d`` and ``trapezoid`` are
 written with registry operations, so they need no rules of their own.
 
 >>> import numpy as np, dualad as ad, dualad.numpy as dnp
@@ -83,38 +83,83 @@ def _has_zero(x):
     return bool(_np.any(_np.equal(primal_of(x), 0)))
 
 
-def _partial_products(x, axis):
-    """``M[..., i, j] = prod_{k <= i, k != j} x_k`` for ``j <= i``, else 0,
-    with ``axis`` moved to the two last places; exact at zeros."""
-    from ._shape import broadcast_to, expand_dims, moveaxis
-    from ._ufuncs import where
-    xm = moveaxis(x, axis, -1)
-    n = shape_of(xm)[-1]
-    i = _np.arange(n)[:, None, None]
-    j = _np.arange(n)[None, :, None]
-    k = _np.arange(n)[None, None, :]
-    keep = (k <= i) & (k != j)
-    x3 = broadcast_to(expand_dims(expand_dims(xm, -2), -2), tuple(shape_of(xm)[:-1]) + (n, n, n))
-    m = prod_p(where(keep, x3, 1.0), axis=(-1,))
-    return m * (_np.arange(n)[None, :] <= _np.arange(n)[:, None])
+def _last(v, lo=None, hi=None):
+    """``v[..., lo:hi]``: a slice of the last axis, batch axes in front kept."""
+    from ._indexing import getitem
+    return getitem(v, (Ellipsis, slice(lo, hi)))
+
+
+def _join(a, b):
+    from ._shape import concatenate
+    return concatenate([a, b], axis=-1)
+
+
+def _scan_jvp(t, x):
+    """Tangent of ``cumprod(x)`` along the last axis, without a division.
+
+    A Hillis-Steele scan on (value, tangent) pairs: after the step with
+    stride ``d`` each entry holds the product of the ``2d`` entries ending at
+    it, and its tangent by the product rule.  Only multiplications, sums,
+    slices and concatenations, so its own derivatives are exact at every order
+    however small or zero the entries are.  O(n log n) along the axis.
+    """
+    n = shape_of(x)[-1]
+    d = 1
+    while d < n:
+        xl, xr = _last(x, None, -d), _last(x, d)
+        t = _join(_last(t, None, d), _last(t, d) * xl + xr * _last(t, None, -d))
+        x = _join(_last(x, None, d), xr * xl)
+        d *= 2
+    return t
+
+
+def _scan_vjp(g, x):
+    """Cotangent of ``x`` for cotangent ``g`` of ``cumprod(x)`` along the last
+    axis: the steps of :func:`_scan_jvp` transposed, last step first."""
+    n = shape_of(x)[-1]
+    steps = []
+    d = 1
+    while d < n:
+        steps.append((d, x))
+        x = _join(_last(x, None, d), _last(x, d) * _last(x, None, -d))
+        d *= 2
+    for d, x in reversed(steps):
+        # y_i = x_i (i < d), x_i x_(i-d) (i >= d): x_i feeds y_i and y_(i+d)
+        gr = _last(g, d)
+        through_self = _join(_last(g, None, d), gr * _last(x, None, -d))
+        through_next = gr * _last(x, d)
+        zeros = _np.zeros(tuple(shape_of(through_next)[:-1]) + (d,),
+                          dtype=_np.result_type(primal_of(through_next)))
+        g = through_self + _join(through_next, zeros)
+    return g
+
+
+def _along_last(rule, v, x, axis):
+    """``rule(v, x)`` with ``axis`` moved to the end and back (``v`` may carry batch axes)."""
+    from ._shape import moveaxis
+    if axis == -1:
+        return rule(v, x)
+    return moveaxis(rule(moveaxis(v, axis, -1), moveaxis(x, axis, -1)), -1, axis)
+
+
+def _exact_path(x):
+    """The scan rules are needed where ``x`` is traced (the rule is itself
+    differentiated: the division form's derivatives cancel badly at small
+    entries) or holds a zero; otherwise the O(n) division form is exact to
+    rounding."""
+    return isinstance(x, Tracer) or _has_zero(x)
 
 
 def _cumprod_jvp(t, ans, x, axis=-1):
-    if not _has_zero(x):
+    if not _exact_path(x):
         return ans * cumsum_p(t / x, axis=axis)
-    from ._shape import expand_dims, moveaxis
-    m = _partial_products(x, axis)
-    tm = expand_dims(moveaxis(t, axis, -1), -2)
-    return moveaxis(sum_p(m * tm, axis=(-1,)), -1, axis)
+    return _along_last(_scan_jvp, t, x, axis)
 
 
 def _cumprod_vjp(g, ans, x, axis=-1):
-    if not _has_zero(x):
+    if not _exact_path(x):
         return _rev_cumsum(g * ans, axis) / x
-    from ._shape import expand_dims, moveaxis
-    m = _partial_products(x, axis)
-    gm = expand_dims(moveaxis(g, axis, -1), -1)
-    return moveaxis(sum_p(m * gm, axis=(-2,)), -1, axis)
+    return _along_last(_scan_vjp, g, x, axis)
 
 
 cumprod_p = primitive(_cumprod_impl, name="cumprod")

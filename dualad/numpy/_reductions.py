@@ -228,11 +228,15 @@ def _prod_impl(x, axis=None, keepdims=False):
 def _prod_others(x, axis):
     """For each entry, the product of the other entries along ``axis``.
 
-    Exact where entries are zero: the product of the non-zero entries is
-    multiplied by the zero entries themselves (as traced values), so first and
-    second derivatives are exact however many zeros there are (third and
-    higher ones too with at most two zeros).
+    On plain values, the product divided by each entry, with the zero
+    entries handled apart: exact to rounding.  On traced values (the rule is
+    itself being differentiated), the product of the entries before times
+    that of the entries after, from two cumulative products: no division, so
+    no cancellation at small entries, and ``cumprod``'s rules keep every
+    order of derivative exact, zeros included.
     """
+    if isinstance(x, Tracer):
+        return _others_by_scans(x, norm_axes(axis, ndim_of(x)))
     from ._ufuncs import equal, where
     ax = norm_axes(axis, ndim_of(x))
     is0 = equal(x, 0)
@@ -245,6 +249,30 @@ def _prod_others(x, axis):
     zsum = sum_p(where(is0, x, 0.0), axis=ax, keepdims=True)
     other_zeros = where(nz == 1, 1.0, where(nz == 2, zsum - x, 0.0))
     return where(is0, p_nz * other_zeros, p_nz / safe * zeros_prod)
+
+
+def _others_by_scans(x, ax):
+    """:func:`_prod_others` as (product before) * (product after), the
+    reduced axes ``ax`` flattened into one last axis."""
+    from ._cumulative import cumprod_p, _flip
+    from ._shape import concatenate, reshape, transpose
+    shape = shape_of(x)
+    nd = len(shape)
+    kept = [i for i in range(nd) if i - nd not in ax]
+    perm = kept + [a + nd for a in ax]
+    lead = tuple(shape[i] for i in kept)
+    n = _np.prod([shape[a] for a in ax], dtype=int)
+    if n == 0:
+        return x
+    xf = reshape(transpose(x, perm), lead + (n,))
+    one = _np.ones(lead + (1,), dtype=_np.result_type(primal_of(x)))
+
+    def before(v):                    # exclusive cumulative product
+        return concatenate([one, cumprod_p(v, axis=-1)[..., :-1]], axis=-1)
+
+    others = before(xf) * _flip(before(_flip(xf, -1)), -1)
+    back = reshape(others, tuple(shape[p] for p in perm))
+    return transpose(back, list(_np.argsort(perm)))
 
 
 prod_p = primitive(_prod_impl, name="prod")
