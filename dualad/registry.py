@@ -149,12 +149,20 @@ class Primitive:
             if other_rule is _zero_rule:
                 return _zero_rule
             from .transpose import transpose_rule
-            return transpose_rule(other_rule, mode, argnum)
-        missing = "forward (JVP)" if mode == "jvp" else "reverse (VJP)"
-        raise NotImplementedError(
-            f"primitive '{self.name}' has no {missing} rule for argument "
-            f"{argnum}, and none can be derived; add one with "
-            f"dualad.{'defjvp' if mode == 'jvp' else 'defvjp'}")
+            return transpose_rule(other_rule, mode, argnum, self.name)
+        raise missing_rule_error(self.name, mode, argnum)
+
+
+_MODE_NAMES = {"jvp": "forward (JVP)", "vjp": "reverse (VJP)"}
+
+
+def missing_rule_error(name, mode, argnum, why=""):
+    """The ``NotImplementedError`` for primitive ``name`` lacking a rule for
+    ``mode`` ('jvp'/'vjp') in argument ``argnum``, ``why`` saying more."""
+    return NotImplementedError(
+        f"primitive '{name}' has no {_MODE_NAMES[mode]} rule for argument {argnum}, "
+        f"and none can be derived{why}; add one with "
+        f"dualad.{'defjvp' if mode == 'jvp' else 'defvjp'}")
 
 
 def _call_varargs(rule, argnum, x, ans, *args, **kwargs):

@@ -272,6 +272,31 @@ def test_custom_primitive_without_rules():
     _works_after()
 
 
+def test_one_rule_that_cannot_be_transposed_names_the_missing_mode():
+    # a rule in raw NumPy runs in its own mode, but cannot be traced to derive
+    # the other one: the contract's NotImplementedError, chaining the cause
+    @ad.primitive
+    def vjp_only(x):
+        return np.sin(x)
+    ad.defvjp(vjp_only, lambda ans, x: lambda g: np.array(g, dtype=float) * np.cos(x))
+    with pytest.raises(NotImplementedError, match=r"^primitive 'vjp_only' has no forward "
+                                                  r"\(JVP\) rule for argument 0") as e:
+        ad.jvp(vjp_only, (np.ones(2),), (np.ones(2),))
+    assert isinstance(e.value.__cause__, TypeError) and "defjvp" in str(e.value)
+    np.testing.assert_allclose(ad.grad(lambda x: dnp.sum(vjp_only(x)))(X), np.cos(X))
+
+    @ad.primitive
+    def jvp_only(x):
+        return np.sin(x)
+    ad.defjvp(jvp_only, lambda t, ans, x: float(np.sum(t)) * np.cos(x))
+    with pytest.raises(NotImplementedError, match=r"^primitive 'jvp_only' has no reverse "
+                                                  r"\(VJP\) rule for argument 0") as e:
+        ad.grad(lambda x: dnp.sum(jvp_only(x)))(X)
+    assert isinstance(e.value.__cause__, TypeError) and "defvjp" in str(e.value)
+    assert np.isclose(ad.jvp(jvp_only, (0.5,), (1.0,))[1], np.cos(0.5))
+    _works_after()
+
+
 def test_ufunc_reduce_and_accumulate_run_along_axis_0():
     # numpy's ufunc.reduce / accumulate default to axis 0, not to all axes
     x = np.arange(1.0, 7.0).reshape(2, 3)
