@@ -526,7 +526,7 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
     >>> from dualad.optimize import minimize
     >>> a = np.array([1.0, -2.0, 0.5])
     >>> res = minimize(lambda x: np.sum(np.cosh(x - a)), np.zeros(3), method="BFGS")
-    >>> res.success, np.round(res.x, 6).tolist(), int(res.nfev) == int(res.njev)
+    >>> res.success, np.round(res.x, 4).tolist(), int(res.nfev) == int(res.njev)
     (True, [1.0, -2.0, 0.5], True)
     """
     if hessian not in ("auto", "hess", "hessp", None):

@@ -494,3 +494,15 @@ def test_constraint_work_is_not_counted_as_objective_work(method):
     assert len(calls) > 0
     if method == "trust-constr":
         assert res.constr_nfev[0] >= 1
+
+
+def test_docstring_examples_hold_literally():
+    # the suite runs docstrings with doctest's NUMBER flag, under which -2.000001
+    # passes for -2.0; the examples here must print exactly what they show
+    import doctest
+    import dualad.optimize as mod
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(
+        optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in finder.find(mod):
+        runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
