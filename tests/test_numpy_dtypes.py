@@ -266,17 +266,18 @@ _C = np.random.default_rng(3).standard_normal((3, 5))
 _AW = np.array([0.3, 1.2, 0.8, 2.0, 0.5])
 
 
-@pytest.mark.parametrize("name", ["cov", "corrcoef"])
+_COV_KW = {"plain": {}, "y": dict(y=_C[:2] ** 2), "rowvar": dict(rowvar=False),
+           "fweights": dict(fweights=[1, 2, 1, 3, 1]), "aweights": dict(aweights=_AW, ddof=0)}
+
+
+@pytest.mark.parametrize("name, kw", [pytest.param(n, kw, id=f"{n}-{k}")
+                                      for n in ("cov", "corrcoef") for k, kw in _COV_KW.items()
+                                      if n == "cov" or "weights" not in k])   # corrcoef: no weights
 @pytest.mark.parametrize("x", [_C, _C.astype(np.float32)], ids=["f64", "f32"])
 @pytest.mark.parametrize("dtype", [None, np.float32, np.float64])
-@pytest.mark.parametrize("kw", [{}, dict(y=_C[:2] ** 2), dict(rowvar=False),
-                                dict(fweights=[1, 2, 1, 3, 1]), dict(aweights=_AW, ddof=0)],
-                         ids=["plain", "y", "rowvar", "fweights", "aweights"])
 def test_cov_corrcoef_dtype(name, x, dtype, kw):
     """dtype= is the dtype of the result (float weights, which NumPy takes as
     float64, make it float64), plain and traced, in value and tangent."""
-    if name == "corrcoef" and ("fweights" in kw or "aweights" in kw):
-        pytest.skip("corrcoef takes no weights")
     want = getattr(np, name)(x, dtype=dtype, **kw)
     f = lambda z: getattr(dnp, name)(z, dtype=dtype, **kw)  # noqa: E731
     out, tan = ad.jvp(f, (x,), (x,))
