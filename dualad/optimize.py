@@ -427,6 +427,14 @@ def _norm_constraints(constraints):
     return list(constraints)
 
 
+def _refuse_derivatives(who, given, what="derivatives"):
+    """A ``TypeError`` if the names ``given`` (derivative arguments: ``jac``,
+    ``hess``...) were passed: dualad supplies them; SciPy takes hand-written ones."""
+    if given:
+        raise TypeError(f"{who}: {given[0]!r} is not accepted; dualad supplies the exact "
+                        f"{what} (call scipy.optimize.{who} directly to pass your own)")
+
+
 def _flat_bound(b, shape, n, who, what, dtype=float):
     """One bound (``lb``, ``ub`` or ``keep_feasible``) for the flat x: a scalar,
     an array flat with ``n`` entries, or one shaped like (or broadcasting to)
@@ -511,7 +519,8 @@ def _constraint(c, shape, method, n, counts, hess_mode):
 
 
 def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=None,
-             callback=None, options=None, *, hessian="auto"):
+             callback=None, options=None, *, hessian="auto", jac=None, hess=None,
+             hessp=None):
     """``scipy.optimize.minimize`` with exact derivatives.
 
     ``fun(x, *args)`` is written with NumPy (or :mod:`dualad.numpy`) and
@@ -520,7 +529,8 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
     (and Hessians, for trust-constr) are supplied (see the module docs).
 
     ``hessian``: ``"auto"`` (default), ``"hess"``, ``"hessp"`` or ``None``
-    -- which second derivative to hand to methods that use one.
+    -- which second derivative to hand to methods that use one.  ``jac``,
+    ``hess`` and ``hessp`` are refused with a ``TypeError``.
 
     >>> import numpy as np
     >>> from dualad.optimize import minimize
@@ -529,6 +539,8 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
     >>> res.success, np.round(res.x, 4).tolist(), int(res.nfev) == int(res.njev)
     (True, [1.0, -2.0, 0.5], True)
     """
+    _refuse_derivatives("minimize", [k for k, v in (("jac", jac), ("hess", hess),
+                                                    ("hessp", hessp)) if v is not None])
     if hessian not in ("auto", "hess", "hessp", None):
         raise ValueError(f"minimize: hessian must be 'auto', 'hess', 'hessp' or None, "
                          f"not {hessian!r}")
@@ -630,10 +642,8 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
     >>> np.round(res.x, 8).tolist()
     [3.0, 1.5]
     """
-    for k in ("jac", "jac_sparsity", "diff_step"):
-        if k in options:
-            raise TypeError(f"least_squares: {k!r} is not accepted; dualad supplies "
-                            f"the exact Jacobian")
+    _refuse_derivatives("least_squares", [k for k in ("jac", "jac_sparsity", "diff_step")
+                                          if k in options], "Jacobian")
     x0 = _as_x0(x0, "least_squares")
     shape = x0.shape
     if not isinstance(args, tuple):
@@ -662,14 +672,15 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
 _ROOT_JAC = {"hybr", "lm"}
 
 
-def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None):
+def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None, *,
+         jac=None):
     """``scipy.optimize.root`` with the exact Jacobian for the methods using one.
 
     ``fun(x, *args)`` returns an array with as many elements as ``x0``.  For
     ``hybr`` and ``lm`` the Jacobian is supplied (``hybr`` calls ``fun`` far
     more often than the Jacobian, so values are computed plainly and the
     Jacobian, with the value, only when asked for); the other methods use
-    no Jacobian and get plain evaluations.
+    no Jacobian and get plain evaluations.  ``jac`` is refused with a ``TypeError``.
 
     Build the output with ``dualad.numpy`` (``dnp.array`` / ``dnp.stack``):
     plain ``numpy.array([...])`` cannot hold traced values.
@@ -681,6 +692,7 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None)
     >>> sol.success, np.round(sol.x, 10).tolist()
     (True, [1.4142135624, 1.4142135624])
     """
+    _refuse_derivatives("root", ["jac"] if jac is not None else [], "Jacobian")
     x0 = _as_x0(x0, "root")
     shape = x0.shape
     if not isinstance(args, tuple):

@@ -506,3 +506,19 @@ def test_docstring_examples_hold_literally():
     for test in finder.find(mod):
         runner.run(test)
     assert runner.failures == 0 and runner.tries > 0
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda f: minimize(f, np.ones(2), method="BFGS", jac=True), "minimize: 'jac'"),
+    (lambda f: minimize(f, np.ones(2), method="trust-exact", hess=lambda x: np.eye(2)),
+     "minimize: 'hess'"),
+    (lambda f: minimize(f, np.ones(2), method="trust-ncg", hessp=lambda x, p: p),
+     "minimize: 'hessp'"),
+    (lambda f: root(lambda x: x, np.ones(2), jac=lambda x: np.eye(2)), "root: 'jac'"),
+    (lambda f: least_squares(lambda x: x, np.ones(2), jac="3-point"),
+     "least_squares: 'jac'"),
+])
+def test_derivative_arguments_are_refused_with_an_explanation(call, name):
+    with pytest.raises(TypeError, match=name + " is not accepted; dualad supplies the "
+                                        "exact .* scipy.optimize"):
+        call(lambda x: np.sum(x ** 2))
