@@ -467,10 +467,18 @@ _stop = nondifferentiable(_stop_gradient_impl, name="stop_gradient")
 
 
 def stop_gradient(x):
-    """``x`` itself, seen as a constant by every transform (pytrees too).
+    """``x`` itself, seen as a constant by every transform (pytrees too); a
+    Python number comes back as a NumPy scalar, like every other result.
 
     >>> import dualad as ad
     >>> float(ad.grad(lambda x: x * ad.stop_gradient(x))(3.0))
     3.0
+    >>> ad.stop_gradient(2.0)
+    np.float64(2.0)
     """
-    return _tree.tree_map(_stop, x)
+    return _tree.tree_map(_stopped, x)
+
+
+def _stopped(v):
+    v = _stop(v)
+    return as_output(v) if isinstance(v, (int, float, complex)) else v

@@ -384,6 +384,11 @@ def test_stop_gradient_pytree_and_plain():
     assert set(d) == {"a", "b"}
     np.testing.assert_array_equal(d["a"], [1.0, 2.0])
     assert ad.stop_gradient(np.float64(2.0)) == 2.0
+    # Python numbers come back as NumPy scalars, like every transform's result
+    assert _plain(d) and type(d["b"][0]) is np.float64
+    assert type(ad.stop_gradient(2.0)) is np.float64
+    assert type(ad.stop_gradient(1j)) is np.complex128
+    assert ad.stop_gradient("label") == "label"    # non-numeric leaves pass through
 
 
 def test_stop_gradient_under_nesting():
