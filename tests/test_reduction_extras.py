@@ -123,3 +123,29 @@ def test_out_on_traced_value_is_refused(call):
     out = np.empty(4)                     # plain values still go to NumPy's out=
     assert dnp.max(X, axis=0, out=out) is out
     np.testing.assert_array_equal(out, X.max(axis=0))
+
+
+# numpy.average with weights along an axis tuple: the weights' axes follow the
+# order of ``axis`` (NumPy transposes them by argsort(axis)), not a's order
+A3 = RNG.standard_normal((2, 3, 4))
+
+
+@pytest.mark.parametrize("axis, wshape", [((1, 0), (3, 2)), ((0, 1), (2, 3)),
+                                          ((2, 0), (4, 2)), ((-1, 0, 1), (4, 2, 3)),
+                                          ((2, 1), (4, 3)), (1, (3,))])
+def test_average_weights_follow_the_order_of_axis(axis, wshape):
+    w = RNG.uniform(0.5, 2.0, wshape)
+    avg, scl = dnp.average(A3, axis=axis, weights=w, returned=True)
+    ref, rscl = np.average(A3, axis=axis, weights=w, returned=True)
+    np.testing.assert_allclose(avg, ref, rtol=1e-14)
+    np.testing.assert_allclose(scl, rscl, rtol=1e-14)
+    check_grads(lambda a, w: dnp.average(a, axis=axis, weights=w), (A3, w), order=2)
+    # plain numpy.average on traced values reaches the same function
+    g = ad.grad(lambda w: np.sum(np.average(A3, axis=axis, weights=w) ** 2))(w)
+    h = 1e-6
+    e = np.zeros(w.size)
+    e[0] = h
+    e = e.reshape(wshape)
+    fd = (np.sum(np.average(A3, axis=axis, weights=w + e) ** 2)
+          - np.sum(np.average(A3, axis=axis, weights=w - e) ** 2)) / (2 * h)
+    assert np.isclose(g.flat[0], fd, rtol=1e-6)

@@ -50,7 +50,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     """``numpy.average``; differentiable in ``a`` and in ``weights``."""
     from ._reductions import mean
     from ._reductions import sum as sum_
-    from ._shape import broadcast_to, reshape
+    from ._shape import broadcast_to, reshape, transpose
     axis = _axis_arg(axis)
     nd = ndim_of(a)
     if weights is None:
@@ -61,14 +61,17 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         if tuple(wshape) != tuple(shape_of(a)):
             if axis is None:
                 raise TypeError("Axis must be specified when shapes of a and weights differ.")
-            axes = tuple(ax % nd for ax in norm_axes(axis, nd))
+            norm_axes(axis, nd)                              # checks the bounds
+            axes = tuple(int(ax) % nd for ax in (axis if isinstance(axis, tuple) else (axis,)))
             if tuple(wshape) != tuple(shape_of(a)[ax] for ax in axes):
                 raise ValueError("Shape of weights must be consistent with shape of a "
                                  "along specified axis.")
-            shp = [1] * nd
-            for ax, d in zip(axes, wshape):
-                shp[ax] = d
-            weights = reshape(weights, tuple(shp))
+            # as NumPy: the weights' axes follow ``axis``'s order, a's are ascending
+            order = tuple(int(k) for k in _np.argsort(axes))
+            if order != tuple(range(len(axes))):
+                weights = transpose(weights, order)
+            weights = reshape(weights, tuple(shape_of(a)[ax] if ax in axes else 1
+                                             for ax in range(nd)))
         if _np.result_type(primal_of(a)).kind not in "fc":
             from ._ufuncs import astype
             a = astype(a, _np.float64)
