@@ -1,6 +1,8 @@
 """dualad.testing.check_grads must catch wrong rules: off by a few percent in
 float32, wrong only for batched tangents or cotangents, wrong only at second
 order; and must not cry wolf on correct float32 functions."""
+import re
+
 import numpy as np
 import pytest
 
@@ -74,3 +76,18 @@ def test_strategy_values_stay_in_their_range():
         assert 1e-12 <= v <= 1e-6
         assert np.all((a >= 1e-12) & (a <= 1e-6))
     check()
+
+
+def test_a_wrong_vjp_is_traced_to_its_worst_entry():
+    """Reverse mode checks one pairing <vjp(u), v>; when it fails, the message
+    names the entry of the VJP that is wrong, with both values."""
+    x = np.array([0.3, -0.7, 1.1, 0.5])
+    wrong_at_2 = _user_sin(lambda t, x: 1.0,
+                           lambda g, x: np.where(np.arange(4) == 2, 1.3, 1.0),
+                           name="wrong_at_2")
+    with pytest.raises(AssertionError, match=r"input 0.*index \(2,\)") as e:
+        check_grads(wrong_at_2, (x,), order=1, modes=("reverse",))
+    # the values quoted are the VJP entry and the differences of <u, f>, which
+    # differ by the 30% put into the rule
+    ad_val, fd_val = (float(v) for v in re.findall(r"gives? ([-0-9.e]+)", str(e.value)))
+    assert ad_val == pytest.approx(1.3 * fd_val, rel=1e-6)

@@ -12,7 +12,10 @@ forward-over-reverse, reverse-over-forward and reverse-over-reverse.
 >>> check_grads(lambda x: dnp.sin(x) * x, (np.array([0.1, 0.7]),), order=2)
 
 Complex values follow dualad's transpose convention: the reverse check pairs
-values with ``Re(sum(a * b))`` (no conjugate).
+values with ``Re(sum(a * b))`` (no conjugate).  When that pairing fails for
+real inputs of at most :data:`LOCATE_MAX_ENTRIES` entries, the VJP is then
+compared entry by entry with differences of ``<u, f>``, so the message names
+the wrong entry rather than only the pairing.
 
 At each order the derivatives are also taken for a batch of two directions
 at once (a leading axis on the tangents, on the cotangents), as ``jacfwd`` /
@@ -133,9 +136,10 @@ def _compare(name, ad, fd, atol, rtol, ref="central finite differences give"):
     bad = ~(err <= bound)
     if _np.any(bad):
         i = _np.unravel_index(_np.argmax(_np.where(bad, err - bound, -_np.inf)), err.shape) if err.ndim else ()
+        i = tuple(int(k) for k in i)
         raise AssertionError(
-            f"check_grads: {name}: AD gives {ad[i]!r}, {ref} "
-            f"{fd[i]!r} (abs error {err[i]:.3g}, allowed {bound[i]:.3g}) at index {i}")
+            f"check_grads: {name}: AD gives {ad[i].item()!r}, {ref} "
+            f"{fd[i].item()!r} (abs error {err[i]:.3g}, allowed {bound[i]:.3g}) at index {i}")
 
 
 def check_grads(f, args, order=2, modes=("forward", "reverse"), atol=None, rtol=None,
@@ -182,14 +186,46 @@ def _check(g, leaves, order, modes, atol, rtol, eps, rng, label):
         cts = back(otree.unflatten(u))
         lhs = _pair(cts, v)
         rhs = _pair(u, fd)
-        _compare(f"VJP of {label} (<vjp(u), v> against <u, J v>)", lhs, rhs,
-                 atol * max(1.0, float(_np.sqrt(sum(_np.size(o) for o in outs)))), rtol)
+        try:
+            _compare(f"VJP of {label} (<vjp(u), v> against <u, J v>)", lhs, rhs,
+                     atol * max(1.0, float(_np.sqrt(sum(_np.size(o) for o in outs)))), rtol)
+        except AssertionError as e:
+            _locate_vjp_error(g, leaves, u, cts, eps, atol, rtol, label)
+            raise e
         _check_batched_vjp(g, leaves, u, cts, atol, rtol, rng, label)
 
         def g_rev(*xs, u=u, otree=otree):
             out, back = vjp(g, *xs)
             return back(otree.unflatten(_like(u, _tree.flatten(out)[0])))
         _check(g_rev, leaves, order - 1, modes, atol, rtol, eps, rng, f"VJP of {label}")
+
+
+#: a failed reverse check is traced to one entry of the VJP when the inputs
+#: have at most this many entries (two evaluations of f per entry)
+LOCATE_MAX_ENTRIES = 2000
+
+
+def _locate_vjp_error(g, leaves, u, cts, eps, atol, rtol, label):
+    """After a failed ``<vjp(u), v>`` check: compare the VJP entry by entry
+    with central differences of ``<u, f>`` along each real unit direction and
+    raise for the worst entry (returns if none is out of tolerance, or if
+    the inputs are complex or too many to go through)."""
+    c_leaves = _tree.flatten(cts)[0]
+    if (sum(_np.size(l) for l in leaves) > LOCATE_MAX_ENTRIES
+            or any(_np.result_type(l).kind == "c" for l in leaves)):
+        return
+    hi = _hi(leaves)
+    zeros = [_np.zeros(_np.shape(l)) for l in hi]
+    for j, (leaf, c) in enumerate(zip(hi, c_leaves)):
+        c = _np.zeros(_np.shape(leaf)) if c is None else _np.real(_np.asarray(c))
+        fd = _np.empty(_np.shape(leaf))
+        for idx in _np.ndindex(*_np.shape(leaf)):
+            e = list(zeros)
+            e[j] = _np.zeros(_np.shape(leaf))
+            e[j][idx] = 1.0
+            fd[idx] = _pair(u, numerical_jvp(g, hi, [x if _np.ndim(x) else x[()] for x in e], eps))
+        _compare(f"VJP of {label} (input {j}, against central differences of <u, f> "
+                 f"for a random cotangent u)", c, fd, atol, rtol)
 
 
 def _flat_outputs(g):
