@@ -231,6 +231,19 @@ def _nd_args(a, s, axes, real_out_last=False):
     return s, axes
 
 
+def _repeats(axes):
+    return len(set(axes)) < len(axes)
+
+
+def _one_axis_at_a_time(p, a, s, axes, norm):
+    """An n-d transform with an axis named twice, as NumPy computes it: 1-d
+    transforms from the last axis given to the first.  The one-primitive
+    form would resize each axis once, so its VJP would not be the transpose."""
+    for n, ax in zip(reversed(s), reversed(axes)):
+        a = p(a, (n,), (ax,), norm)
+    return a
+
+
 def _one(a, n, axis, real_out=False):
     s, axes = _nd_args(a, None if n is None else (n,), (axis,), real_out)
     return s, axes
@@ -290,6 +303,8 @@ def fftn(a, s=None, axes=None, norm=None, out=None):
     if out is not None:
         return _nfft.fftn(a, s, axes, norm, out=out)
     s, axes = _nd_args(a, s, axes)
+    if _repeats(axes):
+        return _one_axis_at_a_time(fftn_p, a, s, axes, _check_norm(norm))
     return fftn_p(a, s, axes, _check_norm(norm))
 
 
@@ -298,6 +313,8 @@ def ifftn(a, s=None, axes=None, norm=None, out=None):
     if out is not None:
         return _nfft.ifftn(a, s, axes, norm, out=out)
     s, axes = _nd_args(a, s, axes)
+    if _repeats(axes):
+        return _one_axis_at_a_time(ifftn_p, a, s, axes, _check_norm(norm))
     return ifftn_p(a, s, axes, _check_norm(norm))
 
 
@@ -306,7 +323,11 @@ def rfftn(a, s=None, axes=None, norm=None, out=None):
     if out is not None:
         return _nfft.rfftn(a, s, axes, norm, out=out)
     s, axes = _nd_args(a, s, axes)
-    return rfftn_p(a, s, axes, _check_norm(norm))
+    norm = _check_norm(norm)
+    if _repeats(axes):          # NumPy's order: the real transform on the last axis first
+        a = rfftn_p(a, s[-1:], axes[-1:], norm)
+        return _one_axis_at_a_time(fftn_p, a, s[:-1], axes[:-1], norm)
+    return rfftn_p(a, s, axes, norm)
 
 
 def irfftn(a, s=None, axes=None, norm=None, out=None):
@@ -314,7 +335,12 @@ def irfftn(a, s=None, axes=None, norm=None, out=None):
     if out is not None:
         return _nfft.irfftn(a, s, axes, norm, out=out)
     s, axes = _nd_args(a, s, axes, real_out_last=True)
-    return irfftn_p(a, s, axes, _check_norm(norm))
+    norm = _check_norm(norm)
+    if _repeats(axes):          # NumPy's order: the complex axes first, in order
+        for n, ax in zip(s[:-1], axes[:-1]):
+            a = ifftn_p(a, (n,), (ax,), norm)
+        return irfftn_p(a, s[-1:], axes[-1:], norm)
+    return irfftn_p(a, s, axes, norm)
 
 
 def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
