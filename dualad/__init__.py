@@ -11,7 +11,8 @@ from __future__ import annotations
 from . import _heap
 from . import numpy  # noqa: F401  (binds operators and NumPy protocols on traced values)
 from .registry import (Primitive, defjvp, defjvp_joint, defvjp, defvjp_direct,
-                       nondifferentiable, primitive)
+                       nondifferentiable)
+from .registry import user_primitive as primitive
 from .transforms import grad, jvp, stop_gradient, value_and_grad, vjp
 
 __version__ = "0.1.0"

@@ -109,7 +109,7 @@ class Primitive:
                         raise TypeError(
                             f"{self.name}: a traced value was passed as a keyword "
                             f"argument; pass differentiable arguments positionally")
-            return self.impl(*args, **kwargs)
+            return self.__wrapped__(*args, **kwargs)   # the function as given
         if self.nondiff:
             return self.impl(*strip_all(args), **kwargs)
         return top.process(self, args, kwargs)
@@ -187,6 +187,40 @@ def primitive(f=None, *, name=None):
     if f is None:
         return lambda g: primitive(g, name=name)
     return Primitive(f, name=name)
+
+
+def user_primitive(f=None, *, name=None):
+    """:func:`primitive` as ``dualad.primitive`` gives it to users: on traced
+    values, a result that is a tuple, list or dict (several outputs) raises a
+    ``TypeError`` at the call, saying what to do, instead of failing later in
+    whatever uses it.  Called on plain values the function runs unchanged.
+
+    >>> import dualad as ad, numpy
+    >>> two = ad.primitive(lambda x: (numpy.sin(x), numpy.cos(x)), name="two")
+    >>> ad.grad(lambda x: two(x)[0])(0.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: primitive 'two' returned a tuple on traced values; a dualad primitive returns one array or scalar. Make one primitive per output, or stack the outputs into one array
+    """
+    if f is None:
+        return lambda g: user_primitive(g, name=name)
+    p = Primitive(f, name=name)
+    p.impl = _one_output(f, p.name)
+    return p
+
+
+def _one_output(impl, name):
+    """``impl`` checked to return one value (see :func:`user_primitive`)."""
+    @functools.wraps(impl)
+    def one_output(*args, **kwargs):
+        out = impl(*args, **kwargs)
+        if isinstance(out, (tuple, list, dict)):
+            raise TypeError(
+                f"primitive '{name}' returned a {type(out).__name__} on traced values; "
+                f"a dualad primitive returns one array or scalar. Make one primitive "
+                f"per output, or stack the outputs into one array")
+        return out
+    return one_output
 
 
 def nondifferentiable(f, name=None):

@@ -355,3 +355,19 @@ def test_scipy_function_that_converts_its_input_is_named():
         ad.grad(scipy.optimize.rosen)(np.ones(3))
     with pytest.raises(TypeError, match=r"would be lost\. Build arrays"):   # not SciPy
         ad.grad(lambda x: np.array([x[0], 1.0]).sum())(np.ones(3))
+
+
+def test_a_user_primitive_returning_several_outputs_is_named_at_the_call():
+    """A primitive returns one value; a tuple (or list, dict) result on traced
+    values is refused where the primitive is called, in both modes, and the
+    next call works.  On plain values the function runs as written."""
+    two = ad.primitive(lambda x: (np.sin(x), np.cos(x)), name="two_outputs")
+    ad.defjvp(two, lambda t, ans, x: t)
+    x = np.array([0.3, 0.5])
+    assert isinstance(two(x), tuple)
+    for call in (lambda: ad.grad(lambda x: dnp.sum(two(x)[0]))(x),
+                 lambda: ad.jvp(lambda x: two(x)[0], (x,), (x,))):
+        with pytest.raises(TypeError, match="primitive 'two_outputs' returned a tuple.*one "
+                                            "primitive per output"):
+            call()
+    assert ad.grad(lambda x: dnp.sum(dnp.sin(x)))(x) == pytest.approx(np.cos(x))
