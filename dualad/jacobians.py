@@ -136,6 +136,16 @@ def _float_dtype(*vals):
     return dt
 
 
+def _block_dtype(o, leaf):
+    """The dtype of the Jacobian block ``d o / d leaf``: the input's precision
+    (float32 in, float32 out, as ``grad`` gives it, whatever the output's
+    precision), complex if the output or the input is."""
+    ld = _float_dtype(leaf)
+    if ld.kind != "c" and _float_dtype(o).kind == "c":
+        return _np.result_type(ld, _np.complex64)
+    return ld
+
+
 _BASIS_CACHE = {}
 _BASIS_CACHE_LEN = 16
 
@@ -373,7 +383,7 @@ def _jac_forward_pass(flat, chunk, imag):
         for j in range(len(leaves)):
             Aj = A if len(leaves) == 1 else A[:, offsets[j]:offsets[j] + sizes[j]]
             row.append(as_output(_astype(_reshape(Aj, oshape + shapes[j]),
-                                         _float_dtype(o, leaves[j]))))
+                                         _block_dtype(o, leaves[j]))))
         result.append(row)
     return outs, result, aux
 
@@ -441,8 +451,8 @@ def _jac_reverse_pass(flat, outs, back, chunk, imag):
                 if isinstance(J, _np.ndarray) and not J.flags.writeable:
                     J = J.copy()   # e.g. f(x) = x hands back the (shared) seed
             else:  # an empty output
-                J = _np.zeros(oshapes[i] + shapes[j], dtype=_float_dtype(o, l))
-            row.append(as_output(_astype(J, _float_dtype(o, l))))
+                J = _np.zeros(oshapes[i] + shapes[j], dtype=_block_dtype(o, l))
+            row.append(as_output(_astype(J, _block_dtype(o, l))))
         result.append(row)
     return result
 

@@ -422,3 +422,22 @@ def test_results_are_fresh_writeable_arrays():
         J3 = ad.jacobian(lambda x: 2.0 * x, mode=mode)(x)
         J3[1, 1] = 0.0
         np.testing.assert_array_equal(ad.jacobian(lambda x: 2.0 * x, mode=mode)(x), 2 * np.eye(3))
+
+
+@pytest.mark.parametrize("jac", ["jacobian", "jacfwd", "jacrev", "hessian"])
+def test_float32_input_gives_float32_blocks_whatever_the_output_precision(jac):
+    """The contract: float32 inputs give float32 derivatives.  NumPy promotes
+    a * float64 constant to float64, but the Jacobian, like grad, keeps the
+    input's precision (complex64 for a complex output)."""
+    a32 = np.array([0.3, -1.2, 2.0], np.float32)
+    w = np.array([1.0, 2.0, 3.0])
+    f = {"hessian": lambda a: dnp.sum(a * a * w)}.get(jac, lambda a: dnp.sin(a) * w)
+    J = getattr(ad, jac)(f)(a32)
+    assert J.dtype == np.float32
+    want = np.diag(2 * w) if jac == "hessian" else np.diag(np.cos(a32.astype(np.float64)) * w)
+    np.testing.assert_allclose(J, want, rtol=2e-6)
+    if jac != "hessian":
+        Jc = getattr(ad, jac)(lambda a: dnp.exp(1j * a * w))(a32)
+        assert Jc.dtype == np.complex64
+        np.testing.assert_allclose(Jc, np.diag(1j * w * np.exp(1j * a32 * w)), rtol=2e-6)
+    assert ad.grad(lambda a: dnp.sum(a * w))(a32).dtype == np.float32
