@@ -464,3 +464,36 @@ def test_zeta_x_derivative_by_euler_maclaurin():
     n = np.arange(200000.0)
     direct = np.sum(np.log(n + 0.7) ** 2 / (n + 0.7) ** 8.0)
     assert np.isclose(ad.grad(ad.grad(special.zeta))(8.0, 0.7), direct, rtol=1e-12)
+
+
+def test_lu_factor_is_differentiable_with_pivoting():
+    """The packed factors of a matrix that needs row swaps: Jacobians in both
+    modes against central differences of SciPy's own lu_factor, and the
+    log|det| idiom (log of the diagonal of U) against its closed form inv(a)^T,
+    first and second order.  They were constants (derivative 0) before."""
+    a = np.array([[0.1, 2.0, -1.0], [3.0, 0.5, 1.0], [-1.0, 1.0, 4.0]])
+    assert not np.array_equal(sl.lu_factor(a)[1], np.arange(3))          # pivoting happens
+    h = 1e-6
+    fd = np.zeros((3, 3, 3, 3))
+    for i in range(3):
+        for j in range(3):
+            e = np.zeros((3, 3))
+            e[i, j] = h
+            fd[..., i, j] = (sl.lu_factor(a + e)[0] - sl.lu_factor(a - e)[0]) / (2 * h)
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(jac(lambda a: linalg.lu_factor(a)[0])(a), fd, atol=1e-8)
+    logabsdet = lambda a: dnp.sum(dnp.log(dnp.abs(dnp.diagonal(linalg.lu_factor(a)[0]))))  # noqa: E731
+    inv_t = np.linalg.inv(a).T
+    np.testing.assert_allclose(ad.grad(logabsdet)(a), inv_t, rtol=1e-13)
+    # d/da_kl of inv(a)^T_ij = -inv(a)_jk inv(a)_li
+    ia = np.linalg.inv(a)
+    want_h = -np.einsum("jk,li->ijkl", ia, ia)
+    np.testing.assert_allclose(ad.hessian(logabsdet)(a), want_h, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ad.jacrev(ad.grad(logabsdet))(a), want_h, rtol=1e-12, atol=1e-14)
+    check_grads(lambda a: linalg.lu_factor(a)[0], (a.astype(np.float32),), order=2)
+
+
+def test_lu_factor_of_a_traced_non_square_matrix_is_refused():
+    with pytest.raises(NotImplementedError, match="lu_factor.*square 2-D"):
+        ad.grad(lambda a: dnp.sum(linalg.lu_factor(a)[0]))(np.ones((3, 2)))
+    assert ad.grad(lambda a: dnp.sum(linalg.lu_factor(a)[0]))(np.eye(2)).shape == (2, 2)

@@ -21,9 +21,11 @@ completes the read triangle Hermitian (real diagonal), as LAPACK reads it.
   of the input is read (the lower one for ``lower=True``, else the upper), so
   the derivative is that of the function of that triangle; the other triangle
   gets none, nor does the unused triangle of a factor.
-* ``lu_factor`` / ``lu_solve``: a factorisation from :func:`lu_factor` remembers
-  its matrix and ``lu_solve`` differentiates through ``solve`` with it; a plain
-  SciPy ``(lu, piv)`` pair is a constant (derivative in ``b`` only).
+* ``lu_factor`` / ``lu_solve``: the packed factors of a traced square matrix
+  are differentiable (``F = L^-1 P da U^-1``, ``dL = L tril(F, -1)``,
+  ``dU = triu(F) U``); a factorisation from :func:`lu_factor` also remembers
+  its matrix and ``lu_solve`` differentiates through ``solve`` with it; a
+  plain SciPy ``(lu, piv)`` pair is a constant (derivative in ``b`` only).
 * ``expm``, ``logm``: Fréchet derivatives from the block-triangular ``2n x 2n``
   identity ``f([[A, E], [0, A]]) = [[f(A), L(A, E)], [0, f(A)]]``; the VJP with
   cotangent ``G`` is ``L(A^T, G)``.
@@ -467,11 +469,65 @@ class LUFactors(tuple):
 
 
 def lu_factor(a, overwrite_a=False, check_finite=True):
-    """``scipy.linalg.lu_factor``; the result differentiates through :func:`lu_solve`."""
+    """``scipy.linalg.lu_factor``: ``(lu, piv)``.  On a traced square matrix
+    ``lu`` is differentiable (the pivots are integers, constant), and the
+    result also differentiates through :func:`lu_solve`.
+
+    >>> import numpy as np, dualad as ad, dualad.numpy as dnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> logabsdet = lambda a: dnp.sum(dnp.log(dnp.abs(dnp.diagonal(lu_factor(a)[0]))))
+    >>> np.allclose(ad.grad(logabsdet)(a), np.linalg.inv(a).T)
+    True
+    """
     lu, piv = _sl.lu_factor(_np.asarray(primal_of(a)))
+    if isinstance(a, Tracer):
+        shp = shape_of(a)
+        if len(shp) != 2 or shp[0] != shp[1]:
+            raise NotImplementedError(
+                f"lu_factor: the factors of a traced {shp} matrix have no derivative "
+                f"rule (square 2-D matrices only); for solves, use solve or lu_solve "
+                f"with the factors of a square matrix")
+        lu = lu_p(a, lu=lu, piv=piv)
     out = LUFactors((lu, piv))
     out.matrix = a
     return out
+
+
+def _lu_impl(a, lu=None, piv=None):
+    return lu       # computed once, with the pivots, by lu_factor
+
+
+def _lu_parts(ans, piv):
+    """``(L, U, perm)`` of packed factors ``ans``: ``a[perm] = L @ U``."""
+    n = shape_of(ans)[-1]
+    perm = _np.arange(n)
+    for i, p in enumerate(piv):
+        perm[i], perm[p] = perm[p], perm[i]
+    return dnp.tril(ans, -1) + _eye(n, _fdtype(ans)), dnp.triu(ans), perm
+
+
+def _lu_jvp(t, ans, a, lu=None, piv=None):
+    """With ``P a = L U``: ``F = L^-1 P da U^-1``, ``dL = L tril(F, -1)``,
+    ``dU = triu(F) U``; the packed factors move by ``dL + dU``."""
+    L, U, perm = _lu_parts(ans, piv)
+    F = dnp.linalg.solve(L, t[..., perm, :])
+    F = _mT(dnp.linalg.solve(_mT(U), _mT(F)))
+    return dnp.matmul(L, dnp.tril(F, -1)) + dnp.matmul(dnp.triu(F), U)
+
+
+def _lu_vjp(g, ans, a, lu=None, piv=None):
+    """The transpose of :func:`_lu_jvp`: ``P^T L^-T H U^-T`` with
+    ``H = tril(L^T g, -1) + triu(g U^T)``."""
+    L, U, perm = _lu_parts(ans, piv)
+    h = dnp.tril(dnp.matmul(_mT(L), g), -1) + dnp.triu(dnp.matmul(g, _mT(U)))
+    y = dnp.linalg.solve(_mT(L), h)
+    z = _mT(dnp.linalg.solve(U, _mT(y)))
+    return z[..., _np.argsort(perm), :]
+
+
+lu_p = primitive(_lu_impl, name="scipy.linalg.lu_factor")
+defjvp(lu_p, _lu_jvp)
+defvjp_direct(lu_p, _lu_vjp)
 
 
 def _lu_solve_impl(b, lu, piv, trans=0):

@@ -42,6 +42,9 @@ SPECS = [
          lambda a, b: (L.lu_solve(L.lu_factor(a), b), L.lu_solve(_sl.lu_factor(np.eye(a.shape[0]) * 3
                                                                                + np.triu(np.ones_like(a))), b, trans=1)),
          _with_rhs(sq), covers=("scipy.linalg.lu_solve", "scipy.linalg.solve")),
+    # square_matrices are diagonally dominant: the pivots do not change under the
+    # finite differences' steps
+    Spec("scipy.linalg.lu_factor", lambda a: L.lu_factor(a)[0], st.tuples(sq)),
     Spec("scipy.linalg.expm", L.expm,
          st.tuples(st.one_of(sq, sq_stack).map(lambda a: 0.3 * (a - 2 * a.shape[-1] * np.eye(a.shape[-1]))))),
     Spec("scipy.linalg.logm", L.logm, st.tuples(spd.map(lambda a: a / np.trace(a) * a.shape[0])),
