@@ -368,3 +368,23 @@ def test_integer_valued_functions_are_value_only():
     np.add.at(want[:, 1], d % 4, float(s))
     np.testing.assert_array_equal(g, want)
     np.testing.assert_array_equal(ad.jacfwd(f)(a), want)
+
+
+def test_slogdet_sign_of_a_complex_matrix_moves_with_the_phase():
+    """Closed form and differences: sign = det/|det|, d sign = sign * i Im tr(A^-1 dA)
+    (it was a constant, derivative 0); for real A the sign stays constant."""
+    A = np.array([[1 + 2j, 0.5], [0.3j, 2 - 1j]])
+    T = np.array([[0.1j, 0.2], [0.3, -0.4 + 0.1j]])
+    _, t = ad.jvp(lambda a: dnp.linalg.slogdet(a)[0], (A,), (T,))
+    s = np.linalg.det(A) / abs(np.linalg.det(A))
+    want = s * 1j * np.trace(np.linalg.solve(A, T)).imag
+    np.testing.assert_allclose(t, want, rtol=1e-13)
+    h = 1e-6
+    fd = (np.linalg.slogdet(A + h * T)[0] - np.linalg.slogdet(A - h * T)[0]) / (2 * h)
+    np.testing.assert_allclose(t, fd, rtol=1e-8)
+    # reverse mode, through a real function of the sign
+    g = ad.grad(lambda a: dnp.real(dnp.linalg.slogdet(a)[0]))(A)
+    assert abs(np.real(np.sum(g * T)) - np.real(want)) < 1e-13
+    # real A: constant sign
+    _, t_real = ad.jvp(lambda a: dnp.linalg.slogdet(a)[0], (A.real,), (T.real,))
+    assert t_real == 0

@@ -26,9 +26,10 @@ Conventions at special points (see docs/linalg.md):
   ``V @ diag(f(w)) @ inv(V)``).
 * ``norm`` at 0: the subgradient 0 (no NaN).  ``det`` of a singular matrix:
   the adjugate formula, computed from the SVD (finite, first order).
-* Real inputs for ``cholesky``, ``qr``, ``eigh``, ``svd``, ``slogdet`` and
-  ``norm``; ``inv``, ``solve``, ``det``, ``eig`` also take complex matrices
-  (the rules are holomorphic; JAX's transpose convention).
+* Real inputs for ``cholesky``, ``qr``, ``eigh``, ``svd`` and ``norm``;
+  ``inv``, ``solve``, ``det``, ``eig`` also take complex matrices (the rules
+  are holomorphic; JAX's transpose convention), and so does ``slogdet``
+  (its sign moving with the phase of the determinant).
 
 >>> import dualad as ad, dualad.numpy as np
 >>> a = np.array([[2.0, 1.0], [0.5, 3.0]])
@@ -46,7 +47,7 @@ from ._broadcast import norm_axes, sum_to
 from ._products import _pad_lead, matmul
 from ._reductions import max_p, min_p, on_values, sum_p
 from ._shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
-from ._ufuncs import (abs as _abs, astype, equal, power, real, sqrt, where)
+from ._ufuncs import (abs as _abs, astype, equal, imag, power, real, sqrt, where)
 
 try:  # NumPy's result tuples (namedtuples with attribute access)
     from numpy.linalg._linalg import EighResult, EigResult, QRResult, SlogdetResult, SVDResult
@@ -254,12 +255,30 @@ defjvp(logabsdet_p, _logabsdet_jvp)
 defvjp_direct(logabsdet_p, lambda g, ans, a: expand_dims(expand_dims(g, -1), -1) * _T(inv_p(a)))
 
 
+def _sign_impl(a):
+    return _la.slogdet(a)[0]
+
+
+# the sign of a complex determinant, det / |det| = exp(i arg det), moves with the
+# phase: d sign = sign * i Im(tr(inv(A) dA)); an R-linear map, whose transpose
+# under the pairing Re(sum(c * t)) is c = i Im(g sign) inv(A)^T
+complex_sign_p = primitive(_sign_impl, name="linalg.slogdet_sign")
+defjvp(complex_sign_p, lambda t, ans, a:
+       ans * (1j * imag(sum_p(_T(inv_p(a)) * t, axis=(-2, -1)))))
+defvjp_direct(complex_sign_p, lambda g, ans, a:
+              expand_dims(expand_dims(1j * imag(g * ans), -1), -1) * _T(inv_p(a)))
+
+
 def slogdet(a):
-    """``numpy.linalg.slogdet``: the sign is not differentiated; ``logabsdet``
-    has derivative ``inv(A)^T``."""
+    """``numpy.linalg.slogdet``: ``logabsdet`` has derivative ``inv(A)^T``
+    (``Re`` of it for complex ``A``); the sign is constant for real ``A`` and
+    moves with the phase of the determinant for complex ``A``."""
     if not isinstance(a, Tracer):
         return _la.slogdet(a)
-    sign = _la.slogdet(primal_of(a))[0]
+    if _np.iscomplexobj(primal_of(a)):
+        sign = complex_sign_p(a)
+    else:
+        sign = _la.slogdet(primal_of(a))[0]
     return _result(SlogdetResult, sign, logabsdet_p(a))
 
 

@@ -36,6 +36,10 @@ def _small(strategy_fn, **kw):
 
 
 sq = _tup(_small(square_matrices))
+# well-conditioned complex matrices: a (well conditioned) plus 0.3i times another
+_complex_sq = st.integers(1, 3).flatmap(lambda n: st.sampled_from([(), (2,)]).flatmap(
+    lambda b: st.tuples(square_matrices(n=n, batch=b), square_matrices(n=n, batch=b)))).map(
+        lambda p: (p[0] + 0.3j * p[1],))
 spd = _tup(_small(spd_matrices))
 
 
@@ -146,6 +150,9 @@ SPECS = [
     Spec("linalg.solve", L.solve, _solve_args()),
     Spec("linalg.det", L.det, sq),
     Spec("linalg.slogdet", lambda a: L.slogdet(a)[1], sq),
+    # complex: the sign moves with the phase of the determinant, logabsdet is Re of log det
+    Spec("linalg.slogdet_sign", lambda a: L.slogdet(a), _complex_sq,
+         covers=("linalg.slogdet", "linalg.slogdet_sign")),
     Spec("linalg.cholesky", lambda a: L.cholesky(_sym(a)), spd),
     Spec("cholesky_upper", lambda a: L.cholesky(_sym(a), upper=True), spd,
          covers=("linalg.cholesky",)),
