@@ -253,3 +253,18 @@ def test_zeta_riemann_branch():
     assert ad.grad(special.zeta)(1.01) == pytest.approx(-9999.927281160435, rel=1e-12, abs=0)  # mpmath
     assert d2(special.zeta)(2.0) == pytest.approx(1.989280234298901, rel=1e-12, abs=0)          # mpmath
     check_grads(special.zeta, (np.array([2.5, 3.0]),), order=2)
+
+
+def test_scipy_logsumexp_over_an_all_minus_inf_slice_has_derivative_zero():
+    """docs/conventions.md: -inf entries get derivative 0, also when the whole
+    slice is -inf (as dualad.numpy.logsumexp); it was NaN, and under jacfwd the
+    NaN spread to the finite slice's row."""
+    import dualad.scipy.special as dss
+    b = np.full(3, -np.inf)
+    assert np.array_equal(ad.grad(dss.logsumexp)(b), np.zeros(3))
+    a = np.array([[-np.inf, 1.0, 2.0], [-np.inf] * 3])
+    soft = np.array([0.0, 1.0, np.e]) / (1 + np.e)           # softmax of (-inf, 1, 2)
+    want = np.zeros((2, 2, 3))
+    want[0, 0] = soft
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(jac(lambda x: dss.logsumexp(x, axis=1))(a), want, rtol=1e-15)

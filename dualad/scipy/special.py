@@ -69,6 +69,7 @@ from .. import numpy as dnp
 from ..numpy._broadcast import bcast_tangent, norm_axes, unbroadcast
 from ..numpy._reductions import expand_reduced
 from ..numpy._short_axis import extreme, sum_last
+from ..numpy._stats import _softmax
 from ..numpy._ufuncs import times_finite_zero
 from ..registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
 from ..tracer import ndim_of, primal_of, shape_of
@@ -848,8 +849,9 @@ def _lse_sign_impl(a, b, axis, keepdims):
 
 
 def _lse_weights(ans, a, b, axis, keepdims):
-    """``d ans / d a`` without ``b``: ``exp(a - ans)`` times the sign of the sum."""
-    w = dnp.exp(a - expand_reduced(ans, a, axis, keepdims))
+    """``d ans / d a`` without ``b``: ``exp(a - ans)`` times the sign of the sum
+    (0 on a slice that is all ``-inf``, as ``dualad.numpy.logsumexp``)."""
+    w = _softmax(ans, a, axis, keepdims)
     if b is not None:
         sgn = _lse_sign_impl(primal_of(a), primal_of(b), axis, keepdims)
         if _np.any(sgn != 1):
