@@ -368,7 +368,9 @@ def _tanh_vjp(g, ans, x, **kw):
 
 defvjp_direct(tanh, _tanh_vjp)
 # hypot and the split square roots: no overflow of x * x for |x| > 1e154
-arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / hypot(x, 1.0))
+# (hypot is real-only: complex z takes 1 / sqrt(1 + z^2), the principal branch)
+arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / (sqrt(1 + x * x) if _is_complex(x)
+                                                  else hypot(x, 1.0)))
 arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / (sqrt(x - 1) * sqrt(x + 1)),
                 singular=True)
 arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / ((1 - x) * (1 + x)), singular=True)

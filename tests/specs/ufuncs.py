@@ -128,6 +128,10 @@ SPECS = [
          + dnp.tanh(z / 4) / (z + 3.0) + z ** 3,
          complex_arrays(low=-1.0, high=1.0),
          covers=("exp", "sin", "sqrt", "log", "tanh", "divide", "power", "multiply")),
+    # the inverse hyperbolic functions away from their branch cuts (Re z > 0.2)
+    Spec("inverse_hyperbolic_complex",
+         lambda z: dnp.arcsinh(z) + dnp.arccosh(z + 1.5) * z + dnp.arctanh(z / 3.0),
+         complex_arrays(re_low=0.2), covers=("arcsinh", "arccosh", "arctanh")),
     Spec("absolute_complex", lambda z: dnp.abs(z) * z, complex_arrays(avoid_zero=True),
          covers=("absolute",)),
     Spec("real", lambda z: dnp.real(z) ** 2 + dnp.real(z * z), complex_arrays()),
