@@ -13,7 +13,12 @@ their own are:
 
 ``pad`` with ``edge`` / ``reflect`` / ``symmetric`` / ``wrap`` gathers along
 each axis with the index map NumPy's own ``pad`` gives for ``arange(n)``;
-``reflect_type='odd'`` is not supported on traced values.  ``triu`` / ``tril``
+``reflect_type='odd'`` is not supported on traced values.  ``maximum`` /
+``minimum`` / ``mean`` / ``median`` concatenate the (broadcast) reduction of
+the first / last ``stat_length`` entries, ``linear_ramp`` a ramp computed with
+``numpy.linspace``'s arithmetic in its dtype, axis by axis as NumPy does (so
+values match NumPy's bit for bit); ``empty`` and a callable ``mode`` are not
+supported on traced values.  ``triu`` / ``tril``
 select with ``where`` (no multiplication by a mask, so infinities stay put).
 ``trim_zeros`` decides what to trim from the primal value (the derivative is
 that of the slice kept, also where a kept entry is exactly zero).
@@ -254,10 +259,132 @@ def _pad_frame(cv, x, widths):
     return getitem(table, (labels,))
 
 
+def _as_pairs(v, nd, as_index=False):
+    """NumPy's ``pad`` reading of a per-axis argument (``_as_pairs`` in
+    numpy/lib/_arraypad_impl.py): one value, a ``(before, after)`` pair for every
+    axis, or one pair per axis.  Returns ``nd`` pairs, as NumPy does: NumPy
+    scalars in the first two cases, Python numbers in the last (the difference
+    matters: it decides the dtype ``linear_ramp`` computes in)."""
+    if v is None:
+        return ((None, None),) * nd
+    a = _np.array(v)
+    if as_index:
+        a = _np.round(a).astype(_np.intp, copy=False)
+        if a.size and a.min() < 0:
+            raise ValueError("index can't contain negative values")
+    if a.ndim < 3 and a.size == 1:
+        a = a.ravel()
+        return ((a[0], a[0]),) * nd
+    if a.ndim < 3 and a.size == 2 and a.shape != (2, 1):
+        a = a.ravel()
+        return ((a[0], a[1]),) * nd
+    return tuple(tuple(p) for p in _np.broadcast_to(a, (nd, 2)).tolist())
+
+
+def _pad_value_pairs(v, nd):
+    """:func:`_as_pairs` for a possibly traced ``v``: ``nd`` pairs of (traced or
+    plain) 0-d values, placed as NumPy places them, and the plain pairs NumPy
+    would see (of the primal)."""
+    if not _any_traced(v):
+        ref = _as_pairs(v, nd)
+        return ref, ref
+    from .. import numpy as _dnp
+    va = _dnp.asarray(v)
+    flat = ravel(va)
+    ref = _as_pairs(primal_of(va), nd)
+    labels = _np.arange(shape_of(flat)[0]).reshape(_np.shape(primal_of(va)))
+    vals = tuple(tuple(getitem(flat, int(i)) for i in pair) for pair in _as_pairs(labels, nd))
+    return vals, ref
+
+
+def _pad_stat(x, widths, mode, stat_length):
+    """``pad`` with mode ``maximum`` / ``minimum`` / ``mean`` / ``median``.
+
+    As NumPy does it: axis by axis (a later axis's statistic includes the
+    padding of the earlier axes), the statistic of the first / last
+    ``stat_length`` entries of the axis (``None``, or more than the axis holds:
+    the whole axis), broadcast over the pad area.  The statistic is dualad's
+    reduction with ``keepdims``, so ties follow its conventions."""
+    from .. import numpy as _dnp
+    func = {"maximum": _dnp.max, "minimum": _dnp.min,
+            "mean": _dnp.mean, "median": _dnp.median}[mode]
+    nd = len(widths)
+    lengths = _as_pairs(stat_length, nd, as_index=True)
+    for d, ((b, e), (lb, le)) in enumerate(zip(widths, lengths)):
+        n = shape_of(x)[d]
+        lb = n if lb is None or lb > n else int(lb)
+        le = n if le is None or le > n else int(le)
+        if (lb == 0 or le == 0) and mode in ("maximum", "minimum"):
+            raise ValueError("stat_length of 0 yields no value for padding")
+        if not (b or e):
+            continue
+        pre = (slice(None),) * d
+        left = func(getitem(x, pre + (slice(0, lb),)), axis=d, keepdims=True)
+        right = left if lb == le == n else func(getitem(x, pre + (slice(n - le, n),)),
+                                                axis=d, keepdims=True)
+        parts = []
+        for stat, w in ((left, b), (x, None), (right, e)):
+            if w is None:
+                parts.append(x)
+            elif w:
+                shp = list(shape_of(x))
+                shp[d] = w
+                parts.append(broadcast_to(stat, tuple(shp)))
+        x = concatenate(parts, axis=d)
+    return x
+
+
+def _pad_linear_ramp(x, widths, end_values):
+    """``pad`` with mode ``linear_ramp``: along each axis in turn (later axes see
+    the earlier padding), ``w`` values from the end value towards the edge
+    value, the edge excluded.  The arithmetic is ``numpy.linspace``'s, in the
+    array's dtype: ``end + k * ((edge - end) / w)``, or ``end + (k / w) * (edge -
+    end)`` when some step is exactly 0 (as NumPy decides, from the primal)."""
+    from ._ufuncs import astype
+    nd = len(widths)
+    dt = _np.result_type(primal_of(x))
+    ends, refs = _pad_value_pairs(end_values, nd)
+    for d, ((b, e), pair, rpair) in enumerate(zip(widths, ends, refs)):
+        if not (b or e):
+            continue
+        n = shape_of(x)[d]
+        pre = (slice(None),) * d
+        parts = []
+        for w, end, ref, edge_at, rev in ((b, pair[0], rpair[0], 0, False),
+                                          (e, pair[1], rpair[1], n - 1, True)):
+            if not w:
+                parts.append(None)
+                continue
+            # linspace's dtype: of the end value (a NumPy scalar or a Python
+            # number, see _as_pairs) and the edge, made inexact
+            ct = _np.result_type(ref, _np.empty(0, dt))
+            if not _np.issubdtype(ct, _np.inexact):
+                ct = _np.result_type(ct, _np.float64)
+            end = astype(end, ct) if _traced(end) else ct.type(end)
+            edge = getitem(x, pre + (slice(edge_at, edge_at + 1),))
+            if ct != dt:
+                edge = astype(edge, ct)
+            k = _np.arange(w, dtype=ct).reshape((1,) * d + (w,) + (1,) * (nd - d - 1))
+            if rev:
+                k = k[pre + (slice(None, None, -1),)]
+            delta = edge - end
+            step = delta / w
+            if _np.any(_np.asarray(primal_of(step)) == 0):
+                ramp = (k / w) * delta
+            else:
+                ramp = k * step
+            ramp = ramp + end
+            parts.append(astype(ramp, dt) if ct != dt else ramp)
+        x = concatenate([p for p in (parts[0], x, parts[1]) if p is not None], axis=d)
+    return x
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
-    """``numpy.pad`` with modes constant, edge, reflect, symmetric and wrap."""
+    """``numpy.pad`` with modes constant, edge, reflect, symmetric, wrap,
+    linear_ramp, maximum, minimum, mean and median."""
     cv = kwargs.get("constant_values", 0)
-    if not _traced(array) and not _any_traced(cv):
+    ev = kwargs.get("end_values", 0)
+    if not _traced(array) and not _any_traced(cv) and not _any_traced(ev):
         return _np.pad(array, pad_width, mode=mode, **kwargs)
     x = _asarr(array)
     nd = ndim_of(x)
@@ -276,6 +403,20 @@ def pad(array, pad_width, mode="constant", **kwargs):
             dt = _np.result_type(primal_of(x))
             return out + _np.pad(_np.zeros(shape_of(x), dtype=dt), widths, constant_values=cv)
         return out
+    if mode in ("linear_ramp", "maximum", "minimum", "mean", "median"):
+        allowed = {"end_values"} if mode == "linear_ramp" else {"stat_length"}
+        unknown = set(kwargs) - allowed
+        if unknown:
+            raise ValueError(f"unsupported keyword arguments for mode '{mode}': {unknown}")
+        if 0 in shape_of(x):
+            for d, (b, e) in enumerate(widths):
+                if shape_of(x)[d] == 0 and (b or e):
+                    raise ValueError(f"can't extend empty axis {d} using modes other than "
+                                     "'constant' or 'empty'")
+            return pad_p(x, widths)
+        if mode == "linear_ramp":
+            return _pad_linear_ramp(x, widths, ev)
+        return _pad_stat(x, widths, mode, kwargs.get("stat_length"))
     if mode not in ("edge", "reflect", "symmetric", "wrap"):
         raise NotImplementedError(f"pad: mode {mode!r} is not supported on traced values")
     if kwargs.get("reflect_type", "even") != "even":
