@@ -21,6 +21,14 @@ def one(shape_strategy):
     return st.tuples(arrays(shape_strategy))
 
 
+def distinct_array(shape_strategy):
+    """Arrays whose entries are pairwise apart (no ties for max / min / median)."""
+    def ok(x):
+        v = np.sort(np.ravel(x))
+        return v.size < 2 or bool(np.min(np.diff(v)) > 0.05)
+    return arrays(shape_strategy).filter(ok)
+
+
 nd1 = one(shapes(min_dims=1))
 nd2 = one(shapes(min_dims=2))
 nd3 = one(shapes(min_dims=3, max_dims=3, max_side=3))
@@ -47,6 +55,23 @@ SPECS = [
                          + dnp.sum(dnp.pad(x[..., :1], (1, 2), mode="reflect"))), nd1, covers=("getitem",)),
     Spec("pad_reflect", sq(lambda x: dnp.pad(x, ((2, 1), (0, 3)), mode="reflect")),
          one(shapes(min_dims=2, max_dims=2, min_side=2)), covers=("getitem",)),
+    Spec("pad_linear_ramp", sq(lambda x: dnp.pad(x, ((1, 2),) + ((2, 0),) * (x.ndim - 1),
+                                                 mode="linear_ramp", end_values=(0.5, -1.0))
+                               + dnp.sum(dnp.pad(x, 1, mode="linear_ramp"))), nd1,
+         covers=("getitem", "concatenate")),
+    Spec("pad_linear_ramp_end_values",
+         sq(lambda x, e: dnp.pad(x, ((2, 1),) * x.ndim, mode="linear_ramp", end_values=e)),
+         st.tuples(arrays(shapes(min_dims=1, max_dims=2)), arrays((2,))),
+         covers=("getitem", "concatenate")),
+    Spec("pad_mean", sq(lambda x: dnp.pad(x, ((2, 1),) + ((1, 1),) * (x.ndim - 1), mode="mean",
+                                          stat_length=2)
+                        + dnp.sum(dnp.pad(x, (0, 2), mode="mean"))), nd1,
+         covers=("getitem", "concatenate", "broadcast_to")),
+    Spec("pad_max_min_median", sq(lambda x: dnp.pad(x, (1, 2), mode="maximum", stat_length=(1, 3))
+                                  + dnp.pad(x, (1, 2), mode="minimum")
+                                  + dnp.pad(x, (1, 2), mode="median", stat_length=2)),
+         st.tuples(distinct_array(shapes(min_dims=1, max_side=3))),
+         covers=("getitem", "concatenate", "broadcast_to", "max", "min")),
     Spec("split", sq(lambda x: dnp.concatenate(dnp.array_split(x, 3, axis=-1)[::-1], axis=-1)
                      + dnp.concatenate(dnp.split(x, [1], axis=0)[::-1], axis=0)), nd1,
          covers=("getitem", "concatenate")),
