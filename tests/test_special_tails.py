@@ -23,6 +23,8 @@ import dualad as ad
 from dualad.scipy import special as dsp
 from dualad.scipy import stats
 
+from ._derivatives import both
+
 
 @pytest.fixture(autouse=True)
 def _quiet():
@@ -35,18 +37,6 @@ def approx(ref, rel):
     """``pytest.approx`` relative only: its default ``abs=1e-12`` would accept any
     of the tiny derivatives here."""
     return pytest.approx(ref, rel=rel, abs=0)
-
-
-def both(f, argnum, *args):
-    """(reverse, forward) derivative of scalar ``f`` in argument ``argnum``."""
-    args = list(args)
-
-    def g(v):
-        a = list(args)
-        a[argnum] = v
-        return f(*a)
-    fwd = ad.jvp(g, (args[argnum],), (np.ones_like(np.asarray(args[argnum], float)),))[1]
-    return ad.grad(f, argnums=argnum)(*args), fwd
 
 
 def second(f, i, j, *args):

@@ -23,28 +23,14 @@ import dualad as ad
 from dualad.scipy import stats
 from dualad.testing import check_grads
 
+from ._derivatives import both
+
 
 @pytest.fixture(autouse=True)
 def _quiet():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         yield
-
-
-def fwd(f, argnum, *args):
-    """The derivative in argument ``argnum`` by forward mode."""
-    args = list(args)
-
-    def g(v):
-        a = list(args)
-        a[argnum] = v
-        return f(*a)
-    return ad.jvp(g, (args[argnum],), (np.ones_like(np.asarray(args[argnum], float)),))[1]
-
-
-def both(f, argnum, *args):
-    """(reverse, forward) derivative in argument ``argnum``."""
-    return ad.grad(f, argnums=argnum)(*args), fwd(f, argnum, *args)
 
 
 # --- 1. gamma.logsf / gamma.sf in the shape a, upper tail ---------------------------
