@@ -14,7 +14,8 @@ Conventions at special points (see docs/linalg.md):
 
 * ``cholesky`` and ``eigh`` / ``eigvalsh`` read one triangle of the input;
   their derivative assumes the perturbation is symmetric: it is the
-  derivative along ``(dA + dA^T) / 2``.
+  derivative along ``(dA + dA^T) / 2`` (``(dA + dA^H) / 2`` for complex
+  ``A``: Hermitian input, whose diagonal LAPACK reads as real).
 * Degenerate eigenvalues (``eigh``, ``eig``) and singular values (``svd``):
   the ``1 / (l_j - l_i)`` factors are set to 0 for equal values.  Derivatives
   of eigenvalues and of functions invariant under rotations inside each
@@ -26,10 +27,15 @@ Conventions at special points (see docs/linalg.md):
   ``V @ diag(f(w)) @ inv(V)``).
 * ``norm`` at 0: the subgradient 0 (no NaN).  ``det`` of a singular matrix:
   the adjugate formula, computed from the SVD (finite, first order).
-* Real inputs for ``cholesky``, ``qr``, ``eigh``, ``svd`` and ``norm``;
-  ``inv``, ``solve``, ``det``, ``eig`` also take complex matrices (the rules
-  are holomorphic; JAX's transpose convention), and so does ``slogdet``
-  (its sign moving with the phase of the determinant).
+* Complex input: ``inv``, ``solve``, ``det``, ``eig`` are holomorphic (JAX's
+  transpose convention); ``slogdet``'s sign moves with the phase of the
+  determinant.  ``cholesky``, ``qr``, ``eigh`` and ``svd`` are not
+  holomorphic: their JVPs are the real rules with conjugate transposes (plus
+  the gauge terms below) and their VJPs the transposes under the pairing
+  ``Re(sum(a * b))``.  Gauges: ``qr`` keeps LAPACK's real diagonal of ``R``;
+  ``eigh`` sets the diagonal of ``V^H dV`` to 0 and ``svd`` that of
+  ``V^H dV`` (the phase term ``i Im(U^H dA V)_ii / s_i`` goes to ``dU``), so
+  only phase-invariant functions of the vectors have meaningful derivatives.
 
 >>> import dualad as ad, dualad.numpy as np
 >>> a = np.array([[2.0, 1.0], [0.5, 3.0]])
@@ -47,7 +53,7 @@ from ._broadcast import norm_axes, sum_to
 from ._products import _pad_lead, matmul
 from ._reductions import max_p, min_p, on_values, sum_p
 from ._shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
-from ._ufuncs import (abs as _abs, astype, equal, imag, power, real, sqrt, where)
+from ._ufuncs import (abs as _abs, astype, conjugate, equal, imag, power, real, sqrt, where)
 
 try:  # NumPy's result tuples (namedtuples with attribute access)
     from numpy.linalg._linalg import EighResult, EigResult, QRResult, SlogdetResult, SVDResult
@@ -88,6 +94,27 @@ def _diag_embed(d):
 
 def _sym(x):
     return (x + _T(x)) * 0.5
+
+
+def _H(x):
+    """Conjugate transpose of the trailing matrices (the transpose for real ``x``)."""
+    return _T(x) if _is_real(x) else conjugate(_T(x))
+
+
+def _cj(x):
+    """``conj(x)``; ``x`` itself (no operation) for real ``x``."""
+    return x if _is_real(x) else conjugate(x)
+
+
+def _herm(x):
+    """``(x + x^H) / 2``: ``_sym`` for real ``x``.  Self-adjoint under the pairing
+    ``Re(sum(a * b))`` as well as under ``Re(sum(conj(a) * b))``."""
+    return (x + _H(x)) * 0.5
+
+
+def _re(x):
+    """``real(x)`` for complex ``x``; ``x`` itself for real ``x``."""
+    return x if _is_real(x) else real(x)
 
 
 def _tril_mask(n, k=0, dtype=_np.float64):
@@ -205,9 +232,14 @@ def _cofactor(a, ans):
             _np.all(_np.linalg.cond(av) < 1e12) if av.size else True
     if ok:
         return expand_dims(expand_dims(ans, -1), -1) * _T(inv_p(a))
-    if not _is_real(a):
-        raise NotImplementedError("det of a singular complex matrix: no derivative rule")
-    # A = U S V^T: cofactor = det(U) det(V) U diag(prod_{j != i} s_j) V^T
+    # A = U S V^H: cofactor = det(U) det(V^H) conj(U) diag(prod_{j != i} s_j) conj(V^H)
+    # (for real A: U diag(...) V^T times the sign det(U) det(V^T))
+    if not _is_real(a) and isinstance(a, Tracer):
+        # the rule itself being differentiated: at a singular complex matrix the
+        # SVD's phase term (i Im(U^H dA V)_ii / s_i) is singular where s_i = 0, and
+        # the formula below would give a wrong second derivative
+        raise NotImplementedError("det of a singular complex matrix: second and higher "
+                                  "derivatives have no rule (the first derivative has)")
     u, s, vt = svd(a, full_matrices=False)
     n = shape_of(s)[-1]
     from ._shape import stack
@@ -220,7 +252,7 @@ def _cofactor(a, ans):
         others.append(_np.ones(shape_of(s)[:-1]) if p is None else p)
     prods = stack(others, axis=-1)
     sgn = _np.linalg.det(primal_of(u)) * _np.linalg.det(primal_of(vt))
-    return matmul(u * expand_dims(prods, -2), vt) * sgn[..., None, None]
+    return matmul(_cj(u) * expand_dims(prods, -2), _cj(vt)) * sgn[..., None, None]
 
 
 def _det_jvp(t, ans, a):
@@ -291,22 +323,30 @@ cholesky_p = primitive(_chol_impl, name="linalg.cholesky")
 
 
 def _phi(x):
-    """Lower triangle with half the diagonal."""
+    """Lower triangle with half the diagonal (half its real part for complex ``x``:
+    where the rules use it, the diagonal is real up to rounding, and so is that of
+    the Cholesky factor).  Its own transpose under ``Re(sum(a * b))``."""
     n = shape_of(x)[-1]
     dt = _rdtype(x)
+    if not _is_real(x):
+        return x * _tril_mask(n, -1, dt) + real(x) * (dt.type(0.5) * _eye(n, dt))
     return x * (_tril_mask(n, 0, dt) - dt.type(0.5) * _eye(n, dt))
 
 
 def _chol_jvp(t, ans, a):
+    # A = L L^H: dL = L phi(L^-1 herm(dA) L^-H); for complex A the diagonal of
+    # L^-1 herm(dA) L^-H is real, and so is that of dL (LAPACK's L has a real one)
     linv = inv_p(ans)
-    x = matmul(matmul(linv, _sym(t)), _T(linv))
+    x = matmul(matmul(linv, _herm(t)), _H(linv))
     return matmul(ans, _phi(x))
 
 
 def _chol_vjp(g, ans, a):
+    # the transpose of the JVP under Re(sum(c * t)):
+    # herm(L^-T phi(L^T G) conj(L^-1)) (sym(L^-T phi(L^T G) L^-1) for real A)
     linv = inv_p(ans)
     p = _phi(matmul(_T(ans), g))
-    return _sym(matmul(matmul(_T(linv), p), linv))
+    return _herm(matmul(matmul(_T(linv), p), _cj(linv)))
 
 
 defjvp(cholesky_p, _chol_jvp)
@@ -314,10 +354,8 @@ defvjp_direct(cholesky_p, _chol_vjp)
 
 
 def cholesky(a, /, *, upper=False):
-    """``numpy.linalg.cholesky`` (derivative along the symmetrized perturbation)."""
-    if isinstance(a, Tracer) and not _is_real(a):
-        raise NotImplementedError("numpy.linalg.cholesky: complex input has no "
-                                  "derivative rule")
+    """``numpy.linalg.cholesky`` (derivative along the symmetrized perturbation,
+    ``(dA + dA^H) / 2`` for complex ``A``)."""
     if upper:
         return _T(cholesky_p(_T(a)))
     return cholesky_p(a)
@@ -338,27 +376,38 @@ def _qr_split(ans, a):
 
 
 def _qr_jvp(t, ans, a):
+    # C = Q^H dA R^-1 = Q^H dQ + dR R^-1, with Q^H dQ = Om anti-Hermitian and
+    # dR R^-1 upper triangular.  LAPACK's R has a real diagonal (for complex A
+    # too), so diag(dR R^-1) is real and the diagonal of Om is i Im(diag C).
     q, r = _qr_split(ans, a)
     n = shape_of(r)[-1]
     rinv = inv_p(r)
     dx_rinv = matmul(t, rinv)
-    c = matmul(_T(q), dx_rinv)
+    c = matmul(_H(q), dx_rinv)
     low = c * _tril_mask(n, -1, _rdtype(c))
-    om = low - _T(low)
+    om = low - _H(low)
+    if not _is_real(c):
+        om = om + (c - real(c)) * _eye(n, _rdtype(c))
     dq = matmul(q, om - c) + dx_rinv
     dr = matmul(c - om, r)
     return concatenate([dq, dr], axis=-2)
 
 
 def _qr_vjp(g, ans, a):
+    # the adjoint of the JVP under Re(sum(conj(a) * b)) is the real rule with
+    # ^T -> ^H (plus the imaginary diagonal of Om); the transpose under
+    # Re(sum(a * b)) (docs/complex.md) is conj(adjoint(conj(g)))
     q, r = _qr_split(ans, a)
     m = shape_of(a)[-2]
     n = shape_of(r)[-1]
+    g = _cj(g)
     gq, gr = _rows(g, 0, m), _rows(g, m, None)
     rinv = inv_p(r)
-    mm = matmul(gr, _T(r)) - matmul(_T(q), gq)
-    nn = mm - (mm - _T(mm)) * _tril_mask(n, -1, _rdtype(mm))
-    return matmul(gq + matmul(q, nn), _T(rinv))
+    mm = matmul(gr, _H(r)) - matmul(_H(q), gq)
+    nn = mm - (mm - _H(mm)) * _tril_mask(n, -1, _rdtype(mm))
+    if not _is_real(mm):
+        nn = nn - (mm - real(mm)) * _eye(n, _rdtype(mm))
+    return _cj(matmul(gq + matmul(q, nn), _H(rinv)))
 
 
 defjvp(qr_p, _qr_jvp)
@@ -368,7 +417,7 @@ defvjp_direct(qr_p, _qr_vjp)
 def qr(a, mode="reduced"):
     """``numpy.linalg.qr`` for modes ``'reduced'`` and ``'r'`` (and ``'complete'``
     when ``M <= N``).  Wide matrices ``A = [X | Y]`` use ``Q, R_x = qr(X)``,
-    ``R = [R_x | Q^T Y]``."""
+    ``R = [R_x | Q^H Y]``.  Complex input: LAPACK's gauge, a real diagonal of ``R``."""
     if not isinstance(a, Tracer):
         return _la.qr(a, mode=mode)
     _matrix_arg("qr", a)
@@ -378,15 +427,13 @@ def qr(a, mode="reduced"):
     if mode == "complete" and m > n:
         raise NotImplementedError("numpy.linalg.qr(mode='complete') with M > N is not "
                                   "differentiable (the extra columns of Q are not unique)")
-    if not _is_real(a):
-        raise NotImplementedError("numpy.linalg.qr: complex input has no derivative rule")
     if m >= n:
         packed = qr_p(a)
         q, r = _rows(packed, 0, m), _rows(packed, m, None)
     else:
         packed = qr_p(a[..., :, :m])
         q, rx = _rows(packed, 0, m), _rows(packed, m, None)
-        r = concatenate([rx, matmul(_T(q), a[..., :, m:])], axis=-1)
+        r = concatenate([rx, matmul(_H(q), a[..., :, m:])], axis=-1)
     if mode == "r":
         return r
     return _result(QRResult, q, r)
@@ -402,18 +449,25 @@ eigh_p = primitive(_eigh_impl, name="linalg.eigh")
 
 
 def _eigh_jvp(t, ans, a, UPLO="L"):
-    w, v = _row(ans, 0), _rows(ans, 1, None)
-    mm = matmul(matmul(_T(v), _sym(t)), v)
+    # M = V^H herm(dA) V (Hermitian): dw = Re diag M, dV = V (F o M).  The
+    # diagonal of V^H dV (imaginary for complex A: each column's phase) is set
+    # to 0, the gauge JAX uses; only phase-invariant functions of V are meaningful.
+    w, v = _re(_row(ans, 0)), _rows(ans, 1, None)
+    mm = matmul(matmul(_H(v), _herm(t)), v)
     dw = _diag(mm)
+    if not _is_real(dw):        # real-valued, in the packed value's complex dtype
+        dw = astype(real(dw), _np.result_type(primal_of(ans)))
     dv = matmul(v, _gap_inverse(w) * mm)
     return concatenate([expand_dims(dw, -2), dv], axis=-2)
 
 
 def _eigh_vjp(g, ans, a, UPLO="L"):
-    w, v = _row(ans, 0), _rows(ans, 1, None)
-    gw, gv = _row(g, 0), _rows(g, 1, None)
+    # the transpose under Re(sum(c * t)): herm(conj(V) (diag(Re g_w) + F o V^T G_V) V^T)
+    # (sym(V (diag(g_w) + F o V^T G_V) V^T) for real A)
+    w, v = _re(_row(ans, 0)), _rows(ans, 1, None)
+    gw, gv = _re(_row(g, 0)), _rows(g, 1, None)
     inner = _diag_embed(gw) + _gap_inverse(w) * matmul(_T(v), gv)
-    return _sym(matmul(matmul(v, inner), _T(v)))
+    return _herm(matmul(matmul(_cj(v), inner), _T(v)))
 
 
 defjvp(eigh_p, _eigh_jvp)
@@ -421,13 +475,14 @@ defvjp_direct(eigh_p, _eigh_vjp)
 
 
 def eigh(a, UPLO="L"):
-    """``numpy.linalg.eigh``; derivative along the symmetrized perturbation."""
+    """``numpy.linalg.eigh``; derivative along the symmetrized perturbation
+    (``(dA + dA^H) / 2`` for complex ``A``).  Complex eigenvectors: the diagonal
+    of ``V^H dV`` is 0 (a gauge); differentiate phase-invariant functions of them."""
     if not isinstance(a, Tracer):
         return _la.eigh(a, UPLO=UPLO)
-    if not _is_real(a):
-        raise NotImplementedError("numpy.linalg.eigh: complex input has no derivative rule")
     packed = eigh_p(a, UPLO=UPLO)
-    return _result(EighResult, _row(packed, 0), _rows(packed, 1, None))
+    # complex A: the packed value is complex, its row of eigenvalues real-valued
+    return _result(EighResult, _re(_row(packed, 0)), _rows(packed, 1, None))
 
 
 def eigvalsh(a, UPLO="L"):
@@ -485,8 +540,12 @@ def eigvals(a):
 
 # --- svd ---------------------------------------------------------------------------------
 def _svd_impl(a):
+    # packed: U, the singular values, V (= vh^H); complex for complex A
     u, s, vt = _la.svd(a, full_matrices=False)
-    return _np.concatenate([u, s[..., None, :], _np.swapaxes(vt, -1, -2)], axis=-2)
+    v = _np.swapaxes(vt, -1, -2)
+    if v.dtype.kind == "c":
+        v = v.conj()
+    return _np.concatenate([u, s[..., None, :], v], axis=-2)
 
 
 svd_p = primitive(_svd_impl, name="linalg.svd")
@@ -494,7 +553,7 @@ svd_p = primitive(_svd_impl, name="linalg.svd")
 
 def _svd_split(ans, a):
     m = shape_of(a)[-2]
-    return _rows(ans, 0, m), _row(ans, m), _rows(ans, m + 1, None)
+    return _rows(ans, 0, m), _re(_row(ans, m)), _rows(ans, m + 1, None)
 
 
 def _safe_recip(s):
@@ -503,50 +562,67 @@ def _safe_recip(s):
 
 
 def _svd_jvp(t, ans, a):
+    # P = U^H dA V: ds = Re diag P; U^H dU = F o (P S + S P^H), V^H dV = F o (S P + P^H S).
+    # Complex A: each pair (u_i, v_i) has a common phase (a gauge); its
+    # diagonal term i Im(P_ii) / s_i goes to dU (as JAX does), V^H dV has a 0 diagonal.
     u, s, v = _svd_split(ans, a)
     m, n = shape_of(a)[-2:]
     k = min(m, n)
-    ds_full = matmul(matmul(_T(u), t), v)
+    ds_full = matmul(matmul(_H(u), t), v)
     ds = _diag(ds_full)
     f = _gap_inverse(s, squared=True)
     srow = expand_dims(s, -2)
     scol = expand_dims(s, -1)
     dss = ds_full * srow
     sds = scol * ds_full
-    du = matmul(u, f * (dss + _T(dss)))
-    dv = matmul(v, f * (sds + _T(sds)))
-    rs = expand_dims(_safe_recip(s), -2)
+    rsv = _safe_recip(s)
+    inner_u = f * (dss + _H(dss))
+    if not _is_real(ds):
+        inner_u = inner_u + _diag_embed((ds - real(ds)) * rsv)
+        ds = astype(real(ds), _np.result_type(primal_of(ans)))
+    du = matmul(u, inner_u)
+    dv = matmul(v, f * (sds + _H(sds)))
+    rs = expand_dims(rsv, -2)
     if m > k:
         du = du + (matmul(t, v) - matmul(u, ds_full)) * rs
     if n > k:
-        dv = dv + (matmul(_T(t), u) - matmul(v, _T(ds_full))) * rs
+        dv = dv + (matmul(_H(t), u) - matmul(v, _H(ds_full))) * rs
     return concatenate([du, expand_dims(ds, -2), dv], axis=-2)
 
 
 def _svd_vjp(g, ans, a):
+    # the adjoint of the JVP under Re(sum(conj(a) * b)) is the real rule with
+    # ^T -> ^H (plus the phase term); the transpose under Re(sum(a * b))
+    # (docs/complex.md) is conj(adjoint(conj(g)))
     u, s, v = _svd_split(ans, a)
     m, n = shape_of(a)[-2:]
     k = min(m, n)
-    gu, gs, gv = _rows(g, 0, m), _row(g, m), _rows(g, m + 1, None)
+    g = _cj(g)
+    gu, gs, gv = _rows(g, 0, m), _re(_row(g, m)), _rows(g, m + 1, None)
     f = _gap_inverse(s, squared=True)
     srow = expand_dims(s, -2)
     scol = expand_dims(s, -1)
-    j = f * matmul(_T(u), gu)
-    kk = f * matmul(_T(v), gv)
-    d = _diag_embed(gs) + (j + _T(j)) * srow + (kk + _T(kk)) * scol
-    rs = expand_dims(_safe_recip(s), -2)
+    uhgu = matmul(_H(u), gu)
+    j = f * uhgu
+    kk = f * matmul(_H(v), gv)
+    d = _diag_embed(gs) + (j + _H(j)) * srow + (kk + _H(kk)) * scol
+    rsv = _safe_recip(s)
+    if not _is_real(uhgu):
+        dg = _diag(uhgu)
+        d = d + _diag_embed((dg - real(dg)) * rsv)
+    rs = expand_dims(rsv, -2)
     extra = None
     if m > k:
         gur = gu * rs
-        d = d - matmul(_T(u), gur)
-        extra = matmul(gur, _T(v))
+        d = d - matmul(_H(u), gur)
+        extra = matmul(gur, _H(v))
     if n > k:
         gvr = gv * rs
-        d = d - _T(matmul(_T(v), gvr))
-        e2 = matmul(u, _T(gvr))
+        d = d - _H(matmul(_H(v), gvr))
+        e2 = matmul(u, _H(gvr))
         extra = e2 if extra is None else extra + e2
-    out = matmul(matmul(u, d), _T(v))
-    return out if extra is None else out + extra
+    out = matmul(matmul(u, d), _H(v))
+    return _cj(out if extra is None else out + extra)
 
 
 defjvp(svd_p, _svd_jvp)
@@ -554,8 +630,6 @@ defvjp_direct(svd_p, _svd_vjp)
 
 
 def _svd_parts(a):
-    if not _is_real(a):
-        raise NotImplementedError("numpy.linalg.svd: complex input has no derivative rule")
     packed = svd_p(a)
     return _svd_split(packed, a)
 
@@ -575,7 +649,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         raise NotImplementedError(
             "numpy.linalg.svd(full_matrices=True) of a non-square traced matrix: the "
             "extra singular vectors are not unique; use full_matrices=False")
-    return _result(SVDResult, u, s, _T(v))
+    return _result(SVDResult, u, s, _H(v))
 
 
 def svdvals(x, /):
@@ -600,7 +674,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
     cut = _np.asarray(rcond)[..., None] * _np.max(sv, axis=-1, keepdims=True)
     keep = sv > cut
     sinv = where(keep, 1.0 / where(keep, s, 1.0), 0.0)
-    return matmul(v * expand_dims(sinv, -2), _T(u))
+    return matmul(v * expand_dims(sinv, -2), _H(u))
 
 
 def lstsq(a, b, rcond=None):
@@ -617,7 +691,7 @@ def lstsq(a, b, rcond=None):
     rank = int(_np.sum(_np.asarray(primal_of(s)) > rc * _np.max(primal_of(s), initial=0.0)))
     if rank == n and m > n:
         r = b - matmul(a, x)
-        res = sum_p(r * r, axis=0)
+        res = sum_p(_abs2(r), axis=0)
         if ndim_of(b) == 1:
             res = reshape(res, (1,))
     else:

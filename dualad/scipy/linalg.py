@@ -11,8 +11,8 @@ float32.  Values are SciPy's: 2-D systems call the LAPACK routines SciPy calls
 solves inside rules (``exact=False``) may take faster batched paths.  Complex
 matrices: ``solve_triangular(trans='C')`` solves with the conjugate transpose,
 ``cho_solve`` with ``a = L L^H``, and ``solve`` with ``assume_a='her'`` / ``'pos'``
-completes the read triangle Hermitian (real diagonal), as LAPACK reads it.
-``cholesky`` of complex input has no rule yet (see docs/linalg.md).
+completes the read triangle Hermitian (real diagonal), as LAPACK reads it;
+so does ``cholesky`` (``a = L L^H``).
 
 * ``solve``, ``inv``, ``det``, ``solve_triangular`` (``lower``, ``trans``,
   ``unit_diagonal``): the usual implicit-function rules.  Only the referenced
@@ -20,7 +20,9 @@ completes the read triangle Hermitian (real diagonal), as LAPACK reads it.
 * ``cholesky`` / ``cho_factor`` / ``cho_solve``: like SciPy, only one triangle
   of the input is read (the lower one for ``lower=True``, else the upper), so
   the derivative is that of the function of that triangle; the other triangle
-  gets none, nor does the unused triangle of a factor.
+  gets none, nor does the unused triangle of a factor.  For complex input the
+  read triangle stands for a Hermitian matrix whose diagonal is real (LAPACK
+  ignores its imaginary part, which gets derivative 0).
 * ``lu_factor`` / ``lu_solve``: the packed factors of a traced square matrix
   are differentiable (``F = L^-1 P da U^-1``, ``dL = L tril(F, -1)``,
   ``dU = triu(F) U``); a factorisation from :func:`lu_factor` also remembers
@@ -392,38 +394,60 @@ cholesky_p = primitive(_chol_impl, name="scipy.linalg.cholesky")
 
 
 def _phi(x):
-    """Lower triangle with the diagonal halved."""
+    """Lower triangle with the diagonal halved (its real part, for complex ``x``:
+    the diagonal is real up to rounding).  Its own transpose under ``Re(sum(a * b))``."""
     n = shape_of(x)[-1]
     dt = _fdtype(x)
+    if _np.iscomplexobj(primal_of(x)):
+        return x * _tril_ones(n, -1, dt) + dnp.real(x) * (dt.type(0.5) * _eye(n, dt))
     return x * (_tril_ones(n, -1, dt) + dt.type(0.5) * _eye(n, dt))
 
 
+def _is_complex(x):
+    return _np.iscomplexobj(primal_of(x))
+
+
+def _mH(x):
+    """Conjugate transpose (the transpose for real ``x``)."""
+    return dnp.conj(_mT(x)) if _is_complex(x) else _mT(x)
+
+
 def _from_lower(x):
-    """The symmetric matrix whose lower triangle is that of ``x`` (what SciPy reads)."""
+    """The symmetric (complex: Hermitian, real diagonal) matrix whose lower
+    triangle is that of ``x`` (what SciPy / LAPACK reads)."""
     n = shape_of(x)[-1]
     dt = _fdtype(x)
     strict = _tril_ones(n, -1, dt)
+    if _is_complex(x):
+        low = x * strict
+        return low + dnp.real(x) * _eye(n, dt) + _mH(low)
     return x * (strict + _eye(n, dt)) + _mT(x * strict)
 
 
 def _from_lower_adjoint(m):
+    """The transpose of :func:`_from_lower` under the pairing ``Re(sum(a * b))``."""
     n = shape_of(m)[-1]
     dt = _fdtype(m)
     strict = _tril_ones(n, -1, dt)
+    if _is_complex(m):
+        return (m + _mH(m)) * strict + dnp.real(m) * _eye(n, dt)
     return m * (strict + _eye(n, dt)) + _mT(m) * strict
 
 
 def _chol_jvp(t, ans, a):
-    # dL = L phi(L^-1 sym(dA) L^-T); ans and t have the same stack axes
+    # dL = L phi(L^-1 F L^-H) with F the symmetric / Hermitian matrix of dA's
+    # lower triangle; ans and t have the same stack axes
     y = trisolve_p(ans, _from_lower(t), trans=0, lower=True, exact=False)
-    y = _mT(trisolve_p(ans, _mT(y), trans=0, lower=True, exact=False))
+    y = _mH(trisolve_p(ans, _mH(y), trans=0, lower=True, exact=False))      # y L^-H
     return dnp.matmul(ans, _phi(y))
 
 
 def _chol_vjp(g, ans, a):
+    # the transpose under Re(sum(c * t)): L^-T phi(L^T G) conj(L^-1), then the
+    # transpose of _from_lower
     p = _phi(dnp.matmul(_mT(ans), g))
     s = trisolve_p(ans, p, trans=1, lower=True, exact=False)
-    s = _mT(trisolve_p(ans, _mT(s), trans=1, lower=True, exact=False))
+    s = _mH(trisolve_p(ans, _mH(s), trans=1, lower=True, exact=False))      # s conj(L^-1)
     return _from_lower_adjoint(s)
 
 
@@ -436,10 +460,9 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     SciPy it reads the triangle of ``a`` it returns."""
     if ndim_of(a) != 2:
         raise ValueError("cholesky: expected a square 2-D matrix")
-    if isinstance(a, Tracer) and _np.iscomplexobj(primal_of(a)):
-        raise NotImplementedError("scipy.linalg.cholesky (and cho_factor): complex input "
-                                  "has no derivative rule")
-    return cholesky_p(a) if lower else _mT(cholesky_p(_mT(a)))
+    # upper: U = L^H with L the factor of the matrix whose lower triangle is
+    # a^T's (a^H's, the same Hermitian matrix, for complex a)
+    return cholesky_p(a) if lower else _mH(cholesky_p(_mH(a)))
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
