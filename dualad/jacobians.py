@@ -53,7 +53,7 @@ from .forward import JVPTrace, jvp_flat
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
 from .transforms import (_Flat, _norm_argnums, argnums_arg, _unwrap_level, as_output,
-                         derivative_output, scalar_value_and_grad, tangent_leaves)
+                         derivative_output, distinct_outputs, scalar_value_and_grad, tangent_leaves)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
            "ModeDecision", "CHUNK_BYTES", "MIN_CHUNK", "MAX_CHUNK_BYTES", "COST"]
@@ -550,6 +550,9 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
         else:
             outs, result, aux = _jac_forward(flat, d.chunk_forward)
         jac_f.last_decision = d
+        if sum(len(row) for row in result) > 1:     # no two blocks share memory
+            blocks = iter(distinct_outputs([b for row in result for b in row]))
+            result = [[next(blocks) for _ in row] for row in result]
         J = _assemble(flat, single, result)
         return (J, aux) if has_aux else J
 
@@ -682,5 +685,5 @@ def hvp(f, primals, tangents):
     flat_in = _Flat(lambda *a: g(*a), primals, {}, nums, False, "hvp")
     t_leaves = tangent_leaves(flat_in, primals, tangents, "hvp")
     outs, out_tans = jvp_flat(flat_in, flat_in.leaves, t_leaves, trace)
-    res = [derivative_output(t, o, t_leaves) for o, t in zip(outs, out_tans)]
+    res = distinct_outputs([derivative_output(t, o, t_leaves) for o, t in zip(outs, out_tans)])
     return flat_in.out_tree.unflatten(res)

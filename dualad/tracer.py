@@ -79,6 +79,14 @@ class Tracer:
     def dtype(self):
         return _np.result_type(self._value)
 
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.size * self.dtype.itemsize
+
     def __len__(self):
         return len(self._value)
 
@@ -124,8 +132,52 @@ class Tracer:
     def __hash__(self):
         return id(self)
 
+    # traced values are immutable: a copy is the value itself (a deep copy
+    # would also copy the trace, and the copy would no longer be traced)
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __format__(self, spec):
+        # formatting (f"{x:.3f}") reads the value; the string has no derivative
+        return format(primal_of(self), spec) if spec else repr(self)
+
+    def __reversed__(self):
+        for i in range(len(self) - 1, -1, -1):
+            yield self[i]
+
+    def __getattr__(self, name):
+        # only reached when normal lookup fails: name the ndarray feature
+        # instead of the internal type
+        if not name.startswith("_") and hasattr(_np.ndarray, name):
+            if name in _IN_PLACE:
+                raise TypeError(
+                    f"ndarray.{name}() works in place, and traced values are immutable: "
+                    f"write x = {_IN_PLACE[name]} instead")
+            raise AttributeError(
+                f"ndarray.{name} is not available on a traced value (dualad has no "
+                f"derivative rule for it); use a dualad.numpy function, or "
+                f"dualad.stop_gradient(x).{name} if the derivative is not wanted")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def __repr__(self):
         return f"{type(self).__name__}(level={self._trace.level}, value={self._value!r})"
+
+
+#: ndarray methods that modify the array in place, with what to write instead
+_IN_PLACE = {
+    "sort": "dualad.numpy.sort(x, axis)",
+    "partition": "dualad.numpy.partition(x, kth, axis)",
+    "fill": "dualad.numpy.full_like(x, value)",
+    "put": "dualad.numpy.index_update(x, indices, values)",
+    "itemset": "dualad.numpy.index_update(x, index, value)",
+    "resize": "dualad.numpy.resize(x, shape)",
+    "setfield": "a new array built with dualad.numpy functions",
+    "byteswap": "a new array built with dualad.numpy functions",
+    "setflags": "a new array built with dualad.numpy functions",
+}
 
 
 def primal_of(x):

@@ -93,6 +93,27 @@ def derivative_output(d, like, given=()):
     return d
 
 
+def distinct_outputs(ds):
+    """``ds`` (a list of derivatives for the user) with every array that is,
+    or overlaps, an earlier entry copied, so that writing into one derivative
+    never changes another (a rule may hand one cotangent to two arguments,
+    as ``x + y`` does).  Disjoint views of one buffer stay as they are."""
+    roots = {}
+    for k, d in enumerate(ds):
+        if type(d) is not _np.ndarray:
+            continue
+        root = d
+        while isinstance(root.base, _np.ndarray):
+            root = root.base
+        prior = roots.setdefault(id(root), [])
+        if any(d is e or _np.may_share_memory(d, e) for e in prior):
+            d = ds[k] = d.copy()
+            roots.setdefault(id(d), []).append(d)
+        else:
+            prior.append(d)
+    return ds
+
+
 def _check_like(v, ref, kind, idx):
     """Tangent / cotangent ``v`` checked and converted against value ``ref``."""
     rshape = shape_of(ref)
@@ -224,6 +245,23 @@ def _copy_array(x):
     return x.copy() if type(x) is _np.ndarray else x
 
 
+def _check_numeric_output(v, who):
+    """An untraced output of ``f`` must be a number or an array of numbers
+    (its derivative is zero); anything else is refused, not given zeros."""
+    if type(v) in (float, int, bool, complex):
+        return
+    try:
+        kind = (v.dtype if isinstance(v, (_np.ndarray, _np.generic))
+                else _np.asarray(v).dtype).kind
+    except Exception:  # noqa: BLE001 - whatever asarray refuses is not a number
+        kind = "O"
+    if kind not in "biufc":
+        raise TypeError(f"{who}: f returned a value of type {type(v).__name__}"
+                        f"{'' if kind == 'O' else f' of dtype {_np.asarray(v).dtype}'}; "
+                        f"only numbers and arrays of numbers (or containers of them) "
+                        f"can be differentiated")
+
+
 class _Flat:
     """Adapts ``f(*args)`` with some arguments differentiated to a function of
     a flat list of leaves, recording the output structure and aux."""
@@ -287,6 +325,9 @@ class _Flat:
         if self.has_aux:
             out, self.aux = _split_aux(out, self.who)
         leaves, self.out_tree = _tree.flatten(out)
+        for v in leaves:
+            if not isinstance(v, Tracer):
+                _check_numeric_output(v, self.who)
         return leaves
 
 
@@ -328,7 +369,8 @@ def jvp(f, primals, tangents, has_aux=False):
     trace = JVPTrace()
     outs, out_tans = jvp_flat(flat, flat.leaves, t_leaves, trace)
     outs = [as_output(o) for o in outs]
-    out_tans = [derivative_output(t, o, t_leaves) for o, t in zip(outs, out_tans)]
+    out_tans = distinct_outputs([derivative_output(t, o, t_leaves)
+                                 for o, t in zip(outs, out_tans)])
     res = (flat.out_tree.unflatten(outs), flat.out_tree.unflatten(out_tans))
     if has_aux:  # aux is returned without its tangent
         return res + (_unwrap_level(flat.aux, trace),)
@@ -362,7 +404,7 @@ def vjp(f, *primals, has_aux=False):
                              f"output has structure {out_tree}")
         cl = [_check_like(c, o, "cotangent", i) for i, (c, o) in enumerate(zip(cl, out_vals))]
         cts = back(cl)
-        cts = [derivative_output(c, x, cl) for c, x in zip(cts, in_leaves)]
+        cts = distinct_outputs([derivative_output(c, x, cl) for c, x in zip(cts, in_leaves)])
         return tuple(flat.split(cts))
 
     res = (out_tree.unflatten(out_vals), vjp_fn)
@@ -408,6 +450,8 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who, before_sw
     finally:
         tape.records.clear()  # release the tape as soon as the sweep is done
     grads = [derivative_output(c, x) for c, x in zip(cts, flat.leaves)]
+    if len(grads) > 1:
+        distinct_outputs(grads)
     grads = flat.split(grads)
     return as_output(out), aux, (grads[0] if single else tuple(grads))
 

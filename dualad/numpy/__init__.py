@@ -103,6 +103,16 @@ _dispatch.register_module(_np.linalg, linalg)
 _dispatch.register_module(_np.fft, fft)
 _dispatch._FUNCTIONS[_np.where] = _where
 
+# dualad's ufuncs answer to the ufunc methods (dnp.add.reduce, dnp.multiply.outer,
+# ...) and attributes as NumPy's do: a method called on a traced value reaches
+# dualad again through __array_ufunc__
+for _theirs, _ours in list(_dispatch._UFUNCS.items()):
+    for _attr in ("reduce", "accumulate", "reduceat", "outer", "at", "nin", "nout",
+                  "nargs", "identity", "ntypes", "types", "signature"):
+        if not hasattr(_ours, _attr):
+            setattr(_ours, _attr, getattr(_theirs, _attr))
+del _theirs, _ours, _attr
+
 from . import _methods  # noqa: E402
 
 _methods.attach()

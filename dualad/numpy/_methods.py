@@ -43,6 +43,8 @@ def attach():
         "__ge__": lambda s, o: ge(s, o),
         "__eq__": lambda s, o: eq(s, o),
         "__ne__": lambda s, o: ne(s, o),
+        "__divmod__": lambda s, o: dnp.divmod(s, o),
+        "__rdivmod__": lambda s, o: dnp.divmod(o, s),
         "__getitem__": lambda s, idx: dnp.getitem(s, idx),
         "__iter__": _iter,
         "__array_ufunc__": _dispatch.array_ufunc,
@@ -64,7 +66,7 @@ def attach():
         "cumsum": "cumsum", "cumprod": "cumprod", "diagonal": "diagonal",
         "trace": "trace", "repeat": "repeat", "take": "take", "round": "round",
         "argmax": "argmax", "argmin": "argmin", "argsort": "argsort",
-        "all": "all", "any": "any", "nonzero": "nonzero", "sort": None,
+        "all": "all", "any": "any", "nonzero": "nonzero",
         "argpartition": "argpartition",
         "compress": lambda s, condition, axis=None, out=None: dnp.compress(condition, s, axis, out),
     }

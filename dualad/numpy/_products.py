@@ -131,6 +131,13 @@ defvjp_direct(matmul, _matmul_vjp_a, _matmul_vjp_b)
 vjp_reads(matmul, {0: (1,), 1: (0,)})
 
 
+def _strong_scalars(*operands):
+    """Python scalars as NumPy arrays: ``dot`` and ``inner`` convert their
+    operands with ``asarray``, so a Python float promotes a float32 array to
+    float64 there (unlike an operator, where it is a weak scalar)."""
+    return [_np.asarray(x) if type(x) in (int, float, complex) else x for x in operands]
+
+
 def dot(a, b, out=None):
     """``numpy.dot``: scalars multiply, 1-D/2-D operands use ``matmul``, and
     N-D operands contract the last axis of ``a`` with the second-to-last of ``b``."""
@@ -139,7 +146,7 @@ def dot(a, b, out=None):
         return _np.dot(a, b, out=out)
     if na == 0 or nb_ == 0:
         from ._ufuncs import multiply
-        return multiply(a, b)
+        return multiply(*_strong_scalars(a, b))
     if na <= 2 and nb_ <= 2:
         return matmul(a, b)
     from ._products_extra import tensordot

@@ -366,6 +366,8 @@ def inner(a, b):
         return _np.inner(a, b)
     na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
+        from ._products import _strong_scalars
+        a, b = _strong_scalars(a, b)
         return a * b
     if shape_of(a)[-1] != shape_of(b)[-1]:
         raise ValueError("inner: shapes not aligned (last dimensions differ)")

@@ -195,8 +195,11 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # no
             return _np.max(a, axis=axis, out=out, keepdims=keepdims,
                            **_extras(initial=initial, where=where))
         _need_initial("maximum", where, initial)    # so initial is given from here on
-        r = max_p(_masked(a, _mask(where, a), -_np.inf), axis=_axis_arg(axis),
-                  keepdims=bool(keepdims))
+        if _np.size(primal_of(a)) == 0:     # empty slices: the result is initial
+            r = _np.max(primal_of(a), axis=axis, keepdims=keepdims, initial=-_np.inf)
+        else:
+            r = max_p(_masked(a, _mask(where, a), -_np.inf), axis=_axis_arg(axis),
+                      keepdims=bool(keepdims))
         from ._ufuncs import maximum
         return maximum(r, initial)
     return max_p(a, axis=_axis_arg(axis), keepdims=bool(keepdims))
@@ -209,8 +212,11 @@ def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # no
             return _np.min(a, axis=axis, out=out, keepdims=keepdims,
                            **_extras(initial=initial, where=where))
         _need_initial("minimum", where, initial)    # so initial is given from here on
-        r = min_p(_masked(a, _mask(where, a), _np.inf), axis=_axis_arg(axis),
-                  keepdims=bool(keepdims))
+        if _np.size(primal_of(a)) == 0:     # empty slices: the result is initial
+            r = _np.min(primal_of(a), axis=axis, keepdims=keepdims, initial=_np.inf)
+        else:
+            r = min_p(_masked(a, _mask(where, a), _np.inf), axis=_axis_arg(axis),
+                      keepdims=bool(keepdims))
         from ._ufuncs import minimum
         return minimum(r, initial)
     return min_p(a, axis=_axis_arg(axis), keepdims=bool(keepdims))
