@@ -159,3 +159,24 @@ def test_non_numeric_output_is_refused(transform, out):
     # numbers without a derivative still give zeros
     assert np.array_equal(ad.grad(lambda x: 3)(X), np.zeros(3))
     assert np.array_equal(ad.jvp(lambda x: x > 0, (X,), (X,))[1], np.zeros(3))
+
+
+# --- norms are NumPy scalars, as NumPy's are -----------------------------------------
+A = np.array([[1.0, 2.0], [3.0, 4.0]])
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: np.linalg.norm(x), lambda x: dnp.linalg.norm(x, 3), lambda x: dnp.linalg.norm(x, -1.5),
+    lambda x: dnp.linalg.norm(A * x), lambda x: dnp.linalg.norm(A * x, "nuc"),
+    lambda x: dnp.linalg.norm(A * x, 2), lambda x: dnp.linalg.vector_norm(x),
+    lambda x: dnp.linalg.matrix_norm(A * x), lambda x: dnp.linalg.norm(0.0 * x),
+])
+def test_norm_values_are_numpy_scalars(f):
+    x = np.array([3.0, 4.0])
+    plain = f(x)
+    assert type(plain) is np.float64
+    v, t = ad.jvp(f, (x,), (x,))
+    assert type(v) is np.float64 and type(t) is np.float64 and v == plain
+    assert type(ad.value_and_grad(f)(x)[0]) is np.float64
+    # keepdims and axis= results stay arrays, as in NumPy
+    assert type(ad.jvp(lambda x: dnp.linalg.norm(x, keepdims=True), (x,), (x,))[0]) is np.ndarray

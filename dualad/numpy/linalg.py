@@ -44,6 +44,8 @@ True
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as _np
 import numpy.linalg as _la
 
@@ -784,6 +786,19 @@ def _axes_tuple(axis):
     return axis
 
 
+def _numpy_scalar(f):
+    """``f`` returning a NumPy scalar where NumPy's does: the selections
+    (``where``) that give a norm its derivative 0 at 0 make 0-d arrays."""
+    @functools.wraps(f)
+    def norm_f(x, *args, **kwargs):
+        out = f(x, *args, **kwargs)
+        if isinstance(out, Tracer) and ndim_of(out) == 0 and type(primal_of(out)) is _np.ndarray:
+            return out[()]
+        return out
+    return norm_f
+
+
+@_numpy_scalar
 def norm(x, ord=None, axis=None, keepdims=False):
     """``numpy.linalg.norm``, every ``ord``; at 0 the derivative is 0 (a subgradient)."""
     if not isinstance(x, Tracer):
@@ -814,6 +829,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     raise ValueError("Improper number of dimensions to norm.")
 
 
+@_numpy_scalar
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """``numpy.linalg.vector_norm`` (NumPy 2)."""
     if not isinstance(x, Tracer):
@@ -826,6 +842,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     return _vector_norm(x, ord, norm_axes(axis, nd), keepdims)
 
 
+@_numpy_scalar
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     """``numpy.linalg.matrix_norm`` (NumPy 2): over the last two axes."""
     if not isinstance(x, Tracer):
