@@ -51,12 +51,35 @@ def _qualname(func):
 
 
 def _ufunc_home(ufunc):
-    """The public module of ``ufunc``: ``"scipy.special"`` for SciPy's, else ``"numpy"``."""
+    """The public module of ``ufunc``: ``"scipy.special"`` for SciPy's, else ``"numpy"``.
+    A private SciPy ufunc (``scipy.special._ufuncs._zeta``, called by the public
+    function ``scipy.special.zeta``) gets a phrase naming that public function, and
+    dualad's version of it where there is one; the ``.name`` that follows in the
+    messages then reads as the ufunc's full name."""
     name = ufunc.__name__
     for home in _UFUNC_MODULES:
         module = _sys.modules.get(home)
         if module is not None and getattr(module, name, None) is ufunc:
             return home
+    for home, ours in _UFUNC_MODULES.items():
+        module = _sys.modules.get(home)
+        private = _sys.modules.get(home + "._ufuncs")
+        if module is None or private is None or getattr(private, name, None) is not ufunc:
+            continue
+        # the public function whose code calls it (scipy.special.zeta: _zeta, _riemann_zeta)
+        public = [p for p in sorted(dir(module)) if not p.startswith("_")
+                  and name in getattr(getattr(getattr(module, p, None), "__code__", None),
+                                      "co_names", ())]
+        if not public:
+            return home + "._ufuncs"
+        public = public[0]
+        hint = ""
+        try:
+            if callable(getattr(_importlib.import_module(ours), public, None)):
+                hint = f" (differentiable as {ours}.{public}: call that instead)"
+        except ImportError:
+            pass
+        return f"{home}.{public}{hint}, whose ufunc {home}._ufuncs"
     return "numpy"
 
 
