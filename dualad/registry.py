@@ -30,8 +30,9 @@ Example
 from __future__ import annotations
 
 import functools
+import weakref
 
-from .tracer import Tracer, strip_all
+from .tracer import Tracer, ndim_of, shape_of, strip_all
 
 __all__ = [
     "Primitive", "primitive", "defjvp", "defvjp", "defvjp_direct",
@@ -40,8 +41,10 @@ __all__ = [
 ]
 
 #: every primitive, by name (library names are unique: "sin", "linalg.inv",
-#: "special.gammaln"): the table the coverage docs and tests read
-REGISTRY: dict[str, "Primitive"] = {}
+#: "special.gammaln"): the table the coverage docs and tests read.  Entries are
+#: weak: a primitive nobody holds any more (one a user function defines at every
+#: call) leaves the table with it
+REGISTRY: "weakref.WeakValueDictionary[str, Primitive]" = weakref.WeakValueDictionary()
 
 
 def _zero_rule(*args, **kwargs):
@@ -72,7 +75,8 @@ class Primitive:
     """
 
     __slots__ = ("name", "impl", "jvps", "vjps", "nondiff", "jvp_joint", "_jvp_varargs",
-                 "_vjp_varargs", "vjp_reads", "vjp_fwd", "__wrapped__", "__dict__")
+                 "_vjp_varargs", "vjp_reads", "vjp_fwd", "user", "__wrapped__", "__dict__",
+                 "__weakref__")
 
     def __init__(self, impl, name=None, nondiff=False):
         self.impl = impl
@@ -83,6 +87,7 @@ class Primitive:
         self.jvp_joint = None
         self.vjp_reads = None       # see vjp_reads(): None = the rules may read everything
         self.vjp_fwd = None         # see vjp_residuals()
+        self.user = False           # made by dualad.primitive: its rules are checked
         self._jvp_varargs = None
         self._vjp_varargs = None
         self.__wrapped__ = impl
@@ -112,6 +117,10 @@ class Primitive:
             return self.__wrapped__(*args, **kwargs)   # the function as given
         if self.nondiff:
             return self.impl(*strip_all(args), **kwargs)
+        if kwargs and kwargs.get("out") is not None:
+            raise TypeError(f"{self.name}(..., out=...) cannot write a traced value into "
+                            f"an array (its derivative would be lost); use the returned "
+                            f"value instead")
         return top.process(self, args, kwargs)
 
     def __repr__(self):
@@ -149,7 +158,7 @@ class Primitive:
             if other_rule is _zero_rule:
                 return _zero_rule
             from .transpose import transpose_rule
-            return transpose_rule(other_rule, mode, argnum, self.name)
+            return transpose_rule(other_rule, mode, argnum, self.name, check=self.user)
         raise missing_rule_error(self.name, mode, argnum)
 
 
@@ -206,6 +215,7 @@ def user_primitive(f=None, *, name=None):
         return lambda g: user_primitive(g, name=name)
     p = Primitive(f, name=name)
     p.impl = _one_output(f, p.name)
+    p.user = True
     return p
 
 
@@ -232,7 +242,46 @@ def nondifferentiable(f, name=None):
     return Primitive(f, name=name, nondiff=True)
 
 
+def _checked(prim, mode, argnum, rule):
+    """A user's rule, its result checked against the shape it must have:
+    the tangent of the output (JVP; a broadcastable result is broadcast) or
+    the cotangent of argument ``argnum`` (VJP), after any leading batch."""
+    from numpy import broadcast_shapes, broadcast_to, shape
+
+    def checked_rule(d, ans, *args, **kwargs):
+        out = rule(d, ans, *args, **kwargs)
+        if out is None:
+            return out
+        batch = tuple(shape_of(d))[:max(ndim_of(d) - ndim_of(ans if mode == "vjp" else
+                                                               args[argnum]), 0)]
+        want = batch + tuple(shape_of(ans if mode == "jvp" else args[argnum]))
+        got = tuple(shape(out) if not isinstance(out, Tracer) else out.shape)
+        if got == want:
+            return out
+        if mode == "jvp":
+            try:
+                if broadcast_shapes(got, want) == want:
+                    from .numpy import broadcast_to as traced_broadcast_to
+                    return (traced_broadcast_to if isinstance(out, Tracer) else broadcast_to)(
+                        out, want)
+            except ValueError:
+                pass
+        what = "the output's tangent" if mode == "jvp" else f"argument {argnum}'s cotangent"
+        raise ValueError(
+            f"the {_MODE_NAMES[mode]} rule of primitive '{prim.name}' for argument "
+            f"{argnum} returned shape {got}, but {what} has shape {want}"
+            f"{' (leading batch ' + str(batch) + ')' if batch else ''}; "
+            f"{'sum over the broadcast axes' if mode == 'vjp' else 'fix the rule'}")
+    checked_rule.__name__ = getattr(rule, "__name__", "rule")
+    return checked_rule
+
+
 def _rules_changed(prim):
+    if not isinstance(prim, Primitive):
+        raise TypeError(
+            f"{getattr(prim, '__name__', type(prim).__name__)} is not a dualad primitive: "
+            f"make it one first (decorate the function with @dualad.primitive, or "
+            f"p = dualad.primitive(f)) and give the rules to the primitive")
     # a declaration (vjp_reads, vjp_residuals) holds for the rules it was made for
     prim.vjp_reads = None
     prim.vjp_fwd = None
@@ -252,7 +301,7 @@ def defjvp(prim, *rules):
     """
     _rules_changed(prim)
     for i, r in enumerate(rules):
-        prim.jvps[i] = _rule_or_zero(r)
+        prim.jvps[i] = _checked(prim, "jvp", i, r) if prim.user and r is not None else _rule_or_zero(r)
     _clear_derived(prim.vjps)
 
 
@@ -293,7 +342,7 @@ def defvjp_direct(prim, *rules):
     """
     _rules_changed(prim)
     for i, r in enumerate(rules):
-        prim.vjps[i] = _rule_or_zero(r)
+        prim.vjps[i] = _checked(prim, "vjp", i, r) if prim.user and r is not None else _rule_or_zero(r)
     _clear_derived(prim.jvps)
 
 

@@ -36,10 +36,11 @@ def new_level() -> int:
 class Trace:
     """Base of the forward (JVP) and reverse (tape) traces."""
 
-    __slots__ = ("level",)
+    __slots__ = ("level", "done")
 
     def __init__(self):
         self.level = new_level()
+        self.done = False       # set when the transform's function has returned
 
     def process(self, prim, args, kwargs):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -148,36 +149,8 @@ class Tracer:
         for i in range(len(self) - 1, -1, -1):
             yield self[i]
 
-    def __getattr__(self, name):
-        # only reached when normal lookup fails: name the ndarray feature
-        # instead of the internal type
-        if not name.startswith("_") and hasattr(_np.ndarray, name):
-            if name in _IN_PLACE:
-                raise TypeError(
-                    f"ndarray.{name}() works in place, and traced values are immutable: "
-                    f"write x = {_IN_PLACE[name]} instead")
-            raise AttributeError(
-                f"ndarray.{name} is not available on a traced value (dualad has no "
-                f"derivative rule for it); use a dualad.numpy function, or "
-                f"dualad.stop_gradient(x).{name} if the derivative is not wanted")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
     def __repr__(self):
         return f"{type(self).__name__}(level={self._trace.level}, value={self._value!r})"
-
-
-#: ndarray methods that modify the array in place, with what to write instead
-_IN_PLACE = {
-    "sort": "dualad.numpy.sort(x, axis)",
-    "partition": "dualad.numpy.partition(x, kth, axis)",
-    "fill": "dualad.numpy.full_like(x, value)",
-    "put": "dualad.numpy.index_update(x, indices, values)",
-    "itemset": "dualad.numpy.index_update(x, index, value)",
-    "resize": "dualad.numpy.resize(x, shape)",
-    "setfield": "a new array built with dualad.numpy functions",
-    "byteswap": "a new array built with dualad.numpy functions",
-    "setflags": "a new array built with dualad.numpy functions",
-}
 
 
 def primal_of(x):
@@ -185,6 +158,22 @@ def primal_of(x):
     while isinstance(x, Tracer):
         x = x._value
     return x
+
+
+def check_not_escaped(values):
+    """Raise if any of ``values`` holds a traced value of a transform that has
+    already finished: one that escaped it (through a global, a closure, a
+    list...) and was used afterwards.  Its derivative cannot be right."""
+    for v in values:
+        while isinstance(v, Tracer):
+            if v._trace.done:
+                raise RuntimeError(
+                    f"the result depends on a traced value that escaped the "
+                    f"transform that made it (kept in a global, a closure or a "
+                    f"container while an inner grad/jvp/vjp ran, and used after that "
+                    f"transform returned). Return such values from the function "
+                    f"instead, or store dualad.stop_gradient(value).")
+            v = v._value
 
 
 def contains_tracer(x):

@@ -371,3 +371,141 @@ def test_a_user_primitive_returning_several_outputs_is_named_at_the_call():
                                             "primitive per output"):
             call()
     assert ad.grad(lambda x: dnp.sum(dnp.sin(x)))(x) == pytest.approx(np.cos(x))
+
+
+# ---------------------------------------------------------------------------
+# user primitives whose rules are wrong, and misuse of the registry
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("rule", [
+    lambda t, ans, x: t * t,                 # caught by <L^T d, r> = <d, L r>
+    lambda t, ans, x: dnp.sin(t) * ans,
+    lambda t, ans, x: dnp.abs(t) * ans,      # homogeneous: caught by L(-r) = -L(r)
+    lambda t, ans, x: dnp.maximum(t, 0.0),
+])
+def test_a_nonlinear_jvp_rule_is_not_transposed(rule):
+    p = ad.primitive(lambda x: np.exp(x), name="nonlinear_jvp")
+    ad.defjvp(p, rule)
+    for call in (lambda: ad.grad(lambda x: dnp.sum(p(x)))(X),
+                 lambda: ad.jacrev(p)(X), lambda: ad.hessian(lambda x: dnp.sum(p(x)))(X)):
+        with pytest.raises(NotImplementedError, match=r"'nonlinear_jvp' has no reverse .*"
+                                                      r"not linear in its tangent"):
+            call()
+    _works_after()
+
+
+def test_a_nonlinear_vjp_rule_is_not_transposed():
+    p = ad.primitive(lambda x: np.exp(x), name="nonlinear_vjp")
+    ad.defvjp(p, lambda ans, x: lambda g: g * g * ans)
+    with pytest.raises(NotImplementedError, match=r"'nonlinear_vjp' has no forward .*"
+                                                  r"not linear in its cotangent"):
+        ad.jvp(p, (X,), (np.ones(3),))
+    _works_after()
+
+
+@pytest.mark.parametrize("x", [X, np.array([0.3 + 0.2j, -1.0 + 1.0j])])
+def test_linear_one_rule_primitives_are_transposed_exactly(x):
+    # exp with only a JVP rule (or only a VJP rule): the derived rule is exact,
+    # also where a probe direction would matter (complex input, second order)
+    e1 = ad.primitive(lambda z: np.exp(z), name="exp_jvp_only")
+    ad.defjvp(e1, lambda t, ans, z: t * ans)
+    e2 = ad.primitive(lambda z: np.exp(z), name="exp_vjp_only")
+    ad.defvjp(e2, lambda ans, z: lambda g: g * ans)
+    g = np.linspace(0.5, 1.5, x.size).astype(x.dtype) * (1j if x.dtype.kind == "c" else 1)
+    np.testing.assert_allclose(ad.vjp(e1, x)[1](g)[0], g * np.exp(x), rtol=1e-14)
+    np.testing.assert_allclose(ad.jvp(e2, (x,), (g,))[1], g * np.exp(x), rtol=1e-14)
+    if x.dtype.kind == "f":
+        H = ad.hessian(lambda x: dnp.sum(e1(x)))(x)
+        np.testing.assert_allclose(H, np.diag(np.exp(x)), rtol=1e-14)
+
+
+def test_a_rule_that_calls_its_own_primitive_is_named():
+    p = ad.primitive(lambda x: 2.0 * x, name="twice")
+    ad.defjvp(p, lambda t, ans, x: p(t))
+    assert ad.jvp(p, (1.0,), (3.0,))[1] == 6.0          # forward mode runs it
+    with pytest.raises(NotImplementedError, match="calls 'twice' itself"):
+        ad.grad(p)(1.0)
+    _works_after()
+
+
+def test_user_rules_returning_the_wrong_shape_are_named():
+    summed = ad.primitive(lambda x: np.sum(x), name="summed")
+    ad.defvjp(summed, lambda ans, x: lambda g: g)           # forgot to broadcast
+    with pytest.raises(ValueError, match=r"'summed' .* returned shape \(\), but argument "
+                                         r"0's cotangent has shape \(3,\)"):
+        ad.grad(summed)(X)
+    five = ad.primitive(lambda x: 2.0 * x, name="five")
+    ad.defjvp(five, lambda t, ans, x: 2.0 * np.ones(5))
+    with pytest.raises(ValueError, match=r"'five' .* returned shape \(5,\), but the "
+                                         r"output's tangent has shape \(3,\)"):
+        ad.jvp(five, (X,), (X,))
+    # a tangent that broadcasts to the output's shape is accepted, in every mode
+    spread = ad.primitive(lambda s: np.ones(3) * s, name="spread")
+    ad.defjvp(spread, lambda t, ans, s: 1.0 * t)
+    assert np.array_equal(ad.jvp(spread, (2.0,), (1.0,))[1], np.ones(3))
+    assert np.array_equal(ad.jacfwd(spread)(2.0), np.ones(3))
+    assert np.array_equal(ad.jacrev(spread)(2.0), np.ones(3))
+    _works_after()
+
+
+def test_defjvp_on_a_plain_function_says_to_make_a_primitive():
+    def plain(x):
+        return x
+    with pytest.raises(TypeError, match="plain is not a dualad primitive.*@dualad.primitive"):
+        ad.defjvp(plain, lambda t, ans, x: t)
+    with pytest.raises(TypeError, match="not a dualad primitive"):
+        ad.defvjp(plain, lambda ans, x: lambda g: g)
+
+
+def test_primitives_defined_per_call_do_not_accumulate():
+    import gc
+    from dualad.registry import REGISTRY
+
+    def model(x):
+        p = ad.primitive(lambda v: v * 3.0, name="per_call")
+        ad.defjvp(p, lambda t, ans, v: 3.0 * t)
+        return p(x)
+    gc.collect()
+    before = len(REGISTRY)
+    for _ in range(50):
+        assert ad.grad(model)(1.0) == 3.0
+    gc.collect()
+    assert len(REGISTRY) <= before + 1
+
+
+# ---------------------------------------------------------------------------
+# out= on traced values, and traced values that escape their transform
+# ---------------------------------------------------------------------------
+def test_out_argument_of_dualad_functions_refused_on_traced_values():
+    buf = np.zeros(3)
+    with pytest.raises(TypeError, match=r"sin\(\.\.\., out=\.\.\.\) cannot write a traced"):
+        ad.grad(lambda v: dnp.sum(dnp.sin(v, out=buf) * v))(X)
+    assert np.array_equal(buf, np.zeros(3))            # nothing was written
+    assert np.array_equal(dnp.sin(X, out=buf), np.sin(X))   # plain values: NumPy's out=
+    _works_after()
+
+
+def test_a_traced_value_that_escapes_its_transform_is_an_error():
+    leak = []
+
+    def inner(y):
+        leak.append(y * 2.0)
+        return dnp.sum(y)
+
+    def outer(x):
+        ad.grad(inner)(x)
+        return dnp.sum(leak[-1] * x)       # the true derivative would be 4x
+
+    for transform in (lambda f: ad.grad(f)(X), lambda f: ad.jvp(f, (X,), (X,)),
+                      lambda f: ad.jacfwd(f)(X), lambda f: ad.jacrev(f)(X),
+                      lambda f: ad.hessian(f)(X)):
+        with pytest.raises(RuntimeError, match="escaped the transform"):
+            transform(outer)
+    stale = leak[-1]                       # from a transform that finished long ago
+    with pytest.raises(RuntimeError, match="escaped the transform"):
+        ad.grad(lambda x: dnp.sum(stale * x))(X)
+    with pytest.raises(RuntimeError, match="escaped the transform"):
+        ad.jvp(lambda x: stale, (X,), (X,))
+    # values of enclosing transforms used inside inner ones are not escapes
+    g = ad.grad(lambda x: dnp.sum(ad.grad(lambda y: dnp.sum(x * y * y))(x)))(X)
+    np.testing.assert_allclose(g, 4.0 * X)
+    _works_after()

@@ -16,7 +16,7 @@ a :class:`Dual` (the symbolic zero).
 """
 from __future__ import annotations
 
-from ..tracer import Trace, Tracer
+from ..tracer import Trace, Tracer, check_not_escaped
 
 __all__ = ["Dual", "JVPTrace", "jvp_flat"]
 
@@ -216,10 +216,14 @@ def jvp_flat(fun, primals, tangents, trace=None):
     """
     trace = trace or JVPTrace()
     inputs = [Dual(p, t, trace) for p, t in zip(primals, tangents)]
-    outs = fun(inputs)
+    try:
+        outs = fun(inputs)
+    finally:
+        trace.done = True
     out_vals, out_tans = [], []
     for o in outs:
         v, t = trace.unwrap(o)
         out_vals.append(v)
         out_tans.append(t)
+    check_not_escaped(out_vals)
     return out_vals, out_tans

@@ -83,6 +83,42 @@ def attach():
         Tracer.imag = property(lambda s: dnp.imag(s))
     Tracer.item = _item
     Tracer.tolist = _item
+    # every other public ndarray attribute: an error naming it (explicit
+    # stand-ins: a __getattr__ would slow every attribute read of a tracer)
+    for name in dir(_np.ndarray):
+        if not name.startswith("_") and not hasattr(Tracer, name):
+            setattr(Tracer, name, _in_place(name) if name in _IN_PLACE else _missing(name))
+
+
+#: ndarray methods that modify the array in place, with what to write instead
+_IN_PLACE = {
+    "sort": "dualad.numpy.sort(x, axis)",
+    "partition": "dualad.numpy.partition(x, kth, axis)",
+    "fill": "dualad.numpy.full_like(x, value)",
+    "put": "dualad.numpy.index_update(x, indices, values)",
+    "itemset": "dualad.numpy.index_update(x, index, value)",
+    "resize": "dualad.numpy.resize(x, shape)",
+    "setfield": "a new array built with dualad.numpy functions",
+    "byteswap": "a new array built with dualad.numpy functions",
+    "setflags": "a new array built with dualad.numpy functions",
+}
+
+
+def _in_place(name):
+    def method(self, *args, **kwargs):
+        raise TypeError(f"ndarray.{name}() works in place, and traced values are "
+                        f"immutable: write x = {_IN_PLACE[name]} instead")
+    method.__name__ = name
+    return method
+
+
+def _missing(name):
+    def attribute(self):
+        raise AttributeError(
+            f"ndarray.{name} is not available on a traced value (dualad has no "
+            f"derivative rule for it); use a dualad.numpy function, or "
+            f"dualad.stop_gradient(x).{name} if the derivative is not wanted")
+    return property(attribute)
 
 
 def _straight_to_trace(prim):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from ..tracer import Trace, Tracer, primal_of
+from ..tracer import Trace, Tracer, check_not_escaped, primal_of
 
 _ndarray = _np.ndarray
 
@@ -359,7 +359,10 @@ def vjp_flat(fun, primals):
     tape = Tape()
     inputs = [tape.input(p) for p in primals]
     in_slots = [v._slot for v in inputs]
-    outs = fun(inputs)
+    try:
+        outs = fun(inputs)
+    finally:
+        tape.done = True            # the sweep records nothing: values of this tape end here
     out_vals, out_slots = [], []
     for o in outs:
         if type(o) is Var and o._trace is tape:
@@ -368,6 +371,7 @@ def vjp_flat(fun, primals):
         else:
             out_vals.append(o)
             out_slots.append(None)
+    check_not_escaped(out_vals)
 
     def backward(cts, consume=False, tangent_only=None):
         seeds = {}
