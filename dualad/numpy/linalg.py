@@ -285,8 +285,17 @@ def _logabsdet_jvp(t, ans, a):
     return real(d) if _np.result_type(primal_of(d)).kind == "c" else d
 
 
+def _logabsdet_vjp(g, ans, a):
+    # the transpose of t -> Re(tr(inv(A) t)) under Re(sum(c * t)) reads only
+    # Re(g): a complex cotangent on this real output (from z * 1j, say) pairs
+    # with the output through its real part
+    if _np.result_type(primal_of(g)).kind == "c":
+        g = real(g)
+    return expand_dims(expand_dims(g, -1), -1) * _T(inv_p(a))
+
+
 defjvp(logabsdet_p, _logabsdet_jvp)
-defvjp_direct(logabsdet_p, lambda g, ans, a: expand_dims(expand_dims(g, -1), -1) * _T(inv_p(a)))
+defvjp_direct(logabsdet_p, _logabsdet_vjp)
 
 
 def _sign_impl(a):
