@@ -249,6 +249,13 @@ def _library_hint(frame):
         return ""
     module, code = entry.f_globals.get("__name__", ""), entry.f_code
     name, qualname = code.co_name, code.co_qualname
+    if "<locals>" in qualname:   # a decorator's wrapper: name the function it wraps
+        for v in entry.f_locals.values():
+            q = getattr(v, "__qualname__", "")
+            if (callable(v) and getattr(v, "__module__", "").startswith("scipy.")
+                    and "<locals>" not in q and not q.startswith("_")):
+                name = qualname = q
+                break
     if name.startswith("_"):
         return ""
     sub = module.split(".")[1]

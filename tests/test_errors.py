@@ -353,6 +353,9 @@ def test_scipy_function_that_converts_its_input_is_named():
     with pytest.raises(TypeError, match=r"scipy\.optimize\.rosen converts its input .* "
                                         r"write it with dualad\.numpy functions"):
         ad.grad(scipy.optimize.rosen)(np.ones(3))
+    # a decorated SciPy function: named, not its decorator's wrapper
+    with pytest.raises(TypeError, match=r"scipy\.special\.spherical_jn converts its input"):
+        ad.grad(lambda x: scipy.special.spherical_jn(1, x))(0.5)
     with pytest.raises(TypeError, match=r"would be lost\. Build arrays"):   # not SciPy
         ad.grad(lambda x: np.array([x[0], 1.0]).sum())(np.ones(3))
 
