@@ -30,7 +30,8 @@ import operator as _operator
 
 import numpy as _np
 
-from ..registry import defjvp, defjvp_joint, defvjp_direct, nondifferentiable, primitive
+from ..registry import (Primitive, defjvp, defjvp_joint, defvjp_direct, nondifferentiable,
+                        primitive)
 from ..tracer import Tracer, primal_of
 from ._broadcast import bcast_tangent, broadcast_number, unbroadcast
 
@@ -346,9 +347,33 @@ log1p = unary_quotient(_np.log1p, lambda ans, x: x + 1)
 sin = unary(_np.sin, lambda ans, x: cos(x))
 cos = unary(_np.cos, lambda ans, x: -sin(x))
 tan = unary(_np.tan, lambda ans, x: 1 + ans * ans)
-# 1 - x^2 as (1 - x)(1 + x): exact differences near +-1, no cancellation
-arcsin = unary(_np.arcsin, lambda ans, x: 1.0 / sqrt((1 - x) * (1 + x)), singular=True)
-arccos = unary(_np.arccos, lambda ans, x: -1.0 / sqrt((1 - x) * (1 + x)), singular=True)
+
+
+# Complex branch cuts.  On a cut the sign of a zero imaginary part picks the side
+# (C99: arcsin(1.5 + 0j) has Im = +arccosh(1.5), arcsin(1.5 - 0j) the other), and
+# the derivative must follow it.  1 - z and 1 + z written directly lose a -0
+# (0 - 0 = +0, -0 + 0 = +0); z - 1 and -z - 1 keep it (x - 0 = x), so:
+def _one_minus(z):
+    """``1 - z`` with ``Im = -Im(z)`` exactly, signed zeros included."""
+    return -(z - 1)
+
+
+def _one_plus(z):
+    """``1 + z`` with ``Im = Im(z)`` exactly, signed zeros included."""
+    return -(-z - 1)
+
+
+def _asin_denom(x):
+    """``sqrt(1 - x^2)``: for real x as ``sqrt((1 - x)(1 + x))`` (exact
+    differences near +-1, no cancellation); for complex z as
+    ``sqrt(1 - z) sqrt(1 + z)`` (Kahan), the side of the cut kept."""
+    if _is_complex(x):
+        return sqrt(_one_minus(x)) * sqrt(_one_plus(x))
+    return sqrt((1 - x) * (1 + x))
+
+
+arcsin = unary(_np.arcsin, lambda ans, x: 1.0 / _asin_denom(x), singular=True)
+arccos = unary(_np.arccos, lambda ans, x: -1.0 / _asin_denom(x), singular=True)
 arctan = unary(_np.arctan, lambda ans, x: 1.0 / (1 + x * x))
 sinh = unary(_np.sinh, lambda ans, x: cosh(x))
 cosh = unary(_np.cosh, lambda ans, x: sinh(x))
@@ -369,10 +394,12 @@ def _tanh_vjp(g, ans, x, **kw):
 defvjp_direct(tanh, _tanh_vjp)
 # hypot and the split square roots: no overflow of x * x for |x| > 1e154
 # (hypot is real-only: complex z takes 1 / sqrt(1 + z^2), the principal branch)
-arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / (sqrt(1 + x * x) if _is_complex(x)
+# (complex: 1 + z^2 formed keeping the sign of a zero Im(z^2) = 2 Re(z) Im(z), which
+# picks the side of the cut on the imaginary axis; x + 1 for arccosh likewise)
+arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / (sqrt(_one_plus(x * x)) if _is_complex(x)
                                                   else hypot(x, 1.0)))
-arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / (sqrt(x - 1) * sqrt(x + 1)),
-                singular=True)
+arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / (
+    sqrt(x - 1) * (sqrt(_one_plus(x)) if _is_complex(x) else sqrt(x + 1))), singular=True)
 arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / ((1 - x) * (1 + x)), singular=True)
 def _over_r2(num, y, x):
     # num / (x^2 + y^2) as (num / r) / r with r = hypot(x, y): no overflow or
@@ -540,10 +567,46 @@ _NONDIFF = [
     "floor_divide", "iscomplex", "isreal",
 ]
 for _name in _NONDIFF:
-    globals()[_name] = nondifferentiable(getattr(_np, _name), name=_name)
+    if _name != "sign":            # sign: below
+        globals()[_name] = nondifferentiable(getattr(_np, _name), name=_name)
 round = nondifferentiable(_np.round, name="round")  # noqa: A001
 around = round
 del _name
+
+
+# sign: piecewise constant on the reals, but z / |z| on complex input (NumPy 2),
+# which is differentiable for z != 0.  Real input keeps the non-differentiable
+# primitive's path (plain result, no trace); complex input goes to sign_complex.
+def _sign_complex_jvp(t, ans, z, **kw):
+    # d(z / |z|) = (t - s Re(conj(s) t)) / |z| with s = sign(z); 0 at z = 0
+    r = absolute(z)
+    return where(equal(r, 0), 0.0, (t - ans * real(conj(ans) * t)) / _safe_nonzero(r))
+
+
+def _sign_complex_vjp(g, ans, z, **kw):
+    # transpose under Re(sum(a * b)): (g - conj(s) Re(s g)) / |z|
+    r = absolute(z)
+    return where(equal(r, 0), 0.0, (g - conj(ans) * real(ans * g)) / _safe_nonzero(r))
+
+
+sign_complex = primitive(_np.sign, name="sign_complex")
+defjvp(sign_complex, _sign_complex_jvp)
+defvjp_direct(sign_complex, _sign_complex_vjp)
+
+
+class _Sign(Primitive):
+    """``numpy.sign``: derivative 0 on real input; ``z / |z|`` on complex input
+    is differentiable (see :data:`sign_complex`), with derivative 0 at ``z = 0``."""
+
+    __slots__ = ()
+
+    def __call__(self, x, *args, **kwargs):
+        if isinstance(x, Tracer) and x.dtype.kind == "c":
+            return sign_complex(x, *args, **kwargs)
+        return Primitive.__call__(self, x, *args, **kwargs)
+
+
+sign = _Sign(_np.sign, name="sign", nondiff=True)
 
 # --- complex parts (dedicated rules: these are not holomorphic) ------------------
 def _imag_impl(x):

@@ -141,6 +141,9 @@ SPECS = [
     # the angle jumps by 2 pi across the negative real axis: stay in Re z > 0
     Spec("angle", lambda z: dnp.angle(z) * z + dnp.angle(z, deg=True),
          complex_arrays(re_low=0.2)),
+    # sign(z) = z / |z| (NumPy 2) is smooth off z = 0; Re z kept off 0 keeps |z| > 0.1
+    Spec("sign_complex", lambda z: dnp.sign(z) * z + dnp.sign(z * z),
+         complex_arrays(avoid_zero=True)),
     Spec("real_of_real", lambda x: dnp.real(x) * dnp.imag(x + 1.0) + dnp.conj(x) ** 2
          + dnp.angle(x + 3.0), one, covers=("real", "imag", "conjugate", "angle")),
 ]
