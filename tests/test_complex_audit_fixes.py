@@ -182,3 +182,104 @@ def test_arcsin_arccos_grad_on_the_cut_reported_case():
             assert abs(ad.grad(f_ad)(x) - d1) < 1e-6
             assert abs(ad.grad(ad.grad(f_ad))(x) - d2) < 1e-5 * max(1.0, abs(d2))
             assert abs(ad.jacfwd(ad.grad(f_ad))(x) - d2) < 1e-5 * max(1.0, abs(d2))
+
+
+# --- 3. dualad.scipy.special on complex input ----------------------------------------
+sp = pytest.importorskip("scipy.special")
+dsp = pytest.importorskip("dualad.scipy.special")
+
+# mpmath 1.3, mp.dps = 30: complex(mp.zeta(mp.mpc(re, im), 1, k)) for k = 1, 2
+_ZETA_D = [
+    ((2.5, 0.3), -0.3373974585784925 + 0.16117353177027527j, 0.45292232482384626 - 0.311720525988476j),
+    ((1.5, 2.0), 0.27676020861027156 + 0.08729744675245728j, -0.16730830246905684 + 0.16859007776899668j),
+    ((3.0, -10.0), -0.06869304663394883 - 0.025664670336928194j, 0.04701246113425439 + 0.00969848613556575j),
+    ((0.5, 3.0), 0.19175988409272138 - 0.07313572886592894j, 0.011933804144407988 + 0.05676759350083831j),
+]
+
+
+@pytest.mark.parametrize("z, d1, d2", _ZETA_D)
+def test_zeta_complex_x_derivative(z, d1, d2):
+    z = np.complex128(complex(*z))
+    one = np.complex128(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", np.exceptions.ComplexWarning)
+        got1 = ad.jvp(dsp.zeta, (z,), (one,))[1]
+        got1r = ad.grad(lambda w: dnp.real(dsp.zeta(w)))(z)       # = zeta'(z), holomorphic
+        got2 = ad.jvp(lambda w: ad.jvp(dsp.zeta, (w,), (one,))[1], (z,), (one,))[1]
+    assert abs(got1 - d1) < 1e-13 * abs(d1)
+    assert abs(got1r - d1) < 1e-13 * abs(d1)
+    assert abs(got2 - d2) < 1e-12 * abs(d2)
+
+
+def _ive_ref(v, z):
+    return sp.ive(v, z)
+
+
+@pytest.mark.parametrize("v", [1.5, 0, 1, 2, -0.5])
+@pytest.mark.parametrize("z", [1.2 + 0.3j, -1.2 + 0.3j, 25 + 3j, -30 - 2j, 0.5 + 40j])
+def test_ive_complex_derivative(v, z):
+    # ive = iv * exp(-|Re z|) is not holomorphic: check every direction against SciPy
+    z = np.complex128(z)
+    for t in (1 + 0j, 1j, 0.3 - 0.7j):
+        t = np.complex128(t)
+        got = ad.jvp(lambda w: dsp.ive(v, w), (z,), (t,))[1]
+        want = _fd(lambda w: _ive_ref(v, w), z, t, h=1e-5)
+        assert abs(got - want) < 1e-8 * max(abs(want), 1e-3), (t, got, want)
+    # the VJP is the transpose of the JVP under Re(sum(a * b))
+    g, t = np.complex128(0.4 - 1.1j), np.complex128(0.3 - 0.7j)
+    c = ad.vjp(lambda w: dsp.ive(v, w), z)[1](g)[0]
+    j = ad.jvp(lambda w: dsp.ive(v, w), (z,), (t,))[1]
+    assert abs(np.real(c * t) - np.real(g * j)) < 1e-13 * max(1.0, abs(g * j))
+
+
+def test_ive_complex_second_order():
+    c = 0.7 - 0.4j
+
+    def f(p):
+        return dnp.real(dsp.ive(1.5, p[0] + 1j * p[1]) * c)
+
+    def f_np(p):
+        return np.real(sp.ive(1.5, p[0] + 1j * p[1]) * c)
+
+    e, h = np.eye(2), 1e-4
+    for p0 in (np.array([1.2, 0.3]), np.array([-1.2, 0.5])):
+        want = np.array([[(f_np(p0 + h * a + h * b) - f_np(p0 + h * a - h * b)
+                           - f_np(p0 - h * a + h * b) + f_np(p0 - h * a - h * b)) / (4 * h * h)
+                          for b in e] for a in e])
+        np.testing.assert_allclose(ad.hessian(f)(p0), want, atol=1e-7)
+
+
+# mpmath 1.3, mp.dps = 30: complex(mp.psi(1, w)), complex(mp.psi(2, w)), w = mp.mpc(re, im)
+_PSI12 = [
+    ((2.5, 0.3), 0.4804737133683945 - 0.06947552779220156j, -0.22251882239411974 + 0.06463871202826742j),
+    ((-3.7, 0.2), 6.1877958083206295 - 6.22739646347444j, 11.116465685599458 + 46.33054678133388j),
+    ((0.1, -2.0), -0.10264846713740658 + 0.4894283021413411j, 0.23300769432971738 + 0.10598587997298614j),
+    ((40.0, 3.0), 0.025169954405996984 - 0.001911439154322408j, -0.0006298407272992594 + 9.621157747994463e-05j),
+    ((-150.3, 2.5), -0.006627614952502643 - 0.00010424564974360458j, -7.948941026314133e-05 + 1.0094371311747947e-05j),
+    ((0.5, 1e4), 1.0686673045618033e-42 - 0.00010000000008333333j, 1.0000000025e-08 + 2.0563109730219582e-46j),
+]
+
+
+@pytest.mark.parametrize("z, d1, d2", _PSI12)
+def test_digamma_complex_derivatives(z, d1, d2):
+    z = np.complex128(complex(*z))
+    one = np.complex128(1)
+    for f in (dsp.digamma, dsp.psi, lambda w: sp.digamma(w)):      # plain SciPy: dispatched
+        assert abs(ad.jvp(f, (z,), (one,))[1] - d1) < 1e-14 * abs(d1)
+        assert abs(ad.grad(lambda w: dnp.real(f(w)))(z) - d1) < 1e-14 * abs(d1)
+    second = ad.jvp(lambda w: ad.jvp(dsp.digamma, (w,), (one,))[1], (z,), (one,))[1]
+    assert abs(second - d2) < 1e-13 * abs(d2)
+    assert abs(ad.hessian(lambda w: dnp.real(dsp.digamma(w)))(z) - d2) < 1e-13 * abs(d2)
+
+
+def test_gamma_complex_second_derivative():
+    # mpmath 1.3, dps 30: complex(mp.diff(mp.gamma, mp.mpc(2.5, 0.3), 2))
+    want = 1.1931649732170881 + 0.4418173849936965j
+    z = np.complex128(2.5 + 0.3j)
+    got = ad.grad(lambda w: dnp.real(ad.grad(lambda u: dnp.real(dsp.gamma(u)))(w)))(z)
+    assert abs(got - want) < 1e-13 * abs(want)
+
+
+def test_digamma_complex64_keeps_precision():
+    z = np.complex64(2.5 + 0.3j)
+    assert ad.grad(lambda w: dnp.real(dsp.digamma(w)))(z).dtype == np.complex64

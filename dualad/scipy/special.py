@@ -57,6 +57,11 @@ Conventions at awkward points:
   there is no closed form, and the derivatives (of any order,
   :func:`zeta_dx`) are summed by Euler-Maclaurin (24 terms, the tail integral
   and seven Bernoulli corrections; for ``x > 1``, ``q > 0``).
+* Complex input (where SciPy takes it): ``digamma``'s derivatives are the
+  complex polygammas (``polygamma_complex``, internal; SciPy's ``polygamma`` is
+  real-only); ``ive`` is not holomorphic (``exp(-|Re z|)``) and has its own
+  JVP / VJP; Riemann ``zeta`` sums Euler-Maclaurin in complex arithmetic.
+  See docs/scipy.md.
 * The order arguments ``n`` / ``v`` of ``polygamma``, ``iv``, ``jv``, ... are
   not differentiable.  ``scipy.special``'s ufuncs called on a traced value reach
   the functions here.
@@ -76,7 +81,7 @@ from ..numpy._broadcast import bcast_tangent, norm_axes, unbroadcast
 from ..numpy._reductions import expand_reduced
 from ..numpy._short_axis import extreme, sum_last
 from ..numpy._stats import _softmax
-from ..numpy._ufuncs import times_finite_zero
+from ..numpy._ufuncs import _is_complex, times_finite_zero
 from ..registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
 from ..tracer import ndim_of, primal_of, shape_of
 
@@ -148,7 +153,92 @@ def _nary_vjp(d, k):
 # --- gamma family ----------------------------------------------------------------
 polygamma = _nary(_sp.polygamma, "polygamma",
                   [None, lambda ans, n, x: polygamma(primal_of(n) + 1, x)], ["n", "x"])
-digamma = _unary(_sp.digamma, "digamma", lambda ans, x: polygamma(1, x))
+
+# Bernoulli numbers B_2, B_4, ..., B_20 (the asymptotic series of the polygammas)
+_B2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
+        43867 / 798, -174611 / 330)
+_PSI_SHIFT = 20.0     # the series is summed at Re w >= 20 (terms fall like (k / (2 pi w))^2)
+
+
+def _stirling2(n, k):
+    """Stirling number of the second kind ``S(n, k)``."""
+    from math import comb, factorial
+    return sum((-1) ** (k - j) * comb(k, j) * j ** n for j in range(k + 1)) // factorial(k)
+
+
+def _cot_derivative(n, z):
+    """``d^n/dz^n pi cot(pi z)`` (``n >= 1``) for complex ``z``, without cancellation
+    where it is exponentially small (large ``|Im z|``): for ``Im z >= 0``, with
+    ``q = exp(2 pi i z)``, ``pi cot(pi z) = -i pi - 2 pi i q / (1 - q)`` and
+    ``(q d/dq)^n q / (1 - q) = Li_(-n)(q) = sum_k k! S(n+1, k+1) v^(k+1)``,
+    ``v = q / (1 - q)`` (positive coefficients); ``Im z < 0`` by conjugation.
+    ``Re z`` is reduced mod 1 exactly first."""
+    from math import factorial
+    lower = z.imag < 0
+    zz = _np.where(lower, _np.conj(z), z)
+    r = zz.real - _np.round(zz.real)
+    q = _np.exp(2j * _np.pi * r - 2 * _np.pi * zz.imag)
+    v = q / (1.0 - q)
+    li = _np.zeros_like(v)
+    for k in range(n, -1, -1):
+        li = (li + factorial(k) * _stirling2(n + 1, k + 1)) * v
+    out = -2j * _np.pi * (2j * _np.pi) ** n * li
+    return _np.where(lower, _np.conj(out), out)
+
+
+_PSI_REFLECT = -20.0  # Re z below which psi^(n) reflects (above: the recurrence, at most 40 terms)
+
+
+def _polygamma_complex_impl(n, z):
+    """``psi^(n)(z)`` (``n >= 1``) for complex ``z``, which ``scipy.special.polygamma``
+    does not take: the reflection ``psi^(n)(z) = (-1)^(n+1) ((-1)^n pi d^n/dz^n
+    cot(pi z) - psi^(n)(1 - z))`` for ``Re z < -20``, then the recurrence
+    ``psi^(n)(w) = psi^(n)(w + 1) + (-1)^(n+1) n! / w^(n+1)`` up to ``Re w >= 20``,
+    then the asymptotic series ``(-1)^(n+1) ((n-1)!/w^n + n!/(2 w^(n+1)) + sum_k
+    B_2k (2k+n-1)! / ((2k)! w^(2k+n)))``.  Relative error about 1e-15 against
+    mpmath (larger only next to the zeros of the function).  Poles give inf/NaN."""
+    from math import factorial
+    n = int(_np.asarray(n).reshape(-1)[0]) if _np.ndim(n) else int(n)
+    if n < 1:
+        raise ValueError("_polygamma_complex: n must be >= 1")
+    z0 = _np.asarray(z)
+    dt = z0.dtype if z0.dtype.kind == "c" else _np.dtype(complex)
+    z = z0.astype(complex)
+    sgn = -1.0 if n % 2 == 0 else 1.0            # (-1)^(n+1)
+    with _np.errstate(all="ignore"):
+        refl = z.real < _PSI_REFLECT
+        w = _np.where(refl, 1.0 - z, z)
+        m = _np.maximum(_np.ceil(_PSI_SHIFT - w.real), 0.0)
+        shift = _np.zeros_like(w)
+        for k in range(int(_np.max(m, initial=0.0))):
+            shift = shift + _np.where(k < m, (w + k) ** -(n + 1), 0.0)
+        w = w + m
+        inv = 1.0 / w
+        inv2 = inv * inv
+        ser = _np.zeros_like(w)
+        for k in range(len(_B2K), 0, -1):
+            ser = (ser + _B2K[k - 1] * factorial(2 * k + n - 1) / factorial(2 * k)) * inv2
+        ser = inv ** n * (factorial(n - 1) + 0.5 * factorial(n) * inv + ser)
+        psi = sgn * (ser + factorial(n) * shift)
+        if refl.any():
+            psi = _np.where(refl, sgn * ((-1.0) ** n * _cot_derivative(n, z) - psi), psi)
+    out = psi.astype(dt, copy=False)
+    return out[()] if out.ndim == 0 else out
+
+
+polygamma_complex = _nary(_polygamma_complex_impl, "polygamma_complex",
+                          [None, lambda ans, n, x: polygamma_complex(primal_of(n) + 1, x)],
+                          ["n", "x"])
+polygamma_complex.__doc__ = (
+    "``polygamma(n, z)`` for complex ``z`` (``n >= 1``; internal: the derivatives "
+    "of ``digamma`` on complex input, which ``scipy.special.polygamma`` does not take).")
+
+
+def _trigamma(x):
+    return polygamma_complex(1, x) if _is_complex(x) else polygamma(1, x)
+
+
+digamma = _unary(_sp.digamma, "digamma", lambda ans, x: _trigamma(x))
 psi = digamma
 gammaln = _unary(_sp.gammaln, "gammaln", lambda ans, x: digamma(x))
 gamma = _unary(_sp.gamma, "gamma", lambda ans, x: ans * digamma(x))
@@ -383,6 +473,34 @@ def _i1e_dx(ans, x):
 
 
 ive = _nary(_sp.ive, "ive", [None, _ive_dx], ["v", "x"])
+
+
+# Complex z: ive(v, z) = iv(v, z) exp(-|Re z|) is not holomorphic.  With
+# D = iv'(v, z) exp(-|Re z|) = (ive(v-1, z) + ive(v+1, z)) / 2, the JVP is
+# D t - sign(Re z) Re(t) ive and the VJP its transpose, g D - sign(Re z) Re(g ive).
+# (The real-only i0e / i1e and the large-|x| series are not used: the series is
+# that of real x, and SciPy's i0e / i1e take no complex input.)
+def _ive_dz(v, x):
+    vv = primal_of(v)
+    return 0.5 * (ive(vv - 1, x) + ive(vv + 1, x))
+
+
+def _ive_jvp_x(t, ans, v, x):
+    t = bcast_tangent(t, x, ans)
+    if not _is_complex(x):
+        return times_finite_zero(t, _ive_dx(ans, v, x))
+    return times_finite_zero(t, _ive_dz(v, x)) - dnp.sign(dnp.real(x)) * dnp.real(t) * ans
+
+
+def _ive_vjp_x(g, ans, v, x):
+    if not _is_complex(x):
+        return unbroadcast(times_finite_zero(g, _ive_dx(ans, v, x)), ans, x)
+    return unbroadcast(times_finite_zero(g, _ive_dz(v, x))
+                       - dnp.sign(dnp.real(x)) * dnp.real(g * ans), ans, x)
+
+
+defjvp(ive, None, _ive_jvp_x)
+defvjp_direct(ive, None, _ive_vjp_x)
 jv = _nary(_sp.jv, "jv", [None, lambda ans, v, x: 0.5 * (jv(primal_of(v) - 1, x)
                                                          - jv(primal_of(v) + 1, x))], ["v", "x"])
 yv = _nary(_sp.yv, "yv", [None, lambda ans, v, x: 0.5 * (yv(primal_of(v) - 1, x)
@@ -903,8 +1021,14 @@ _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B_
 def _zeta_dx_impl(x, q, k):
     # d^k/dx^k zeta(x, q) = (-1)^k sum_n log(n+q)^k / (n+q)^x by Euler-Maclaurin:
     # N terms, the integral of the tail, and Bernoulli corrections at n = N
-    x, q = _np.broadcast_arrays(_np.asarray(x, dtype=float), _np.asarray(q, dtype=float))
+    # (complex x, as SciPy's Riemann zeta accepts: the same sums in complex arithmetic)
+    x, q = _np.broadcast_arrays(_np.asarray(x, dtype=complex if _np.iscomplexobj(x) else float),
+                                _np.asarray(q, dtype=float))
+    # 24 terms: the Bernoulli corrections converge like (|x| / (2 pi (N + q)))^(2j);
+    # a complex x of large modulus takes N ~ 2 |x| (at most 20000) to keep that small
     nterms = 24
+    if x.dtype.kind == "c" and x.size:
+        nterms = int(min(max(24, 2 * _np.max(_np.abs(x))), 20000))
     y = q + _np.arange(nterms).reshape((-1,) + (1,) * x.ndim)
     logy = _np.log(y)
     head = _np.sum(y ** -x * logy ** k, axis=0)

@@ -94,6 +94,15 @@ SPECS = [
          covers=("special.zeta", "special.zeta_dx")),
     Spec("special.zeta_dx", lambda x, q: sp.zeta_dx(x, q, 2),
          array_args(2, low=0.5, high=3.0).map(lambda a: (a[0] + 1.0, a[1]))),
+    # complex input, built from real (Re, Im) pairs: digamma (its derivatives are the
+    # complex polygammas), ive (not holomorphic: exp(-|Re z|)), Riemann zeta in x
+    Spec("special.polygamma_complex",
+         lambda x, y: (sp.digamma(x + 1j * y), sp.polygamma_complex(2, x - 1j * y)),
+         array_args(2, low=0.5, high=3.0), covers=("special.digamma", "special.polygamma_complex")),
+    Spec("special.ive_complex", lambda x, y: (sp.ive(1.5, x + 1j * y), sp.ive(0, x + 1j * y)),
+         array_args(2, low=-3.0, high=3.0, avoid=[0.0], margin=0.2), covers=("special.ive",)),
+    Spec("special.zeta_complex", lambda x, y: sp.zeta(x + 1.0 + 1j * y),
+         array_args(2, low=0.5, high=3.0), covers=("special.zeta", "special.zeta_dx")),
     Spec("special.logsumexp", lambda a: (sp.logsumexp(a), sp.logsumexp(a, axis=-1, keepdims=True)),
          mats),
     Spec("special.logsumexp_b",
