@@ -283,3 +283,59 @@ def test_gamma_complex_second_derivative():
 def test_digamma_complex64_keeps_precision():
     z = np.complex64(2.5 + 0.3j)
     assert ad.grad(lambda w: dnp.real(dsp.digamma(w)))(z).dtype == np.complex64
+
+
+# --- 4. median of complex input -------------------------------------------------------
+def _same(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    return (a.dtype == b.dtype and a.shape == b.shape
+            and np.array_equal(a.real, b.real, equal_nan=True)
+            and np.array_equal(a.imag, b.imag, equal_nan=True))
+
+
+_ZM = np.array([[0.3 + 1.0j, -1.2 + 0.5j, 2.0 - 0.4j, 0.7 + 0.1j, -0.5 - 2.0j],
+                [1.5 + 0.2j, 1.5 - 0.9j, -0.8 + 0.3j, 0.1 + 0.0j, 2.2 + 1.1j],
+                [-0.3 - 0.6j, 0.9 + 0.9j, -1.7 + 0.2j, 1.1 - 1.3j, 0.4 + 0.4j],
+                [2.5 + 0.0j, -2.1 + 1.0j, 0.6 - 0.2j, -0.9 - 0.1j, 1.3 + 0.8j]])
+
+
+@pytest.mark.parametrize("fn", ["median", "nanmedian"])
+def test_median_complex_values(fn):
+    f_np, f_ad = getattr(np, fn), getattr(dnp, fn)
+    for a in (_ZM, _ZM[:, :4], _ZM.astype(np.complex64)):    # ties in Re: row 1
+        for axis in (None, 0, 1, -1, (0, 1)):
+            for keepdims in (False, True):
+                assert _same(f_ad(a, axis=axis, keepdims=keepdims),
+                             f_np(a, axis=axis, keepdims=keepdims))
+    # NaN: NumPy gives the entry sorted last in median, skips it in nanmedian
+    for a in (np.array([1 + 1j, complex(1, np.nan), 2 + 0j]),
+              np.array([1 + 1j, complex(np.nan, 2), 2 + 0j, 4j]),
+              np.array([[complex(1, np.nan), 2j], [1j, 3 + 0j]])):
+        for axis in (None, 0, -1):
+            assert _same(f_ad(a, axis=axis), f_np(a, axis=axis))
+
+
+_ZD = _ZM.copy()
+_ZD[1, 1] = 1.6 - 0.9j     # no ties in Re: the order, so the derivative, is defined
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_median_complex_derivative(axis):
+    rng = np.random.default_rng(3)
+    t = rng.normal(size=_ZD.shape) + 1j * rng.normal(size=_ZD.shape)
+    a = _ZD[:, :4] if axis != 0 else _ZD      # even counts: the mean of two middles
+    t = t[:, :a.shape[1]]
+    for fn in ("median", "nanmedian"):
+        got = ad.jvp(lambda u: getattr(dnp, fn)(u, axis=axis), (a,), (t,))[1]
+        want = _fd(lambda u: getattr(np, fn)(u, axis=axis), a, t, h=1e-7)
+        np.testing.assert_allclose(got, want, atol=1e-8)
+        out, vjp_fn = ad.vjp(lambda u: getattr(dnp, fn)(u, axis=axis), a)
+        g = np.full(np.shape(out), 0.3 - 1.0j)
+        c = vjp_fn(g)[0]
+        assert abs(np.real(np.sum(c * t)) - np.real(np.sum(g * got))) < 1e-12
+        # the derivative reaches only the selected entries
+        assert np.count_nonzero(c) == np.count_nonzero(ad.jacobian(
+            lambda u: dnp.real(getattr(dnp, fn)(u, axis=axis)))(a).reshape(-1, a.size).any(0))
+    # through plain NumPy on a traced value
+    g = ad.grad(lambda u: np.real(np.median(u)))(_ZM[0])
+    assert _same(g, np.array([1, 0, 0, 0, 0], dtype=complex))     # 0.3+1j sorts in the middle

@@ -134,7 +134,7 @@ def _sorted_rows(a, axis, skip_nan, as_float):
     """``a`` as (M, n) rows, their stable sort order (NaNs last), the non-NaN
     counts, the rows that give NaN and the kept / keepdims shapes."""
     rows, kept, kd = _rows(a, axis)
-    if as_float and _np.result_type(primal_of(rows)).kind not in "f":
+    if as_float and _np.result_type(primal_of(rows)).kind not in "fc":
         from ._ufuncs import astype
         rows = astype(rows, _np.float64)
     vals = _np.asarray(primal_of(rows))
@@ -146,12 +146,13 @@ def _sorted_rows(a, axis, skip_nan, as_float):
     return rows, order, nv, bad, kept, kd
 
 
-def _finish(out, bad, shape):
-    """NaN in the rows ``bad``, reshaped; a 0-d result is a NumPy scalar, as in NumPy."""
+def _finish(out, bad, shape, fill=_np.nan):
+    """``fill`` (NaN) in the rows ``bad``, reshaped; a 0-d result is a NumPy scalar,
+    as in NumPy."""
     from ._shape import reshape
     from ._ufuncs import where
     if _np.any(bad):
-        out = where(_np.broadcast_to(bad, shape_of(out)), _np.nan, out)
+        out = where(_np.broadcast_to(bad, shape_of(out)), fill, out)
     out = reshape(out, shape)
     return out[()] if shape == () else out
 
@@ -293,11 +294,12 @@ def _quantile(a, q, axis, keepdims, method, skip_nan, name, weak_q, weights=None
 
 def _median(a, axis, keepdims, skip_nan):
     """NumPy's ``median``: the middle entry, or the mean ``(lo + hi) / 2`` of the two
-    middle entries (each gets half the derivative), in a's float dtype."""
+    middle entries (each gets half the derivative), in a's float dtype.  Complex
+    input is ordered as NumPy sorts it (lexicographically, NaN-containing entries
+    last); in ``median`` a row with NaN gives, as in NumPy, its last entry in that
+    order (``nanmedian``'s all-NaN rows give NaN)."""
     axis = _axis_arg(axis)
     a = _as_array(a)
-    if _np.result_type(primal_of(a)).kind == "c":
-        raise TypeError("a must be an array of real numbers")
     rows, order, nv, bad, kept, kd = _sorted_rows(a, axis, skip_nan, as_float=True)
     m, n = shape_of(rows)
     if n == 0:     # NumPy: the mean of an empty slice, NaN
@@ -317,7 +319,12 @@ def _median(a, axis, keepdims, skip_nan):
         v_hi = rows[ridx, order[ridx, hi]]
         mean2 = (v_lo + v_hi) / 2.0
         out = mean2 if _np.all(lo != hi) else where(lo == hi, v_lo, mean2)
-    return _finish(out, bad, kd if keepdims else kept)
+    fill = _np.nan
+    if not skip_nan and _np.any(bad) and _np.result_type(primal_of(rows)).kind == "c":
+        # NumPy's _median_nancheck: the entry sorted last (R + nanj, nan + Rj, ...)
+        vals = _np.asarray(primal_of(rows))
+        fill = vals[ridx, order[ridx, n - 1]]
+    return _finish(out, bad, kd if keepdims else kept, fill)
 
 
 def _order_stat(name, skip_nan, pct):
