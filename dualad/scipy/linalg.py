@@ -54,7 +54,7 @@ from ..numpy._products import _pad_lead
 from ..numpy.linalg import _eye
 from ..numpy.linalg import _rdtype as _fdtype
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 
 __all__ = ["solve", "solve_triangular", "inv", "det", "cholesky", "cho_factor", "cho_solve",
            "lu_factor", "lu_solve", "expm", "sqrtm", "logm", "solve_sylvester", "block_diag"]
@@ -277,7 +277,19 @@ def inv(a, overwrite_a=False, check_finite=True):
 
 
 def det(a, overwrite_a=False, check_finite=True):
-    """``scipy.linalg.det``, differentiable (``d det = det tr(inv(a) da)``)."""
+    """``scipy.linalg.det``, differentiable (``d det = det tr(inv(a) da)``).
+
+    As SciPy, float32 / complex64 (and integer) input gives a float64 /
+    complex128 value: a traced ``a`` is cast up first (so the determinant is
+    formed in double precision, without float32's overflow), and its derivative
+    comes back in ``a``'s own precision (the cast's VJP casts it down)."""
+    if not contains_tracer(a):
+        return _sl.det(a, overwrite_a=overwrite_a, check_finite=check_finite)
+    if not isinstance(a, Tracer):
+        a = dnp.asarray(a)
+    dt = _np.result_type(primal_of(a))
+    if dt.char not in "dD":
+        a = dnp.astype(a, _np.complex128 if dt.kind == "c" else _np.float64)
     f = _numpy_linalg("det")
     return f(a) if f is not None else det_p(a)
 
