@@ -1,7 +1,8 @@
 """Accuracy of dualad.scipy.special's derivatives against mpmath, on dense grids:
 ``gammainc`` / ``gammaincc`` in ``a`` (and ``stats.gamma.logsf`` / ``logcdf``),
-``i0e`` / ``i1e`` / ``ive`` at large ``x``, ``stdtr`` in ``df`` near ``t = 0``;
-first and second order, forward and reverse.  Also the error messages of plain
+``i0e`` / ``i1e`` / ``ive`` at large ``x``, ``stdtr`` in ``df`` near ``t = 0``,
+Riemann ``zeta`` in ``x`` (real and complex, ``Re x < 0`` too); first and second
+order, forward and reverse.  Also the error messages of plain
 ``scipy.special`` functions that reach a private ufunc, and the dtypes of
 ``polygamma`` / ``multigammaln`` with float32 input.
 
@@ -19,6 +20,8 @@ tests do not need mpmath):
 * STUDENT (``mp.mp.dps = 60``): ``F(t, nu) = mp.betainc(nu/2, 1/2, 0, nu/(nu+t^2),
   regularized=True) / 2`` for ``t < 0``, ``1 - F(-t, nu)`` for ``t > 0``;
   ``mp.diff`` in ``nu`` (first, second) and mixed ``(1, 1)`` in ``(nu, t)``.
+* ZETA_REAL / ZETA_COMPLEX (``mp.mp.dps = 50``): ``mp.zeta(s, 1, k)``, k = 1, 2
+  (``float`` / ``complex`` of it; ``s = mp.mpc(re, im)`` for the complex ones).
 """
 from __future__ import annotations
 
@@ -598,6 +601,95 @@ def test_stdtr_df(df, t, d1, d2, dmix):
     check(first(dsp.stdtr, 0, (df, t)), d1, 1e-12)
     check(second(dsp.stdtr, 0, 0, (df, t)), d2, 2e-12)
     check(second(dsp.stdtr, 0, 1, (df, t)) + second(dsp.stdtr, 1, 0, (df, t)), dmix, 2e-12)
+
+
+# --- Riemann zeta in x, all x (functional equation for Re x < 0) ----------------------
+# (x, zeta'(x), zeta''(x)): trivial zeros (-2, -4, ..., -40) and next to them, the
+# pole at 1, and the switch between Euler-Maclaurin and the functional equation
+ZETA_REAL = [
+    (-60.5, 2.8784864782963413e+34, -7.381119491915003e+34),
+    (-59.0, -8.018243607509511e+32, 9.28546780886649e+32),
+    (-40.0, 4824144835482823.0, -1.7979108355417804e+16),
+    (-33.3, 16433244127.206568, 42840766803.82948),
+    (-20.0000001, 132.28102879254837, -312.8833674194671),
+    (-20.0, 132.2809975042125, -312.88334261848956),
+    (-12.0, 0.063270583341463, -0.08706445215398498),
+    (-10.0, -0.018929926338140373, 0.019442195543391477),
+    (-7.5, 0.004349787661844827, -0.009931410531586173),
+    (-4.0, 0.007983811450268625, 0.005737415846103786),
+    (-2.936, 0.004401469161188621, -0.016295939076030445),
+    (-2.001, -0.03038273513202943, -0.06568035293007009),
+    (-2.0, -0.03044845705839327, -0.0657635161874252),
+    (-1.0, -0.16542114370045094, -0.25020442410960037),
+    (-0.6, -0.30670254935821584, -0.49128681749183284),
+    (-0.3, -0.5089726696918256, -0.9151443061130294),
+    (-0.2, -0.6122097851734888, -1.1627634479013955),
+    (0.0, -0.9189385332046728, -2.006356455908585),
+    (0.4, -2.699605210990149, -9.267271849484166),
+    (0.999, -999999.9271744634, -2000000000.009683),
+    (1.001, -999999.9271940662, 1999999999.9909685),
+    (2.0, -0.9375482543158438, 1.989280234298901),
+    (10.0, -0.0006970330081713937, 0.000491803075822081),
+    (45.0, -1.9700428130246968e-14, 1.3655296365084511e-14),
+]
+
+# ((Re s, Im s), zeta'(s), zeta''(s))
+ZETA_COMPLEX = [
+    ((-5, 2), (-0.011208535575455768+0.03666216227505911j), (0.039501291385206784+0.012982777076514521j)),
+    ((-0.5, 0.5), (-0.2356381521669733-0.24187860940859524j), (-0.291999928156711-0.4190904124275572j)),
+    ((-0.3, -14.13), (1.454105563881136-0.4598485331503597j), (-1.110416695934451+0.6671166389236188j)),
+    ((-2, 1), (0.005367812447192426-0.051765930408282396j), (-0.02795726650247852-0.06168282819498194j)),
+    ((-10, 0.001), (-0.01892993949477639+1.9442208086317933e-05j), (0.019442233172172904+2.6313269475395307e-05j)),
+    ((-20.5, 10), (87882339.48048462+6134931.2647909j), (-110267766.89408128-106595340.03476876j)),
+    ((-28, 45), (2.4990833644711692e+25+1.3877622455953728e+25j), (-4.5656065319337745e+25-4.400232805165915e+25j)),
+    ((-29.5, -50), (-1.2199476293630492e+28-2.1792203115965093e+27j), (2.8432406009385e+28-1.791454961816428e+27j)),
+    ((-12, -33), (-2164955351.8713865+965898605.1639081j), (3391866311.465564-2488548499.2122145j)),
+    ((0.1, 0.6), (-0.24753404076369115-0.793146348326346j), (0.29610995397660933-1.553578002007692j)),
+    ((-0.1, 20), (1.4228045595634642+1.9369442823892449j), (-1.601946367790673-2.1783716336588665j)),
+    ((0.2, -7), (0.03125117042313129+0.23565540648929714j), (-0.054597669451054834-0.09971416829288213j)),
+]
+
+
+@pytest.mark.parametrize("x, d1, d2", ZETA_REAL)
+def test_zeta_x_real(x, d1, d2):
+    # was wrong for x < -2 (1.69 for zeta'(-10) = -0.0189, orders of magnitude off by
+    # x = -60): the Euler-Maclaurin head sum cancels like N^(1 - x)
+    check(first(dsp.zeta, 0, (x,)), d1, 1e-12)
+    check(second(dsp.zeta, 0, 0, (x,)), d2, 1e-12)
+
+
+@pytest.mark.parametrize("z, d1, d2", ZETA_COMPLEX)
+def test_zeta_x_complex(z, d1, d2):
+    # was 6e-6 off at -5 + 2j, far worse further left
+    z, one = np.complex128(complex(*z)), np.complex128(1)
+
+    def fwd(f):
+        return lambda w: ad.jvp(f, (w,), (one,))[1]
+
+    def rev(f):  # zeta is holomorphic: the gradient of Re f is f'
+        return lambda w: ad.grad(lambda v: ad.numpy.real(f(v)))(w)
+
+    for got, want in [(fwd(dsp.zeta)(z), d1), (rev(dsp.zeta)(z), d1),
+                      (fwd(fwd(dsp.zeta))(z), d2), (rev(fwd(dsp.zeta))(z), d2),
+                      (fwd(rev(dsp.zeta))(z), d2), (rev(rev(dsp.zeta))(z), d2)]:
+        assert abs(got - want) <= 1e-12 * abs(want), (got, want)
+
+
+def test_zeta_x_batch_and_edges():
+    # an array mixing the regions gives the element-wise values (the number of
+    # Euler-Maclaurin terms is chosen per element)
+    z = np.array([complex(*r[0]) for r in ZETA_COMPLEX] + [50j, 2.0])
+    d1 = ad.jvp(dsp.zeta, (z,), (np.ones_like(z),))[1]
+    for k, r in enumerate(ZETA_COMPLEX):
+        assert abs(d1[k] - r[1]) <= 1e-12 * abs(r[1])
+    x = np.array([r[0] for r in ZETA_REAL])
+    check(first(dsp.zeta, 0, (x,)), [r[1] for r in ZETA_REAL], 1e-12)
+    # zeta -> 1 as x -> inf: the derivatives are 0 there, not inf - inf
+    assert dsp.zeta_dx(np.inf, 1.0, 1) == 0.0 and dsp.zeta_dx(np.inf, 1.0, 2) == 0.0
+    # the Hurwitz zeta (q != 1) left of Re x = -1/4 is NaN, as SciPy's zeta(x, q) is for
+    # x < 1, rather than cancelled digits; q = 1 is the Riemann zeta everywhere
+    assert np.isnan(ss.zeta(-3.0, 2.0)) and np.isnan(dsp.zeta_dx(-3.0, 2.0, 1))
+    assert dsp.zeta_dx(-10.0, 1.0, 1) == pytest.approx(ZETA_REAL[7][1], rel=1e-13)
 
 
 # --- messages for SciPy functions that call a private ufunc ----------------------------

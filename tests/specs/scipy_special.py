@@ -103,6 +103,11 @@ SPECS = [
          array_args(2, low=-3.0, high=3.0, avoid=[0.0], margin=0.2), covers=("special.ive",)),
     Spec("special.zeta_complex", lambda x, y: sp.zeta(x + 1.0 + 1j * y),
          array_args(2, low=0.5, high=3.0), covers=("special.zeta", "special.zeta_dx")),
+    # Riemann zeta left of Re x = 0 (its derivatives from the functional equation)
+    Spec("special.zeta_negative", sp.zeta, one(-9.0, -0.5),
+         covers=("special.zeta", "special.zeta_dx")),
+    Spec("special.zeta_complex_negative", lambda x, y: sp.zeta(x - 7.0 + 1j * y),
+         array_args(2, low=0.5, high=6.0), covers=("special.zeta", "special.zeta_dx")),
     Spec("special.logsumexp", lambda a: (sp.logsumexp(a), sp.logsumexp(a, axis=-1, keepdims=True)),
          mats),
     Spec("special.logsumexp_b",
