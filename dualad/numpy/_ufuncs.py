@@ -27,6 +27,7 @@ docs/conventions.md.
 from __future__ import annotations
 
 import operator as _operator
+from math import isfinite as _isfinite
 
 import numpy as _np
 
@@ -52,21 +53,88 @@ def times_finite_zero(g, d):
     unselected branch of ``where``, the other basis directions of a Jacobian),
     so the product must be 0, not ``0 * inf = NaN``.  The check costs one pass
     over ``d`` and only runs for functions with singular derivatives.
+
+    Only the entries where ``d`` is not finite are masked (a zero ``g`` with a
+    finite ``d`` keeps ``d`` as its derivative: ``g`` may be 0 at the point and
+    still vary).  The result must stay right when a transform differentiates
+    this rule again, at any order and nesting of modes, where a zero arriving at
+    a plain product ``d * g`` would meet the infinite factor in multiply's own
+    rules (``0 * inf`` again):
+
+    - a constant (untraced) ``g``: ``d`` is set to 0 where ``g`` is 0 before the
+      product, so no derivative of ``d`` (``1.5 * x**0.5`` has an infinite one
+      at 0) reaches those entries;
+    - a traced ``g`` with an infinite or NaN ``d`` or ``g``: those entries are
+      formed as the quotient ``g / (1 / d)``, whose rules are guarded in the same
+      way (:func:`_div_finite_zero` and this helper), the others as ``d * g``
+      with ``d`` replaced by 1 at the masked entries.  The price: at such an
+      entry the derivatives of an infinite product are NaN rather than
+      ``+-inf`` (third derivatives of ``sqrt`` at 0).
     """
-    r = d * g          # factor first: see _ORDER
-    if _np.isfinite(primal_of(d)).all():
-        return r
-    return where_p(equal(g, 0), 0.0, r)
+    dv = primal_of(d)
+    if not isinstance(d, Tracer):
+        # a constant factor: only d's infinities can meet a zero
+        if type(dv) is float or type(dv) is _np.float64:
+            if _isfinite(dv):
+                return d * g   # factor first: see _ORDER
+        elif _np.isfinite(dv).all():
+            return d * g
+        bad = ~_np.isfinite(dv)
+    else:
+        # a traced factor will be differentiated, its cotangent G * g: an infinite
+        # g (the tangent of sqrt at 0 under nesting) meets a zero G there
+        gv = primal_of(g)
+        bad = _np.logical_not(_np.logical_and(_np.isfinite(dv), _np.isfinite(gv)))
+        if not isinstance(g, Tracer):
+            # a constant g: its zeros are zero at every order, whatever the
+            # derivatives of d (those of 1.5 * x**0.5 are infinite at 0)
+            z = _np.equal(gv, 0)
+            if z.any():
+                d = where_p(z, 0.0, d)
+                bad = _np.logical_and(bad, _np.logical_not(z))
+        if not bad.any():
+            return d * g
+    if not isinstance(d, Tracer) and not isinstance(g, Tracer):
+        r = d * g              # plain values: no derivative will be taken
+        m = _np.logical_and(_np.equal(g, 0), bad)
+        if type(r) is _np.ndarray and r.shape == m.shape:
+            _np.copyto(r, 0, where=m)
+            return r
+        return _np.where(m, 0, r)[()]
+    if not isinstance(g, Tracer):
+        # a constant g (its zeros masked above): d's derivatives meet only the
+        # constant, and an infinite d keeps its infinite derivatives (sqrt'' at 0)
+        return d * g
+    if bad.all():
+        return _div_finite_zero(g, 1.0 / d)
+    return where_p(bad, _div_finite_zero(g, 1.0 / where_p(bad, d, 1.0)),
+                   where_p(bad, 1.0, d) * g)
 
 
 def _div_finite_zero(g, y):
-    """``g / y``, but exactly 0 where ``g`` is 0 (also where ``y`` is 0)."""
+    """``g / y``, but exactly 0 where ``g`` is 0 and ``y`` is 0 or NaN.
+
+    The masked entries are masked in both operands before the division (0 / 1),
+    so derivatives of this rule do not divide by the zero there either."""
     # a plain g over a traced y: y's reflected operator directly (see _ORDER)
     r = y.__rtruediv__(g) if isinstance(y, Tracer) and not isinstance(g, Tracer) else g / y
-    yv = primal_of(y)
-    if (yv != 0) if type(yv) in (int, float) else (_np.asarray(yv) != 0).all():
+    rv = primal_of(r)
+    if type(rv) is float or type(rv) is _np.float64:
+        if _isfinite(rv):
+            return r
+    elif _np.isfinite(rv).all():
         return r
-    return where_p(equal(g, 0), 0.0, r)
+    # 0 / 0 and 0 / NaN, the NaN entries to mask; g / 0 = inf is the truth
+    yv = primal_of(y)
+    m =     m = _np.logical_and(_np.equal(primal_of(g), 0), _np.logical_or(_np.equal(yv, 0), _np.isnan(yv)))
+    if not m.any():
+        return r
+    if not isinstance(r, Tracer):
+        if type(r) is _np.ndarray and r.shape == m.shape:
+            _np.copyto(r, 0, where=m)
+            return r
+        return _np.where(m, 0, r)[()]
+    return where_p(m, 0.0, g) / where_p(m, 1.0, y)
 
 
 def unary(npfunc, deriv, name=None, singular=False):
@@ -288,20 +356,34 @@ def _pow_dx(ans, x, y):
     if (yv == 0).any() and (xv == 0).any():
         # x**0 is constant, also at x = 0, where the formula would give 0 * 0**-1
         zero = _np.logical_and(xv == 0, yv == 0)
-        return where_p(zero, 0.0, y * power(where_p(zero, 1.0, x), y - 1))
-    return y * power(x, y - 1)
+        return where_p(zero, 0.0, _times_traced(y, power(where_p(zero, 1.0, x), y - 1)))
+    return _times_traced(y, power(x, y - 1))
+
+
+def _times_traced(a, b):
+    """``a * b`` inside a derivative factor; when ``a`` is traced (the rule is being
+    differentiated again) as :func:`times_finite_zero`, so that the zero cotangent
+    a ``where()`` sends here does not meet an infinite or NaN ``b`` (``x**y`` at
+    ``x < 0``, ``log(x)`` at ``x <= 0``).  Plain operands take the plain product."""
+    if isinstance(a, Tracer):
+        return times_finite_zero(a, b)
+    return a * b
 
 
 def _pow_dy(ans, x, y):
     # d/dy x**y = x**y log x, taken as 0 where x == 0 (the limit for y > 0)
     safe = where(equal(x, 0), 1.0, x)
-    return where(equal(x, 0), 0.0, ans * log(safe))
+    return where(equal(x, 0), 0.0, _times_traced(ans, log(safe)))
 
 
 def _pow_regular(y):
-    # x**y has a finite derivative in x everywhere for constant y in {0} or y >= 1
+    # x**y has a finite derivative in x wherever its value is finite for a constant
+    # integer y = 0 or y >= 1; not for y = 1.5: y * x**0.5 is NaN at x < 0, and
+    # 0 * NaN would leak through a where() that guards x > 0
+    if type(y) is int:
+        return y >= 0
     return (isinstance(y, (int, float)) and not isinstance(y, bool)
-            and (y == 0 or y >= 1))
+            and (y == 0 or (y >= 1 and float(y).is_integer())))
 
 
 power = binary(_np.power, _pow_dx, _pow_dy, name="power", singular=True)
@@ -331,8 +413,13 @@ defvjp_direct(power, _pow_vjp_x, _binary_vjp(_pow_dy, 1, True))
 square = unary(_np.square, lambda ans, x: 2 * x)
 defvjp_direct(square, lambda g, ans, x, **kw: _twice_times(g, x))
 sqrt = unary(_np.sqrt, lambda ans, x: 0.5 / ans, singular=True)
-cbrt = unary(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans), singular=True)
-reciprocal = unary(_np.reciprocal, lambda ans, x: -(ans * ans), singular=True)
+# 1 / (3 ans^2) as quotients: a product ans * ans would meet the infinite tangent
+# of cbrt at 0 when the rule is differentiated twice more (0 * inf)
+cbrt = unary(_np.cbrt, lambda ans, x: (1.0 / 3) / ans / ans, singular=True)
+# -1/x^2 as -(1/x)/x, not -(ans * ans): at x = 0 a product inf * inf would turn a
+# zero cotangent into NaN when the rule is differentiated again; the quotient's
+# own rules keep it 0 (same rounding count)
+reciprocal = unary(_np.reciprocal, lambda ans, x: -ans / x, singular=True)
 
 # --- exponentials and logarithms ---------------------------------------------
 exp = unary(_np.exp, lambda ans, x: ans)
@@ -398,8 +485,12 @@ defvjp_direct(tanh, _tanh_vjp)
 # picks the side of the cut on the imaginary axis; x + 1 for arccosh likewise)
 arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / (sqrt(_one_plus(x * x)) if _is_complex(x)
                                                   else hypot(x, 1.0)))
-arccosh = unary(_np.arccosh, lambda ans, x: 1.0 / (
-    sqrt(x - 1) * (sqrt(_one_plus(x)) if _is_complex(x) else sqrt(x + 1))), singular=True)
+# real: 1 / sqrt(x - 1) / sqrt(x + 1), quotients, not 1 / (sqrt * sqrt): for x < 1
+# the factors are NaN, and a product of them turns the zero cotangent the rule
+# gets under a where() into NaN when differentiated again; quotients keep it 0
+arccosh = unary(_np.arccosh, lambda ans, x: (
+    1.0 / (sqrt(x - 1) * sqrt(_one_plus(x))) if _is_complex(x)
+    else 1.0 / sqrt(x - 1) / sqrt(x + 1)), singular=True)
 arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / ((1 - x) * (1 + x)), singular=True)
 def _over_r2(num, y, x):
     # num / (x^2 + y^2) as (num / r) / r with r = hypot(x, y): no overflow or
@@ -724,7 +815,7 @@ logaddexp2 = binary(_np.logaddexp2, lambda ans, x, y: exp2(x - ans),
 
 def _fpow_dy(ans, x, y):
     safe = where(equal(x, 0), 1.0, x)
-    return where(equal(x, 0), 0.0, ans * log(safe))
+    return where(equal(x, 0), 0.0, _times_traced(ans, log(safe)))
 
 
 float_power = binary(_np.float_power, lambda ans, x, y: y * float_power(x, y - 1), _fpow_dy,
