@@ -50,11 +50,15 @@ def as_input(x, who="argument"):
     if isinstance(x, complex):
         return _np.complex128(x)
     if not isinstance(x, (_np.ndarray, _np.generic)):
+        given = x
         try:
             x = _np.asarray(x)
         except Exception as e:  # noqa: BLE001
-            raise TypeError(f"{who} of type {type(x).__name__} is not an array, "
+            raise TypeError(f"{who} of type {type(given).__name__} is not an array, "
                             f"a scalar or a tuple/list/dict of them") from e
+        if x.dtype == object:       # a set, a generator, an object NumPy wraps whole
+            raise TypeError(f"{who} of type {type(given).__name__} is not an array, "
+                            f"a scalar or a tuple/list/dict of them")
     if x.dtype.kind not in "fc":
         raise TypeError(
             f"{who} has dtype {x.dtype}; only floating-point and complex values "

@@ -97,7 +97,8 @@ def transpose_rule(rule, want, argnum, name, check=False):
                 name, want, argnum,
                 f": its {_MODE_NAMES[given]} rule cannot be transposed, since it "
                 f"does not run on a traced {'tangent' if given == 'jvp' else 'cotangent'} "
-                f"(write it with dualad.numpy operations, not raw NumPy, for that)") from e
+                f"({type(e).__name__}: {e}); write it with dualad.numpy operations, "
+                f"not raw NumPy, for that") from e
         res = back([d])[0]
         if check and res is not None:
             lhs, scale_l = _pairing(res, point)

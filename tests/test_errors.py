@@ -512,3 +512,19 @@ def test_a_traced_value_that_escapes_its_transform_is_an_error():
     g = ad.grad(lambda x: dnp.sum(ad.grad(lambda y: dnp.sum(x * y * y))(x)))(X)
     np.testing.assert_allclose(g, 4.0 * X)
     _works_after()
+
+
+@pytest.mark.parametrize("arg", [iter([1.0, 2.0]), {1.0}, object()], ids=["iterator", "set", "object"])
+def test_inputs_that_are_not_arrays_are_named_by_type(arg):
+    with pytest.raises(TypeError, match=rf"argument 0 of type {type(arg).__name__} is not an array"):
+        ad.grad(lambda x: 1.0)(arg)
+    _works_after()
+
+
+def test_a_bug_in_a_rule_shows_in_the_transposition_error():
+    p = ad.primitive(lambda x: np.sin(x), name="buggy_rule")
+    ad.defjvp(p, lambda t, ans, x: t + "oops")
+    with pytest.raises(NotImplementedError, match=r"'buggy_rule' .* cannot be transposed.*"
+                                                  r"\(UFuncTypeError: .*<U4"):
+        ad.grad(p)(1.0)
+    _works_after()
