@@ -50,9 +50,12 @@ What is supplied, and how
   are turned into ``NonlinearConstraint`` for ``trust-constr``.  A
   constraint's own callable ``jac`` / ``hess`` is kept; a quasi-Newton
   strategy (SciPy's default ``BFGS()``) is replaced by the exact Hessian.
+  Like ``fun``, the user's own ``jac`` / ``hess`` get ``x`` in x0's shape
+  (and a dict's ``args``); ``jac`` may return ``(m,) + x0.shape``.
   ``LinearConstraint`` and ``Bounds`` refer to the flattened ``x``.
 * ``x0`` of any shape: SciPy sees ``x.ravel()``; the user's function,
-  callbacks and the result's ``x`` and ``jac`` see the shape of ``x0``.
+  callbacks (also ``least_squares``', and trust-constr's ``state``, a
+  shaped copy) and the result's ``x`` and ``jac`` see the shape of ``x0``.
   Values are optimized in float64.
 
 Counters
@@ -61,13 +64,18 @@ The result's ``nfev``, ``njev`` and ``nhev`` count work actually done:
 ``nfev`` the evaluations of the user's function (a value-and-gradient pass
 or a recording counts one), ``njev`` the gradients (or Jacobians) computed,
 ``nhev`` the Hessians formed plus the Hessian-vector products.  Cache hits
-cost nothing and are not counted.  They count the objective only, as SciPy's
+cost nothing and are not counted.  ``nfev`` equals the number of calls of
+the user's function: the check at ``x0`` is one of them, and its result is
+SciPy's first value (and, for ``least_squares`` and ``root``'s hybr / lm,
+the Jacobian at ``x0`` is computed in the same pass; see
+:data:`FIRST_FORWARD_MAX`).  They count the objective only, as SciPy's
 do: constraint work is not in them (``trust-constr`` reports it separately,
 as ``constr_nfev``, ``constr_njev`` and ``constr_nhev``).
 
 Errors
 ------
-A non-scalar objective (``TypeError``; size-1 arrays are accepted), a
+A non-scalar objective (``TypeError``; size-1 arrays are accepted), complex
+output of any function (``TypeError``), a
 non-finite value at ``x0`` (``ValueError``), and a function that cannot be
 differentiated -- e.g. it calls ``float`` on its argument or a NumPy function
 with no derivative rule (``TypeError``, with the original error chained) --
@@ -79,6 +87,7 @@ import inspect
 
 import numpy as _np
 import scipy.optimize as _so
+from scipy.sparse import issparse as _issparse
 from scipy.sparse.linalg import LinearOperator as _LinearOperator
 
 from . import numpy as _dnp
@@ -204,8 +213,10 @@ class _Objective:
         self.counts = {"nfev": 0, "njev": 0, "nhev": 0}
         self.scalar_wrap = False
 
-    # the user's function of a value in the user's shape
+    # the user's function of a value in the user's shape; every call is counted
+    # (nfev is the number of times the user's function ran)
     def user(self, xu):
+        self.counts["nfev"] += 1
         out = self.fun(xu, *self.args)
         if self.scalar_wrap:
             out = _dnp.reshape(out, ())
@@ -214,8 +225,11 @@ class _Objective:
     def _diagnose(self, x0):
         """Evaluate plainly at x0 and raise if the output is not a real scalar.
 
-        Returns True if the output is a size-1 array (then accepted as a scalar).
+        Returns ``(wrap, arr)``: ``wrap`` is True if the output is a size-1
+        array (then accepted as a scalar), ``arr`` the value.  The call is
+        counted in nfev.
         """
+        self.counts["nfev"] += 1
         out = _primal_of(self.fun(x0.reshape(self.shape), *self.args))
         try:
             arr = _np.asarray(out)
@@ -231,22 +245,24 @@ class _Objective:
                 f"returned an array of shape {arr.shape}; reduce it (e.g. a "
                 f"sum of squares) or use dualad.optimize.least_squares for a "
                 f"vector of residuals")
-        return arr.shape != ()
+        return arr.shape != (), arr
 
     def start(self, x0, mode):
         """The first evaluation, at x0 (``mode``: "value", "grad" or "record"),
         with clear errors for a non-scalar, non-finite or untraceable function."""
         e = self.cache.get(x0)
         if mode == "value":
-            if self._diagnose(x0):
-                self.scalar_wrap = True
-            self.value(x0)
+            # the plain evaluation that checks the output is also the value at
+            # x0: cached, so SciPy's first call (at x0) costs nothing more
+            wrap, arr = self._diagnose(x0)
+            self.scalar_wrap = wrap
+            e["f"] = float(arr.reshape(()))
         else:
             step = self._record if mode == "record" else self._vg
             try:
                 step(x0, e)
             except TypeError:
-                if not self._diagnose(x0):
+                if not self._diagnose(x0)[0]:
                     raise
                 self.scalar_wrap = True   # a size-1 array: take it as a scalar
                 step(x0, e)
@@ -260,7 +276,6 @@ class _Objective:
             rec = _Recording(self.user, x.reshape(self.shape))
         except _TRACE_ERRORS as err:
             raise _trace_error(self.who, "objective", err) from err
-        self.counts["nfev"] += 1
         self.counts["njev"] += 1
         e["rec"] = rec
         e["f"] = float(rec.value)
@@ -275,7 +290,6 @@ class _Objective:
             v, g = _value_and_grad(self.user)(x.reshape(self.shape))
         except _TRACE_ERRORS as err:
             raise _trace_error(self.who, "objective", err) from err
-        self.counts["nfev"] += 1
         self.counts["njev"] += 1
         e["f"] = float(v)
         e["g"] = _np.asarray(g, dtype=_np.float64).reshape(-1)
@@ -284,7 +298,6 @@ class _Objective:
     def value(self, x):
         e = self.cache.get(x)
         if "f" not in e:
-            self.counts["nfev"] += 1
             e["f"] = float(_np.asarray(self.user(_np.asarray(x).reshape(self.shape))))
         return e["f"]
 
@@ -332,6 +345,29 @@ def _flat_out(out):
     return out
 
 
+#: the first evaluation of a vector function whose Jacobian is wanted at x0
+#: (least_squares, root's hybr / lm) computes it in the same pass, before the
+#: number of outputs is known: in forward mode (``n`` directions) when ``x``
+#: has at most this many elements, else in reverse mode (a second, forward,
+#: pass only if there turn out to be at least as many outputs as elements)
+FIRST_FORWARD_MAX = 1000
+
+
+class _ComplexOutput(TypeError):
+    """A function returned complex values where real ones are needed."""
+
+
+def _real_out(out, who, what):
+    """``out`` as a float64 array; a complex output is refused (its imaginary
+    part would be dropped silently)."""
+    a = _np.asarray(_primal_of(out))
+    if a.dtype.kind == "c":
+        raise _ComplexOutput(f"{who}: the {what} must return real values, but it returned "
+                        f"dtype {a.dtype}; SciPy's optimizers work on real values -- "
+                        f"split it into real and imaginary parts")
+    return _np.asarray(a, dtype=_np.float64)
+
+
 class _Vector:
     """A vector-valued function of a flat vector: value, Jacobian, v.c Hessian."""
 
@@ -349,35 +385,55 @@ class _Vector:
     def value(self, x):
         e = self.cache.get(x)
         if "f" not in e:
-            out = self.user(_np.asarray(x, dtype=_np.float64).reshape(self.shape))
             self.counts["nfev"] += 1
-            e["f"] = _np.asarray(out, dtype=_np.float64)
+            out = self.user(_np.asarray(x, dtype=_np.float64).reshape(self.shape))
+            try:
+                e["f"] = _real_out(out, self.who, self.what).reshape(-1)
+            except _ComplexOutput as err:
+                raise TypeError(str(err)) from None
             self.m = e["f"].size
         return e["f"].copy()
 
     def _value_and_jac(self, x, e):
         xu = _np.asarray(x, dtype=_np.float64).reshape(self.shape)
-        n = self.n
-        m = self.m
-        if m is None:
-            m = self.value(x).size
+        n, m = self.n, self.m
+        jac = None
+
+        def reverse():
+            self.counts["nfev"] += 1
+            outs, back = _vjp_flat(lambda xs: [self.user(xs[0])], [xu])
+            return _real_out(outs[0], self.who, self.what).reshape(-1), back
+
+        def from_back(back, m):   # m cotangents in one batched sweep
+            c = back([_np.eye(m)])[0]
+            return _np.zeros((m, n)) if c is None else \
+                _np.asarray(c, dtype=_np.float64).reshape(m, n)
         try:
-            if m >= n:   # forward mode: n directions in one batched pass
+            if m is None and n > FIRST_FORWARD_MAX:
+                # first pass, number of outputs unknown: reverse (usable if m < n)
+                f, back = reverse()
+                m = self.m = f.size
+                if m < n:
+                    jac = from_back(back, m)
+            if jac is None and (m is None or m >= n):
+                # forward mode: n directions in one batched pass
+                self.counts["nfev"] += 1
                 eye = _np.eye(n).reshape((n,) + self.shape)
                 outs, tans = _jvp_flat(lambda xs: [self.user(xs[0])], [xu], [eye])
+                f = _real_out(outs[0], self.who, self.what).reshape(-1)
+                m = self.m = f.size
                 t = tans[0]
                 jac = _np.zeros((m, n)) if t is None else \
                     _np.asarray(t, dtype=_np.float64).reshape(n, m).T.copy()
-            else:        # reverse mode: m cotangents in one batched sweep
-                outs, back = _vjp_flat(lambda xs: [self.user(xs[0])], [xu])
-                c = back([_np.eye(m)])[0]
-                jac = _np.zeros((m, n)) if c is None else \
-                    _np.asarray(c, dtype=_np.float64).reshape(m, n)
+            elif jac is None:
+                f, back = reverse()
+                jac = from_back(back, m)
+        except _ComplexOutput as err:   # not a tracing failure: say what it is
+            raise TypeError(str(err)) from None
         except _TRACE_ERRORS as err:
             raise _trace_error(self.who, self.what, err) from err
-        self.counts["nfev"] += 1
         self.counts["njev"] += 1
-        e["f"] = _np.asarray(outs[0], dtype=_np.float64).reshape(-1)
+        e["f"] = f
         e["J"] = jac
 
     def value_speculative(self, x):
@@ -460,7 +516,25 @@ def _flat_bounds(bounds, shape, n, who="minimize"):
     return bounds
 
 
-def _wrap_callback(callback, shape):
+def _shaped_result(r, shape, keys):
+    """A shallow copy of the OptimizeResult ``r`` with ``x`` (and the other
+    ``keys`` holding a flat array of x's size: the objective's gradient) in
+    x0's shape.  A copy: SciPy's own object is left as it is."""
+    r = _so.OptimizeResult(r)
+    n = int(_np.prod(shape, dtype=int))
+    for k in keys:
+        v = r.get(k)
+        if k == "x" and v is not None:
+            r[k] = _np.asarray(v).reshape(shape)
+        elif isinstance(v, _np.ndarray) and v.ndim == 1 and v.size == n:
+            r[k] = v.reshape(shape)
+    return r
+
+
+def _wrap_callback(callback, shape, keys=("x", "jac", "grad")):
+    """The user's callback, seeing x (and the gradient) in x0's shape: in
+    ``callback(intermediate_result)``, in the old-style ``callback(xk)``, and in
+    trust-constr's ``callback(xk, state)`` (``state`` a shaped copy)."""
     if callback is None:
         return None
     try:
@@ -469,15 +543,43 @@ def _wrap_callback(callback, shape):
         params = set()
     if params == {"intermediate_result"}:
         def cb(intermediate_result):
-            r = _so.OptimizeResult(intermediate_result)
-            if "x" in r:
-                r.x = _np.asarray(r.x).reshape(shape)
-            return callback(intermediate_result=r)
+            return callback(intermediate_result=_shaped_result(intermediate_result,
+                                                               shape, keys))
         return cb
 
     def cb(xk, *rest):
+        rest = tuple(_shaped_result(r, shape, keys) if isinstance(r, _so.OptimizeResult)
+                     else r for r in rest)
         return callback(_np.asarray(xk).reshape(shape), *rest)
     return cb
+
+
+def _user_cjac(jac, shape, n, args=()):
+    """A constraint's own ``jac(x, *args)``, called with x in x0's shape; an
+    array result (shape ``(m,) + x0.shape``, ``(m, x0.size)``, or x0's shape
+    for a scalar constraint) is returned as SciPy's ``(m, x0.size)``.  Sparse
+    matrices and LinearOperators are passed on as they are."""
+    def cjac(x):
+        out = jac(_np.asarray(x).reshape(shape), *args)
+        if _issparse(out) or isinstance(out, _LinearOperator):
+            return out
+        a = _np.asarray(_primal_of(out), dtype=_np.float64)
+        if a.size % max(n, 1):
+            raise ValueError(f"minimize: a constraint's jac returned shape {a.shape}; "
+                             f"expected (m,) + x0.shape = (m,) + {shape} or (m, {n})")
+        return a.reshape(-1, n)
+    return cjac
+
+
+def _user_chess(hess, shape, n):
+    """A constraint's own ``hess(x, v)``, called with x in x0's shape; an
+    array result is returned as ``(x0.size, x0.size)``."""
+    def chess(x, v):
+        out = hess(_np.asarray(x).reshape(shape), v)
+        if _issparse(out) or isinstance(out, _LinearOperator):
+            return out
+        return _np.asarray(out, dtype=_np.float64).reshape(n, n)
+    return chess
 
 
 def _constraint(c, shape, method, n, counts, hess_mode):
@@ -489,22 +591,26 @@ def _constraint(c, shape, method, n, counts, hess_mode):
         c = dict(c)
         if "fun" not in c or "type" not in c:
             raise ValueError("minimize: a constraint dict needs 'type' and 'fun'")
-        vec = _Vector(c["fun"], c.get("args", ()), shape, "minimize",
+        args = c.get("args", ())
+        if not isinstance(args, tuple):
+            args = (args,)
+        vec = _Vector(c["fun"], args, shape, "minimize",
                       f"constraint function ({c['type']})", counts=counts)
+        # the user's own jac: x in x0's shape and the constraint's args, as fun
+        jac = _user_cjac(c["jac"], shape, n, args) if callable(c.get("jac")) \
+            else vec.jac
         if trust:
             lb, ub = (0.0, 0.0) if c["type"] == "eq" else (0.0, _np.inf)
-            jac = c["jac"] if callable(c.get("jac")) else vec.jac
             return _so.NonlinearConstraint(vec.value, lb, ub, jac=jac,
                                            hess=lambda x, v: vec.hess(x, v, dense))
         c["fun"] = vec.value
         c.pop("args", None)
-        if not callable(c.get("jac")):
-            c["jac"] = vec.jac
+        c["jac"] = jac
         return c
     if isinstance(c, _so.NonlinearConstraint):
         vec = _Vector(c.fun, (), shape, "minimize", "constraint function",
                       counts=counts)
-        jac = c.jac if callable(c.jac) else vec.jac
+        jac = _user_cjac(c.jac, shape, n) if callable(c.jac) else vec.jac
         kw = {}
         if trust:
             # SciPy stores a BFGS() strategy when no hess was given, so only a
@@ -512,7 +618,8 @@ def _constraint(c, shape, method, n, counts, hess_mode):
             from scipy.optimize import HessianUpdateStrategy
             user_h = c.hess if (callable(c.hess) and not isinstance(
                 c.hess, HessianUpdateStrategy)) else None
-            kw["hess"] = user_h or (lambda x, v: vec.hess(x, v, dense))
+            kw["hess"] = _user_chess(user_h, shape, n) if user_h else \
+                (lambda x, v: vec.hess(x, v, dense))
         return _so.NonlinearConstraint(vec.value, c.lb, c.ub, jac=jac,
                                        keep_feasible=c.keep_feasible, **kw)
     return c  # LinearConstraint: already in terms of the flat x
@@ -612,11 +719,12 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
 # ---------------------------------------------------------------------------
 # least_squares
 # ---------------------------------------------------------------------------
-def _check_vector_x0(vec, x0, who, what):
-    try:
-        out = vec.value(x0.reshape(-1))
-    except _TRACE_ERRORS:
-        raise
+def _check_vector_x0(vec, x0, who, what, jac=False):
+    """The first evaluation, at x0, checked (finite, real).  With ``jac`` the
+    Jacobian is computed in the same pass and cached, so SciPy's first calls
+    (value and Jacobian at x0) cost no second evaluation."""
+    x = x0.reshape(-1)
+    out = vec.value_speculative(x) if jac else vec.value(x)
     if not _np.all(_np.isfinite(out)):
         bad = _np.flatnonzero(~_np.isfinite(out))
         raise ValueError(f"{who}: the {what} is not finite at x0 (entries "
@@ -649,13 +757,15 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
     if not isinstance(args, tuple):
         args = (args,)
     vec = _Vector(fun, args, shape, "least_squares", "residual function", kwargs)
-    _check_vector_x0(vec, x0, "least_squares", "residual vector")
+    _check_vector_x0(vec, x0, "least_squares", "residual vector", jac=True)
     if isinstance(bounds, (tuple, list)) and len(bounds) == 2:
         bounds = tuple(_flat_bound(b, shape, x0.size, "least_squares", what)
                        for b, what in zip(bounds, ("lb", "ub")))
     else:
         bounds = _flat_bounds(bounds, shape, x0.size, "least_squares")
     # the Jacobian is asked for at most points SciPy evaluates: one pass for both
+    if options.get("callback") is not None:
+        options["callback"] = _wrap_callback(options["callback"], shape, keys=("x",))
     res = _so.least_squares(vec.value_speculative, x0.reshape(-1), jac=vec.jac,
                             bounds=bounds, method=method, **options)
     res.x = _np.asarray(res.x).reshape(shape)
@@ -697,13 +807,14 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
     shape = x0.shape
     if not isinstance(args, tuple):
         args = (args,)
+    meth = method.lower() if isinstance(method, str) else method
     vec = _Vector(fun, args, shape, "root", "function")
-    out = _check_vector_x0(vec, x0, "root", "function")
+    # hybr and lm ask for the Jacobian at x0 right after the value
+    out = _check_vector_x0(vec, x0, "root", "function", jac=meth in _ROOT_JAC)
     if out.size != x0.size:
         raise ValueError(f"root: the function returned {out.size} values for "
                          f"{x0.size} unknowns; they must be equal (use "
                          f"least_squares for over- or under-determined systems)")
-    meth = method.lower() if isinstance(method, str) else method
     kw = {"jac": vec.jac} if meth in _ROOT_JAC else {}
     if meth == "lm":
         f = vec.value_speculative   # lm asks for the Jacobian at almost every point

@@ -522,3 +522,175 @@ def test_derivative_arguments_are_refused_with_an_explanation(call, name):
     with pytest.raises(TypeError, match=name + " is not accepted; dualad supplies the "
                                         "exact .* scipy.optimize"):
         call(lambda x: np.sum(x ** 2))
+
+
+# ---------------------------------------------------------------------------
+# constraint's own jac, complex outputs, shaped callbacks, honest nfev at x0
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["SLSQP", "trust-constr"])
+def test_dict_constraint_own_jac_gets_args_and_shaped_x(method):
+    # min sum(x) on the ball |x|^2 <= a: x = -sqrt(a / n) everywhere
+    seen = []
+
+    def cjac(x, a):
+        seen.append((x.shape, a))
+        return -2.0 * x
+    con = {"type": "ineq", "fun": lambda x, a: a - dnp.sum(x ** 2), "jac": cjac,
+           "args": (2.0,)}
+    res = minimize(lambda x: dnp.sum(x), np.zeros((2, 2)), method=method, constraints=con,
+                   **({"options": {"gtol": 1e-10, "xtol": 1e-12}}
+                      if method == "trust-constr" else {}))
+    ref = so.minimize(lambda x: np.sum(x), np.zeros(4), jac=lambda x: np.ones(4),
+                      method=method,
+                      **({"hess": lambda x: np.zeros((4, 4))}
+                         if method == "trust-constr" else {}),
+                      constraints={"type": "ineq", "fun": lambda x, a: a - np.sum(x ** 2),
+                                   "jac": lambda x, a: -2.0 * x, "args": (2.0,)},
+                      **({"options": {"gtol": 1e-10, "xtol": 1e-12}}
+                         if method == "trust-constr" else {}))
+    # trust-constr: an interior-point method, SciPy's path uses BFGS for the
+    # constraint's Hessian, dualad's the exact one: the same point to 1e-4
+    tol = 1e-4 if method == "trust-constr" else 1e-8
+    np.testing.assert_allclose(res.x.ravel(), ref.x, atol=tol)
+    np.testing.assert_allclose(res.x, np.full((2, 2), -np.sqrt(0.5)), atol=tol)
+    assert seen and set(seen) == {((2, 2), 2.0)}
+
+
+def test_vector_constraint_jac_in_x0_shape():
+    # 1 - x**2 >= 0 entrywise, jac of shape (2, 2) + x0.shape
+    eye = np.eye(2)
+
+    def cjac(x):
+        return -2.0 * np.einsum("ik,jl->ijkl", eye, eye) * x[:, :, None, None]
+    con = {"type": "ineq", "fun": lambda x: 1.0 - x ** 2, "jac": cjac}
+    w = np.array([[1.0, 2.0], [3.0, 4.0]])
+    res = minimize(lambda x: dnp.sum(w * x), np.zeros((2, 2)), method="SLSQP",
+                   constraints=con)
+    ref = so.minimize(lambda x: np.sum(w.ravel() * x), np.zeros(4), jac=lambda x: w.ravel(),
+                      method="SLSQP",
+                      constraints={"type": "ineq", "fun": lambda x: 1.0 - x ** 2,
+                                   "jac": lambda x: np.diag(-2.0 * x)})
+    np.testing.assert_allclose(res.x.ravel(), ref.x, atol=1e-8)
+    np.testing.assert_allclose(res.x, -np.ones((2, 2)), atol=1e-6)
+
+
+def test_nonlinear_constraint_own_jac_and_hess_get_shaped_x():
+    seen = []
+
+    def cjac(x):
+        seen.append(x.shape)
+        return 2.0 * x[None]
+
+    def chess(x, v):
+        seen.append(x.shape)
+        return 2.0 * v[0] * np.eye(4)
+    nlc = so.NonlinearConstraint(lambda x: dnp.sum(x ** 2), -np.inf, 1.0, jac=cjac,
+                                 hess=chess)
+    res = minimize(lambda x: dnp.sum(x), np.zeros((2, 2)), method="trust-constr",
+                   constraints=nlc)
+    np.testing.assert_allclose(res.x, np.full((2, 2), -0.5), atol=1e-3)
+    assert seen and set(seen) == {(2, 2)}
+
+
+@pytest.mark.parametrize("call", [
+    lambda f: root(f, np.zeros(2)),
+    lambda f: root(f, np.zeros(2), method="lm"),
+    lambda f: root(f, np.zeros(2), method="broyden1"),
+    lambda f: least_squares(f, np.zeros(2)),
+])
+def test_complex_residuals_are_refused(call):
+    # SciPy raises on complex residuals; silently taking the real part would
+    # report x = (1, 1) as a root of x - (1 + 1j)
+    with pytest.raises(TypeError, match=r"must return real values.*complex128"):
+        call(lambda x: x - (1 + 1j))
+
+
+def test_least_squares_callback_sees_x0_shape():
+    for cb_kind in ("intermediate_result", "x"):
+        seen = []
+        if cb_kind == "x":
+            cb = lambda x: seen.append(x.shape)  # noqa: E731
+        else:
+            cb = lambda intermediate_result: seen.append(  # noqa: E731
+                intermediate_result.x.shape)
+        res = least_squares(lambda x: x ** 3 - 8.0, np.ones((2, 2)), callback=cb)
+        np.testing.assert_allclose(res.x, np.full((2, 2), 2.0), rtol=1e-7)
+        assert seen and set(seen) == {(2, 2)}
+
+
+def test_trust_constr_old_style_callback_state_is_shaped():
+    seen = []
+    target = np.arange(4.0).reshape(2, 2)
+    res = minimize(lambda x: dnp.sum((x - target) ** 2), np.zeros((2, 2)),
+                   method="trust-constr",
+                   callback=lambda xk, state: seen.append(
+                       (xk.shape, state.x.shape, state.grad.shape)) and None)
+    np.testing.assert_allclose(res.x, target, atol=1e-6)
+    assert seen and set(seen) == {((2, 2), (2, 2), (2, 2))}
+
+
+def _rosen_flat(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+@pytest.mark.parametrize("method", ["Nelder-Mead", "Powell", "COBYLA", "COBYQA"])
+def test_derivative_free_nfev_is_the_number_of_calls(method):
+    x0 = np.array([-1.2, 1.0, 0.5])
+    f, g = Counted(rosen), Counted(_rosen_flat)
+    res = minimize(f, x0, method=method)
+    ref = so.minimize(g, x0, method=method)
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-12)
+    assert res.nfev == f.calls   # the check at x0 included
+    # repeated points (Powell's line searches) come from the cache
+    assert f.calls <= g.calls
+
+
+def _decay_data():
+    t = np.linspace(0.0, 2.0, 9)
+    return t, 3.0 * np.exp(-1.5 * t)
+
+
+@pytest.mark.parametrize("max_nfev", [None, 3])
+@pytest.mark.parametrize("method", ["trf", "dogbox", "lm"])
+def test_least_squares_nfev_equals_scipy(method, max_nfev):
+    t, y = _decay_data()
+    f = Counted(lambda p: p[0] * np.exp(-p[1] * t) - y)
+    g = Counted(lambda p: p[0] * np.exp(-p[1] * t) - y)
+
+    def jac(p):
+        e = np.exp(-p[1] * t)
+        return np.stack([e, -p[0] * t * e], axis=1)
+    res = least_squares(f, np.array([1.0, 1.0]), method=method, max_nfev=max_nfev)
+    ref = so.least_squares(g, np.array([1.0, 1.0]), jac=jac, method=method,
+                           max_nfev=max_nfev)
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-10)
+    assert res.nfev == f.calls == g.calls == ref.nfev
+    if max_nfev is not None:
+        assert f.calls <= max_nfev
+
+
+@pytest.mark.parametrize("n", [5, 1200])
+def test_least_squares_fewer_residuals_than_unknowns_nfev(n):
+    # reverse mode; above FIRST_FORWARD_MAX the pass at x0 starts in reverse
+    f = Counted(lambda x: dnp.stack([dnp.sum(x ** 2) - 1.0, dnp.sum(x) - 0.5]))
+    g = Counted(lambda x: np.array([np.sum(x ** 2) - 1.0, np.sum(x) - 0.5]))
+    res = least_squares(f, np.ones(n))
+    ref = so.least_squares(g, np.ones(n), jac=lambda x: np.stack([2.0 * x, np.ones(n)]))
+    np.testing.assert_allclose(res.x, ref.x, atol=1e-12)
+    assert res.nfev == f.calls == g.calls == ref.nfev
+
+
+@pytest.mark.parametrize("method", ["hybr", "lm"])
+def test_root_jacobian_methods_evaluate_x0_once(method):
+    def system(x):
+        return dnp.stack([x[0] ** 2 + x[1] ** 2 - 4.0, x[0] - x[1]])
+    f = Counted(system)
+    g = Counted(lambda x: np.array([x[0] ** 2 + x[1] ** 2 - 4.0, x[0] - x[1]]))
+    res = root(f, np.array([1.0, 0.5]), method=method)
+    ref = so.root(g, np.array([1.0, 0.5]), method=method,
+                  jac=lambda x: np.array([[2 * x[0], 2 * x[1]], [1.0, -1.0]]))
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-12)
+    assert res.nfev == f.calls
+    # SciPy's calls include one extra check at x0 (MINPACK wrappers); x0 is
+    # evaluated once here, value and Jacobian in one pass
+    assert f.calls == g.calls - 2
