@@ -126,7 +126,8 @@ def _div_finite_zero(g, y):
         return r
     # 0 / 0 and 0 / NaN, the NaN entries to mask; g / 0 = inf is the truth
     yv = primal_of(y)
-    m =     m = _np.logical_and(_np.equal(primal_of(g), 0), _np.logical_or(_np.equal(yv, 0), _np.isnan(yv)))
+    m = _np.logical_and(_np.equal(primal_of(g), 0),
+                        _np.logical_or(_np.equal(yv, 0), _np.isnan(yv)))
     if not m.any():
         return r
     if not isinstance(r, Tracer):
