@@ -102,6 +102,14 @@ def distinct_outputs(ds):
     or overlaps, an earlier entry copied, so that writing into one derivative
     never changes another (a rule may hand one cotangent to two arguments,
     as ``x + y`` does).  Disjoint views of one buffer stay as they are."""
+    ids = set()
+    for d in ds:                # the common case: distinct arrays owning their data
+        if type(d) is _np.ndarray:
+            if d.base is not None or id(d) in ids:
+                break
+            ids.add(id(d))
+    else:
+        return ds
     roots = {}
     for k, d in enumerate(ds):
         if type(d) is not _np.ndarray:
