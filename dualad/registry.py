@@ -246,7 +246,7 @@ def _checked(prim, mode, argnum, rule):
     """A user's rule, its result checked against the shape it must have:
     the tangent of the output (JVP; a broadcastable result is broadcast) or
     the cotangent of argument ``argnum`` (VJP), after any leading batch."""
-    from numpy import broadcast_shapes, broadcast_to, shape
+    from numpy import broadcast_shapes, broadcast_to
 
     def checked_rule(d, ans, *args, **kwargs):
         out = rule(d, ans, *args, **kwargs)
@@ -255,7 +255,7 @@ def _checked(prim, mode, argnum, rule):
         batch = tuple(shape_of(d))[:max(ndim_of(d) - ndim_of(ans if mode == "vjp" else
                                                                args[argnum]), 0)]
         want = batch + tuple(shape_of(ans if mode == "jvp" else args[argnum]))
-        got = tuple(shape(out) if not isinstance(out, Tracer) else out.shape)
+        got = tuple(shape_of(out))
         if got == want:
             return out
         if mode == "jvp":

@@ -54,17 +54,20 @@ def as_input(x, who="argument"):
         try:
             x = _np.asarray(x)
         except Exception as e:  # noqa: BLE001
-            raise TypeError(f"{who} of type {type(given).__name__} is not an array, "
-                            f"a scalar or a tuple/list/dict of them") from e
+            raise _not_an_array(who, given) from e
         if x.dtype == object:       # a set, a generator, an object NumPy wraps whole
-            raise TypeError(f"{who} of type {type(given).__name__} is not an array, "
-                            f"a scalar or a tuple/list/dict of them")
+            raise _not_an_array(who, given)
     if x.dtype.kind not in "fc":
         raise TypeError(
             f"{who} has dtype {x.dtype}; only floating-point and complex values "
             f"can be differentiated. Convert it first, e.g. x.astype(float), or "
             f"leave it out of argnums.")
     return x
+
+
+def _not_an_array(who, x):
+    return TypeError(f"{who} of type {type(x).__name__} is not an array, "
+                     f"a scalar or a tuple/list/dict of them")
 
 
 def as_output(x):

@@ -63,6 +63,7 @@ def transpose_rule(rule, want, argnum, name, check=False):
     from .reverse import vjp_flat
 
     given = "vjp" if want == "jvp" else "jvp"
+    runs_on = "tangent" if given == "jvp" else "cotangent"     # what the given rule takes
     like = "args" if want == "vjp" else "ans"
     odd_checked = [not check]
 
@@ -70,7 +71,7 @@ def transpose_rule(rule, want, argnum, name, check=False):
         return missing_rule_error(
             name, want, argnum,
             f": its {_MODE_NAMES[given]} rule is not linear in its "
-            f"{'tangent' if given == 'jvp' else 'cotangent'}, so it has no "
+            f"{runs_on}, so it has no "
             f"transpose (a {given.upper()} rule must be linear in it)")
 
     running = threading.local()
@@ -96,7 +97,7 @@ def transpose_rule(rule, want, argnum, name, check=False):
             raise missing_rule_error(
                 name, want, argnum,
                 f": its {_MODE_NAMES[given]} rule cannot be transposed, since it "
-                f"does not run on a traced {'tangent' if given == 'jvp' else 'cotangent'} "
+                f"does not run on a traced {runs_on} "
                 f"({type(e).__name__}: {e}); write it with dualad.numpy operations, "
                 f"not raw NumPy, for that") from e
         res = back([d])[0]

@@ -36,6 +36,7 @@ from .. import tree as _tree
 from ..forward import jvp_flat as _jvp_flat
 from ..reverse import vjp_flat as _vjp_flat
 from ..transforms import jvp, vjp
+from ..transpose import _pairing
 
 __all__ = ["check_grads", "numerical_jvp"]
 
@@ -113,8 +114,17 @@ def _out_leaves(out):
     return [_np.asarray(o) for o in _tree.flatten(out)[0]]
 
 
+def _pairs(a, b):
+    """``(Re(sum(a * b)), sum(|a * b|))`` over the leaves ``a``, ``b``."""
+    re = mag = 0.0
+    for x, y in zip(a, b):
+        r, m = _pairing(x, y)
+        re, mag = re + r, mag + m
+    return re, mag
+
+
 def _pair(a, b):
-    return float(sum(_np.real(_np.sum(_np.asarray(x) * _np.asarray(y))) for x, y in zip(a, b)))
+    return _pairs(a, b)[0]
 
 
 def numerical_jvp(f, args, tangents, eps=1e-6):
@@ -217,12 +227,11 @@ def _check(g, leaves, order, modes, atol, rtol, eps, rng, label):
         cts = back(otree.unflatten(u))
         lhs = _pair(cts, v)
         rhs = _pair(u, fd)
+        pair_atol = atol * max(1.0, float(_np.sqrt(sum(_np.size(o) for o in outs))))
         found = _mismatch(f"VJP of {label} (<vjp(u), v> against <u, J v>)", lhs, rhs,
-                          atol * max(1.0, float(_np.sqrt(sum(_np.size(o) for o in outs)))),
-                          rtol)
+                          pair_atol, rtol)
         if found is None and tl is not None:
-            found = _transpose_mismatch(label, cts, v, u, tl, leaves, 1e-3 * atol * max(
-                1.0, float(_np.sqrt(sum(_np.size(o) for o in outs)))))
+            found = _transpose_mismatch(label, cts, v, u, tl, leaves, 1e-3 * pair_atol)
         if found is not None:
             _locate_vjp_error(g, leaves, u, cts, eps, atol, rtol, label)
             _raise_worst([found], hint)
@@ -242,8 +251,8 @@ def _transpose_mismatch(label, cts, v, u, tl, leaves, floor):
     tolerance, for derivatives that are rounding noise around 0).  This
     catches a VJP that is off by less than the finite differences can resolve
     (1% in float32, one entry in thousands)."""
-    lhs, rhs = _pair(cts, v), _pair(u, tl)
-    scale = _pair_abs(cts, v) + _pair_abs(u, tl)
+    (lhs, scale_l), (rhs, scale_r) = _pairs(cts, v), _pairs(u, tl)
+    scale = scale_l + scale_r
     dts = [_np.result_type(l) for l in leaves]
     tiny = _np.sqrt(max(_np.finfo(d).eps if d.kind in "fc" else 2.2e-16 for d in dts))
     err = abs(lhs - rhs)
@@ -254,11 +263,6 @@ def _transpose_mismatch(label, cts, v, u, tl, leaves, floor):
         f"check_grads: VJP of {label}: reverse mode does not transpose forward mode: "
         f"<vjp(u), v> = {lhs!r} but <u, jvp(v)> = {rhs!r} (abs error {err:.3g}, "
         f"allowed {allowed:.3g}) for random u, v")
-
-
-def _pair_abs(a, b):
-    return float(sum(_np.sum(_np.abs(_np.asarray(x) * _np.asarray(y)))
-                     for x, y in zip(a, b) if x is not None and y is not None))
 
 
 #: a failed reverse check is traced to one entry of the VJP when the inputs
