@@ -705,10 +705,8 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
                        bounds=_flat_bounds(bounds, shape, n),
                        constraints=cons if cons else (), tol=tol,
                        callback=_wrap_callback(callback, shape), options=options, **kw)
-    res.x = _np.asarray(res.x).reshape(shape)
-    for k in ("jac", "grad"):   # trust-constr: grad is the objective's, jac a list
-        if isinstance(res.get(k), _np.ndarray) and res[k].size == n:
-            res[k] = res[k].reshape(shape)
+    # trust-constr: grad is the objective's, jac a list (left as it is)
+    res = _shaped_result(res, shape, ("x", "jac", "grad"))
     for k in ("nfev", "njev", "nhev"):
         if k in res or obj.counts[k] or (k == "njev" and want_jac) or \
                 (k == "nhev" and second is not None):
@@ -768,9 +766,7 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
         options["callback"] = _wrap_callback(options["callback"], shape, keys=("x",))
     res = _so.least_squares(vec.value_speculative, x0.reshape(-1), jac=vec.jac,
                             bounds=bounds, method=method, **options)
-    res.x = _np.asarray(res.x).reshape(shape)
-    if "grad" in res:
-        res.grad = _np.asarray(res.grad).reshape(shape)
+    res = _shaped_result(res, shape, ("x", "grad"))
     res.nfev = vec.counts["nfev"]
     res.njev = vec.counts["njev"]
     return res
@@ -826,7 +822,7 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
             return callback(_np.asarray(xk).reshape(shape), fk)
     res = _so.root(f, x0.reshape(-1), method=method, tol=tol, callback=cb,
                    options=options, **kw)
-    res.x = _np.asarray(res.x).reshape(shape)
+    res = _shaped_result(res, shape, ("x",))
     res.nfev = vec.counts["nfev"]
     if meth in _ROOT_JAC:
         res.njev = vec.counts["njev"]
