@@ -96,3 +96,101 @@ def test_eigenvectors_of_nearly_equal_eigenvalues(gap):
     _, jt = ad.jvp(f, (A,), (t,))
     np.testing.assert_allclose(jt, exact, rtol=1e-6)
     np.testing.assert_allclose(np.sum(ad.grad(f)(A) * t), exact, rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# Inputs the general specs draw around (found by mutating the rule tables: each
+# wrong rule below was caught only by the broad cross-check of
+# tests/test_batched_rules.py).  The truths are closed forms.
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_integer_powers_of_negative_bases(mode):
+    # the specs draw positive bases for x ** c; a rule using |x| passes them
+    x = np.array([-2.0, -0.5, 1.5, -3.0])
+
+    def f(x):
+        return x ** 2 + x ** 3 - 2.0 * dnp.power(x, -1) + dnp.square(x) / 3
+
+    exact = 2 * x + 3 * x ** 2 + 2.0 / x ** 2 + 2 * x / 3
+    exact2 = 2 + 6 * x - 4.0 / x ** 3 + 2.0 / 3
+    if mode == "forward":
+        d = ad.jacfwd(f)(x).diagonal()
+        d2 = ad.jacfwd(ad.jacfwd(f))(x)[np.arange(4), np.arange(4), np.arange(4)]
+    else:
+        d = ad.grad(lambda x: dnp.sum(f(x)))(x)
+        d2 = ad.hessian(lambda x: dnp.sum(f(x)))(x).diagonal()
+    np.testing.assert_allclose(d, exact, rtol=1e-13)
+    np.testing.assert_allclose(d2, exact2, rtol=1e-13)
+
+
+@pytest.mark.parametrize("reduce", [dnp.max, dnp.min, dnp.amax])
+def test_tied_extremes_split_the_derivative(reduce):
+    # docs/conventions.md: k tied extremes each get 1/k, in both modes
+    x = np.array([[3.0, 1.0, 3.0, 3.0], [2.0, 2.0, 0.5, 2.5]])
+    if reduce is dnp.min:
+        x = -x
+    exact = np.array([[1 / 3, 0, 1 / 3, 1 / 3], [0, 0, 0, 1.0]])
+    np.testing.assert_allclose(ad.grad(lambda x: dnp.sum(reduce(x, axis=1)))(x), exact,
+                               rtol=1e-15)
+    np.testing.assert_allclose(ad.jacfwd(lambda x: reduce(x, axis=1))(x)[0, 0], exact[0],
+                               rtol=1e-15)
+    whole = np.array([[1 / 3, 0, 1 / 3, 1 / 3], [0, 0, 0, 0]])
+    np.testing.assert_allclose(ad.grad(reduce)(x), whole, rtol=1e-15)
+    _, t = ad.jvp(reduce, (x,), (np.arange(8.0).reshape(2, 4),))
+    assert t == pytest.approx((0 + 2 + 3) / 3, rel=1e-15)
+
+
+@pytest.mark.parametrize("dtypes", [("c", "c"), ("f", "c"), ("c", "f")])
+def test_plain_two_dimensional_complex_matmul(dtypes):
+    # a @ b with 2-D operands takes a fast path of its own; its VJP must not
+    # conjugate (the pairing is Re(sum(a * b)), docs/complex.md)
+    def draw(kind, shape):
+        r = RNG.standard_normal(shape)
+        return r + 1j * RNG.standard_normal(shape) if kind == "c" else r
+    A, B = draw(dtypes[0], (3, 4)), draw(dtypes[1], (4, 2))
+    G = RNG.standard_normal((3, 2)) + 1j * RNG.standard_normal((3, 2))
+    out, pullback = ad.vjp(lambda a, b: a @ b, A, B)
+    ga, gb = pullback(G)
+    exact_a, exact_b = G @ B.T, A.T @ G
+    if dtypes[0] == "f":
+        exact_a = exact_a.real
+    if dtypes[1] == "f":
+        exact_b = exact_b.real
+    np.testing.assert_allclose(ga, exact_a, rtol=1e-13)
+    np.testing.assert_allclose(gb, exact_b, rtol=1e-13)
+    check_grads(lambda a, b: a @ b, (A, B), order=2)
+
+
+@pytest.mark.parametrize("n", [10, 5000])
+def test_negation_of_large_arrays(n):
+    # past a size the sweep folds a constant scale into a symbolic broadcast
+    # number; the sign must survive it
+    x = np.linspace(-1.0, 1.0, n)
+    assert np.array_equal(ad.grad(lambda x: dnp.sum(-x))(x), -np.ones(n))
+    assert np.array_equal(ad.grad(lambda x: dnp.sum(2.0 - x))(x), -np.ones(n))
+    assert np.array_equal(ad.grad(lambda x: dnp.sum(x - 3.0 * x))(x), -2 * np.ones(n))
+
+
+@pytest.mark.parametrize("jac", [ad.jacfwd, ad.jacrev])
+def test_where_with_a_branch_broadcast_against_the_condition(jac):
+    c = np.array([[True, False, True], [False, False, True]])
+    x = np.array([1.0, 2.0, 3.0])
+    J = jac(lambda x: dnp.where(c, x * x, -x))(x)          # shape (2, 3) + (3,)
+    exact = np.zeros((2, 3, 3))
+    for i in range(2):
+        for j in range(3):
+            exact[i, j, j] = 2 * x[j] if c[i, j] else -1.0
+    np.testing.assert_array_equal(J, exact)
+
+
+@pytest.mark.parametrize("outer, inner", [(ad.jacrev, ad.jacrev), (ad.jacfwd, ad.jacrev),
+                                          (ad.jacrev, ad.jacfwd)])
+def test_second_derivatives_of_repeated_fancy_indexing(outer, inner):
+    # out_k = x[i_k] ** 3 with a repeated index: the second derivative tensor is
+    # 6 x[i_k] at [k, i_k, i_k] and 0 elsewhere
+    idx = np.array([0, 0, 2, 1, 2])
+    x = np.array([0.5, -1.5, 2.0])
+    T = outer(inner(lambda x: x[idx] ** 3))(x)
+    exact = np.zeros((5, 3, 3))
+    exact[np.arange(5), idx, idx] = 6 * x[idx]
+    np.testing.assert_allclose(T, exact, rtol=1e-14)
