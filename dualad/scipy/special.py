@@ -69,8 +69,9 @@ Conventions at awkward points:
   JVP / VJP; Riemann ``zeta`` sums Euler-Maclaurin (and the functional
   equation) in complex arithmetic.
   See docs/scipy.md.
-* The order arguments ``n`` / ``v`` of ``polygamma``, ``iv``, ``jv``, ... are
-  not differentiable.  ``scipy.special``'s ufuncs called on a traced value reach
+* The integer order ``n`` of ``polygamma`` has derivative 0.  The real orders
+  ``v`` of ``iv``, ``ive``, ``jv``, ``yv`` have no rule: a traced order raises
+  ``NotImplementedError`` naming the function (never a silent 0).  ``scipy.special``'s ufuncs called on a traced value reach
   the functions here.
 
 >>> import dualad as ad
@@ -119,7 +120,8 @@ def _no_rule(fname, argname):
     def rule(*args, **kwargs):
         raise NotImplementedError(
             f"special.{fname}: the derivative with respect to argument '{argname}' "
-            f"has no closed form and is not implemented; pass '{argname}' as a constant")
+            f"has no closed form and is not implemented; pass '{argname}' as a constant "
+            f"(or wrap it in dualad.stop_gradient if its derivative is not wanted)")
     return rule
 
 
@@ -384,7 +386,7 @@ kl_div = _nary(_sp.kl_div, "kl_div",
                 lambda ans, x, y: 1 - _safe_ratio(x, y)], ["x", "y"])
 
 # --- Bessel functions ----------------------------------------------------------------
-iv = _nary(_sp.iv, "iv", [None, lambda ans, v, x: 0.5 * (iv(primal_of(v) - 1, x)
+iv = _nary(_sp.iv, "iv", ["v", lambda ans, v, x: 0.5 * (iv(primal_of(v) - 1, x)
                                                          + iv(primal_of(v) + 1, x))], ["v", "x"])
 
 
@@ -479,7 +481,7 @@ def _i1e_dx(ans, x):
                       lambda ans, v, x: 0.5 * (i0e(x) + ive(2.0, x)) - dnp.sign(x) * ans)
 
 
-ive = _nary(_sp.ive, "ive", [None, _ive_dx], ["v", "x"])
+ive = _nary(_sp.ive, "ive", ["v", _ive_dx], ["v", "x"])
 
 
 # Complex z: ive(v, z) = iv(v, z) exp(-|Re z|) is not holomorphic.  With
@@ -506,11 +508,11 @@ def _ive_vjp_x(g, ans, v, x):
                        - dnp.sign(dnp.real(x)) * dnp.real(g * ans), ans, x)
 
 
-defjvp(ive, None, _ive_jvp_x)
-defvjp_direct(ive, None, _ive_vjp_x)
-jv = _nary(_sp.jv, "jv", [None, lambda ans, v, x: 0.5 * (jv(primal_of(v) - 1, x)
+defjvp(ive, _no_rule("ive", "v"), _ive_jvp_x)
+defvjp_direct(ive, _no_rule("ive", "v"), _ive_vjp_x)
+jv = _nary(_sp.jv, "jv", ["v", lambda ans, v, x: 0.5 * (jv(primal_of(v) - 1, x)
                                                          - jv(primal_of(v) + 1, x))], ["v", "x"])
-yv = _nary(_sp.yv, "yv", [None, lambda ans, v, x: 0.5 * (yv(primal_of(v) - 1, x)
+yv = _nary(_sp.yv, "yv", ["v", lambda ans, v, x: 0.5 * (yv(primal_of(v) - 1, x)
                                                          - yv(primal_of(v) + 1, x))], ["v", "x"])
 i0 = _unary(_sp.i0, "i0", lambda ans, x: i1(x))
 i1 = _unary(_sp.i1, "i1", lambda ans, x: 0.5 * (i0(x) + iv(2.0, x)))
