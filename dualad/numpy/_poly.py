@@ -384,4 +384,309 @@ def correlate(a, v, mode="valid"):
     return full[s:s + hi]
 
 
-__all__ = ["polyval", "interp", "convolve", "correlate"]
+
+
+# --- the legacy polynomial API: compositions -----------------------------------------
+def _exact(v, e):
+    """NumPy's value ``v`` carrying the derivatives of the traced expression ``e``.
+
+    ``e`` must equal ``v`` up to rounding.  ``value(e) - e`` is exactly ``+0``
+    (a tracer with ``e``'s derivatives), and ``v - (+0)`` keeps every bit of
+    ``v`` (signed zeros too): the result has NumPy's value and ``e``'s
+    derivatives, at every order.  Where ``e`` is not finite the derivative is
+    left out (the value is NumPy's there)."""
+    if not isinstance(e, Tracer):
+        return v
+    from ._ufuncs import astype, real, subtract, where
+    v = _np.asarray(v)
+    edt = _np.result_type(primal_of(e))
+    if edt.kind == "c" and v.dtype.kind != "c":
+        e = real(e)
+        edt = _np.result_type(primal_of(e))
+    if edt != v.dtype:
+        e = astype(e, v.dtype)
+    pe = _np.asarray(primal_of(e))
+    z = subtract(pe, e)
+    fin = _np.isfinite(pe)
+    if not fin.all():
+        z = where(fin, z, _np.zeros((), v.dtype))
+    return subtract(v[()] if v.ndim == 0 else v, z)
+
+
+def _plain(x):
+    """The plain value of ``x``, a (nested) list holding traced values included."""
+    if isinstance(x, (list, tuple)) and contains_tracer(x):
+        from .. import numpy as _dnp
+        x = _dnp.asarray(x)
+    return primal_of(x)
+
+
+def _arr(x):
+    """``x`` as an array: traced values (and lists holding them) stay traced."""
+    if contains_tracer(x):
+        from .. import numpy as _dnp
+        return _dnp.asarray(x)
+    return _np.asarray(x)
+
+
+def vander(x, N=None, increasing=False):
+    """``numpy.vander``, differentiable in ``x``.  The columns are built by
+    repeated products, as NumPy does, so the values are NumPy's to the bit;
+    the dtype is ``promote_types(x.dtype, int)`` (float64 for float32 input),
+    as NumPy's."""
+    if not contains_tracer(x):
+        return _np.vander(x, N, increasing)
+    from ._shape import stack
+    from ._ufuncs import astype
+    x = _arr(x)
+    if ndim_of(x) != 1:
+        raise ValueError("x must be a one-dimensional array or sequence.")
+    m = shape_of(x)[0]
+    if N is None:
+        N = m
+    N = int(N)
+    if N < 0:
+        raise ValueError("negative dimensions are not allowed")
+    dt = _np.promote_types(_np.result_type(primal_of(x)), int)
+    if _np.result_type(primal_of(x)) != dt:
+        x = astype(x, dt)
+    if N == 0:
+        return _np.empty((m, 0), dtype=dt)
+    cols = [_np.ones(m, dtype=dt)]
+    if N > 1:
+        cols.append(x)
+        for _ in range(N - 2):
+            cols.append(cols[-1] * x)
+    v = stack(cols, axis=1)
+    return v if increasing else v[:, ::-1]
+
+
+def polyder(p, m=1):
+    """``numpy.polyder``, differentiable in ``p`` (an array result, also for a
+    ``poly1d``)."""
+    m = int(m)
+    if m < 0:
+        raise ValueError("Order of derivative must be positive (see polyint)")
+    if not contains_tracer(p):
+        return _np.polyder(p, m)
+    p = _arr(p)
+    for _ in range(m):
+        n = len(p) - 1
+        p = p[:-1] * _np.arange(n, 0, -1)
+    return p
+
+
+def polyint(p, m=1, k=None):
+    """``numpy.polyint``, differentiable in ``p`` and in the integration
+    constants ``k``."""
+    m = int(m)
+    if m < 0:
+        raise ValueError("Order of integral must be positive (see polyder)")
+    if not contains_tracer((p, k)):
+        return _np.polyint(p, m, k)
+    from ._shape import concatenate
+    from ._shape_extra import atleast_1d
+    if k is None:
+        k = _np.zeros(m, float)
+    k = atleast_1d(_arr(k))
+    if len(k) == 1 and m > 1:
+        k = k[0] * _np.ones(m, float)
+    if len(k) < m:
+        raise ValueError("k must be a scalar or a rank-1 array of length 1 or >m.")
+    p = _arr(p)
+    for j in range(m):
+        p = concatenate((p / _np.arange(len(p), 0, -1), k[j:j + 1]))
+    return p
+
+
+def _padded_pair(a1, a2):
+    from ._shape import concatenate
+    from ._shape_extra import atleast_1d
+    a1, a2 = atleast_1d(_arr(a1)), atleast_1d(_arr(a2))
+    diff = len(a2) - len(a1)
+    if diff > 0:
+        a1 = concatenate((_np.zeros(diff, _np.result_type(primal_of(a1))), a1))
+    elif diff < 0:
+        a2 = concatenate((_np.zeros(-diff, _np.result_type(primal_of(a2))), a2))
+    return a1, a2
+
+
+def polyadd(a1, a2):
+    """``numpy.polyadd``, differentiable in both arguments."""
+    if not contains_tracer((a1, a2)):
+        return _np.polyadd(a1, a2)
+    a1, a2 = _padded_pair(a1, a2)
+    return a1 + a2
+
+
+def polysub(a1, a2):
+    """``numpy.polysub``, differentiable in both arguments."""
+    if not contains_tracer((a1, a2)):
+        return _np.polysub(a1, a2)
+    a1, a2 = _padded_pair(a1, a2)
+    return a1 - a2
+
+
+def polymul(a1, a2):
+    """``numpy.polymul``, differentiable in both arguments.  NumPy drops
+    leading zero coefficients first; the coefficients kept are the low-order
+    end of the full product, and their derivatives include those in the
+    dropped (zero) leading coefficients."""
+    if not contains_tracer((a1, a2)):
+        return _np.polymul(a1, a2)
+    from ._shape_extra import atleast_1d
+    v = _np.asarray(_np.polymul(_plain(a1), _plain(a2)))
+    full = convolve(atleast_1d(_arr(a1)), atleast_1d(_arr(a2)))
+    return _exact(v, full[len(full) - len(v):])
+
+
+def polydiv(u, v):
+    """``numpy.polydiv``: quotient and remainder, differentiable in ``u`` and
+    ``v`` (the same long division, on traced values; the remainder is cut to
+    the length NumPy's is, after NumPy drops leading near-zero entries)."""
+    if not contains_tracer((u, v)):
+        return _np.polydiv(u, v)
+    from ._shape import concatenate, stack
+    from ._shape_extra import atleast_1d
+    qv, rv = _np.polydiv(_plain(u), _plain(v))
+    u = atleast_1d(_arr(u)) + 0.0
+    v = atleast_1d(_arr(v)) + 0.0
+    m, n = len(u) - 1, len(v) - 1
+    scale = 1.0 / v[0]
+    r = u
+    qs = []
+    for k in range(m - n + 1):
+        d = scale * r[k]
+        qs.append(d)
+        r = concatenate((r[:k], r[k:k + n + 1] - d * v, r[k + n + 1:]))
+    q = stack(qs) if qs else _np.zeros(1, _np.result_type(qv))
+    return _exact(qv, q), _exact(rv, r[len(r) - len(rv):])
+
+
+def poly(seq_of_zeros):
+    """``numpy.poly``: the coefficients of the monic polynomial with the given
+    roots, differentiable in them; or the characteristic polynomial of a square
+    matrix, differentiable in it everywhere (repeated eigenvalues included:
+    the derivatives are those of the Faddeev-LeVerrier recursion, a polynomial
+    in the entries; the values are NumPy's, through eigenvalues)."""
+    if not contains_tracer(seq_of_zeros):
+        return _np.poly(seq_of_zeros)
+    from ._shape import stack
+    from ._shape_extra import atleast_1d
+    from ._ufuncs import astype, real
+    z = atleast_1d(_arr(seq_of_zeros))
+    val = _np.poly(primal_of(z))
+    sh = shape_of(z)
+    if len(sh) == 2:                     # a square matrix (NumPy checked it)
+        from ._products import matmul
+        from ._shape_extra import trace
+        n = sh[0]
+        c, m, ai = [1.0], _np.eye(n), None
+        for k in range(1, n + 1):
+            ai = matmul(z, m)
+            ck = -trace(ai) / k
+            c.append(ck)
+            m = ai + ck * _np.eye(n)
+        return _exact(val, stack(c))
+    dt = _np.dtype(_np.mintypecode(_np.result_type(primal_of(z)).char))
+    if _np.result_type(primal_of(z)) != dt:
+        z = astype(z, dt)
+    if sh[0] == 0:
+        return val
+    a = _np.ones((1,), dtype=dt)
+    for i in range(sh[0]):
+        a = convolve(a, stack([_np.ones((), dt), -z[i]]))
+    if _np.asarray(val).dtype.kind != "c" and _np.result_type(primal_of(a)).kind == "c":
+        a = real(a)
+    return _exact(val, a)
+
+
+def roots(p):
+    """``numpy.roots``: the eigenvalues of the companion matrix (NumPy's values,
+    real or complex as NumPy gives them), differentiable in ``p`` where the roots
+    are simple.  The derivatives are those of the implicit function
+    ``p(r) = 0``, ``dr = -dp(r) / p'(r)``, at every order (Newton steps on the
+    traced coefficients, from the root itself), over all of ``p``: zero leading
+    coefficients, which NumPy drops, keep their derivative (the finite roots
+    move), and a single zero trailing coefficient gives the simple root 0 its
+    derivative ``-dp[-1] / p[-2]``.  A multiple root has no derivative (it is
+    infinite there); a root at 0 of multiplicity ``k >= 2`` (``k`` zero
+    trailing coefficients) is returned with derivative 0, exact only when
+    those trailing coefficients are constants.
+
+    >>> import numpy as np, dualad as ad
+    >>> ad.grad(lambda p: np.roots(p)[0])(np.array([1.0, -3.0, 2.0]))   # root 2
+    array([-4., -2., -1.])
+    """
+    if not contains_tracer(p):
+        return _np.roots(p)
+    from ._shape import concatenate
+    from ._shape_extra import atleast_1d
+    from ._ufuncs import astype
+    p = atleast_1d(_arr(p))
+    pv = _np.asarray(primal_of(p))
+    val = _np.roots(pv)                  # raises for non-1-D input, as NumPy
+    nz = _np.nonzero(pv)[0]
+    if len(nz) == 0:
+        return val
+    tz = len(pv) - nz[-1] - 1
+    if pv.dtype.kind not in "fc":
+        p = astype(p, float)
+    n_simple = len(val) - tz + (1 if tz == 1 else 0)
+    if n_simple == 0:
+        return val
+    dp = _polyder_last(p)
+    r = val[:n_simple]
+    for _ in range(3):        # exact derivatives to order 7 (the error is O(d^(2^3)))
+        r = r - polyval(p, r) / polyval(dp, r)
+    if tz > 1:
+        r = concatenate((r, _np.zeros(tz, dtype=val.dtype)))
+    return _exact(val, r)
+
+
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """``numpy.polyfit``: the weighted least-squares fit, differentiable in
+    ``x``, ``y`` and ``w`` (also ``residuals``, the singular values and the
+    covariance).  The derivatives are those of NumPy's own formulation --
+    the Vandermonde matrix scaled by its column norms, solved with
+    ``linalg.lstsq`` (through the SVD) -- smooth where the rank does not
+    change; the values are NumPy's."""
+    if not contains_tracer((x, y, w)):
+        return _np.polyfit(x, y, deg, rcond=rcond, full=full, w=w, cov=cov)
+    from ._products import matmul
+    from ._products_extra import outer
+    from ._reductions import sum_p
+    from ._ufuncs import sqrt
+    from .linalg import inv, lstsq
+    vals = _np.polyfit(_plain(x), _plain(y), deg, rcond=rcond, full=full,
+                       w=None if w is None else _plain(w), cov=cov)
+    order = int(deg) + 1
+    x = _arr(x) + 0.0
+    y = _arr(y) + 0.0
+    if rcond is None:
+        rcond = len(x) * _np.finfo(_np.result_type(primal_of(x))).eps
+    lhs = vander(x, order)
+    rhs = y
+    if w is not None:
+        w = _arr(w) + 0.0
+        lhs = lhs * w[:, None]
+        rhs = rhs * (w[:, None] if ndim_of(rhs) == 2 else w)
+    scale = sqrt(sum_p(lhs * lhs, axis=0))
+    lhs = lhs / scale
+    c, resids, rank, s = lstsq(lhs, rhs, rcond)
+    c = (c.T / scale).T
+    if full:
+        cv, rv, _, sv, _ = vals
+        return (_exact(cv, c), _exact(rv, resids) if len(rv) else rv, vals[2],
+                _exact(sv, s), vals[4])
+    if cov:
+        cv, vv = vals
+        vbase = inv(matmul(lhs.T, lhs)) / outer(scale, scale)
+        fac = 1 if cov == "unscaled" else resids / (len(x) - order)
+        vb = vbase * fac if ndim_of(y) == 1 else vbase[:, :, None] * fac
+        return _exact(cv, c), _exact(vv, vb)
+    return _exact(vals, c)
+
+
+__all__ = ["polyval", "interp", "convolve", "correlate", "vander", "polyder", "polyint",
+           "polyadd", "polysub", "polymul", "polydiv", "poly", "roots", "polyfit"]
