@@ -322,3 +322,30 @@ def test_polynomial_package_polyval():
     # traced coefficients go through np.array(c), which cannot hold them: a clear TypeError
     with pytest.raises(TypeError, match="traced value cannot become a plain numpy array"):
         ad.grad(lambda c: np.polynomial.polynomial.polyval(2.0, c))(c)
+
+
+def test_more_against_finite_differences():
+    # a list holding traced values (dnp: NumPy's dispatch does not look into lists)
+    f = lambda a: dnp.histogram([a[0], a[1], 0.5, a[2]], 3)[1]          # noqa: E731
+    z = np.array([0.1, 0.9, 0.3])
+    np.testing.assert_allclose(ad.jacfwd(f)(z), _fd_jac(f, z), atol=1e-9)
+    # traced bin edges: the density divides by their differences
+    f = lambda b: np.histogram(DATA, b, density=True)[0]                # noqa: E731
+    b = np.array([-0.1, 0.3, 0.5, 1.1])
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(jac(f)(b), _fd_jac(f, b), atol=1e-8)
+    # complex coefficients
+    pc = np.array([1 + 0.5j, -0.3 + 0.2j, 2.0 - 1j, 0.4j])
+    f = lambda t: _flat(np, np.roots(pc * (1 + t[0]) + t[1] * np.array([0.3, 1, -2, 0.5])))  # noqa
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(jac(f)(np.zeros(2)), _fd_jac(f, np.zeros(2)), atol=1e-8)
+
+
+def test_float32_dtypes_are_numpys():
+    p = np.array([1, -0.5, -3.2, 1.1], np.float32)
+    assert ad.grad(lambda p: np.sum(np.real(np.roots(p))))(p).dtype == np.float32
+    for f in (np.roots, lambda p: np.polyder(p), lambda p: np.vander(p, 3),
+              lambda p: np.polyfit(np.arange(4.0, dtype=np.float32), p, 1)):
+        got = []
+        ad.jvp(lambda p: got.append(ad.stop_gradient(f(p))) or 0.0, (p,), (np.ones_like(p),))
+        _same(f(p), got[0])

@@ -180,7 +180,7 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     wv = None if weights is None else _np.asarray(_plain(weights))
     bv = bins if isinstance(bins, str) else _plain(bins)
     n_v, edges_v = _np.histogram(av, bins=bv, range=rng, weights=wv)
-    a_r = ravel(a) if isinstance(a, Tracer) else a
+    a_r = ravel(_arr(a)) if contains_tracer(a) else a
     edges_e = _edges_expr(a_r, av, bins, range, edges_v)
     n_e = None
     if contains_tracer(weights):
@@ -200,7 +200,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
     av = _np.asarray(_plain(a))
     bv = bins if isinstance(bins, str) else _plain(bins)
     edges_v = _np.histogram_bin_edges(av, bins=bv, range=rng, weights=_plain(weights))
-    a_r = ravel(a) if isinstance(a, Tracer) else a
+    a_r = ravel(_arr(a)) if contains_tracer(a) else a
     edges_e = _edges_expr(a_r, av, bins, range, edges_v)
     return _exact(edges_v, edges_e) if edges_e is not None else edges_v
 
