@@ -15,6 +15,22 @@ Primitives (explicit JVP and VJP rules, batch-axis aware):
   ``'full'``, ``'same'``, ``'valid'``, NumPy's centring) slice it;
   ``correlate`` conjugates its second argument like NumPy.
 
+The legacy polynomial API (``vander``, ``polyder``, ``polyint``, ``polyadd``,
+``polysub``, ``polymul``, ``polydiv``, ``poly``, ``roots``, ``polyfit``) is
+composed of these and other primitives, on traced values reached through
+``dualad.numpy`` or plain ``numpy``.  Where the composition is not NumPy's own
+sequence of operations (``polyfit`` through the SVD, ``roots`` through Newton
+steps, ``poly`` of a matrix through Faddeev-LeVerrier) the value is NumPy's,
+computed on the plain values, and the composition supplies the derivative
+only (``_exact``).  The results are arrays, also for ``poly1d`` arguments.
+Derivatives: ``polyfit`` is differentiable in ``x``, ``y`` and ``w`` where the
+rank of the scaled Vandermonde matrix does not change; ``roots`` where the
+roots are simple (see its docstring for zero leading and trailing
+coefficients); ``poly`` of a matrix everywhere.  ``numpy.polynomial``
+(``polynomial.polyval``, ``Polynomial``) is not dispatched by NumPy: it works
+with a traced ``x`` (plain arithmetic), but traced coefficients meet
+``np.array(c)`` and raise a ``TypeError``; use ``dualad.numpy.polyval(c[::-1], x)``.
+
 Conventions at non-differentiable points of ``interp``: at a knot
 ``x == xp[k]`` the derivative in ``x`` is the slope of the interval to the
 right of the knot (of the last interval at ``xp[-1]``); outside
