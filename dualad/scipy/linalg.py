@@ -32,7 +32,19 @@ so does ``cholesky`` (``a = L L^H``).
   identity ``f([[A, E], [0, A]]) = [[f(A), L(A, E)], [0, f(A)]]``; the VJP with
   cotangent ``G`` is ``L(A^T, G)``.
 * ``sqrtm``: the JVP solves ``X dX + dX X = dA`` (a Sylvester equation).
-* ``solve_sylvester(a, b, q)`` (``a x + x b = q``): differentiable in all three.
+* ``solve_sylvester(a, b, q)`` (``a x + x b = q``): differentiable in all three;
+  ``solve_continuous_lyapunov(a, q)`` is ``solve_sylvester(a, a^H, q)``.
+* SciPy's namesakes of the decompositions, with SciPy's signatures and
+  conventions (docs/linalg.md): ``eigh`` / ``eigvalsh`` (one triangle read,
+  ``b``, subsets) and ``svd`` / ``svdvals`` are primitives running SciPy's call
+  with dualad.numpy.linalg's rules; ``qr``, ``eig``, ``eigvals``, ``norm``
+  wrap dualad.numpy.linalg; ``lu`` uses ``lu_factor``'s rule; ``pinv`` and
+  ``lstsq`` go through the SVD; ``polar`` is a primitive whose rule solves a
+  Sylvester equation; ``expm_frechet`` is ``expm`` of a block matrix;
+  ``toeplitz``, ``hankel``, ``circulant`` are indexing.  What has no
+  derivative (``svd(full_matrices=True)`` / ``qr(mode='full')`` of non-square
+  / tall traced matrices, ``null_space``, ``eig`` with ``b`` or ``left``)
+  raises ``NotImplementedError`` saying what to call instead.
 
 >>> import numpy as np, dualad as ad
 >>> from dualad.scipy import linalg
@@ -727,3 +739,530 @@ def block_diag(*arrs):
         rows.append(dnp.concatenate(parts, axis=1))
         left += c
     return dnp.concatenate(rows, axis=0)
+
+
+# --- decompositions with SciPy's conventions ------------------------------------------------
+# Thin wrappers over dualad.numpy.linalg's rules.  ``eigh`` and ``svd`` are
+# primitives of their own, whose values are SciPy's calls (SciPy's ``eigh``
+# picks other eigenvector signs than NumPy's, and ``svd`` takes a LAPACK
+# driver), with dualad.numpy.linalg's rules.  Plain input always goes to SciPy.
+from ..numpy import linalg as _nl  # noqa: E402
+
+
+def _seq(nd, *outs):
+    """SciPy's container: a tuple for one matrix, a list for a stack."""
+    return tuple(outs) if nd <= 2 else list(outs)
+
+
+def _traced_matrix(name, a, square=False, two_d=False):
+    if not isinstance(a, Tracer):
+        a = dnp.asarray(a)
+    shp = shape_of(a)
+    if len(shp) < 2 or (two_d and len(shp) != 2):
+        raise ValueError(f"scipy.linalg.{name}: expected a {'2-D' if two_d else '(stack of) 2-D'} "
+                         f"array, got shape {shp}")
+    if square and shp[-1] != shp[-2]:
+        raise ValueError(f"scipy.linalg.{name}: expected square matrices, got shape {shp}")
+    return a
+
+
+def _hermitian_read(a, lower):
+    """The symmetric / Hermitian matrix SciPy's LAPACK call reads from ``a``:
+    its lower (``lower=True``) or upper triangle, the diagonal real."""
+    return _from_lower(a) if lower else _from_lower(_mH(a))
+
+
+def _match_phases(v, ref):
+    """``v`` with each column multiplied by the constant unit scalar that maps it
+    onto SciPy's ``ref`` (an eigenvector's sign / phase is a gauge)."""
+    vp = _np.asarray(primal_of(v))
+    c = _np.sum(_np.conj(vp) * ref, axis=-2)
+    mag = _np.abs(c)
+    c = _np.where(mag > 0, c / _np.where(mag > 0, mag, 1.0), 1.0)
+    if vp.dtype.kind != "c":
+        c = _np.sign(c.real) + (c.real == 0)
+    return v * c.astype(vp.dtype)[..., None, :]
+
+
+def _eigh_impl(a, lower=True, driver=None, values_only=False):
+    # packed as dualad.numpy.linalg.eigh's: the eigenvalues on row 0.  SciPy's
+    # eigenvalues-only call can differ in the last bits: ``values_only`` puts
+    # its values there
+    w, v = _sl.eigh(a, lower=lower, driver=driver)
+    if values_only:
+        w = _sl.eigh(a, lower=lower, driver=driver, eigvals_only=True)
+    return _np.concatenate([w[..., None, :], v], axis=-2)
+
+
+eigh_p = primitive(_eigh_impl, name="scipy.linalg.eigh")
+defjvp(eigh_p, lambda t, ans, a, lower=True, driver=None, values_only=False:
+       _nl._eigh_jvp(t, ans, a))
+defvjp_direct(eigh_p, lambda g, ans, a, lower=True, driver=None, values_only=False:
+              _nl._eigh_vjp(g, ans, a))
+
+
+def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
+         type=1, check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    """``scipy.linalg.eigh``: ``w`` or ``(w, v)``, differentiable in ``a`` and ``b``.
+
+    Like SciPy, only the triangle of ``a`` (and ``b``) chosen by ``lower`` is
+    read (complex: its diagonal as real), and the derivative is that of the
+    function of that triangle.  ``b`` (generalized problem, ``type`` 1, 2, 3)
+    reduces to the standard one through ``cholesky(b)``.  ``subset_by_index``
+    and ``subset_by_value`` select columns of the full decomposition (the
+    selection is constant; its derivative is that of the selected entries).
+    Eigenvectors have a sign (complex: phase) gauge per column: differentiate
+    functions invariant under it (docs/linalg.md).
+    """
+    kw = dict(lower=lower, eigvals_only=eigvals_only, type=type, check_finite=check_finite,
+              subset_by_index=subset_by_index, subset_by_value=subset_by_value, driver=driver)
+    if not contains_tracer(a) and not contains_tracer(b):
+        return _sl.eigh(a, b, **kw)
+    a = _traced_matrix("eigh", a, square=True)
+    nd = ndim_of(a)
+    h = _hermitian_read(a, bool(lower))
+    plain = b is None and subset_by_index is None and subset_by_value is None
+    if b is None:
+        packed = eigh_p(h, lower=bool(lower), driver=driver if plain else None,
+                        values_only=bool(eigvals_only) and plain)
+    else:
+        if nd != 2 or type not in (1, 2, 3):
+            raise NotImplementedError(
+                "dualad.scipy.linalg.eigh with b: a single 2-D matrix pencil and type 1, 2 "
+                "or 3 only")
+        ell = cholesky(b, lower=True) if lower else _mH(cholesky(b, lower=False))   # b = L L^H
+        if type == 1:      # C = L^-1 a L^-H
+            x = solve_triangular(ell, h, lower=True)
+            c = _mH(solve_triangular(ell, _mH(x), lower=True))
+        else:              # C = L^H a L
+            c = dnp.matmul(dnp.matmul(_mH(ell), h), ell)
+        packed = eigh_p(_from_lower(c), lower=True)
+    w, v = _nl._re(packed[..., 0, :]), packed[..., 1:, :]
+    if b is not None:
+        v = (dnp.matmul(ell, v) if type == 3
+             else solve_triangular(ell, v, trans="C", lower=True))
+    if subset_by_index is not None or subset_by_value is not None:
+        wv = _np.asarray(primal_of(w))
+        if subset_by_index is not None:
+            lo, hi = (int(i) for i in subset_by_index)
+            if lo < 0 or hi >= wv.shape[-1] or hi < lo:
+                return _sl.eigh(_np.asarray(primal_of(a)), **kw)     # SciPy's own error
+            idx = slice(lo, hi + 1)
+        else:
+            if nd != 2:
+                raise NotImplementedError("dualad.scipy.linalg.eigh(subset_by_value=...) "
+                                          "of a stack of traced matrices")
+            lo, hi = subset_by_value
+            sel = _np.nonzero((wv > lo) & (wv <= hi))[0]       # sorted: contiguous
+            idx = slice(int(sel[0]), int(sel[-1]) + 1) if sel.size else slice(0, 0)
+        w, v = w[..., idx], v[..., idx]
+    if eigvals_only:
+        return w
+    if not plain:       # our decomposition is not SciPy's call: take SciPy's gauge
+        kw["eigvals_only"] = False
+        bp = None if b is None else _np.asarray(primal_of(b))
+        ref = _sl.eigh(_np.asarray(primal_of(a)), bp, **kw)[1]
+        v = _match_phases(v, _np.asarray(ref))
+    return _seq(nd, w, v)
+
+
+def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1,
+             check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    """``scipy.linalg.eigvalsh``: :func:`eigh` with ``eigvals_only=True``."""
+    return eigh(a, b, lower=lower, eigvals_only=True, type=type, check_finite=check_finite,
+                subset_by_index=subset_by_index, subset_by_value=subset_by_value,
+                driver=driver)
+
+
+def _svd_impl(a, lapack_driver="gesdd", values_only=False):
+    # packed as dualad.numpy.linalg.svd's; ``values_only``: the singular values
+    # of SciPy's ``compute_uv=False`` call (they can differ in the last bits)
+    u, s, vh = _sl.svd(a, full_matrices=False, lapack_driver=lapack_driver)
+    if values_only:
+        s = _sl.svd(a, compute_uv=False, lapack_driver=lapack_driver)
+    v = _np.swapaxes(vh, -1, -2)
+    if v.dtype.kind == "c":
+        v = v.conj()
+    return _np.concatenate([u, s[..., None, :], v], axis=-2)
+
+
+svd_p = primitive(_svd_impl, name="scipy.linalg.svd")
+defjvp(svd_p, lambda t, ans, a, lapack_driver="gesdd", values_only=False:
+       _nl._svd_jvp(t, ans, a))
+defvjp_direct(svd_p, lambda g, ans, a, lapack_driver="gesdd", values_only=False:
+              _nl._svd_vjp(g, ans, a))
+
+
+def _svd_parts(a, lapack_driver="gesdd", values_only=False):
+    return _nl._svd_split(svd_p(a, lapack_driver=lapack_driver, values_only=values_only), a)
+
+
+def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
+        lapack_driver="gesdd"):
+    """``scipy.linalg.svd``: ``(U, s, Vh)`` or ``s``, differentiable.
+
+    SciPy's default ``full_matrices=True`` is supported for square matrices; for
+    a non-square traced matrix the extra columns of ``U`` (or rows of ``Vh``)
+    are not unique, and a ``NotImplementedError`` says to pass
+    ``full_matrices=False``.  Singular vectors have a sign (complex: phase)
+    gauge shared by ``u_i`` and ``v_i`` (docs/linalg.md)."""
+    if not contains_tracer(a):
+        return _sl.svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
+                       check_finite=check_finite, lapack_driver=lapack_driver)
+    a = _traced_matrix("svd", a)
+    m, n = shape_of(a)[-2:]
+    if compute_uv and full_matrices and m != n:
+        raise NotImplementedError(
+            f"dualad.scipy.linalg.svd(full_matrices=True) of a traced {m}x{n} matrix: the "
+            f"extra singular vectors are not unique, so they have no derivative; pass "
+            f"full_matrices=False")
+    u, s, v = _svd_parts(a, lapack_driver, values_only=not compute_uv)
+    if not compute_uv:
+        return s
+    return _seq(ndim_of(a), u, s, _mH(v))
+
+
+def svdvals(a, overwrite_a=False, check_finite=True):
+    """``scipy.linalg.svdvals``: the singular values, differentiable (``ds = Re diag(U^H dA V)``)."""
+    if not contains_tracer(a):
+        return _sl.svdvals(a, check_finite=check_finite)
+    return svd(a, compute_uv=False)
+
+
+def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    """``scipy.linalg.pinv`` from the SVD, with SciPy's cutoff
+    ``atol + rtol * max(s)`` (``rtol`` defaults to ``max(M, N) * eps``).
+    Smooth where the rank does not change; dropped singular values get
+    derivative 0."""
+    if not contains_tracer(a):
+        return _sl.pinv(a, atol=atol, rtol=rtol, return_rank=return_rank,
+                        check_finite=check_finite)
+    a = _traced_matrix("pinv", a)
+    m, n = shape_of(a)[-2:]
+    u, s, v = _svd_parts(a)
+    sv = _np.asarray(primal_of(s))
+    atol = 0.0 if atol is None else atol
+    rtol = max(m, n) * _np.finfo(sv.dtype).eps if rtol is None else rtol
+    if atol < 0.0 or rtol < 0.0:
+        raise ValueError("atol and rtol values must be positive.")
+    keep = sv > atol + _np.max(sv, axis=-1, initial=0.0, keepdims=True) * rtol
+    sinv = dnp.where(keep, 1.0 / dnp.where(keep, s, 1.0), 0.0)
+    out = dnp.matmul(v * dnp.expand_dims(sinv, -2), _mH(u))
+    if return_rank:
+        return out, _np.sum(keep, axis=-1)
+    return out
+
+
+def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
+          lapack_driver=None):
+    """``scipy.linalg.lstsq``: ``(x, residues, rank, s)`` as SciPy returns them
+    (``residues`` of shape ``()`` for a 1-D ``b``, ``(K,)`` for a 2-D one, empty
+    unless ``M > N`` at full rank; ``s`` is None for ``lapack_driver='gelsy'``).
+    ``x = pinv(a) b`` with SciPy's cutoff ``cond * max(s)`` (``cond`` defaults
+    to eps); ``x``, ``residues`` and ``s`` are differentiable where the rank
+    does not change."""
+    if not contains_tracer(a) and not contains_tracer(b):
+        return _sl.lstsq(a, b, cond=cond, check_finite=check_finite,
+                         lapack_driver=lapack_driver)
+    a = _traced_matrix("lstsq", a, two_d=True) if isinstance(a, Tracer) else _np.asarray(a)
+    if not isinstance(b, Tracer):
+        b = _np.asarray(b)
+    m, n = shape_of(a)
+    dt = _np.result_type(primal_of(a), primal_of(b), _np.float32)
+    eps = _np.finfo(dt).eps
+    cond = eps if cond is None or cond < 0 else cond
+    if isinstance(a, Tracer):
+        s = svdvals(a)
+        x = dnp.matmul(pinv(a, atol=0.0, rtol=cond), b)
+    else:
+        s = _sl.svdvals(a)
+        x = dnp.matmul(_sl.pinv(a, atol=0.0, rtol=cond), b)
+    sv = _np.asarray(primal_of(s))
+    rank = int(_np.sum(sv > cond * _np.max(sv, initial=0.0)))
+    if m > n and rank == n:
+        r = b - dnp.matmul(a, x)
+        res = dnp.sum(dnp.real(r * dnp.conj(r)) if _np.dtype(dt).kind == "c" else r * r,
+                      axis=0)
+    else:
+        res = _np.asarray([], dtype=_np.result_type(primal_of(x)))
+    if lapack_driver == "gelsy":
+        return x, _np.asarray([], dtype=_np.result_type(primal_of(x))), rank, None
+    return x, res, rank, s
+
+
+def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
+    """``scipy.linalg.norm`` (NumPy's ``norm``), differentiable: dualad.numpy.linalg.norm."""
+    if not contains_tracer(a):
+        return _sl.norm(a, ord=ord, axis=axis, keepdims=keepdims, check_finite=check_finite)
+    return _nl.norm(a, ord=ord, axis=axis, keepdims=keepdims)
+
+
+def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    """``scipy.linalg.qr`` for modes ``'full'``, ``'economic'`` and ``'r'``
+    (SciPy returns ``(R,)``, with ``R`` of shape ``(M, N)``), and
+    ``pivoting=True`` (the column permutation is constant: the derivative is
+    that of the QR of the permuted matrix).  ``mode='full'`` of a tall traced
+    matrix is refused (the extra columns of ``Q`` are not unique): use
+    ``mode='economic'``.  ``'raw'`` has no rule.  The rules are
+    dualad.numpy.linalg.qr's (LAPACK's gauge: a real diagonal of ``R``)."""
+    if not contains_tracer(a):
+        return _sl.qr(a, mode=mode, pivoting=pivoting, check_finite=check_finite, lwork=lwork)
+    if mode not in ("full", "economic", "r"):
+        raise NotImplementedError(f"dualad.scipy.linalg.qr(mode={mode!r}) has no derivative "
+                                  f"rule; use mode='full', 'economic' or 'r'")
+    a = _traced_matrix("qr", a, two_d=pivoting)
+    nd = ndim_of(a)
+    m, n = shape_of(a)[-2:]
+    if pivoting:
+        perm = _sl.qr(_np.asarray(primal_of(a)), mode="r", pivoting=True)[1]
+        a = a[:, perm]
+    if mode == "full" and m > n:
+        raise NotImplementedError(
+            f"dualad.scipy.linalg.qr(mode='full') of a traced {m}x{n} matrix: the last "
+            f"{m - n} columns of Q are not unique, so they have no derivative; use "
+            f"mode='economic' (or mode='r')")
+    if mode == "r":
+        r = _nl.qr(a, mode="r")
+        if m > n:
+            dt = _np.result_type(primal_of(r))
+            r = dnp.concatenate([r, _np.zeros(shape_of(r)[:-2] + (m - n, n), dtype=dt)],
+                                axis=-2)
+        if pivoting:
+            return r, perm
+        return (r,) if nd == 2 else r
+    q, r = _nl.qr(a, mode="reduced")
+    return (q, r, perm) if pivoting else _seq(nd, q, r)
+
+
+def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    """``scipy.linalg.lu``: ``(P, L, U)`` with ``a = P L U``, ``(P L, U)`` with
+    ``permute_l``, ``(p, L, U)`` (``a = L[p] U``) with ``p_indices``.  On a
+    traced square 2-D matrix ``L`` and ``U`` are differentiable through
+    :func:`lu_factor`'s rule; the permutation is constant."""
+    if not contains_tracer(a):
+        return _sl.lu(a, permute_l=permute_l, check_finite=check_finite, p_indices=p_indices)
+    a = _traced_matrix("lu", a)
+    shp = shape_of(a)
+    if len(shp) != 2 or shp[0] != shp[1]:
+        raise NotImplementedError(
+            f"dualad.scipy.linalg.lu of a traced {shp} array: square 2-D matrices only "
+            f"(the rule is lu_factor's)")
+    packed, piv = lu_factor(a)
+    n = shp[-1]
+    dt = _fdtype(a)
+    low = dnp.tril(packed, -1) + _eye(n, dt)
+    up = dnp.triu(packed)
+    perm = _np.arange(n)
+    for i, p in enumerate(piv):
+        perm[i], perm[p] = perm[p], perm[i]
+    pi = _np.argsort(perm)           # a = L[pi] U
+    if permute_l:
+        return low[pi], up
+    if p_indices:
+        return pi.astype(_np.int32), low, up
+    return _np.eye(n, dtype=dt)[pi], low, up
+
+
+def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
+        check_finite=True, homogeneous_eigvals=False):
+    """``scipy.linalg.eig``: ``w`` (always complex, as SciPy's) and the right
+    eigenvectors, differentiable through dualad.numpy.linalg.eig (each
+    eigenvector has a complex-scale gauge: differentiate functions invariant
+    under it, such as ``V diag(f(w)) V^-1``).  The generalized problem (``b``)
+    and left eigenvectors (``left=True``) have no rule."""
+    if not contains_tracer(a) and not contains_tracer(b):
+        return _sl.eig(a, b, left=left, right=right, check_finite=check_finite,
+                       homogeneous_eigvals=homogeneous_eigvals)
+    if b is not None:
+        raise NotImplementedError("dualad.scipy.linalg.eig(a, b): the generalized "
+                                  "eigenproblem has no derivative rule; use b=None")
+    if left:
+        raise NotImplementedError("dualad.scipy.linalg.eig(left=True): left eigenvectors "
+                                  "have no derivative rule; use left=False")
+    a = _traced_matrix("eig", a, square=True)
+    w, v = _nl.eig(a)
+    wdt = _np.result_type(primal_of(w))
+    if wdt.kind != "c":
+        w = dnp.astype(w, _np.result_type(wdt, _np.complex64))
+    if homogeneous_eigvals:
+        w = dnp.stack([w, dnp.ones_like(w)], axis=-2)
+    return _seq(ndim_of(a), w, v) if right else w
+
+
+def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    """``scipy.linalg.eigvals``: complex eigenvalues, ``dw_i = (V^-1 dA V)_ii``."""
+    if not contains_tracer(a) and not contains_tracer(b):
+        return _sl.eigvals(a, b, check_finite=check_finite,
+                           homogeneous_eigvals=homogeneous_eigvals)
+    return eig(a, b, right=False, homogeneous_eigvals=homogeneous_eigvals)
+
+
+# --- polar ----------------------------------------------------------------------------------
+def _polar_impl(a):
+    w, s, vh = _sl.svd(a, full_matrices=False)    # scipy.linalg.polar's own steps
+    return _np.matmul(w, vh)
+
+
+polar_p = primitive(_polar_impl, name="scipy.linalg.polar")
+
+
+def _right_div(x, p):
+    """``x p^-1`` for Hermitian ``p``."""
+    return _mH(solve_p(p, _mH(x)))
+
+
+def _polar_jvp(t, ans, a):
+    # a = u p (M >= N, p = u^H a) or a = p u (M < N, p = a u^H), p positive
+    # definite.  M >= N: u^H du = X solves p X + X p = u^H da - da^H u, and
+    # (I - u u^H) du = (I - u u^H) da p^-1; M < N: du u^H = X solves
+    # p X + X p = da u^H - u da^H, and du (I - u^H u) = p^-1 da (I - u^H u)
+    u = ans
+    m, n = shape_of(a)[-2:]
+    uh = _mH(u)
+    if m >= n:
+        p = _nl._herm(dnp.matmul(uh, a))
+        x = dnp.matmul(uh, t)
+        du = dnp.matmul(u, sylvester_p(p, p, x - _mH(x)))
+        if m > n:
+            du = du + _right_div(t - dnp.matmul(u, x), p)
+        return du
+    p = _nl._herm(dnp.matmul(a, uh))
+    x = dnp.matmul(t, uh)
+    du = dnp.matmul(sylvester_p(p, p, x - _mH(x)), u)
+    return du + solve_p(p, t - dnp.matmul(x, u))
+
+
+def _polar_vjp(g, ans, a):
+    # the adjoint under Re(sum(conj(a) b)) of the JVP (p Hermitian: the Sylvester
+    # operator is self-adjoint), then conj(adjoint(conj(g))), the transpose
+    u = ans
+    m, n = shape_of(a)[-2:]
+    uh = _mH(u)
+    g = _nl._cj(g)
+    if m >= n:
+        p = _nl._herm(dnp.matmul(uh, a))
+        z = sylvester_p(p, p, dnp.matmul(uh, g))
+        out = dnp.matmul(u, z - _mH(z))
+        if m > n:
+            out = out + _right_div(g - dnp.matmul(u, dnp.matmul(uh, g)), p)
+    else:
+        p = _nl._herm(dnp.matmul(a, uh))
+        z = sylvester_p(p, p, dnp.matmul(g, uh))
+        out = dnp.matmul(z - _mH(z), u) + solve_p(p, g - dnp.matmul(dnp.matmul(g, uh), u))
+    return _nl._cj(out)
+
+
+defjvp(polar_p, _polar_jvp)
+defvjp_direct(polar_p, _polar_vjp)
+
+
+def polar(a, side="right"):
+    """``scipy.linalg.polar``: ``(u, p)`` with ``a = u p`` (``side='right'``) or
+    ``a = p u`` (``'left'``), differentiable where ``a`` has full rank.
+
+    ``u`` is a primitive (SciPy's value ``U Vh``); its derivative solves a
+    Sylvester equation with the positive definite factor, so it stays exact
+    where singular values repeat (an orthogonal ``a``, say), where the SVD's own
+    vectors have none.  ``p`` is ``herm(u^H a)`` (``herm(a u^H)`` for
+    ``'left'``), SciPy's value to rounding."""
+    if side not in ("right", "left"):
+        raise ValueError("`side` must be either 'right' or 'left'")
+    if not contains_tracer(a):
+        return _sl.polar(a, side=side)
+    a = _traced_matrix("polar", a, two_d=True)
+    u = polar_p(a)
+    p = dnp.matmul(_mH(u), a) if side == "right" else dnp.matmul(a, _mH(u))
+    return u, _nl._herm(p)
+
+
+def null_space(A, rcond=None, *, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """``scipy.linalg.null_space`` on plain input.  A traced ``A`` raises
+    ``NotImplementedError``: the basis is any orthonormal basis of the null
+    space, not unique, so it has no derivative."""
+    if not contains_tracer(A):
+        return _sl.null_space(A, rcond=rcond, check_finite=check_finite,
+                              lapack_driver=lapack_driver)
+    raise NotImplementedError(
+        "dualad.scipy.linalg.null_space of a traced matrix: the returned basis is not "
+        "unique (any rotation of it is as good), so it has no derivative; differentiate "
+        "the projector onto the null space instead, I - pinv(A) @ A, which is unique")
+
+
+# --- expm_frechet, Lyapunov --------------------------------------------------------------------
+def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
+    """``scipy.linalg.expm_frechet``: ``(expm(A), L(A, E))`` or ``L(A, E)``,
+    from ``expm([[A, E], [0, A]])`` (the top-right block is the Fréchet
+    derivative), differentiable in ``A`` and ``E`` through :func:`expm`'s rule.
+    Values are SciPy's to rounding (SciPy uses another algorithm)."""
+    if not contains_tracer(A) and not contains_tracer(E):
+        return _sl.expm_frechet(A, E, method=method, compute_expm=compute_expm,
+                                check_finite=check_finite)
+    if method not in (None, "SPS", "blockEnlarge"):
+        raise ValueError(f"Unknown implementation {method}")
+    if shape_of(A) != shape_of(E) or ndim_of(A) != 2 or shape_of(A)[0] != shape_of(A)[1]:
+        raise ValueError("expected A and E to be square matrices of the same shape")
+    n = shape_of(A)[-1]
+    big = expm_p(_block(A, E))
+    lf = big[..., :n, n:]
+    return (big[..., :n, :n], lf) if compute_expm else lf
+
+
+def solve_continuous_lyapunov(a, q):
+    """``scipy.linalg.solve_continuous_lyapunov``: ``x`` with ``a x + x a^H = q``
+    (:func:`solve_sylvester` with ``b = a^H``), differentiable in ``a`` and ``q``."""
+    if not contains_tracer(a) and not contains_tracer(q):
+        return _sl.solve_continuous_lyapunov(a, q)
+    return sylvester_p(a, _mH(a), q)
+
+
+# --- structured matrices (compositions of indexing) --------------------------------------------
+def _vec(x):
+    x = x if isinstance(x, Tracer) else dnp.asarray(x)
+    return dnp.reshape(x, (1,)) if ndim_of(x) == 0 else x
+
+
+def _lead_bcast(c, r):
+    lead = _np.broadcast_shapes(shape_of(c)[:-1], shape_of(r)[:-1])
+    return (dnp.broadcast_to(c, lead + shape_of(c)[-1:]),
+            dnp.broadcast_to(r, lead + shape_of(r)[-1:]))
+
+
+def toeplitz(c, r=None):
+    """``scipy.linalg.toeplitz``: first column ``c``, first row ``r``
+    (``conj(c)`` by default; ``r[0]`` is ignored).  An indexing of
+    ``concatenate(c[::-1], r[1:])``; N-D input is a batch, as in SciPy."""
+    if not contains_tracer(c) and not contains_tracer(r):
+        return _sl.toeplitz(c, r)
+    c = _vec(c)
+    r = dnp.conj(c) if r is None else _vec(r)
+    c, r = _lead_bcast(c, r)
+    m, n = shape_of(c)[-1], shape_of(r)[-1]
+    vals = dnp.concatenate([c[..., ::-1], r[..., 1:]], axis=-1)
+    return dnp.take(vals, (m - 1) - _np.arange(m)[:, None] + _np.arange(n)[None, :], axis=-1)
+
+
+def hankel(c, r=None):
+    """``scipy.linalg.hankel``: first column ``c``, last row ``r`` (zeros by
+    default; ``r[0]`` is ignored).  An indexing of ``concatenate(c, r[1:])``."""
+    if not contains_tracer(c) and not contains_tracer(r):
+        return _sl.hankel(c, r)
+    c = _vec(c)
+    r = dnp.zeros_like(c) if r is None else _vec(r)
+    c, r = _lead_bcast(c, r)
+    m, n = shape_of(c)[-1], shape_of(r)[-1]
+    vals = dnp.concatenate([c, r[..., 1:]], axis=-1)
+    return dnp.take(vals, _np.arange(m)[:, None] + _np.arange(n)[None, :], axis=-1)
+
+
+def circulant(c):
+    """``scipy.linalg.circulant``: ``out[i, j] = c[(i - j) % n]``, an indexing of ``c``."""
+    if not contains_tracer(c):
+        return _sl.circulant(c)
+    c = _vec(c)
+    n = shape_of(c)[-1]
+    return dnp.take(c, (_np.arange(n)[:, None] - _np.arange(n)[None, :]) % n, axis=-1)
+
+
+__all__ += ["eigh", "eigvalsh", "svd", "svdvals", "pinv", "lstsq", "norm", "qr", "lu", "eig",
+            "eigvals", "polar", "null_space", "expm_frechet", "solve_continuous_lyapunov",
+            "toeplitz", "hankel", "circulant"]

@@ -4,6 +4,8 @@ import numpy as np
 import scipy.linalg as _sl
 from hypothesis import strategies as st
 
+import dualad.numpy as dnp
+from dualad.tracer import primal_of
 from dualad.scipy import linalg as L
 from dualad.testing.strategies import arrays, spd_matrices, square_matrices
 
@@ -56,4 +58,135 @@ SPECS = [
              square_matrices(nm[0]), square_matrices(nm[1]), arrays(nm)))),
     Spec("scipy.linalg.block_diag", lambda a, b, c: L.block_diag(a, b, c),
          st.tuples(sq, arrays((2, 3)), arrays(())), covers=("concatenate",)),
+]
+
+
+# --- SciPy's namesakes of the decompositions (tests/test_scipy_linalg_wrappers.py
+# has the value checks and Richardson differences of SciPy's own functions) ----------
+def _gaps(w, tol):
+    w = np.sort(np.real(w), axis=-1)
+    return w.shape[-1] < 2 or bool(np.min(np.diff(w, axis=-1)) > tol)
+
+
+def _complexify(st_pair):
+    return st_pair.map(lambda p: p[0] + 0.3j * p[1])
+
+
+_shapes_sq = st.sampled_from([(2, 2), (3, 3), (2, 3, 3)])
+# SciPy reads the lower triangle (lower=True): no symmetrizing, the gaps are those
+# of the matrix it reads
+herm_read = st.one_of(arrays(_shapes_sq, low=-1.0, high=1.0),
+                      _complexify(_shapes_sq.flatmap(lambda s: st.tuples(
+                          arrays(s, low=-1.0, high=1.0), arrays(s, low=-1.0, high=1.0))))
+                      ).filter(lambda a: _gaps(_sl.eigvalsh(a), 0.2))
+
+
+def _proj(v, c):
+    """sum_i c_i v_i v_i^H: invariant under the vectors' sign / phase gauge."""
+    return (v * c) @ np.conj(np.swapaxes(v, -1, -2))
+
+
+def _eigh_fun(a, b=None, **kw):
+    w, v = L.eigh(a, b, **kw)
+    return w, _proj(v, np.arange(1.0, 1.0 + np.shape(v)[-1]))
+
+
+def _svd_ok(a):
+    s = np.linalg.svd(a, compute_uv=False)
+    return bool(np.min(s) > 0.2) and _gaps(s, 0.2)
+
+
+_shapes_rect = st.sampled_from([(2, 2), (3, 2), (2, 3), (3, 3), (2, 3, 2), (1, 3)])
+rect = st.one_of(arrays(_shapes_rect),
+                 _complexify(_shapes_rect.flatmap(lambda s: st.tuples(arrays(s), arrays(s))))
+                 ).filter(_svd_ok)
+rect2d = rect.filter(lambda a: a.ndim == 2)
+
+
+def _svd_fun(a):
+    u, s, vh = L.svd(a, full_matrices=False)
+    c = np.arange(1.0, 1.0 + np.shape(s)[-1])
+    return s, (u * c) @ vh, _proj(u, c), _proj(np.conj(np.swapaxes(vh, -1, -2)), c)
+
+
+def _eig_fun(a):
+    """Order- and scale-invariant: sum(w^2) and V diag(w^2) V^-1 (= a @ a)."""
+    w, v = L.eig(a)
+    return dnp.sum(w ** 2), v @ ((w ** 2)[:, None] * dnp.linalg.inv(v))
+
+
+def ad_value(x):
+    return np.asarray(primal_of(x))
+
+
+def _qr_signed(q, r, r_only):
+    k = min(np.shape(r))
+    sgn = np.sign(np.diagonal(ad_value(r))[:k])
+    sgn = np.where(sgn == 0, 1.0, sgn)
+    return q * sgn, r * sgn[:, None], r_only[:k] * sgn[:, None]
+
+
+def _gen_args():
+    return small.flatmap(lambda n: st.tuples(arrays((n, n), low=-1.0, high=1.0),
+                                             spd_matrices(n))).filter(
+        lambda ab: _gaps(_sl.eigvalsh(ab[0], ab[1]), 0.2))
+
+
+def _distinct_eig(a):
+    w, v = np.linalg.eig(a)
+    gap = np.abs(w[:, None] - w[None, :]) + 9.0 * np.eye(a.shape[0])
+    return bool(np.min(gap) > 0.3 and np.linalg.cond(v) < 20)
+
+
+square_distinct_eig = arrays(st.sampled_from([(2, 2), (3, 3)]), low=-1.0, high=1.0).filter(
+    _distinct_eig)
+
+SPECS += [
+    Spec("scipy.linalg.eigh", _eigh_fun, st.tuples(herm_read)),
+    Spec("scipy_eigh_upper_values_only",
+         lambda a: (L.eigh(a, lower=False, eigvals_only=True), L.eigvalsh(a, lower=False)),
+         st.tuples(herm_read.map(lambda a: np.swapaxes(a, -1, -2))),
+         covers=("scipy.linalg.eigh",)),
+    Spec("scipy_eigh_subset",
+         lambda a: _eigh_fun(a, subset_by_index=[0, a.shape[-1] // 2]), st.tuples(herm_read),
+         covers=("scipy.linalg.eigh",)),
+    Spec("scipy_eigh_generalized",
+         lambda a, b: _eigh_fun(a, b) + _eigh_fun(a, b, type=3, lower=False), _gen_args(),
+         covers=("scipy.linalg.eigh", "scipy.linalg.cholesky", "scipy.linalg.solve_triangular")),
+    Spec("scipy.linalg.svd", _svd_fun, st.tuples(rect)),
+    Spec("scipy_svdvals_pinv",
+         lambda a: (L.svdvals(a), L.svd(a, compute_uv=False), L.pinv(a)), st.tuples(rect),
+         covers=("scipy.linalg.svd",)),
+    Spec("scipy_lstsq", lambda a, b: L.lstsq(a, b)[:2] + (L.lstsq(a, b)[3],),
+         rect2d.flatmap(lambda a: st.tuples(st.just(a), arrays(a.shape[:1]))),
+         covers=("scipy.linalg.svd",)),
+    # real input: dualad.numpy.linalg.norm's second derivatives of complex input are
+    # not this file's to check
+    Spec("scipy_norm", lambda a: (L.norm(a), L.norm(a, 2)),
+         st.tuples(rect2d.filter(lambda a: a.dtype.kind == "f")),
+         covers=("scipy.linalg.svd",)),
+    Spec("scipy.linalg.polar", lambda a: L.polar(a) + L.polar(a, "left"), st.tuples(rect2d),
+         covers=("scipy.linalg.polar", "scipy.linalg.solve_sylvester", "scipy.linalg.solve")),
+    # signs fixed (diag(R) > 0): LAPACK's jump where entries are exactly 0.
+    # pivoting: tests/test_scipy_linalg_wrappers.py (ties of column norms move the pivots)
+    Spec("scipy_qr", lambda a: _qr_signed(*L.qr(a, mode="economic"), L.qr(a, mode="r")[0]),
+         st.tuples(arrays(st.sampled_from([(2, 2), (3, 2), (3, 3)]), low=-1.0, high=1.0)
+                   .filter(lambda a: np.min(np.abs(np.diag(np.linalg.qr(a, mode="r")))) > 0.2)),
+         covers=("linalg.qr",)),
+    # square_matrices are diagonally dominant: the pivots stay put under the steps
+    Spec("scipy_lu", lambda a: L.lu(a)[1:] + L.lu(a, permute_l=True), st.tuples(sq),
+         covers=("scipy.linalg.lu_factor",)),
+    Spec("scipy_eig", _eig_fun, st.tuples(square_distinct_eig), covers=("linalg.eig",)),
+    Spec("scipy_expm_frechet", lambda a, e: L.expm_frechet(0.3 * a, e),
+         small.flatmap(lambda n: st.tuples(square_matrices(n), arrays((n, n)))),
+         covers=("scipy.linalg.expm",), max_examples=10),
+    Spec("scipy_lyapunov", L.solve_continuous_lyapunov,
+         small.flatmap(lambda n: st.tuples(square_matrices(n).map(   # eigenvalues in Re < 0 (Gershgorin)
+             lambda a: a - (np.abs(a).sum() + 1.0) * np.eye(n)), arrays((n, n)))),
+         covers=("scipy.linalg.solve_sylvester",)),
+    Spec("scipy_structured",
+         lambda c, r: (L.toeplitz(c), L.toeplitz(c, r), L.hankel(c), L.hankel(c, r),
+                       L.circulant(r)),
+         st.tuples(arrays(st.sampled_from([(1,), (3,)])), arrays(st.sampled_from([(2,), (4,)]))),
+         covers=("getitem", "concatenate")),
 ]
