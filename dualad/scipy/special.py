@@ -1352,12 +1352,504 @@ def softmax(x, axis=None):
 
 
 
+# === added: Bessel K, exponential integrals, error-function relatives, elliptic
+# integrals, Lambert W, spence, Huber losses, Box-Cox, Owen's T, gamma inverses ===
+
+# --- modified Bessel functions of the second kind --------------------------------------
+def _kv_dx(ans, v, x):
+    # K_v' = -(K_(v-1) + K_(v+1)) / 2  (both positive for x > 0: no cancellation;
+    # holomorphic, so complex x takes the same rule)
+    vv = primal_of(v)
+    return -0.5 * (kv(vv - 1, x) + kv(vv + 1, x))
+
+
+kv = _nary(_sp.kv, "kv", ["v", _kv_dx], ["v", "x"])
+
+_KVE_ASYM = 20.0      # x from which (and from v^2) kve's derivative uses the series
+_KVE_TERMS = 60
+
+
+def _kve_asym_dx(v, x):
+    """``d/dx kve(v, x)`` for large ``x > 0`` from Hankel's expansion ``kve(v, y) =
+    sqrt(pi / (2y)) sum_j a_j y^-j``, ``a_j = prod_(i<=j) (4v^2 - (2i-1)^2) / (j! 8^j)``,
+    differentiated term by term: ``-sqrt(pi/2) y^(-3/2) sum_j (j + 1/2) a_j y^-j``.
+    The recurrence form ``kve(v) - (kve(v-1) + kve(v+1)) / 2`` is a difference of
+    two ``O(y^-1/2)`` numbers equal to ``O(y^-3/2)``; this is not.  A polynomial in
+    ``1/y`` written with registry operations (its derivatives are the series'); each
+    point keeps the decreasing terms down to 1e-20 of the first."""
+    dt = _fdtype(x)
+    vv, yv = _np.broadcast_arrays(_pv(v), _np.abs(_pv(x)))
+    c = [_np.ones_like(yv)]
+    for j in range(1, _KVE_TERMS):
+        c.append(c[-1] * (4 * vv * vv - (2 * j - 1) ** 2) / (8 * j))
+    c = _np.array(c)
+    with _np.errstate(all="ignore"):
+        m = _np.abs(c) / yv ** _np.arange(_KVE_TERMS).reshape((-1,) + (1,) * yv.ndim)
+        keep = _np.cumprod(_np.concatenate([_np.ones_like(m[:1], dtype=bool),
+                                            m[1:] < m[:-1]]), axis=0).astype(bool)
+        keep &= m >= 1e-20 * m[:1]
+    nkeep = int(_np.max(_np.nonzero(keep.reshape(_KVE_TERMS, -1).any(axis=1))[0])) + 1
+    b = (c * keep * (_np.arange(_KVE_TERMS) + 0.5).reshape((-1,) + (1,) * yv.ndim))[:nkeep]
+    b = b.astype(dt)
+    w = 1.0 / x
+    acc = b[-1]
+    for j in range(nkeep - 2, -1, -1):
+        acc = acc * w + b[j]
+    return acc * w / dnp.sqrt(x) * dt.type(-_np.sqrt(_np.pi / 2))
+
+
+def _kve_split(ans, v, x, direct):
+    """``direct(ans, v, x)`` for real ``x < max(20, v^2)``, the series above for
+    larger ``x`` (each branch at safe values elsewhere); complex ``x``: ``direct``."""
+    if _is_complex(x):
+        return direct(ans, v, x)
+    vv, xv = _np.broadcast_arrays(_pv(v), _pv(x))
+    big = (xv >= _np.maximum(_KVE_ASYM, vv * vv)) & _np.isfinite(xv)
+    if not big.any():
+        return direct(ans, v, x)
+    if shape_of(x) != big.shape:
+        x = dnp.broadcast_to(x, big.shape)
+    far = _kve_asym_dx(v, _sub(~big, x, 2 * _KVE_ASYM))
+    if big.all():
+        return far
+    return dnp.where(big, far, direct(ans, v, _sub(big, x, 1.0)))
+
+
+def _kve_dx_direct(ans, v, x):
+    # (K_v e^x)' = kve - (kve(v-1) + kve(v+1)) / 2   (kve is K_v exp(x), holomorphic)
+    vv = primal_of(v)
+    return kve(vv, x) - 0.5 * (kve(vv - 1, x) + kve(vv + 1, x))
+
+
+kve = _nary(_sp.kve, "kve", ["v", lambda ans, v, x: _kve_split(ans, v, x, _kve_dx_direct)],
+            ["v", "x"])
+k0 = _unary(_sp.k0, "k0", lambda ans, x: -k1(x))
+k1 = _unary(_sp.k1, "k1", lambda ans, x: -0.5 * (k0(x) + kv(2.0, x)))
+k0e = _unary(_sp.k0e, "k0e",
+             lambda ans, x: _kve_split(ans, 0.0, x, lambda ans, v, x: k0e(x) - k1e(x)))
+k1e = _unary(_sp.k1e, "k1e", lambda ans, x: _kve_split(
+    ans, 1.0, x, lambda ans, v, x: k1e(x) - 0.5 * (k0e(x) + kve(2.0, x))))
+
+
+# --- log gamma, exponential integrals, binomial coefficient -----------------------------
+def _loggamma_dx(ans, x):
+    # digamma (complex too); SciPy's loggamma of a negative real is NaN: so is its derivative
+    if _is_complex(x):
+        return digamma(x)
+    neg = _pv(x) < 0
+    return digamma(x) if not neg.any() else dnp.where(neg, _np.nan, digamma(_sub(neg, x, 1.0)))
+
+
+loggamma = _unary(_sp.loggamma, "loggamma", _loggamma_dx)
+exp1 = _unary(_sp.exp1, "exp1", lambda ans, x: -dnp.exp(-x) / x)
+expi = _unary(_sp.expi, "expi", lambda ans, x: dnp.exp(x) / x)
+
+
+def _expn_dx(ans, n, x):
+    # d/dx E_n = -E_(n-1) (n >= 1; SciPy truncates n to an integer); E_0 = exp(-x) / x,
+    # whose derivative is -exp(-x) (x + 1) / x^2; NaN for n < 0 (so is the value)
+    nv, _ = _np.broadcast_arrays(_np.trunc(_pv(n)), _pv(x))
+    out = -expn(_np.maximum(nv - 1, 0), x)
+    zero = nv == 0
+    if zero.any():
+        xs = _sub(~zero, x, 1.0)
+        out = dnp.where(zero, -dnp.exp(-xs) * (xs + 1) / (xs * xs), out)
+    if (nv < 0).any():
+        out = dnp.where(nv < 0, _np.nan, out)
+    return out
+
+
+expn = _nary(_sp.expn, "expn", [None, _expn_dx], ["n", "x"])
+
+_BINOM_SUM = 64   # integer k in [1, 64]: d/dn log binom as the finite sum
+
+
+def _binom_dn(ans, n, k):
+    # d/dn log binom = psi(n+1) - psi(n-k+1); for integer 1 <= k <= 64 the equal finite
+    # sum  sum_(j<k) 1 / (n - j), which does not cancel for large n
+    n, k = _bcast2(n, k)
+    kk = _pv(k)
+    small = (kk == _np.round(kk)) & (kk >= 1) & (kk <= _BINOM_SUM)
+    dlog = digamma(n + 1) - digamma(n - k + 1)
+    if small.any():
+        s = 0.0
+        for j in range(int(_np.max(_np.where(small, kk, 0)))):
+            s = s + dnp.where(j < kk, 1.0 / (_sub(j >= kk, n, j + 1.0) - j), 0.0)
+        dlog = dnp.where(small, s, dlog) if not small.all() else s
+    return ans * dlog
+
+
+binom = _nary(_sp.binom, "binom",
+              [_binom_dn, lambda ans, n, k: ans * (digamma(n - k + 1) - digamma(k + 1))],
+              ["n", "k"])
+
+
+# --- erfcx, dawsn, erfi: derivatives of any order without cancellation ------------------
+_ASYM_ODD_FROM = 6.5     # |x| from which erfcx_dk / dawsn_dk sum the asymptotic series
+
+
+def _asym_odd_dk(x, k, s, scale):
+    """``d^k/dx^k`` of ``scale sum_n s^n (2n-1)!! / 2^n x^-(2n+1)`` (the asymptotic
+    series of ``erfcx``, ``s = -1``, ``scale = 1/sqrt(pi)``, and of ``dawsn``, ``s = 1``,
+    ``scale = 1/2``), term by term, each point summed while its terms decrease
+    (down to 1e-20 of the first).  Plain NumPy."""
+    xf = _np.asarray(x, dtype=float)
+    inv2 = 1.0 / (xf * xf)
+    coef = 1.0                     # s^n (2n-1)!! / 2^n
+    out = _np.zeros_like(xf)
+    prev = _np.full(xf.shape, _np.inf)
+    live = _np.ones(xf.shape, dtype=bool)
+    with _np.errstate(all="ignore"):
+        for n in range(400):
+            m = 2 * n + 1
+            rising = 1.0
+            for i in range(k):
+                rising *= m + i
+            term = coef * (-1) ** k * rising * xf ** -(m + k)
+            mag = _np.abs(term)
+            live &= mag < prev
+            out = out + _np.where(live, term, 0.0)
+            live &= mag >= 1e-20 * _np.abs(out)
+            if not live.any():
+                break
+            prev = mag
+            coef *= s * (2 * n + 1) / 2.0
+    return scale * out
+
+
+def _erfcx_dk_impl(x, k):
+    """``d^k/dx^k erfcx(x)`` (``k >= 1``): the recurrence ``f' = 2x f - 2/sqrt(pi)``,
+    ``f^(j+1) = 2x f^(j) + 2j f^(j-1)`` (no cancellation for ``x < 0``, at most a factor
+    ``2 x^2 ~ 85`` below 6.5); the asymptotic series from ``x = 6.5``."""
+    k = int(_np.asarray(k).reshape(-1)[0]) if _np.ndim(k) else int(k)
+    x = _np.asarray(x)
+    dt = x.dtype if _np.issubdtype(x.dtype, _np.floating) else _np.dtype(float)
+    xf = x.astype(float)
+    with _np.errstate(all="ignore"):
+        prev, cur = _sp.erfcx(xf), 2 * xf * _sp.erfcx(xf) - 2 / _SQRT_PI
+        for j in range(1, k):
+            prev, cur = cur, 2 * xf * cur + 2 * j * prev
+        far = xf >= _ASYM_ODD_FROM
+        if far.any():
+            cur = _np.where(far, _asym_odd_dk(_np.where(far, xf, 10.0), k, -1.0, 1 / _SQRT_PI),
+                            cur)
+    out = cur.astype(dt, copy=False)
+    return out[()] if out.ndim == 0 else out
+
+
+def _dawsn_dk_impl(x, k):
+    """``d^k/dx^k dawsn(x)`` (``k >= 1``): ``F' = 1 - 2x F``, ``F^(j+1) = -2x F^(j) -
+    2j F^(j-1)`` below ``|x| = 6.5`` (a cancellation of at most about ``2 x^2``), the
+    asymptotic series above."""
+    k = int(_np.asarray(k).reshape(-1)[0]) if _np.ndim(k) else int(k)
+    x = _np.asarray(x)
+    dt = x.dtype if _np.issubdtype(x.dtype, _np.floating) else _np.dtype(float)
+    xf = x.astype(float)
+    with _np.errstate(all="ignore"):
+        prev, cur = _sp.dawsn(xf), 1 - 2 * xf * _sp.dawsn(xf)
+        for j in range(1, k):
+            prev, cur = cur, -2 * xf * cur - 2 * j * prev
+        far = _np.abs(xf) >= _ASYM_ODD_FROM
+        if far.any():
+            cur = _np.where(far, _asym_odd_dk(_np.where(far, xf, 10.0), k, 1.0, 0.5), cur)
+    out = cur.astype(dt, copy=False)
+    return out[()] if out.ndim == 0 else out
+
+
+erfcx_dk = _nary(_erfcx_dk_impl, "erfcx_dk",
+                 [lambda ans, x, k: erfcx_dk(x, primal_of(k) + 1), None], ["x", "k"])
+erfcx_dk.__doc__ = ("``erfcx_dk(x, k)``: the k-th derivative of ``erfcx`` (real ``x``, "
+                    "k >= 1), without the cancellation of ``2x erfcx(x) - 2/sqrt(pi)`` at "
+                    "large ``x``; differentiable in ``x``.")
+dawsn_dk = _nary(_dawsn_dk_impl, "dawsn_dk",
+                 [lambda ans, x, k: dawsn_dk(x, primal_of(k) + 1), None], ["x", "k"])
+dawsn_dk.__doc__ = ("``dawsn_dk(x, k)``: the k-th derivative of ``dawsn`` (real ``x``, "
+                    "k >= 1), without the cancellation of ``1 - 2x dawsn(x)`` at large "
+                    "``|x|``; differentiable in ``x``.")
+
+erfcx = _unary(_sp.erfcx, "erfcx", lambda ans, x: (
+    2 * x * ans - 2 / _SQRT_PI if _is_complex(x) else erfcx_dk(x, 1)))
+dawsn = _unary(_sp.dawsn, "dawsn", lambda ans, x: (
+    1 - 2 * x * ans if _is_complex(x) else dawsn_dk(x, 1)))
+erfi = _unary(_sp.erfi, "erfi", lambda ans, x: (2 / _SQRT_PI) * dnp.exp(x * x))
+
+
+# --- complete elliptic integrals ---------------------------------------------------------
+_ELLIP_SERIES = 0.1     # |m| below which the derivatives are power series in m
+_ELLIP_TERMS = 24
+
+
+def _ellip_coef():
+    a2, a = [1.0], 1.0
+    for n in range(1, _ELLIP_TERMS + 2):
+        a *= (2 * n - 1) / (2 * n)
+        a2.append(a * a)       # ((2n-1)!! / (2n)!!)^2
+    return a2
+
+
+_ELLIP_A2 = _ellip_coef()
+
+
+def _ellip_series_d(m, which):
+    """``dK/dm = pi/2 sum_n n a_n^2 m^(n-1)``, ``dE/dm = -pi/2 sum_n n a_n^2 m^(n-1) /
+    (2n-1)`` for small ``|m|`` (the closed forms cancel like ``1/m`` there)."""
+    acc = 0.0
+    for n in range(_ELLIP_TERMS, 0, -1):
+        c = n * _ELLIP_A2[n] * (1.0 if which == "k" else -1.0 / (2 * n - 1))
+        acc = acc * m + c
+    return (_np.pi / 2) * acc
+
+
+def _ellip_split(m, which, closed):
+    small = _np.abs(_pv(m)) < _ELLIP_SERIES
+    if not small.any():
+        return closed(m)
+    ser = _ellip_series_d(_sub(~small, m, 0.0), which)
+    if small.all():
+        return ser
+    return dnp.where(small, ser, closed(_sub(small, m, 0.5)))
+
+
+ellipk = _unary(_sp.ellipk, "ellipk", lambda ans, m: _ellip_split(
+    m, "k", lambda m: (ellipe(m) - (1 - m) * ellipk(m)) / (2 * m * (1 - m))))
+ellipe = _unary(_sp.ellipe, "ellipe", lambda ans, m: _ellip_split(
+    m, "e", lambda m: (ellipe(m) - ellipk(m)) / (2 * m)))
+
+
+# --- Lambert W ---------------------------------------------------------------------------
+def _lambertw_impl(z, k, tol):
+    return _sp.lambertw(z, k, tol)
+
+
+def _lambertw_dz(ans, z, k, tol):
+    # W' = 1 / (z + exp(W)) = W / (z (1 + W)); the first form where |W| < 1 (W' = 1 at
+    # z = 0 on branch 0), the second elsewhere (exp(W) = z / W, without exp's error)
+    small = _np.abs(_np.asarray(primal_of(ans))) < 1
+    if small.all():
+        return 1.0 / (z + dnp.exp(ans))
+    far = ans / (z * (1 + ans))
+    if not small.any():
+        return far
+    wz = _sub(small, ans, 2.0)
+    far = wz / (_sub(small, z, 2.0 * _np.exp(2.0)) * (1 + wz))
+    near = 1.0 / (z + dnp.exp(_sub(~small, ans, 0.0)))
+    return dnp.where(small, near, far)
+
+
+_lambertw_p = _nary(_lambertw_impl, "lambertw", [_lambertw_dz, None, None], ["z", "k", "tol"])
+
+
+def lambertw(z, k=0, tol=1e-8):
+    """``scipy.special.lambertw(z, k=0, tol=1e-8)``: branch ``k`` of the Lambert W
+    function (complex result, as SciPy's), differentiable in ``z``:
+    ``W' = W / (z (1 + W))`` (1 at ``z = 0`` on branch 0).
+
+    >>> import dualad as ad
+    >>> from dualad.scipy.special import lambertw
+    >>> float(ad.grad(lambda x: lambertw(x).real)(0.0))
+    1.0
+    """
+    return _lambertw_p(z, _np.asarray(k, dtype=_np.dtype("long")), tol)
+
+
+# --- spence ---------------------------------------------------------------------------------
+def _spence_dz(ans, z):
+    # SciPy's spence(z) = int_1^z log(t) / (1 - t) dt = Li2(1 - z): derivative log(z) / (1 - z);
+    # near z = 1 (|z - 1| < 0.05) the series -sum_n (-u)^n / (n + 1), u = z - 1
+    u = _np.asarray(primal_of(z)) - 1
+    near = _np.abs(u) < 0.05
+    if not near.any():
+        return dnp.log(z) / (1 - z)
+    uu = _sub(~near, z, 1.0) - 1
+    ser = 1.0 / 31
+    for n in range(29, -1, -1):
+        ser = 1.0 / (n + 1) - uu * ser
+    if near.all():
+        return -ser
+    zf = _sub(near, z, 2.0)
+    return dnp.where(near, -ser, dnp.log(zf) / (1 - zf))
+
+
+spence = _unary(_sp.spence, "spence", _spence_dz)
+
+
+# --- Huber losses ---------------------------------------------------------------------------
+def _huber_parts(delta, r):
+    d, rv = _np.broadcast_arrays(_pv(delta), _pv(r))
+    return d < 0, _np.abs(rv) <= d
+
+
+def _huber_ddelta(ans, delta, r):
+    # 0 where |r| <= delta, |r| - delta outside; 0 where delta < 0 (the value is inf there)
+    bad, inside = _huber_parts(delta, r)
+    return dnp.where(inside | bad, 0.0, dnp.abs(r) - delta)
+
+
+def _huber_dr(ans, delta, r):
+    bad, inside = _huber_parts(delta, r)
+    out = dnp.where(inside, r, delta * dnp.sign(r))
+    return dnp.where(bad, 0.0, out) if bad.any() else out
+
+
+huber = _nary(_sp.huber, "huber", [_huber_ddelta, _huber_dr], ["delta", "r"])
+
+
+def _ph_parts(delta, r):
+    """``(s, s - 1, ok)`` with ``rho = r / delta``, ``s = hypot(1, rho)``, ``s - 1`` as
+    ``rho^2 / (s + 1)`` for ``|rho| < 1`` (no cancellation); ``delta <= 0`` replaced
+    by 1 (``ok`` is False there)."""
+    d, rv = _np.broadcast_arrays(_pv(delta), _pv(r))
+    ok = d > 0
+    dd = _sub(~ok, delta, 1.0)
+    rho = r / dd
+    s = dnp.hypot(1.0, rho)
+    lt1 = _np.abs(_np.asarray(primal_of(rho))) < 1
+    sm1 = dnp.where(lt1, rho * rho / (s + 1), s - 1)
+    return dd, s, sm1, ok, d
+
+
+def _ph_ddelta(ans, delta, r):
+    # d/ddelta delta^2 (s - 1) = delta (s - 1)^2 / s; |r| at delta = 0 (the limit from
+    # the right: the value tends to delta |r|), 0 for delta < 0 (value inf)
+    # for |rho| >= 1, with u = delta / r, t = sqrt(1 + u^2): |r| (t - |u|)^2 / t (the
+    # same number; its derivatives do not cancel like rho eps at large |rho|)
+    dd, s, sm1, ok, d = _ph_parts(delta, r)
+    out = dd * sm1 * sm1 / s
+    big = _np.abs(_np.asarray(primal_of(r / dd))) >= 1
+    if big.any():
+        rb = _sub(~big, r, 1.0)
+        u = dnp.abs(_sub(~big, dd, 1.0) / rb)
+        t = dnp.sqrt(1 + u * u)
+        far = dnp.abs(rb) * (t - u) * (t - u) / t
+        out = far if big.all() else dnp.where(big, far, out)
+    if ok.all():
+        return out
+    return dnp.where(ok, out, dnp.where(d == 0, dnp.abs(r), 0.0))
+
+
+def _ph_dr(ans, delta, r):
+    # r / s; for |rho| >= 1 as delta sign(rho) (1 + rho^-2)^(-1/2), whose derivative
+    # (1/s^3) is a product (that of r / s, 1/s - rho^2/s^3, cancels for large |rho|)
+    dd, s, sm1, ok, d = _ph_parts(delta, r)
+    rho = r / dd
+    big = _np.abs(_np.asarray(primal_of(rho))) >= 1
+    if big.any():
+        rb = _sub(~big, rho, 1.0)
+        far = dd * dnp.sign(rb) / dnp.sqrt(1 + 1 / (rb * rb))
+        out = far if big.all() else dnp.where(big, far, r / s)
+    else:
+        out = r / s
+    return out if ok.all() else dnp.where(ok, out, 0.0)
+
+
+pseudo_huber = _nary(_sp.pseudo_huber, "pseudo_huber", [_ph_ddelta, _ph_dr], ["delta", "r"])
+
+
+# --- Box-Cox transforms ---------------------------------------------------------------------
+_BOXCOX_SERIES = 1.0     # |lmbda log x| below which d/dlmbda uses the power series
+_INVBC_SERIES = 0.5      # |lmbda y| below which inv_boxcox's d/dlmbda uses its series
+
+
+def _bc_g(y):
+    """``g(y) = d/dy (expm1(y) / y) = (y e^y - expm1(y)) / y^2``; the series ``sum_n
+    (n-1) y^(n-2) / n!`` for ``|y| < 1``."""
+    small = _np.abs(_np.asarray(primal_of(y))) < _BOXCOX_SERIES
+    ys = _sub(~small, y, 0.0)
+    from math import factorial
+    ser = 0.0
+    for n in range(26, 1, -1):
+        ser = ser * ys + (n - 1) / factorial(n)
+    if small.all():
+        return ser
+    yb = _sub(small, y, 2.0)
+    closed = (yb * dnp.exp(yb) - dnp.expm1(yb)) / (yb * yb)
+    return closed if not small.any() else dnp.where(small, ser, closed)
+
+
+def _bc_dl(log_fn):
+    # d/dlmbda (x^l - 1) / l = L^2 g(l L), L = log x (log1p x for boxcox1p)
+    def d(ans, x, lmbda):
+        L = log_fn(x)
+        return L * L * _bc_g(lmbda * L)
+    return d
+
+
+boxcox = _nary(_sp.boxcox, "boxcox", [lambda ans, x, lmbda: dnp.power(x, lmbda - 1),
+                                      _bc_dl(dnp.log)], ["x", "lmbda"])
+boxcox1p = _nary(_sp.boxcox1p, "boxcox1p", [lambda ans, x, lmbda: dnp.power(1 + x, lmbda - 1),
+                                            _bc_dl(dnp.log1p)], ["x", "lmbda"])
+
+
+def _invbc_h(u):
+    """``h(u) = (u / (1 + u) - log1p(u)) / u^2`` (``d/dlmbda log inv_boxcox = y^2 h(lmbda
+    y)``); the series ``sum_n (-1)^(n+1) (n-1)/n u^(n-2)`` for ``|u| < 1/2``."""
+    small = _np.abs(_np.asarray(primal_of(u))) < _INVBC_SERIES
+    us = _sub(~small, u, 0.0)
+    ser = 0.0
+    for n in range(64, 1, -1):
+        ser = ser * us + (-1) ** (n + 1) * (n - 1) / n
+    if small.all():
+        return ser
+    ub = _sub(small, u, 1.0)
+    closed = (ub / (1 + ub) - dnp.log1p(ub)) / (ub * ub)
+    return closed if not small.any() else dnp.where(small, ser, closed)
+
+
+inv_boxcox = _nary(_sp.inv_boxcox, "inv_boxcox",
+                   [lambda ans, y, lmbda: ans / (1 + lmbda * y),
+                    lambda ans, y, lmbda: ans * y * y * _invbc_h(lmbda * y)], ["y", "lmbda"])
+# inv_boxcox1p = inv_boxcox - 1: the derivatives are inv_boxcox's (from its own value,
+# not ans + 1, which loses digits where the result is near -1)
+inv_boxcox1p = _nary(_sp.inv_boxcox1p, "inv_boxcox1p",
+                     [lambda ans, y, lmbda: inv_boxcox(y, lmbda) / (1 + lmbda * y),
+                      lambda ans, y, lmbda: inv_boxcox(y, lmbda) * y * y * _invbc_h(lmbda * y)],
+                     ["y", "lmbda"])
+
+
+# --- Owen's T --------------------------------------------------------------------------------
+owens_t = _nary(_sp.owens_t, "owens_t",
+                [lambda ans, h, a: -0.5 * dnp.exp(-0.5 * h * h - _LOG_SQRT_2PI)
+                 * erf(a * h / _np.sqrt(2.0)),
+                 lambda ans, h, a: dnp.exp(-0.5 * h * h * (1 + a * a))
+                 / ((2 * _np.pi) * (1 + a * a))], ["h", "a"])
+
+
+# --- inverses of the regularized incomplete gamma functions ------------------------------
+def _gammaincinv_dy(ans, a, y):
+    # x = P^-1(a, y): dx/dy = 1 / p(x), p the gamma density (in logs)
+    return dnp.exp(gammaln(a) + xlogy(1 - a, ans) + ans)
+
+
+def _gammaincinv_da(ans, a, y):
+    # dx/da = -(dP/da) / p(x)  (dP/da from gammainc's rule: series / tail integrals)
+    return -_gammainc_da(None, a, ans) * _gammaincinv_dy(ans, a, y)
+
+
+def _gammainccinv_da(ans, a, y):
+    # x = Q^-1(a, y): dx/da = (dQ/da) / p(x), with Q = y (accurate relative to Q)
+    return _gammaincc_da(y, a, ans) * _gammaincinv_dy(ans, a, y)
+
+
+gammaincinv = _nary(_sp.gammaincinv, "gammaincinv", [_gammaincinv_da, _gammaincinv_dy],
+                    ["a", "y"])
+gammainccinv = _nary(_sp.gammainccinv, "gammainccinv",
+                     [_gammainccinv_da, lambda ans, a, y: -_gammaincinv_dy(ans, a, y)],
+                     ["a", "y"])
+
+__all__ += ["kv", "kve", "k0", "k1", "k0e", "k1e", "loggamma", "exp1", "expi", "expn",
+            "binom", "erfcx", "dawsn", "erfi", "ellipk", "ellipe", "lambertw", "spence",
+            "huber", "pseudo_huber", "boxcox", "boxcox1p", "inv_boxcox", "inv_boxcox1p",
+            "owens_t", "gammaincinv", "gammainccinv"]
+
+
 def _register():
     # SciPy's special functions are NumPy ufuncs: plain ``scipy.special.gammaln``
     # called on a traced value reaches the function above through __array_ufunc__
     import sys
     from ..numpy import _dispatch
     _dispatch.register_module(_sp, sys.modules[__name__])
+    # scipy.special.lambertw is a Python function calling the private ufunc _lambertw
+    _dispatch._UFUNCS[_sp._ufuncs._lambertw] = _lambertw_p
 
 
 _register()
