@@ -194,3 +194,24 @@ def test_second_derivatives_of_repeated_fancy_indexing(outer, inner):
     exact = np.zeros((5, 3, 3))
     exact[np.arange(5), idx, idx] = 6 * x[idx]
     np.testing.assert_allclose(T, exact, rtol=1e-14)
+
+
+@pytest.mark.parametrize("direction", [1.0, 1j, 0.6 - 0.8j])
+def test_second_derivative_of_complex_norms_through_zero_entries(direction):
+    # ||A + tE||_F with E on an entry where A is 0: the second derivative is
+    # |E|^2 / ||A|| - Re<A, E>^2 / ||A||^3 (closed form); |x|^2 must not go
+    # through abs, whose derivative at 0 is 0 by convention
+    A = np.array([[0.3j, 0.0], [0.0, -0.6 + 0.2j]])
+    E = np.array([[0.5, direction], [0.0, 0.25j]])
+    nA = np.linalg.norm(A)
+    pair = np.real(np.vdot(A, E))
+    exact = np.linalg.norm(E) ** 2 / nA - pair ** 2 / nA ** 3
+    for ord_ in (None, "fro"):
+        def g(t):
+            return dnp.linalg.norm(A + t * E, ord_)
+        assert ad.grad(ad.grad(g))(0.0) == pytest.approx(exact, rel=1e-13)
+        assert ad.jacfwd(ad.grad(g))(0.0) == pytest.approx(exact, rel=1e-13)
+    v = np.array([0.0, 0.3j, -0.4])
+    w = np.array([direction, 0.5, 0.0])
+    exact_v = np.linalg.norm(w) ** 2 / np.linalg.norm(v) - np.real(np.vdot(v, w)) ** 2 / np.linalg.norm(v) ** 3
+    assert ad.grad(ad.grad(lambda t: dnp.linalg.norm(v + t * w)))(0.0) == pytest.approx(exact_v, rel=1e-13)

@@ -718,10 +718,13 @@ def _safe_sqrt(s):
 
 
 def _abs2(x):
+    """``|x|^2``: ``x * x`` for real ``x``, ``Re(x)^2 + Im(x)^2`` for complex
+    (smooth at 0, unlike ``abs(x) ** 2``, whose second derivative there would
+    take ``abs``'s convention ``abs'(0) = 0``)."""
     if _is_real(x):
         return x * x
-    ax = _abs(x)
-    return ax * ax
+    re, im = real(x), imag(x)
+    return re * re + im * im
 
 
 def _vector_norm(x, ord, axes, keepdims):
