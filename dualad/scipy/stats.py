@@ -33,20 +33,29 @@ are constant: their derivative there is 0 in every mode.
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as _np
 import scipy.special as _sp
 
 from .. import numpy as dnp
-from ..tracer import ndim_of, primal_of, shape_of
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from . import special as sp
 from . import linalg as sla
 
-__all__ = ["norm", "t", "gamma", "beta", "poisson", "dirichlet", "multivariate_normal"]
+__all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy", "logistic",
+           "chi2", "lognorm", "invgamma", "halfnorm", "weibull_min", "poisson", "binom",
+           "nbinom", "dirichlet", "multivariate_normal", "rv_frozen"]
 
 # python floats, not np.float64: weak scalars, so float32 stays float32
 _LOG_2PI = float(_np.log(2 * _np.pi))
 _HALF_LOG_2PI = float(0.5 * _np.log(2 * _np.pi))
 _NORM_PDF_C = float(_np.sqrt(2 * _np.pi))
+_LOG_2 = float(_np.log(2.0))
+_LOG_PI = float(_np.log(_np.pi))
+_SQRT2 = float(_np.sqrt(2.0))
+_SQRT_2_OVER_PI = float(_np.sqrt(2 / _np.pi))
+_HALF_LOG_2_OVER_PI = float(0.5 * _np.log(2 / _np.pi))
 
 
 # ``value`` with the constant ``fill`` where a plain mask is True: on an input, a
@@ -55,8 +64,25 @@ _sub = _outside = sp._sub
 _pv = sp._pv
 
 
+def _arr(v):
+    """A list or tuple (of numbers or traced values) as an array, as SciPy takes."""
+    return dnp.array(v) if isinstance(v, (list, tuple)) else v
+
+
 def _std(x, loc, scale):
-    return (x - loc) / scale
+    """``(x - loc) / scale``; a python number ``x`` becomes a float64 scalar, so
+    the result is NumPy's (and ``scale = 0`` gives ``inf``, not an exception)."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        x = _np.float64(x)
+    return (_arr(x) - _arr(loc)) / _arr(scale)
+
+
+def _recip(scale):
+    """``1 / scale``; a python float for a python number (weak: float32 stays)."""
+    if isinstance(scale, (int, float)) and not isinstance(scale, bool):
+        with _np.errstate(all="ignore"):
+            return float(_np.float64(1.0) / scale)
+    return 1.0 / _arr(scale)
 
 
 def _log(scale):
@@ -72,7 +98,8 @@ def _split(y, med, lower, upper, bad=None, fill=None):
     """``lower(y)`` where ``y < med``, ``upper(y)`` elsewhere, each evaluated only
     at its own points (``med`` elsewhere); ``fill`` where the plain mask ``bad``."""
     yv = _pv(y)
-    med = _np.asarray(med, dtype=float)
+    dt = _np.asarray(primal_of(y)).dtype
+    med = _np.asarray(med, dtype=dt if _np.issubdtype(dt, _np.floating) else float)
     lo = yv < med
     if bad is not None:
         bad = _np.broadcast_to(bad, _np.broadcast_shapes(lo.shape, _np.shape(bad)))
@@ -93,8 +120,243 @@ def _split(y, med, lower, upper, bad=None, fill=None):
 _betaincc = sp._betaincc       # beta's survival function, not 1 - cdf
 
 
-class _Continuous:
-    """``pdf`` / ``cdf`` / ``sf`` / ``logsf`` from ``logpdf`` / ``cdf`` / ``logcdf``."""
+def _traced(v):
+    return isinstance(v, Tracer)
+
+
+def _plain(out):
+    """A NumPy scalar or array for an untraced result (never a python float)."""
+    return out if _traced(out) else _np.asarray(out)[()]
+
+
+def _invalid(bad, out):
+    """NaN where the plain mask ``bad`` marks invalid parameters (SciPy's
+    ``argcheck``: ``scale <= 0``, a shape parameter out of range)."""
+    return _outside(bad, out, _np.nan)
+
+
+def _not_pos(*params):
+    """Plain mask: some parameter is not > 0 (NaN included)."""
+    bad = False
+    for p in params:
+        bad = bad | ~(_pv(p) > 0)
+    return bad
+
+
+def _pieces(y, pieces):
+    """``fn(y)`` on each plain mask of ``pieces`` = [(mask, fn, safe), ...] (a
+    partition), each ``fn`` evaluated only at its own points (``safe`` elsewhere,
+    so an unused branch has derivative exactly 0)."""
+    live = [(m, f, s) for m, f, s in pieces if _np.any(m)]
+    if not live:
+        live = pieces[-1:]
+    out = None
+    for m, f, s in reversed(live):
+        v = f(_sub(~m, y, s))
+        out = v if out is None else dnp.where(m, v, out)
+    return out
+
+
+def _log1mexp(w):
+    """``log(1 - exp(-w))`` for ``w >= 0`` (``log(-expm1(-w))`` below ``log 2``,
+    ``log1p(-exp(-w))`` above: no loss of relative accuracy either side)."""
+    return _split(w, _np.log(2.0), lambda v: dnp.log(-dnp.expm1(-v)),
+                  lambda v: dnp.log1p(-dnp.exp(-v)))
+
+
+def _one_minus_exp(w):
+    """``1 - exp(-w)`` for ``w >= 0``: ``-expm1(-w)`` below ``log 2``, ``1 - exp(-w)``
+    above, so the derivative ``exp(-w)`` keeps its relative accuracy far out too
+    (``expm1``'s rule forms it as ``expm1 + 1``)."""
+    return _split(w, _np.log(2.0), lambda v: -dnp.expm1(-v), lambda v: 1 - dnp.exp(-v))
+
+
+def _expit_cdf(y):
+    """``expit(y)``, as ``1 - expit(-y)`` for ``y > 0``: the derivative ``expit(y)
+    expit(-y)`` keeps its relative accuracy in both tails."""
+    return _split(y, 0.0, sp.expit, lambda v: 1 - sp.expit(-v))
+
+
+def _ppf_range(q, out):
+    """NaN for ``q`` outside [0, 1], as SciPy."""
+    qv = _pv(q)
+    return _invalid(~((qv >= 0) & (qv <= 1)), out)
+
+
+_FROZEN_METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf",
+                   "logpmf", "pmf", "mean", "var", "std")
+
+
+class _Dist:
+    """Freezing, ``norm(loc, scale)``, for every distribution (``name`` is
+    SciPy's name of it)."""
+
+    name = ""
+    _density = "logpdf"
+    _signatures = {}
+
+    def _signature(self):
+        cls = type(self)
+        sig = _Dist._signatures.get(cls)
+        if sig is None:
+            sig = _Dist._signatures[cls] = inspect.signature(getattr(self, self._density))
+        return sig
+
+    def __call__(self, *args, **kwds):
+        return rv_frozen(self, *args, **kwds)
+
+    def _params(self, args, kwds):
+        """The parameters, by name, as the density method would bind them."""
+        sig = self._signature()
+        names = list(sig.parameters)
+        try:
+            b = sig.bind(None, *args, **kwds)
+        except TypeError as e:
+            raise TypeError(f"dualad.scipy.stats.{self.name}({', '.join(names[1:])}): {e}"
+                            ) from None
+        b.apply_defaults()
+        p = dict(b.arguments)
+        del p[names[0]]
+        return p
+
+
+class _Moments(_Dist):
+    """``mean`` / ``var`` / ``std`` of a univariate distribution from ``_mv(*shapes)``:
+    the mean and variance of the standard (``loc = 0``, ``scale = 1``) one, as
+    compositions of primitives.  Where SciPy's value is infinite or undefined
+    (``nan``), it is returned as such, with derivative 0."""
+
+    def _moment(self, which, args, kwds):
+        import scipy.stats as _sst
+        p = self._params(args, kwds)
+        loc, scale = p.pop("loc", 0), p.pop("scale", None)
+        shapes = list(p.values())
+        kw = {"loc": _pv(loc)} if scale is None else {"loc": _pv(loc), "scale": _pv(scale)}
+        with _np.errstate(all="ignore"):
+            ref = _np.asarray(getattr(getattr(_sst, self.name), which)(
+                *(_pv(v) for v in shapes), **kw), dtype=float)
+            fin = _np.isfinite(ref)
+            if not fin.any():          # undefined / infinite: SciPy's value, derivative 0
+                return _plain(ref)
+            m, v = self._mv(*shapes)
+            s = 1 if scale is None else scale
+            out = loc + s * m if which == "mean" else (s * s) * v
+            return _plain(_outside(~fin, out, ref))
+
+    def mean(self, *args, **kwds):
+        """The mean, SciPy's value where it is infinite or undefined (``nan``)."""
+        return self._moment("mean", args, kwds)
+
+    def var(self, *args, **kwds):
+        """The variance, SciPy's value where it is infinite or undefined."""
+        return self._moment("var", args, kwds)
+
+    def std(self, *args, **kwds):
+        """The standard deviation, ``sqrt(var)``."""
+        return dnp.sqrt(self.var(*args, **kwds))
+
+
+class rv_frozen:
+    """A distribution with its parameters fixed, as ``scipy.stats``' frozen
+    distributions: ``norm(loc, scale).logpdf(x)`` is ``norm.logpdf(x, loc,
+    scale)``.  The parameters may be traced values (captured when freezing):
+    the methods are differentiable in them and in ``x``.
+
+    >>> import dualad as ad
+    >>> from dualad.scipy.stats import norm
+    >>> float(ad.grad(lambda m: norm(m, 2.0).logpdf(1.0))(0.0))   # (x - loc) / scale**2
+    0.25
+    """
+
+    def __init__(self, dist, *args, **kwds):
+        dist._params(args, kwds)       # a wrong parameter list fails here, as in SciPy
+        self.dist, self.args, self.kwds = dist, args, kwds
+
+    def _methods(self):
+        return [m for m in _FROZEN_METHODS if callable(getattr(self.dist, m, None))]
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name in ("dist", "args", "kwds"):
+            raise AttributeError(name)
+        if name not in self._methods():
+            raise AttributeError(
+                f"frozen dualad.scipy.stats.{self.dist.name} has no method {name!r}; "
+                f"it has {', '.join(self._methods())}")
+        meth = getattr(self.dist, name)
+        args, kwds = self.args, self.kwds
+        if name in ("mean", "var", "std"):
+            return lambda: meth(*args, **kwds)
+        return lambda x: meth(x, *args, **kwds)
+
+    def __dir__(self):
+        return sorted(set(object.__dir__(self)) | set(self._methods()))
+
+    def __repr__(self):
+        params = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwds.items()]
+        return f"dualad.scipy.stats.{self.dist.name}({', '.join(params)})"
+
+
+_GUARDED = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")
+
+
+def _raw(v):
+    """The plain value, its dtype kept."""
+    return _np.asarray(primal_of(v))
+
+
+def _guarded(method, kind):
+    """``method`` made constant (derivative 0) where its derivative would be NaN
+    or meaningless: at ``x = +-inf`` (the value is SciPy's limit there; the
+    formulas run at a safe point instead), where ``logpdf`` / ``pdf`` is
+    infinite or ``pdf`` is 0, and for the cdfs at the ends of the support, where
+    their values are those outside it."""
+    def wrapped(self, x, *args, **kwds):
+        x = _arr(x)
+        xr = _raw(x)
+        inf = _np.isinf(xr)
+        edges = self._support if kind not in ("logpdf", "pdf") else None
+        if inf.any() or edges is not None:
+            p = self._params(args, kwds)
+            loc, scale = _raw(p.get("loc", 0)), _raw(p.get("scale", 1))
+        if inf.any():
+            dt = xr.dtype if _np.issubdtype(xr.dtype, _np.floating) else _np.dtype(float)
+            safe = (loc + 0.5 * scale).astype(dt)
+            limit = method(self, xr, *(_raw(a) for a in args),
+                           **{k: _raw(v) for k, v in kwds.items()})
+            out = _outside(inf, method(self, _sub(inf, x, safe), *args, **kwds), limit)
+        else:
+            out = method(self, x, *args, **kwds)
+        ov = _raw(out)
+        const = False
+        if kind == "logpdf":
+            const = _np.isinf(ov)
+        elif kind == "pdf":
+            const = _np.isinf(ov) | (ov == 0)
+        elif edges is not None:
+            with _np.errstate(all="ignore"):
+                y = (xr - loc) / scale
+            const = (y == edges[0]) | (y == edges[1])
+        return _outside(const, out, ov)
+
+    wrapped.__name__, wrapped.__qualname__ = method.__name__, method.__qualname__
+    wrapped.__doc__, wrapped.__wrapped__ = method.__doc__, method
+    wrapped._guarded = True
+    return wrapped
+
+
+class _Continuous(_Moments):
+    """``pdf`` / ``cdf`` / ``sf`` / ``logsf`` from ``logpdf`` / ``cdf`` / ``logcdf``;
+    every subclass's methods are :func:`_guarded`.  ``_support``: the ends of the
+    standard distribution's support, if it has a finite one."""
+
+    _support = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in _GUARDED:          # inherited defaults too (pdf = exp(logpdf), ...)
+            meth = getattr(cls, name)
+            if not getattr(meth, "_guarded", False):
+                setattr(cls, name, _guarded(meth, name))
 
     def pdf(self, x, *args, **kwargs):
         return dnp.exp(self.logpdf(x, *args, **kwargs))
@@ -112,29 +374,34 @@ class _Continuous:
 class norm_gen(_Continuous):
     """The normal distribution: ``norm.logpdf(x, loc=0, scale=1)`` etc."""
 
+    name = "norm"
+
+    def _mv(self):
+        return 0.0, 1.0
+
     def logpdf(self, x, loc=0, scale=1):
         z = _std(x, loc, scale)
-        return (-0.5 * (z * z) - _HALF_LOG_2PI) - _log(scale)
+        return _invalid(_not_pos(scale), (-0.5 * (z * z) - _HALF_LOG_2PI) - _log(scale))
 
     def pdf(self, x, loc=0, scale=1):
         # as SciPy: exp(-z^2/2) / sqrt(2 pi) / scale
         z = _std(x, loc, scale)
-        return dnp.exp(-0.5 * (z * z)) / _NORM_PDF_C / scale
+        return _invalid(_not_pos(scale), dnp.exp(-0.5 * (z * z)) / _NORM_PDF_C / scale)
 
     def cdf(self, x, loc=0, scale=1):
-        return sp.ndtr(_std(x, loc, scale))
+        return _invalid(_not_pos(scale), sp.ndtr(_std(x, loc, scale)))
 
     def logcdf(self, x, loc=0, scale=1):
-        return sp.log_ndtr(_std(x, loc, scale))
+        return _invalid(_not_pos(scale), sp.log_ndtr(_std(x, loc, scale)))
 
     def sf(self, x, loc=0, scale=1):
-        return sp.ndtr(-_std(x, loc, scale))
+        return _invalid(_not_pos(scale), sp.ndtr(-_std(x, loc, scale)))
 
     def logsf(self, x, loc=0, scale=1):
-        return sp.log_ndtr(-_std(x, loc, scale))
+        return _invalid(_not_pos(scale), sp.log_ndtr(-_std(x, loc, scale)))
 
     def ppf(self, q, loc=0, scale=1):
-        return loc + scale * sp.ndtri(q)
+        return _invalid(_not_pos(scale), loc + scale * sp.ndtri(q))
 
 
 class t_gen(_Continuous):
@@ -143,24 +410,34 @@ class t_gen(_Continuous):
     (no cancellation: an asymptotic series for the gamma-function ratio, and the
     cdf's derivative integrated from that of the log density for ``df >= 1000``)."""
 
+    name = "t"
+
+    def _mv(self, df):
+        return 0.0, df / (df - 2)
+
     def logpdf(self, x, df, loc=0, scale=1):
-        return sp._t_logpdf_std(_std(x, loc, scale), df) - _log(scale)
+        z = _std(x, loc, scale)
+        inf = _np.isinf(_pv(z))              # x = +-inf: -inf, as SciPy (not inf - inf)
+        out = _outside(inf, sp._t_logpdf_std(_sub(inf, z, 0.0), df) - _log(scale), -_np.inf)
+        return _invalid(_not_pos(df, scale), out)
 
     def cdf(self, x, df, loc=0, scale=1):
-        return sp.stdtr(df, _std(x, loc, scale))
+        return _invalid(_not_pos(df, scale), sp.stdtr(df, _std(x, loc, scale)))
 
     def sf(self, x, df, loc=0, scale=1):
-        return sp.stdtr(df, -_std(x, loc, scale))
+        return _invalid(_not_pos(df, scale), sp.stdtr(df, -_std(x, loc, scale)))
 
     def logcdf(self, x, df, loc=0, scale=1):
         z = _std(x, loc, scale)
-        return _split(z, 0.0, lambda y: dnp.log(sp.stdtr(df, y)),
-                      lambda y: dnp.log1p(-sp.stdtr(df, -y)))
+        out = _split(z, 0.0, lambda y: dnp.log(sp.stdtr(df, y)),
+                     lambda y: dnp.log1p(-sp.stdtr(df, -y)))
+        return _invalid(_not_pos(df, scale), out)
 
     def logsf(self, x, df, loc=0, scale=1):
         z = _std(x, loc, scale)
-        return _split(z, 0.0, lambda y: dnp.log1p(-sp.stdtr(df, y)),
-                      lambda y: dnp.log(sp.stdtr(df, -y)))
+        out = _split(z, 0.0, lambda y: dnp.log1p(-sp.stdtr(df, y)),
+                     lambda y: dnp.log(sp.stdtr(df, -y)))
+        return _invalid(_not_pos(df, scale), out)
 
 
 class gamma_gen(_Continuous):
@@ -168,12 +445,18 @@ class gamma_gen(_Continuous):
     the median the survival function's derivative in ``a`` is computed relative
     to it (tail integrals), so ``logsf`` keeps it far in the tail."""
 
+    name = "gamma"
+    _support = (0.0, _np.inf)
+
+    def _mv(self, a):
+        return a, a
+
     def logpdf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
         bad = _pv(y) < 0
         ys = _outside(bad, y, 1.0)
         out = sp.xlogy(a - 1, ys) - ys - sp.gammaln(a) - _log(scale)
-        return _outside(bad, out, -_np.inf)
+        return _invalid(_not_pos(a, scale), _outside(bad, out, -_np.inf))
 
     @staticmethod
     def _median(a, y):
@@ -182,26 +465,37 @@ class gamma_gen(_Continuous):
     def cdf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
         bad = _pv(y) < 0
-        return _outside(bad, sp.gammainc(a, _sub(bad, y, 1.0)), 0.0)
+        out = _outside(bad, sp.gammainc(a, _sub(bad, y, 1.0)), 0.0)
+        return _invalid(_not_pos(a, scale), out)
 
     def sf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
         bad = _pv(y) < 0
-        return _outside(bad, sp.gammaincc(a, _sub(bad, y, 1.0)), 1.0)
+        out = _outside(bad, sp.gammaincc(a, _sub(bad, y, 1.0)), 1.0)
+        return _invalid(_not_pos(a, scale), out)
 
     def logcdf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
-        return _split(y, self._median(a, y), lambda v: dnp.log(sp.gammainc(a, v)),
-                      lambda v: dnp.log1p(-sp.gammaincc(a, v)), _pv(y) < 0, -_np.inf)
+        out = _split(y, self._median(a, y), lambda v: dnp.log(sp.gammainc(a, v)),
+                     lambda v: dnp.log1p(-sp.gammaincc(a, v)), _pv(y) < 0, -_np.inf)
+        return _invalid(_not_pos(a, scale), out)
 
     def logsf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
-        return _split(y, self._median(a, y), lambda v: dnp.log1p(-sp.gammainc(a, v)),
-                      lambda v: sp._log_gammaincc_tail(a, v), _pv(y) < 0, 0.0)
+        out = _split(y, self._median(a, y), lambda v: dnp.log1p(-sp.gammainc(a, v)),
+                     lambda v: sp._log_gammaincc_tail(a, v), _pv(y) < 0, 0.0)
+        return _invalid(_not_pos(a, scale), out)
 
 
 class beta_gen(_Continuous):
     """The beta distribution: ``beta.logpdf(x, a, b, loc=0, scale=1)`` etc."""
+
+    name = "beta"
+    _support = (0.0, 1.0)
+
+    def _mv(self, a, b):
+        s = a + b
+        return a / s, a * b / (s * s * (s + 1))
 
     def logpdf(self, x, a, b, loc=0, scale=1):
         y = _std(x, loc, scale)
@@ -209,7 +503,7 @@ class beta_gen(_Continuous):
         bad = (yv < 0) | (yv > 1)
         ys = _outside(bad, y, 0.5)
         out = sp.xlog1py(b - 1, -ys) + sp.xlogy(a - 1, ys) - sp.betaln(a, b) - _log(scale)
-        return _outside(bad, out, -_np.inf)
+        return _invalid(_not_pos(a, b, scale), _outside(bad, out, -_np.inf))
 
     @staticmethod
     def _median(a, b, y):
@@ -220,33 +514,455 @@ class beta_gen(_Continuous):
         yv = _pv(y)
         lo, hi = yv < 0, yv > 1
         out = sp.betainc(a, b, _sub(lo | hi, y, 0.5))
-        return _outside(hi, _outside(lo, out, 0.0), 1.0)
+        return _invalid(_not_pos(a, b, scale), _outside(hi, _outside(lo, out, 0.0), 1.0))
 
     def sf(self, x, a, b, loc=0, scale=1):
         y = _std(x, loc, scale)
         yv = _pv(y)
         lo, hi = yv < 0, yv > 1
         out = _betaincc(a, b, _sub(lo | hi, y, 0.5))
-        return _outside(hi, _outside(lo, out, 1.0), 0.0)
+        return _invalid(_not_pos(a, b, scale), _outside(hi, _outside(lo, out, 1.0), 0.0))
 
     def logcdf(self, x, a, b, loc=0, scale=1):
         y = _std(x, loc, scale)
         yv = _pv(y)
         out = _split(y, self._median(a, b, y), lambda v: dnp.log(sp.betainc(a, b, v)),
                      lambda v: dnp.log1p(-_betaincc(a, b, v)), (yv < 0) | (yv > 1), -_np.inf)
-        return _outside(yv > 1, out, 0.0)
+        return _invalid(_not_pos(a, b, scale), _outside(yv > 1, out, 0.0))
 
     def logsf(self, x, a, b, loc=0, scale=1):
         y = _std(x, loc, scale)
         yv = _pv(y)
         out = _split(y, self._median(a, b, y), lambda v: dnp.log1p(-sp.betainc(a, b, v)),
                      lambda v: dnp.log(_betaincc(a, b, v)), (yv < 0) | (yv > 1), 0.0)
-        return _outside(yv > 1, out, -_np.inf)
+        return _invalid(_not_pos(a, b, scale), _outside(yv > 1, out, -_np.inf))
 
 
-class poisson_gen:
+def _half_line(x, loc, scale, closed=True):
+    """``y = (x - loc) / scale`` for a support ``[0, inf)`` (``(0, inf)`` when not
+    ``closed``): ``(y, out, ys)`` with ``out`` the plain mask of points outside and
+    ``ys`` = ``y`` with 1 there (a safe input for the formulas)."""
+    y = _std(x, loc, scale)
+    yv = _pv(y)
+    out = (yv < 0) if closed else ~(yv > 0) & ~_np.isnan(yv)
+    return y, out, _sub(out, y, 1.0)
+
+
+class expon_gen(_Continuous):
+    """The exponential distribution: ``expon.logpdf(x, loc=0, scale=1)`` etc.,
+    support ``x >= loc``."""
+
+    name = "expon"
+    _support = (0.0, _np.inf)
+
+    def _mv(self):
+        return 1.0, 1.0
+
+    def logpdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, -ys - _log(scale), -_np.inf))
+
+    def pdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, dnp.exp(-ys) / scale, 0.0))
+
+    def cdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, _one_minus_exp(ys), 0.0))
+
+    def sf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, dnp.exp(-ys), 1.0))
+
+    def logcdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, _log1mexp(ys), -_np.inf))
+
+    def logsf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, -ys, 0.0))
+
+    def ppf(self, q, loc=0, scale=1):
+        return _invalid(_not_pos(scale), _ppf_range(q, loc - scale * dnp.log1p(-q)))
+
+
+class uniform_gen(_Continuous):
+    """The uniform distribution on ``[loc, loc + scale]``: ``uniform.logpdf(x,
+    loc=0, scale=1)`` etc."""
+
+    name = "uniform"
+    _support = (0.0, 1.0)
+
+    def _mv(self):
+        return 0.5, 1.0 / 12
+
+    @staticmethod
+    def _y(x, loc, scale):
+        y = _std(x, loc, scale)
+        yv = _pv(y)
+        return y, yv < 0, yv > 1
+
+    def logpdf(self, x, loc=0, scale=1):
+        y, lo, hi = self._y(x, loc, scale)
+        val = 0.0 * _sub(lo | hi, y, 0.5) - _log(scale)
+        return _invalid(_not_pos(scale), _outside(lo | hi, val, -_np.inf))
+
+    def pdf(self, x, loc=0, scale=1):
+        y, lo, hi = self._y(x, loc, scale)
+        val = 0.0 * _sub(lo | hi, y, 0.5) + _recip(scale)
+        return _invalid(_not_pos(scale), _outside(lo | hi, val, 0.0))
+
+    def cdf(self, x, loc=0, scale=1):
+        y, lo, hi = self._y(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(hi, _outside(lo, y, 0.0), 1.0))
+
+    def sf(self, x, loc=0, scale=1):
+        y, lo, hi = self._y(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(hi, _outside(lo, 1 - y, 1.0), 0.0))
+
+    def logcdf(self, x, loc=0, scale=1):
+        y, lo, hi = self._y(x, loc, scale)
+        val = dnp.log(_sub(lo | hi, y, 0.5))
+        return _invalid(_not_pos(scale), _outside(hi, _outside(lo, val, -_np.inf), 0.0))
+
+    def logsf(self, x, loc=0, scale=1):
+        y, lo, hi = self._y(x, loc, scale)
+        val = dnp.log1p(-_sub(lo | hi, y, 0.5))
+        return _invalid(_not_pos(scale), _outside(hi, _outside(lo, val, 0.0), -_np.inf))
+
+    def ppf(self, q, loc=0, scale=1):
+        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * q))
+
+
+class laplace_gen(_Continuous):
+    """The Laplace distribution: ``laplace.logpdf(x, loc=0, scale=1)`` etc.  At
+    the kink ``x = loc`` the derivative of ``logpdf`` in ``x`` / ``loc`` is 0
+    (``abs``'s convention)."""
+
+    name = "laplace"
+
+    def _mv(self):
+        return 0.0, 2.0
+
+    def logpdf(self, x, loc=0, scale=1):
+        y = _std(x, loc, scale)
+        return _invalid(_not_pos(scale), -dnp.abs(y) - _LOG_2 - _log(scale))
+
+    def pdf(self, x, loc=0, scale=1):
+        y = _std(x, loc, scale)
+        return _invalid(_not_pos(scale), 0.5 * dnp.exp(-dnp.abs(y)) / scale)
+
+    @staticmethod
+    def _cdf(y):
+        return _split(y, 0.0, lambda v: 0.5 * dnp.exp(v), lambda v: 1 - 0.5 * dnp.exp(-v))
+
+    @staticmethod
+    def _logcdf(y):
+        return _split(y, 0.0, lambda v: v - _LOG_2, lambda v: dnp.log1p(-0.5 * dnp.exp(-v)))
+
+    def cdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._cdf(_std(x, loc, scale)))
+
+    def sf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._cdf(-_std(x, loc, scale)))
+
+    def logcdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._logcdf(_std(x, loc, scale)))
+
+    def logsf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._logcdf(-_std(x, loc, scale)))
+
+    def ppf(self, q, loc=0, scale=1):
+        z = _split(q, 0.5, lambda v: dnp.log(2 * v), lambda v: -dnp.log(2 - 2 * v))
+        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * z))
+
+
+class cauchy_gen(_Continuous):
+    """The Cauchy distribution: ``cauchy.logpdf(x, loc=0, scale=1)`` etc.  Its
+    mean and variance are undefined (``nan``, as in SciPy)."""
+
+    name = "cauchy"
+
+    def _mv(self):
+        return 0.0, 0.0          # not used: SciPy's nan everywhere
+
+    def logpdf(self, x, loc=0, scale=1):
+        y = _std(x, loc, scale)
+        small = _np.abs(_pv(y)) < 1
+        val = _pieces(y, [(small, lambda v: -dnp.log1p(v * v), 0.0),
+                          (~small, lambda v: -(2 * dnp.log(dnp.abs(v)) + dnp.log1p((1 / v) ** 2)),
+                           2.0)])
+        return _invalid(_not_pos(scale), val - _LOG_PI - _log(scale))
+
+    def pdf(self, x, loc=0, scale=1):
+        y = _std(x, loc, scale)
+        return _invalid(_not_pos(scale), 1.0 / _np.pi / (1.0 + y * y) / scale)
+
+    def cdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), dnp.arctan2(1.0, -_std(x, loc, scale)) / _np.pi)
+
+    def sf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), dnp.arctan2(1.0, _std(x, loc, scale)) / _np.pi)
+
+    @staticmethod
+    def _logcdf(y):
+        # log1p(-sf) above the median: no loss of accuracy where the cdf is near 1
+        return _split(y, 0.0, lambda v: dnp.log(dnp.arctan2(1.0, -v) / _np.pi),
+                      lambda v: dnp.log1p(-dnp.arctan2(1.0, v) / _np.pi))
+
+    def logcdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._logcdf(_std(x, loc, scale)))
+
+    def logsf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._logcdf(-_std(x, loc, scale)))
+
+    def ppf(self, q, loc=0, scale=1):
+        qv = _pv(q)
+        lo, hi = qv < 0.25, qv > 0.75
+        z = _pieces(q, [(lo, lambda v: -1 / dnp.tan(_np.pi * v), 0.1),
+                        (hi, lambda v: 1 / dnp.tan(_np.pi * (1 - v)), 0.9),
+                        (~lo & ~hi, lambda v: dnp.tan(_np.pi * (v - 0.5)), 0.5)])
+        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * z))
+
+
+class logistic_gen(_Continuous):
+    """The logistic distribution: ``logistic.logpdf(x, loc=0, scale=1)`` etc."""
+
+    name = "logistic"
+
+    def _mv(self):
+        return 0.0, _np.pi ** 2 / 3
+
+    def logpdf(self, x, loc=0, scale=1):
+        # log(expit(y) expit(-y)): no kink at 0 (SciPy's -|y| - 2 log1p(exp(-|y|)) has one,
+        # which would make the second derivative at y = 0 wrong)
+        y = _std(x, loc, scale)
+        return _invalid(_not_pos(scale), sp.log_expit(y) + sp.log_expit(-y) - _log(scale))
+
+    def pdf(self, x, loc=0, scale=1):
+        return dnp.exp(self.logpdf(x, loc, scale))
+
+    def cdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), _expit_cdf(_std(x, loc, scale)))
+
+    def sf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), _expit_cdf(-_std(x, loc, scale)))
+
+    def logcdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), sp.log_expit(_std(x, loc, scale)))
+
+    def logsf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), sp.log_expit(-_std(x, loc, scale)))
+
+    def ppf(self, q, loc=0, scale=1):
+        return _invalid(_not_pos(scale), loc + scale * sp.logit(q))
+
+
+class chi2_gen(_Continuous):
+    """The chi-squared distribution: ``chi2.logpdf(x, df, loc=0, scale=1)``
+    etc., the gamma distribution with ``a = df / 2``, ``scale = 2 scale``
+    (its tail machinery included), differentiable in ``df``."""
+
+    name = "chi2"
+    _support = (0.0, _np.inf)
+
+    def _mv(self, df):
+        return df, 2 * df
+
+    def _g(self, meth, x, df, loc, scale):
+        return _invalid(_not_pos(df, scale), getattr(gamma, meth)(x, 0.5 * df, loc, 2 * scale))
+
+    def logpdf(self, x, df, loc=0, scale=1):
+        return self._g("logpdf", x, df, loc, scale)
+
+    def cdf(self, x, df, loc=0, scale=1):
+        return self._g("cdf", x, df, loc, scale)
+
+    def sf(self, x, df, loc=0, scale=1):
+        return self._g("sf", x, df, loc, scale)
+
+    def logcdf(self, x, df, loc=0, scale=1):
+        return self._g("logcdf", x, df, loc, scale)
+
+    def logsf(self, x, df, loc=0, scale=1):
+        return self._g("logsf", x, df, loc, scale)
+
+
+class lognorm_gen(_Continuous):
+    """The log-normal distribution: ``lognorm.logpdf(x, s, loc=0, scale=1)``
+    etc. (``log((x - loc) / scale)`` is normal with standard deviation ``s``),
+    support ``x > loc``."""
+
+    name = "lognorm"
+    _support = (0.0, _np.inf)
+
+    def _mv(self, s):
+        p = dnp.exp(s * s)
+        return dnp.sqrt(p), p * (p - 1)
+
+    def _z(self, x, s, loc, scale):
+        y, out, ys = _half_line(x, loc, scale, closed=False)
+        ly = dnp.log(ys)
+        return ly, ly / s, out, _not_pos(s, scale)
+
+    def logpdf(self, x, s, loc=0, scale=1):
+        ly, z, out, bad = self._z(x, s, loc, scale)
+        val = -0.5 * (z * z) - dnp.log(s) - ly - _HALF_LOG_2PI - _log(scale)
+        return _invalid(bad, _outside(out, val, -_np.inf))
+
+    def cdf(self, x, s, loc=0, scale=1):
+        ly, z, out, bad = self._z(x, s, loc, scale)
+        return _invalid(bad, _outside(out, sp.ndtr(z), 0.0))
+
+    def sf(self, x, s, loc=0, scale=1):
+        ly, z, out, bad = self._z(x, s, loc, scale)
+        return _invalid(bad, _outside(out, sp.ndtr(-z), 1.0))
+
+    def logcdf(self, x, s, loc=0, scale=1):
+        ly, z, out, bad = self._z(x, s, loc, scale)
+        return _invalid(bad, _outside(out, sp.log_ndtr(z), -_np.inf))
+
+    def logsf(self, x, s, loc=0, scale=1):
+        ly, z, out, bad = self._z(x, s, loc, scale)
+        return _invalid(bad, _outside(out, sp.log_ndtr(-z), 0.0))
+
+    def ppf(self, q, s, loc=0, scale=1):
+        return _invalid(_not_pos(s, scale), loc + scale * dnp.exp(s * sp.ndtri(q)))
+
+
+class invgamma_gen(_Continuous):
+    """The inverse gamma distribution: ``invgamma.logpdf(x, a, loc=0,
+    scale=1)`` etc., support ``x > loc``; its cdfs are the gamma distribution's
+    survival functions at ``1 / y`` (with their tail machinery), differentiable
+    in ``a``."""
+
+    name = "invgamma"
+    _support = (0.0, _np.inf)
+
+    def _mv(self, a):
+        return 1 / (a - 1), 1 / ((a - 1) * (a - 1) * (a - 2))
+
+    def _iy(self, x, a, loc, scale):
+        y, out, ys = _half_line(x, loc, scale, closed=False)
+        return ys, 1 / ys, out, _not_pos(a, scale)
+
+    def logpdf(self, x, a, loc=0, scale=1):
+        ys, iy, out, bad = self._iy(x, a, loc, scale)
+        val = -(a + 1) * dnp.log(ys) - sp.gammaln(a) - iy - _log(scale)
+        return _invalid(bad, _outside(out, val, -_np.inf))
+
+    def cdf(self, x, a, loc=0, scale=1):
+        ys, iy, out, bad = self._iy(x, a, loc, scale)
+        return _invalid(bad, _outside(out, sp.gammaincc(a, iy), 0.0))
+
+    def sf(self, x, a, loc=0, scale=1):
+        ys, iy, out, bad = self._iy(x, a, loc, scale)
+        return _invalid(bad, _outside(out, sp.gammainc(a, iy), 1.0))
+
+    def logcdf(self, x, a, loc=0, scale=1):
+        ys, iy, out, bad = self._iy(x, a, loc, scale)
+        return _invalid(bad, _outside(out, gamma.logsf(iy, a), -_np.inf))
+
+    def logsf(self, x, a, loc=0, scale=1):
+        ys, iy, out, bad = self._iy(x, a, loc, scale)
+        return _invalid(bad, _outside(out, gamma.logcdf(iy, a), 0.0))
+
+
+class halfnorm_gen(_Continuous):
+    """The half-normal distribution: ``halfnorm.logpdf(x, loc=0, scale=1)``
+    etc., support ``x >= loc``."""
+
+    name = "halfnorm"
+    _support = (0.0, _np.inf)
+    _MEDIAN = float(_sp.ndtri(0.75))
+
+    def _mv(self):
+        return _np.sqrt(2 / _np.pi), 1 - 2 / _np.pi
+
+    def logpdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        val = (_HALF_LOG_2_OVER_PI - 0.5 * (ys * ys)) - _log(scale)
+        return _invalid(_not_pos(scale), _outside(out, val, -_np.inf))
+
+    def pdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        val = _SQRT_2_OVER_PI * dnp.exp(-0.5 * (ys * ys)) / scale
+        return _invalid(_not_pos(scale), _outside(out, val, 0.0))
+
+    def cdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, sp.erf(ys / _SQRT2), 0.0))
+
+    def sf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        return _invalid(_not_pos(scale), _outside(out, 2 * sp.ndtr(-ys), 1.0))
+
+    def logcdf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        val = _split(ys, self._MEDIAN, lambda v: dnp.log(sp.erf(v / _SQRT2)),
+                     lambda v: dnp.log1p(-2 * sp.ndtr(-v)))
+        return _invalid(_not_pos(scale), _outside(out, val, -_np.inf))
+
+    def logsf(self, x, loc=0, scale=1):
+        y, out, ys = _half_line(x, loc, scale)
+        val = _split(ys, self._MEDIAN, lambda v: dnp.log1p(-sp.erf(v / _SQRT2)),
+                     lambda v: _LOG_2 + sp.log_ndtr(-v))
+        return _invalid(_not_pos(scale), _outside(out, val, 0.0))
+
+    def ppf(self, q, loc=0, scale=1):
+        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * sp.ndtri(0.5 * (1 + q))))
+
+
+class weibull_min_gen(_Continuous):
+    """The Weibull (minimum) distribution: ``weibull_min.logpdf(x, c, loc=0,
+    scale=1)`` etc., support ``x >= loc``."""
+
+    name = "weibull_min"
+    _support = (0.0, _np.inf)
+
+    def _mv(self, c):
+        g1 = sp.gamma(1 + 1 / c)
+        return g1, sp.gamma(1 + 2 / c) - g1 * g1
+
+    def _w(self, x, c, loc, scale):
+        y, out, ys = _half_line(x, loc, scale)
+        return ys, ys ** c, out, _not_pos(c, scale)
+
+    def logpdf(self, x, c, loc=0, scale=1):
+        ys, w, out, bad = self._w(x, c, loc, scale)
+        val = dnp.log(c) + sp.xlogy(c - 1, ys) - w - _log(scale)
+        return _invalid(bad, _outside(out, val, -_np.inf))
+
+    def cdf(self, x, c, loc=0, scale=1):
+        ys, w, out, bad = self._w(x, c, loc, scale)
+        return _invalid(bad, _outside(out, _one_minus_exp(w), 0.0))
+
+    def sf(self, x, c, loc=0, scale=1):
+        ys, w, out, bad = self._w(x, c, loc, scale)
+        return _invalid(bad, _outside(out, dnp.exp(-w), 1.0))
+
+    def logcdf(self, x, c, loc=0, scale=1):
+        ys, w, out, bad = self._w(x, c, loc, scale)
+        return _invalid(bad, _outside(out, _log1mexp(w), -_np.inf))
+
+    def logsf(self, x, c, loc=0, scale=1):
+        ys, w, out, bad = self._w(x, c, loc, scale)
+        return _invalid(bad, _outside(out, -w, 0.0))
+
+    def ppf(self, q, c, loc=0, scale=1):
+        return _invalid(_not_pos(c, scale),
+                        _ppf_range(q, loc + scale * (-dnp.log1p(-q)) ** (1 / c)))
+
+
+class poisson_gen(_Moments):
     """The Poisson distribution: ``poisson.logpmf(k, mu, loc=0)`` etc.,
     differentiable in ``mu``."""
+
+    name = "poisson"
+    _density = "logpmf"
+
+    def _mv(self, mu):
+        return mu, mu
 
     def logpmf(self, k, mu, loc=0):
         k = _np.asarray(primal_of(k)) - loc
@@ -279,10 +995,146 @@ class poisson_gen:
         return dnp.log(self.sf(k, mu, loc))
 
 
-class dirichlet_gen:
+def _integer_param(v, dist, arg):
+    """A parameter that must be a plain integer count: a traced value is refused
+    (there is no derivative in it)."""
+    if _traced(v):
+        raise NotImplementedError(
+            f"dualad.scipy.stats.{dist}: no derivative in {arg!r}, an integer count; "
+            f"pass it as a plain number or array (dualad.stop_gradient({arg}) if it is "
+            f"computed from traced values)")
+    return _np.asarray(v, dtype=float)
+
+
+def _counts(k, loc):
+    """The plain counts ``k - loc`` (``k`` has no derivative: the pmf of a
+    discrete distribution is not a function of a real ``k``; a traced ``k`` gets
+    derivative 0, as in ``poisson``) and the plain mask of integers ``>= 0``."""
+    k = _np.asarray(primal_of(k), dtype=float) - _np.asarray(primal_of(loc), dtype=float)
+    return k, (k >= 0) & (k == _np.floor(k))
+
+
+class binom_gen(_Moments):
+    """The binomial distribution: ``binom.logpmf(k, n, p, loc=0)`` etc.,
+    differentiable in ``p``; ``n`` is a plain integer count (a traced ``n``
+    raises ``NotImplementedError``), and a traced ``k`` gets derivative 0."""
+
+    name = "binom"
+    _density = "logpmf"
+
+    def _mv(self, n, p):
+        n = _integer_param(n, self.name, "n")
+        return n * p, n * p * (1 - p)
+
+    @staticmethod
+    def _bad(n, p):
+        pv = _pv(p)
+        return ~((n >= 0) & (n == _np.floor(n)) & (pv >= 0) & (pv <= 1))
+
+    def logpmf(self, k, n, p, loc=0):
+        n = _integer_param(n, self.name, "n")
+        k, ok = _counts(k, loc)
+        ok = ok & (k <= n)
+        with _np.errstate(all="ignore"):
+            ks = _np.where(ok, k, 0.0)
+            comb = _sp.gammaln(n + 1) - (_sp.gammaln(ks + 1) + _sp.gammaln(n - ks + 1))
+        out = comb + sp.xlogy(ks, p) + sp.xlog1py(n - ks, -p)
+        return _invalid(self._bad(n, p), _outside(~ok, out, -_np.inf))
+
+    def pmf(self, k, n, p, loc=0):
+        return dnp.exp(self.logpmf(k, n, p, loc))
+
+    def _tails(self, k, n, p, loc, upper):
+        # cdf = I_{1-p}(n - k, k + 1) = betaincc(k + 1, n - k, p); sf = betainc(k + 1, n - k, p)
+        n = _integer_param(n, self.name, "n")
+        k = _np.floor(_np.asarray(primal_of(k), float) - _np.asarray(primal_of(loc), float))
+        below, above = k < 0, k >= n
+        with _np.errstate(all="ignore"):
+            ks = _np.where(below | above, 0.0, k)
+            nk = _np.where(below | above, 1.0, n - ks)
+        fn = sp.betainc if upper else _betaincc
+        out = _outside(above, _outside(below, fn(ks + 1, nk, p), float(upper)), float(not upper))
+        return _invalid(self._bad(n, p), out)
+
+    def cdf(self, k, n, p, loc=0):
+        return self._tails(k, n, p, loc, False)
+
+    def sf(self, k, n, p, loc=0):
+        return self._tails(k, n, p, loc, True)
+
+    def logcdf(self, k, n, p, loc=0):
+        return dnp.log(self.cdf(k, n, p, loc))
+
+    def logsf(self, k, n, p, loc=0):
+        return dnp.log(self.sf(k, n, p, loc))
+
+
+class nbinom_gen(_Moments):
+    """The negative binomial distribution: ``nbinom.logpmf(k, n, p, loc=0)``
+    etc. (the number of failures before the ``n``-th success), differentiable in
+    ``n`` (real, ``> 0``) and ``p``; a traced ``k`` gets derivative 0."""
+
+    name = "nbinom"
+    _density = "logpmf"
+
+    def _mv(self, n, p):
+        q = 1 - p
+        return n * q / p, n * q / (p * p)
+
+    @staticmethod
+    def _bad(n, p):
+        nv, pv = _pv(n), _pv(p)
+        return ~((nv > 0) & (pv > 0) & (pv <= 1))
+
+    def logpmf(self, k, n, p, loc=0):
+        k, ok = _counts(k, loc)
+        ks = _np.where(ok, k, 0.0)
+        out = (sp.gammaln(n + ks) - _sp.gammaln(ks + 1) - sp.gammaln(n)
+               + n * dnp.log(p) + sp.xlog1py(ks, -p))
+        return _invalid(self._bad(n, p), _outside(~ok, out, -_np.inf))
+
+    def pmf(self, k, n, p, loc=0):
+        return dnp.exp(self.logpmf(k, n, p, loc))
+
+    def _tails(self, k, n, p, loc, upper):
+        # cdf = betainc(n, k + 1, p), sf = betaincc(n, k + 1, p)
+        k = _np.floor(_np.asarray(primal_of(k), float) - _np.asarray(primal_of(loc), float))
+        below = k < 0
+        fn = _betaincc if upper else sp.betainc
+        out = _outside(below, fn(n, _np.where(below, 0.0, k) + 1, p), float(upper))
+        return _invalid(self._bad(n, p), out)
+
+    def cdf(self, k, n, p, loc=0):
+        return self._tails(k, n, p, loc, False)
+
+    def sf(self, k, n, p, loc=0):
+        return self._tails(k, n, p, loc, True)
+
+    def logcdf(self, k, n, p, loc=0):
+        return dnp.log(self.cdf(k, n, p, loc))
+
+    def logsf(self, k, n, p, loc=0):
+        return dnp.log(self.sf(k, n, p, loc))
+
+
+class dirichlet_gen(_Dist):
     """The Dirichlet distribution: ``dirichlet.logpdf(x, alpha)``, differentiable
     in ``x`` and ``alpha``.  As in SciPy, the components of ``x`` run along its
     first axis; ``K - 1`` components are completed by ``1 - sum``."""
+
+    name = "dirichlet"
+
+    def mean(self, alpha):
+        """``alpha / sum(alpha)``."""
+        return _plain(alpha / dnp.sum(alpha))
+
+    def var(self, alpha):
+        """``alpha (a0 - alpha) / (a0^2 (a0 + 1))`` with ``a0 = sum(alpha)``."""
+        a0 = dnp.sum(alpha)
+        return _plain(alpha * (a0 - alpha) / (a0 * a0 * (a0 + 1)))
+
+    def std(self, alpha):
+        return dnp.sqrt(self.var(alpha))
 
     def logpdf(self, x, alpha):
         k = shape_of(alpha)[-1]
@@ -301,10 +1153,12 @@ class dirichlet_gen:
         return dnp.exp(self.logpdf(x, alpha))
 
 
-class multivariate_normal_gen:
+class multivariate_normal_gen(_Dist):
     """``multivariate_normal.logpdf(x, mean=None, cov=1)``, differentiable in
     ``x``, ``mean`` and ``cov`` (a matrix, a vector of variances or a scalar);
     ``cov`` is read through its lower triangle, like a Cholesky factorisation."""
+
+    name = "multivariate_normal"
 
     def logpdf(self, x, mean=None, cov=1):
         xs = shape_of(x)
@@ -341,6 +1195,40 @@ norm = norm_gen()
 t = t_gen()
 gamma = gamma_gen()
 beta = beta_gen()
+expon = expon_gen()
+uniform = uniform_gen()
+laplace = laplace_gen()
+cauchy = cauchy_gen()
+logistic = logistic_gen()
+chi2 = chi2_gen()
+lognorm = lognorm_gen()
+invgamma = invgamma_gen()
+halfnorm = halfnorm_gen()
+weibull_min = weibull_min_gen()
 poisson = poisson_gen()
+binom = binom_gen()
+nbinom = nbinom_gen()
 dirichlet = dirichlet_gen()
 multivariate_normal = multivariate_normal_gen()
+
+
+def __getattr__(name):
+    """A name dualad.scipy.stats lacks: ``AttributeError`` (so ``hasattr`` works)
+    naming it and listing the distributions there are."""
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import scipy.stats as _sst
+    have = ", ".join(n for n in __all__ if n != "rv_frozen")
+    what = getattr(_sst, name, None)
+    if isinstance(what, (_sst.rv_continuous, _sst.rv_discrete)) or \
+            type(what).__name__.endswith("_gen"):
+        msg = (f"dualad.scipy.stats has no distribution {name!r} (scipy.stats.{name}) yet; "
+               f"write its log density with dualad.numpy and dualad.scipy.special. "
+               f"The distributions it has: {have}")
+    elif what is not None:
+        msg = (f"dualad.scipy.stats has no {name!r} (scipy.stats.{name}); it has "
+               f"the distributions {have}")
+    else:
+        msg = (f"module 'dualad.scipy.stats' has no attribute {name!r}; "
+               f"its distributions: {have}")
+    raise AttributeError(msg)

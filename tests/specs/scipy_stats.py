@@ -51,6 +51,70 @@ def _poisson(mu):
     return stats.poisson.logpmf(k, mu), stats.poisson.cdf(k, mu)
 
 
+def _both_tails(dist, x, *params):
+    d = getattr(stats, dist)
+    return (d.logpdf(x, *params), d.cdf(x, *params), d.logcdf(x, *params),
+            d.sf(x, *params), d.logsf(x, *params))
+
+
+def _expon(x, loc, scale):
+    return _both_tails("expon", x, loc, scale) + (stats.expon.ppf(np.array([0.1, 0.6]), loc, scale),)
+
+
+def _uniform(x, loc, scale):
+    return _both_tails("uniform", x, loc, scale) + (stats.uniform.pdf(x, loc, scale),)
+
+
+def _laplace(x, loc, scale):
+    return _both_tails("laplace", x, loc, scale) + (stats.laplace.ppf(np.array([0.2, 0.7]), loc, scale),)
+
+
+def _cauchy(x, loc, scale):
+    return _both_tails("cauchy", x, loc, scale) + (stats.cauchy.ppf(np.array([0.1, 0.5, 0.9]), loc, scale),)
+
+
+def _logistic(x, loc, scale):
+    return _both_tails("logistic", x, loc, scale) + (stats.logistic.ppf(np.array([0.1, 0.6]), loc, scale),)
+
+
+def _halfnorm(x, loc, scale):
+    return _both_tails("halfnorm", x, loc, scale) + (stats.halfnorm.ppf(np.array([0.1, 0.6]), loc, scale),)
+
+
+def _lognorm(x, s, loc, scale):
+    return (_both_tails("lognorm", x, s, loc, scale)
+            + (stats.lognorm.ppf(np.array([0.1, 0.6]), s, loc, scale),))
+
+
+def _weibull(x, c, scale):
+    return (_both_tails("weibull_min", x, c, 0.0, scale) + (stats.weibull_min.pdf(x, c, 0.0, scale),
+            stats.weibull_min.ppf(np.array([0.1, 0.6]), c, 0.0, scale)))
+
+
+def _binom(p):
+    k = np.array([0.0, 2.0, 5.0])
+    return stats.binom.logpmf(k, 6, p), stats.binom.cdf(k, 6, p), stats.binom.sf(k, 6, p)
+
+
+def _nbinom(n, p):
+    k = np.array([0.0, 2.0, 5.0])
+    return stats.nbinom.logpmf(k, n, p), stats.nbinom.cdf(k, n, p), stats.nbinom.sf(k, n, p)
+
+
+def _frozen(x, loc, scale, a):
+    return (stats.norm(loc, scale).logpdf(x), stats.gamma(a, loc - 3.0, scale).logsf(x),
+            stats.t(a + 1.0, loc=loc, scale=scale).cdf(x))
+
+
+def _moments(s, c, a):
+    return (stats.lognorm.mean(s, 0.1, 2.0), stats.lognorm.var(s), stats.weibull_min.std(c),
+            stats.invgamma.var(a + 2.0, scale=s), stats.beta(a, c).mean(), stats.t(a + 2.0).var())
+
+
+xpos = arrays((3,), low=0.2, high=3.0)
+loc0 = st.floats(-0.15, 0.0)
+
+
 SPECS = [
     Spec("stats.norm", _norm, st.tuples(x3, st.floats(-1.0, 1.0), pos),
          covers=("special.ndtr", "special.log_ndtr")),
@@ -79,4 +143,30 @@ SPECS = [
          st.integers(1, 3).flatmap(lambda d: st.tuples(arrays((2, d)), arrays((d,)),
                                                        spd_matrices(d))),
          covers=("scipy.linalg.cholesky", "scipy.linalg.solve_triangular")),
+    Spec("stats.expon", _expon, st.tuples(xpos, loc0, pos),
+         covers=("expm1", "log1p", "exp")),
+    Spec("stats.uniform", _uniform, st.tuples(arrays((3,), low=0.1, high=0.4), st.floats(-0.05, 0.05),
+                                              st.floats(1.0, 2.0)), covers=("log1p", "where")),
+    Spec("stats.laplace", _laplace, st.tuples(arrays((3,), avoid=[0.0], margin=0.3), st.just(0.0), pos),
+         covers=("absolute", "exp", "log1p")),
+    Spec("stats.cauchy", _cauchy, st.tuples(arrays((3,), low=-4.0, high=4.0, avoid=[-1.0, 1.0], margin=0.05),
+                                            st.just(0.0), pos), covers=("arctan2", "tan", "log1p")),
+    Spec("stats.logistic", _logistic, st.tuples(arrays((3,), low=-6.0, high=6.0), st.floats(-1.0, 1.0), pos),
+         covers=("special.log_expit", "special.expit", "special.logit")),
+    Spec("stats.chi2", lambda x, df, scale: _both_tails("chi2", x, df, 0.0, scale),
+         st.tuples(xpos, st.floats(1.5, 5.0), pos), covers=("special.gammainc", "special.gammaincc")),
+    Spec("stats.lognorm", _lognorm, st.tuples(xpos, pos, st.floats(-0.15, 0.0), pos),
+         covers=("special.ndtr", "special.log_ndtr", "special.ndtri")),
+    Spec("stats.invgamma", lambda x, a, scale: _both_tails("invgamma", x, a, 0.0, scale),
+         st.tuples(xpos, pos, pos), covers=("special.gammainc", "special.gammaincc", "special.gammaln")),
+    Spec("stats.halfnorm", _halfnorm, st.tuples(xpos, loc0, pos),
+         covers=("special.erf", "special.ndtr", "special.log_ndtr", "special.ndtri")),
+    Spec("stats.weibull_min", _weibull, st.tuples(xpos, pos, pos), covers=("power", "special.xlogy")),
+    Spec("stats.binom", _binom, st.tuples(st.floats(0.1, 0.9)),
+         covers=("special.xlogy", "special.xlog1py", "special.betainc", "special.betaincc")),
+    Spec("stats.nbinom", _nbinom, st.tuples(pos, st.floats(0.1, 0.9)),
+         covers=("special.gammaln", "special.betainc", "special.betaincc")),
+    Spec("stats.frozen", _frozen, st.tuples(x3, st.floats(-1.0, 1.0), pos, pos),
+         covers=("special.stdtr", "special.log_gammaincc_tail")),
+    Spec("stats.moments", _moments, st.tuples(pos, pos, pos), covers=("special.gamma", "sqrt")),
 ]
