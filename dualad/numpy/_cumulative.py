@@ -238,8 +238,11 @@ def _edge(v, a, axis):
 
 
 def diff(a, n=1, axis=-1, prepend=_np._NoValue, append=_np._NoValue):
-    """``numpy.diff``; ``prepend`` and ``append`` are differentiable too."""
+    """``numpy.diff``; ``prepend`` and ``append`` are differentiable too.  On
+    plain values it is NumPy's (so a boolean difference is ``not_equal``)."""
     from ._shape import concatenate
+    if not any(isinstance(v, Tracer) for v in (a, prepend, append)):
+        return _np.diff(a, n=n, axis=axis, prepend=prepend, append=append)
     if n == 0:
         return a
     if n < 0:

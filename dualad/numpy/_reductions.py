@@ -104,13 +104,26 @@ def _need_initial(name, where, initial):
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
-    """``numpy.sum``, differentiable in ``a``."""
+    """``numpy.sum``, differentiable in ``a``, and in ``initial`` when it is traced
+    (derivative 1 in every entry of the result; ``numpy.sum`` on a plain array
+    dispatches on the array only, so call ``dualad.numpy.sum`` for that case)."""
     if out is not None or initial is not None or where is not None:
         if _to_numpy(out, a, initial):
             return _np.sum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                            **_extras(initial=initial, where=where))
         r = sum(_masked(a, _mask(where, a), 0), axis=axis, dtype=dtype, keepdims=keepdims)
-        return r if initial is None else r + initial
+        if initial is None:
+            return r
+        # initial is one more operand, in the sum's dtype (NumPy casts it), with
+        # derivative 1 when traced
+        rdt = _np.result_type(primal_of(r))
+        if _np.result_type(primal_of(initial)) != rdt:
+            if isinstance(initial, Tracer):
+                from ._ufuncs import astype
+                initial = astype(initial, rdt)
+            else:
+                initial = _np.asarray(initial).astype(rdt)
+        return r + initial
     if dtype is not None:
         from ._ufuncs import astype
         a = astype(a, dtype)

@@ -779,6 +779,18 @@ def _sinc_deriv(ans, x):
 sinc = unary(_np.sinc, _sinc_deriv, name="sinc")
 
 
+def _i0_deriv(ans, x):
+    # i0' = i1 (dualad.scipy.special.i1, loaded on first use: SciPy is only
+    # imported when a derivative of i0 is taken)
+    from ..scipy.special import i1
+    return i1(x)
+
+
+# numpy.i0 is a plain function, not a ufunc: reached by name through __array_function__
+i0 = unary(_np.i0, _i0_deriv, name="i0")
+i0.__doc__ = "``numpy.i0`` (NumPy's values), derivative ``scipy.special.i1``."
+
+
 def _nan_to_num_impl(x, nan=0.0, posinf=None, neginf=None):
     return _np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
 
@@ -789,8 +801,55 @@ defvjp_direct(nan_to_num_p, lambda g, ans, x, **kw: where(isfinite(x), g, 0.0))
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
-    """``numpy.nan_to_num``; derivative 1 at finite entries, 0 at replaced ones."""
-    return nan_to_num_p(x, nan=nan, posinf=posinf, neginf=neginf)
+    """``numpy.nan_to_num``; derivative 1 at finite entries, 0 at replaced ones.
+
+    ``nan``, ``posinf`` and ``neginf`` may be traced (as keywords too): each
+    has derivative 1 at the entries it replaces (for complex ``x``, at the real
+    and imaginary parts it replaces).  They are cast to ``x``'s dtype, as NumPy
+    casts them."""
+    fills = (nan, posinf, neginf)
+    if not any(isinstance(v, Tracer) for v in fills):
+        if not isinstance(x, Tracer):
+            return _np.nan_to_num(x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
+        return nan_to_num_p(x, nan=nan, posinf=posinf, neginf=neginf)
+    return _nan_to_num_traced_fill(x, copy, nan, posinf, neginf)
+
+
+def _nan_to_num_traced_fill(x, copy, nan, posinf, neginf):
+    """``nan_to_num`` with a traced ``nan`` / ``posinf`` / ``neginf``: the plain
+    replacement, then ``where`` puts each traced fill at the entries it replaces."""
+    xv = _np.asanyarray(primal_of(x))
+    if xv.dtype.kind not in "fc":
+        # NumPy returns integer / bool input unchanged: no entry is replaced
+        return _np.nan_to_num(xv, copy=copy)
+    plain = {k: (0.0 if k == "nan" else None) if isinstance(v, Tracer) else v
+             for k, v in (("nan", nan), ("posinf", posinf), ("neginf", neginf))}
+    base = (nan_to_num_p(x, **plain) if isinstance(x, Tracer)
+            else _np.nan_to_num(xv, copy=True, **plain))
+    rdt = _np.finfo(xv.dtype).dtype          # the dtype of the parts replaced
+
+    def fill(part, y):
+        for test, v in ((_np.isnan, nan), (_np.isposinf, posinf), (_np.isneginf, neginf)):
+            if isinstance(v, Tracer):
+                m = test(part)
+                if m.any():
+                    y = where(m, astype(v, rdt) if _np.result_type(primal_of(v)) != rdt
+                              else v, y)
+        return y
+
+    if xv.dtype.kind == "f":
+        return fill(xv, base)
+    # complex: the real and imaginary parts are replaced separately; entries with
+    # no traced replacement keep the plain result as it is
+    hit = _np.zeros(xv.shape, dtype=bool)
+    for test, v in ((_np.isnan, nan), (_np.isposinf, posinf), (_np.isneginf, neginf)):
+        if isinstance(v, Tracer):
+            hit |= test(xv.real) | test(xv.imag)
+    if not hit.any():
+        return base
+    re = fill(xv.real, real(base))
+    im = fill(xv.imag, imag(base))
+    return where(hit, re + 1j * im, base)
 
 
 # --- more element-wise functions of two arguments --------------------------------
@@ -851,6 +910,8 @@ def frexp(x, /):
 
 def modf(x, /):
     """``numpy.modf``: ``(x - trunc(x), trunc(x))``; the fraction has derivative 1."""
+    if not isinstance(x, Tracer):
+        return _np.modf(x)           # NumPy's own dtypes (float16 for int8 / bool, ...)
     w = trunc(x)
     return x - w, w
 
@@ -880,7 +941,7 @@ __all__ = [
     "imag", "conjugate", "conj", "angle", "fabs", "deg2rad", "rad2deg", "radians", "degrees",
     "sinc", "nan_to_num", "hypot", "copysign", "logaddexp", "logaddexp2", "float_power",
     "mod", "remainder", "fmod", "fmax", "fmin", "heaviside", "ldexp", "frexp", "modf",
-    "divmod", "nextafter",
+    "divmod", "nextafter", "i0",
 ] + _NONDIFF
 
 
