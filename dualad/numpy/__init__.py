@@ -21,6 +21,8 @@ from ..tracer import Tracer as _Tracer
 from ..tracer import contains_tracer as _has_tracer
 from ..tracer import primal_of as _primal_of
 from . import _dispatch
+from ._calculus import *  # noqa: F401,F403
+from ._creation import *  # noqa: F401,F403
 from ._counting import *  # noqa: F401,F403
 from ._cumulative import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
