@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import dualad.numpy as dnp
-from dualad.testing.strategies import arrays, shapes
+from dualad.testing.strategies import array_args, arrays, shapes
 
 from . import Spec
 
@@ -106,4 +106,41 @@ SPECS = [
     Spec("unstack", sq(lambda x: dnp.stack(dnp.unstack(x, axis=-1)[::-1])), nd1,
          covers=("getitem", "concatenate")),
     Spec("copy", sq(lambda x: dnp.copy(x) * 1.5), anyd, covers=("multiply",)),
+    # --- array creation and finite differences (dualad/numpy/_creation.py, _calculus.py)
+    Spec("full", sq(lambda c: dnp.full((2, 3) + np.shape(c), c)), anyd,
+         covers=("index_update",)),
+    Spec("linspace", sq(lambda a, b: dnp.concatenate([
+        dnp.ravel(dnp.linspace(a, b, 5)),
+        dnp.ravel(dnp.linspace(a, b, 4, endpoint=False, axis=-1)),
+        dnp.ravel(dnp.linspace(a, b, 3, retstep=True)[1])])),
+         array_args(2), covers=("concatenate", "broadcast_to")),
+    Spec("logspace_geomspace", lambda a, b, c: dnp.concatenate([
+        dnp.ravel(dnp.logspace(a, b, 4, base=c)),
+        dnp.ravel(dnp.geomspace(a, b, 4, axis=-1)),
+        dnp.ravel(dnp.geomspace(-a, -b, 3, endpoint=False))]) ** 2,
+         array_args(3, low=0.3, high=2.0), covers=("power", "log10")),
+    Spec("gradient", lambda f: dnp.concatenate([dnp.ravel(g) for g in (
+        dnp.gradient(f, axis=0), dnp.gradient(f, 0.7, edge_order=2, axis=-1))]) ** 2,
+         one(shapes(min_dims=1, max_dims=2, min_side=3)), covers=("getitem", "concatenate")),
+    Spec("gradient_coordinates", lambda f, s, h: dnp.concatenate([dnp.ravel(g) for g in (
+        dnp.gradient(f, dnp.cumsum(0.5 + s * s), axis=0),
+        *dnp.gradient(f, dnp.cumsum(0.6 + s * s), 0.5 + h * h, edge_order=2))]) ** 2,
+         st.integers(3, 5).flatmap(lambda n: st.tuples(
+             arrays((n, 3)), arrays((n,)), arrays(()))),
+         covers=("getitem", "concatenate", "cumsum", "reshape")),
+    # sqrt(5) and a period of 2 + 0.3 c keep the drawn steps off the jumps of unwrap
+    Spec("unwrap", sq(lambda p, c: dnp.unwrap(np.sqrt(5.0) * p, period=2.0 + 0.3 * c)),
+         st.tuples(arrays(shapes(min_dims=1, max_dims=2, min_side=2)), arrays(())),
+         covers=("mod", "cumsum", "concatenate")),
+    Spec("piecewise", sq(lambda x: dnp.piecewise(
+        x, [x < -0.5, x > 0.5], [lambda v: v ** 3, lambda v: dnp.sin(v), lambda v: 2.0 * v])),
+         st.tuples(arrays(shapes(min_dims=1), avoid=(-0.5, 0.5))),
+         covers=("index_update", "getitem")),
+    Spec("i0", lambda x: dnp.i0(x), st.tuples(arrays(low=-4.0, high=12.0)),
+         covers=("i0",)),
+    Spec("nan_to_num_fills", lambda s: dnp.nan_to_num(
+        np.array([np.nan, 1.0, np.inf, -np.inf]), nan=s, posinf=2.0 * s, neginf=s * s) * s,
+         st.tuples(arrays(())), covers=("where",)),
+    Spec("sum_initial", lambda a, s: dnp.sum(a * a, initial=s, axis=-1) * s,
+         st.tuples(arrays(shapes(min_dims=1)), arrays(())), covers=("sum",)),
 ]
