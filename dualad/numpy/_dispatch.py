@@ -88,10 +88,15 @@ def _find_ufunc(ufunc):
     module that covers ``ufunc``'s module the first time it is needed."""
     ours = _UFUNCS.get(ufunc)
     if ours is None:
-        home = _ufunc_home(ufunc)
-        if home in _UFUNC_MODULES:
-            _importlib.import_module(_UFUNC_MODULES[home])   # registers its ufuncs
-            ours = _UFUNCS.get(ufunc)
+        name = ufunc.__name__
+        for home, our_module in _UFUNC_MODULES.items():
+            # a public ufunc (scipy.special.erf) or a private one that a public
+            # function calls (scipy.special.lambertw calls _ufuncs._lambertw)
+            for where in (home, home + "._ufuncs"):
+                module = _sys.modules.get(where)
+                if module is not None and getattr(module, name, None) is ufunc:
+                    _importlib.import_module(our_module)     # registers its ufuncs
+                    return _UFUNCS.get(ufunc)
     return ours
 
 
