@@ -24,12 +24,24 @@ log density uses an asymptotic series for the gamma-function ratio from
 ``df``).  Python-float constants keep float32 arguments float32.
 
 Outside the support, ``logpdf`` is ``-inf`` and ``pdf`` is 0, and the log cdfs
-are constant: their derivative there is 0 in every mode.
+are constant: their derivative there is 0 in every mode.  Every method of a
+continuous distribution is also constant (derivative 0, never NaN) at ``x =
++-inf`` (SciPy's limit), where ``logpdf`` / ``pdf`` is infinite or ``pdf`` is 0
+(``gamma`` with ``a < 1`` at ``x = loc``, ...), and, for the cdfs and their
+logs, at the ends of a finite support, where they take their outside values.
+Invalid parameters (``scale <= 0``, a shape parameter out of range) give NaN,
+as in SciPy.
+
+Calling a distribution freezes it, as in SciPy: ``norm(loc, scale).logpdf(x)``
+(an :class:`rv_frozen`), differentiable in the frozen parameters, traced or
+not.  ``mean``, ``var`` and ``std`` are differentiable in the parameters too.
 
 >>> import dualad as ad
 >>> from dualad.scipy.stats import norm
 >>> float(ad.grad(norm.logpdf, argnums=1)(1.0, 0.0, 1.0))   # d/dloc = (x - loc) / scale**2
 1.0
+>>> float(ad.grad(lambda s: norm(0.0, s).logpdf(2.0))(1.0))  # d/dscale = (z**2 - 1) / scale
+3.0
 """
 from __future__ import annotations
 
