@@ -68,6 +68,11 @@ class Tracer:
     def shape(self):
         return shape_of(self._value)
 
+    @shape.setter
+    def shape(self, value):
+        raise AttributeError(
+            "traced values are immutable: instead of x.shape = s, write x = x.reshape(s)")
+
     @property
     def ndim(self):
         return ndim_of(self._value)
@@ -109,7 +114,8 @@ class Tracer:
         raise TypeError(
             "a traced value cannot be converted to a Python or NumPy float "
             "(float(x), math functions, or item assignment a[i] = x into a numpy "
-            "array): its derivative would be lost. Keep it an array and use "
+            "array): its derivative would be lost." + _library_hint(sys._getframe(1))
+            + " Keep it an array and use "
             "dualad.numpy functions; build arrays with dualad.numpy.stack / "
             "concatenate / where / index_update instead of assigning into numpy "
             "arrays; or use dualad.stop_gradient(x) if the derivative is not wanted.")
@@ -235,29 +241,38 @@ def _hide_sequence_slot(cls):
 
 
 def _library_hint(frame):
-    """A sentence on the library function that converted a traced value with
-    ``numpy.asarray`` (SciPy's functions that are not ufuncs do), or ''."""
-    entry = None                 # the outermost SciPy frame: the function called
+    """A sentence naming the call that tried to turn a traced value into a plain
+    array or float, and what to call instead, or ''.  ``frame`` is the caller
+    of ``__array__`` / ``__float__``: inside a SciPy or NumPy function written
+    in Python (the outermost such frame is the function the user called), or
+    the user's own line (a NumPy function written in C, such as ``asarray``,
+    or an item assignment)."""
+    entry = None                 # the outermost SciPy / NumPy frame: the function called
+    user = None
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
-        if module.startswith("scipy."):
+        if module.startswith(("scipy.", "numpy.")):
             entry = frame
-        elif not module.startswith(("numpy.", "dualad.")):
+        elif not module.startswith("dualad."):
+            user = frame
             break
         frame = frame.f_back
     if entry is None:
-        return ""
+        return _call_site_hint(user)
     module, code = entry.f_globals.get("__name__", ""), entry.f_code
     name, qualname = code.co_name, code.co_qualname
     if "<locals>" in qualname:   # a decorator's wrapper: name the function it wraps
         for v in entry.f_locals.values():
             q = getattr(v, "__qualname__", "")
-            if (callable(v) and getattr(v, "__module__", "").startswith("scipy.")
+            if (callable(v) and getattr(v, "__module__", "").startswith(module.split(".")[0])
                     and "<locals>" not in q and not q.startswith("_")):
                 name = qualname = q
+                module = v.__module__
                 break
     if name.startswith("_"):
-        return ""
+        return _call_site_hint(user)
+    if module.startswith("numpy."):
+        return _numpy_hint(name, qualname, user)
     sub = module.split(".")[1]
     ours = None
     if qualname == name:         # a function, not a method
@@ -268,9 +283,74 @@ def _library_hint(frame):
             pass
     else:
         public = f"{qualname} (scipy.{sub})"
+        dist = getattr(entry.f_locals.get("self"), "dist", entry.f_locals.get("self"))
+        dname = getattr(dist, "name", None)
+        if sub == "stats" and isinstance(dname, str):   # a scipy.stats distribution's method
+            ours = getattr(importlib.import_module("dualad.scipy.stats"), dname, None)
+            if ours is not None:
+                return (f" scipy.stats.{dname}.{name} converts its input to a plain array, so "
+                        f"it cannot see derivatives: use dualad.scipy.stats.{dname} instead "
+                        f"(same signature; frozen too: dualad.scipy.stats.{dname}(...).{name}).")
+            return (f" scipy.stats.{dname}.{name} converts its input to a plain array, so it "
+                    f"cannot see derivatives, and dualad.scipy.stats has no {dname}: write its "
+                    f"density with dualad.numpy and dualad.scipy.special.")
     if callable(ours):
         return (f" {public} converts its input to a plain array, so it cannot see "
                 f"derivatives: call dualad.scipy.{sub}.{name} instead.")
     return (f" {public} converts its input to a plain array, so it cannot see "
             f"derivatives (SciPy functions that are not ufuncs do this): write it "
             f"with dualad.numpy functions.")
+
+
+def _dualad_numpy_has(name):
+    """Whether dualad.numpy has a function (not a type such as float64) ``name``."""
+    try:
+        f = getattr(importlib.import_module("dualad.numpy"), name, None)
+    except ImportError:
+        return False
+    return callable(f) and not isinstance(f, type)
+
+
+def _numpy_hint(name, qualname, user):
+    """The hint for a NumPy function written in Python (``numpy.full``)."""
+    public = f"numpy.{qualname}"
+    where = _call_site(user)
+    where = f" ({where})" if where else ""
+    if qualname == name and _dualad_numpy_has(name):
+        return (f" {public}{where} converts a traced argument to a plain array (NumPy "
+                f"dispatches it to dualad only from its first argument): call "
+                f"dualad.numpy.{name} instead, which accepts traced values.")
+    return (f" {public}{where} converts a traced argument to a plain array: write it "
+            f"with dualad.numpy functions.")
+
+
+def _call_site(frame):
+    """``"`source` at file:line"`` for the expression ``frame`` is executing, or ''."""
+    if frame is None:
+        return ""
+    try:
+        import linecache
+        code = frame.f_code
+        lineno, end, col, end_col = list(code.co_positions())[frame.f_lasti // 2]
+        line = linecache.getline(code.co_filename, lineno)
+        if not line:
+            return ""
+        text = line[col:end_col] if lineno == end and col is not None else line.strip()
+        return f"`{text.strip()}` at {code.co_filename}:{lineno}"
+    except Exception:  # noqa: BLE001 - a message detail, never fatal
+        return ""
+
+
+def _call_site_hint(frame):
+    """For a conversion made directly on the user's line: which expression, and
+    the dualad.numpy function to call when it is a NumPy call dualad also has."""
+    where = _call_site(frame)
+    if not where:
+        return ""
+    import re
+    m = re.match(r"`(?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*)\s*\(", where)
+    if m and _dualad_numpy_has(m.group(1)):
+        name = m.group(1)
+        return (f" The conversion happened in {where}: if that is NumPy's {name}, call "
+                f"dualad.numpy.{name} instead, which accepts traced values.")
+    return f" The conversion happened in {where}."

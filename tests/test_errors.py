@@ -356,7 +356,9 @@ def test_scipy_function_that_converts_its_input_is_named():
     # a decorated SciPy function: named, not its decorator's wrapper
     with pytest.raises(TypeError, match=r"scipy\.special\.spherical_jn converts its input"):
         ad.grad(lambda x: scipy.special.spherical_jn(1, x))(0.5)
-    with pytest.raises(TypeError, match=r"would be lost\. Build arrays"):   # not SciPy
+    with pytest.raises(TypeError, match=r"would be lost\. The conversion happened in "
+                                        r"`np\.array\(\[x\[0\], 1\.0\]\)`.*dualad\.numpy\.array "
+                                        r"instead"):   # not SciPy: the user's own line
         ad.grad(lambda x: np.array([x[0], 1.0]).sum())(np.ones(3))
 
 
@@ -550,3 +552,50 @@ def test_a_traced_bessel_order_is_refused_not_zero(name, mode):
         assert d == pytest.approx((f(1.5, 1.3 + e) - f(1.5, 1.3 - e)) / (2 * e), rel=1e-7)
         assert ad.grad(lambda v: f(ad.stop_gradient(v), 1.3) * v)(1.5) == pytest.approx(
             f(1.5, 1.3))
+
+
+def _message(f, x=np.array([1.0, 2.0])):
+    with pytest.raises((TypeError, AttributeError)) as e:
+        ad.grad(f)(x)
+    _works_after()
+    return str(e.value)
+
+
+def test_conversions_name_the_call_that_made_them():
+    # NumPy functions written in C (asarray) run on the user's line: the
+    # message quotes it and names dualad's function
+    m = _message(lambda x: np.sum(np.asarray(x)))
+    assert "`np.asarray(x)`" in m and "test_errors.py" in m and "dualad.numpy.asarray" in m
+    # a NumPy function written in Python that converts a later argument
+    m = _message(lambda x: np.sum(np.full(3, x[0])))
+    assert "numpy.full" in m and "dualad.numpy.full" in m
+    m = _message(lambda x: np.sum(np.ones(2), initial=x[0]))
+    assert "numpy.sum" in m and "dualad.numpy.sum" in m
+    # a type is not suggested as a replacement
+    m = _message(lambda x: np.float64(x[0]))
+    assert "`np.float64(x[0])`" in m and "dualad.numpy.float64" not in m
+
+    def assign(x):
+        a = np.zeros(2)
+        a[0] = x[0]
+        return a.sum()
+    assert "`a[0]`" in _message(assign)
+
+
+def test_scipy_calls_that_convert_name_dualads_function():
+    import scipy.linalg
+    import scipy.stats
+    m = _message(lambda x: np.sum(scipy.stats.norm(x[0], 1.0).logpdf(0.3)))
+    assert "scipy.stats.norm.logpdf" in m and "dualad.scipy.stats.norm" in m
+    m = _message(lambda x: np.sum(scipy.stats.gumbel_r.logpdf(x)))
+    assert "dualad.scipy.stats has no gumbel_r" in m
+    m = _message(lambda x: np.sum(scipy.linalg.circulant(x)))
+    assert "dualad.scipy.linalg.circulant" in m
+
+
+def test_shape_assignment_says_reshape():
+    def f(x):
+        x.shape = (2, 1)
+        return np.sum(x)
+    m = _message(f)
+    assert "x.reshape" in m and "Var" not in m

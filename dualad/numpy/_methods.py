@@ -114,10 +114,14 @@ def _in_place(name):
 
 def _missing(name):
     def attribute(self):
+        import sys
+
+        from ..tracer import _library_hint
         raise AttributeError(
             f"ndarray.{name} is not available on a traced value (dualad has no "
-            f"derivative rule for it); use a dualad.numpy function, or "
-            f"dualad.stop_gradient(x).{name} if the derivative is not wanted")
+            f"derivative rule for it)." + _library_hint(sys._getframe(1)) + " Use a "
+            f"dualad.numpy function, or dualad.stop_gradient(x).{name} if the "
+            f"derivative is not wanted")
     return property(attribute)
 
 
