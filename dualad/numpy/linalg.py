@@ -426,9 +426,11 @@ defvjp_direct(qr_p, _qr_vjp)
 
 
 def qr(a, mode="reduced"):
-    """``numpy.linalg.qr`` for modes ``'reduced'`` and ``'r'`` (and ``'complete'``
-    when ``M <= N``).  Wide matrices ``A = [X | Y]`` use ``Q, R_x = qr(X)``,
-    ``R = [R_x | Q^H Y]``.  Complex input: LAPACK's gauge, a real diagonal of ``R``."""
+    """``numpy.linalg.qr`` for modes ``'reduced'``, ``'r'`` and ``'complete'``.
+    Wide matrices ``A = [X | Y]`` use ``Q, R_x = qr(X)``, ``R = [R_x | Q^H Y]``.
+    Complex input: LAPACK's gauge, a real diagonal of ``R``.  ``'complete'`` of
+    a tall matrix: the extra columns of ``Q`` are NumPy's and move with the
+    least rotation, as the extra singular vectors of :func:`svd` do."""
     if not isinstance(a, Tracer):
         return _la.qr(a, mode=mode)
     _matrix_arg("qr", a)
@@ -436,8 +438,11 @@ def qr(a, mode="reduced"):
     if mode not in ("reduced", "r", "complete"):
         raise NotImplementedError(f"numpy.linalg.qr(mode={mode!r}) has no derivative rule")
     if mode == "complete" and m > n:
-        raise NotImplementedError("numpy.linalg.qr(mode='complete') with M > N is not "
-                                  "differentiable (the extra columns of Q are not unique)")
+        q, r = qr(a)
+        full = _la.qr(primal_of(a), mode="complete")
+        zeros = _np.zeros(shape_of(r)[:-2] + (m - n, n), dtype=_np.result_type(full.R))
+        return _result(QRResult, _completed(q, full.Q[..., :, n:]),
+                       concatenate([r, zeros], axis=-2))
     if m >= n:
         packed = qr_p(a)
         q, r = _rows(packed, 0, m), _rows(packed, m, None)
@@ -646,8 +651,24 @@ def _svd_parts(a):
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
-    """``numpy.linalg.svd``.  Traced: ``full_matrices=True`` only for square
-    stacks (the extra columns are not unique otherwise)."""
+    """``numpy.linalg.svd``.  For a non-square matrix with ``full_matrices=True``
+    the extra columns (of ``U`` for a tall matrix, rows of ``Vh`` for a wide
+    one) are NumPy's, and move with the gauge of least rotation: they stay
+    orthonormal and orthogonal to the singular vectors, turning only as much as
+    that needs (``dC = -Q dQ^H C``).  They are not unique, so only functions
+    that do not depend on the choice of basis (``C C^H``, norms of projections)
+    have a meaning; those get exact derivatives, to any order.
+
+    >>> import numpy as np, dualad as ad, dualad.numpy as dnp
+    >>> A = np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    >>> def residual(a):             # |C^T b|^2: the part of b outside range(A)
+    ...     c = dnp.linalg.svd(a)[0][:, 2:]
+    ...     return dnp.sum((c.T @ np.array([1.0, 1.0, 1.0])) ** 2)
+    >>> ad.grad(residual)(A).round(12) + 0.0    # -2 (C C^T b) b^T pinv(A)^T, b = 1
+    array([[ 0.,  0.],
+           [ 0.,  0.],
+           [-1., -2.]])
+    """
     if not isinstance(a, Tracer):
         return _la.svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
                        hermitian=hermitian)
@@ -657,10 +678,33 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         return s
     m, n = shape_of(a)[-2:]
     if full_matrices and m != n:
-        raise NotImplementedError(
-            "numpy.linalg.svd(full_matrices=True) of a non-square traced matrix: the "
-            "extra singular vectors are not unique; use full_matrices=False")
+        full = _la.svd(primal_of(a), full_matrices=True)
+        if m > n:
+            u = _completed(u, full.U[..., :, n:])
+        else:
+            v = _completed(v, _np.conj(_np.swapaxes(full.Vh[..., m:, :], -1, -2)))
     return _result(SVDResult, u, s, _H(v))
+
+
+def _completed(q, c):
+    """``[q, c']``: ``q`` (traced, orthonormal columns) followed by a basis
+    ``c'`` of their orthogonal complement that equals ``c`` (plain, NumPy's
+    choice) at this point and moves with the least rotation, ``dc' = -q dq^H c``.
+    ``w = (I - q q^H) c`` has ``w^H w = I - x^H x`` (``x = q^H c``, zero here, so
+    ``x^H x`` is second order), and ``w (I - x^H x)^(-1/2)`` is orthonormal; the
+    series of the inverse square root to second power keeps every derivative
+    exact through the fifth order."""
+    qv = _np.asarray(primal_of(q))
+    if _np.max(_np.abs(_np.conj(_np.swapaxes(qv, -1, -2)) @ c), initial=0.0) > 1e-8:
+        # NumPy's extra columns are not orthogonal to these singular vectors (a
+        # rank-deficient matrix: its null singular vectors are arbitrary): a
+        # complement of q itself
+        c = _la.qr(qv, mode="complete").Q[..., :, qv.shape[-1]:]
+    x = matmul(_H(q), c)
+    w = c - matmul(q, x)
+    e = matmul(_H(x), x)
+    w = w + matmul(w, 0.5 * e + 0.375 * matmul(e, e))
+    return concatenate([q, w + (c - primal_of(w))], axis=-1)     # the value: c itself
 
 
 def svdvals(x, /):

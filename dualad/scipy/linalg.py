@@ -42,8 +42,7 @@ so does ``cholesky`` (``a = L L^H``).
   ``lstsq`` go through the SVD; ``polar`` is a primitive whose rule solves a
   Sylvester equation; ``expm_frechet`` is ``expm`` of a block matrix;
   ``toeplitz``, ``hankel``, ``circulant`` are indexing.  What has no
-  derivative (``svd(full_matrices=True)`` / ``qr(mode='full')`` of non-square
-  / tall traced matrices, ``null_space``, ``eig`` with ``b`` or ``left``)
+  derivative (``null_space``, ``eig`` with ``b`` or ``left``)
   raises ``NotImplementedError`` saying what to call instead.
 
 >>> import numpy as np, dualad as ad
@@ -901,24 +900,26 @@ def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=
         lapack_driver="gesdd"):
     """``scipy.linalg.svd``: ``(U, s, Vh)`` or ``s``, differentiable.
 
-    SciPy's default ``full_matrices=True`` is supported for square matrices; for
-    a non-square traced matrix the extra columns of ``U`` (or rows of ``Vh``)
-    are not unique, and a ``NotImplementedError`` says to pass
-    ``full_matrices=False``.  Singular vectors have a sign (complex: phase)
+    SciPy's default ``full_matrices=True`` works for every shape: for a
+    non-square matrix the extra columns of ``U`` (or rows of ``Vh``) are
+    SciPy's and move with the least rotation (dualad.numpy.linalg.svd); they
+    are not unique, so only basis-free functions of them are meaningful.  Singular vectors have a sign (complex: phase)
     gauge shared by ``u_i`` and ``v_i`` (docs/linalg.md)."""
     if not contains_tracer(a):
         return _sl.svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
                        check_finite=check_finite, lapack_driver=lapack_driver)
     a = _traced_matrix("svd", a)
     m, n = shape_of(a)[-2:]
-    if compute_uv and full_matrices and m != n:
-        raise NotImplementedError(
-            f"dualad.scipy.linalg.svd(full_matrices=True) of a traced {m}x{n} matrix: the "
-            f"extra singular vectors are not unique, so they have no derivative; pass "
-            f"full_matrices=False")
     u, s, v = _svd_parts(a, lapack_driver, values_only=not compute_uv)
     if not compute_uv:
         return s
+    if full_matrices and m != n:        # SciPy's extra vectors, numpy's least rotation
+        fu, _, fvh = _sl.svd(_np.asarray(primal_of(a)), full_matrices=True,
+                             lapack_driver=lapack_driver)
+        if m > n:
+            u = _nl._completed(u, fu[..., :, n:])
+        else:
+            v = _nl._completed(v, _np.conj(_np.swapaxes(fvh[..., m:, :], -1, -2)))
     return _seq(ndim_of(a), u, s, _mH(v))
 
 
@@ -1002,8 +1003,9 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
     (SciPy returns ``(R,)``, with ``R`` of shape ``(M, N)``), and
     ``pivoting=True`` (the column permutation is constant: the derivative is
     that of the QR of the permuted matrix).  ``mode='full'`` of a tall traced
-    matrix is refused (the extra columns of ``Q`` are not unique): use
-    ``mode='economic'``.  ``'raw'`` has no rule.  The rules are
+    matrix: the extra columns of ``Q`` are SciPy's and move with the least
+    rotation (as dualad.numpy.linalg.svd's extra singular vectors).  ``'raw'``
+    has no rule.  The rules are
     dualad.numpy.linalg.qr's (LAPACK's gauge: a real diagonal of ``R``)."""
     if not contains_tracer(a):
         return _sl.qr(a, mode=mode, pivoting=pivoting, check_finite=check_finite, lwork=lwork)
@@ -1016,11 +1018,12 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
     if pivoting:
         perm = _sl.qr(_np.asarray(primal_of(a)), mode="r", pivoting=True)[1]
         a = a[:, perm]
-    if mode == "full" and m > n:
-        raise NotImplementedError(
-            f"dualad.scipy.linalg.qr(mode='full') of a traced {m}x{n} matrix: the last "
-            f"{m - n} columns of Q are not unique, so they have no derivative; use "
-            f"mode='economic' (or mode='r')")
+    if mode == "full" and m > n:       # SciPy's Q (its extra columns) and R, numpy's rule
+        q, r = _nl.qr(a, mode="reduced")
+        full_q, full_r = _sl.qr(_np.asarray(primal_of(a)), mode="full")
+        q = _nl._completed(q, full_q[..., :, n:])
+        r = dnp.concatenate([r, _np.zeros_like(full_r[..., n:, :])], axis=-2)
+        return (q, r, perm) if pivoting else _seq(nd, q, r)
     if mode == "r":
         r = _nl.qr(a, mode="r")
         if m > n:
