@@ -150,3 +150,35 @@ def test_wide_scipy_svd_full_matrices():
         Vh = L.svd(a)[2]
         return dnp.real(dnp.sum((dnp.conj(Vh[3:].T) @ Vh[3:]) * W))
     check_grads(f, (A,), order=2)
+
+
+@pytest.mark.parametrize("shape, rank", [((3, 5), 3), ((2, 4), 1), ((4, 6), 2)])
+@pytest.mark.parametrize("complex_", [False, True])
+def test_scipy_null_space_and_orth(shape, rank, complex_):
+    import scipy.linalg as sl
+
+    from dualad.scipy import linalg as L
+    m, n = shape
+    A = _draw((m, rank), complex_) @ _draw((rank, n), complex_)    # rank-deficient too
+    ns = ad.jvp(L.null_space, (A,), (A,))[0]
+    np.testing.assert_allclose(ns, sl.null_space(A), atol=1e-14)
+    o = ad.jvp(L.orth, (A,), (A,))[0]
+    np.testing.assert_allclose(o, sl.orth(A), atol=1e-14)
+    W = RNG.standard_normal((n, n))
+    Wm = RNG.standard_normal((m, m))
+
+    def projectors(a):
+        q = L.null_space(a)
+        r = L.orth(a)
+        return (dnp.real(dnp.sum((q @ dnp.conj(q.T)) * W))
+                + dnp.real(dnp.sum((r @ dnp.conj(r.T)) * Wm)))
+    # rank-preserving directions only: perturb the factors, not A itself
+    B, C = _draw((m, rank), complex_), _draw((rank, n), complex_)
+    check_grads(lambda b, c: projectors(b @ c), (B, C), order=2)
+    # closed form: Q Q^H = I - pinv(A) A for the null space
+    dB, dC = _draw((m, rank), complex_), _draw((rank, n), complex_)
+    _, d = ad.jvp(lambda b, c: L.null_space(b @ c) @ dnp.conj(L.null_space(b @ c).T),
+                  (B, C), (dB, dC))
+    h = 1e-6
+    P = lambda t: np.eye(n) - np.linalg.pinv((B + t * dB) @ (C + t * dC)) @ ((B + t * dB) @ (C + t * dC))
+    np.testing.assert_allclose(d, (P(h) - P(-h)) / (2 * h), atol=1e-7)

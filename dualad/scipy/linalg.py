@@ -42,7 +42,7 @@ so does ``cholesky`` (``a = L L^H``).
   ``lstsq`` go through the SVD; ``polar`` is a primitive whose rule solves a
   Sylvester equation; ``expm_frechet`` is ``expm`` of a block matrix;
   ``toeplitz``, ``hankel``, ``circulant`` are indexing.  What has no
-  derivative (``null_space``, ``eig`` with ``b`` or ``left``)
+  derivative (``eig`` with ``b`` or ``left``)
   raises ``NotImplementedError`` saying what to call instead.
 
 >>> import numpy as np, dualad as ad
@@ -1179,16 +1179,50 @@ def polar(a, side="right"):
 
 
 def null_space(A, rcond=None, *, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
-    """``scipy.linalg.null_space`` on plain input.  A traced ``A`` raises
-    ``NotImplementedError``: the basis is any orthonormal basis of the null
-    space, not unique, so it has no derivative."""
+    """``scipy.linalg.null_space``: SciPy's orthonormal basis of the null space
+    (the right singular vectors past the numerical rank), differentiable where
+    the rank does not change.  The basis is not unique (any rotation of it is
+    as good), so it moves in the gauge of least rotation, as the extra vectors
+    of :func:`svd` do: basis-free functions of it (the projector
+    ``Q Q^H = I - pinv(A) A``, norms of projections) get exact derivatives.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> a = np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0]])
+    >>> ad.grad(lambda a: (linalg.null_space(a)[:, 0] @ np.ones(3)) ** 2)(a) + 0.0
+    array([[ 0.,  0., -2.],
+           [ 0.,  0., -1.]])
+    """
     if not contains_tracer(A):
         return _sl.null_space(A, rcond=rcond, check_finite=check_finite,
                               lapack_driver=lapack_driver)
-    raise NotImplementedError(
-        "dualad.scipy.linalg.null_space of a traced matrix: the returned basis is not "
-        "unique (any rotation of it is as good), so it has no derivative; differentiate "
-        "the projector onto the null space instead, I - pinv(A) @ A, which is unique")
+    A = _traced_matrix("null_space", A, two_d=True)
+    av = _np.asarray(primal_of(A))
+    u, s, vh = _sl.svd(av, full_matrices=True, lapack_driver=lapack_driver)
+    m, n = av.shape
+    if rcond is None:
+        rcond = _np.finfo(s.dtype).eps * max(m, n)
+    num = int(_np.sum(s > _np.max(s, initial=0.0) * rcond))
+    basis = _np.conj(vh[num:, :].T)
+    if num == 0:
+        return basis                       # all of the space: constant
+    v = _svd_parts(A, lapack_driver)[2]
+    return _nl._completed(v[:, :num], basis)[:, num:]
+
+
+def orth(A, rcond=None):
+    """``scipy.linalg.orth``: SciPy's orthonormal basis of the range (the left
+    singular vectors up to the numerical rank), differentiable where the rank
+    does not change, in the SVD's gauge (docs/linalg.md)."""
+    if not contains_tracer(A):
+        return _sl.orth(A, rcond=rcond)
+    A = _traced_matrix("orth", A, two_d=True)
+    av = _np.asarray(primal_of(A))
+    s = _sl.svdvals(av)
+    if rcond is None:
+        rcond = _np.finfo(s.dtype).eps * max(av.shape)
+    num = int(_np.sum(s > _np.max(s, initial=0.0) * rcond))
+    return _svd_parts(A)[0][:, :num]
 
 
 # --- expm_frechet, Lyapunov --------------------------------------------------------------------
@@ -1267,5 +1301,5 @@ def circulant(c):
 
 
 __all__ += ["eigh", "eigvalsh", "svd", "svdvals", "pinv", "lstsq", "norm", "qr", "lu", "eig",
-            "eigvals", "polar", "null_space", "expm_frechet", "solve_continuous_lyapunov",
+            "eigvals", "polar", "null_space", "orth", "expm_frechet", "solve_continuous_lyapunov",
             "toeplitz", "hankel", "circulant"]
