@@ -344,20 +344,32 @@ def _phi(x):
     return x * (_tril_mask(n, 0, dt) - dt.type(0.5) * _eye(n, dt))
 
 
+def _tri_solve(l, b, trans):
+    """``L^-1 b`` (``trans=0``) or ``L^-T b`` (``trans=1``) for lower-triangular
+    ``L``: two triangular solves cost half of ``inv(L)`` and its products.  A
+    single matrix goes to LAPACK's triangular solve (SciPy, loaded on first
+    use); stacks of matrices keep the vectorized ``inv``."""
+    if ndim_of(l) == 2:
+        from ..scipy.linalg import trisolve_p
+        return trisolve_p(l, b, trans=trans, lower=True, exact=False)
+    li = inv_p(l)
+    return matmul(_T(li) if trans else li, b)
+
+
 def _chol_jvp(t, ans, a):
     # A = L L^H: dL = L phi(L^-1 herm(dA) L^-H); for complex A the diagonal of
     # L^-1 herm(dA) L^-H is real, and so is that of dL (LAPACK's L has a real one)
-    linv = inv_p(ans)
-    x = matmul(matmul(linv, _herm(t)), _H(linv))
+    y = _tri_solve(ans, _herm(t), 0)                       # L^-1 herm(dA)
+    x = _H(_tri_solve(ans, _H(y), 0))                      # ... L^-H
     return matmul(ans, _phi(x))
 
 
 def _chol_vjp(g, ans, a):
     # the transpose of the JVP under Re(sum(c * t)):
     # herm(L^-T phi(L^T G) conj(L^-1)) (sym(L^-T phi(L^T G) L^-1) for real A)
-    linv = inv_p(ans)
     p = _phi(matmul(_T(ans), g))
-    return _herm(matmul(matmul(_T(linv), p), _cj(linv)))
+    x = _tri_solve(ans, p, 1)                              # L^-T P
+    return _herm(_T(_tri_solve(_cj(ans), _T(x), 1)))       # ... conj(L)^-1
 
 
 defjvp(cholesky_p, _chol_jvp)
