@@ -25,6 +25,7 @@ from ._calculus import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
 from ._counting import *  # noqa: F401,F403
 from ._cumulative import *  # noqa: F401,F403
+from ._functional import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
 from ._inspect import *  # noqa: F401,F403
 from ._indexing_extra import *  # noqa: F401,F403

@@ -9,7 +9,23 @@ quotient cancel at small entries), they use a scan of products with no
 division (O(n log n)), whose derivatives are exact at every order.  ``diff``, ``ediff1d`` and ``trapezoid`` are
 written with registry operations, so they need no rules of their own.
 
+``numpy.maximum.accumulate`` / ``minimum.accumulate`` on a traced value (and
+``dualad.numpy.maximum.accumulate``) is a running maximum (minimum): entry
+``i`` is ``a`` gathered (``take_along_axis``) at the first index where the
+running extreme was attained, so the values are NumPy's exactly.  **Ties**
+follow ``max`` (docs/conventions.md): the ``k`` entries of ``a[..., :i+1]``
+equal to the running extreme share its derivative, ``1/k`` each, so entry
+``i`` has exactly the derivative of ``max(a[..., :i+1])`` and the last entry
+that of ``max(a)``; with no tie this is the derivative of the single entry
+attaining it.  (Infinite tied entries leave it all to the first of them; a
+NaN entry gets it from where it appears on, as NumPy propagates it.)
+``numpy.logaddexp.accumulate`` / ``logaddexp2.accumulate`` is a running
+logsumexp with NumPy's values, whose derivative ``base^(x_j - y_i)`` is
+computed by a stable scan (see :func:`_linear_scan`).
+
 >>> import numpy as np, dualad as ad, dualad.numpy as dnp
+>>> ad.grad(lambda x: np.maximum.accumulate(x)[-1])(np.array([3.0, 1.0, 3.0]))
+array([0.5, 0. , 0.5])
 >>> # d/dx of x0 + x0 x1 + x0 x1 x2 at (2, 0, 3) is (1 + x1 + x1 x2, x0 + x0 x2, x0 x1)
 >>> ad.grad(lambda x: dnp.sum(dnp.cumprod(x)))(np.array([2.0, 0.0, 3.0]))
 array([1., 8., 0.])
@@ -218,6 +234,155 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=Fa
         raise ValueError("cumulative_prod: axis must be given for arrays of more than one dimension")
     c = cumprod(x, axis=axis, dtype=dtype)
     return _with_initial(c, x, -1 if axis is None else axis, 1) if include_initial else c
+
+
+# --- ufunc.accumulate of maximum / minimum / logaddexp ------------------------------
+def _shift_in(v, axis, fill):
+    """Plain ``v`` moved one place on along ``axis``, ``fill`` in front."""
+    if not v.shape[axis]:
+        return v
+    head = _np.full_like(_np.take(v, [0], axis=axis), fill)
+    body = _np.take(v, _np.arange(v.shape[axis] - 1), axis=axis)
+    return _np.concatenate([head, body], axis=axis)
+
+
+def _running_extreme(ufunc, a, axis=0, dtype=None):
+    """``ufunc.accumulate(a, axis, dtype)`` for ``ufunc`` numpy.maximum or
+    numpy.minimum: the running maximum (minimum), as a gather of ``a``.
+
+    Entry ``i`` is ``a`` at the first index where the running extreme was
+    attained, so values are NumPy's exactly (a NaN propagates from where it
+    appears on).  Ties follow ``max``: the ``k`` entries of ``a[..., :i+1]``
+    equal to the running extreme share its derivative, ``1/k`` each, so entry
+    ``i`` has the derivative of ``max(a[..., :i+1])`` (infinite tied entries
+    leave it all to the first of them).  Values are gathered from the primal
+    with integer indices; there is no loop along the axis.
+    """
+    from ._indexing_extra import take_along_axis
+    from ._shape import concatenate
+    from ._ufuncs import astype, where
+    x = _np.asarray(primal_of(a))
+    m = ufunc.accumulate(x, axis=axis, dtype=dtype)      # NumPy's checks and dtype
+    if m.dtype != x.dtype:
+        a = astype(a, m.dtype)
+        x = x.astype(m.dtype)
+    ax = int(axis) % x.ndim if axis is not None else 0
+    prev = _shift_in(m, ax, _np.nan)
+    better = _np.greater if ufunc is _np.maximum else _np.less
+    with _np.errstate(invalid="ignore"):
+        record = better(x, prev) | (_np.isnan(x) & ~_np.isnan(prev))
+    along = _np.arange(x.shape[ax]).reshape((-1,) + (1,) * (x.ndim - ax - 1))
+    if x.shape[ax]:
+        record[_along_first(ax)] = True
+    first = _np.maximum.accumulate(_np.where(record, along, 0), axis=ax)
+    y = take_along_axis(a, first, axis=ax)
+    # the entries tied with the running extreme, up to each position
+    tied = (x == m) & _np.isfinite(x)
+    ctied = _np.cumsum(tied, axis=ax)
+    k = ctied - take_along_axis(_shift_in(ctied, ax, 0), first, axis=ax)
+    if not x.size or k.max() <= 1:
+        return y
+    # y + mean over the tied set of (a_j - a_first): 0 in value, sum_j t_j / k - t_first
+    # in derivative; d is a running sum, the set's part is d_i - d_(first - 1)
+    d = cumsum_p(where(tied, a - y, 0.0), axis=ax - x.ndim)
+    zeros = _np.zeros_like(_np.take(x, [0], axis=ax))
+    dpad = concatenate([zeros, d], axis=ax)
+    before = take_along_axis(dpad, first, axis=ax)
+    return y + (d - before) / _np.maximum(k, 1).astype(x.dtype)
+
+
+def _along_first(ax):
+    return (slice(None),) * ax + (0,)
+
+
+def _linear_scan(c, u):
+    """``z_i = c_i z_(i-1) + u_i`` along the last axis (``z_(-1) = 0``), by a
+    Hillis-Steele scan of (coefficient, value) pairs: O(n log n), only products,
+    sums, slices and concatenations, so exact to rounding and differentiable
+    again at every order.  ``u`` may carry batch axes in front; ``c`` broadcasts."""
+    n = shape_of(u)[-1]
+    d = 1
+    while d < n:
+        u = _join(_last(u, None, d), _last(u, d) + _last(c, d) * _last(u, None, -d))
+        if 2 * d < n:
+            c = _join(_last(c, None, d), _last(c, d) * _last(c, None, -d))
+        d *= 2
+    return u
+
+
+def _lae_coefficients(ans, x, base):
+    """``(c, b)`` of ``y_i = logaddexp(y_(i-1), x_i)`` along the last axis:
+    ``dy_i = c_i dy_(i-1) + b_i dx_i`` with ``c_i = base^(y_(i-1) - y_i)`` and
+    ``b_i = base^(x_i - y_i)``, both in [0, 1]; 0 where ``y_i`` (or the entry)
+    is ``-inf``."""
+    from ._ufuncs import exp, exp2, where
+    power = exp if base == "e" else exp2
+    y = _np.asarray(primal_of(ans))
+    xp = _np.asarray(primal_of(x))
+    live = y > -_np.inf
+    ys = where(live, ans, 0.0)
+    prev_live = _np.concatenate([_np.zeros_like(live[..., :1]), live[..., :-1]], axis=-1)
+    prev = _join(_last(ys, None, 1) * 0.0, _last(ys, None, -1))
+    c = where(live & prev_live, power(where(live & prev_live, prev - ys, 0.0)), 0.0)
+    xl = live & (xp > -_np.inf)
+    b = where(xl, power(where(xl, x - ys, 0.0)), 0.0)
+    return c, b
+
+
+def _flip_last(v):
+    from ._indexing import getitem
+    return getitem(v, (Ellipsis, slice(None, None, -1)))
+
+
+def _lae_acc_jvp(t, ans, x, axis=-1, base="e"):
+    def rule(t, x, ans):
+        c, b = _lae_coefficients(ans, x, base)
+        return _linear_scan(c, b * t)
+    return _along_last3(rule, t, x, ans, axis)
+
+
+def _lae_acc_vjp(g, ans, x, axis=-1, base="e"):
+    def rule(g, x, ans):
+        # transpose of z = scan(c, b t): r_j = g_j + c_(j+1) r_(j+1), cotangent b r
+        c, b = _lae_coefficients(ans, x, base)
+        c_next = _join(_last(c, 1), _last(c, None, 1) * 0.0)
+        r = _flip_last(_linear_scan(_flip_last(c_next), _flip_last(g)))
+        return b * r
+    return _along_last3(rule, g, x, ans, axis)
+
+
+def _along_last3(rule, v, x, ans, axis):
+    from ._shape import moveaxis
+    if axis == -1:
+        return rule(v, x, ans)
+    return moveaxis(rule(moveaxis(v, axis, -1), moveaxis(x, axis, -1),
+                         moveaxis(ans, axis, -1)), -1, axis)
+
+
+def _lae_acc_impl(x, axis=-1, base="e"):
+    return (_np.logaddexp if base == "e" else _np.logaddexp2).accumulate(x, axis=axis)
+
+
+logaddexp_accumulate_p = primitive(_lae_acc_impl, name="logaddexp.accumulate")
+defjvp(logaddexp_accumulate_p, _lae_acc_jvp)
+defvjp_direct(logaddexp_accumulate_p, _lae_acc_vjp)
+
+
+def _logaddexp_accumulate(ufunc, a, axis=0, dtype=None):
+    """``numpy.logaddexp.accumulate`` (``logaddexp2``): a running logsumexp,
+    NumPy's values, derivative ``base^(x_j - y_i)`` of entry ``i`` in ``x_j``
+    (``j <= i``) by a stable scan (no overflow however far apart the entries);
+    ``-inf`` entries get derivative 0."""
+    from ._ufuncs import astype
+    x = _np.asarray(primal_of(a))
+    m = ufunc.accumulate(x, axis=axis, dtype=dtype)      # NumPy's checks and dtype
+    if not x.size:
+        return m
+    if m.dtype != x.dtype:
+        a = astype(a, m.dtype)
+    ax = norm_axes(0 if axis is None else int(axis), x.ndim)[0]
+    return logaddexp_accumulate_p(a, axis=ax,
+                                  base="e" if ufunc is _np.logaddexp else "2")
 
 
 # --- differences and integration ----------------------------------------------------

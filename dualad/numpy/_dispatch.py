@@ -7,6 +7,16 @@ A ufunc of ``scipy.special`` loads :mod:`dualad.scipy.special` (which
 registers itself) the first time one reaches dualad, so ``import dualad``
 does not import SciPy.  A function with no dualad counterpart raises
 ``NotImplementedError`` naming it, at the call.
+
+The ufunc methods: ``reduce`` of ``add``, ``multiply``, ``maximum``,
+``minimum``, ``logical_and``, ``logical_or`` is ``sum``, ``prod``, ``max``,
+``min``, ``all``, ``any``; of ``logaddexp`` / ``logaddexp2`` a logsumexp with
+NumPy's values.  ``accumulate`` of ``add`` / ``multiply`` is ``cumsum`` /
+``cumprod``; of ``maximum`` / ``minimum`` a running maximum / minimum (a gather
+of the entries attaining it; tied entries share the derivative as in ``max``);
+of ``logaddexp`` / ``logaddexp2`` a running logsumexp.  ``outer`` works for
+every ufunc dualad has, ``add.reduceat`` gives segment sums, and ``ufunc.at``
+(in place) raises a ``TypeError`` pointing to ``dualad.numpy.index_add``.
 """
 from __future__ import annotations
 
@@ -20,6 +30,18 @@ _UFUNCS: dict = {}
 _REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
            "logical_and": "all", "logical_or": "any"}
 _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+# ufunc methods whose dualad version takes the ufunc first: (module, function)
+_REDUCE_UFUNC = {"logaddexp": ("_stats", "_logaddexp_reduce"),
+                 "logaddexp2": ("_stats", "_logaddexp_reduce")}
+_ACCUMULATE_UFUNC = {"maximum": ("_cumulative", "_running_extreme"),
+                     "minimum": ("_cumulative", "_running_extreme"),
+                     "logaddexp": ("_cumulative", "_logaddexp_accumulate"),
+                     "logaddexp2": ("_cumulative", "_logaddexp_accumulate")}
+# the functional form of `ufunc.at(a, indices, b)` (which writes into `a`)
+_AT_HINT = {"add": "dualad.numpy.index_add(a, indices, b)",
+            "subtract": "dualad.numpy.index_add(a, indices, -b)",
+            "negative": "dualad.numpy.index_update(a, indices, -a[indices]) (with distinct "
+                        "indices)"}
 # modules with ufuncs of their own, and the dualad module covering them (loaded on first use)
 _UFUNC_MODULES = {"scipy.special": "dualad.scipy.special"}
 
@@ -134,6 +156,23 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
                 f"no derivative is needed, or register it with dualad.primitive / "
                 f"defjvp / defvjp")
         return ours(*inputs, **kwargs)
+    if method == "at":
+        hint = _AT_HINT.get(name)
+        hint = (f"use {hint}, which returns the updated array instead (repeated indices "
+                f"accumulate, as in numpy.add.at)" if hint else
+                "build the result with dualad.numpy.index_add / index_update, which "
+                "return the updated array instead")
+        raise TypeError(f"{_ufunc_home(ufunc)}.{name}.at writes into its first argument "
+                        f"in place, which cannot be done with a traced value (its "
+                        f"derivative would be lost); {hint}")
+    own = {"reduce": _REDUCE_UFUNC, "accumulate": _ACCUMULATE_UFUNC}.get(method, {})
+    if name in own and getattr(_np, name, None) is ufunc:
+        module, func = own[name]
+        return getattr(_importlib.import_module(f"{__package__}.{module}"), func)(
+            ufunc, *inputs, **kwargs)
+    if method == "reduceat" and ufunc is _np.add:
+        from ._functional import _add_reduceat
+        return _add_reduceat(*inputs, **kwargs)
     if method == "reduce" and name in _REDUCE:
         kwargs.setdefault("axis", 0)        # ufunc.reduce runs along axis 0
         return getattr(dnp, _REDUCE[name])(*inputs, **kwargs)

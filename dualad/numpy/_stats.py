@@ -27,8 +27,14 @@ derivative goes to the entry at the rank(s) used; see docs/conventions.md.
 NumPy function; it is SciPy's (``scipy.special.logsumexp``), kept here as the
 stable reduction the SciPy namespace reuses.  Without ``b`` it is a primitive
 whose derivative is the softmax ``exp(a - logsumexp(a))``.
+``numpy.logaddexp.reduce`` (``logaddexp2.reduce``) on a traced value is a
+primitive with the same derivative (``2^(a - out)`` for base 2) whose values
+are NumPy's own (its pairwise ``logaddexp`` in its order); ``-inf`` entries
+get derivative 0, also when the whole slice is ``-inf``.
 
 >>> import numpy as np, dualad as ad, dualad.numpy as dnp
+>>> ad.grad(np.logaddexp.reduce)(np.array([0.0, np.log(3.0), -np.inf]))
+array([0.25, 0.75, 0.  ])
 >>> ad.grad(lambda a: dnp.median(a))(np.array([3.0, 1.0, 2.0, 5.0]))
 array([0.5, 0. , 0.5, 0. ])
 >>> round(float(dnp.logsumexp(np.array([1000.0, 1000.0]))), 6)   # 1000 + log 2, no overflow
@@ -540,6 +546,65 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         out = squeeze(out, axis=ax)
         sgn = _np.squeeze(sgn, axis=ax)
     return (out, sgn) if return_sign else out
+
+
+# --- numpy.logaddexp.reduce / logaddexp2.reduce ------------------------------------------
+def _lae_reduce_impl(a, axis=None, keepdims=False, base="e", initial=None):
+    ufunc = _np.logaddexp if base == "e" else _np.logaddexp2
+    extra = {} if initial is None else {"initial": initial}
+    return ufunc.reduce(a, axis=axis, keepdims=keepdims, **extra)
+
+
+def _lae_weights(ans, a, axis, keepdims, base):
+    """``base^(a - ans)`` (the softmax), 0 where the whole slice is ``-inf``."""
+    if base == "e":
+        return _softmax(ans, a, axis, keepdims)
+    from ._ufuncs import exp2, isfinite, where
+    full = expand_reduced(ans, a, axis, keepdims)
+    return exp2(a - where(isfinite(full), full, 0.0))
+
+
+lae_reduce_p = primitive(_lae_reduce_impl, name="logaddexp.reduce")
+defjvp(lae_reduce_p, lambda t, ans, a, axis=None, keepdims=False, base="e", initial=None:
+       sum_p(t * _lae_weights(ans, a, axis, keepdims, base), axis=axis, keepdims=keepdims))
+defvjp_direct(lae_reduce_p, lambda g, ans, a, axis=None, keepdims=False, base="e", initial=None:
+              expand_reduced(g, a, axis, keepdims) * _lae_weights(ans, a, axis, keepdims, base))
+
+
+def _logaddexp_reduce(ufunc, a, axis=0, dtype=None, keepdims=False, initial=_np._NoValue,
+                      where=True):
+    """``numpy.logaddexp.reduce`` (``logaddexp2.reduce``): logsumexp with NumPy's
+    values (its pairwise ``logaddexp`` in its order), differentiable in ``a``
+    with derivative ``base^(a - out)``; ``-inf`` entries get 0, also when the
+    whole slice is ``-inf``.  ``initial`` must be a plain number; entries left
+    out by ``where`` get derivative 0."""
+    from ._ufuncs import astype
+    from ._ufuncs import where as where_
+    name = f"numpy.{ufunc.__name__}.reduce"
+    if isinstance(initial, Tracer):
+        raise NotImplementedError(f"{name}: a traced initial= has no derivative rule; "
+                                  f"pass it as one more entry of the array instead")
+    x = _np.asarray(primal_of(a))
+    plain_where = _np.asarray(primal_of(where))
+    init = None if initial is _np._NoValue or initial is None else initial
+    extra = {} if init is None else {"initial": init}
+    # NumPy's own checks (axes, dtype, empty slices) and result dtype, on the primal
+    ref = ufunc.reduce(x, axis=axis, dtype=dtype, keepdims=keepdims, where=plain_where, **extra)
+    if _np.result_type(ref) != x.dtype:
+        a = astype(a, _np.result_type(ref))
+    if plain_where.dtype != bool or not plain_where.all():
+        a = where_(plain_where, a, -_np.inf)     # logaddexp(acc, -inf) == acc exactly
+    nd = ndim_of(a)
+    if not x.size:
+        return ref
+    ax = norm_axes(axis, nd) if nd else ()
+    if not ax:                       # nothing reduced: the (cast) input itself
+        if init is None:
+            return a
+        from ._ufuncs import logaddexp, logaddexp2
+        return (logaddexp if ufunc is _np.logaddexp else logaddexp2)(init, a)
+    return lae_reduce_p(a, axis=ax, keepdims=bool(keepdims),
+                        base="e" if ufunc is _np.logaddexp else "2", initial=init)
 
 
 __all__ = ["average", "quantile", "percentile", "median", "nanquantile", "nanpercentile",

@@ -128,4 +128,32 @@ SPECS = [
          st.tuples(arrays((2, 3)), arrays((3,), avoid=[0.0], margin=0.2)).filter(
              lambda a: bool(np.all(np.abs(np.sum(a[1] * np.exp(a[0]), -1)) > 0.3))),
          covers=("exp", "log", "absolute")),
+    # ufunc methods on traced values (dualad/numpy/_dispatch.py routes them)
+    Spec("maximum_accumulate", lambda x: np.maximum.accumulate(x, axis=-1)
+         + np.minimum.accumulate(x[::-1], axis=0) + dnp.maximum.accumulate(x * x),
+         distinct(small), covers=("getitem",), order=1),
+    # the repeated copy ties with the first (two-way ties: there the central
+    # differences see the 1/2 each of the convention)
+    Spec("maximum_accumulate_ties", lambda x: np.maximum.accumulate(
+        dnp.concatenate([x, x], axis=-1), axis=-1)[..., 3:]
+         + np.minimum.accumulate(dnp.concatenate([x, x], axis=0), axis=0)[2:],
+         distinct((2, 3)), covers=("getitem", "cumsum", "where"), order=1),
+    Spec("logaddexp_reduce", lambda x: np.logaddexp.reduce(x, axis=-1).sum()
+         + np.logaddexp2.reduce(x * 50.0, axis=None) / 50.0
+         + np.logaddexp.reduce(x, axis=0, keepdims=True),
+         st.tuples(arrays(small)), covers=("logaddexp.reduce",)),
+    Spec("logaddexp_accumulate", lambda x: np.logaddexp.accumulate(x, axis=-1)
+         + np.logaddexp2.accumulate(x * 30.0, axis=0) / 30.0,
+         st.tuples(arrays(small)), covers=("logaddexp.accumulate",)),
+    Spec("add_reduceat", lambda x: np.add.reduceat(x * x, [0, 2, 1, 3], axis=-1)
+         + np.add.reduceat(x, [1, 0], axis=0).sum(),
+         st.tuples(arrays((2, 4))), covers=("add.reduceat",)),
+    Spec("apply_along_axis", lambda x: np.apply_along_axis(
+        lambda r: dnp.stack([dnp.sum(r * r), r[0] * r[-1]]), 0, x)
+         + np.apply_along_axis(lambda r: np.sin(r).prod(), 1, x).sum(),
+         st.tuples(arrays((3, 2))), covers=("getitem", "sin")),
+    Spec("real_if_close_extract", lambda x: np.real_if_close(x * (1 + 0j)) ** 2
+         + np.extract(np.array([[1, 0, 1], [0, 1, 1]]), x).sum()
+         + dnp.vectorize(lambda v: v * dnp.exp(v))(x),
+         st.tuples(arrays((2, 3))), covers=("real", "getitem")),
 ]
