@@ -627,6 +627,10 @@ def _svd_vjp(g, ans, a):
     k = min(m, n)
     g = _cj(g)
     gu, gs, gv = _rows(g, 0, m), _re(_row(g, m)), _rows(g, m + 1, None)
+    if type(g) is _np.ndarray and not gu.any() and not gv.any():
+        # only the singular values are used (svdvals, norms, nuclear norm ...):
+        # the rule is U diag(gs) V^H
+        return _cj(matmul(u * expand_dims(gs, -2), _H(v)))
     f = _gap_inverse(s, squared=True)
     srow = expand_dims(s, -2)
     scol = expand_dims(s, -1)
