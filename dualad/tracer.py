@@ -269,6 +269,10 @@ def _library_hint(frame):
                 name = qualname = q
                 module = v.__module__
                 break
+    if module.startswith("numpy.") and qualname.split(".")[0] == "vectorize":
+        return (" numpy.vectorize converts its arguments to plain arrays: use "
+                "dualad.numpy.vectorize (the same signature), or write the function "
+                "with array operations (faster).")
     if name.startswith("_"):
         return _call_site_hint(user)
     if module.startswith("numpy."):

@@ -142,7 +142,7 @@ def test_ufunc_methods_of_dualad_ufuncs():
     assert np.array_equal(t, [[1, 1, 1], [2, 2, 2]])
     g = ad.grad(lambda x: dnp.multiply.outer(x[0], x[1]).sum())(x)
     assert np.array_equal(g, [[15.0] * 3, [6.0] * 3])   # sum(x0) sum(x1)
-    with pytest.raises(NotImplementedError, match="numpy.add.at"):
+    with pytest.raises(TypeError, match="numpy.add.at.*in place.*index_add"):
         ad.grad(lambda x: dnp.add.at(x, [0], 1.0))(x)
 
 
@@ -180,3 +180,10 @@ def test_norm_values_are_numpy_scalars(f):
     assert type(ad.value_and_grad(f)(x)[0]) is np.float64
     # keepdims and axis= results stay arrays, as in NumPy
     assert type(ad.jvp(lambda x: dnp.linalg.norm(x, keepdims=True), (x,), (x,))[0]) is np.ndarray
+
+
+def test_index_add_of_plain_lists_is_numpys_add_at():
+    a = np.zeros(3)
+    np.add.at(a, [0, 0, 2], [1.0, 2.0, 3.0])
+    assert np.array_equal(dnp.index_add(np.zeros(3), [0, 0, 2], [1.0, 2.0, 3.0]), a)
+    assert np.array_equal(dnp.index_add([0.0, 0.0, 0.0], np.array([1]), 2), [0.0, 2.0, 0.0])

@@ -599,3 +599,8 @@ def test_shape_assignment_says_reshape():
         return np.sum(x)
     m = _message(f)
     assert "x.reshape" in m and "Var" not in m
+
+
+def test_numpy_vectorize_points_to_dualads():
+    m = _message(lambda x: np.sum(np.vectorize(lambda t: t ** 2)(x)))
+    assert "numpy.vectorize" in m and "dualad.numpy.vectorize" in m

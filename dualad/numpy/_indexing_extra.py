@@ -269,6 +269,7 @@ def index_add(x, idx, v):
     xs = shape_of(x)
     sel = _sel_shape(xs, idx)
     if not _traced(x, v):
+        x, v = _np.asarray(x), _np.asarray(v)          # lists too, as numpy.add.at takes
         y = _np.array(x, dtype=_np.result_type(x, v), copy=True)
         if _is_basic(idx):
             y[idx] += v
