@@ -425,3 +425,18 @@ def test_complex_shape_ops_transpose_convention():
               lambda z: dnp.sum(dnp.index_update(z, (0, [1, 2]), z[1, :2] * 1j) ** 2),
               lambda z: dnp.sum(dnp.pad(z, 1, mode="reflect") ** 2)):
         check_grads(f, (z,), order=2)
+
+
+@pytest.mark.parametrize("shape, idx", [
+    ((3,), (Ellipsis, np.array([0, 2]))),          # ... standing for no axis
+    ((3,), (Ellipsis, np.array([2, 2, 0]))),
+    ((2, 3, 5), (Ellipsis, np.array([4, 4, 1]))),   # ... for two axes
+    ((2, 3, 5), (1, Ellipsis, np.array([3, 0, 3]))),
+])
+def test_ellipsis_with_integer_arrays_in_reverse_mode(shape, idx):
+    # repeated positions accumulate: the gradient of sum(x[idx]) counts the hits
+    x = np.arange(np.prod(shape), dtype=float).reshape(shape)
+    exact = np.zeros(shape)
+    np.add.at(exact, idx, 1.0)
+    assert np.array_equal(ad.grad(lambda x: dnp.sum(x[idx]))(x), exact)
+    assert np.array_equal(ad.jacrev(lambda x: x[idx])(x).sum(axis=tuple(range(x[idx].ndim))), exact)

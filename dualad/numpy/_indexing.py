@@ -148,7 +148,7 @@ def _scatter_impl(g, idx, shape, nb):
         z = _np.zeros(tuple(shape) + g.shape[:nb], dtype=g.dtype)
         full = _spell_out(idx, len(shape))
     else:
-        gm, z, full = g, _np.zeros(shape, dtype=g.dtype), idx
+        gm, z, full = g, _np.zeros(shape, dtype=g.dtype), _spell_out(idx, len(shape))
     if _is_basic(full) or _distinct_targets(full, z.shape, gm.size):
         z[full] = gm            # every entry written once: plain assignment
     else:
