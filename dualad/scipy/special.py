@@ -437,20 +437,27 @@ def _ive_dx_direct(ans, v, x):
     return 0.5 * (ive(vv - 1, x) + ive(vv + 1, x)) - dnp.sign(x) * ans
 
 
-def _ive_split(ans, v, x, direct):
-    """``direct(ans, v, x)`` for ``|x| < max(20, v^2)``, the asymptotic series
-    above (each branch at safe values elsewhere)."""
-    vv, xv = _np.broadcast_arrays(_np.asarray(primal_of(v), dtype=float),
-                                  _np.asarray(primal_of(x), dtype=float))
-    big = (_np.abs(xv) >= _np.maximum(_IVE_ASYM, vv * vv)) & _np.isfinite(xv)
+def _asymptotic_split(ans, v, x, direct, far_rule, start, xv):
+    """``direct(ans, v, x)`` where ``xv < max(start, v^2)``, ``far_rule(v, x)``
+    (an asymptotic series) above; each branch runs at safe values elsewhere.
+    ``xv``: the plain values of ``x`` compared (``|x|`` or real ``x``)."""
+    vv, xv = _np.broadcast_arrays(_np.asarray(primal_of(v), dtype=float), xv)
+    big = (xv >= _np.maximum(start, vv * vv)) & _np.isfinite(xv)
     if not big.any():
         return direct(ans, v, x)
     if shape_of(x) != big.shape:
         x = dnp.broadcast_to(x, big.shape)
-    far = _ive_asym_dx(v, _sub(~big, x, 2 * _IVE_ASYM))
+    far = far_rule(v, _sub(~big, x, 2 * start))
     if big.all():
         return far
     return dnp.where(big, far, direct(ans, v, _sub(big, x, 1.0)))
+
+
+def _ive_split(ans, v, x, direct):
+    """``direct(ans, v, x)`` for ``|x| < max(20, v^2)``, the asymptotic series
+    above."""
+    return _asymptotic_split(ans, v, x, direct, _ive_asym_dx, _IVE_ASYM,
+                             _np.abs(_np.asarray(primal_of(x), dtype=float)))
 
 
 def _ive_dx(ans, v, x):
@@ -1403,16 +1410,7 @@ def _kve_split(ans, v, x, direct):
     larger ``x`` (each branch at safe values elsewhere); complex ``x``: ``direct``."""
     if _is_complex(x):
         return direct(ans, v, x)
-    vv, xv = _np.broadcast_arrays(_pv(v), _pv(x))
-    big = (xv >= _np.maximum(_KVE_ASYM, vv * vv)) & _np.isfinite(xv)
-    if not big.any():
-        return direct(ans, v, x)
-    if shape_of(x) != big.shape:
-        x = dnp.broadcast_to(x, big.shape)
-    far = _kve_asym_dx(v, _sub(~big, x, 2 * _KVE_ASYM))
-    if big.all():
-        return far
-    return dnp.where(big, far, direct(ans, v, _sub(big, x, 1.0)))
+    return _asymptotic_split(ans, v, x, direct, _kve_asym_dx, _KVE_ASYM, _pv(x))
 
 
 def _kve_dx_direct(ans, v, x):

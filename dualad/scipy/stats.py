@@ -1026,7 +1026,24 @@ def _counts(k, loc):
     return k, (k >= 0) & (k == _np.floor(k))
 
 
-class binom_gen(_Moments):
+class _CountTails(_Moments):
+    """``cdf`` / ``sf`` and their logs of a count distribution with parameters
+    ``(n, p)`` from ``_tails(k, n, p, loc, upper)``."""
+
+    def cdf(self, k, n, p, loc=0):
+        return self._tails(k, n, p, loc, False)
+
+    def sf(self, k, n, p, loc=0):
+        return self._tails(k, n, p, loc, True)
+
+    def logcdf(self, k, n, p, loc=0):
+        return dnp.log(self.cdf(k, n, p, loc))
+
+    def logsf(self, k, n, p, loc=0):
+        return dnp.log(self.sf(k, n, p, loc))
+
+
+class binom_gen(_CountTails):
     """The binomial distribution: ``binom.logpmf(k, n, p, loc=0)`` etc.,
     differentiable in ``p``; ``n`` is a plain integer count (a traced ``n``
     raises ``NotImplementedError``), and a traced ``k`` gets derivative 0."""
@@ -1068,20 +1085,8 @@ class binom_gen(_Moments):
         out = _outside(above, _outside(below, fn(ks + 1, nk, p), float(upper)), float(not upper))
         return _invalid(self._bad(n, p), out)
 
-    def cdf(self, k, n, p, loc=0):
-        return self._tails(k, n, p, loc, False)
 
-    def sf(self, k, n, p, loc=0):
-        return self._tails(k, n, p, loc, True)
-
-    def logcdf(self, k, n, p, loc=0):
-        return dnp.log(self.cdf(k, n, p, loc))
-
-    def logsf(self, k, n, p, loc=0):
-        return dnp.log(self.sf(k, n, p, loc))
-
-
-class nbinom_gen(_Moments):
+class nbinom_gen(_CountTails):
     """The negative binomial distribution: ``nbinom.logpmf(k, n, p, loc=0)``
     etc. (the number of failures before the ``n``-th success), differentiable in
     ``n`` (real, ``> 0``) and ``p``; a traced ``k`` gets derivative 0."""
@@ -1115,18 +1120,6 @@ class nbinom_gen(_Moments):
         fn = _betaincc if upper else sp.betainc
         out = _outside(below, fn(n, _np.where(below, 0.0, k) + 1, p), float(upper))
         return _invalid(self._bad(n, p), out)
-
-    def cdf(self, k, n, p, loc=0):
-        return self._tails(k, n, p, loc, False)
-
-    def sf(self, k, n, p, loc=0):
-        return self._tails(k, n, p, loc, True)
-
-    def logcdf(self, k, n, p, loc=0):
-        return dnp.log(self.cdf(k, n, p, loc))
-
-    def logsf(self, k, n, p, loc=0):
-        return dnp.log(self.sf(k, n, p, loc))
 
 
 class dirichlet_gen(_Dist):
