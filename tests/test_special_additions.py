@@ -306,3 +306,20 @@ def test_limits():
     assert ad.grad(lambda l: ss.boxcox(3.0, l))(0.0) == pytest.approx(np.log(3.0) ** 2 / 2, rel=1e-15)
     assert ad.grad(lambda l: ss.inv_boxcox(2.0, l))(0.0) == pytest.approx(-2 * np.exp(2.0), rel=1e-15)
     assert float(ad.grad(lambda x: dsp.lambertw(x).real)(0.0)) == 1.0
+
+
+def test_lambertw_rule_at_mixed_points_is_quiet_and_exact():
+    # z = 0 (W' = 1, W'' = -2) next to points of the other branch of the rule:
+    # no RuntimeWarning from a branch computed where it is not used
+    import warnings
+    z = np.array([0.7, 0.0, 5.0])
+    w = ss.lambertw(z).real
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = ad.grad(lambda z: np.sum(dsp.lambertw(z).real))(z)
+        h = ad.hessian(lambda z: np.sum(dsp.lambertw(z).real))(z).diagonal()
+    d1 = np.where(z == 0, 1.0, w / (z * (1 + w)))
+    zs = np.where(z == 0, 1.0, z)
+    d2 = np.where(z == 0, -2.0, -w ** 2 * (w + 2) / (zs ** 2 * (1 + w) ** 3))
+    np.testing.assert_allclose(g, d1, rtol=1e-14)
+    np.testing.assert_allclose(h, d2, rtol=1e-13)

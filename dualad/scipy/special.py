@@ -1625,9 +1625,8 @@ def _lambertw_dz(ans, z, k, tol):
     small = _np.abs(_np.asarray(primal_of(ans))) < 1
     if small.all():
         return 1.0 / (z + dnp.exp(ans))
-    far = ans / (z * (1 + ans))
     if not small.any():
-        return far
+        return ans / (z * (1 + ans))
     wz = _sub(small, ans, 2.0)
     far = wz / (_sub(small, z, 2.0 * _np.exp(2.0)) * (1 + wz))
     near = 1.0 / (z + dnp.exp(_sub(~small, ans, 0.0)))
