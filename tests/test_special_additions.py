@@ -323,3 +323,20 @@ def test_lambertw_rule_at_mixed_points_is_quiet_and_exact():
     d2 = np.where(z == 0, -2.0, -w ** 2 * (w + 2) / (zs ** 2 * (1 + w) ** 3))
     np.testing.assert_allclose(g, d1, rtol=1e-14)
     np.testing.assert_allclose(h, d2, rtol=1e-13)
+
+
+@pytest.mark.parametrize("n, k, d1, d2", [
+    # mpmath at 50 digits (mp.diff of mp.binomial); points where SciPy's value
+    # itself is accurate to a few ulps, so the derivative can be too
+    (1e12 + 0.5, 2.5, 7.5225277806339295e+17, 1128379.1670953715),
+    (1e15 + 0.5, 0.5, 1.7841241161527704e-8, -8.9206205807638455e-24),
+    (25.5, 2.5, 92.608118597498559, 5.6139494215209083),
+    (20.0, 0.5, 0.12536114319167973, -0.003093923756677583),
+    (1e9 + 0.5, -3.5, 1.1708314367362169e-40, -5.2687414508239373e-49),
+])
+def test_binom_in_n_for_large_n_and_non_integer_k(n, k, d1, d2):
+    # psi(n+1) - psi(n-k+1) cancels like log(n) n / k ulps (100% wrong at 1e15):
+    # the rule differences psi's asymptotic series instead
+    assert float(ad.grad(lambda n: dsp.binom(n, k))(n)) == pytest.approx(d1, rel=2e-14)
+    assert float(ad.grad(ad.grad(lambda n: dsp.binom(n, k)))(n)) == pytest.approx(d2, rel=1e-12)
+    assert float(ad.jvp(lambda n: dsp.binom(n, k), (n,), (1.0,))[1]) == pytest.approx(d1, rel=2e-14)

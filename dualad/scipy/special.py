@@ -600,7 +600,7 @@ def _sub(mask, value, fill):
     """``value`` with the constant ``fill`` where the plain ``mask`` is True: a safe
     input for a branch that is not used there (its derivative is then exactly 0)."""
     mask = _np.asarray(mask)
-    if not _np.any(mask):
+    if not mask.any():
         return value
     return dnp.where(mask, fill, value)
 
@@ -1462,13 +1462,47 @@ expn = _nary(_sp.expn, "expn", [None, _expn_dx], ["n", "x"])
 _BINOM_SUM = 64   # integer k in [1, 64]: d/dn log binom as the finite sum
 
 
+def _digamma_difference(x, k):
+    """``psi(x) - psi(x - k)`` for ``x, x - k >= 20`` without cancellation: the
+    asymptotic series of ``psi`` differenced term by term, ``log x - log(x - k) =
+    -log1p(-k/x)`` and ``x^-m - (x-k)^-m = -k u w T_m`` (``u = 1/x``,
+    ``w = 1/(x-k)``, ``T_m = sum_(i<m) u^i w^(m-1-i)``, all terms positive, by
+    ``T_(m+1) = u T_m + w^m``).  Written with registry operations: differentiable
+    again in ``x`` and ``k``."""
+    u = 1.0 / x
+    w = 1.0 / (x - k)
+    t, wm, acc = 1.0, w, 0.5
+    for m in range(1, 2 * len(_B2K)):
+        t = u * t + wm                     # T_(m+1)
+        wm = wm * w
+        if m % 2:                          # m + 1 = 2j
+            j = (m + 1) // 2
+            acc = acc + (_B2K[j - 1] / (2 * j)) * t
+    return -dnp.log1p(-k * u) + k * u * w * acc
+
+
 def _binom_dn(ans, n, k):
     # d/dn log binom = psi(n+1) - psi(n-k+1); for integer 1 <= k <= 64 the equal finite
-    # sum  sum_(j<k) 1 / (n - j), which does not cancel for large n
+    # sum  sum_(j<k) 1 / (n - j), and for n + 1, n - k + 1 >= 20 the difference of
+    # psi's asymptotic series: neither cancels for large n (psi(n+1) - psi(n-k+1)
+    # loses about log(n) n / k ulps)
     n, k = _bcast2(n, k)
     kk = _pv(k)
+    xv = _pv(n) + 1
     small = (kk == _np.round(kk)) & (kk >= 1) & (kk <= _BINOM_SUM)
-    dlog = digamma(n + 1) - digamma(n - k + 1)
+    with _np.errstate(invalid="ignore"):
+        big = ~small & (xv >= _PSI_SHIFT) & (xv - kk >= _PSI_SHIFT) & _np.isfinite(xv)
+    rest = ~small & ~big
+    parts = []
+    if rest.any():
+        parts.append((rest, digamma(_sub(~rest, n, 1.0) + 1) - digamma(
+            _sub(~rest, n, 1.0) - _sub(~rest, k, 0.5) + 1)))
+    if big.any():
+        x = _sub(~big, n, 2 * _PSI_SHIFT) + 1
+        parts.append((big, _digamma_difference(x, _sub(~big, k, 0.5))))
+    dlog = None
+    for mask, val in parts:
+        dlog = val if dlog is None else dnp.where(mask, val, dlog)
     if small.any():
         s = 0.0
         for j in range(int(_np.max(_np.where(small, kk, 0)))):
