@@ -46,12 +46,13 @@ not.  ``mean``, ``var`` and ``std`` are differentiable in the parameters too.
 from __future__ import annotations
 
 import inspect
+import math as _math
 
 import numpy as _np
 import scipy.special as _sp
 
 from .. import numpy as dnp
-from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from . import special as sp
 from . import linalg as sla
 
@@ -101,6 +102,8 @@ def _log(scale):
     """``log(scale)``; a python float for a python number (a weak scalar: float32
     arguments keep float32)."""
     if isinstance(scale, (int, float)) and not isinstance(scale, bool):
+        if scale > 0:
+            return _math.log(scale)
         with _np.errstate(all="ignore"):
             return float(_np.log(float(scale)))
     return dnp.log(scale)
@@ -323,6 +326,9 @@ def _guarded(method, kind):
     infinite or ``pdf`` is 0, and for the cdfs at the ends of the support, where
     their values are those outside it."""
     def wrapped(self, x, *args, **kwds):
+        if not (contains_tracer(x) or any(contains_tracer(a) for a in args)
+                or any(contains_tracer(v) for v in kwds.values())):
+            return method(self, x, *args, **kwds)      # plain: the same values, no guard
         x = _arr(x)
         xr = _raw(x)
         inf = _np.isinf(xr)
