@@ -187,3 +187,13 @@ def test_index_add_of_plain_lists_is_numpys_add_at():
     np.add.at(a, [0, 0, 2], [1.0, 2.0, 3.0])
     assert np.array_equal(dnp.index_add(np.zeros(3), [0, 0, 2], [1.0, 2.0, 3.0]), a)
     assert np.array_equal(dnp.index_add([0.0, 0.0, 0.0], np.array([1]), 2), [0.0, 2.0, 0.0])
+
+
+def test_index_add_keeps_float32_with_a_python_number():
+    x = np.ones(3, np.float32)
+    a = x.copy()
+    np.add.at(a, [0, 0], 1.0)
+    out = dnp.index_add(x, [0, 0], 1.0)
+    assert out.dtype == np.float32 and np.array_equal(out, a)
+    t = ad.jvp(lambda x: dnp.index_add(x, [0, 0], 1.0), (x,), (x,))[1]
+    assert t.dtype == np.float32

@@ -269,7 +269,10 @@ def index_add(x, idx, v):
     xs = shape_of(x)
     sel = _sel_shape(xs, idx)
     if not _traced(x, v):
-        x, v = _np.asarray(x), _np.asarray(v)          # lists too, as numpy.add.at takes
+        # lists too, as numpy.add.at takes (a python number stays weak: float32 x stays)
+        x = _np.asarray(x)
+        if isinstance(v, (list, tuple)):
+            v = _np.asarray(v)
         y = _np.array(x, dtype=_np.result_type(x, v), copy=True)
         if _is_basic(idx):
             y[idx] += v
@@ -277,7 +280,9 @@ def index_add(x, idx, v):
             _np.add.at(y, idx, v)
         return y
     if not isinstance(v, Tracer):
-        v = _np.asarray(v)
+        # a python number is weak, as in x + v: float32 x stays float32
+        weak = isinstance(v, (int, float, complex)) and not isinstance(v, bool)
+        v = _np.asarray(v, dtype=_np.result_type(primal_of(x), v) if weak else None)
     return add(x, scatter_add(broadcast_to(v, sel), idx, xs, 0))
 
 
