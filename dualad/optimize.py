@@ -730,6 +730,25 @@ def _check_vector_x0(vec, x0, who, what, jac=False):
     return out
 
 
+def _lsq_start(x0, bounds, method):
+    """The point ``scipy.optimize.least_squares`` evaluates first: ``x0``, made
+    strictly feasible for ``method='trf'`` (SciPy's own rule, when x0 is within
+    the bounds; otherwise SciPy refuses x0 and this is x0)."""
+    if isinstance(bounds, _so.Bounds):
+        bounds = (bounds.lb, bounds.ub)
+    if method != "trf" or not isinstance(bounds, tuple):
+        return x0
+    try:
+        from scipy.optimize._lsq.common import in_bounds, make_strictly_feasible
+        x = x0.reshape(-1).astype(float)
+        lb, ub = (_np.broadcast_to(_np.asarray(b, dtype=float), x.shape) for b in bounds)
+        if not in_bounds(x, lb, ub):
+            return x0
+        return make_strictly_feasible(x, lb, ub).reshape(x0.shape)
+    except (ImportError, ValueError, TypeError):      # a SciPy without these helpers
+        return x0
+
+
 def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
                   kwargs=None, **options):
     """``scipy.optimize.least_squares`` with the residual Jacobian from dualad.
@@ -755,12 +774,15 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
     if not isinstance(args, tuple):
         args = (args,)
     vec = _Vector(fun, args, shape, "least_squares", "residual function", kwargs)
-    _check_vector_x0(vec, x0, "least_squares", "residual vector", jac=True)
     if isinstance(bounds, (tuple, list)) and len(bounds) == 2:
         bounds = tuple(_flat_bound(b, shape, x0.size, "least_squares", what)
                        for b, what in zip(bounds, ("lb", "ub")))
     else:
         bounds = _flat_bounds(bounds, shape, x0.size, "least_squares")
+    # checked (and cached) where SciPy starts: 'trf' first moves an x0 that lies
+    # on a bound strictly inside, so an evaluation at x0 itself would be wasted
+    _check_vector_x0(vec, _lsq_start(x0, bounds, method), "least_squares",
+                     "residual vector", jac=True)
     # the Jacobian is asked for at most points SciPy evaluates: one pass for both
     if options.get("callback") is not None:
         options["callback"] = _wrap_callback(options["callback"], shape, keys=("x",))

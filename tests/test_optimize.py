@@ -694,3 +694,28 @@ def test_root_jacobian_methods_evaluate_x0_once(method):
     # SciPy's calls include one extra check at x0 (MINPACK wrappers); x0 is
     # evaluated once here, value and Jacobian in one pass
     assert f.calls == g.calls - 2
+
+
+@pytest.mark.parametrize("max_nfev", [None, 3])
+@pytest.mark.parametrize("bounds_form", ["pair", "Bounds"])
+@pytest.mark.parametrize("method", ["trf", "dogbox"])
+def test_least_squares_x0_on_a_bound_nfev_equals_scipy(method, bounds_form, max_nfev):
+    # 'trf' starts from x0 moved strictly inside the bounds: the first (checked,
+    # cached) evaluation must be there, not at x0 itself
+    t, y = _decay_data()
+    y = y + 0.5
+    f = Counted(lambda p: p[0] * np.exp(-p[1] * t) + p[2] - y)
+    g = Counted(lambda p: p[0] * np.exp(-p[1] * t) + p[2] - y)
+
+    def jac(p):
+        e = np.exp(-p[1] * t)
+        return np.stack([e, -p[0] * t * e, np.ones_like(t)], axis=1)
+    x0 = np.array([1.0, 0.1, 0.0])                 # the offset starts on its bound 0
+    bounds = (0.0, 10.0) if bounds_form == "pair" else so.Bounds(0.0, 10.0)
+    res = least_squares(f, x0, bounds=bounds, method=method, max_nfev=max_nfev)
+    ref = so.least_squares(g, x0, jac=jac, bounds=(0.0, 10.0), method=method,
+                           max_nfev=max_nfev)
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-9, atol=1e-12)
+    assert res.nfev == f.calls == g.calls == ref.nfev
+    if max_nfev is not None:
+        assert f.calls <= max_nfev
