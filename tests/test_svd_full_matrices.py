@@ -182,3 +182,20 @@ def test_scipy_null_space_and_orth(shape, rank, complex_):
     h = 1e-6
     P = lambda t: np.eye(n) - np.linalg.pinv((B + t * dB) @ (C + t * dC)) @ ((B + t * dB) @ (C + t * dC))
     np.testing.assert_allclose(d, (P(h) - P(-h)) / (2 * h), atol=1e-7)
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (0, 0), (2, 0, 0)])
+def test_empty_matrices_in_both_modes(shape):
+    A = np.zeros(shape)
+    for f in (dnp.linalg.svd, lambda a: dnp.linalg.svd(a, compute_uv=False), dnp.linalg.pinv):
+        out, t = ad.jvp(f, (A,), (A,))
+        ref = f(A)
+        for o, r, tt in zip(out if isinstance(out, tuple) else (out,),
+                            ref if isinstance(ref, tuple) else (ref,),
+                            t if isinstance(t, tuple) else (t,)):
+            assert o.shape == r.shape == tt.shape
+        g = ad.grad(lambda a: dnp.sum(f(a)[1] if isinstance(f(a), tuple) else f(a)))(A)
+        assert g.shape == shape and g.dtype == A.dtype
+    if shape[-1] == shape[-2]:
+        w, t = ad.jvp(dnp.linalg.eigvalsh, (A,), (A,))
+        assert w.shape == t.shape == shape[:-1]

@@ -141,7 +141,7 @@ def _gap_inverse(w, squared=False):
     wc = expand_dims(w, -1)
     d = (wr * wr - wc * wc) if squared else (wr - wc)
     dv = _np.asarray(primal_of(d))
-    scale = _np.max(_np.abs(primal_of(w)), axis=-1, keepdims=True)[..., None]
+    scale = _np.max(_np.abs(primal_of(w)), axis=-1, keepdims=True, initial=0.0)[..., None]
     if squared:
         scale = scale * scale
     deg = _np.abs(dv) <= 1e-13 * _np.maximum(scale, 1e-300)
@@ -742,7 +742,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
                  if rtol is None else rtol)
     u, s, v = _svd_parts(a)
     sv = _np.asarray(primal_of(s))
-    cut = _np.asarray(rcond)[..., None] * _np.max(sv, axis=-1, keepdims=True)
+    cut = _np.asarray(rcond)[..., None] * _np.max(sv, axis=-1, keepdims=True, initial=0.0)
     keep = sv > cut
     sinv = where(keep, 1.0 / where(keep, s, 1.0), 0.0)
     return matmul(v * expand_dims(sinv, -2), _H(u))
