@@ -10,6 +10,8 @@ function, every VJP through the transpose identity
 derivatives against Richardson second differences.  Eigen- and singular
 vectors are only compared through gauge-invariant functions (docs/linalg.md).
 """
+from contextlib import nullcontext
+
 import numpy as np
 import pytest
 import scipy.linalg as sl
@@ -334,3 +336,18 @@ def test_refusals_name_the_function(call, match):
 
 def test_null_space_of_plain_input_is_scipys():
     np.testing.assert_array_equal(L.null_space(WIDE), sl.null_space(WIDE))
+
+
+def test_hankel_of_multidimensional_input_has_scipys_shape():
+    # this SciPy ravels N-D input to hankel (batching starts in 1.19): traced
+    # input must give the same shape and values
+    c = np.arange(6.0).reshape(2, 3)
+    r = np.arange(4.0)
+    for args in ((c,), (c, r)):
+        with pytest.warns(FutureWarning) if not L._batches("hankel") else nullcontext():
+            ref = sl.hankel(*args)
+        with pytest.warns(FutureWarning) if not L._batches("hankel") else nullcontext():
+            out, t = ad.jvp(lambda c: L.hankel(c, *args[1:]), (c,), (np.ones_like(c),))
+        assert out.shape == ref.shape and np.array_equal(out, ref)
+        assert t.shape == ref.shape
+

@@ -1253,6 +1253,21 @@ def solve_continuous_lyapunov(a, q):
 
 
 # --- structured matrices (compositions of indexing) --------------------------------------------
+def _batches(name):
+    """Whether this SciPy's ``scipy.linalg.<name>`` treats N-D input as a batch
+    (``hankel`` does from SciPy 1.19; before, it ravels)."""
+    r = _BATCHES.get(name)
+    if r is None:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = _BATCHES[name] = getattr(_sl, name)(_np.ones((2, 2))).ndim == 3
+    return r
+
+
+_BATCHES = {}
+
+
 def _vec(x):
     x = x if isinstance(x, Tracer) else dnp.asarray(x)
     return dnp.reshape(x, (1,)) if ndim_of(x) == 0 else x
@@ -1285,7 +1300,15 @@ def hankel(c, r=None):
         return _sl.hankel(c, r)
     c = _vec(c)
     r = dnp.zeros_like(c) if r is None else _vec(r)
-    c, r = _lead_bcast(c, r)
+    if _batches("hankel") or (ndim_of(c) == 1 and ndim_of(r) == 1):
+        c, r = _lead_bcast(c, r)
+    else:                 # SciPy before 1.19 ravels N-D input (with a FutureWarning)
+        import warnings
+        warnings.warn("Beginning in SciPy 1.19, multidimensional input will be treated "
+                      "as a batch, not `ravel`ed. To preserve the existing behavior and "
+                      "silence this warning, `ravel` arguments before passing them to "
+                      "`hankel`.", FutureWarning, stacklevel=2)
+        c, r = dnp.ravel(c), dnp.ravel(r)
     m, n = shape_of(c)[-1], shape_of(r)[-1]
     vals = dnp.concatenate([c, r[..., 1:]], axis=-1)
     return dnp.take(vals, _np.arange(m)[:, None] + _np.arange(n)[None, :], axis=-1)
