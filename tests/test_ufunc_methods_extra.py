@@ -322,3 +322,11 @@ def test_dualad_vectorize_options():
     assert vf(np.float64(2.0), 3.0)[0] == 6.0                # plain: NumPy's vectorize
     with pytest.raises(NotImplementedError, match="signature"):
         ad.grad(lambda x: dnp.vectorize(np.sum, signature="(n)->()")(x).sum())(X)
+
+
+def test_dualad_vectorize_of_empty_traced_input_is_numpys():
+    f = dnp.vectorize(lambda t: t * 2, otypes=[float])
+    g = ad.grad(lambda a: f(a).sum())(np.zeros(0))
+    assert g.shape == (0,) and g.dtype == np.float64
+    with pytest.raises(ValueError, match="size 0 inputs unless `otypes`"):
+        ad.grad(lambda a: dnp.vectorize(lambda t: t * 2)(a).sum())(np.zeros(0))

@@ -142,8 +142,10 @@ class vectorize(_np.vectorize):
                 else _np.broadcast_to(v, shape).reshape(-1) for v in vals]
         size = int(_np.prod(shape, dtype=_np.int64))
         if size == 0:
-            return super().__call__(*primal_of(list(args)), **{k: primal_of(v) for k, v
-                                                                in kwargs.items()})
+            # nothing to differentiate: NumPy's own result (or its error for size-0
+            # input without otypes)
+            return super().__call__(*[primal_of(a) for a in args],
+                                    **{k: primal_of(v) for k, v in kwargs.items()})
         outs = []
         for n in range(size):
             a = list(args)
