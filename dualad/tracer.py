@@ -269,6 +269,10 @@ def _library_hint(frame):
                 name = qualname = q
                 module = v.__module__
                 break
+    if module.startswith("scipy.sparse"):
+        return (" A scipy.sparse matrix turns its dense operand into a plain array: "
+                "write the product as dualad.scipy.sparse.matmul(S, x) (or (x, S)), "
+                "differentiable in x, or use S.toarray().")
     if module.startswith("numpy.") and qualname.split(".")[0] == "vectorize":
         return (" numpy.vectorize converts its arguments to plain arrays: use "
                 "dualad.numpy.vectorize (the same signature), or write the function "

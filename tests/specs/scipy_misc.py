@@ -1,12 +1,14 @@
 """Specs for dualad.scipy.signal (the N-D convolution primitive, all modes,
-both arguments, second order) and dualad.scipy.integrate.odeint (first order,
+both arguments, second order), dualad.scipy.integrate.odeint (first order,
 loose tolerance, few examples: the derivatives are as accurate as the
-integrations)."""
+integrations) and dualad.scipy.sparse.matmul (a sparse constant times a traced
+vector or matrix, on either side)."""
 import numpy as np
+import scipy.sparse
 from hypothesis import strategies as st
 
 import dualad.numpy as dnp
-from dualad.scipy import integrate, signal
+from dualad.scipy import integrate, signal, sparse
 from dualad.testing.strategies import arrays
 
 from . import Spec
@@ -34,7 +36,19 @@ def _ode(y0, t1, b, c):
     return integrate.odeint(_pendulum, y0, t, args=(b, c), rtol=1e-10, atol=1e-14)
 
 
+_S = scipy.sparse.csr_matrix(np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.5],
+                                        [1.5, 3.0, 0.0], [0.0, -2.0, 0.0]]))
+
+
+def _sparse_products(v, m, w):
+    # S v, S M, w S (w: 4-vector), M^T S^T; squared terms make second order nonzero
+    return (sparse.matmul(_S, v) ** 2, sparse.matmul(_S, m) * dnp.sin(m[0]),
+            sparse.matmul(w, _S) ** 2, sparse.matmul(dnp.transpose(m), _S.T))
+
+
 SPECS = [
+    Spec("scipy.sparse.matmul", _sparse_products,
+         st.tuples(arrays((3,)), arrays((3, 2)), arrays((4,)))),
     Spec("signal.convolve", _all_modes, _pairs),
     Spec("integrate.odeint", _ode,
          st.tuples(arrays((2,), low=-1.0, high=1.0), st.floats(0.2, 1.0),

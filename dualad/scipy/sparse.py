@@ -1,0 +1,84 @@
+"""Products of SciPy sparse matrices with traced dense arrays.
+
+A ``scipy.sparse`` matrix (or array) turns its dense operand into a plain
+array, so ``S @ x`` cannot see derivatives when ``x`` is traced.  Write the
+product as :func:`matmul` instead: ``S`` is a constant (no derivative in its
+entries), the result is differentiable in ``x`` to any order (the rules are
+the same product with ``S`` or ``S.T``), in both modes, with tangents and
+cotangents carrying batch axes, and ``S`` stays sparse throughout.
+
+>>> import numpy as np, scipy.sparse, dualad as ad
+>>> from dualad.scipy import sparse
+>>> S = scipy.sparse.csr_matrix(np.array([[2.0, 0.0], [0.0, 3.0], [1.0, 1.0]]))
+>>> ad.grad(lambda w: np.sum(sparse.matmul(S, w) ** 2))(np.array([1.0, -1.0]))
+array([ 8., -18.])
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+from ..registry import defjvp, defvjp_direct, primitive
+from ..tracer import Tracer, ndim_of, primal_of
+
+__all__ = ["matmul"]
+
+
+def _issparse(a):
+    import scipy.sparse
+    return scipy.sparse.issparse(a)
+
+
+def _apply(s, x, nb=0):
+    """``s @ x`` over the core axes of ``x`` ((n,) or (n, k)) after ``nb`` leading
+    batch axes, as one sparse product."""
+    x = _np.asarray(x)
+    batch, core = x.shape[:nb], x.shape[nb:]
+    cols = _np.moveaxis(x.reshape((-1,) + core), 0, -1)         # core + (B,)
+    r = _np.asarray(s @ cols.reshape(core[0], -1))
+    r = r.reshape((s.shape[0],) + core[1:] + (cols.shape[-1],))
+    out = _np.moveaxis(r, -1, 0).reshape(batch + r.shape[:-1])
+    if out.dtype.kind == "c" and x.dtype.kind != "c" and _np.result_type(s.dtype).kind != "c":
+        out = out.real
+    return out
+
+
+sparse_matmul_p = primitive(lambda x, s, nb=0: _apply(s, x, nb), name="scipy.sparse.matmul")
+
+
+def _real_if(c, x):
+    """A complex cotangent of a real operand: its real part (docs/complex.md)."""
+    if _np.result_type(primal_of(c)).kind == "c" and _np.result_type(primal_of(x)).kind != "c":
+        from ..numpy import real
+        return real(c)
+    return c
+
+
+defjvp(sparse_matmul_p, lambda t, ans, x, s, nb=0:
+       sparse_matmul_p(t, s=s, nb=nb + ndim_of(t) - ndim_of(x)))
+defvjp_direct(sparse_matmul_p, lambda g, ans, x, s, nb=0:
+              _real_if(sparse_matmul_p(g, s=s.T, nb=nb + ndim_of(g) - ndim_of(ans)), x))
+
+
+def matmul(a, b):
+    """``a @ b`` where one of ``a``, ``b`` is a ``scipy.sparse`` matrix (a
+    constant) and the other a dense, possibly traced, vector or matrix;
+    ``x @ S`` is computed as ``(S.T @ x.T).T``.  Plain operands: SciPy's own
+    product."""
+    sa, sb = _issparse(a), _issparse(b)
+    if sa == sb:
+        raise TypeError("dualad.scipy.sparse.matmul: exactly one operand must be a "
+                        "scipy.sparse matrix (use dualad.numpy.matmul for dense ones)")
+    dense = b if sa else a
+    if not isinstance(dense, Tracer):
+        return _np.asarray(a @ b)
+    from .. import numpy as dnp
+    if sa:
+        if ndim_of(b) not in (1, 2):
+            raise ValueError("dualad.scipy.sparse.matmul: the dense operand must be 1-D or "
+                             "2-D")
+        return sparse_matmul_p(b, s=a)
+    if ndim_of(a) == 1:
+        return sparse_matmul_p(a, s=b.T)
+    if ndim_of(a) != 2:
+        raise ValueError("dualad.scipy.sparse.matmul: the dense operand must be 1-D or 2-D")
+    return dnp.transpose(sparse_matmul_p(dnp.transpose(a), s=b.T))
