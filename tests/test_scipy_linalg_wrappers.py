@@ -19,6 +19,7 @@ import scipy.linalg as sl
 import dualad as ad
 import dualad.numpy as dnp
 import dualad.scipy.linalg as L
+from dualad.testing import check_grads
 
 RNG = np.random.default_rng(20240611)
 N = 4
@@ -351,3 +352,18 @@ def test_hankel_of_multidimensional_input_has_scipys_shape():
         assert out.shape == ref.shape and np.array_equal(out, ref)
         assert t.shape == ref.shape
 
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 3), (2, 4, 3), (3, 2, 4)])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_polar_of_stacks(shape, side):
+    # SciPy takes stacks of matrices: so does the traced polar, to second order
+    A = np.random.default_rng(8).standard_normal(shape)
+    u, p = sl.polar(A, side=side)
+    (uu, pp), _ = ad.jvp(lambda a: L.polar(a, side=side), (A,), (A,))
+    np.testing.assert_allclose(uu, u, atol=1e-14)
+    np.testing.assert_allclose(pp, p, atol=1e-13)
+    W = np.cos(np.arange(u.size)).reshape(u.shape)
+    V = np.sin(np.arange(p.size)).reshape(p.shape)
+    check_grads(lambda a: dnp.sum(L.polar(a, side=side)[0] * W)
+                + dnp.sum(L.polar(a, side=side)[1] * V), (A,), order=2)

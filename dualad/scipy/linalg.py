@@ -1172,7 +1172,7 @@ def polar(a, side="right"):
         raise ValueError("`side` must be either 'right' or 'left'")
     if not contains_tracer(a):
         return _sl.polar(a, side=side)
-    a = _traced_matrix("polar", a, two_d=True)
+    a = _traced_matrix("polar", a)
     u = polar_p(a)
     p = dnp.matmul(_mH(u), a) if side == "right" else dnp.matmul(a, _mH(u))
     return u, _nl._herm(p)
