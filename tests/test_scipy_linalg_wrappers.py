@@ -367,3 +367,16 @@ def test_polar_of_stacks(shape, side):
     V = np.sin(np.arange(p.size)).reshape(p.shape)
     check_grads(lambda a: dnp.sum(L.polar(a, side=side)[0] * W)
                 + dnp.sum(L.polar(a, side=side)[1] * V), (A,), order=2)
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.complex64])
+def test_expm_frechet_of_single_precision_input_has_scipys_dtype(dt):
+    # SciPy computes expm_frechet in double precision; the derivative of a float32
+    # input stays float32 (the contract)
+    A = (np.eye(2) * 0.3 + 0.1).astype(dt)
+    E = np.ones((2, 2), dt)
+    ref = sl.expm_frechet(A, E)
+    out, _ = ad.jvp(lambda a: L.expm_frechet(a, E), (A,), (A,))
+    assert [o.dtype for o in out] == [r.dtype for r in ref]
+    np.testing.assert_allclose(out[1], ref[1], rtol=1e-6)
+    assert ad.grad(lambda a: dnp.real(dnp.sum(L.expm_frechet(a, E)[1])))(A).dtype == dt

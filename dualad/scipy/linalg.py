@@ -1239,6 +1239,11 @@ def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
     if shape_of(A) != shape_of(E) or ndim_of(A) != 2 or shape_of(A)[0] != shape_of(A)[1]:
         raise ValueError("expected A and E to be square matrices of the same shape")
     n = shape_of(A)[-1]
+    dt = _np.result_type(primal_of(A), primal_of(E), _np.float64)   # SciPy's: 64-bit
+    if _np.result_type(primal_of(A)) != dt:
+        A = dnp.astype(A, dt)
+    if _np.result_type(primal_of(E)) != dt:
+        E = dnp.astype(E, dt)
     big = expm_p(_block(A, E))
     lf = big[..., :n, n:]
     return (big[..., :n, :n], lf) if compute_expm else lf
