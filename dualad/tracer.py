@@ -131,10 +131,13 @@ class Tracer:
             "dualad.stop_gradient(x) if the derivative is not wanted.")
 
     def __setitem__(self, key, value):
+        caller = sys._getframe(1)
+        inside = caller.f_globals.get("__name__", "").startswith(("numpy.", "scipy."))
         raise TypeError(
             "traced values are immutable: instead of x[i] = v, write "
             "x = dualad.numpy.index_update(x, i, v) (or build the array with "
-            "dualad.numpy.where / stack / concatenate)")
+            "dualad.numpy.where / stack / concatenate)."
+            + (_library_hint(caller) if inside else ""))
 
     def __hash__(self):
         return id(self)

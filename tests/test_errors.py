@@ -604,3 +604,12 @@ def test_shape_assignment_says_reshape():
 def test_numpy_vectorize_points_to_dualads():
     m = _message(lambda x: np.sum(np.vectorize(lambda t: t ** 2)(x)))
     assert "numpy.vectorize" in m and "dualad.numpy.vectorize" in m
+
+
+def test_numpy_internals_writing_into_traced_values_name_the_numpy_call():
+    # np.histogram with a traced range= runs NumPy's Python code on traced values
+    m = _message(lambda x: np.sum(np.histogram(np.array([0.1, 0.5, 0.9]), bins=3,
+                                               range=(x[0] - 1.0, 2.0))[1]))
+    assert "numpy.histogram" in m and "dualad.numpy.histogram" in m
+    m = _message(lambda x: np.sum(np.full_like(np.zeros(3), x[0])))
+    assert "numpy.full_like" in m and "dualad.numpy.full_like" in m

@@ -235,12 +235,11 @@ def copyto(dst, src, casting="same_kind", where=True):
     caller = _numpy_caller()
     hint = ""
     if caller is not None:
-        ours = {"full": "dualad.numpy.full(shape, x)",
-                "nan_to_num": "dualad.numpy.nan_to_num(a, nan=x, posinf=..., neginf=...)",
-                "unwrap": "dualad.numpy.unwrap(p, period=x)"}
+        from ..tracer import _dualad_numpy_has
         hint = (f" numpy.{caller} called it with a traced value and cannot return a "
-                f"traced result" + (f"; call {ours[caller]} instead" if caller in ours
-                                    else "") + ".")
+                f"traced result" + (f"; call dualad.numpy.{caller} instead, which accepts "
+                                    f"traced values" if _dualad_numpy_has(caller) else "")
+                + ".")
     raise TypeError(
         "numpy.copyto cannot write a traced value into an array: its derivative would "
         "be lost." + hint + " Build arrays with dualad.numpy.where / full / "
