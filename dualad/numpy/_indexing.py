@@ -148,8 +148,8 @@ def _scatter_impl(g, idx, shape, nb):
         z = _np.zeros(tuple(shape) + g.shape[:nb], dtype=g.dtype)
         full = _spell_out(idx, len(shape))
     else:
-        gm, z, full = g, _np.zeros(shape, dtype=g.dtype), _spell_out(idx, len(shape))
-    if _is_basic(full) or _distinct_targets(full, z.shape, gm.size):
+        gm, z, full = g, _np.zeros(shape, dtype=g.dtype), idx
+    if _is_basic(full) or _distinct_targets(_spell_out(full, len(shape)), z.shape, gm.size):
         z[full] = gm            # every entry written once: plain assignment
     else:
         _np.add.at(z, full, gm)
