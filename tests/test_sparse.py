@@ -66,3 +66,16 @@ def test_sparse_at_traced_value_points_to_dualad():
     S, _ = _matrix("csr")
     with pytest.raises(TypeError, match=r"dualad\.scipy\.sparse\.matmul"):
         ad.grad(lambda w: dnp.sum((S @ w) ** 2))(np.ones(4))
+
+
+@pytest.mark.parametrize("shape, dense", [((0, 3), (3,)), ((3, 0), (0,)), ((2, 3), (3, 0)),
+                                          ((0, 0), (0,))])
+def test_empty_shapes(shape, dense):
+    S = scipy.sparse.csr_array(np.zeros(shape))
+    x = np.ones(dense)
+    ref = S @ x
+    out, t = ad.jvp(lambda x: sparse.matmul(S, x), (x,), (x,))
+    assert out.shape == t.shape == ref.shape
+    assert ad.grad(lambda x: dnp.sum(sparse.matmul(S, x)))(x).shape == x.shape
+    assert ad.jacfwd(lambda x: sparse.matmul(S, x))(x).shape == ref.shape + x.shape
+    assert ad.jacrev(lambda x: sparse.matmul(S, x))(x).shape == ref.shape + x.shape

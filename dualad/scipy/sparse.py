@@ -33,9 +33,11 @@ def _apply(s, x, nb=0):
     batch axes, as one sparse product."""
     x = _np.asarray(x)
     batch, core = x.shape[:nb], x.shape[nb:]
-    cols = _np.moveaxis(x.reshape((-1,) + core), 0, -1)         # core + (B,)
-    r = _np.asarray(s @ cols.reshape(core[0], -1))
-    r = r.reshape((s.shape[0],) + core[1:] + (cols.shape[-1],))
+    nbatch = int(_np.prod(batch, dtype=_np.int64))
+    cols = _np.moveaxis(x.reshape((nbatch,) + core), 0, -1)     # core + (B,)
+    width = int(_np.prod(cols.shape[1:], dtype=_np.int64))
+    r = _np.asarray(s @ cols.reshape(core[0], width))
+    r = r.reshape((s.shape[0],) + core[1:] + (nbatch,))
     out = _np.moveaxis(r, -1, 0).reshape(batch + r.shape[:-1])
     if out.dtype.kind == "c" and x.dtype.kind != "c" and _np.result_type(s.dtype).kind != "c":
         out = out.real
