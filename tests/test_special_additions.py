@@ -340,3 +340,30 @@ def test_binom_in_n_for_large_n_and_non_integer_k(n, k, d1, d2):
     assert float(ad.grad(lambda n: dsp.binom(n, k))(n)) == pytest.approx(d1, rel=2e-14)
     assert float(ad.grad(ad.grad(lambda n: dsp.binom(n, k)))(n)) == pytest.approx(d2, rel=1e-12)
     assert float(ad.jvp(lambda n: dsp.binom(n, k), (n,), (1.0,))[1]) == pytest.approx(d1, rel=2e-14)
+
+
+@pytest.mark.parametrize("n, k, ref", [
+    # mpmath at 50 digits: d/dn, d2/dn2, d/dk, d2/dk2, d2/dn dk of
+    # Gamma(n+1) / (Gamma(k+1) Gamma(n-k+1))
+    (17.3, 33.3, (-4.4138931823977056e-11, -1.2210290725886912e-11, 4.4138931823977156e-11,
+                  -6.8811176990757989e-11, 4.0510733858322416e-11)),   # 4e-15 from a pole
+    (2.0 + 1e-9, 3.0, (0.33333333433333342, 1.0000000010000001, -0.33333333444444454,
+                       1.2222222234363843, -1.1111111121811552)),
+    (10.0, 4.0, (100.58333333333333, 35.916666666666667, 77.0, -50.48897474292177,
+                 69.125042927016441)),                                  # integer k: mixed
+    (1.5, 3.7, (-0.073966597804870689, -0.18033510123803828, 0.060927209543215746,
+                -0.29229973869085001, 0.24335430020383647)),
+])
+def test_binom_derivatives_near_poles_and_at_integer_k(n, k, ref):
+    # next to a pole of Gamma(n-k+1) binom is ~ the distance to it, and
+    # binom (psi(n+1) - psi(n-k+1)) cancels at second order (1e13 relative at
+    # 4e-15); the finite sum for integer k used to hold k fixed (mixed derivative
+    # 36.9 instead of 69.1)
+    f = dsp.binom
+    got = (ad.grad(lambda n: f(n, k))(n), ad.grad(ad.grad(lambda n: f(n, k)))(n),
+           ad.grad(lambda k: f(n, k))(k), ad.grad(ad.grad(lambda k: f(n, k)))(k),
+           ad.grad(lambda k: ad.grad(lambda n: f(n, k))(n))(k))
+    for g, r in zip(got, ref):
+        assert float(g) == pytest.approx(r, rel=1e-12)
+    mixed_other = ad.grad(lambda n: ad.grad(lambda k: f(n, k))(k))(n)
+    assert float(mixed_other) == pytest.approx(ref[4], rel=1e-12)

@@ -1481,18 +1481,46 @@ def _digamma_difference(x, k):
     return -dnp.log1p(-k * u) + k * u * w * acc
 
 
+def _binom_pole_side(n, k):
+    """Plain mask: the points left of Gamma(n-k+1)'s poles (``z = n-k+1 < 1/2``,
+    ``n > -1``, gammas finite), where ``binom = sin(pi z) G / pi`` with the regular
+    ``G = Gamma(n+1) Gamma(1-z) / Gamma(k+1)`` (reflection): the derivatives there
+    come from that form, not from ``binom * (psi(n+1) - psi(z))``, whose terms of
+    size ``1 / dist^2`` cancel at second order next to a pole."""
+    nv, kv = _np.broadcast_arrays(_pv(n), _pv(k))
+    with _np.errstate(invalid="ignore"):
+        z = nv - kv + 1
+        return ((z < 0.5) & (nv > -1) & (nv < 170) & (kv > -1) & (kv < 170)
+                & (1 - z < 170))
+
+
+def _binom_reflected(ans, n, k, mask, wrt):
+    """``d binom / dn`` (``wrt='n'``) or ``/ dk`` on the pole side (``mask``):
+    ``ans (psi(n+1) - psi(1-z)) + cos(pi z) G`` and
+    ``ans (psi(1-z) - psi(k+1)) - cos(pi z) G``; safe values elsewhere."""
+    n, k = _sub(~mask, n, 2.0), _sub(~mask, k, 4.5)
+    ans = _sub(~mask, ans, 0.0)
+    z = n - k + 1
+    cg = dnp.cos(_np.pi * z) * gamma(n + 1) * gamma(1 - z) / gamma(k + 1)
+    if wrt == "n":
+        return ans * (digamma(n + 1) - digamma(1 - z)) + cg
+    return ans * (digamma(1 - z) - digamma(k + 1)) - cg
+
+
 def _binom_dn(ans, n, k):
     # d/dn log binom = psi(n+1) - psi(n-k+1); for integer 1 <= k <= 64 the equal finite
     # sum  sum_(j<k) 1 / (n - j), and for n + 1, n - k + 1 >= 20 the difference of
     # psi's asymptotic series: neither cancels for large n (psi(n+1) - psi(n-k+1)
-    # loses about log(n) n / k ulps)
+    # loses about log(n) n / k ulps).  Left of Gamma(n-k+1)'s poles the reflected
+    # form (_binom_pole_side) keeps the higher derivatives exact.
     n, k = _bcast2(n, k)
     kk = _pv(k)
     xv = _pv(n) + 1
-    small = (kk == _np.round(kk)) & (kk >= 1) & (kk <= _BINOM_SUM)
+    refl = _binom_pole_side(n, k)
+    small = (kk == _np.round(kk)) & (kk >= 1) & (kk <= _BINOM_SUM) & ~refl
     with _np.errstate(invalid="ignore"):
-        big = ~small & (xv >= _PSI_SHIFT) & (xv - kk >= _PSI_SHIFT) & _np.isfinite(xv)
-    rest = ~small & ~big
+        big = ~small & ~refl & (xv >= _PSI_SHIFT) & (xv - kk >= _PSI_SHIFT) & _np.isfinite(xv)
+    rest = ~small & ~big & ~refl
     parts = []
     if rest.any():
         parts.append((rest, digamma(_sub(~rest, n, 1.0) + 1) - digamma(
@@ -1500,20 +1528,38 @@ def _binom_dn(ans, n, k):
     if big.any():
         x = _sub(~big, n, 2 * _PSI_SHIFT) + 1
         parts.append((big, _digamma_difference(x, _sub(~big, k, 0.5))))
-    dlog = None
-    for mask, val in parts:
-        dlog = val if dlog is None else dnp.where(mask, val, dlog)
     if small.any():
         s = 0.0
         for j in range(int(_np.max(_np.where(small, kk, 0)))):
             s = s + dnp.where(j < kk, 1.0 / (_sub(j >= kk, n, j + 1.0) - j), 0.0)
-        dlog = dnp.where(small, s, dlog) if not small.all() else s
-    return ans * dlog
+        # the sum holds k fixed; psi(n - k0 + 1) - psi(n - k + 1) (k0 = k's value:
+        # exactly 0 here) carries the dependence on k, d/dk dlog = psi'(n - k + 1)
+        ns, ks = _sub(~small, n, 70.0), _sub(~small, k, 1.0)
+        s = s + (digamma(ns - _np.where(small, kk, 1.0) + 1) - digamma(ns - ks + 1))
+        parts.append((small, s))
+    dlog = None
+    for mask, val in parts:
+        dlog = val if dlog is None else dnp.where(mask, val, dlog)
+    if not refl.any():
+        return ans * dlog
+    pole = _binom_reflected(ans, n, k, refl, "n")
+    return pole if refl.all() else dnp.where(refl, pole, ans * dlog)
 
 
-binom = _nary(_sp.binom, "binom",
-              [_binom_dn, lambda ans, n, k: ans * (digamma(n - k + 1) - digamma(k + 1))],
-              ["n", "k"])
+def _binom_dk(ans, n, k):
+    # ans (psi(n-k+1) - psi(k+1)); the reflected form left of Gamma(n-k+1)'s poles
+    n, k = _bcast2(n, k)
+    refl = _binom_pole_side(n, k)
+    if not refl.any():
+        return ans * (digamma(n - k + 1) - digamma(k + 1))
+    pole = _binom_reflected(ans, n, k, refl, "k")
+    if refl.all():
+        return pole
+    nn, kk = _sub(refl, n, 2.0), _sub(refl, k, 0.5)
+    return dnp.where(refl, pole, ans * (digamma(nn - kk + 1) - digamma(kk + 1)))
+
+
+binom = _nary(_sp.binom, "binom", [_binom_dn, _binom_dk], ["n", "k"])
 
 
 # --- erfcx, dawsn, erfi: derivatives of any order without cancellation ------------------
