@@ -453,3 +453,17 @@ def test_missing_names():
     for name in stats.__all__:
         assert hasattr(stats, name)
     from dualad.scipy.stats import expon, binom      # noqa: F401
+
+
+@pytest.mark.parametrize("method", ["cdf", "sf"])
+def test_invgamma_tails_at_tiny_x_agree_in_both_modes(method):
+    # at x = 1e-160 the density is exp(-1e160): derivative 0 in x and scale, in both
+    # modes (the tangent of 1/x used to overflow, and 0 * inf made forward mode NaN)
+    f = getattr(stats.invgamma, method)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for x in (1e-160, 1e-200):
+            v, t = ad.jvp(lambda x: f(x, 2.5), (x,), (1.0,))
+            assert v == getattr(sst.invgamma, method)(x, 2.5) and t == 0.0
+            assert ad.grad(lambda x: f(x, 2.5))(x) == 0.0
+            assert ad.jvp(lambda s: f(x, 2.5, scale=s), (1.0,), (1.0,))[1] == 0.0

@@ -869,13 +869,28 @@ class invgamma_gen(_Continuous):
         val = -(a + 1) * dnp.log(ys) - sp.gammaln(a) - iy - _log(scale)
         return _invalid(bad, _outside(out, val, -_np.inf))
 
+    @staticmethod
+    def _flat_inverse(ys):
+        """``1/y``, held constant where ``y < 1e-150``: there the gamma tails are
+        exactly 0 and 1 with derivative 0, but the tangent of ``1/y`` would
+        overflow, and 0 * inf makes forward mode NaN."""
+        yv = _pv(ys)
+        far = yv < 1e-150
+        if not far.any():
+            return 1 / ys
+        with _np.errstate(divide="ignore", over="ignore"):
+            plain = 1 / yv
+        return dnp.where(far, plain, 1 / _sub(far, ys, 1.0))
+
     def cdf(self, x, a, loc=0, scale=1):
-        ys, iy, out, bad = self._iy(x, a, loc, scale)
-        return _invalid(bad, _outside(out, sp.gammaincc(a, iy), 0.0))
+        y, out, ys = _half_line(x, loc, scale, closed=False)
+        iy = self._flat_inverse(ys)
+        return _invalid(_not_pos(a, scale), _outside(out, sp.gammaincc(a, iy), 0.0))
 
     def sf(self, x, a, loc=0, scale=1):
-        ys, iy, out, bad = self._iy(x, a, loc, scale)
-        return _invalid(bad, _outside(out, sp.gammainc(a, iy), 1.0))
+        y, out, ys = _half_line(x, loc, scale, closed=False)
+        iy = self._flat_inverse(ys)
+        return _invalid(_not_pos(a, scale), _outside(out, sp.gammainc(a, iy), 1.0))
 
     def logcdf(self, x, a, loc=0, scale=1):
         ys, iy, out, bad = self._iy(x, a, loc, scale)
