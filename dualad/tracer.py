@@ -131,13 +131,12 @@ class Tracer:
             "dualad.stop_gradient(x) if the derivative is not wanted.")
 
     def __setitem__(self, key, value):
-        caller = sys._getframe(1)
-        inside = caller.f_globals.get("__name__", "").startswith(("numpy.", "scipy."))
+        caller = sys._getframe(1)          # inside NumPy's or SciPy's code: name it
         raise TypeError(
             "traced values are immutable: instead of x[i] = v, write "
             "x = dualad.numpy.index_update(x, i, v) (or build the array with "
             "dualad.numpy.where / stack / concatenate)."
-            + (_library_hint(caller) if inside else ""))
+            + (_library_hint(caller) if _library_frames(caller)[0] is not None else ""))
 
     def __hash__(self):
         return id(self)
@@ -243,6 +242,22 @@ def _hide_sequence_slot(cls):
         return
 
 
+def _library_frames(frame):
+    """``(entry, user)`` from ``frame`` outwards, dualad's own frames skipped:
+    the outermost SciPy / NumPy frame before user code (the library function
+    the user called; ``None`` if the call came straight from user code) and
+    the user's frame (``None`` if there is none)."""
+    entry = None
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith(("scipy.", "numpy.")):
+            entry = frame
+        elif not module.startswith("dualad."):
+            return entry, frame
+        frame = frame.f_back
+    return entry, None
+
+
 def _library_hint(frame):
     """A sentence naming the call that tried to turn a traced value into a plain
     array or float, and what to call instead, or ''.  ``frame`` is the caller
@@ -250,16 +265,7 @@ def _library_hint(frame):
     in Python (the outermost such frame is the function the user called), or
     the user's own line (a NumPy function written in C, such as ``asarray``,
     or an item assignment)."""
-    entry = None                 # the outermost SciPy / NumPy frame: the function called
-    user = None
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module.startswith(("scipy.", "numpy.")):
-            entry = frame
-        elif not module.startswith("dualad."):
-            user = frame
-            break
-        frame = frame.f_back
+    entry, user = _library_frames(frame)
     if entry is None:
         return _call_site_hint(user)
     module, code = entry.f_globals.get("__name__", ""), entry.f_code

@@ -212,34 +212,16 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 
 # --- copyto: a clear refusal -----------------------------------------------------------
-def _numpy_caller():
-    """The public NumPy function whose code called ``numpy.copyto`` (or ``None``)."""
-    frame = _sys._getframe(2)
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module.startswith("dualad."):
-            frame = frame.f_back
-            continue
-        name = frame.f_code.co_name
-        if module.startswith("numpy") and not name.startswith("_"):
-            return name
-        return None
-    return None
-
-
 def copyto(dst, src, casting="same_kind", where=True):
     """``numpy.copyto``; it cannot write a traced value into an array (traced
     values are immutable and a plain array cannot hold one)."""
     if not contains_tracer((dst, src, where)):
         return _np.copyto(dst, src, casting=casting, where=where)
-    caller = _numpy_caller()
-    hint = ""
-    if caller is not None:
-        from ..tracer import _dualad_numpy_has
-        hint = (f" numpy.{caller} called it with a traced value and cannot return a "
-                f"traced result" + (f"; call dualad.numpy.{caller} instead, which accepts "
-                                    f"traced values" if _dualad_numpy_has(caller) else "")
-                + ".")
+    # called by a NumPy function (np.full(shape, x), np.nan_to_num(a, nan=x), ...):
+    # name it, and dualad's version of it
+    from ..tracer import _library_frames, _library_hint
+    caller = _sys._getframe(1)
+    hint = _library_hint(caller) if _library_frames(caller)[0] is not None else ""
     raise TypeError(
         "numpy.copyto cannot write a traced value into an array: its derivative would "
         "be lost." + hint + " Build arrays with dualad.numpy.where / full / "
