@@ -321,7 +321,7 @@ def _lae_coefficients(ans, x, base):
     xp = _np.asarray(primal_of(x))
     live = y > -_np.inf
     ys = where(live, ans, 0.0)
-    prev_live = _np.concatenate([_np.zeros_like(live[..., :1]), live[..., :-1]], axis=-1)
+    prev_live = _shift_in(live, live.ndim - 1, False)
     prev = _join(_last(ys, None, 1) * 0.0, _last(ys, None, -1))
     c = where(live & prev_live, power(where(live & prev_live, prev - ys, 0.0)), 0.0)
     xl = live & (xp > -_np.inf)

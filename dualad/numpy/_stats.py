@@ -495,11 +495,12 @@ def _lse_impl(a, axis=None, keepdims=False):
     return out if keepdims else _np.squeeze(out, axis=axis)
 
 
-def _softmax(ans, a, axis, keepdims):
-    """``exp(a - logsumexp(a))``, 0 where the whole slice is ``-inf``."""
-    from ._ufuncs import exp, isfinite, where
+def _softmax(ans, a, axis, keepdims, base="e"):
+    """``exp(a - logsumexp(a))`` (``2^(a - ans)`` for ``base="2"``), 0 where the
+    whole slice is ``-inf``."""
+    from ._ufuncs import exp, exp2, isfinite, where
     full = expand_reduced(ans, a, axis, keepdims)
-    return exp(a - where(isfinite(full), full, 0.0))
+    return (exp if base == "e" else exp2)(a - where(isfinite(full), full, 0.0))
 
 
 lse_p = primitive(_lse_impl, name="logsumexp")
@@ -555,20 +556,11 @@ def _lae_reduce_impl(a, axis=None, keepdims=False, base="e", initial=None):
     return ufunc.reduce(a, axis=axis, keepdims=keepdims, **extra)
 
 
-def _lae_weights(ans, a, axis, keepdims, base):
-    """``base^(a - ans)`` (the softmax), 0 where the whole slice is ``-inf``."""
-    if base == "e":
-        return _softmax(ans, a, axis, keepdims)
-    from ._ufuncs import exp2, isfinite, where
-    full = expand_reduced(ans, a, axis, keepdims)
-    return exp2(a - where(isfinite(full), full, 0.0))
-
-
 lae_reduce_p = primitive(_lae_reduce_impl, name="logaddexp.reduce")
 defjvp(lae_reduce_p, lambda t, ans, a, axis=None, keepdims=False, base="e", initial=None:
-       sum_p(t * _lae_weights(ans, a, axis, keepdims, base), axis=axis, keepdims=keepdims))
+       sum_p(t * _softmax(ans, a, axis, keepdims, base), axis=axis, keepdims=keepdims))
 defvjp_direct(lae_reduce_p, lambda g, ans, a, axis=None, keepdims=False, base="e", initial=None:
-              expand_reduced(g, a, axis, keepdims) * _lae_weights(ans, a, axis, keepdims, base))
+              expand_reduced(g, a, axis, keepdims) * _softmax(ans, a, axis, keepdims, base))
 
 
 def _logaddexp_reduce(ufunc, a, axis=0, dtype=None, keepdims=False, initial=_np._NoValue,
