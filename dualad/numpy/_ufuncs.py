@@ -827,14 +827,14 @@ def _nan_to_num_traced_fill(x, copy, nan, posinf, neginf):
     base = (nan_to_num_p(x, **plain) if isinstance(x, Tracer)
             else _np.nan_to_num(xv, copy=True, **plain))
     rdt = _np.finfo(xv.dtype).dtype          # the dtype of the parts replaced
+    traced = [(test, v) for test, v in ((_np.isnan, nan), (_np.isposinf, posinf),
+                                        (_np.isneginf, neginf)) if isinstance(v, Tracer)]
 
     def fill(part, y):
-        for test, v in ((_np.isnan, nan), (_np.isposinf, posinf), (_np.isneginf, neginf)):
-            if isinstance(v, Tracer):
-                m = test(part)
-                if m.any():
-                    y = where(m, astype(v, rdt) if _np.result_type(primal_of(v)) != rdt
-                              else v, y)
+        for test, v in traced:
+            m = test(part)
+            if m.any():
+                y = where(m, astype(v, rdt) if _np.result_type(primal_of(v)) != rdt else v, y)
         return y
 
     if xv.dtype.kind == "f":
@@ -842,9 +842,8 @@ def _nan_to_num_traced_fill(x, copy, nan, posinf, neginf):
     # complex: the real and imaginary parts are replaced separately; entries with
     # no traced replacement keep the plain result as it is
     hit = _np.zeros(xv.shape, dtype=bool)
-    for test, v in ((_np.isnan, nan), (_np.isposinf, posinf), (_np.isneginf, neginf)):
-        if isinstance(v, Tracer):
-            hit |= test(xv.real) | test(xv.imag)
+    for test, _ in traced:
+        hit |= test(xv.real) | test(xv.imag)
     if not hit.any():
         return base
     re = fill(xv.real, real(base))
