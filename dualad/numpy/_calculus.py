@@ -42,20 +42,11 @@ import numpy as _np
 
 from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
-from ._creation import _arr
+from ._creation import _arr, _cast
 
 
 def _dtype(x):
     return _np.result_type(primal_of(x))
-
-
-def _cast(x, dt):
-    if _dtype(x) == dt:
-        return x
-    if isinstance(x, Tracer):
-        from ._ufuncs import astype
-        return astype(x, dt)
-    return _np.asarray(x).astype(dt)
 
 
 # --- gradient ---------------------------------------------------------------------------
