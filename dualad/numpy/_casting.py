@@ -33,3 +33,15 @@ def cast_like(g, x):
     elif isinstance(xv, _np.ndarray) and not isinstance(g, _np.ndarray):
         g = _np.asarray(g)
     return g
+
+
+def real_for(g, x):
+    """The real part of a complex cotangent ``g`` of a real value ``x`` (the
+    transpose convention, docs/complex.md); ``g`` itself otherwise."""
+    if type(g) is _np.ndarray and g.dtype.kind != "c":
+        return g                     # the common case: nothing to drop
+    if (_np.result_type(primal_of(g)).kind == "c"
+            and _np.result_type(primal_of(x)).kind != "c"):
+        from ._ufuncs import real
+        return real(g)
+    return g

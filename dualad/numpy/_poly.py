@@ -48,17 +48,11 @@ import numpy as _np
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from ._broadcast import sum_to
+from ._casting import real_for as _real_if
 
 
 def _any_traced(xs):
     return any(isinstance(x, Tracer) for x in xs)
-
-
-def _real_if(r, x):
-    if _np.iscomplexobj(primal_of(r)) and not _np.iscomplexobj(primal_of(x)):
-        from ._ufuncs import real
-        return real(r)
-    return r
 
 
 def _real_dtype(x):

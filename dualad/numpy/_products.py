@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
-from ..tracer import ndim_of, primal_of, shape_of
+from ..tracer import ndim_of, shape_of
 from ._broadcast import sum_to
+from ._casting import real_for as _real_if
 
 
 def _matmul_impl(a, b):
@@ -62,16 +63,6 @@ def _matmul_jvp_b(t, ans, a, b):
 
 def _sum_last(x):
     return sum_p(x, axis=-1)
-
-
-def _real_if(r, x):
-    """A complex cotangent of a real operand keeps only its real part."""
-    if type(r) is _np.ndarray and r.dtype.kind != "c":
-        return r
-    if _np.iscomplexobj(primal_of(r)) and not _np.iscomplexobj(primal_of(x)):
-        from ._ufuncs import real
-        return real(r)
-    return r
 
 
 def _plain_2d(g, other, x):

@@ -35,6 +35,7 @@ import numpy as _np
 
 from ..registry import defjvp, defjvp_varargs, defvjp_direct, defvjp_varargs, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ._casting import real_for as _real_if
 
 _LETTERS = string.ascii_letters
 
@@ -45,14 +46,6 @@ def _any_traced(xs):
 
 def _dtype_of(x):
     return _np.result_type(primal_of(x))
-
-
-def _real_if(r, x):
-    """Cotangent ``r`` cast back to real when the primal ``x`` is real."""
-    if _np.iscomplexobj(primal_of(r)) and not _np.iscomplexobj(primal_of(x)):
-        from ._ufuncs import real
-        return real(r)
-    return r
 
 
 # --- conj ------------------------------------------------------------------------

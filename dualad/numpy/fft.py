@@ -32,8 +32,8 @@ import numpy.fft as _nfft
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer as _Tracer
 from ..tracer import primal_of, shape_of
+from ._casting import real_for as _realify
 from ._shape import concatenate
-from ._ufuncs import real
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -66,12 +66,6 @@ def _resize(x, axes, lengths):
     for a, n in zip(axes, lengths):
         x = _resize_axis(x, a, n)
     return x
-
-
-def _realify(g, x):
-    if _np.result_type(primal_of(x)).kind != "c" and _np.result_type(primal_of(g)).kind == "c":
-        return real(g)
-    return g
 
 
 def _herm_weights(n, axis, like):

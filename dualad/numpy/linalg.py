@@ -52,6 +52,7 @@ import numpy.linalg as _la
 from ..registry import defjvp, defvjp_direct, nondifferentiable, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes, sum_to
+from ._casting import real_for as _realify
 from ._products import _pad_lead, matmul
 from ._reductions import max_p, min_p, on_values, sum_p
 from ._shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
@@ -125,13 +126,6 @@ def _tril_mask(n, k=0, dtype=_np.float64):
 
 def _is_real(x):
     return _np.result_type(primal_of(x)).kind != "c"
-
-
-def _realify(g, x):
-    """Cotangent of a real input: drop the imaginary part (transpose convention)."""
-    if _is_real(x) and _np.result_type(primal_of(g)).kind == "c":
-        return real(g)
-    return g
 
 
 def _gap_inverse(w, squared=False):

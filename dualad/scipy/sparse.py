@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import numpy as _np
 
+from ..numpy._casting import real_for as _real_if
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, ndim_of, primal_of
+from ..tracer import Tracer, ndim_of
 
 __all__ = ["matmul"]
 
@@ -45,14 +46,6 @@ def _apply(s, x, nb=0):
 
 
 sparse_matmul_p = primitive(lambda x, s, nb=0: _apply(s, x, nb), name="scipy.sparse.matmul")
-
-
-def _real_if(c, x):
-    """A complex cotangent of a real operand: its real part (docs/complex.md)."""
-    if _np.result_type(primal_of(c)).kind == "c" and _np.result_type(primal_of(x)).kind != "c":
-        from ..numpy import real
-        return real(c)
-    return c
 
 
 defjvp(sparse_matmul_p, lambda t, ans, x, s, nb=0:
