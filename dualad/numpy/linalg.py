@@ -689,11 +689,20 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     m, n = shape_of(a)[-2:]
     if full_matrices and m != n:
         full = _la.svd(primal_of(a), full_matrices=True)
-        if m > n:
-            u = _completed(u, full.U[..., :, n:])
-        else:
-            v = _completed(v, _np.conj(_np.swapaxes(full.Vh[..., m:, :], -1, -2)))
+        u, v = _full_factors(u, v, full.U, full.Vh)
     return _result(SVDResult, u, s, _H(v))
+
+
+def _full_factors(u, v, full_u, full_vh):
+    """The traced reduced factors ``u`` (M x K), ``v`` (N x K) of a non-square
+    matrix extended to ``full_matrices=True`` with the extra vectors of a plain
+    full SVD (``full_u``, ``full_vh``: NumPy's or SciPy's), by :func:`_completed`."""
+    m, n = shape_of(u)[-2], shape_of(v)[-2]
+    if m > n:
+        u = _completed(u, full_u[..., :, n:])
+    elif n > m:
+        v = _completed(v, _np.conj(_np.swapaxes(full_vh[..., m:, :], -1, -2)))
+    return u, v
 
 
 def _completed(q, c):

@@ -916,10 +916,7 @@ def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=
     if full_matrices and m != n:        # SciPy's extra vectors, numpy's least rotation
         fu, _, fvh = _sl.svd(_np.asarray(primal_of(a)), full_matrices=True,
                              lapack_driver=lapack_driver)
-        if m > n:
-            u = _nl._completed(u, fu[..., :, n:])
-        else:
-            v = _nl._completed(v, _np.conj(_np.swapaxes(fvh[..., m:, :], -1, -2)))
+        u, v = _nl._full_factors(u, v, fu, fvh)
     return _seq(ndim_of(a), u, s, _mH(v))
 
 
