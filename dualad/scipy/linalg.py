@@ -903,8 +903,9 @@ def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=
     SciPy's default ``full_matrices=True`` works for every shape: for a
     non-square matrix the extra columns of ``U`` (or rows of ``Vh``) are
     SciPy's and move with the least rotation (dualad.numpy.linalg.svd); they
-    are not unique, so only basis-free functions of them are meaningful.  Singular vectors have a sign (complex: phase)
-    gauge shared by ``u_i`` and ``v_i`` (docs/linalg.md)."""
+    are not unique, so only basis-free functions of them are meaningful.
+    Singular vectors have a sign (complex: phase) gauge shared by ``u_i`` and
+    ``v_i`` (docs/linalg.md)."""
     if not contains_tracer(a):
         return _sl.svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
                        check_finite=check_finite, lapack_driver=lapack_driver)
@@ -1196,10 +1197,7 @@ def null_space(A, rcond=None, *, overwrite_a=False, check_finite=True, lapack_dr
     A = _traced_matrix("null_space", A, two_d=True)
     av = _np.asarray(primal_of(A))
     u, s, vh = _sl.svd(av, full_matrices=True, lapack_driver=lapack_driver)
-    m, n = av.shape
-    if rcond is None:
-        rcond = _np.finfo(s.dtype).eps * max(m, n)
-    num = int(_np.sum(s > _np.max(s, initial=0.0) * rcond))
+    num = _numerical_rank(s, av.shape, rcond)
     basis = _np.conj(vh[num:, :].T)
     if num == 0:
         return basis                       # all of the space: constant
@@ -1215,11 +1213,16 @@ def orth(A, rcond=None):
         return _sl.orth(A, rcond=rcond)
     A = _traced_matrix("orth", A, two_d=True)
     av = _np.asarray(primal_of(A))
-    s = _sl.svdvals(av)
-    if rcond is None:
-        rcond = _np.finfo(s.dtype).eps * max(av.shape)
-    num = int(_np.sum(s > _np.max(s, initial=0.0) * rcond))
+    num = _numerical_rank(_sl.svdvals(av), av.shape, rcond)
     return _svd_parts(A)[0][:, :num]
+
+
+def _numerical_rank(s, shape, rcond):
+    """SciPy's rank for ``null_space`` / ``orth``: the singular values ``s``
+    above ``rcond * max(s)``, ``rcond`` by default ``eps * max(M, N)``."""
+    if rcond is None:
+        rcond = _np.finfo(s.dtype).eps * max(shape)
+    return int(_np.sum(s > _np.max(s, initial=0.0) * rcond))
 
 
 # --- expm_frechet, Lyapunov --------------------------------------------------------------------
