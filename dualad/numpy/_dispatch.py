@@ -79,46 +79,53 @@ def _ufunc_home(ufunc):
     dualad's version of it where there is one; the ``.name`` that follows in the
     messages then reads as the ufunc's full name."""
     name = ufunc.__name__
-    for home in _UFUNC_MODULES:
-        module = _sys.modules.get(home)
-        if module is not None and getattr(module, name, None) is ufunc:
-            return home
-    for home, ours in _UFUNC_MODULES.items():
-        module = _sys.modules.get(home)
-        private = _sys.modules.get(home + "._ufuncs")
-        if module is None or private is None or getattr(private, name, None) is not ufunc:
-            continue
-        # the public function whose code calls it (scipy.special.zeta: _zeta, _riemann_zeta)
-        public = [p for p in sorted(dir(module)) if not p.startswith("_")
-                  and name in getattr(getattr(getattr(module, p, None), "__code__", None),
-                                      "co_names", ())]
-        if not public:
-            return home + "._ufuncs"
-        public = public[0]
-        hint = ""
-        try:
-            if callable(getattr(_importlib.import_module(ours), public, None)):
-                hint = f" (differentiable as {ours}.{public}: call that instead)"
-        except ImportError:
-            pass
-        return f"{home}.{public}{hint}, whose ufunc {home}._ufuncs"
-    return "numpy"
+    home, private = _ufunc_owner(ufunc)
+    if home is None:
+        return "numpy"
+    module = _sys.modules.get(home)
+    if not private:
+        return home
+    # the public function whose code calls it (scipy.special.zeta: _zeta, _riemann_zeta)
+    public = [p for p in sorted(dir(module)) if not p.startswith("_")
+              and name in getattr(getattr(getattr(module, p, None), "__code__", None),
+                                  "co_names", ())] if module is not None else []
+    if not public:
+        return home + "._ufuncs"
+    public = public[0]
+    ours = _UFUNC_MODULES[home]
+    hint = ""
+    try:
+        if callable(getattr(_importlib.import_module(ours), public, None)):
+            hint = f" (differentiable as {ours}.{public}: call that instead)"
+    except ImportError:
+        pass
+    return f"{home}.{public}{hint}, whose ufunc {home}._ufuncs"
+
+
+def _ufunc_owner(ufunc):
+    """``(home, private)``: the module of ``_UFUNC_MODULES`` whose namespace holds
+    ``ufunc`` (``private=False``: ``scipy.special.erf``) or whose ``._ufuncs``
+    does (``private=True``: ``_lambertw``, which the public function
+    ``scipy.special.lambertw`` calls); ``(None, False)`` for NumPy's own."""
+    name = ufunc.__name__
+    for private in (False, True):
+        for home in _UFUNC_MODULES:
+            module = _sys.modules.get(home + "._ufuncs" if private else home)
+            if module is not None and getattr(module, name, None) is ufunc:
+                return home, private
+    return None, False
 
 
 def _find_ufunc(ufunc):
     """dualad's version of ``ufunc`` (None if there is none), loading the dualad
-    module that covers ``ufunc``'s module the first time it is needed."""
+    module that covers ``ufunc``'s module (public or private ufunc) the first
+    time it is needed."""
     ours = _UFUNCS.get(ufunc)
     if ours is None:
-        name = ufunc.__name__
-        for home, our_module in _UFUNC_MODULES.items():
-            # a public ufunc (scipy.special.erf) or a private one that a public
-            # function calls (scipy.special.lambertw calls _ufuncs._lambertw)
-            for where in (home, home + "._ufuncs"):
-                module = _sys.modules.get(where)
-                if module is not None and getattr(module, name, None) is ufunc:
-                    _importlib.import_module(our_module)     # registers its ufuncs
-                    return _UFUNCS.get(ufunc)
+        home, _ = _ufunc_owner(ufunc)
+        if home is not None:
+            _importlib.import_module(_UFUNC_MODULES[home])     # registers its ufuncs
+            ours = _UFUNCS.get(ufunc)
     return ours
 
 
