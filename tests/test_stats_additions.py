@@ -273,6 +273,15 @@ def test_discrete_values_match_scipy(name, shp):
         np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0, err_msg=f"{name} {m}")
 
 
+def _varying(module, name, method, args, i):
+    """``v -> module.<name>.<method>(*args)`` with ``args[i]`` replaced by ``v``."""
+    def f(v):
+        a = list(args)
+        a[i] = v
+        return getattr(getattr(module, name), method)(*a)
+    return f
+
+
 @pytest.mark.parametrize("name, shp, params", [("binom", (10, 0.3), (2,)),
                                                ("nbinom", (2.5, 0.3), (1, 2)),
                                                ("nbinom", (40.0, 0.8), (2,))])
@@ -281,15 +290,7 @@ def test_discrete_derivatives_against_scipy(name, shp, params):
     for m in ("logpmf", "pmf", "cdf", "logcdf", "sf", "logsf"):
         args = [k, *shp]
         for i in params:
-            def plain(v, i=i):
-                a = list(args)
-                a[i] = v
-                return getattr(getattr(sst, name), m)(*a)
-
-            def ours(v, i=i):
-                a = list(args)
-                a[i] = v
-                return getattr(getattr(stats, name), m)(*a)
+            plain, ours = (_varying(mod, name, m, args, i) for mod in (sst, stats))
             ref = richardson(plain, args[i], 1e-4)
             for got in both_modes(ours, args[i]):
                 np.testing.assert_allclose(got, ref, rtol=1e-7, atol=1e-9,
@@ -415,15 +416,7 @@ def test_moments(name, params):
             if name == "binom" and i == 0:
                 continue
 
-            def plain(v, i=i):
-                p = list(params)
-                p[i] = v
-                return getattr(getattr(sst, name), m)(*p)
-
-            def ours(v, i=i):
-                p = list(params)
-                p[i] = v
-                return getattr(getattr(stats, name), m)(*p)
+            plain, ours = (_varying(mod, name, m, params, i) for mod in (sst, stats))
             d = richardson(plain, params[i], 1e-3)
             for g in (ad.grad(ours)(float(params[i])), ad.jvp(ours, (float(params[i]),), (1.0,))[1]):
                 if np.isfinite(ref):
