@@ -406,29 +406,38 @@ def _ive_asym_dx(v, x):
     Each point keeps the terms that decrease down to 1e-20 of the first (for
     ``y >= 20`` and ``y >= v^2`` the neglected rest is below rounding)."""
     dt = _fdtype(x)
+    series = _hankel_dx_series(v, dnp.abs(x), -1.0, _IVE_TERMS, dt)
+    # x < 0 (integer v, ive(v, -y) = (-1)^v ive(v, y)): the derivative is -(-1)^v that at y
     vv = _np.asarray(primal_of(v), dtype=float)
-    yv = _np.abs(_np.asarray(primal_of(x), dtype=float))
-    vv, yv = _np.broadcast_arrays(vv, yv)
+    sgn = _np.where(_np.asarray(primal_of(x)) < 0, _np.where(vv % 2 == 1, 1.0, -1.0), 1.0)
+    return series * (sgn * (-1.0 / _np.sqrt(2 * _np.pi))).astype(dt)
+
+
+def _hankel_dx_series(v, y, sign, terms, dt):
+    """``y^(-3/2) sum_j (j + 1/2) c_j y^-j`` (``y > 0``, traced), with
+    ``c_j = sign^j prod_(i<=j) (4v^2 - (2i-1)^2) / (j! 8^j)``: up to a constant
+    factor, the derivative of the Hankel-type series ``sum_j c_j y^(-j-1/2)`` of
+    ``ive`` (``sign = -1``) and ``kve`` (``sign = +1``).  Each point keeps the
+    terms that decrease, down to 1e-20 of the first; a polynomial in ``1/y``
+    written with registry operations, so its derivatives are the series'."""
+    vv, yv = _np.broadcast_arrays(_np.asarray(primal_of(v), dtype=float), _np.abs(_pv(y)))
     c = [_np.ones_like(yv)]
-    for j in range(1, _IVE_TERMS):
-        c.append(-c[-1] * (4 * vv * vv - (2 * j - 1) ** 2) / (8 * j))
+    for j in range(1, terms):
+        c.append(sign * c[-1] * (4 * vv * vv - (2 * j - 1) ** 2) / (8 * j))
     c = _np.array(c)
     with _np.errstate(all="ignore"):
-        m = _np.abs(c) / yv ** _np.arange(_IVE_TERMS).reshape((-1,) + (1,) * yv.ndim)
+        m = _np.abs(c) / yv ** _np.arange(terms).reshape((-1,) + (1,) * yv.ndim)
         keep = _np.cumprod(_np.concatenate([_np.ones_like(m[:1], dtype=bool),
                                             m[1:] < m[:-1]]), axis=0).astype(bool)
         keep &= m >= 1e-20 * m[:1]
-    nkeep = int(_np.max(_np.nonzero(keep.reshape(_IVE_TERMS, -1).any(axis=1))[0])) + 1
-    b = (c * keep * (_np.arange(_IVE_TERMS) + 0.5).reshape((-1,) + (1,) * yv.ndim))[:nkeep]
+    nkeep = int(_np.max(_np.nonzero(keep.reshape(terms, -1).any(axis=1))[0])) + 1
+    b = (c * keep * (_np.arange(terms) + 0.5).reshape((-1,) + (1,) * yv.ndim))[:nkeep]
     b = b.astype(dt)
-    y = dnp.abs(x)
     w = 1.0 / y
     acc = b[-1]
     for j in range(nkeep - 2, -1, -1):
         acc = acc * w + b[j]
-    # x < 0 (integer v, ive(v, -y) = (-1)^v ive(v, y)): the derivative is -(-1)^v that at y
-    sgn = _np.where(_np.asarray(primal_of(x)) < 0, _np.where(vv % 2 == 1, 1.0, -1.0), 1.0)
-    return acc * w / dnp.sqrt(y) * (sgn * (-1.0 / _np.sqrt(2 * _np.pi))).astype(dt)
+    return acc * w / dnp.sqrt(y)
 
 
 def _ive_dx_direct(ans, v, x):
@@ -1385,24 +1394,7 @@ def _kve_asym_dx(v, x):
     ``1/y`` written with registry operations (its derivatives are the series'); each
     point keeps the decreasing terms down to 1e-20 of the first."""
     dt = _fdtype(x)
-    vv, yv = _np.broadcast_arrays(_pv(v), _np.abs(_pv(x)))
-    c = [_np.ones_like(yv)]
-    for j in range(1, _KVE_TERMS):
-        c.append(c[-1] * (4 * vv * vv - (2 * j - 1) ** 2) / (8 * j))
-    c = _np.array(c)
-    with _np.errstate(all="ignore"):
-        m = _np.abs(c) / yv ** _np.arange(_KVE_TERMS).reshape((-1,) + (1,) * yv.ndim)
-        keep = _np.cumprod(_np.concatenate([_np.ones_like(m[:1], dtype=bool),
-                                            m[1:] < m[:-1]]), axis=0).astype(bool)
-        keep &= m >= 1e-20 * m[:1]
-    nkeep = int(_np.max(_np.nonzero(keep.reshape(_KVE_TERMS, -1).any(axis=1))[0])) + 1
-    b = (c * keep * (_np.arange(_KVE_TERMS) + 0.5).reshape((-1,) + (1,) * yv.ndim))[:nkeep]
-    b = b.astype(dt)
-    w = 1.0 / x
-    acc = b[-1]
-    for j in range(nkeep - 2, -1, -1):
-        acc = acc * w + b[j]
-    return acc * w / dnp.sqrt(x) * dt.type(-_np.sqrt(_np.pi / 2))
+    return _hankel_dx_series(v, x, 1.0, _KVE_TERMS, dt) * dt.type(-_np.sqrt(_np.pi / 2))
 
 
 def _kve_split(ans, v, x, direct):
