@@ -1,5 +1,6 @@
-"""Small derivative helpers shared by the tail tests (test_special_tails.py,
-test_stats_edges.py)."""
+"""Small derivative helpers shared by test files: ``both`` (the tail tests,
+test_special_tails.py, test_stats_edges.py) and ``richardson_jacobian``
+(finite-difference Jacobians of plain NumPy functions)."""
 import numpy as np
 
 import dualad as ad
@@ -15,3 +16,23 @@ def both(f, argnum, *args):
         return f(*a)
     fwd = ad.jvp(g, (args[argnum],), (np.ones_like(np.asarray(args[argnum], float)),))[1]
     return ad.grad(f, argnums=argnum)(*args), fwd
+
+
+def richardson_jacobian(f, args, argnum, h=1e-3):
+    """d f / d args[argnum] of the plain function ``f``, by central differences
+    at h and h/2 combined to cancel the h^2 error term."""
+    args = list(args)
+    x = np.array(args[argnum], dtype=np.result_type(args[argnum], np.float64))
+    y0 = np.asarray(f(*args))
+    out_dt = np.complex128 if y0.dtype.kind == "c" else np.float64
+    J = np.zeros(y0.shape + x.shape, dtype=out_dt)
+    for i in np.ndindex(x.shape):
+        def d(step):
+            e = np.zeros_like(x)
+            e[i] = step
+            hi, lo = list(args), list(args)
+            hi[argnum], lo[argnum] = x + e, x - e
+            return (np.asarray(f(*hi), dtype=out_dt) - np.asarray(f(*lo), dtype=out_dt)) \
+                / (2 * step)
+        J[(Ellipsis,) + i] = (4 * d(h / 2) - d(h)) / 3
+    return J

@@ -20,27 +20,9 @@ import scipy.special as sp
 import dualad as ad
 import dualad.numpy as dnp
 
+from ._derivatives import richardson_jacobian
+
 BOTH = pytest.mark.parametrize("xp", [np, dnp], ids=["np", "dnp"])
-
-
-def richardson_jacobian(f, args, argnum, h=1e-3):
-    """d f / d args[argnum] of the plain function ``f``, by central differences
-    at h and h/2 combined to cancel the h^2 error term."""
-    args = list(args)
-    x = np.array(args[argnum], dtype=np.result_type(args[argnum], np.float64))
-    y0 = np.asarray(f(*args))
-    out_dt = np.complex128 if y0.dtype.kind == "c" else np.float64
-    J = np.zeros(y0.shape + x.shape, dtype=out_dt)
-    for i in np.ndindex(x.shape):
-        def d(step):
-            e = np.zeros_like(x)
-            e[i] = step
-            hi, lo = list(args), list(args)
-            hi[argnum], lo[argnum] = x + e, x - e
-            return (np.asarray(f(*hi), dtype=out_dt) - np.asarray(f(*lo), dtype=out_dt)) \
-                / (2 * step)
-        J[(Ellipsis,) + i] = (4 * d(h / 2) - d(h)) / 3
-    return J
 
 
 def flat(f):
