@@ -1,13 +1,24 @@
 """Differentiable ``scipy.signal`` convolutions.
 
-One primitive, ``"signal.convolve"``: the full N-D convolution, bilinear in
-its two arguments.  Its JVP in one argument convolves the tangent with the
-other argument; its VJP is the 'valid' part of the convolution of the
-cotangent with the other argument reversed (no conjugate: the transpose
-convention).  ``mode='same'`` and ``'valid'`` slice the full result, and
-``correlate`` convolves with the reversed (conjugated) second argument, so
-all of ``convolve``, ``correlate`` and ``fftconvolve`` differentiate in both
-arguments through the one primitive.
+Two primitives, both bilinear in their two arguments:
+
+* ``"signal.convolve"``: the full N-D convolution over all axes, computed
+  directly (``convolve`` / ``correlate`` with ``method='direct'``);
+* ``"signal.fftconvolve"``: the full convolution along some (negative) axes
+  ``axes``, broadcasting over the others, computed by SciPy's
+  ``fftconvolve`` (or ``oaconvolve``, keyword ``method='oa'``): ``fftconvolve``
+  and ``oaconvolve`` (any ``axes=``), and ``convolve`` / ``correlate`` with
+  ``method='fft'`` (or ``'auto'`` when SciPy's ``choose_conv_method`` picks
+  it), so traced values get SciPy's own values.
+
+The JVP in one argument convolves the tangent with the other argument; the
+VJP is the 'valid' part (along the convolved axes) of the convolution of the
+cotangent with the other argument reversed along them (no conjugate: the
+transpose convention), summed over the axes the argument was broadcast along.
+``mode='same'`` and ``'valid'`` slice the full result as SciPy does (for
+``fftconvolve``, 'same' takes ``in1``'s shape on every axis, the broadcast ones
+too), and ``correlate`` convolves with the reversed (conjugated) second
+argument, so every function differentiates in both arguments, to any order.
 
 >>> import numpy as np, dualad as ad
 >>> from dualad.scipy import signal
@@ -16,14 +27,17 @@ array([5., 3.])
 """
 from __future__ import annotations
 
+import operator
+
 import numpy as _np
 import scipy.signal as _ss
 
 from .. import numpy as dnp
-from ..registry import defjvp, defvjp_direct, primitive
+from ..numpy._broadcast import unbroadcast
+from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 
-__all__ = ["convolve", "correlate", "fftconvolve"]
+__all__ = ["convolve", "correlate", "fftconvolve", "oaconvolve"]
 
 
 def _conv_impl(a, b):
@@ -102,30 +116,188 @@ def _slice_mode(full, s1, s2, mode):
     raise ValueError("acceptable mode flags are 'valid', 'same', or 'full'")
 
 
+def _method(in1, in2, mode, method):
+    """``'direct'`` or ``'fft'``: ``method``, or SciPy's choice (from the values) for 'auto'."""
+    if method == "auto":
+        return _ss.choose_conv_method(primal_of(in1), primal_of(in2), mode=mode)
+    if method not in ("direct", "fft"):
+        raise ValueError("Acceptable method flags are 'auto', 'direct', or 'fft'.")
+    return method
+
+
 def convolve(in1, in2, mode="full", method="auto"):
     """``scipy.signal.convolve`` (N-D, modes 'full', 'same', 'valid'),
-    differentiable in both inputs.  ``method`` only matters for plain inputs."""
+    differentiable in both inputs.  ``method='fft'`` (or 'auto' when SciPy
+    would pick it) computes the value with ``fftconvolve``, as SciPy does."""
     _check(in1, in2)
     if not isinstance(in1, Tracer) and not isinstance(in2, Tracer):
         return _ss.convolve(in1, in2, mode=mode, method=method)
     if ndim_of(in1) == 0:
         return in1 * in2
-    return _slice_mode(conv_p(in1, in2), shape_of(in1), shape_of(in2), mode)
+    volume, kernel = in1, in2
+    if _swap_needed(mode, shape_of(in1), shape_of(in2), range(ndim_of(in1))):
+        volume, kernel = in2, in1
+    if _method(volume, kernel, mode, method) == "fft":
+        out = fftconvolve(volume, kernel, mode=mode)
+        dt = _np.result_type(primal_of(volume), primal_of(kernel))
+        return out if _np.result_type(primal_of(out)) == dt else dnp.astype(out, dt)
+    return _slice_mode(conv_p(volume, kernel), shape_of(volume), shape_of(kernel), mode)
+
+
+# --- the FFT convolution along some axes ------------------------------------------
+def _fftconv_impl(a, b, axes=(-1,), method="fft"):
+    """SciPy's full convolution of ``a`` and ``b`` along the negative ``axes``,
+    broadcasting over the other axes (``a`` and ``b`` may differ in ndim:
+    leading unit axes are added, as for a NumPy broadcast)."""
+    a = _np.asarray(a)
+    b = _np.asarray(b)
+    nd = max(a.ndim, b.ndim)
+    a = a.reshape((1,) * (nd - a.ndim) + a.shape)
+    b = b.reshape((1,) * (nd - b.ndim) + b.shape)
+    if a.size == 0 or b.size == 0:
+        shape = [m + n - 1 if d - nd in axes else max(m, n) if min(m, n) else 0
+                 for d, (m, n) in enumerate(zip(a.shape, b.shape))]
+        return _np.zeros(shape, dtype=_np.result_type(a, b, 1.0))
+    fun = _ss.oaconvolve if method == "oa" else _ss.fftconvolve
+    return fun(a, b, mode="full", axes=[nd + ax for ax in axes])
+
+
+fftconv_p = primitive(_fftconv_impl, name="signal.fftconvolve")
+
+
+def _flip_axes(x, axes):
+    idx = [slice(None)] * ndim_of(x)
+    for ax in axes:
+        idx[ax] = slice(None, None, -1)
+    return x[tuple(idx)]
+
+
+def _fftconv_jvp(k):
+    def rule(t, ans, a, b, axes=(-1,), method="fft"):
+        args = (a, b)
+        nb = ndim_of(t) - ndim_of(args[k])
+        tt = _padded(t, ndim_of(ans), nb)
+        if k == 0:
+            return fftconv_p(tt, b, axes=axes, method=method)
+        return fftconv_p(a, tt, axes=axes, method=method)
+    return rule
+
+
+def _fftconv_vjp(k):
+    def rule(g, ans, a, b, axes=(-1,), method="fft"):
+        mine, other = (a, b) if k == 0 else (b, a)
+        full = fftconv_p(g, _flip_axes(other, axes), axes=axes, method=method)
+        idx = [slice(None)] * ndim_of(full)
+        for ax in axes:
+            o = shape_of(other)[ax]
+            idx[ax] = slice(o - 1, o - 1 + shape_of(mine)[ax])
+        return unbroadcast(full[tuple(idx)], ans, mine)
+    return rule
+
+
+defjvp(fftconv_p, _fftconv_jvp(0), _fftconv_jvp(1))
+defvjp_direct(fftconv_p, _fftconv_vjp(0), _fftconv_vjp(1))
+vjp_reads(fftconv_p, {0: (1,), 1: (0,)})     # each rule reads the other argument
+
+
+def _freq_conv_axes(s1, s2, axes):
+    """SciPy's axes of a frequency-domain convolution: ``axes`` normalized (in
+    the given order; all axes for None), those where either input has length 1
+    dropped (the product broadcasts there), and the other axes' lengths checked
+    to broadcast."""
+    nd = len(s1)
+    if axes is None:
+        ax = list(range(nd))
+    else:
+        try:
+            ax = [operator.index(a) for a in _np.atleast_1d(_np.asarray(axes, dtype=object))]
+        except TypeError:
+            raise ValueError("axes must be a scalar or iterable of integers") from None
+        ax = [a + nd if a < 0 else a for a in ax]
+        if any(a >= nd or a < 0 for a in ax):
+            raise ValueError("axes exceeds dimensionality of input")
+        if len(set(ax)) != len(ax):
+            raise ValueError("all axes must be unique")
+        if not ax:
+            raise ValueError("when provided, axes cannot be empty")
+    ax = [a for a in ax if s1[a] != 1 and s2[a] != 1]
+    if not all(s1[a] == s2[a] or s1[a] == 1 or s2[a] == 1 for a in range(nd) if a not in ax):
+        raise ValueError(f"incompatible shapes for in1 and in2: {s1} and {s2}")
+    return ax
+
+
+def _swap_needed(mode, s1, s2, axes):
+    """Whether 'valid' mode needs the inputs swapped (in2 the larger one), as in SciPy."""
+    if mode != "valid" or not s1:
+        return False
+    ok1 = all(s1[i] >= s2[i] for i in axes)
+    if not (ok1 or all(s2[i] >= s1[i] for i in axes)):
+        raise ValueError("For 'valid' mode, one must be at least as large as the "
+                         "other in every dimension")
+    return not ok1
+
+
+def _centered(x, shape):
+    return x[tuple(slice((c - n) // 2, (c - n) // 2 + n) for c, n in zip(shape_of(x), shape))]
+
+
+def _freq_conv(in1, in2, mode, axes, method):
+    """``fftconvolve`` / ``oaconvolve`` on (possibly) traced inputs, SciPy's steps:
+    0-d inputs multiply, empty ones give ``[]``, 'valid' swaps the inputs so that
+    ``in1`` is the larger, and the full result is sliced to the mode."""
+    if ndim_of(in1) == ndim_of(in2) == 0:
+        return in1 * in2
+    _check(in1, in2)
+    s1, s2 = tuple(shape_of(in1)), tuple(shape_of(in2))
+    if 0 in s1 or 0 in s2:
+        return _np.asarray([])
+    if mode not in ("full", "same", "valid"):
+        raise ValueError("acceptable mode flags are 'valid', 'same', or 'full'")
+    ax = _freq_conv_axes(s1, s2, axes)
+    if _swap_needed(mode, s1, s2, ax):
+        in1, in2, s1, s2 = in2, in1, s2, s1
+    nd = len(s1)
+    if ax:
+        full = fftconv_p(in1, in2, axes=tuple(a - nd for a in ax), method=method)
+    else:
+        full = in1 * in2
+    if mode == "full":
+        return full
+    if mode == "same":
+        return _centered(full, s1)
+    return _centered(full, [shape_of(full)[a] if a not in ax else s1[a] - s2[a] + 1
+                            for a in range(nd)])
 
 
 def fftconvolve(in1, in2, mode="full", axes=None):
-    """``scipy.signal.fftconvolve`` over all axes, differentiable in both inputs."""
-    if axes is not None:
-        raise NotImplementedError("dualad.scipy.signal.fftconvolve: axes= is not supported")
-    _check(in1, in2)
+    """``scipy.signal.fftconvolve`` (N-D, modes 'full', 'same', 'valid', any
+    ``axes``, broadcasting over the other axes as SciPy does), differentiable in
+    both inputs.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import signal
+    >>> k = np.array([[1.0, 2.0], [0.5, 0.0]])         # two rows, each its own kernel
+    >>> ad.grad(lambda x: signal.fftconvolve(x, k, axes=1).sum())(np.ones((2, 3))).round(12)
+    array([[3. , 3. , 3. ],
+           [0.5, 0.5, 0.5]])
+    """
     if not isinstance(in1, Tracer) and not isinstance(in2, Tracer):
-        return _ss.fftconvolve(in1, in2, mode=mode)
-    return convolve(in1, in2, mode=mode)
+        return _ss.fftconvolve(in1, in2, mode=mode, axes=axes)
+    return _freq_conv(in1, in2, mode, axes, "fft")
+
+
+def oaconvolve(in1, in2, mode="full", axes=None):
+    """``scipy.signal.oaconvolve`` (the overlap-add method; the same convolution
+    as ``fftconvolve``, with SciPy's own values), differentiable in both inputs."""
+    if not isinstance(in1, Tracer) and not isinstance(in2, Tracer):
+        return _ss.oaconvolve(in1, in2, mode=mode, axes=axes)
+    return _freq_conv(in1, in2, mode, axes, "oa")
 
 
 def correlate(in1, in2, mode="full", method="auto"):
     """``scipy.signal.correlate`` (N-D, modes 'full', 'same', 'valid'),
-    differentiable in both inputs."""
+    differentiable in both inputs: as in SciPy, ``method='fft'`` or ``'auto'``
+    is ``convolve`` with the reversed (conjugated) ``in2``."""
     _check(in1, in2)
     if not isinstance(in1, Tracer) and not isinstance(in2, Tracer):
         return _ss.correlate(in1, in2, mode=mode, method=method)
@@ -135,5 +307,9 @@ def correlate(in1, in2, mode="full", method="auto"):
     rev = _flip_all(in2)
     if _np.iscomplexobj(primal_of(in2)):
         rev = dnp.conj(rev)
+    if method in ("auto", "fft"):         # as SciPy: convolve with the reversed in2
+        return convolve(in1, rev, mode=mode, method=method)
+    if method != "direct":
+        raise ValueError("Acceptable method flags are 'auto', 'direct', or 'fft'.")
     full = conv_p(in1, rev)
     return _slice_mode(full, s1, s2, mode)

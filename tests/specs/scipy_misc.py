@@ -1,5 +1,6 @@
-"""Specs for dualad.scipy.signal (the N-D convolution primitive, all modes,
-both arguments, second order), dualad.scipy.integrate.odeint (first order,
+"""Specs for dualad.scipy.signal (the N-D convolution primitive and the FFT
+convolution along some axes, broadcasting over the others, all modes, both
+arguments, second order), dualad.scipy.integrate.odeint (first order,
 loose tolerance, few examples: the derivatives are as accurate as the
 integrations) and dualad.scipy.sparse.matmul (a sparse constant times a traced
 vector or matrix, on either side)."""
@@ -22,6 +23,24 @@ def _all_modes(a, b):
     return (signal.convolve(a, b), signal.convolve(a, b, mode="same"),
             signal.correlate(a, b, mode="same"), signal.fftconvolve(a, b, mode="valid"),
             signal.correlate(a, b, mode="valid"))
+
+
+# (in1, in2) shapes for the FFT convolution along the last axis: broadcasting over
+# the first (length 1 against 3) and, with (10, 2) / (3, 2), along axis 0 the
+# overlap-add method's blocks (10 entries in blocks of 6: two blocks)
+_fft_pairs = st.sampled_from([((3, 4), (3, 2)), ((1, 4), (3, 2)), ((3, 2), (1, 3)),
+                              ((2, 1, 3), (2, 3, 2)), ((10, 2), (3, 2))]).flatmap(
+    lambda s: st.tuples(arrays(s[0]), arrays(s[1])))
+
+
+def _fft_modes(a, b):
+    if a.shape[0] == 10:         # along axis 0 only (axis 0 does not broadcast)
+        return (signal.oaconvolve(a, b, axes=0), signal.oaconvolve(a, b, mode="valid", axes=0),
+                signal.fftconvolve(a, b, mode="same", axes=[0]))
+    return (signal.fftconvolve(a, b, axes=-1), signal.fftconvolve(a, b, mode="same", axes=-1),
+            signal.oaconvolve(a, b, mode="same", axes=-1), signal.fftconvolve(a, b, mode="same"),
+            signal.fftconvolve(a, b, mode="valid", axes=-1),
+            signal.convolve(a, b, method="fft"), signal.correlate(a, b, mode="same", method="fft"))
 
 
 def _pendulum(y, t, b, c):
@@ -50,6 +69,7 @@ SPECS = [
     Spec("scipy.sparse.matmul", _sparse_products,
          st.tuples(arrays((3,)), arrays((3, 2)), arrays((4,)))),
     Spec("signal.convolve", _all_modes, _pairs),
+    Spec("signal.fftconvolve", _fft_modes, _fft_pairs, covers=("signal.fftconvolve", "getitem")),
     Spec("integrate.odeint", _ode,
          st.tuples(arrays((2,), low=-1.0, high=1.0), st.floats(0.2, 1.0),
                    st.floats(0.1, 0.5), st.floats(1.0, 3.0)),
