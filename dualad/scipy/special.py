@@ -1884,25 +1884,142 @@ owens_t = _nary(_sp.owens_t, "owens_t",
 
 
 # --- inverses of the regularized incomplete gamma functions ------------------------------
-def _gammaincinv_dy(ans, a, y):
-    # x = P^-1(a, y): dx/dy = 1 / p(x), p the gamma density (in logs)
-    return dnp.exp(gammaln(a) + xlogy(1 - a, ans) + ans)
+# x = P^-1(a, y) (or Q^-1(a, y)): dx/dy = +-1/p(x), p the gamma density, and along the
+# level set, for both inverses, dx/da = -(dP/da)/p = (dQ/da)/p = H(a, x).  H is written
+# so that neither it nor its derivatives form an intermediate that overflows in the far
+# tails (the product -dP/da * (1/p) does: differentiated in y it forms d2x/dy2, which
+# overflows below y ~ 1e-180, times a tiny dP/da):
+#   below the median  H = sum_n x^(n+1) Gamma(a) / Gamma(a+n+1) (psi(a+n+1) - log x)
+#                       (the power series of dP/da divided by p term by term),
+#   above it          H = x D (log x + N/D - psi(a))   (Q / p = x D, the tail integrals).
+_GINV_TOL = 41.5       # terms are summed until they are below e^-41.5 (1e-18) of the largest
+_GINV_CHUNK = 2048
+
+
+def _ginv_nterms(a, x):
+    """How many terms the series of ``H`` needs (plain NumPy, primal values): the terms
+    ``exp(sum_(k<=n) log(x/(a+k))) (psi(a+n+1) - log x)`` fall from the first once
+    ``x < a + n + 1``; stop where they are below ``e^-41.5`` of the largest."""
+    a, x = (_np.asarray(v, dtype=float).ravel() for v in _np.broadcast_arrays(a, x))
+    ok = _np.isfinite(a) & _np.isfinite(x) & (x > 0) & (a > 0)
+    if not ok.any():
+        return 1
+    a, x = a[ok], x[ok]
+    nmax = int(_np.max(x) + 12 * _np.sqrt(_np.max(x)) + 40)
+    need, start, block = 1, 0, 256
+    logt = _np.zeros_like(x)                  # log of the last term's power factor
+    peak = _np.full_like(x, -_np.inf)
+    todo = _np.ones(x.shape, bool)
+    with _np.errstate(all="ignore"):
+        while start < nmax and todo.any():
+            n = _np.arange(start, min(start + block, nmax), dtype=float)
+            A, X = a[todo][:, None], x[todo][:, None]
+            lt = logt[todo][:, None] + _np.cumsum(_np.log(X / (A + n)), axis=-1)
+            lt = lt + _np.log(_np.abs(_sp.digamma(A + n + 1) - _np.log(X)) + 1e-300)
+            pk = _np.maximum(_np.maximum.accumulate(lt, axis=-1), peak[todo][:, None])
+            small = (X < A + n + 1) & (lt < pk - _GINV_TOL)
+            hit = small.any(axis=-1)
+            if hit.any():
+                need = max(need, start + int(_np.max(_np.argmax(small[hit], axis=-1))) + 1)
+            idx = _np.flatnonzero(todo)
+            logt[idx] = logt[idx] + _np.sum(_np.log(X / (A + n)), axis=-1)
+            peak[idx] = pk[:, -1]
+            todo[idx[hit]] = False
+            start += n.size
+            block = min(2 * block, 8192)
+    return int(max(need, nmax if todo.any() else need))
+
+
+def _ginv_da_series(a, x):
+    """``H(a, x) = -(dP/da)/p`` from the power series (below the median), with registry
+    operations: the term ratios ``x/(a+k)`` are summed in logs (no ``gammaln``
+    differences of large numbers).  ``a``, ``x`` broadcast already, ``x > 0``."""
+    nterms = _ginv_nterms(_pv(a), _pv(x))
+    A, X = dnp.expand_dims(a, -1), dnp.expand_dims(x, -1)
+    logx = dnp.log(X)
+    # the first term's factor x/a directly (exp(log(x/a)) would lose |log(x/a)| ulps)
+    out, carry = 0.0, 0.0
+    for lo in range(0, nterms, _GINV_CHUNK):
+        n = _np.arange(lo, min(lo + _GINV_CHUNK, nterms), dtype=float)
+        ratio = dnp.log(X / (A + _np.maximum(n, 1.0)))
+        if lo == 0:
+            ratio = dnp.where(n == 0, 0.0, ratio)
+        logt = carry + dnp.cumsum(ratio, axis=-1)
+        out = out + dnp.sum(dnp.exp(logt) * (digamma(A + n + 1) - logx), axis=-1)
+        carry = dnp.expand_dims(logt[..., -1], -1)
+    return (x / a) * out
 
 
 def _gammaincinv_da(ans, a, y):
-    # dx/da = -(dP/da) / p(x)  (dP/da from gammainc's rule: series / tail integrals)
-    return -_gammainc_da(None, a, ans) * _gammaincinv_dy(ans, a, y)
+    """``dx/da`` of both inverses, ``H(a, x)`` at ``x = ans``; 0 where ``x`` is 0 (an
+    underflow, small ``a``: the true value is below the smallest float too)."""
+    a, x = _bcast2(a, ans)
+    av, xv = _pv(a), _pv(x)
+    with _np.errstate(all="ignore"):
+        tail = xv > _sp.gammaincinv(av, 0.5)
+    bad = ~(_np.isfinite(xv) & (xv > 0))
+    out = None
+    if (tail & ~bad).any():
+        off = ~tail | bad
+        at, xt = _sub(off, a, 1.0), _sub(off, x, 2.0)
+        r, d = _gamma_tail_nd(at, xt)
+        out = xt * d * (dnp.log(xt) + r - digamma(at))
+    if (~tail & ~bad).any():
+        off = tail | bad
+        lo = _ginv_da_series(_sub(off, a, 1.0), _sub(off, x, 0.5))
+        out = lo if out is None else dnp.where(tail, out, lo)
+    if out is None:
+        out = dnp.zeros_like(x)
+    if bad.any():
+        # x = 0: an underflow (dx/da underflows too); x = inf (y = 1 for gammaincinv, 0 for
+        # gammainccinv): NaN, as the derivative of a constant infinity is undefined
+        out = dnp.where(bad, _np.where(xv == 0, 0.0, _np.nan), out)
+    return out
 
 
-def _gammainccinv_da(ans, a, y):
-    # x = Q^-1(a, y): dx/da = (dQ/da) / p(x), with Q = y (accurate relative to Q)
-    return _gammaincc_da(y, a, ans) * _gammaincinv_dy(ans, a, y)
+def _gammaincinv_dy(ans, a, y, comp=False):
+    """``dx/dy = 1 / p(x)`` (``p`` the gamma density; ``gammainccinv`` negates it).
+    Below the median ``exp(-log p)`` (0 where ``x`` underflowed to 0 for ``a < 1``:
+    ``dx/dy ~ x / (a y)`` is below the smallest float there too); above it ``x D / Q``
+    (``Q / p = x D``, ``Q = y`` or ``1 - y``, exact for ``y >= 1/2``), whose derivative
+    in ``a`` does not cancel (that of ``-log p`` is a difference of ``log x`` and
+    ``psi(a)`` against ``dx/da``, near-equal there)."""
+    a, x = _bcast2(a, ans)
+    av, xv = _pv(a), _pv(x)
+    with _np.errstate(all="ignore"):
+        tail = (xv > _sp.gammaincinv(av, 0.5)) & _np.isfinite(xv)
+        under = (xv == 0) & (av < 1)
+    out = None
+    if tail.any():
+        at, xt = _sub(~tail, a, 1.0), _sub(~tail, x, 2.0)
+        q = _sub(~tail, dnp.broadcast_to(y if comp else 1 - y, shape_of(x)), 1.0)
+        # value x D / Q; derivatives from log(x D / Q) (those of x D / Q form two terms
+        # that each overflow, of opposite signs, where d2x/dy2 itself overflows)
+        r = xt * _gamma_tail_nd(at, xt)[1]
+        lg = dnp.log(r) - dnp.log(q)
+        # where d2x/dy2 = (dx/dy)^2 (1 + dR/dx) / R overflows, the two paths from y (through
+        # q and through x) would each overflow, with opposite signs, in reverse mode:
+        # there -log p (one path, through x), at the cost of ~1e-11 in the a-derivative
+        rv, qv = primal_of(r), primal_of(q)
+        with _np.errstate(all="ignore"):
+            huge = tail & ~(_np.abs(rv / qv) * _np.abs(rv / qv) / _np.abs(rv) < 1e300)
+        if huge.any():
+            lg = dnp.where(huge, gammaln(at) + xlogy(1 - at, xt) + xt, lg)
+        out = (rv / qv) * dnp.exp(lg - primal_of(lg))
+    if (~tail).any():
+        off = tail | under
+        al, xl = _sub(off, a, 1.0), _sub(off, x, 1.0)
+        lo = dnp.exp(gammaln(al) + xlogy(1 - al, xl) + xl)
+        out = lo if out is None else dnp.where(tail, out, lo)
+    if under.any():
+        out = dnp.where(under, 0.0, out)
+    return out
 
 
 gammaincinv = _nary(_sp.gammaincinv, "gammaincinv", [_gammaincinv_da, _gammaincinv_dy],
                     ["a", "y"])
 gammainccinv = _nary(_sp.gammainccinv, "gammainccinv",
-                     [_gammainccinv_da, lambda ans, a, y: -_gammaincinv_dy(ans, a, y)],
+                     [_gammaincinv_da, lambda ans, a, y: -_gammaincinv_dy(ans, a, y, True)],
                      ["a", "y"])
 
 __all__ += ["kv", "kve", "k0", "k1", "k0e", "k1e", "loggamma", "exp1", "expi", "expn",
