@@ -17,6 +17,11 @@ integrated from that of the log density for ``df >= 1000``, no cancellation),
 the t log density ``special._t_logpdf_std`` and the internal ``special.betaincc``
 (``beta.sf`` / ``logsf``).
 
+The quantiles ``ppf`` / ``isf`` are SciPy's (``gamma``'s from ``special.gammaincinv``
+/ ``special.gammainccinv``, ``chi2``'s and ``invgamma``'s from the same), NaN for
+``q`` outside [0, 1], the ends of the support at ``q = 0`` and ``1``, where the
+derivatives are the one-sided ones (see ``_Continuous._quantile``).
+
 Values follow SciPy: ``logcdf`` / ``logsf`` switch to ``log1p(-sf)`` /
 ``log1p(-cdf)`` at the median; ``t`` with ``df = inf`` is the normal (its
 log density uses an asymptotic series for the gamma-function ratio from
@@ -192,13 +197,7 @@ def _expit_cdf(y):
     return _split(y, 0.0, sp.expit, lambda v: 1 - sp.expit(-v))
 
 
-def _ppf_range(q, out):
-    """NaN for ``q`` outside [0, 1], as SciPy."""
-    qv = _pv(q)
-    return _invalid(~((qv >= 0) & (qv <= 1)), out)
-
-
-_FROZEN_METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf",
+_FROZEN_METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf",
                    "logpmf", "pmf", "mean", "var", "std")
 
 
@@ -388,6 +387,54 @@ class _Continuous(_Moments):
     def logsf(self, x, *args, **kwargs):
         return dnp.log(self.sf(x, *args, **kwargs))
 
+    def _quantile(self, q, shapes, loc, scale, std, upper):
+        """SciPy's ``ppf`` (``isf`` when ``upper``): ``loc + scale * std(q, *shapes)``
+        for ``0 < q < 1``, ``std`` the standard distribution's quantile; at ``q = 0``
+        and ``q = 1`` the end of the support, ``end * scale + loc``; NaN for ``q``
+        outside ``[0, 1]``, a NaN ``loc`` and invalid parameters (every shape
+        parameter must be ``> 0``, as ``scale``).
+
+        At a finite end the derivatives are the one-sided ones: 1 in ``loc``, the
+        standard end (0 or 1) in ``scale``, 0 in the shape parameters, and
+        ``scale / pdf(end)`` in ``q`` (negated for ``isf``), which is 0, finite or
+        ``inf`` (an infinite one is formed by ``sqrt`` of the distance to the end,
+        whose rule keeps a zero tangent exactly zero: no NaN in Jacobians).  At an
+        infinite end the quantile is the constant ``+-inf``, with derivative 0."""
+        if isinstance(q, (int, float)) and not isinstance(q, bool):
+            q = _np.float64(q)
+        q, loc, scale = _arr(q), _arr(loc), _arr(scale)
+        qv, lv, sv = _pv(q), _pv(loc), _pv(scale)
+        with _np.errstate(invalid="ignore"):
+            bad = _not_pos(*shapes, scale) | ~((qv >= 0) & (qv <= 1)) | _np.isnan(lv)
+            inner = (qv > 0) & (qv < 1)
+        # an invalid shape parameter is replaced by 1 in the formula (its result is NaN)
+        shapes = tuple(_sub(_not_pos(a), _arr(a), 1.0) for a in shapes)
+        out = loc + scale * std(_sub(~inner, q, 0.5), *shapes)
+        if (~inner & ~bad).any():
+            import scipy.stats as _sst
+            dt = _raw(q).dtype if _np.issubdtype(_raw(q).dtype, _np.floating) else _np.dtype(float)
+            lo, hi = self._support or (-_np.inf, _np.inf)
+            sh = [_pv(a) for a in shapes]
+            # (q at the end, the standard end, +1 at the lower end / -1 at the upper one)
+            for qe, end, sign in ((float(upper), lo, 1.0), (float(not upper), hi, -1.0)):
+                at = (qv == qe) & ~bad
+                if not at.any():
+                    continue
+                if _np.isinf(end):
+                    with _np.errstate(all="ignore"):
+                        out = _outside(at, out, end * sv + lv)
+                    continue
+                with _np.errstate(all="ignore"):
+                    c = 1.0 / _np.asarray(getattr(_sst, self.name).pdf(end, *sh), dtype=float)
+                fin = _np.isfinite(c)
+                qa = _sub(~at, q, qe)
+                u = qa - qe if qe == 0 else qe - qa             # the distance to the end
+                slope = _np.where(fin, c, 0.0).astype(dt) * u
+                if (~fin & at).any():
+                    slope = dnp.where(fin, slope, dnp.sqrt(u))
+                out = dnp.where(at, loc + scale * (end + sign * slope), out)
+        return _plain(_invalid(bad, out))
+
 
 class norm_gen(_Continuous):
     """The normal distribution: ``norm.logpdf(x, loc=0, scale=1)`` etc."""
@@ -419,7 +466,10 @@ class norm_gen(_Continuous):
         return _invalid(_not_pos(scale), sp.log_ndtr(-_std(x, loc, scale)))
 
     def ppf(self, q, loc=0, scale=1):
-        return _invalid(_not_pos(scale), loc + scale * sp.ndtri(q))
+        return self._quantile(q, (), loc, scale, sp.ndtri, False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: -sp.ndtri(v), True)
 
 
 class t_gen(_Continuous):
@@ -503,6 +553,12 @@ class gamma_gen(_Continuous):
         out = _split(y, self._median(a, y), lambda v: dnp.log1p(-sp.gammainc(a, v)),
                      lambda v: sp._log_gammaincc_tail(a, v), _pv(y) < 0, 0.0)
         return _invalid(_not_pos(a, scale), out)
+
+    def ppf(self, q, a, loc=0, scale=1):
+        return self._quantile(q, (a,), loc, scale, lambda v, a: sp.gammaincinv(a, v), False)
+
+    def isf(self, q, a, loc=0, scale=1):
+        return self._quantile(q, (a,), loc, scale, lambda v, a: sp.gammainccinv(a, v), True)
 
 
 class beta_gen(_Continuous):
@@ -601,7 +657,10 @@ class expon_gen(_Continuous):
         return _invalid(_not_pos(scale), _outside(out, -ys, 0.0))
 
     def ppf(self, q, loc=0, scale=1):
-        return _invalid(_not_pos(scale), _ppf_range(q, loc - scale * dnp.log1p(-q)))
+        return self._quantile(q, (), loc, scale, lambda v: -dnp.log1p(-v), False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: -dnp.log(v), True)
 
 
 class uniform_gen(_Continuous):
@@ -649,7 +708,10 @@ class uniform_gen(_Continuous):
         return _invalid(_not_pos(scale), _outside(hi, _outside(lo, val, 0.0), -_np.inf))
 
     def ppf(self, q, loc=0, scale=1):
-        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * q))
+        return self._quantile(q, (), loc, scale, lambda v: v, False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: 1.0 - v, True)
 
 
 class laplace_gen(_Continuous):
@@ -690,9 +752,15 @@ class laplace_gen(_Continuous):
     def logsf(self, x, loc=0, scale=1):
         return _invalid(_not_pos(scale), self._logcdf(-_std(x, loc, scale)))
 
+    @staticmethod
+    def _ppf_std(q):
+        return _split(q, 0.5, lambda v: dnp.log(2 * v), lambda v: -dnp.log(2 - 2 * v))
+
     def ppf(self, q, loc=0, scale=1):
-        z = _split(q, 0.5, lambda v: dnp.log(2 * v), lambda v: -dnp.log(2 - 2 * v))
-        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * z))
+        return self._quantile(q, (), loc, scale, self._ppf_std, False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: -self._ppf_std(v), True)
 
 
 class cauchy_gen(_Continuous):
@@ -734,13 +802,19 @@ class cauchy_gen(_Continuous):
     def logsf(self, x, loc=0, scale=1):
         return _invalid(_not_pos(scale), self._logcdf(-_std(x, loc, scale)))
 
-    def ppf(self, q, loc=0, scale=1):
+    @staticmethod
+    def _ppf_std(q):
         qv = _pv(q)
         lo, hi = qv < 0.25, qv > 0.75
-        z = _pieces(q, [(lo, lambda v: -1 / dnp.tan(_np.pi * v), 0.1),
-                        (hi, lambda v: 1 / dnp.tan(_np.pi * (1 - v)), 0.9),
-                        (~lo & ~hi, lambda v: dnp.tan(_np.pi * (v - 0.5)), 0.5)])
-        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * z))
+        return _pieces(q, [(lo, lambda v: -1 / dnp.tan(_np.pi * v), 0.1),
+                           (hi, lambda v: 1 / dnp.tan(_np.pi * (1 - v)), 0.9),
+                           (~lo & ~hi, lambda v: dnp.tan(_np.pi * (v - 0.5)), 0.5)])
+
+    def ppf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, self._ppf_std, False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: -self._ppf_std(v), True)
 
 
 class logistic_gen(_Continuous):
@@ -773,7 +847,10 @@ class logistic_gen(_Continuous):
         return _invalid(_not_pos(scale), sp.log_expit(-_std(x, loc, scale)))
 
     def ppf(self, q, loc=0, scale=1):
-        return _invalid(_not_pos(scale), loc + scale * sp.logit(q))
+        return self._quantile(q, (), loc, scale, sp.logit, False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: -sp.logit(v), True)
 
 
 class chi2_gen(_Continuous):
@@ -804,6 +881,14 @@ class chi2_gen(_Continuous):
 
     def logsf(self, x, df, loc=0, scale=1):
         return self._g("logsf", x, df, loc, scale)
+
+    def ppf(self, q, df, loc=0, scale=1):
+        return self._quantile(q, (df,), loc, scale,
+                              lambda v, df: 2 * sp.gammaincinv(0.5 * df, v), False)
+
+    def isf(self, q, df, loc=0, scale=1):
+        return self._quantile(q, (df,), loc, scale,
+                              lambda v, df: 2 * sp.gammainccinv(0.5 * df, v), True)
 
 
 class lognorm_gen(_Continuous):
@@ -845,7 +930,10 @@ class lognorm_gen(_Continuous):
         return _invalid(bad, _outside(out, sp.log_ndtr(-z), 0.0))
 
     def ppf(self, q, s, loc=0, scale=1):
-        return _invalid(_not_pos(s, scale), loc + scale * dnp.exp(s * sp.ndtri(q)))
+        return self._quantile(q, (s,), loc, scale, lambda v, s: dnp.exp(s * sp.ndtri(v)), False)
+
+    def isf(self, q, s, loc=0, scale=1):
+        return self._quantile(q, (s,), loc, scale, lambda v, s: dnp.exp(s * -sp.ndtri(v)), True)
 
 
 class invgamma_gen(_Continuous):
@@ -900,6 +988,12 @@ class invgamma_gen(_Continuous):
         ys, iy, out, bad = self._iy(x, a, loc, scale)
         return _invalid(bad, _outside(out, gamma.logcdf(iy, a), 0.0))
 
+    def ppf(self, q, a, loc=0, scale=1):
+        return self._quantile(q, (a,), loc, scale, lambda v, a: 1.0 / sp.gammainccinv(a, v), False)
+
+    def isf(self, q, a, loc=0, scale=1):
+        return self._quantile(q, (a,), loc, scale, lambda v, a: 1.0 / sp.gammaincinv(a, v), True)
+
 
 class halfnorm_gen(_Continuous):
     """The half-normal distribution: ``halfnorm.logpdf(x, loc=0, scale=1)``
@@ -943,7 +1037,10 @@ class halfnorm_gen(_Continuous):
         return _invalid(_not_pos(scale), _outside(out, val, 0.0))
 
     def ppf(self, q, loc=0, scale=1):
-        return _invalid(_not_pos(scale), _ppf_range(q, loc + scale * sp.ndtri(0.5 * (1 + q))))
+        return self._quantile(q, (), loc, scale, lambda v: sp.ndtri(0.5 * (1 + v)), False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: -sp.ndtri(0.5 * v), True)
 
 
 class weibull_min_gen(_Continuous):
@@ -983,8 +1080,10 @@ class weibull_min_gen(_Continuous):
         return _invalid(bad, _outside(out, -w, 0.0))
 
     def ppf(self, q, c, loc=0, scale=1):
-        return _invalid(_not_pos(c, scale),
-                        _ppf_range(q, loc + scale * (-dnp.log1p(-q)) ** (1 / c)))
+        return self._quantile(q, (c,), loc, scale, lambda v, c: (-dnp.log1p(-v)) ** (1 / c), False)
+
+    def isf(self, q, c, loc=0, scale=1):
+        return self._quantile(q, (c,), loc, scale, lambda v, c: (-dnp.log(v)) ** (1 / c), True)
 
 
 class poisson_gen(_Moments):

@@ -111,8 +111,24 @@ def _moments(s, c, a):
             stats.invgamma.var(a + 2.0, scale=s), stats.beta(a, c).mean(), stats.t(a + 2.0).var())
 
 
+def _quantiles(dist, q, *params):
+    d = getattr(stats, dist)
+    return d.ppf(q, *params), d.isf(q, *params)
+
+
+def _closed_form_isf(q, s, loc, scale):
+    # laplace's two branches meet at q = 1/2 (a kink of the second derivative): q avoids it
+    out = ()
+    for name, shp in (("norm", ()), ("expon", ()), ("uniform", ()), ("laplace", ()),
+                      ("cauchy", ()), ("logistic", ()), ("halfnorm", ()), ("lognorm", (s,)),
+                      ("weibull_min", (s,))):
+        out += (getattr(stats, name).isf(q, *shp, loc, scale),)
+    return out
+
+
 xpos = arrays((3,), low=0.2, high=3.0)
 loc0 = st.floats(-0.15, 0.0)
+q3 = arrays((3,), low=0.02, high=0.98, avoid=[0.5], margin=0.03)
 
 
 SPECS = [
@@ -169,4 +185,15 @@ SPECS = [
     Spec("stats.frozen", _frozen, st.tuples(x3, st.floats(-1.0, 1.0), pos, pos),
          covers=("special.stdtr", "special.log_gammaincc_tail")),
     Spec("stats.moments", _moments, st.tuples(pos, pos, pos), covers=("special.gamma", "sqrt")),
+    Spec("stats.gamma_quantiles", lambda q, a, loc, scale: _quantiles("gamma", q, a, loc, scale),
+         st.tuples(q3, pos, st.floats(-1.0, 1.0), pos),
+         covers=("special.gammaincinv", "special.gammainccinv")),
+    Spec("stats.chi2_quantiles", lambda q, df, scale: _quantiles("chi2", q, df, 0.0, scale),
+         st.tuples(q3, st.floats(0.5, 6.0), pos),
+         covers=("special.gammaincinv", "special.gammainccinv")),
+    Spec("stats.invgamma_quantiles", lambda q, a, loc: _quantiles("invgamma", q, a, loc, 1.5),
+         st.tuples(q3, pos, st.floats(-1.0, 1.0)),
+         covers=("special.gammaincinv", "special.gammainccinv")),
+    Spec("stats.closed_form_isf", _closed_form_isf, st.tuples(q3, pos, st.floats(-1.0, 1.0), pos),
+         covers=("special.ndtri", "special.logit", "log", "tan", "power")),
 ]

@@ -1,0 +1,336 @@
+"""dualad.scipy.stats quantiles: ``ppf`` and ``isf`` of every continuous
+distribution, plain and frozen.
+
+Values are compared with SciPy's own (dtype and shape too), at ``q = 0`` and
+``q = 1`` (the ends of the support), outside ``[0, 1]`` (NaN) and in both tails.
+Derivatives, forward and reverse, are compared with independent truths: in
+``q`` the inverse-function rule ``+-scale / pdf(x)`` with SciPy's density; in
+``loc`` and ``scale`` 1 and ``(x - loc) / scale`` from SciPy's value; in the
+shape parameters Richardson-extrapolated central differences of SciPy's own
+``ppf`` / ``isf``, and mpmath (40 digits) for the gamma family in its far tails
+and at small and large shapes.  Second derivatives: ``d2x/dq2 = -(log p)'(x) /
+p(x)^2`` from SciPy, and second differences of SciPy's quantile in the shape
+(the finite-difference specs in tests/specs/scipy_stats.py cover every nesting).
+"""
+from __future__ import annotations
+
+import warnings
+
+import mpmath as mp
+import numpy as np
+import pytest
+import scipy.stats as sst
+
+import dualad as ad
+import dualad.numpy as dnp
+from dualad.scipy import stats
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def richardson(f, v, h):
+    """d f / dv at ``v`` by central differences, extrapolated twice (error O(h^6))."""
+    def d(h):
+        return (f(v + h) - f(v - h)) / (2 * h)
+    d1, d2, d3 = d(h), d(h / 2), d(h / 4)
+    r1, r2 = (4 * d2 - d1) / 3, (4 * d3 - d2) / 3
+    return (16 * r2 - r1) / 15
+
+
+def richardson2(f, v, h):
+    """d2 f / dv2 at ``v`` by second differences, extrapolated twice."""
+    def d(h):
+        return (f(v + h) - 2 * f(v) + f(v - h)) / (h * h)
+    d1, d2, d3 = d(h), d(h / 2), d(h / 4)
+    r1, r2 = (4 * d2 - d1) / 3, (4 * d3 - d2) / 3
+    return (16 * r2 - r1) / 15
+
+
+def both_modes(g, v):
+    """(forward, reverse) derivative of the elementwise-in-``v`` (array) or
+    scalar-``v`` function ``g``, with the output's shape."""
+    v = np.asarray(v, dtype=float)
+    if v.ndim:
+        fwd = ad.jvp(g, (v,), (np.ones_like(v),))[1]
+        rev = ad.grad(lambda u: dnp.sum(g(u)))(v)
+    else:
+        fwd, rev = ad.jacfwd(g)(float(v)), ad.jacrev(g)(float(v))
+    return np.asarray(fwd), np.asarray(rev)
+
+
+# name: shape parameters to test (the first one is used for derivatives)
+DISTS = {
+    "norm": [()], "expon": [()], "uniform": [()], "laplace": [()], "cauchy": [()],
+    "logistic": [()], "halfnorm": [()],
+    "lognorm": [(0.8,), (2.0,)], "weibull_min": [(1.6,), (0.5,), (1.0,)],
+    "gamma": [(2.3,), (0.05,), (0.5,), (1.0,), (1e3,)],
+    "chi2": [(2.7,), (0.3,), (1.0,), (2.0,), (50.0,)],
+    "invgamma": [(2.3,), (0.5,), (30.0,)],
+}
+NAMES = sorted(DISTS)
+METHODS = ("ppf", "isf")
+LOC, SCALE = 0.3, 1.7
+Q_VALUES = np.array([-0.1, 0.0, 1e-300, 1e-12, 1e-10, 0.1, 0.25, 0.5, 0.75, 0.9, 1 - 1e-10,
+                     1 - 1e-12, 1.0, 1.1, np.nan, -np.inf, np.inf])
+Q_TAILS = np.array([1e-12, 1e-5, 0.03, 0.3, 0.7, 0.97, 1 - 1e-5, 1 - 1e-12])
+
+
+def _sst(name, m):
+    return getattr(getattr(sst, name), m)
+
+
+def _ours(name, m):
+    return getattr(getattr(stats, name), m)
+
+
+# --- values ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("m", METHODS)
+def test_values_match_scipy(name, m):
+    shapes = DISTS[name] + ([(-1.0,), (0.0,), (np.nan,)] if DISTS[name][0] else [])
+    for shp in shapes:
+        for loc, scale in ((0.0, 1.0), (0.5, 2.0), (0.0, -1.0), (0.0, 0.0), (np.nan, 1.0),
+                           (-3.0, np.inf)):
+            ref = _sst(name, m)(Q_VALUES, *shp, loc=loc, scale=scale)
+            got = _ours(name, m)(Q_VALUES, *shp, loc, scale)
+            assert isinstance(got, np.ndarray) and got.dtype == ref.dtype
+            assert got.shape == ref.shape
+            np.testing.assert_allclose(got, ref, rtol=1e-14, atol=0,
+                                       err_msg=f"{name}{shp} {m} loc={loc} scale={scale}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_scalars_broadcasting_and_keywords(name):
+    shp = DISTS[name][0]
+    for m in METHODS:
+        got, ref = _ours(name, m)(0.3, *shp), _sst(name, m)(0.3, *shp)
+        assert type(got) is type(ref) and got == pytest.approx(ref, rel=1e-14)   # np.float64
+        q = np.linspace(0.05, 0.95, 6).reshape(3, 2, 1)
+        loc, scale = np.array([0.0, 0.1]), np.array([[1.0], [2.0]])
+        args = [np.array([s, 1.5 * s]).reshape(2, 1, 1, 1) for s in shp]
+        got = _ours(name, m)(q, *args, loc, scale)
+        ref = _sst(name, m)(q, *args, loc=loc, scale=scale)
+        assert got.shape == ref.shape
+        np.testing.assert_allclose(got, ref, rtol=1e-14)
+        got = _ours(name, m)([0.2, 0.6], *shp, loc=[0.0, 1.0], scale=2.0)     # lists, keywords
+        np.testing.assert_allclose(got, _sst(name, m)([0.2, 0.6], *shp, loc=[0.0, 1.0], scale=2.0),
+                                   rtol=1e-14)
+
+
+def test_float32_stays_float32():
+    q = np.array([0.2, 0.5, 0.9], np.float32)
+    for name in NAMES:
+        sh = [np.float32(s) for s in DISTS[name][0]]
+        for m in METHODS:
+            f = _ours(name, m)
+            assert f(q, *sh, np.float32(0.3), np.float32(1.7)).dtype == np.float32, (name, m)
+            assert ad.grad(lambda v: dnp.sum(f(v, *sh, 0.3, 1.7)))(q).dtype == np.float32
+            np.testing.assert_allclose(f(q, *sh, 0.3, 1.7), _sst(name, m)(q, *sh, loc=0.3, scale=1.7),
+                                       rtol=2e-5)
+
+
+# --- first derivatives, forward and reverse -------------------------------------------------
+def _varying(f, args, i):
+    def g(v):
+        a = list(args)
+        a[i] = v
+        return f(*a)
+    return g
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("m", METHODS)
+def test_first_derivatives(name, m):
+    for shp in DISTS[name][:2]:
+        q = Q_TAILS
+        args = [q, *shp, LOC, SCALE]
+        y = _sst(name, m)(q, *shp)                 # the standard quantile (x = loc + scale y)
+        pdf = _sst(name, "pdf")(y, *shp)
+        keep = np.isfinite(y) & (pdf > 0)         # far tails where SciPy's pdf underflows
+        exact = {0: (1 if m == "ppf" else -1) * SCALE / pdf, len(args) - 2: np.ones_like(y),
+                 len(args) - 1: y}
+        for i in range(len(args)):
+            if i in exact:
+                ref, rtol = exact[i], 1e-11
+            else:       # scale * dy/dshape (loc left out: it would round y's digits away)
+                plain = _varying(lambda *a: _sst(name, m)(*a[:-2], scale=a[-1]), args, i)
+                ref, rtol = richardson(plain, args[i], 1e-3 * args[i]), 1e-7
+            if name == "gamma" and shp[0] >= 100 and i == 0:
+                rtol = 1e-10             # gammaln(a) - ... of the density loses digits at a = 1e3
+            for got in both_modes(_varying(_ours(name, m), args, i), args[i]):
+                got = np.broadcast_to(got, y.shape)
+                ok = np.abs(got - ref) <= rtol * np.abs(ref) + 1e-300
+                assert ok[keep].all(), (name, shp, m, i, got, ref)
+
+
+def _gamma_truth(q, a, upper):
+    """``x`` with ``P(a, x) = q`` (``Q(a, x) = q`` if ``upper``) and ``dx/dq``, ``dx/da``,
+    by mpmath at 40 digits (Newton on the regularized incomplete gamma function)."""
+    mp.mp.dps = 40
+    a, q = mp.mpf(a), mp.mpf(q)
+
+    def F(aa, x):
+        return mp.gammainc(aa, x, mp.inf, regularized=True) if upper else \
+            mp.gammainc(aa, 0, x, regularized=True)
+
+    x = mp.mpf(float(_sst("gamma", "isf" if upper else "ppf")(float(q), float(a))))
+    for _ in range(100):
+        p = mp.exp((a - 1) * mp.log(x) - x - mp.loggamma(a))
+        step = (F(a, x) - q) / (-p if upper else p)
+        x = x - step
+        if abs(step) < abs(x) * mp.mpf(10) ** -32:
+            break
+    p = mp.exp((a - 1) * mp.log(x) - x - mp.loggamma(a))
+    dx = -p if upper else p
+    return x, 1 / dx, -mp.diff(lambda aa: F(aa, x), a) / dx
+
+
+@pytest.mark.parametrize("a", [0.05, 0.5, 3.5, 150.0, 1e4])
+def test_gamma_family_against_mpmath(a):
+    # far tails (1e-12 and 1 - 1e-12, where ppf runs into the upper tail) and extreme shapes
+    for q in (1e-12, 1e-3, 0.5, 0.999, 1 - 1e-12):
+        for m in METHODS:
+            x, dq, da = _gamma_truth(q, a, m == "isf")
+            xi, dqi, dai = _gamma_truth(q, a, m == "ppf")
+            # d2x/dq2 = -(log p)'(x) / p(x)^2 = -((a - 1) / x - 1) (dx/dq)^2, ppf and isf
+            d2, d2i = (-((a - 1) / v - 1) * w ** 2 for v, w in ((x, dq), (xi, dqi)))
+            cases = [("gamma", a, x, dq, da, d2),
+                     ("chi2", 2 * a, 2 * x, 2 * dq, da, 2 * d2),                  # 2 x(q, df / 2)
+                     ("invgamma", a, 1 / xi, -dqi / xi ** 2, -dai / xi ** 2,       # 1 / x_upper
+                      -d2i / xi ** 2 + 2 * dqi ** 2 / xi ** 3)]
+            for name, shp, *truth in cases:
+                val, d_q, d_a, d_qq = (float(v) for v in truth)
+                if not np.isfinite([val, d_q, d_a, d_qq]).all() or 0 in (val, d_q, d_a) or \
+                        (name == "invgamma" and xi < 1e-150):
+                    # beyond float64, or invgamma = 1 / x with 1 / x^2 overflowing in the
+                    # rule of 1 / x (invgamma.isf(1e-12, 0.05) ~ 1e240): not covered
+                    continue
+                f = _ours(name, m)
+                assert f(q, shp) == pytest.approx(val, rel=5e-14), (name, m, a, q)
+                qtol = 1e-10 if a >= 100 else 1e-12
+                for g in both_modes(lambda v: f(v, shp), q):
+                    assert g == pytest.approx(d_q, rel=qtol), (name, m, a, q)
+                for g in both_modes(lambda v: f(q, v), shp):
+                    assert g == pytest.approx(d_a, rel=1e-12), (name, m, a, q)
+                g = lambda v: f(v, shp)
+                for h in (ad.grad(ad.grad(g))(q), ad.jacfwd(ad.jacrev(g))(q)):
+                    assert h == pytest.approx(d_qq, rel=100 * qtol), (name, m, a, q)
+
+
+# --- second derivatives ---------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("m", METHODS)
+def test_second_derivatives(name, m):
+    shp = DISTS[name][0]
+    lo, hi = getattr(stats, name)._support or (-np.inf, np.inf)
+    for q in (0.01, 0.2, 0.65, 0.99):
+        args = [q, *shp, LOC, SCALE]
+        f = _ours(name, m)
+        x = _sst(name, m)(q, *shp, loc=LOC, scale=SCALE)
+        y = _sst(name, m)(q, *shp)
+        p = _sst(name, "pdf")(x, *shp, loc=LOC, scale=SCALE)
+        h = SCALE * min(1e-3, 0.25 * (y - lo), 0.25 * (hi - y))      # inside the support
+        dlogp = richardson(lambda v: _sst(name, "logpdf")(v, *shp, loc=LOC, scale=SCALE), x, h)
+        ref = -dlogp / (p * p)                 # d2x/dq2 = -(log p)'(x) / p(x)^2, ppf and isf
+        g = lambda v: f(v, *shp, LOC, SCALE)
+        for got in (ad.grad(ad.grad(g))(q), ad.hessian(g)(q), ad.jacfwd(ad.jacfwd(g))(q)):
+            assert got == pytest.approx(ref, rel=1e-6, abs=1e-9 / p), (name, m, q, got, ref)
+        # in the shape parameter, and mixed with q and scale
+        if shp:
+            s = shp[0]
+            ref_f = lambda *a: _sst(name, m)(*a[:-2], loc=a[-2], scale=a[-1])
+            plain = _varying(ref_f, args, 1)
+            ref_ss = richardson2(plain, s, 1e-2 * s)
+            ref_qs = richardson(lambda v: (1 if m == "ppf" else -1) / _sst(name, "pdf")(
+                ref_f(q, v, LOC, SCALE), v, loc=LOC, scale=SCALE), s, 1e-3 * s)
+            h = ad.hessian(lambda v: f(v[0], v[1], LOC, v[2]))(np.array([q, s, SCALE]))
+            h2 = ad.jacrev(ad.jacfwd(lambda v: f(v[0], v[1], LOC, v[2])))(np.array([q, s, SCALE]))
+            for H in (h, h2):
+                assert H[1, 1] == pytest.approx(ref_ss, rel=1e-5, abs=1e-9 * abs(x)), (name, m, q)
+                assert H[0, 1] == pytest.approx(ref_qs, rel=1e-6), (name, m, q)
+                assert H[0, 2] == pytest.approx((1 if m == "ppf" else -1) / (p * SCALE),
+                                                rel=1e-10), (name, m, q)
+                assert H[2, 2] == 0.0
+
+
+# --- the ends of the support and invalid q ---------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("m", METHODS)
+def test_ends_of_support(name, m):
+    # q = 0 and 1: SciPy's end of the support; at a finite end the one-sided derivatives
+    # (1 in loc, the standard end in scale, 0 in the shapes, +-scale / pdf(end) in q);
+    # an infinite end is a constant (derivative 0)
+    for shp in DISTS[name]:
+        qs = np.array([0.0, 0.4, 1.0])
+        args = [qs, *shp, LOC, SCALE]
+        f = _ours(name, m)
+        val = f(*args)
+        np.testing.assert_allclose(val, _sst(name, m)(qs, *shp, loc=LOC, scale=SCALE), rtol=1e-14)
+        sign = 1.0 if m == "ppf" else -1.0
+        for k in (0, 2):
+            end = (val[k] - LOC) / SCALE
+            with np.errstate(all="ignore"):
+                slope = sign / _sst(name, "pdf")(val[k], *shp, loc=LOC, scale=SCALE)
+            finite = np.isfinite(val[k])
+            want = {0: slope if finite else 0.0, len(args) - 2: 1.0 if finite else 0.0,
+                    len(args) - 1: end if finite else 0.0}
+            for i in range(len(args)):
+                g = _varying(f, args, i)
+                v0 = qs if i == 0 else float(args[i])
+                for jac in (ad.jacfwd(g)(v0), ad.jacrev(g)(v0)):
+                    assert not np.isnan(jac).any(), (name, shp, m, i, jac)
+                    d = np.diag(jac) if i == 0 else jac
+                    assert d[k] == pytest.approx(want.get(i, 0.0), rel=1e-14, abs=0), \
+                        (name, shp, m, i, k, d[k], want.get(i, 0.0))
+                    if i == 0:
+                        assert (jac[~np.eye(3, dtype=bool)] == 0).all()
+
+
+def test_outside_zero_one_is_nan_and_isolated():
+    q = np.array([-0.5, 0.3, 1.5, np.nan])
+    for name in NAMES:
+        shp = DISTS[name][0]
+        for m in METHODS:
+            f = _ours(name, m)
+            v = f(q, *shp, LOC, SCALE)
+            assert np.isnan(v[[0, 2, 3]]).all() and np.isfinite(v[1])
+            for jac in (ad.jacfwd(lambda u: f(u, *shp, LOC, SCALE))(q),
+                        ad.jacrev(lambda u: f(u, *shp, LOC, SCALE))(q)):
+                assert np.isfinite(jac[1, 1]) and (jac[1, [0, 2, 3]] == 0).all()
+            if shp:       # a shared shape parameter: its derivative at the valid point is clean
+                for g in both_modes(lambda a: f(q, a, LOC, SCALE), shp[0]):
+                    assert np.isfinite(g[1])
+
+
+def test_ppf_inverts_cdf_and_isf_inverts_sf():
+    # derivatives of the round trips (dualad on both sides: a consistency check)
+    for name in ("gamma", "chi2", "invgamma"):
+        a = DISTS[name][0][0]
+        for m, c in (("ppf", "cdf"), ("isf", "sf")):
+            q = np.array([1e-9, 0.2, 0.9, 1 - 1e-9])
+            rt = lambda v: _ours(name, c)(_ours(name, m)(q, v, LOC, SCALE), v, LOC, SCALE)
+            for g in both_modes(rt, a):
+                np.testing.assert_allclose(g, 0.0, atol=1e-10)
+
+
+# --- frozen ---------------------------------------------------------------------------------
+def test_frozen_quantiles():
+    q = np.array([1e-8, 0.3, 0.99])
+    for name in NAMES:
+        shp = DISTS[name][0]
+        fz = getattr(stats, name)(*shp, loc=LOC, scale=SCALE)
+        assert "isf" in dir(fz) and "ppf" in dir(fz)
+        for m in METHODS:
+            np.testing.assert_allclose(getattr(fz, m)(q), _sst(name, m)(q, *shp, loc=LOC, scale=SCALE),
+                                       rtol=1e-14)
+    # differentiable in the frozen parameters
+    a = 2.3
+    for m in METHODS:
+        ref = richardson(lambda v: _sst("gamma", m)(0.3, v, loc=LOC, scale=SCALE), a, 1e-3)
+        for g in both_modes(lambda v: getattr(stats.gamma(v, LOC, SCALE), m)(0.3), a):
+            assert g == pytest.approx(ref, rel=1e-8)
