@@ -17,8 +17,9 @@ each axis with the index map NumPy's own ``pad`` gives for ``arange(n)``;
 ``minimum`` / ``mean`` / ``median`` concatenate the (broadcast) reduction of
 the first / last ``stat_length`` entries, ``linear_ramp`` a ramp computed with
 ``numpy.linspace``'s arithmetic in its dtype, axis by axis as NumPy does (so
-values match NumPy's bit for bit); ``empty`` and a callable ``mode`` are not
-supported on traced values.  ``triu`` / ``tril``
+values match NumPy's bit for bit).  ``empty`` (whose padding NumPy leaves
+uninitialized) pads with zeros, derivative 0 there; a callable ``mode`` (which
+writes in place) is not supported on traced values.  ``triu`` / ``tril``
 select with ``where`` (no multiplication by a mask, so infinities stay put).
 ``trim_zeros`` decides what to trim from the primal value (the derivative is
 that of the slice kept, also where a kept entry is exactly zero).
@@ -381,7 +382,8 @@ def _pad_linear_ramp(x, widths, end_values):
 
 def pad(array, pad_width, mode="constant", **kwargs):
     """``numpy.pad`` with modes constant, edge, reflect, symmetric, wrap,
-    linear_ramp, maximum, minimum, mean and median."""
+    linear_ramp, maximum, minimum, mean, median and empty (padded with zeros
+    on traced values: NumPy leaves that padding uninitialized)."""
     cv = kwargs.get("constant_values", 0)
     ev = kwargs.get("end_values", 0)
     if not _traced(array) and not _any_traced(cv) and not _any_traced(ev):
@@ -417,8 +419,17 @@ def pad(array, pad_width, mode="constant", **kwargs):
         if mode == "linear_ramp":
             return _pad_linear_ramp(x, widths, ev)
         return _pad_stat(x, widths, mode, kwargs.get("stat_length"))
+    if mode == "empty":
+        # NumPy leaves the padding uninitialized: here it is 0, with derivative 0
+        if kwargs:
+            raise ValueError(f"unsupported keyword arguments for mode 'empty': {set(kwargs)}")
+        return pad_p(x, widths) if any(b or e for b, e in widths) else x
+    if callable(mode):
+        raise NotImplementedError("pad: a callable mode writes into the array in place, "
+                                  "which traced values do not allow; pad with a built-in "
+                                  "mode, or build the padding with dualad.numpy.concatenate")
     if mode not in ("edge", "reflect", "symmetric", "wrap"):
-        raise NotImplementedError(f"pad: mode {mode!r} is not supported on traced values")
+        raise ValueError(f"mode {mode!r} is not supported")
     if kwargs.get("reflect_type", "even") != "even":
         raise NotImplementedError("pad: reflect_type='odd' is not supported on traced values")
     kw = {k: v for k, v in kwargs.items() if k == "reflect_type"} if mode in (
@@ -796,45 +807,82 @@ def copy(a, order="K", subok=False):
 
 # --- r_ and c_ -------------------------------------------------------------------------
 class _AxisConcatenator:
-    """``r_`` / ``c_``: ``obj[a, b, ...]`` concatenates (traced) pieces."""
+    """``r_`` / ``c_``: ``obj[a, b, ...]`` concatenates (traced) pieces, with
+    NumPy's semantics: slices become ``arange`` / ``linspace``, a leading string
+    ``'axis[,ndmin[,trans1d]]'`` sets the options, pieces get ``ndmin``
+    dimensions (the original ones placed at ``trans1d``), and all pieces are
+    cast to the one result type NumPy computes (Python scalars weakly).  Plain
+    ``numpy.r_`` cannot see traced values (it converts them to plain arrays,
+    and that raises a ``TypeError``): use these instead."""
 
     def __init__(self, np_obj, axis, ndmin, trans1d):
         self._np = np_obj
         self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
 
     def __getitem__(self, key):
+        if isinstance(key, str):                    # NumPy's matrix builder, on the caller's names
+            import sys
+            frame = sys._getframe(1)
+            return _np.bmat(key, frame.f_globals, frame.f_locals)
+        if not _any_traced(key if isinstance(key, tuple) else [key]):
+            return self._np[key]
         if not isinstance(key, tuple):
             key = (key,)
-        if not _any_traced(list(key)):
-            return self._np[key]
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
-        if isinstance(key[0], str):
-            spec = key[0]
-            key = key[1:]
-            if spec in ("r", "c"):
-                raise NotImplementedError("r_/c_: matrix directives are not supported on "
-                                          "traced values")
-            parts = [int(p) for p in spec.split(",")]
-            axis = parts[0]
-            if len(parts) > 1:
-                ndmin = parts[1]
-            if len(parts) > 2:
-                trans1d = parts[2]
-        pieces = []
-        for item in key:
-            if isinstance(item, slice):
-                pieces.append(_np.r_[item])
+        pieces, types = [], []
+        for k, item in enumerate(key):
+            if isinstance(item, str):
+                if k != 0:
+                    raise ValueError("special directives must be the first entry.")
+                if item in ("r", "c"):
+                    raise NotImplementedError("r_/c_: the matrix directives 'r' and 'c' (which "
+                                              "build a numpy.matrix) are not supported on "
+                                              "traced values")
+                vec = item.split(",")
+                try:                                # as NumPy: 'axis' or 'axis,ndmin[,trans1d]'
+                    if len(vec) == 1:
+                        axis = int(item)
+                    else:
+                        axis, ndmin = (int(v) for v in vec[:2])
+                        if len(vec) == 3:
+                            trans1d = int(vec[2])
+                except ValueError as e:
+                    raise ValueError(f"unknown special directive {item!r}") from e
                 continue
-            item = _asarr(item)
-            nd = ndim_of(item)
-            if nd < ndmin:
-                item = reshape(item, (1,) * (ndmin - nd) + tuple(shape_of(item)))
-                if trans1d != -1:
-                    k2 = ndmin - nd
-                    k1 = trans1d + k2 + 1 if trans1d < 0 else trans1d
-                    axes = list(range(ndmin))
-                    item = transpose(item, axes[:k1] + axes[k2:] + axes[k1:k2])
-            pieces.append(item)
+            if isinstance(item, slice):
+                piece = _np.r_[item]                # arange, or linspace for a complex step
+                if ndmin > 1:
+                    piece = _np.array(piece, ndmin=ndmin)
+                    if trans1d != -1:
+                        piece = piece.swapaxes(-1, trans1d)
+            elif type(item) in _np.ScalarType:      # weak in the result type, like NumPy
+                pieces.append(_np.array(item, ndmin=ndmin))
+                types.append(item)
+                continue
+            else:
+                if isinstance(item, Tracer):
+                    piece = item
+                elif _any_traced(item):
+                    from . import array as _array
+                    piece = _array(item)
+                else:
+                    piece = _np.asarray(item)
+                nd = ndim_of(piece)
+                if nd < ndmin:
+                    piece = reshape(piece, (1,) * (ndmin - nd) + tuple(shape_of(piece)))
+                    if trans1d != -1:
+                        k2 = ndmin - nd
+                        k1 = trans1d + k2 + 1 if trans1d < 0 else trans1d
+                        axes = list(range(ndmin))
+                        piece = transpose(piece, axes[:k1] + axes[k2:] + axes[k1:k2])
+            pieces.append(piece)
+            types.append(_np.result_type(primal_of(piece)))
+        if types:
+            from ._ufuncs import astype
+            dt = _np.result_type(*types)
+            pieces = [p if _np.result_type(primal_of(p)) == dt
+                      else astype(p, dt) if isinstance(p, Tracer) else p.astype(dt)
+                      for p in pieces]
         return concatenate(pieces, axis=axis)
 
     def __len__(self):

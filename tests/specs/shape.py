@@ -72,6 +72,10 @@ SPECS = [
                                   + dnp.pad(x, (1, 2), mode="median", stat_length=2)),
          st.tuples(distinct_array(shapes(min_dims=1, max_side=3))),
          covers=("getitem", "concatenate", "broadcast_to", "max", "min")),
+    # NumPy leaves mode='empty' padding uninitialized (dualad: zeros): the finite
+    # differences of plain NumPy see only the interior
+    Spec("pad_empty", sq(lambda x: dnp.pad(x, ((1, 2),) + ((2, 0),) * (x.ndim - 1), mode="empty")[
+        (slice(1, -2),) + (slice(2, None),) * (x.ndim - 1)]), nd1, covers=("pad", "getitem")),
     Spec("split", sq(lambda x: dnp.concatenate(dnp.array_split(x, 3, axis=-1)[::-1], axis=-1)
                      + dnp.concatenate(dnp.split(x, [1], axis=0)[::-1], axis=0)), nd1,
          covers=("getitem", "concatenate")),
@@ -103,6 +107,10 @@ SPECS = [
     Spec("triu_tril", sq(lambda x: dnp.triu(x, 1) - dnp.tril(x) * 2), nd1, covers=("where",)),
     Spec("r_c_", sq(lambda x: dnp.r_[x, 0:2, x[::-1]][None, :] * dnp.c_[x, x][:, :1]), vec,
          covers=("concatenate",)),
+    Spec("r_c_directives", sq(lambda x: dnp.concatenate([
+        dnp.ravel(dnp.r_["0,2,0", x, x[::-1]]), dnp.ravel(dnp.c_[x, 0:x.shape[0], 1.5 * x]),
+        dnp.r_[x, 0.5, x[:1]], dnp.ravel(dnp.r_["-1,2", x, 1:3:3j])])), vec,
+         covers=("concatenate", "reshape", "transpose")),
     Spec("unstack", sq(lambda x: dnp.stack(dnp.unstack(x, axis=-1)[::-1])), nd1,
          covers=("getitem", "concatenate")),
     Spec("copy", sq(lambda x: dnp.copy(x) * 1.5), anyd, covers=("multiply",)),
