@@ -270,6 +270,10 @@ def _library_hint(frame):
         return _call_site_hint(user)
     module, code = entry.f_globals.get("__name__", ""), entry.f_code
     name, qualname = code.co_name, code.co_qualname
+    if qualname == "AxisConcatenator.__getitem__":     # numpy.r_[...] / numpy.c_[...]
+        which = "c_" if entry.f_locals.get("self") is _np.c_ else "r_"
+        return (f" numpy.{which}[...] converts its entries to plain arrays: write "
+                f"dualad.numpy.{which}[...] instead (the same syntax), which accepts traced values.")
     if "<locals>" in qualname:   # a decorator's wrapper: name the function it wraps
         for v in entry.f_locals.values():
             q = getattr(v, "__qualname__", "")

@@ -252,8 +252,6 @@ def test_plain_numpy_r_on_traced_value_raises():
         ad.grad(lambda v: np.r_[v, 0.0].sum())(np.ones(2))
 
 
-@pytest.mark.xfail(strict=True, reason="needs the hint for AxisConcatenator in "
-                   "dualad/tracer.py._library_hint (see FC's report); remove this marker then")
 def test_plain_numpy_r_c_error_names_dualad():
     for expr, which in ((lambda v: np.r_[v, 0.0], "r_"), (lambda v: np.c_[v, v], "c_")):
         with pytest.raises(TypeError, match=rf"dualad\.numpy\.{which}\["):
