@@ -46,6 +46,13 @@ Conventions at awkward points:
   differentiated term by term with registry operations, so every order and
   mixed derivatives work.  It is summed until the next term is below 1e-18
   of the largest (at most 100000 terms).
+* Inverses (``gammaincinv``, ``gammainccinv``, ``betaincinv``, ``betainccinv``,
+  ``stdtrit``): ``dx/dy = +-1 / density``; in the parameters ``-(dF/dtheta) /
+  density`` at ``x``, for the gamma and beta inverses summed from the series (or
+  tail integrals) already divided by the density, so that no derivative of the
+  rule forms an overflowing intermediate (finite, right second derivatives in
+  every nesting down to ``y = 1e-300``).  Where ``x`` underflows to 0 (or rounds to
+  1) the derivatives are 0.  See docs/scipy.md.
 * ``log_ndtr``: the derivative ``phi(x) / Phi(x)`` comes from ``h(x) = x +
   phi(x) / Phi(x)`` (a continued fraction for ``x < -3``), so it and the second
   derivative ``-r (x + r) = -r h`` keep full precision as ``x -> -inf``.
@@ -934,8 +941,10 @@ def _t_r(df, deriv=False):
 _H_TERMS = 32     # H(v) = sum_(n>=2) v^(n-2) / n to v^31 for v < 0.3
 
 
-def _t_h(v):
-    """``H(v) = (-log1p(-v) - v) / v^2`` (series for ``v < 0.3``)."""
+def _t_h(v, u=None):
+    """``H(v) = (-log1p(-v) - v) / v^2`` (series for ``v < 0.3``); above it, given
+    ``u = v / (1 - v)``, with ``-log1p(-v) = log1p(u)`` (``1 - v`` loses digits as
+    ``v -> 1``, i.e. ``abs(t) >> sqrt(df)``)."""
     vv = _pv(v)
     sm = vv < 0.3
     out = None
@@ -947,33 +956,37 @@ def _t_h(v):
         out = acc
     if (~sm).any():
         vl = _sub(sm, v, 0.5)
-        direct = (-dnp.log1p(-vl) - vl) / (vl * vl)
+        lg = -dnp.log1p(-vl) if u is None else dnp.log1p(_sub(sm, u, 1.0))
+        direct = (lg - vl) / (vl * vl)
         out = direct if out is None else dnp.where(sm, out, direct)
     return out
 
 
 def _t_pieces(z, df):
-    """``(u, v, L)``: ``u = z^2/df``, ``v = u / (1+u)``, ``L = log1p(u) / u``
-    (``(1-v)(1 + v H(v))``, 1 at ``u = 0`` and at ``df = inf``)."""
+    """``(z^2, u, v, w, H, L)``: ``u = z^2/df``, ``v = u / (1+u)``, ``w = 1 - v`` (computed
+    as ``1 / (1+u)``, not as a difference), ``H = H(v)``, ``L = log1p(u) / u``
+    (``w (1 + v H)``, 1 at ``u = 0`` and at ``df = inf``)."""
     z2 = z * z
     u = z2 / df
     v = z2 / (df + z2) if not _np.any(_np.isinf(_pv(df))) else u / (1 + u)
-    return z2, u, v, (1 - v) * (1 + v * _t_h(v))
+    w = 1 / (1 + u)
+    h = _t_h(v, u)
+    return z2, u, v, w, h, w * (1 + v * h)
 
 
 def _t_logpdf_std(z, df):
     """log density of the standard t, without cancellation in ``df``:
     ``R(df) - log(2 pi)/2 - (z^2/2) (1 + 1/df) log1p(z^2/df) / (z^2/df)``."""
-    z2, u, v, L = _t_pieces(z, df)
+    z2, u, v, w, h, L = _t_pieces(z, df)
     return _t_r(df) - _HALF_LOG_2PI - (0.5 * z2) * (1 + 1 / df) * L
 
 
 def _t_dlogpdf_ddf(z, df):
     """``d/ddf`` of the log density: ``R'(df) + z^2 / (2 df^2) (L - q (1-v) H)``
     with ``q = z^2 (1 + 1/df) / (1 + u)``; every term is O(1/df^2)."""
-    z2, u, v, L = _t_pieces(z, df)
+    z2, u, v, w, h, L = _t_pieces(z, df)
     q = z2 * (1 + 1 / df) / (1 + u)
-    return _t_r(df, deriv=True) + (0.5 * z2 / (df * df)) * (L - q * (1 - v) * _t_h(v))
+    return _t_r(df, deriv=True) + (0.5 * z2 / (df * df)) * (L - q * w * h)
 
 
 _T_BIG = 50.0       # df from which the t cdf's df-derivative is integrated
@@ -2022,10 +2035,132 @@ gammainccinv = _nary(_sp.gammainccinv, "gammainccinv",
                      [_gammaincinv_da, lambda ans, a, y: -_gammaincinv_dy(ans, a, y, True)],
                      ["a", "y"])
 
+# --- inverses of the regularized incomplete beta function and of Student's t cdf ---------
+# x = I^-1(a, b, y) (or of 1 - I): dx/dy = +-1/f(x), f the beta density; along the level
+# set, for both inverses, dx/da = -(dI/da)/f and dx/db = -(dI/db)/f, as functions of
+# (a, b, x).  As for the gamma inverses these are summed from betainc's series divided by
+# the density term by term, so that no derivative forms an overflowing intermediate:
+#   -(dI/da)/f = -sum_n r_n (psi(a+b+n) - psi(a+n+1) + log x)
+#   -(dI/db)/f = -sum_n r_n (psi(a+b+n) - psi(b) + log1p(-x)),
+#   r_n = x (1-x)/a prod_(k=1..n) x (a+b+k-1)/(a+k)
+# where x < (a+1)/(a+b+2) (the terms fall from the first), and above it the same with
+# (b, a, 1-x) (I_x(a, b) = 1 - I_(1-x)(b, a); f is symmetric), negated.
+def _beta_series_rel(a, b, x, wrt):
+    """``(dI/da)/f`` (``wrt=0``) or ``(dI/db)/f`` (``wrt=1``) from betainc's series
+    divided by the density ``f`` term by term; arguments broadcast, ``0 < x < 1``."""
+    nterms = _beta_nterms(primal_of(a), primal_of(b), primal_of(x))
+    A, B, X = (dnp.expand_dims(v, -1) for v in (a, b, x))
+    logx, log1mx = dnp.log(X), dnp.log1p(-X)
+    if wrt == 1:
+        dhead = log1mx - digamma(B)
+    out, carry = 0.0, 0.0
+    for lo in range(0, nterms, _BETA_CHUNK):
+        n = _np.arange(lo, min(lo + _BETA_CHUNK, nterms), dtype=float)
+        nn = _np.maximum(n, 1.0)
+        ratio = dnp.log(X * (A + B + nn - 1) / (A + nn))
+        if lo == 0:
+            ratio = dnp.where(n == 0, 0.0, ratio)
+        logt = carry + dnp.cumsum(ratio, axis=-1)
+        if wrt == 0:
+            dg = digamma(A + B + n) - digamma(A + n + 1) + logx
+        else:
+            dg = digamma(A + B + n) + dhead
+        out = out + dnp.sum(dnp.exp(logt) * dg, axis=-1)
+        carry = dnp.expand_dims(logt[..., -1], -1)
+    return (x * (1 - x) / a) * out
+
+
+_BETA_NEAR1 = 0.9      # x above which 1 - x is taken from the reflection
+
+
+def _beta_xc(x, a, b, y, comp, upper):
+    """``1 - x`` where ``upper`` (else 0.5), from the reflection ``1 - x = betaincinv(b, a,
+    1 - y)`` (``betaincinv(b, a, y)`` for ``betainccinv``), which resolves it fully: ``x``
+    near 1 carries only ``1e-16`` of it (``1 - y`` is exact for ``y >= 1/2``)."""
+    if not upper.any():
+        return None
+    q = y if comp else 1 - y
+    shp = shape_of(x)
+    bb, aa, qq = (_sub(~upper, dnp.broadcast_to(v, shp), f) for v, f in ((b, 1.0), (a, 1.0), (q, 0.5)))
+    return betaincinv(bb, aa, qq)
+
+
+def _betaincinv_dparam(ans, a, b, y, wrt, comp=False):
+    """``dx/da`` (``wrt=0``) or ``dx/db`` of both beta inverses at ``x = ans``:
+    ``-(dI/da)/f``; 0 where ``x`` is 0 or 1 (``y`` at an end, or an underflow)."""
+    shp = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(ans), shape_of(y))
+    a, b, x = (dnp.broadcast_to(v, shp) for v in (a, b, ans))
+    av, bv, xv = _pv(a), _pv(b), _pv(x)
+    with _np.errstate(all="ignore"):
+        edge = ~((xv > 0) & (xv < 1))
+        upper = ~(xv < (av + 1) / (av + bv + 2)) & ~edge
+    out = None
+    if (~upper & ~edge).any():
+        off = upper | edge
+        out = -_beta_series_rel(_sub(off, a, 1.0), _sub(off, b, 1.0), _sub(off, x, 0.25), wrt)
+    if upper.any():
+        # 1 - x from the reflection where x > 0.9 (1 - x there has lost digits)
+        near1 = upper & (xv > _BETA_NEAR1)
+        xc = 1 - x
+        if near1.any():
+            xc = dnp.where(near1, _beta_xc(x, a, b, y, comp, near1), xc)
+        hi = _beta_series_rel(_sub(~upper, b, 1.0), _sub(~upper, a, 1.0), _sub(~upper, xc, 0.25),
+                              1 - wrt)
+        out = hi if out is None else dnp.where(upper, hi, out)
+    if out is None:
+        out = dnp.zeros_like(x)
+    if edge.any():
+        out = dnp.where(edge, _np.where(_np.isnan(xv), _np.nan, 0.0), out)
+    return out
+
+
+def _betaincinv_dy(ans, a, b, y, comp=False):
+    """``dx/dy = 1/f(x)`` (in logs; ``log(1 - x)`` from the reflection above the
+    median); 0 where ``x`` underflowed to 0 for ``a < 1`` (or rounded to 1 for ``b < 1``),
+    where it is below the smallest float too."""
+    shp = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(ans), shape_of(y))
+    a, b, x = (dnp.broadcast_to(v, shp) for v in (a, b, ans))
+    av, bv, xv = _pv(a), _pv(b), _pv(x)
+    with _np.errstate(invalid="ignore"):
+        under = ((xv == 0) & (av < 1)) | ((xv == 1) & (bv < 1))
+        upper = (xv > _BETA_NEAR1) & (xv < 1) & ~under
+    if under.any():
+        a, b, x = _sub(under, a, 1.0), _sub(under, b, 1.0), _sub(under, x, 0.5)
+    log1mx = dnp.log1p(-x)
+    if upper.any():
+        log1mx = dnp.where(upper, dnp.log(_beta_xc(x, a, b, y, comp, upper)), log1mx)
+    out = dnp.exp(betaln(a, b) - xlogy(a - 1, x) - (b - 1) * log1mx)
+    return dnp.where(under, 0.0, out) if under.any() else out
+
+
+betaincinv = _nary(_sp.betaincinv, "betaincinv",
+                   [lambda ans, a, b, y: _betaincinv_dparam(ans, a, b, y, 0),
+                    lambda ans, a, b, y: _betaincinv_dparam(ans, a, b, y, 1),
+                    _betaincinv_dy], ["a", "b", "y"])
+betainccinv = _nary(_sp.betainccinv, "betainccinv",
+                    [lambda ans, a, b, y: _betaincinv_dparam(ans, a, b, y, 0, True),
+                     lambda ans, a, b, y: _betaincinv_dparam(ans, a, b, y, 1, True),
+                     lambda ans, a, b, y: -_betaincinv_dy(ans, a, b, y, True)], ["a", "b", "y"])
+
+
+def _stdtrit_dp(ans, df, p):
+    # dt/dp = 1 / f(t), f the t density (the cancellation-free log density)
+    return dnp.exp(-_t_logpdf_std(ans, df))
+
+
+def _stdtrit_ddf(ans, df, p):
+    # dt/ddf = -(d/ddf stdtr(df, t)) / f(t), through stdtr's own df-derivative
+    df, t = _bcast2(df, ans)
+    return -_t_cdf_ddf(None, df, t) * _stdtrit_dp(t, df, p)
+
+
+stdtrit = _nary(_sp.stdtrit, "stdtrit", [_stdtrit_ddf, _stdtrit_dp], ["df", "p"])
+
+
 __all__ += ["kv", "kve", "k0", "k1", "k0e", "k1e", "loggamma", "exp1", "expi", "expn",
             "binom", "erfcx", "dawsn", "erfi", "ellipk", "ellipe", "lambertw", "spence",
             "huber", "pseudo_huber", "boxcox", "boxcox1p", "inv_boxcox", "inv_boxcox1p",
-            "owens_t", "gammaincinv", "gammainccinv"]
+            "owens_t", "gammaincinv", "gammainccinv", "betaincinv", "betainccinv", "stdtrit"]
 
 
 def _register():

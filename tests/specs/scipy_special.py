@@ -169,4 +169,20 @@ SPECS = [
     Spec("special.gammainccinv", sp.gammainccinv,
          st.tuples(arrays((3,), low=0.5, high=4.0), arrays((3,), low=0.1, high=0.9)),
          covers=("special.gammainccinv", "special.gammainc_da")),
+    # beta and Student's t inverses: dx/dy = +-1/density, parameters by implicit
+    # differentiation through betainc's series (divided by the density) / stdtr's df rule
+    Spec("special.betaincinv", sp.betaincinv,
+         st.tuples(arrays((3,), low=0.5, high=3.0), arrays((3,), low=0.5, high=3.0),
+                   arrays((3,), low=0.05, high=0.95))),
+    Spec("special.betainccinv", sp.betainccinv,
+         st.tuples(arrays((3,), low=0.5, high=3.0), arrays((3,), low=0.5, high=3.0),
+                   arrays((3,), low=0.05, high=0.95))),
+    Spec("special.stdtrit", sp.stdtrit,
+         st.tuples(arrays((3,), low=0.5, high=8.0),
+                   arrays((3,), low=0.05, high=0.95, avoid=[0.5], margin=0.05)),
+         covers=("special.stdtrit", "special.stdtr")),
+    Spec("special.stdtrit_large_df", sp.stdtrit,
+         st.tuples(st.floats(1001.0, 3000.0), arrays((3,), low=0.05, high=0.95, avoid=[0.5],
+                                                     margin=0.05)),
+         covers=("special.stdtrit",)),
 ]
