@@ -71,6 +71,9 @@ DISTS = {
     "gamma": [(2.3,), (0.05,), (0.5,), (1.0,), (1e3,)],
     "chi2": [(2.7,), (0.3,), (1.0,), (2.0,), (50.0,)],
     "invgamma": [(2.3,), (0.5,), (30.0,)],
+    "t": [(2.7,), (0.3,), (1.0,), (30.0,), (1e4,), (np.inf,)],
+    "beta": [(2.0, 3.0), (0.5, 0.5), (1e-3, 5.0), (100.0, 0.2), (1.0, 1.0), (1.0, 3.0),
+             (0.3, 1.0)],
 }
 NAMES = sorted(DISTS)
 METHODS = ("ppf", "isf")
@@ -92,7 +95,8 @@ def _ours(name, m):
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("m", METHODS)
 def test_values_match_scipy(name, m):
-    shapes = DISTS[name] + ([(-1.0,), (0.0,), (np.nan,)] if DISTS[name][0] else [])
+    k = len(DISTS[name][0])
+    shapes = DISTS[name] + [(v,) * k for v in (-1.0, 0.0, np.nan)] if k else DISTS[name]
     for shp in shapes:
         for loc, scale in ((0.0, 1.0), (0.5, 2.0), (0.0, -1.0), (0.0, 0.0), (np.nan, 1.0),
                            (-3.0, np.inf)):
@@ -154,17 +158,33 @@ def test_first_derivatives(name, m):
         keep = np.isfinite(y) & (pdf > 0)         # far tails where SciPy's pdf underflows
         exact = {0: (1 if m == "ppf" else -1) * SCALE / pdf, len(args) - 2: np.ones_like(y),
                  len(args) - 1: y}
+        if name == "beta":
+            # near y = 1 from 1 - y = (isf if ppf else ppf)(q; b, a), which SciPy resolves
+            # fully (y itself carries the rounding of 1 - y: 4e-7 relative error at
+            # beta(1/2, 1/2), q = 1 - 1e-5, that the derivatives need not share)
+            other = "isf" if m == "ppf" else "ppf"
+            near1 = y > 0.5
+            yc = _sst(name, other)(q, shp[1], shp[0])
+            keep &= (y > 0) & (y < 1)     # y rounded to an end: special.betaincinv's rule gives 0
+            exact[0] = np.where(near1, exact[0] * pdf / _sst(name, "pdf")(yc, shp[1], shp[0]),
+                                exact[0])
         for i in range(len(args)):
             if i in exact:
                 ref, rtol = exact[i], 1e-11
             else:       # scale * dy/dshape (loc left out: it would round y's digits away)
                 plain = _varying(lambda *a: _sst(name, m)(*a[:-2], scale=a[-1]), args, i)
                 ref, rtol = richardson(plain, args[i], 1e-3 * args[i]), 1e-7
+                if name == "beta":
+                    refl = _varying(lambda v, a, b, lo, sc: -_sst(name, other)(v, b, a, scale=sc),
+                                    args, i)
+                    ref = np.where(near1, richardson(refl, args[i], 1e-3 * args[i]), ref)
             if name == "gamma" and shp[0] >= 100 and i == 0:
                 rtol = 1e-10             # gammaln(a) - ... of the density loses digits at a = 1e3
+            atol = 1e-300
             for got in both_modes(_varying(_ours(name, m), args, i), args[i]):
                 got = np.broadcast_to(got, y.shape)
-                ok = np.abs(got - ref) <= rtol * np.abs(ref) + 1e-300
+                assert np.isfinite(got).all(), (name, shp, m, i, got)
+                ok = np.abs(got - ref) <= rtol * np.abs(ref) + atol
                 assert ok[keep].all(), (name, shp, m, i, got, ref)
 
 
@@ -222,6 +242,42 @@ def test_gamma_family_against_mpmath(a):
                     assert h == pytest.approx(d_qq, rel=100 * qtol), (name, m, a, q)
 
 
+def _t_truth(q, df):
+    """``t`` with ``stdtr(df, t) = q``, ``dt/dq`` and ``dt/ddf`` by mpmath (40 digits)."""
+    mp.mp.dps = 40
+    df, q = mp.mpf(df), mp.mpf(q)
+
+    def cdf(d, t):
+        tail = mp.betainc(d / 2, mp.mpf(1) / 2, 0, d / (d + t * t), regularized=True) / 2
+        return tail if t < 0 else 1 - tail
+
+    def pdf(t):
+        return mp.exp(mp.loggamma((df + 1) / 2) - mp.loggamma(df / 2) - mp.log(mp.pi * df) / 2
+                      - (df + 1) / 2 * mp.log(1 + t * t / df))
+
+    t = mp.mpf(float(sst.t.ppf(float(q), float(df))))
+    for _ in range(60):
+        step = (cdf(df, t) - q) / pdf(t)
+        t -= step
+        if abs(step) < abs(t) * mp.mpf(10) ** -30:
+            break
+    return t, 1 / pdf(t), -mp.diff(lambda d: cdf(d, t), df) / pdf(t)
+
+
+@pytest.mark.parametrize("df", [0.3, 2.7, 30.0, 1e4])
+def test_t_against_mpmath(df):
+    # isf(q) = -ppf(q) (symmetry): one truth for both, in both tails and at large df
+    for q in (1e-12, 1e-3, 0.3, 0.999, 1 - 1e-12):
+        x, dq, ddf = (float(v) for v in _t_truth(q, df))
+        for m, sign in (("ppf", 1.0), ("isf", -1.0)):
+            f = _ours("t", m)
+            assert f(q, df) == pytest.approx(sign * x, rel=1e-14), (m, df, q)
+            for g in both_modes(lambda v: f(v, df), q):
+                assert g == pytest.approx(sign * dq, rel=1e-12), (m, df, q)
+            for g in both_modes(lambda v: f(q, v), df):
+                assert g == pytest.approx(sign * ddf, rel=1e-12), (m, df, q)
+
+
 # --- second derivatives ---------------------------------------------------------------------
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("m", METHODS)
@@ -246,10 +302,12 @@ def test_second_derivatives(name, m):
             ref_f = lambda *a: _sst(name, m)(*a[:-2], loc=a[-2], scale=a[-1])
             plain = _varying(ref_f, args, 1)
             ref_ss = richardson2(plain, s, 1e-2 * s)
+            rest = shp[1:]
             ref_qs = richardson(lambda v: (1 if m == "ppf" else -1) / _sst(name, "pdf")(
-                ref_f(q, v, LOC, SCALE), v, loc=LOC, scale=SCALE), s, 1e-3 * s)
-            h = ad.hessian(lambda v: f(v[0], v[1], LOC, v[2]))(np.array([q, s, SCALE]))
-            h2 = ad.jacrev(ad.jacfwd(lambda v: f(v[0], v[1], LOC, v[2])))(np.array([q, s, SCALE]))
+                ref_f(q, v, *rest, LOC, SCALE), v, *rest, loc=LOC, scale=SCALE), s, 1e-3 * s)
+            fv = lambda v: f(v[0], v[1], *rest, LOC, v[2])
+            h = ad.hessian(fv)(np.array([q, s, SCALE]))
+            h2 = ad.jacrev(ad.jacfwd(fv))(np.array([q, s, SCALE]))
             for H in (h, h2):
                 assert H[1, 1] == pytest.approx(ref_ss, rel=1e-5, abs=1e-9 * abs(x)), (name, m, q)
                 assert H[0, 1] == pytest.approx(ref_qs, rel=1e-6), (name, m, q)

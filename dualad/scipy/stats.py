@@ -18,7 +18,8 @@ the t log density ``special._t_logpdf_std`` and the internal ``special.betaincc`
 (``beta.sf`` / ``logsf``).
 
 The quantiles ``ppf`` / ``isf`` are SciPy's (``gamma``'s from ``special.gammaincinv``
-/ ``special.gammainccinv``, ``chi2``'s and ``invgamma``'s from the same), NaN for
+/ ``special.gammainccinv``, ``chi2``'s and ``invgamma``'s from the same, ``t``'s from
+``special.stdtrit``, ``beta``'s from ``special.betaincinv`` / ``betainccinv``), NaN for
 ``q`` outside [0, 1], the ends of the support at ``q = 0`` and ``1``, where the
 derivatives are the one-sided ones (see ``_Continuous._quantile``).
 
@@ -507,6 +508,12 @@ class t_gen(_Continuous):
                      lambda y: dnp.log(sp.stdtr(df, -y)))
         return _invalid(_not_pos(df, scale), out)
 
+    def ppf(self, q, df, loc=0, scale=1):
+        return self._quantile(q, (df,), loc, scale, lambda v, df: sp.stdtrit(df, v), False)
+
+    def isf(self, q, df, loc=0, scale=1):
+        return self._quantile(q, (df,), loc, scale, lambda v, df: -sp.stdtrit(df, v), True)
+
 
 class gamma_gen(_Continuous):
     """The gamma distribution: ``gamma.logpdf(x, a, loc=0, scale=1)`` etc.  Above
@@ -610,6 +617,12 @@ class beta_gen(_Continuous):
         out = _split(y, self._median(a, b, y), lambda v: dnp.log1p(-sp.betainc(a, b, v)),
                      lambda v: dnp.log(_betaincc(a, b, v)), (yv < 0) | (yv > 1), 0.0)
         return _invalid(_not_pos(a, b, scale), _outside(yv > 1, out, -_np.inf))
+
+    def ppf(self, q, a, b, loc=0, scale=1):
+        return self._quantile(q, (a, b), loc, scale, lambda v, a, b: sp.betaincinv(a, b, v), False)
+
+    def isf(self, q, a, b, loc=0, scale=1):
+        return self._quantile(q, (a, b), loc, scale, lambda v, a, b: sp.betainccinv(a, b, v), True)
 
 
 def _half_line(x, loc, scale, closed=True):

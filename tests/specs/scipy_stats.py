@@ -194,6 +194,10 @@ SPECS = [
     Spec("stats.invgamma_quantiles", lambda q, a, loc: _quantiles("invgamma", q, a, loc, 1.5),
          st.tuples(q3, pos, st.floats(-1.0, 1.0)),
          covers=("special.gammaincinv", "special.gammainccinv")),
+    Spec("stats.t_quantiles", lambda q, df, loc, scale: _quantiles("t", q, df, loc, scale),
+         st.tuples(q3, pos, st.floats(-1.0, 1.0), pos), covers=("special.stdtrit",)),
+    Spec("stats.beta_quantiles", lambda q, a, b, scale: _quantiles("beta", q, a, b, 0.2, scale),
+         st.tuples(q3, pos, pos, pos), covers=("special.betaincinv", "special.betainccinv")),
     Spec("stats.closed_form_isf", _closed_form_isf, st.tuples(q3, pos, st.floats(-1.0, 1.0), pos),
          covers=("special.ndtri", "special.logit", "log", "tan", "power")),
 ]
