@@ -432,9 +432,11 @@ def test_odeint_against_finite_differences():
     check_grads(g, (np.array([1.0, 0.2]), 2.0), order=1, atol=1e-5, rtol=1e-4)
 
 
-def test_odeint_second_order_is_refused():
-    with pytest.raises(NotImplementedError, match="order two"):
-        ad.hessian(lambda k: _decay(np.array([1.0]), T, k).sum())(0.5)
+def test_odeint_second_order():
+    # second order is supported since the rules call the primitive itself
+    # (tests/test_integrate.py checks every nesting): d2/dk2 sum_j exp(-k T_j)
+    h = ad.hessian(lambda k: _decay(np.array([1.0]), T, k).sum())(0.5)
+    np.testing.assert_allclose(h, np.sum(T ** 2 * np.exp(-0.5 * T)), rtol=1e-8)
 
 
 @pytest.mark.parametrize("kw", [{}, {"assume_a": "sym"}, {"assume_a": "pos", "lower": True},

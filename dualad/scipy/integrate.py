@@ -1,197 +1,412 @@
-"""Differentiable ``scipy.integrate.odeint``.
+"""Differentiable ``scipy.integrate.odeint`` and ``scipy.integrate.solve_ivp``.
 
-``odeint(func, y0, t, args=())`` integrates ``dy/dt = func(y, t, *args)`` with
-SciPy's LSODA and is one primitive, ``"integrate.odeint"``, differentiable in
-``y0``, in the time points ``t`` and in every entry of ``args``.  ``func`` must
-be written with ``dualad.numpy`` (or plain NumPy calls that dispatch to it),
-since its own derivatives are taken by dualad.
+``odeint(func, y0, t, args=())`` and ``solve_ivp(fun, t_span, y0, method='RK45',
+t_eval=None, args=None, **options)`` keep SciPy's signatures and results (the
+same values, bit for bit: SciPy's own solver runs them).  Each is one primitive,
+``"integrate.odeint"`` and ``"integrate.solve_ivp"``, differentiable in ``y0``,
+in every entry of ``args`` and in the times (``odeint``'s ``t``; ``solve_ivp``'s
+``t_span`` and ``t_eval``), to every order and in every nesting of modes.  The
+right-hand side must be written with ``dualad.numpy`` (or plain NumPy calls that
+dispatch to it), since its own derivatives are taken by dualad; values it needs
+derivatives of must come in through ``args``, not from an enclosing scope.
 
 * Forward mode (JVP): forward sensitivities.  The system is augmented with
-  ``v' = J_y v + J_p dp`` (one ``v`` per tangent direction, all directions of a
-  batch in one integration), ``J`` applied by ``dualad``'s forward mode.
+  ``v' = J_y v + J_p dp`` (all tangent directions of a batch, and all
+  arguments, in one integration), ``J`` applied by dualad's forward mode.
 * Reverse mode (VJP): the adjoint method.  ``a' = -a J_y`` and
-  ``gp' = -a J_p`` are integrated backwards from the last time point, the
+  ``gp' = -a J_p`` are integrated backwards from the last output time, the
   cotangent of each output time added to ``a`` as it is passed, with ``y``
   restarted from the stored forward solution on every interval; ``a J`` comes
-  from ``dualad``'s reverse mode.
-* Time points: ``y(t_k)`` depends on ``t_0`` and ``t_k`` only;
-  ``dy_k/dt_k = func(y_k, t_k)``, ``dy_k/dt_0 = -Phi(t_k, t_0) func(y_0, t_0)``
-  and ``y(t_0) = y0`` does not depend on ``t_0``.
+  from dualad's reverse mode.  One backward integration serves every argument.
+* Times: ``y(t_k)`` depends on the initial time ``t_0`` and on ``t_k`` only:
+  ``dy_k/dt_k = f(t_k, y_k)`` and ``dy_k/dt_0 = -Phi(t_k, t_0) f(t_0, y_0)``.
+* Higher orders: the augmented systems are integrated by the same primitive,
+  with the same solver, method and tolerances, and their right-hand sides are
+  built with dualad's own ``jvp``/``vjp`` of ``func``; so an outer transform
+  differentiates the rules themselves (``ad.hessian``, ``ad.hvp``,
+  ``jacfwd(jacrev(...))``, third order, ...).  Without traced values the rules
+  run plain SciPy.
 
-The derivatives are as accurate as the integrations (``rtol``, ``atol``, the
-same as for the solution).  Derivatives of order two and higher raise
-``NotImplementedError``.
+The derivatives are those of the exact solution, computed as accurately as the
+integrations allow (the same ``rtol``, ``atol`` as the solution's): they are not
+the derivatives of the solver's own rounding and step-size decisions, and they
+carry errors of the order of the tolerances.
 
->>> import numpy as np, dualad as ad, dualad.numpy as dnp
->>> from dualad.scipy.integrate import odeint
+``solve_ivp`` details:
+
+* ``t_eval=None``: SciPy chooses the output times ``res.t``.  For derivatives
+  the interior times ``res.t[1:-1]`` are held fixed (they are constants, as
+  if passed as ``t_eval``); the first and last follow ``t_span``, so
+  ``d res.y[:, -1] / d t_span[1] = fun(t_end, y_end)``.  ``res.t`` itself is a
+  plain array.
+* With ``t_eval``, ``t_span[1]`` only says where to stop: the values do not
+  depend on it (derivative 0).
+* ``events=`` and ``dense_output=True`` with traced inputs raise
+  ``NotImplementedError`` naming the option; without traced inputs every call
+  goes to SciPy unchanged.  ``vectorized`` and ``jac`` are passed to SciPy for
+  the solution itself (not for the augmented systems).  Complex ``y0`` with
+  traced inputs raises ``NotImplementedError``.
+* If the solver fails (``res.success`` False), ``res.y`` holds the values SciPy
+  computed, differentiable as above.
+
+``odeint`` does not support ``Dfun`` and ``full_output`` (dualad supplies the
+Jacobians).
+
+>>> import numpy as np, dualad as ad
+>>> from dualad.scipy.integrate import odeint, solve_ivp
 >>> f = lambda k: odeint(lambda y, t, k: -k * y, np.array([1.0]), np.array([0.0, 1.0]),
 ...                      args=(k,), rtol=1e-10, atol=1e-10)[-1, 0]
 >>> round(float(ad.grad(f)(0.5)), 6)     # d/dk exp(-k) = -exp(-k)
 -0.606531
+>>> round(float(ad.grad(ad.grad(f))(0.5)), 6)     # exp(-k)
+0.606531
+>>> def end(p):                          # y(2) of y' = -k y, y(0) = y0; p = (k, y0)
+...     res = solve_ivp(lambda t, y, k: -k * y, (0.0, 2.0), p[1:], args=(p[0],),
+...                     rtol=1e-10, atol=1e-12)
+...     return res.y[0, -1]
+>>> np.round(ad.hessian(end)(np.array([0.5, 3.0])), 6)   # closed form: y0 exp(-2 k)
+array([[ 4.414553, -0.735759],
+       [-0.735759,  0.      ]])
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as _np
 import scipy.integrate as _si
 
 from .. import numpy as dnp
 from ..forward import jvp_flat
-from ..registry import defjvp_varargs, defvjp_varargs, primitive
+from ..registry import defjvp_joint, defvjp_varargs, primitive
 from ..reverse import vjp_flat
-from ..tracer import Tracer
+from ..tracer import Tracer, contains_tracer, primal_of
 
-__all__ = ["odeint"]
+__all__ = ["odeint", "solve_ivp"]
 
 
 def _call(func, y, t, params, tfirst):
     return func(t, y, *params) if tfirst else func(y, t, *params)
 
 
-def _f(func, y, t, params, tfirst):
-    return _np.asarray(_call(func, y, t, params, tfirst), dtype=float).reshape(-1)
+def _fv(func, y, t, params, tfirst):
+    """The right-hand side as a flat float vector (traced values allowed)."""
+    return dnp.ravel(dnp.asarray(_call(func, y, t, params, tfirst), dtype=float))
 
 
-def _out_vec(o):
-    return [dnp.ravel(dnp.asarray(o))]
+def _as_float(p):
+    return p if isinstance(p, Tracer) else _np.asarray(p, dtype=float)
 
 
-def _odeint_impl(y0, t, *params, func, tfirst=False, opts=None):
+def _shape(x):
+    return _np.shape(primal_of(x))
+
+
+def _checked(func, name):
+    """``func`` refusing to return a traced value for plain arguments."""
+    def rhs(*a):
+        out = func(*a)
+        if contains_tracer(out):
+            raise TypeError(
+                f"dualad.scipy.integrate.{name}: the right-hand side returned a traced "
+                f"value for plain arguments: it uses a traced variable from an enclosing "
+                f"scope. Pass such values through args= so that they are differentiated.")
+        return out
+    return rhs
+
+
+def _call_prim(prim, args, kwargs):
+    """Call ``prim``, telling its rules which arguments are traced (``wrt``)."""
+    kwargs["wrt"] = tuple(i for i, a in enumerate(args) if isinstance(a, Tracer))
+    return prim(*args, **kwargs)
+
+
+_DROP = ("jac", "jac_sparsity", "lband", "uband", "vectorized", "ml", "mu")
+_DROP_INTERVAL = _DROP + ("first_step", "h0", "tcrit")
+
+
+def _aug_opts(opts, interval):
+    """The solver options for an augmented system: the user's tolerances and
+    step limits, without what describes the user's system only (Jacobian,
+    band structure, vectorization) nor, on the adjoint's short intervals, the
+    initial step and critical times."""
+    drop = _DROP_INTERVAL if interval else _DROP
+    return {k: v for k, v in (opts or {}).items() if k not in drop}
+
+
+# --- the two primitives --------------------------------------------------------------------
+
+def _odeint_impl(y0, t, *params, func, tfirst=False, opts=None, wrt=()):
     y0 = _np.asarray(y0, dtype=float).reshape(-1)
-    opts = dict(opts or {})
+    func = _checked(func, "odeint")
 
     def rhs(y, s):
-        return _f(func, y, s, params, tfirst)
-    return _si.odeint(rhs, y0, _np.asarray(t, dtype=float), **opts)
+        return _np.asarray(_call(func, y, s, params, tfirst), dtype=float).reshape(-1)
+    return _si.odeint(rhs, y0, _np.asarray(t, dtype=float), **dict(opts or {}))
+
+
+def _ivp_impl(y0, t_span, t_eval, *params, func, method="RK45", opts=None, box=None,
+              free=False, wrt=()):
+    res = _si.solve_ivp(_checked(func, "solve_ivp"), tuple(t_span), y0, method=method,
+                        t_eval=t_eval, args=params if params else None, **dict(opts or {}))
+    if box is not None:
+        box["res"] = res
+    return res.y.T
 
 
 odeint_p = primitive(_odeint_impl, name="integrate.odeint")
+ivp_p = primitive(_ivp_impl, name="integrate.solve_ivp")
 
 
-def _no_nesting(args):
-    if any(isinstance(a, Tracer) for a in args):
-        raise NotImplementedError("integrate.odeint: derivatives of order two and higher "
-                                  "are not implemented")
+class _Odeint:
+    """Where ``odeint_p``'s arguments ``(y0, t, *params)`` keep the times."""
+    first = 2                   # position of the first parameter
+    time_args = (1,)
+
+    @staticmethod
+    def tfirst(kw):
+        return kw.get("tfirst", False)
+
+    @staticmethod
+    def times(args, kw, T):
+        t = args[1]
+        return t[0], t
+
+    @staticmethod
+    def time_tangents(i, tan, kw, T):
+        return tan[:, 0], tan
+
+    @staticmethod
+    def time_cotangents(i, ct_t0, ct_ts, kw, T):
+        return dnp.concatenate([ct_ts[:, :1] + ct_t0[:, None], ct_ts[:, 1:]], axis=1)
+
+    @staticmethod
+    def solve(z0, t0, ts, params, rhs, kw, interval=False):
+        return _call_prim(odeint_p, (z0, ts) + tuple(params),
+                          {"func": rhs, "tfirst": True,
+                           "opts": _aug_opts(kw.get("opts"), interval)})
 
 
-def _dir_jvp(func, y, s, params, tfirst, V, k, dP):
-    """``J_y V + J_{p_k} dP`` for a batch of directions (rows of ``V``)."""
-    primals = [y]
-    tans = [V]
-    if k is not None:
-        primals.append(_np.asarray(params[k], dtype=float))
-        tans.append(dP)
+class _Ivp:
+    """Where ``ivp_p``'s arguments ``(y0, t_span, t_eval, *params)`` keep the
+    times; ``t_eval`` is None when SciPy chose them (``box["res"].t``)."""
+    first = 3
+    time_args = (1, 2)
 
-    def fun(xs):
-        ps = list(params)
-        if k is not None:
-            ps[k] = xs[1]
-        return _out_vec(_call(func, xs[0], s, ps, tfirst))
-    _, (tan,) = jvp_flat(fun, primals, tans)
-    if tan is None:
-        return _np.zeros_like(V)
-    return _np.asarray(tan).reshape(V.shape)
+    @staticmethod
+    def tfirst(kw):
+        return True
 
+    @staticmethod
+    def _free(kw):
+        """(times chosen by SciPy?, does the last follow t_span[1]?)"""
+        res = (kw.get("box") or {}).get("res") if kw.get("free") else None
+        return res, res is not None and res.status == 0 and len(res.t) > 1
 
-def _odeint_jvp(i, tan, ans, y0, t, *params, func, tfirst=False, opts=None):
-    _no_nesting((y0, t) + params)
-    opts = dict(opts or {})
-    n = ans.shape[-1]
-    arg = (y0, t) + params
-    nbshape = _np.shape(tan)[:_np.ndim(tan) - _np.ndim(arg[i])]
-    B = int(_np.prod(nbshape))
-    tan = _np.asarray(tan, dtype=float).reshape((B,) + _np.shape(arg[i]))
-    t = _np.asarray(t, dtype=float)
-    k, dP = None, None
-    if i == 0:
-        V0 = tan.reshape(B, n)
-    elif i == 1:
-        f0 = _f(func, ans[0], t[0], params, tfirst)
-        V0 = -tan[:, :1] * f0
-    else:
-        k, dP = i - 2, tan
-        V0 = _np.zeros((B, n))
+    @staticmethod
+    def times(args, kw, T):
+        t_span, t_eval = args[1], args[2]
+        if t_eval is not None:
+            return t_span[0], t_eval if _shape(t_eval)[0] == T else t_eval[:T]
+        res, linked = _Ivp._free(kw)
+        last = [dnp.reshape(t_span[1], (1,))] if linked else [res.t[T - 1:]]
+        ts = dnp.concatenate([dnp.reshape(t_span[0], (1,)), res.t[1:T - 1]] + last) \
+            if T > 1 else dnp.reshape(t_span[0], (1,))
+        return t_span[0], ts
 
-    def rhs(z, s):
-        y, V = z[:n], z[n:].reshape(B, n)
-        dy = _f(func, y, s, params, tfirst)
-        dV = _dir_jvp(func, y, s, params, tfirst, V, k, dP)
-        return _np.concatenate([dy, dV.reshape(-1)])
-    z = _si.odeint(rhs, _np.concatenate([ans[0], V0.reshape(-1)]), t, **opts)
-    V = z[:, n:].reshape(len(t), B, n).transpose(1, 0, 2)        # (B, T, n)
-    if i == 1:
-        V[:, 0, :] = 0.0
-        fs = _np.stack([_f(func, ans[j], t[j], params, tfirst) for j in range(len(t))])
-        V[:, 1:, :] += tan[:, 1:, None] * fs[None, 1:, :]
-    return V.reshape(nbshape + ans.shape)
+    @staticmethod
+    def time_tangents(i, tan, kw, T):
+        if i == 2:
+            return None, tan
+        res, linked = _Ivp._free(kw)
+        if res is None or T == 0:
+            return tan[:, 0], None
+        B = _shape(tan)[0]
+        if T == 1:
+            return tan[:, 0], tan[:, :1]
+        end = tan[:, 1:2] if linked else dnp.zeros((B, 1))
+        return tan[:, 0], dnp.concatenate([tan[:, :1], dnp.zeros((B, T - 2)), end], axis=1)
 
+    @staticmethod
+    def time_cotangents(i, ct_t0, ct_ts, kw, T):
+        B = _shape(ct_ts)[0]
+        if i == 2:
+            n_eval = _shape(kw["_t_eval"])[0] if "_t_eval" in kw else T
+            if n_eval > T:            # the solver failed: later times have no value
+                ct_ts = dnp.concatenate([ct_ts, dnp.zeros((B, n_eval - T))], axis=1)
+            return ct_ts
+        res, linked = _Ivp._free(kw)
+        if res is None or T == 0:
+            return dnp.stack([ct_t0, dnp.zeros(B)], axis=1)
+        end = ct_ts[:, -1] if (linked and T > 1) else dnp.zeros(B)
+        return dnp.stack([ct_t0 + ct_ts[:, 0], end], axis=1)
 
-def _dir_vjp(func, y, s, params, tfirst, A, k):
-    """``A J_y`` (and ``A J_{p_k}``) for a batch of cotangents (rows of ``A``)."""
-    primals = [y]
-    if k is not None:
-        primals.append(_np.asarray(params[k], dtype=float))
-
-    def fun(xs):
-        ps = list(params)
-        if k is not None:
-            ps[k] = xs[1]
-        return _out_vec(_call(func, xs[0], s, ps, tfirst))
-    _, back = vjp_flat(fun, primals)
-    cts = back([A])
-    gy = _np.zeros_like(A) if cts[0] is None else _np.asarray(cts[0]).reshape(A.shape)
-    if k is None:
-        return gy, None
-    shp = (A.shape[0],) + _np.shape(params[k])
-    gp = _np.zeros(shp) if cts[1] is None else _np.asarray(cts[1]).reshape(shp)
-    return gy, gp
+    @staticmethod
+    def solve(z0, t0, ts, params, rhs, kw, interval=False):
+        t_span = dnp.stack([t0, ts[-1]])
+        return _call_prim(ivp_p, (z0, t_span, ts) + tuple(params),
+                          {"func": rhs, "method": kw.get("method", "RK45"),
+                           "opts": _aug_opts(kw.get("opts"), interval)})
 
 
-def _odeint_vjp(i, g, ans, y0, t, *params, func, tfirst=False, opts=None):
-    _no_nesting((y0, t) + params)
-    opts = dict(opts or {})
-    n = ans.shape[-1]
-    T = ans.shape[0]
-    nbshape = _np.shape(g)[:_np.ndim(g) - 2]
-    B = int(_np.prod(nbshape))
-    G = _np.asarray(g, dtype=float).reshape(B, T, n)
-    t = _np.asarray(t, dtype=float)
-    arg = ((y0, t) + params)[i]
-    if i == 1:
-        fs = _np.stack([_f(func, ans[j], t[j], params, tfirst) for j in range(T)])
-        gt = _np.einsum("btn,tn->bt", G, fs)
-        gt[:, 0] = 0.0
-    k = i - 2 if i >= 2 else None
-    P = int(_np.size(params[k])) if k is not None else 0
-    A = G[:, T - 1, :].copy() if (T > 1 or i != 1) else _np.zeros((B, n))
-    gp = _np.zeros((B, P))
-    for j in range(T - 1, 0, -1):
-        def rhs(z, s):
-            y = z[:n]
-            a = z[n:n + B * n].reshape(B, n)
-            dy = _f(func, y, s, params, tfirst)
-            ay, ap = _dir_vjp(func, y, s, params, tfirst, a, k)
-            parts = [dy, -ay.reshape(-1)]
-            if k is not None:
-                parts.append(-ap.reshape(-1))
-            return _np.concatenate(parts)
-        z0 = _np.concatenate([ans[j], A.reshape(-1), gp.reshape(-1)])
-        z = _si.odeint(rhs, z0, [t[j], t[j - 1]], **opts)[-1]
-        A = z[n:n + B * n].reshape(B, n)
-        gp = z[n + B * n:].reshape(B, P)
-        if j - 1 > 0 or i != 1:
+# --- right-hand sides of the augmented systems ---------------------------------------------
+
+def _with(params, K, xs):
+    p = list(params)
+    for k, x in zip(K, xs):
+        p[k] = x
+    return p
+
+
+def _sens_rhs(func, tfirst, n, B, npar, K):
+    """``z = [y, V]`` (``V``: ``B`` directions), ``z' = [f, J_y V + sum_k J_pk dp_k]``;
+    called as ``rhs(t, z, *params, *dps)`` (``dps`` for the parameters ``K``)."""
+    def rhs(t, z, *ps):
+        params, dps = ps[:npar], ps[npar:]
+
+        def fun(xs):
+            return [_fv(func, xs[0], t, _with(params, K, xs[1:]), tfirst)]
+        (dy,), (dv,) = jvp_flat(fun, [z[:n]] + [_as_float(params[k]) for k in K],
+                                [dnp.reshape(z[n:], (B, n))] + list(dps))
+        return dnp.concatenate([dy, dnp.zeros(B * n) if dv is None else dnp.ravel(dv)])
+    return rhs
+
+
+def _adj_rhs(func, tfirst, n, B, npar, K):
+    """``z = [y, a, gp]`` (``a``: ``B`` cotangents), ``z' = [f, -a J_y, -a J_pk ...]``."""
+    def rhs(t, z, *params):
+        primals = [z[:n]] + [_as_float(params[k]) for k in K]
+
+        def fun(xs):
+            return [_fv(func, xs[0], t, _with(params, K, xs[1:]), tfirst)]
+        (dy,), back = vjp_flat(fun, primals)
+        cts = back([dnp.reshape(z[n:n + B * n], (B, n))])
+        parts = [dy]
+        for c, x in zip(cts, primals):
+            parts.append(dnp.zeros(B * int(_np.prod(_shape(x)))) if c is None else -dnp.ravel(c))
+        return dnp.concatenate(parts)
+    return rhs
+
+
+def _cast(ct, arg):
+    dt = getattr(primal_of(arg), "dtype", None)
+    if dt is not None and dt.kind == "f" and dt != _np.float64:
+        return dnp.astype(ct, dt)
+    return ct
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+def _jvp(kind, tans, ans, *args, **kw):
+    T, n = _shape(ans)
+    func, tfirst = kw["func"], kind.tfirst(kw)
+    params = args[kind.first:]
+    i0 = next(i for i, t in enumerate(tans) if t is not None)
+    nb = _shape(tans[i0])[:len(_shape(tans[i0])) - len(_shape(args[i0]))]
+    B = int(_np.prod(nb))
+    t0, ts = kind.times(args, kw, T)
+    tan_t0 = tan_ts = None
+    for i in kind.time_args:
+        if tans[i] is not None:
+            a, b = kind.time_tangents(i, dnp.reshape(tans[i], (B,) + _shape(args[i])), kw, T)
+            tan_t0 = a if tan_t0 is None else (tan_t0 if a is None else tan_t0 + a)
+            tan_ts = b if tan_ts is None else (tan_ts if b is None else tan_ts + b)
+    K = [k for k in range(len(params)) if tans[kind.first + k] is not None]
+    out = None
+    if tans[0] is not None or tan_t0 is not None or K:
+        y0 = dnp.ravel(dnp.asarray(args[0], dtype=float))
+        V0 = dnp.zeros((B, n)) if tans[0] is None else dnp.reshape(tans[0], (B, n))
+        if tan_t0 is not None:
+            V0 = V0 - tan_t0[:, None] * _fv(func, y0, t0, params, tfirst)[None, :]
+        dps = [dnp.reshape(tans[kind.first + k], (B,) + _shape(params[k])) for k in K]
+        Z = kind.solve(dnp.concatenate([y0, dnp.ravel(V0)]), t0, ts, tuple(params) + tuple(dps),
+                       _sens_rhs(func, tfirst, n, B, len(params), K), kw)
+        out = dnp.transpose(dnp.reshape(Z[:, n:], (T, B, n)), (1, 0, 2))
+    if tan_ts is not None:
+        fs = dnp.stack([_fv(func, ans[j], ts[j], params, tfirst) for j in range(T)])
+        c = tan_ts[:, :, None] * fs[None]
+        out = c if out is None else out + c
+    return dnp.reshape(out, nb + (T, n))
+
+
+_MEMO = [None]      # (g, ans, {argnum: cotangent}) of the last adjoint sweep
+
+
+def _vjp(kind, i, g, ans, *args, **kw):
+    """The cotangent of argument ``i``.  One backward integration computes those
+    of every traced argument; the others are kept for the rules the sweep calls
+    next on the same record (same ``g`` and ``ans`` objects)."""
+    memo = _MEMO[0]
+    if memo is not None and memo[0] is g and memo[1] is ans and i in memo[2]:
+        out = memo[2].pop(i)
+        if not memo[2]:
+            _MEMO[0] = None
+        return out
+    cts = _adjoint(kind, set(kw.get("wrt", ())) | {i}, g, ans, args, kw)
+    out = cts.pop(i)
+    _MEMO[0] = (g, ans, cts) if cts else None
+    return out
+
+
+def _adjoint(kind, wanted, g, ans, args, kw):
+    T, n = _shape(ans)
+    func, tfirst = kw["func"], kind.tfirst(kw)
+    params = args[kind.first:]
+    nb = _shape(g)[:len(_shape(g)) - 2]
+    B = int(_np.prod(nb))
+    G = dnp.reshape(g, (B, T, n))
+    t0, ts = kind.times(args, kw, T)
+    K = [k for k in range(len(params)) if kind.first + k in wanted]
+    times = [j for j in kind.time_args if j in wanted and args[j] is not None]
+    out = {}
+    A = None
+    if 0 in wanted or K or 1 in times:
+        rhs = _adj_rhs(func, tfirst, n, B, len(params), K)
+        A = G[:, T - 1, :]
+        gps = [dnp.zeros((B,) + _shape(params[k])) for k in K]
+
+        def back(y, A, gps, ta, tb):
+            z0 = dnp.concatenate([dnp.ravel(y), dnp.ravel(A)] + [dnp.ravel(p) for p in gps])
+            z = kind.solve(z0, ta, dnp.stack([ta, tb]), params, rhs, kw, interval=True)[-1]
+            A, off, new = dnp.reshape(z[n:n + B * n], (B, n)), n + B * n, []
+            for p in gps:
+                m = int(_np.prod(_shape(p)))
+                new.append(dnp.reshape(z[off:off + m], _shape(p)))
+                off += m
+            return A, new
+        for j in range(T - 1, 0, -1):
+            if primal_of(ts[j]) != primal_of(ts[j - 1]):
+                A, gps = back(ans[j], A, gps, ts[j], ts[j - 1])
             A = A + G[:, j - 1, :]
-    if i == 0:
-        out = A
-    elif i == 1:
-        gt[:, 0] = -A @ _f(func, ans[0], t[0], params, tfirst)
-        out = gt
-    else:
-        out = gp
-    return out.reshape(nbshape + _np.shape(arg)).astype(_np.result_type(arg, float))
+        if T and primal_of(ts[0]) != primal_of(t0):        # solve_ivp: t_eval[0] after t_0
+            A, gps = back(ans[0], A, gps, ts[0], t0)
+        if 0 in wanted:
+            out[0] = _cast(dnp.reshape(A, nb + _shape(args[0])), args[0])
+        for k, p in zip(K, gps):
+            out[kind.first + k] = _cast(dnp.reshape(p, nb + _shape(params[k])), params[k])
+    if times:
+        y0 = dnp.ravel(dnp.asarray(args[0], dtype=float))
+        ct_t0 = None if A is None else -dnp.matmul(A, _fv(func, y0, t0, params, tfirst))
+        fs = dnp.stack([_fv(func, ans[j], ts[j], params, tfirst) for j in range(T)])
+        ct_ts = dnp.einsum("btn,tn->bt", G, fs)
+        for j in times:
+            c = kind.time_cotangents(j, ct_t0, ct_ts, dict(kw, _t_eval=args[j]), T)
+            out[j] = _cast(dnp.reshape(c, nb + _shape(args[j])), args[j])
+    for j in wanted:                 # arguments without a derivative (None t_eval)
+        out.setdefault(j, None)
+    return out
 
 
-defjvp_varargs(odeint_p, _odeint_jvp)
-defvjp_varargs(odeint_p, _odeint_vjp)
+_ODEINT, _IVP = _Odeint(), _Ivp()
+defjvp_joint(odeint_p, functools.partial(_jvp, _ODEINT))
+defvjp_varargs(odeint_p, functools.partial(_vjp, _ODEINT))
+defjvp_joint(ivp_p, functools.partial(_jvp, _IVP))
+defvjp_varargs(ivp_p, functools.partial(_vjp, _IVP))
+
+
+# --- public functions ------------------------------------------------------------------------
+
+def _array(x):
+    return dnp.asarray(x) if isinstance(x, (list, tuple)) else x
 
 
 def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None, mu=None,
@@ -211,4 +426,46 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None,
     opts = {key: v for key, v in opts.items() if v is not None}
     if not isinstance(args, tuple):
         args = (args,)
-    return odeint_p(y0, t, *args, func=func, tfirst=bool(tfirst), opts=opts)
+    return _call_prim(odeint_p, (_array(y0), _array(t)) + args,
+                      {"func": func, "tfirst": bool(tfirst), "opts": opts})
+
+
+def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, events=None,
+              vectorized=False, args=None, **options):
+    """``scipy.integrate.solve_ivp``, differentiable in ``y0``, ``args``,
+    ``t_span`` and ``t_eval``: ``res.y`` is traced when they are.
+
+    Returns SciPy's ``OdeResult`` (computed by SciPy).  With ``t_eval=None``
+    the interior output times SciPy chose are held fixed for derivatives;
+    ``events`` and ``dense_output`` with traced inputs raise
+    ``NotImplementedError`` (see the module's docstring).
+    """
+    if args is not None:
+        try:
+            args = tuple(args)
+        except TypeError as exc:
+            raise TypeError(f"Supplied 'args' cannot be unpacked. Please supply `args` as a "
+                            f"tuple (e.g. `args=({args},)`)") from exc
+    if not contains_tracer([y0, t_eval, list(t_span), list(args or ())]):
+        return _si.solve_ivp(_checked(fun, "solve_ivp"), t_span, y0, method=method, t_eval=t_eval,
+                             dense_output=dense_output, events=events,
+                             vectorized=vectorized, args=args, **options)
+    for name, used in (("events", events is not None), ("dense_output", bool(dense_output))):
+        if used:
+            raise NotImplementedError(
+                f"dualad.scipy.integrate.solve_ivp: {name}= is not supported with traced "
+                f"inputs (y0, t_span, t_eval or args); solve without it, or call it on "
+                f"plain values (dualad.stop_gradient)")
+    y0 = _array(y0)
+    if _np.iscomplexobj(primal_of(y0)):
+        raise NotImplementedError("dualad.scipy.integrate.solve_ivp: complex y0 is not "
+                                  "supported with traced inputs")
+    t_span = dnp.stack([dnp.asarray(t_span[0], dtype=float), dnp.asarray(t_span[1], dtype=float)])
+    opts = dict(options, vectorized=True) if vectorized else dict(options)
+    box = {}
+    Y = _call_prim(ivp_p, (y0, t_span, _array(t_eval)) + (args or ()),
+                   {"func": fun, "method": method, "opts": opts, "box": box,
+                    "free": t_eval is None})
+    res = box["res"]
+    res.y = dnp.transpose(Y)
+    return res

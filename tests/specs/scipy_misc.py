@@ -77,3 +77,25 @@ SPECS = [
          # (1e-6): about 1e-4 (AD agrees with DOP853 differences at rtol 1e-13 to 1e-8)
          order=1, atol=5e-4, rtol=1e-3, max_examples=3, covers=("integrate.odeint",)),
 ]
+
+
+def _ivp(y0, t1, b, c):
+    # t_eval = [t1/2, t1] (traced times) from a traced start 0.1 t1, plus the
+    # solver's own times (t_eval=None: interior times fixed, the end follows t1)
+    t_span = dnp.stack([0.1 * t1, t1])
+    te = dnp.stack([0.5 * t1, t1])
+    kw = dict(args=(b, c), method="DOP853", rtol=1e-10, atol=1e-14)
+    return (integrate.solve_ivp(_pendulum_t, t_span, y0, t_eval=te, **kw).y,
+            integrate.solve_ivp(_pendulum_t, t_span, y0, **kw).y[:, -1])
+
+
+def _pendulum_t(t, y, b, c):
+    return _pendulum(y, t, b, c)
+
+
+SPECS.append(
+    Spec("integrate.solve_ivp", _ivp,
+         st.tuples(arrays((2,), low=-1.0, high=1.0), st.floats(0.2, 1.0),
+                   st.floats(0.1, 0.5), st.floats(1.0, 3.0)),
+         # as odeint's: the differences see the solver's error divided by the step
+         order=1, atol=5e-4, rtol=1e-3, max_examples=3, covers=("integrate.solve_ivp",)))
