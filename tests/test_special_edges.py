@@ -268,3 +268,18 @@ def test_scipy_logsumexp_over_an_all_minus_inf_slice_has_derivative_zero():
     want[0, 0] = soft
     for jac in (ad.jacfwd, ad.jacrev):
         np.testing.assert_allclose(jac(lambda x: dss.logsumexp(x, axis=1))(a), want, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["inv_boxcox", "inv_boxcox1p"])
+def test_inv_boxcox_edge_of_domain_has_one_sided_derivative(name):
+    """At 1 + lmbda y = 0 the y-derivative (1 + lmbda y)^(1/lmbda - 1) is 1 for
+    lmbda = 1 (the function is y there, or y + 1), 0 for lmbda < 1 and inf for
+    lmbda > 1; the rule's quotient value / (1 + lmbda y) was 0/0 = NaN."""
+    f = getattr(special, name)
+    lm = np.array([1.0, 0.5, 2.0, 1.0])
+    y = np.array([-1.0, -2.0, -0.5, 0.3])
+    want = np.array([1.0, 0.0, np.inf, 1.0])
+    with np.errstate(divide="ignore"):
+        for got in (ad.jvp(lambda v: f(v, lm), (y,), (np.ones(4),))[1],
+                    ad.vjp(lambda v: f(v, lm), y)[1](np.ones(4))[0]):
+            np.testing.assert_array_equal(got, want)

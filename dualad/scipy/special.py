@@ -1877,13 +1877,27 @@ def _invbc_h(u):
     return closed if not small.any() else dnp.where(small, ser, closed)
 
 
+def _invbc_dy(value, y, lmbda):
+    """``d/dy inv_boxcox(y, lmbda) = value / (1 + lmbda y)`` (``value`` the
+    function's own value); at the edge of the domain, ``1 + lmbda y = 0``, the
+    one-sided limit ``(1 + lmbda y)^(1/lmbda - 1)``: 1 for ``lmbda = 1``, 0 below,
+    inf above (the quotient is 0/0 there)."""
+    base = 1 + lmbda * y
+    edge = _np.asarray(primal_of(base)) == 0
+    if not edge.any():
+        return value / base
+    lm = _sub(~edge, lmbda, 1.0)
+    at_edge = dnp.power(_sub(~edge, base, 0.0), 1 / lm - 1)
+    return dnp.where(edge, at_edge, value / _sub(edge, base, 1.0))
+
+
 inv_boxcox = _nary(_sp.inv_boxcox, "inv_boxcox",
-                   [lambda ans, y, lmbda: ans / (1 + lmbda * y),
+                   [lambda ans, y, lmbda: _invbc_dy(ans, y, lmbda),
                     lambda ans, y, lmbda: ans * y * y * _invbc_h(lmbda * y)], ["y", "lmbda"])
 # inv_boxcox1p = inv_boxcox - 1: the derivatives are inv_boxcox's (from its own value,
 # not ans + 1, which loses digits where the result is near -1)
 inv_boxcox1p = _nary(_sp.inv_boxcox1p, "inv_boxcox1p",
-                     [lambda ans, y, lmbda: inv_boxcox(y, lmbda) / (1 + lmbda * y),
+                     [lambda ans, y, lmbda: _invbc_dy(inv_boxcox(y, lmbda), y, lmbda),
                       lambda ans, y, lmbda: inv_boxcox(y, lmbda) * y * y * _invbc_h(lmbda * y)],
                      ["y", "lmbda"])
 
