@@ -256,3 +256,52 @@ def test_plain_numpy_r_c_error_names_dualad():
     for expr, which in ((lambda v: np.r_[v, 0.0], "r_"), (lambda v: np.c_[v, v], "c_")):
         with pytest.raises(TypeError, match=rf"dualad\.numpy\.{which}\["):
             ad.grad(lambda v: expr(v).sum())(np.ones(2))
+
+
+# --- numpy.emath (numpy.lib.scimath) ----------------------------------------------
+_EMATH_REAL_DOMAIN = {"sqrt": (0.5, 9.0), "log": (0.5, 9.0), "log2": (0.5, 9.0),
+                      "log10": (0.5, 9.0), "arccos": (-0.5, 0.3), "arcsin": (-0.5, 0.3),
+                      "arctanh": (-0.5, 0.3)}
+
+
+@pytest.mark.parametrize("name", sorted(_EMATH_REAL_DOMAIN))
+def test_emath_values_dtypes_and_derivatives(name):
+    """Plain np.emath.<name> on traced values: NumPy's values and dtypes (complex
+    only where an entry leaves the real domain), derivatives of real and imaginary
+    parts against finite differences to second order. It raised
+    NotImplementedError naming the wrong function (numpy.<name>)."""
+    f = getattr(np.emath, name)
+    outside = np.array([-4.0, 0.3, 3.5, -2.5])
+    inside = np.array(_EMATH_REAL_DOMAIN[name])
+    for x in (outside, outside.astype(np.float32), inside, np.array([-0.5 + 1j, 2.0])):
+        with np.errstate(all="ignore"):
+            want = f(x)
+            got = ad.jvp(f, (x,), (np.ones_like(x),))[0]
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    for part in (dnp.real, dnp.imag):
+        check_grads(lambda v: part(f(v)), (outside,), order=2)
+    # the derivative at a negative entry, closed form: sqrt' = 1 / (2 sqrt(x))
+    if name == "sqrt":
+        t = ad.jvp(f, (np.array([-4.0]),), (np.ones(1),))[1]
+        np.testing.assert_allclose(t, 1 / (2 * 2j), rtol=1e-15)
+
+
+def test_emath_power_and_logn():
+    x = np.array([-2.0, 4.0])
+    np.testing.assert_array_equal(ad.jvp(lambda v: np.emath.power(v, 2), (x,), (np.ones(2),))[0],
+                                  np.emath.power(x, 2))
+    # a negative integer exponent is made float, as in NumPy: 2.0 ** -2, not an error
+    out, tan = ad.jvp(lambda v: np.emath.power(v, np.array([-2, 1])), (np.array([2.0, 4.0]),),
+                      (np.ones(2),))
+    np.testing.assert_allclose(out, [0.25, 4.0])
+    np.testing.assert_allclose(tan, [-2 * 2.0 ** -3, 1.0])
+    check_grads(lambda v, p: dnp.real(np.emath.power(v, p)),
+                (x, np.array([1.5, 2.5])), order=2)
+    check_grads(lambda v, n: dnp.imag(np.emath.logn(n, v)),
+                (x, np.array([-3.0, 2.5])), order=2)
+
+
+def test_unsupported_public_numpy_lib_function_is_named_with_its_module():
+    with pytest.raises(NotImplementedError, match=r"numpy\.lib\.stride_tricks\.sliding_window_view"):
+        ad.grad(lambda x: np.sum(np.lib.stride_tricks.sliding_window_view(x, 2)))(np.ones(3))

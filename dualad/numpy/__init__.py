@@ -101,10 +101,12 @@ import importlib as _importlib  # noqa: E402
 # explicit imports: the module __getattr__ would otherwise hand back numpy's own
 linalg = _importlib.import_module(__name__ + ".linalg")
 fft = _importlib.import_module(__name__ + ".fft")
+emath = _importlib.import_module(__name__ + ".emath")
 
 _dispatch.register_module(_np, __import__(__name__, fromlist=["_"]))
 _dispatch.register_module(_np.linalg, linalg)
 _dispatch.register_module(_np.fft, fft)
+_dispatch.register_module(_np.emath, emath)
 _dispatch._FUNCTIONS[_np.where] = _where
 
 # dualad's ufuncs answer to the ufunc methods (dnp.add.reduce, dnp.multiply.outer,

@@ -64,11 +64,12 @@ def register_module(np_module, our_module):
 def _qualname(func):
     mod = getattr(func, "__module__", None) or "numpy"
     mod = mod.replace("numpy._core.", "numpy.").replace("numpy.core.", "numpy.")
-    for prefix in ("numpy.lib._", "numpy._"):
-        if mod.startswith(prefix):
-            mod = "numpy"
-    if mod.startswith("numpy.lib") or mod == "numpy.fromnumeric":
+    # private implementation modules are re-exported by numpy itself; public
+    # submodules of numpy.lib keep their names (numpy.lib.scimath is numpy.emath)
+    if mod.startswith(("numpy.lib._", "numpy._")) or mod == "numpy.fromnumeric":
         mod = "numpy"
+    elif mod == "numpy.lib.scimath":
+        mod = "numpy.emath"
     return f"{mod}.{getattr(func, '__name__', repr(func))}"
 
 
