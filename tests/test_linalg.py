@@ -388,3 +388,17 @@ def test_slogdet_sign_of_a_complex_matrix_moves_with_the_phase():
     # real A: constant sign
     _, t_real = ad.jvp(lambda a: dnp.linalg.slogdet(a)[0], (A.real,), (T.real,))
     assert t_real == 0
+
+
+def test_slogdet_derivative_at_a_singular_matrix_raises_saying_so():
+    """log|det| = -inf there and inv(A)^T does not exist: the error names slogdet
+    (it was NumPy's bare 'Singular matrix' from inside the rule)."""
+    S = np.array([[1.0, 2.0], [2.0, 4.0]])
+    for call in (lambda: ad.grad(lambda a: dnp.linalg.slogdet(a)[1])(S),
+                 lambda: ad.jvp(lambda a: dnp.linalg.slogdet(a)[1], (S,), (np.eye(2),))):
+        with pytest.raises(np.linalg.LinAlgError, match="slogdet: the matrix is singular"):
+            call()
+    # the next call works normally
+    A = np.array([[2.0, 1.0], [0.5, 3.0]])
+    np.testing.assert_allclose(ad.grad(lambda a: dnp.linalg.slogdet(a)[1])(A),
+                               np.linalg.inv(A).T, rtol=1e-14)

@@ -273,8 +273,22 @@ def _logabsdet_impl(a):
 
 
 logabsdet_p = primitive(_logabsdet_impl, name="linalg.slogdet")
+
+
+def _slogdet_inv_t(a):
+    """``inv(A)^T`` for slogdet's rules; at a singular ``A`` (``log|det| = -inf``)
+    the derivative does not exist: a ``LinAlgError`` that says so and what to do."""
+    try:
+        return _T(inv_p(a))
+    except _la.LinAlgError:
+        raise _la.LinAlgError(
+            "slogdet: the matrix is singular (logabsdet = -inf), so the derivative of "
+            "slogdet, inv(A)^T, does not exist there; det has a finite derivative "
+            "everywhere, or regularize (A + eps * I)") from None
+
+
 def _logabsdet_jvp(t, ans, a):
-    d = sum_p(_T(inv_p(a)) * t, axis=(-2, -1))
+    d = sum_p(_slogdet_inv_t(a) * t, axis=(-2, -1))
     # log|det| is real: for complex A its derivative is Re(tr(inv(A) dA))
     return real(d) if _np.result_type(primal_of(d)).kind == "c" else d
 
@@ -285,7 +299,7 @@ def _logabsdet_vjp(g, ans, a):
     # with the output through its real part
     if _np.result_type(primal_of(g)).kind == "c":
         g = real(g)
-    return expand_dims(expand_dims(g, -1), -1) * _T(inv_p(a))
+    return expand_dims(expand_dims(g, -1), -1) * _slogdet_inv_t(a)
 
 
 defjvp(logabsdet_p, _logabsdet_jvp)
@@ -301,9 +315,9 @@ def _sign_impl(a):
 # under the pairing Re(sum(c * t)) is c = i Im(g sign) inv(A)^T
 complex_sign_p = primitive(_sign_impl, name="linalg.slogdet_sign")
 defjvp(complex_sign_p, lambda t, ans, a:
-       ans * (1j * imag(sum_p(_T(inv_p(a)) * t, axis=(-2, -1)))))
+       ans * (1j * imag(sum_p(_slogdet_inv_t(a) * t, axis=(-2, -1)))))
 defvjp_direct(complex_sign_p, lambda g, ans, a:
-              expand_dims(expand_dims(1j * imag(g * ans), -1), -1) * _T(inv_p(a)))
+              expand_dims(expand_dims(1j * imag(g * ans), -1), -1) * _slogdet_inv_t(a))
 
 
 def slogdet(a):
