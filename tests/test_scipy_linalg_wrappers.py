@@ -380,3 +380,52 @@ def test_expm_frechet_of_single_precision_input_has_scipys_dtype(dt):
     assert [o.dtype for o in out] == [r.dtype for r in ref]
     np.testing.assert_allclose(out[1], ref[1], rtol=1e-6)
     assert ad.grad(lambda a: dnp.real(dnp.sum(L.expm_frechet(a, E)[1])))(A).dtype == dt
+
+
+# --- inv(assume_a=, lower=) (SciPy 1.17) ---------------------------------------------
+
+def _inv_inputs():
+    rng = np.random.default_rng(0)
+    M = rng.standard_normal((3, 3))
+    P = M @ M.T + 3 * np.eye(3)
+    return {"diagonal": np.diag([2.0, -4.0, 5.0]) + 0.1 * M, "upper triangular": np.triu(M) + 3 * np.eye(3),
+            "lower triangular": np.tril(M) + 3 * np.eye(3), "sym": P - 4 * np.eye(3), "pos": P,
+            "general": M, None: M}
+
+
+@pytest.mark.parametrize("kind", ["diagonal", "upper triangular", "lower triangular", "sym", "pos",
+                                  "general", None])
+@pytest.mark.parametrize("lower", [False, True])
+def test_scipy_inv_assume_a(kind, lower):
+    """SciPy 1.17's inv(a, assume_a=, lower=): SciPy's values (float32 and stacks
+    too); the derivative only in the part of a that is read, checked entry by entry
+    against central differences of SciPy's own inv (raised TypeError before)."""
+    A = _inv_inputs()[kind]
+    for a in (A, A.astype(np.float32), np.stack([A, 2 * A])):
+        want = sl.inv(a, assume_a=kind, lower=lower)
+        got = ad.jvp(lambda v: L.inv(v, assume_a=kind, lower=lower), (a,), (np.ones_like(a),))[0]
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-5 if a.dtype == np.float32 else 1e-13,
+                                   atol=1e-6 if a.dtype == np.float32 else 1e-14)
+    J = ad.jacrev(lambda v: L.inv(v, assume_a=kind, lower=lower))(A)
+    h = 1e-6
+    for i in range(3):
+        for j in range(3):
+            E = np.zeros((3, 3))
+            E[i, j] = h
+            fd = (sl.inv(A + E, assume_a=kind, lower=lower)
+                  - sl.inv(A - E, assume_a=kind, lower=lower)) / (2 * h)
+            np.testing.assert_allclose(J[..., i, j], fd, rtol=1e-6, atol=1e-8)
+    check_grads(lambda v: L.inv(v, assume_a=kind, lower=lower), (A,), order=2)
+
+
+@pytest.mark.parametrize("lower", [False, True])
+def test_scipy_inv_assume_a_hermitian(lower):
+    rng = np.random.default_rng(2)
+    C = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    H = C @ C.conj().T + 3 * np.eye(3)
+    Hx = H + np.tril(np.ones((3, 3)), -1) * (0.5 - 2j) if not lower else H + np.triu(np.ones((3, 3)), 1) * 0.3j
+    for kind in ("her", "pos"):
+        want = sl.inv(Hx, assume_a=kind, lower=lower)     # the other triangle is not read
+        got = ad.jvp(lambda v: L.inv(v, assume_a=kind, lower=lower), (Hx,), (np.ones_like(Hx),))[0]
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-14)

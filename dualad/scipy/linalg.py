@@ -281,10 +281,38 @@ def _numpy_linalg(name):
     return getattr(_nl, name, None)
 
 
-def inv(a, overwrite_a=False, check_finite=True):
-    """``scipy.linalg.inv``, differentiable (``d inv = -inv da inv``)."""
-    f = _numpy_linalg("inv")
-    return f(a) if f is not None else inv_p(a)
+def inv(a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
+    """``scipy.linalg.inv``, differentiable (``d inv = -inv da inv``).
+
+    As in SciPy, ``assume_a`` says which part of ``a`` is read, and only that
+    part gets a derivative: the triangle for ``'upper triangular'`` / ``'lower
+    triangular'``; for ``'sym'``, ``'her'``, ``'pos'`` the triangle chosen by
+    ``lower``, standing for the full symmetric (Hermitian) matrix (the inverse is
+    then ``solve(a, I)`` with the same ``assume_a`` and ``lower``).  With
+    ``'diagonal'``, SciPy 1.17 inverts the diagonal and passes the off-diagonal
+    entries through unchanged (they are 0 for the diagonal matrices it is meant
+    for); traced values give the same result and its derivative.
+    """
+    if not contains_tracer(a):
+        if assume_a is None and not lower:
+            return _sl.inv(a, overwrite_a=overwrite_a, check_finite=check_finite)
+        return _sl.inv(a, overwrite_a=overwrite_a, check_finite=check_finite,
+                       assume_a=assume_a, lower=lower)
+    if assume_a in (None, "general", "gen"):
+        f = _numpy_linalg("inv")
+        return f(a) if f is not None else inv_p(a)
+    if not isinstance(a, Tracer):
+        a = dnp.asarray(a)
+    n, dt = shape_of(a)[-1], _fdtype(a)
+    if assume_a == "diagonal":
+        eye = _eye(n, dt)
+        d = dnp.diagonal(a, axis1=-2, axis2=-1)
+        return a - a * eye + dnp.expand_dims(1 / d, -1) * eye
+    if assume_a in ("upper triangular", "lower triangular"):
+        keep = _tril_ones(n, 0, dt) if assume_a == "lower triangular" else _triu_ones(n, 0, dt)
+        return inv_p(a * keep)
+    eye = _np.broadcast_to(_np.eye(n, dtype=dt), shape_of(a))
+    return solve(a, eye, lower=lower, assume_a=assume_a)
 
 
 def det(a, overwrite_a=False, check_finite=True):
