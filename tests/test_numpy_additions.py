@@ -108,6 +108,14 @@ def test_numpy_full_on_a_traced_fill_names_full():
     assert ad.grad(lambda c: np.sum(np.full(3, 1.0)) * c)(2.0) == 3.0   # still works after
 
 
+def test_numpy_copyto_into_a_traced_array_says_the_destination_is_traced():
+    def f(x):
+        np.copyto(x, np.ones(3))
+        return np.sum(x)
+    with pytest.raises(TypeError, match=r"cannot write into a traced array.*dualad\.numpy\.where"):
+        ad.grad(f)(np.zeros(3))
+
+
 # ---------------------------------------------------------------------------------
 # linspace, logspace, geomspace
 # ---------------------------------------------------------------------------------

@@ -222,6 +222,12 @@ def copyto(dst, src, casting="same_kind", where=True):
     from ..tracer import _library_frames, _library_hint
     caller = _sys._getframe(1)
     hint = _library_hint(caller) if _library_frames(caller)[0] is not None else ""
+    if isinstance(dst, Tracer):
+        raise TypeError(
+            "numpy.copyto cannot write into a traced array: traced values are immutable "
+            "(in place changes would be lost to the derivative)." + hint + " Build the "
+            "new value instead: dst = dualad.numpy.where(where, src, dst), or "
+            "dualad.numpy.index_update(dst, indices, src).")
     raise TypeError(
         "numpy.copyto cannot write a traced value into an array: its derivative would "
         "be lost." + hint + " Build arrays with dualad.numpy.where / full / "
