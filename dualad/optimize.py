@@ -22,28 +22,44 @@ What is supplied, and how
   three points), so SciPy's separate ``fun`` and ``jac`` calls at one point
   cost one evaluation.  Methods that use no derivatives (Nelder-Mead, Powell,
   COBYLA, COBYQA) get plain NumPy evaluations, with no tracing at all.
-* ``hessp``: at each new ``x`` the gradient computation itself is recorded
-  once on an outer tape (reverse over reverse).  The Hessian is symmetric,
-  so ``H v`` is the vector-Jacobian product of the gradient with cotangent
-  ``v``: every product is then one backward sweep over that recording, and
-  nothing that depends only on ``x`` (the forward pass, the inner reverse
-  pass, the partial derivatives) is recomputed per product.  Trust-region
-  methods call ``hessp`` many times per point; this is where it pays.
-  The same recording also yields the value and the gradient, so methods that
-  use ``hessp`` record at every point SciPy evaluates.
+* ``hessp``: the numbers are those of forward-over-reverse
+  :func:`dualad.hvp` (the exact ``H v``, equal up to rounding); the way they
+  are computed differs, for speed.  At each new ``x`` the gradient
+  computation itself is recorded once on an outer tape (reverse over
+  reverse).  The Hessian is symmetric, so ``H v`` is the vector-Jacobian
+  product of the gradient with cotangent ``v``: every product is then one
+  backward sweep over that recording, and nothing that depends only on ``x``
+  (the forward pass, the inner reverse pass, the partial derivatives) is
+  recomputed per product, as a fresh ``dualad.hvp`` would.  Newton-CG and the
+  trust-region methods call ``hessp`` many times per point; this is where it
+  pays.  The same recording also yields the value and the gradient, so
+  methods that use ``hessp`` record at every point SciPy evaluates.
 * ``hess``: the dense Hessian, one batched backward sweep over the same
-  recording with the ``n`` unit vectors as a batch of cotangents (exact, the
-  same numbers as forward-over-reverse :func:`dualad.hessian`).
+  recording with the ``n`` unit vectors as a batch of cotangents: the
+  numbers of forward-over-reverse :func:`dualad.hessian` (exact, equal up to
+  rounding).
 * Which second derivative (``hessian="auto"``): dogleg and trust-exact take
   only ``hess``.  Newton-CG, trust-ncg, trust-krylov and trust-constr accept
   both; they get ``hessp`` when ``x`` has more than
   :data:`HESSP_THRESHOLD` (100) elements -- the dense Hessian would cost a
   sweep with a batch of ``n`` and ``n**2`` memory -- and ``hess`` otherwise.
-  Pass ``hessian="hess"``, ``"hessp"`` or ``None`` (no second derivatives:
-  SciPy's own fallback) to override.
-* Constraints (dicts and ``NonlinearConstraint``) get their Jacobian (forward
-  mode when the constraint has at least as many outputs as ``x`` has
-  elements, reverse mode otherwise, value and Jacobian from one pass), and
+  Pass ``hessian="hess"`` or ``"hessp"`` to override (``"hessp"`` is a
+  ``ValueError`` for dogleg and trust-exact), or ``None`` to supply no second
+  derivative: SciPy then approximates it for Newton-CG (finite differences
+  of the exact gradient) and trust-constr (a BFGS update), and raises its
+  own ``ValueError`` for trust-ncg, trust-krylov, dogleg and trust-exact,
+  which need a Hessian.
+* Jacobians of vector functions (constraints, ``least_squares``' residuals,
+  ``root``'s systems), value and Jacobian from one pass with all directions
+  in one batch: forward or reverse mode by :func:`dualad.jacobian`'s auto
+  rule for one pass each way (forward when ``n <= 1.4 m + 8`` for ``n``
+  elements in ``x`` and ``m`` outputs, with the default
+  :data:`dualad.jacobians.COST`).  The first pass, before ``m`` is known, is
+  forward when ``n <=`` :data:`FIRST_FORWARD_MAX` (1000), else a reverse
+  recording, whose sweep is used if ``m < n`` (otherwise a forward pass
+  follows).
+* Constraints (dicts and ``NonlinearConstraint``) get their Jacobian (as
+  above), and
   for ``trust-constr`` their Hessian as a function of the multipliers,
   ``hess(x, v) = sum_i v_i H(c_i)(x)``, i.e. the Hessian of ``v . c`` (dense
   or a ``LinearOperator`` of products by the rule above).  Dict constraints
@@ -353,6 +369,15 @@ def _flat_out(out):
 FIRST_FORWARD_MAX = 1000
 
 
+def _forward_is_cheaper(n, m):
+    """:func:`dualad.jacobian`'s auto rule for one unchunked pass of ``n``
+    tangents against one sweep of ``m`` cotangents (the cost model
+    :data:`dualad.jacobians.COST`): forward when ``n <= 1.4 m + 8`` with the
+    default constants."""
+    from .jacobians import _decide
+    return _decide("auto", n, m, 1, 8, max(n, m, 1)).mode == "forward"
+
+
 class _ComplexOutput(TypeError):
     """A function returned complex values where real ones are needed."""
 
@@ -410,12 +435,18 @@ class _Vector:
                 _np.asarray(c, dtype=_np.float64).reshape(m, n)
         try:
             if m is None and n > FIRST_FORWARD_MAX:
-                # first pass, number of outputs unknown: reverse (usable if m < n)
+                # first pass, number of outputs unknown: a reverse recording;
+                # its sweep gives the Jacobian if m < n, else a forward pass follows
                 f, back = reverse()
                 m = self.m = f.size
                 if m < n:
                     jac = from_back(back, m)
-            if jac is None and (m is None or m >= n):
+                forward = jac is None
+            else:
+                # first pass with n <= FIRST_FORWARD_MAX: forward gives f, m and J
+                # at once; later passes: jacobian's auto rule (m is known)
+                forward = m is None or _forward_is_cheaper(n, m)
+            if forward:
                 # forward mode: n directions in one batched pass
                 self.counts["nfev"] += 1
                 eye = _np.eye(n).reshape((n,) + self.shape)
@@ -636,8 +667,10 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
     (and Hessians, for trust-constr) are supplied (see the module docs).
 
     ``hessian``: ``"auto"`` (default), ``"hess"``, ``"hessp"`` or ``None``
-    -- which second derivative to hand to methods that use one.  ``jac``,
-    ``hess`` and ``hessp`` are refused with a ``TypeError``.
+    -- which second derivative to hand to methods that use one (``None``:
+    none; trust-ncg, trust-krylov, dogleg and trust-exact then get SciPy's
+    ``ValueError``, since they need one).  ``jac``, ``hess`` and ``hessp``
+    are refused with a ``TypeError``.
 
     >>> import numpy as np
     >>> from dualad.optimize import minimize
@@ -754,10 +787,14 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
     """``scipy.optimize.least_squares`` with the residual Jacobian from dualad.
 
     ``fun(x, *args, **kwargs)`` returns the residuals (any shape; flattened);
-    ``x`` has the shape of ``x0``.  The Jacobian is computed in forward mode
-    when there are at least as many residuals as parameters, in reverse mode
-    otherwise (``jacobian``'s ``"auto"`` rule), with the residuals from the
-    same pass.  Other keyword arguments go to SciPy unchanged.
+    ``x`` has the shape of ``x0``.  The Jacobian is computed with the
+    residuals in the same pass, for ``n`` parameters and ``m`` residuals in
+    forward mode when ``n <= 1.4 m + 8`` and in reverse mode otherwise
+    (:func:`dualad.jacobian`'s auto rule for one unchunked pass, see
+    :data:`dualad.jacobians.COST`); at ``x0``, where ``m`` is not known yet,
+    in forward mode if ``n <=`` :data:`FIRST_FORWARD_MAX`, else from a
+    reverse recording (followed by a forward pass if ``m >= n``).  Other
+    keyword arguments go to SciPy unchanged.
 
     >>> import numpy as np
     >>> from dualad.optimize import least_squares

@@ -680,6 +680,53 @@ def test_least_squares_fewer_residuals_than_unknowns_nfev(n):
     assert res.nfev == f.calls == g.calls == ref.nfev
 
 
+@pytest.mark.parametrize("n, m, max_nfev", [
+    (20, 10, None),     # m < n <= 1.4 m + 8: forward (jacobian's auto rule)
+    (30, 10, None),     # n > 1.4 m + 8: reverse after the first pass
+    (12, 12, None),     # square: forward
+    (8, 30, None),      # tall: forward
+    (1010, 720, 2),     # above FIRST_FORWARD_MAX, m < n <= 1.4 m + 8
+    (1200, 30, 3),      # above FIRST_FORWARD_MAX, wide
+])
+def test_least_squares_jacobian_mode_is_jacobians_auto_rule(n, m, max_nfev):
+    # r(p) = A p + 0.1 (p[idx])^3 - b: Jacobian A + 0.3 diag-scatter of p[idx]^2
+    from dualad.optimize import FIRST_FORWARD_MAX
+    rng = np.random.default_rng(n + m)
+    A = rng.normal(size=(m, n)) / np.sqrt(n)
+    idx = np.arange(m) % n
+    b = rng.normal(size=m)
+    seen = []
+
+    def resid(p):
+        seen.append(type(p).__name__)
+        return A @ p + 0.1 * p[idx] ** 3 - b
+
+    g = Counted(lambda p: A @ p + 0.1 * p[idx] ** 3 - b)
+
+    def jac(p):
+        J = A.copy()
+        J[np.arange(m), idx] += 0.3 * p[idx] ** 2
+        return J
+    x0 = np.full(n, 0.5)
+    res = least_squares(resid, x0, max_nfev=max_nfev)
+    ref = so.least_squares(g, x0, jac=jac, max_nfev=max_nfev)
+    # values: SciPy's with the hand-written Jacobian
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(res.jac, jac(res.x), rtol=1e-12, atol=1e-14)
+    # the mode of each pass: Dual = forward, Var = reverse
+    later = "Dual" if n <= 1.4 * m + 8 else "Var"
+    if n <= FIRST_FORWARD_MAX:
+        first = ["Dual"]
+    else:   # a reverse recording, whose sweep serves when m < n
+        first = ["Var"] if m < n else ["Var", "Dual"]
+    assert seen[:len(first)] == first
+    assert set(seen[len(first):]) <= {later}
+    assert len(seen) > len(first)      # at least one later pass was checked
+    # counters honest: every call counted, and SciPy's own count
+    assert res.nfev == len(seen) == g.calls == ref.nfev
+    assert res.njev == len(seen) - len(first) + 1   # every point: value and Jacobian
+
+
 @pytest.mark.parametrize("method", ["hybr", "lm"])
 def test_root_jacobian_methods_evaluate_x0_once(method):
     def system(x):
