@@ -219,3 +219,117 @@ def test_closure_over_traced_value_says_args():
         return integrate.solve_ivp(lambda t, y: -k * y, (0.0, 1.0), np.array([1.0])).y[0, -1]
     with pytest.raises(TypeError, match="args="):
         ad.grad(f)(1.0)
+
+
+# --- higher order: every nesting ---------------------------------------------------------------
+
+NESTINGS = {
+    "fwd-fwd": lambda f: ad.jacfwd(ad.jacfwd(f)),
+    "fwd-rev": ad.hessian,                                   # what hessian and hvp use
+    "rev-fwd": lambda f: ad.jacrev(ad.jacfwd(f)),
+    "rev-rev": lambda f: ad.jacrev(ad.jacrev(f)),
+}
+
+
+def _decay_end(solver, t1=1.7):
+    """y(t1) summed with weights, of y' = -k y, y(0) = y0; x = (k, y0_0, y0_1)."""
+    w = np.array([1.0, -2.0])
+    if solver == "odeint":
+        return lambda x: dnp.sum(w * integrate.odeint(
+            lambda y, t, k: -k * y, x[1:], np.array([0.0, 0.6, t1]), args=(x[0],), **TOL)[-1])
+    return lambda x: dnp.sum(w * integrate.solve_ivp(
+        lambda t, y, k: -k * y, (0.0, t1), x[1:], method=solver, args=(x[0],), **TOL).y[:, -1])
+
+
+@pytest.mark.parametrize("nesting", list(NESTINGS))
+@pytest.mark.parametrize("solver", ["odeint", "DOP853", "LSODA"])
+def test_decay_hessian_closed_form(nesting, solver):
+    k, y0, t, w = 0.8, np.array([1.5, 0.7]), 1.7, np.array([1.0, -2.0])
+    e = np.exp(-k * t)
+    want = np.zeros((3, 3))
+    want[0, 0] = t * t * e * (w @ y0)                       # d2/dk2
+    want[0, 1:] = want[1:, 0] = -t * e * w                  # d2/dk dy0; d2/dy0^2 = 0
+    H = NESTINGS[nesting](_decay_end(solver, t))(np.array([k, *y0]))
+    np.testing.assert_allclose(H, want, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["odeint", "DOP853"])
+def test_decay_third_order_and_hvp(solver):
+    k, y0, t, w = 0.8, np.array([1.5, 0.7]), 1.7, np.array([1.0, -2.0])
+    f = _decay_end(solver, t)
+    x = np.array([k, *y0])
+    d3 = ad.jacfwd(ad.hessian(f))(x)[0, 0, 0]
+    np.testing.assert_allclose(d3, -t ** 3 * np.exp(-k * t) * (w @ y0), rtol=1e-7)
+    v = np.array([0.3, -1.0, 2.0])
+    e = np.exp(-k * t)
+    H = np.zeros((3, 3))
+    H[0, 0] = t * t * e * (w @ y0)
+    H[0, 1:] = H[1:, 0] = -t * e * w
+    np.testing.assert_allclose(ad.hvp(f, (x,), (v,)), H @ v, rtol=1e-7, atol=1e-9)
+
+
+def _second_frechet(X, E, F):
+    """d2/ds dr expm(X + s E + r F) at 0, from the (1, 3) block of a 3x3 block expm."""
+    n = X.shape[0]
+
+    def block(E, F):
+        M = np.zeros((3 * n, 3 * n))
+        M[:n, :n] = M[n:2 * n, n:2 * n] = M[2 * n:, 2 * n:] = X
+        M[:n, n:2 * n], M[n:2 * n, 2 * n:] = E, F
+        return expm(M)[:n, 2 * n:]
+    return block(E, F) + block(F, E)
+
+
+@pytest.mark.parametrize("nesting", ["fwd-rev", "rev-rev"])
+@pytest.mark.parametrize("solver", ["odeint", "DOP853"])
+def test_linear_ode_hessian_in_matrix_and_y0(nesting, solver):
+    # s = w . y(t1), y' = M y: d2s/dM dM from the second Frechet derivative of expm,
+    # d2s/dM dy0 from the first, d2s/dy0^2 = 0
+    y0, w, t1 = np.array([1.0, -0.5, 2.0]), np.array([0.3, 1.0, -0.7]), 1.3
+
+    def s(x):
+        M, y = dnp.reshape(x[:9], (3, 3)), x[9:]
+        if solver == "odeint":
+            Y = integrate.odeint(lambda y, t, M: dnp.matmul(M, y), y, np.array([0.0, t1]),
+                                 args=(M,), **TOL)[-1]
+        else:
+            Y = integrate.solve_ivp(_linear, (0.0, t1), y, method=solver, args=(M,), **TOL).y[:, -1]
+        return dnp.sum(w * Y)
+    H = NESTINGS[nesting](s)(np.concatenate([A.ravel(), y0]))
+    want = np.zeros((12, 12))
+    units = [np.eye(3)[[a]].T @ np.eye(3)[[b]] for a in range(3) for b in range(3)]
+    for p, Ep in enumerate(units):
+        for q, Eq in enumerate(units):
+            want[p, q] = w @ _second_frechet(A * t1, Ep * t1, Eq * t1) @ y0
+        want[p, 9:] = want[9:, p] = w @ expm_frechet(A * t1, Ep * t1, compute_expm=False)
+    np.testing.assert_allclose(H, want, rtol=1e-6, atol=1e-8)
+
+
+def _richardson_hessian(f, x, h=1e-2):
+    def once(h):
+        n = x.size
+        H = np.zeros((n, n))
+        for i in range(n):
+            for j in range(n):
+                ei, ej = np.eye(n)[i] * h, np.eye(n)[j] * h
+                H[i, j] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * h * h)
+        return H
+    return (4 * once(h / 2) - once(h)) / 3
+
+
+@pytest.mark.parametrize("method", ["DOP853", "LSODA"])
+def test_hessian_against_scipy_differences(method):
+    # Lotka-Volterra: Hessian of sum(y(2)) in (y0, a, b, t1), against second
+    # differences of plain SciPy solves at rtol = atol = 1e-11
+    def plain(x):
+        return si.solve_ivp(lambda t, y, a, b: [a * y[0] - b * y[0] * y[1], -y[1] + b * y[0] * y[1]],
+                            (0.0, x[4]), x[:2], args=(x[2], x[3]), method="DOP853",
+                            **TOL).y[:, -1].sum()
+
+    def ours(x):
+        return dnp.sum(integrate.solve_ivp(_lotka, dnp.stack([0.0, x[4]]), x[:2], args=(x[2], x[3]),
+                                           method=method, rtol=1e-10, atol=1e-10).y[:, -1])
+    x = np.array([1.0, 0.5, 1.1, 0.7, 2.0])
+    ref = _richardson_hessian(plain, x)
+    np.testing.assert_allclose(ad.hessian(ours)(x), ref, rtol=5e-5, atol=5e-6)
+    np.testing.assert_allclose(ad.jacrev(ad.jacrev(ours))(x), ref, rtol=5e-5, atol=5e-6)
