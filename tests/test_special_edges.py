@@ -22,6 +22,7 @@ import pytest
 import scipy.special as ssp
 
 import dualad as ad
+import dualad.numpy as dnp
 from dualad.scipy import special
 from dualad.testing import check_grads
 
@@ -283,3 +284,23 @@ def test_inv_boxcox_edge_of_domain_has_one_sided_derivative(name):
         for got in (ad.jvp(lambda v: f(v, lm), (y,), (np.ones(4),))[1],
                     ad.vjp(lambda v: f(v, lm), y)[1](np.ones(4))[0]):
             np.testing.assert_array_equal(got, want)
+
+
+def test_scipy_logsumexp_of_a_0d_value_under_batched_tangents():
+    """logsumexp of a 0-d value is the value (plus log b): its reduction must not
+    reach the leading batch axis of forward-mode tangents (found by random-program
+    fuzzing: wrong, asymmetric Hessians, and crashes in jacfwd)."""
+    x = np.array([0.3, -0.7])
+    H = np.array([[2 * x[1] ** 2, 4 * x[0] * x[1]], [4 * x[0] * x[1], 2 * x[0] ** 2]])
+    for b, extra in ((None, 0.0), (2.0, 2 * np.log(2.0))):
+        f = lambda v: special.logsumexp(v[0] * v[1], b=b) ** 2       # (x0 x1 + log b)^2
+        want = H + extra * np.array([[0.0, 1.0], [1.0, 0.0]])
+        for hess in (ad.hessian, lambda g: ad.jacfwd(ad.jacfwd(g)),
+                     lambda g: ad.jacrev(ad.jacfwd(g)), lambda g: ad.jacfwd(ad.grad(g))):
+            np.testing.assert_allclose(hess(f)(x), want, rtol=1e-14, atol=1e-15)
+    J = ad.jacfwd(lambda v: dnp.stack([special.logsumexp(v[0]), v[1]]))(x)
+    np.testing.assert_array_equal(J, np.eye(2))
+    # keepdims: SciPy's (1,) value; the gradient has the input's shape ()
+    assert special.logsumexp(np.float64(0.5), keepdims=True).shape == (1,)
+    g = ad.grad(lambda v: v * special.logsumexp(v, keepdims=True)[0])(np.float64(0.5))
+    assert np.shape(g) == () and g == 1.0

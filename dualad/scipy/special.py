@@ -1286,8 +1286,16 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         nd = len(shp)
     if isinstance(axis, list):
         axis = tuple(axis)
-    axis = norm_axes(axis, nd) if nd else None
     keepdims = bool(keepdims)
+    if nd == 0:
+        # a 0-d input is a 1-vector summed over its axis (SciPy's shapes: () and,
+        # with keepdims or axis=(), (1,)); a reduction over no axis at all would
+        # also sum over the tangents' and cotangents' batch axes
+        keepdims = keepdims or axis == ()
+        a = dnp.reshape(a, (1,))
+        b = None if b is None else dnp.reshape(b, (1,))
+        axis, nd = (0,), 1
+    axis = norm_axes(axis, nd)
     out = logsumexp_p(a, b, axis=axis, keepdims=keepdims)
     if b is None:
         sgn = _np.ones(shape_of(out))
