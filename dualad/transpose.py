@@ -22,7 +22,8 @@ import threading
 import numpy as _np
 
 from .registry import _MODE_NAMES, missing_rule_error
-from .tracer import primal_of
+from .tracer import Tracer, primal_of
+from .tree import flatten
 
 
 def _zeros_like(x):
@@ -51,6 +52,21 @@ def _pairing(a, b):
     return float(_np.sum(p.real)), float(_np.sum(_np.abs(p)))
 
 
+def _level_of(d, ans, args, kwargs):
+    """The highest trace level among the values a rule is called with (0 if
+    none is traced)."""
+    level = 0
+    for v in (d, ans, *args, *kwargs.values()):
+        if isinstance(v, Tracer):
+            if v._trace.level > level:
+                level = v._trace.level
+        elif isinstance(v, (list, tuple, dict)):
+            for leaf in flatten(v)[0]:
+                if isinstance(leaf, Tracer) and leaf._trace.level > level:
+                    level = leaf._trace.level
+    return level
+
+
 def transpose_rule(rule, want, argnum, name, check=False):
     """A rule for mode ``want`` ('jvp' or 'vjp') of primitive ``name``, from
     ``rule`` of the other mode.
@@ -74,19 +90,28 @@ def transpose_rule(rule, want, argnum, name, check=False):
             f"{runs_on}, so it has no "
             f"transpose (a {given.upper()} rule must be linear in it)")
 
-    running = threading.local()
+    running = threading.local()     # per thread: .levels, see derived
 
     def derived(d, ans, *args, **kwargs):
-        if getattr(running, "on", False):      # the rule calls the primitive itself
+        # The given rule may call the primitive itself.  On values of an
+        # outer transform (autograd's ``g * myexp(x)``) that needs this rule
+        # again, at a lower level: each re-entry goes down, so it ends.  On
+        # the tangent (or on anything at the level of a call still running)
+        # it would transpose the same thing forever: refused.
+        levels = getattr(running, "levels", None)
+        if levels is None:
+            levels = running.levels = []
+        level = _level_of(d, ans, args, kwargs)
+        if levels and level >= levels[-1]:
             raise missing_rule_error(
                 name, want, argnum,
-                f": its {_MODE_NAMES[given]} rule calls '{name}' itself, so "
-                f"transposing it would never end")
-        running.on = True
+                f": its {_MODE_NAMES[given]} rule calls '{name}' itself on its "
+                f"{runs_on}, so transposing it would never end")
+        levels.append(level)
         try:
             return transposed(d, ans, *args, **kwargs)
         finally:
-            running.on = False
+            levels.pop()
 
     def transposed(d, ans, *args, **kwargs):
         x = args[argnum] if like == "args" else ans
