@@ -7,8 +7,14 @@ the user's structure.
 """
 from __future__ import annotations
 
+import collections as _collections
+import collections.abc as _abc
+import copy as _copy
+import dataclasses as _dataclasses
 import functools
+import itertools as _itertools
 import operator as _operator
+import types as _types
 
 import numpy as _np
 
@@ -247,13 +253,122 @@ def _describe(out):
     return f"a {type(v).__name__}"
 
 
-def _unwrap_level(x, trace):
-    """Strip this trace's wrapper from every leaf of ``x`` (others stay)."""
-    def one(v):
-        if isinstance(v, Tracer) and v._trace is trace:
-            return v._value
+def _unwrap_level(x, trace, who="has_aux=True", copy=False):
+    """Aux value ``x`` with this trace's wrapper stripped from every leaf
+    (values of outer transforms stay wrapped: those are still being traced).
+
+    Sets, frozensets, deques and dataclass instances holding such values are
+    rebuilt around the plain values; any other object holding one is refused
+    with a TypeError (a wrapper must not reach the user).  With ``copy``,
+    every array is copied (``vjp``: its tape keeps the originals)."""
+    if x is None:
+        return None
+    return _tree.tree_map(lambda v: _plain_leaf(v, trace, who, copy), x)
+
+
+#: leaf types that never hold a traced value
+_ATOMS = frozenset((float, int, bool, complex, str, bytes, type(None), _np.float64,
+                    _np.float32, _np.int64, _np.bool_, _np.complex128, range, slice))
+
+
+def _plain_leaf(v, trace, who, copy):
+    if isinstance(v, Tracer):
+        if v._trace is trace:
+            v = v._value
+        return v.copy() if copy and type(v) is _np.ndarray else v
+    t = type(v)
+    if t is _np.ndarray:
+        if v.dtype != object:
+            return v.copy() if copy else v
+    elif t in _ATOMS or isinstance(v, (_np.generic, str, bytes, type)):
         return v
-    return _tree.tree_map(one, x)
+    return _plain_container(v, trace, who, copy)
+
+
+def _plain_container(v, trace, who, copy):
+    """A leaf ``v`` of an aux value that is a container but not a pytree."""
+    def strip(e):
+        return _unwrap_level(e, trace, who, copy)
+
+    name = type(v).__name__
+    if isinstance(v, (set, frozenset, _collections.deque)):
+        items = list(v)
+        new = [strip(e) for e in items]
+        if all(a is b for a, b in zip(new, items)):
+            return v
+        try:
+            if isinstance(v, _collections.deque):
+                return type(v)(new, maxlen=v.maxlen)
+            return type(v)(new)
+        except Exception as e:  # noqa: BLE001 - e.g. arrays are not hashable
+            raise TypeError(
+                f"{who}: the aux value holds traced values inside a {name}, and it "
+                f"cannot be rebuilt around their plain values ({type(e).__name__}: "
+                f"{e}); return them in a tuple or a list instead") from None
+    if _dataclasses.is_dataclass(v):
+        changes = {}
+        for field in _dataclasses.fields(v):
+            old = getattr(v, field.name, _MISSING)
+            if old is not _MISSING:
+                new = strip(old)
+                if new is not old:
+                    changes[field.name] = new
+        if not changes:
+            return v
+        try:
+            out = _copy.copy(v)
+            for k, val in changes.items():
+                object.__setattr__(out, k, val)
+        except Exception as e:  # noqa: BLE001
+            raise TypeError(
+                f"{who}: the aux value holds traced values inside the dataclass "
+                f"{name}, and it cannot be copied with their plain values "
+                f"({type(e).__name__}: {e}); return them in a tuple, list or dict "
+                f"instead") from None
+        return out
+    if _holds_level(v, trace):
+        raise TypeError(
+            f"{who}: the aux value holds a traced value inside a {name} object, "
+            f"which dualad cannot rebuild around plain values; return such values "
+            f"in a tuple, list, dict, namedtuple, set or dataclass instead (or "
+            f"store dualad.stop_gradient(value) in the {name})")
+    return v
+
+
+_MISSING = object()
+
+
+def _holds_level(v, trace, budget=10000, max_depth=8):
+    """Whether object ``v`` holds (in its items or attributes, a bounded
+    search) a traced value of ``trace``."""
+    stack, seen = [(v, 0)], set()
+    while stack and budget > 0:
+        o, depth = stack.pop()
+        if isinstance(o, Tracer):
+            if o._trace is trace:
+                return True
+            continue
+        t = type(o)
+        if (t in _ATOMS or (t is _np.ndarray and o.dtype != object)
+                or isinstance(o, (_np.generic, str, bytes, type, _types.ModuleType,
+                                  _types.FunctionType, _types.BuiltinFunctionType))
+                or depth >= max_depth or id(o) in seen):
+            continue
+        seen.add(id(o))
+        budget -= 1
+        kids = []
+        try:
+            if isinstance(o, dict):
+                kids.extend(o.values())
+            elif isinstance(o, _abc.Collection):
+                kids.extend(_itertools.islice(iter(o), budget))
+            attrs = getattr(o, "__dict__", None)
+            if type(attrs) is dict:
+                kids.extend(attrs.values())
+        except Exception:  # noqa: BLE001 - an object that cannot be looked into
+            pass
+        stack.extend((k, depth + 1) for k in kids)
+    return False
 
 
 def _copy_array(x):
@@ -388,7 +503,7 @@ def jvp(f, primals, tangents, has_aux=False):
                                  for o, t in zip(outs, out_tans)])
     res = (flat.out_tree.unflatten(outs), flat.out_tree.unflatten(out_tans))
     if has_aux:  # aux is returned without its tangent
-        return res + (_unwrap_level(flat.aux, trace),)
+        return res + (_unwrap_level(flat.aux, trace, "jvp"),)
     return res
 
 
@@ -422,9 +537,11 @@ def vjp(f, *primals, has_aux=False):
         cts = distinct_outputs([derivative_output(c, x, cl) for c, x in zip(cts, in_leaves)])
         return tuple(flat.split(cts))
 
-    res = (out_tree.unflatten(out_vals), vjp_fn)
+    # the tape keeps the outputs (and values aux may hold) for its VJP rules:
+    # the user gets copies, so writing into them cannot change vjp_fn
+    res = (out_tree.unflatten([_copy_array(o) for o in out_vals]), vjp_fn)
     if has_aux:
-        return res + (_unwrap_level(flat.aux, tape),)
+        return res + (_unwrap_level(flat.aux, tape, "vjp", copy=True),)
     return res
 
 
@@ -443,6 +560,9 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who, before_sw
     outs, back = vjp_flat(flat, flat.leaves)
     tape = back.tape
     try:
+        if flat.out_tree.kind == "none":
+            raise TypeError(f"{who} requires f to return a scalar, but it returned "
+                            f"None (is a return statement missing?)")
         if len(outs) != 1 or flat.out_tree.kind != "leaf":
             raise TypeError(f"{who} requires f to return a scalar, but it returned "
                             f"a {flat.out_tree!r} container; use jacobian or vjp")
@@ -461,7 +581,7 @@ def scalar_value_and_grad(f, args, kwargs, nums, single, has_aux, who, before_sw
         if before_sweep is not None:
             before_sweep()
         cts = back([dt.type(1)], consume=True, tangent_only=tangent_only)
-        aux = _unwrap_level(flat.aux, tape) if has_aux else None
+        aux = _unwrap_level(flat.aux, tape, who) if has_aux else None
     finally:
         tape.records.clear()  # release the tape as soon as the sweep is done
     grads = [derivative_output(c, x) for c, x in zip(cts, flat.leaves)]
