@@ -261,9 +261,12 @@ def _unwrap_level(x, trace, who="has_aux=True", copy=False):
     rebuilt around the plain values; any other object holding one is refused
     with a TypeError (a wrapper must not reach the user).  With ``copy``,
     every array is copied (``vjp``: its tape keeps the originals)."""
+    if isinstance(x, Tracer) and not copy:       # the common case: one value
+        return x._value if x._trace is trace else x
     if x is None:
         return None
-    return _tree.tree_map(lambda v: _plain_leaf(v, trace, who, copy), x)
+    leaves, tree = _tree.flatten(x)
+    return tree.unflatten([_plain_leaf(v, trace, who, copy) for v in leaves])
 
 
 #: leaf types that never hold a traced value
