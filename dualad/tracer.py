@@ -168,6 +168,17 @@ def primal_of(x):
     return x
 
 
+def escaped_error(used=False):
+    """The ``RuntimeError`` for a traced value used after its transform returned."""
+    what = ("a computation used a traced value" if used
+            else "the result depends on a traced value")
+    return RuntimeError(
+        f"{what} that escaped the transform that made it (kept in a global, a "
+        f"closure or a container while an inner grad/jvp/vjp ran, and used after "
+        f"that transform returned); its derivative cannot be right. Return such "
+        f"values from the function instead, or store dualad.stop_gradient(value).")
+
+
 def check_not_escaped(values):
     """Raise if any of ``values`` holds a traced value of a transform that has
     already finished: one that escaped it (through a global, a closure, a
@@ -175,12 +186,7 @@ def check_not_escaped(values):
     for v in values:
         while isinstance(v, Tracer):
             if v._trace.done:
-                raise RuntimeError(
-                    f"the result depends on a traced value that escaped the "
-                    f"transform that made it (kept in a global, a closure or a "
-                    f"container while an inner grad/jvp/vjp ran, and used after that "
-                    f"transform returned). Return such values from the function "
-                    f"instead, or store dualad.stop_gradient(value).")
+                raise escaped_error()
             v = v._value
 
 

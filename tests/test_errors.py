@@ -516,6 +516,32 @@ def test_a_traced_value_that_escapes_its_transform_is_an_error():
     _works_after()
 
 
+def test_computing_with_an_escaped_traced_value_raises_and_records_nothing():
+    """Outside any transform too: the escaped value's finished tape or forward
+    trace refuses the operation (it returned a traced value, and each failing
+    call added a record to a tape nobody sweeps: memory grew without bound)."""
+    box = {}
+
+    def keep(x):
+        box["v"] = x * 2.0
+        return dnp.sum(x * 3.0)
+
+    for run in (lambda: ad.grad(keep)(X), lambda: ad.jvp(keep, (X,), (X,)),
+                lambda: ad.hvp(keep, (X,), (X,))):
+        run()
+        v = box["v"]
+        for use in (lambda: v * 2.0, lambda: np.sin(v), lambda: ad.grad(lambda x: dnp.sum(x * v))(X),
+                    lambda: ad.jvp(lambda x: x, (X,), (v,)),
+                    lambda: ad.vjp(lambda x: x * 2.0, X)[1](v)):
+            with pytest.raises(RuntimeError, match="a traced value that escaped"):
+                use()
+        tape = getattr(v, "_trace", None)
+        records = getattr(tape, "records", None)
+        if records is not None:                 # reverse mode: nothing was recorded
+            assert len(records) == 0
+    _works_after()
+
+
 @pytest.mark.parametrize("arg", [iter([1.0, 2.0]), {1.0}, object()], ids=["iterator", "set", "object"])
 def test_inputs_that_are_not_arrays_are_named_by_type(arg):
     with pytest.raises(TypeError, match=rf"argument 0 of type {type(arg).__name__} is not an array"):

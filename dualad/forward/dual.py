@@ -16,7 +16,7 @@ a :class:`Dual` (the symbolic zero).
 """
 from __future__ import annotations
 
-from ..tracer import Trace, Tracer, check_not_escaped
+from ..tracer import Trace, Tracer, check_not_escaped, escaped_error
 
 __all__ = ["Dual", "JVPTrace", "jvp_flat"]
 
@@ -84,6 +84,12 @@ def _force(root):
         tans = [(i, p._tangent) for i, p in parents if p._tangent is not None]
         d._tangent = _tangent_out(prim, nargs, tans, ans, vals, kwargs) if tans else None
         d._job = None
+
+
+#: ``JVPTrace.lazy`` once the transform has returned: truthy, so ``process``
+#: takes the lazy branch, which raises (a value that escaped the transform is
+#: being used); the eager path pays nothing for the check
+_FINISHED = "finished"
 
 
 class JVPTrace(Trace):
@@ -161,6 +167,8 @@ class JVPTrace(Trace):
         return vals, parents, ans
 
     def _process_lazy(self, prim, args, kwargs):
+        if self.lazy is _FINISHED:
+            raise escaped_error(used=True)
         if len(args) == 1:                               # the only tracer: ours
             a = args[0]
             v = a._value
@@ -214,6 +222,7 @@ def jvp_flat(fun, primals, tangents, trace=None):
     common leading batch; output tangents are ``None`` where an output does not
     depend on the inputs.  Returns ``(outputs, output_tangents)``.
     """
+    check_not_escaped(tangents)
     trace = trace or JVPTrace()
     inputs = [Dual(p, t, trace) for p, t in zip(primals, tangents)]
     try:
@@ -226,4 +235,5 @@ def jvp_flat(fun, primals, tangents, trace=None):
         out_vals.append(v)
         out_tans.append(t)
     check_not_escaped(out_vals)
+    trace.lazy = _FINISHED          # later uses of this trace's values raise
     return out_vals, out_tans

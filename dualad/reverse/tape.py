@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from ..tracer import Trace, Tracer, check_not_escaped, primal_of
+from ..tracer import Trace, Tracer, check_not_escaped, escaped_error, primal_of
 
 _ndarray = _np.ndarray
 
@@ -118,6 +118,33 @@ def _with_residuals(prim, vals, kwargs):
     VJP rules take ``residuals=`` (see :func:`dualad.registry.vjp_residuals`)."""
     ans, res = prim.vjp_fwd(*vals, **kwargs)
     return ans, {**kwargs, "residuals": res}
+
+
+class _Closed:
+    """The records of a tape whose function has returned.  The sweep (and the
+    transforms' bookkeeping) read and release them; recording more raises: only a
+    value that escaped the transform can reach a finished tape, and its records
+    would be wrong (and would pile up on a tape nobody sweeps)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+    def append(self, record):
+        raise escaped_error(used=True)
+
+    def clear(self):
+        self.items.clear()
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
 
 
 class Var(Tracer):
@@ -233,6 +260,8 @@ class Tape(Trace):
         only: entries for inputs are then :class:`TangentOnly` (or ``None``).
         """
         recs = self.records
+        if type(recs) is _Closed:
+            recs = recs.items
         if not seeds:
             return [None] * len(wanted)
         top = max(seeds)
@@ -363,6 +392,7 @@ def vjp_flat(fun, primals):
         outs = fun(inputs)
     finally:
         tape.done = True            # the sweep records nothing: values of this tape end here
+        tape.records = _Closed(tape.records)
     out_vals, out_slots = [], []
     for o in outs:
         if type(o) is Var and o._trace is tape:
@@ -374,6 +404,7 @@ def vjp_flat(fun, primals):
     check_not_escaped(out_vals)
 
     def backward(cts, consume=False, tangent_only=None):
+        check_not_escaped(cts)
         seeds = {}
         for s, g in zip(out_slots, cts):
             if s is not None and g is not None:
