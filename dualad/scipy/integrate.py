@@ -72,6 +72,8 @@ from __future__ import annotations
 
 import functools
 
+import threading as _threading
+
 import numpy as _np
 import scipy.integrate as _si
 
@@ -328,22 +330,24 @@ def _jvp(kind, tans, ans, *args, **kw):
     return dnp.reshape(out, nb + (T, n))
 
 
-_MEMO = [None]      # (g, ans, {argnum: cotangent}) of the last adjoint sweep
+#: per thread (a sweep runs in one thread): ``memo`` is ``(g, ans, {argnum:
+#: cotangent})`` of the last adjoint sweep, until its other rules have taken them
+_MEMO = _threading.local()
 
 
 def _vjp(kind, i, g, ans, *args, **kw):
     """The cotangent of argument ``i``.  One backward integration computes those
     of every traced argument; the others are kept for the rules the sweep calls
-    next on the same record (same ``g`` and ``ans`` objects)."""
-    memo = _MEMO[0]
+    next on the same record (same ``g`` and ``ans`` objects, in this thread)."""
+    memo = getattr(_MEMO, "memo", None)
     if memo is not None and memo[0] is g and memo[1] is ans and i in memo[2]:
         out = memo[2].pop(i)
         if not memo[2]:
-            _MEMO[0] = None
+            _MEMO.memo = None
         return out
     cts = _adjoint(kind, set(kw.get("wrt", ())) | {i}, g, ans, args, kw)
     out = cts.pop(i)
-    _MEMO[0] = (g, ans, cts) if cts else None
+    _MEMO.memo = (g, ans, cts) if cts else None
     return out
 
 
