@@ -21,8 +21,11 @@ bounded.  The automatic chunk size keeps every batched intermediate near
 benchmarks): ``chunk = CHUNK_BYTES // (itemsize * s)``, where ``s`` is the
 size of the largest array the function computes (found once per
 argument-shape signature by recording the function on a tape, and cached);
-it is raised to :data:`MIN_CHUNK` directions if that keeps intermediates
-below :data:`MAX_CHUNK_BYTES` (64 MiB), and is never below 1.
+a smaller chunk is raised towards :data:`MIN_CHUNK` (16) directions as far
+as :data:`MAX_CHUNK_BYTES` (64 MiB) allows, ``chunk = max(CHUNK_BYTES //
+(itemsize * s), min(MIN_CHUNK, MAX_CHUNK_BYTES // (itemsize * s)))``, capped
+at the number of directions and never below 1 (so 8, not 16, for ``s = 10^6``
+in float64).
 Chunked and unchunked results are identical: each column (row) is computed by
 the same operations whatever batch it travels in.
 
@@ -351,7 +354,7 @@ def _jac_forward_pass(flat, chunk, imag):
         trace = JVPTrace()
         outs, out_tans = jvp_flat(sub, [leaves[j] for j in idx], tans, trace)
         if flat.has_aux and aux is None:
-            aux = _unwrap_level(flat.aux, trace)
+            aux = _unwrap_level(flat.aux, trace, flat.who)
         if pieces is None:
             pieces = [[] for _ in outs]
         for i, t in enumerate(out_tans):
@@ -544,7 +547,7 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
                     itemsize = max([_float_dtype(l).itemsize for l in flat.leaves] or [8])
                     d = _decide("reverse", n, m, largest, itemsize, chunk_size)
                 result = _jac_reverse(flat, outs, back, d.chunk_reverse)
-                aux = _unwrap_level(flat.aux, tape) if has_aux else None
+                aux = _unwrap_level(flat.aux, tape, flat.who) if has_aux else None
             finally:
                 tape.records.clear()
         else:
