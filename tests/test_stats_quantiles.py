@@ -7,7 +7,7 @@ Derivatives, forward and reverse, are compared with independent truths: in
 ``q`` the inverse-function rule ``+-scale / pdf(x)`` with SciPy's density; in
 ``loc`` and ``scale`` 1 and ``(x - loc) / scale`` from SciPy's value; in the
 shape parameters Richardson-extrapolated central differences of SciPy's own
-``ppf`` / ``isf``, and mpmath (40 digits) for the gamma family in its far tails
+``ppf`` / ``isf``, and mpmath values (40 digits, tabulated) for the gamma family in its far tails
 and at small and large shapes.  Second derivatives: ``d2x/dq2 = -(log p)'(x) /
 p(x)^2`` from SciPy, and second differences of SciPy's quantile in the shape
 (the finite-difference specs in tests/specs/scipy_stats.py cover every nesting).
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import warnings
 
-import mpmath as mp
+from decimal import Decimal as _D
+from decimal import localcontext as _localcontext
 import numpy as np
 import pytest
 import scipy.stats as sst
@@ -188,26 +189,70 @@ def test_first_derivatives(name, m):
                 assert ok[keep].all(), (name, shp, m, i, got, ref)
 
 
+# The truths below were computed once with mpmath (not a dependency of the
+# tests) at 40 digits: x by Newton's method on the regularized incomplete gamma
+# function P(a, x) (Q(a, x) when upper) started from SciPy's quantile, iterated
+# to a relative step below 1e-32; dx/dq = 1/p(x) (-1/p(x) when upper) with the
+# density p(x) = exp((a-1) log x - x - loggamma(a)); dx/da = -(dP/da)(a, x) / p(x)
+# (dQ/da when upper), dP/da by mpmath.diff.  Derived quantities are formed in
+# Decimal arithmetic (40 digits, exponents beyond float64's), as they were in mpmath.
+_GAMMA_TRUTH = {
+    (0.05, 1e-12, False): (5.8446320572866764e-241, 1.1689264114573354e-227, 6.460184483132754e-237),
+    (0.05, 1e-12, True): (21.697659250396555, -959696205024.5283, 22.66566299971051),
+    (0.05, 0.001, False): (5.844632057286547e-61, 1.1689264114573092e-56, 1.6153899294410873e-57),
+    (0.05, 0.001, True): (2.7364585987286763, -781.8548987661726, 16.999165139229564),
+    (0.05, 0.5, False): (5.573878440746248e-07, 2.2295525598462823e-05, 0.00015497798257488768),
+    (0.05, 0.5, True): (5.573878440746248e-07, -2.2295525598462823e-05, 0.00015497798257488768),
+    (0.05, 0.999, False): (2.736458598728676, 781.8548987661718, 16.999165139229564),
+    (0.05, 0.999, True): (5.8446320572866486e-61, -1.1689264114573285e-56, 1.615389929441115e-57),
+    (0.05, 0.999999999999, False): (21.69768048076263, 959717472037.7437, 22.665664761749863),
+    (0.05, 0.999999999999, True): (5.8420467343590646e-241, -1.1684351946681694e-227, 6.457332045364252e-237),
+    (0.5, 1e-12, False): (7.853981633974483e-25, 1.5707963267948965e-12, 8.724217985651499e-23),
+    (0.5, 1e-12, True): (25.422063955909078, -981391821587.5244, 5.13892791973877),
+    (0.5, 0.001, False): (7.85398574631245e-07, 0.001570797971730643, 2.213814305362865e-05),
+    (0.5, 0.001, True): (5.413783085331366, -925.7665441356409, 3.5198829608416577),
+    (0.5, 0.5, False): (0.2274682115597864, 1.061264121044212, 0.8583674447437152),
+    (0.5, 0.5, True): (0.2274682115597864, -1.061264121044212, 0.8583674447437152),
+    (0.5, 0.999, False): (5.4137830853313655, 925.76654413564, 3.5198829608416577),
+    (0.5, 0.999, True): (7.853985746312464e-07, -0.0015707979717306444, 2.2138143053628683e-05),
+    (0.5, 0.999999999999, False): (25.422085666224586, 981413547205.757, 5.138928807096255),
+    (0.5, 0.999999999999, True): (7.853634150650897e-25, -1.5707615780781874e-12, 8.723838950016492e-23),
+    (3.5, 1e-12, False): (0.0007515725174813806, 214770874.10236233, 0.0018432175276704601),
+    (3.5, 1e-12, True): (35.41921412791304, -1073613972917.815, 2.6770403448937192),
+    (3.5, 0.001, False): (0.29924687618768797, 91.50891617255874, 0.2388951506172357),
+    (3.5, 0.001, True): (12.160943173928427, -1231.9372179473091, 1.8310734727115026),
+    (3.5, 0.5, False): (3.1729055977607588, 4.424953628795021, 0.998048047991365),
+    (3.5, 0.5, True): (3.1729055977607588, -4.424953628795021, 0.998048047991365),
+    (3.5, 0.999, False): (12.160943173928427, 1231.937217947308, 1.8310734727115026),
+    (3.5, 0.999, True): (0.299246876187688, -91.50891617255868, 0.23889515061723576),
+    (3.5, 0.999999999999, False): (35.419237878363, 1073637672208.0344, 2.677040914633072),
+    (3.5, 0.999999999999, True): (0.0007515677663426813, -214774267.35686466, 0.0018432072312857335),
+    (150.0, 1e-12, False): (79.2627418336243, 1103770938181.3005, 0.7155288083316914),
+    (150.0, 1e-12, True): (252.93391768929104, -2401891213020.33, 1.2853084022424792),
+    (150.0, 0.001, False): (114.9817175890224, 3041.1485843854566, 0.873920438913156),
+    (150.0, 0.001, True): (190.71262426020576, -4262.904549247554, 1.1261152732333295),
+    (150.0, 0.5, False): (149.66679867460903, 30.659990022302186, 0.9999991178077976),
+    (150.0, 0.5, True): (149.66679867460903, -30.659990022302186, 0.9999991178077976),
+    (150.0, 0.999, False): (190.71262426020576, 4262.904549247552, 1.1261152732333295),
+    (150.0, 0.999, True): (114.9817175890224, -3041.1485843854543, 0.873920438913156),
+    (150.0, 0.999999999999, False): (252.93397082383626, 2401943655755.5547, 1.2853085255331833),
+    (150.0, 0.999999999999, True): (79.26271741605025, -1103794650938.4578, 0.7155286864709298),
+    (10000.0, 1e-12, False): (9312.628969854226, 13295888532979.584, 0.964831827297781),
+    (10000.0, 1e-12, True): (10719.69177661663, -14603618252773.602, 1.0351683622263623),
+    (10000.0, 0.001, False): (9693.824385823726, 29089.1855380387, 0.9845489519341957),
+    (10000.0, 0.001, True): (10311.875224539537, -30312.85687611189, 1.015451056076737),
+    (10000.0, 0.5, False): (9999.666668642047, 250.65795343576175, 0.9999999998024547),
+    (10000.0, 0.5, True): (9999.666668642047, -250.65795343576175, 0.9999999998024547),
+    (10000.0, 0.999, False): (10311.875224539537, 30312.856876111866, 1.015451056076737),
+    (10000.0, 0.999, True): (9693.824385823726, -29089.185538038677, 0.9845489519341957),
+    (10000.0, 0.999999999999, False): (10719.692099677293, 14603935440686.084, 1.0351683776441967),
+    (10000.0, 0.999999999999, True): (9312.628675723114, -13296176770015.94, 0.9648318118802724),
+}
+
+
 def _gamma_truth(q, a, upper):
-    """``x`` with ``P(a, x) = q`` (``Q(a, x) = q`` if ``upper``) and ``dx/dq``, ``dx/da``,
-    by mpmath at 40 digits (Newton on the regularized incomplete gamma function)."""
-    mp.mp.dps = 40
-    a, q = mp.mpf(a), mp.mpf(q)
-
-    def F(aa, x):
-        return mp.gammainc(aa, x, mp.inf, regularized=True) if upper else \
-            mp.gammainc(aa, 0, x, regularized=True)
-
-    x = mp.mpf(float(_sst("gamma", "isf" if upper else "ppf")(float(q), float(a))))
-    for _ in range(100):
-        p = mp.exp((a - 1) * mp.log(x) - x - mp.loggamma(a))
-        step = (F(a, x) - q) / (-p if upper else p)
-        x = x - step
-        if abs(step) < abs(x) * mp.mpf(10) ** -32:
-            break
-    p = mp.exp((a - 1) * mp.log(x) - x - mp.loggamma(a))
-    dx = -p if upper else p
-    return x, 1 / dx, -mp.diff(lambda aa: F(aa, x), a) / dx
+    """``(x, dx/dq, dx/da)`` for ``P(a, x) = q`` (``Q(a, x) = q`` if ``upper``), as Decimals."""
+    return tuple(_D(repr(v)) for v in _GAMMA_TRUTH[(a, q, upper)])
 
 
 @pytest.mark.parametrize("a", [0.05, 0.5, 3.5, 150.0, 1e4])
@@ -218,11 +263,13 @@ def test_gamma_family_against_mpmath(a):
             x, dq, da = _gamma_truth(q, a, m == "isf")
             xi, dqi, dai = _gamma_truth(q, a, m == "ppf")
             # d2x/dq2 = -(log p)'(x) / p(x)^2 = -((a - 1) / x - 1) (dx/dq)^2, ppf and isf
-            d2, d2i = (-((a - 1) / v - 1) * w ** 2 for v, w in ((x, dq), (xi, dqi)))
+            with _localcontext() as ctx:
+                ctx.prec = 40
+                d2, d2i = (-((_D(repr(a)) - 1) / v - 1) * w ** 2 for v, w in ((x, dq), (xi, dqi)))
+                inv = (1 / xi, -dqi / xi ** 2, -dai / xi ** 2, -d2i / xi ** 2 + 2 * dqi ** 2 / xi ** 3)
             cases = [("gamma", a, x, dq, da, d2),
                      ("chi2", 2 * a, 2 * x, 2 * dq, da, 2 * d2),                  # 2 x(q, df / 2)
-                     ("invgamma", a, 1 / xi, -dqi / xi ** 2, -dai / xi ** 2,       # 1 / x_upper
-                      -d2i / xi ** 2 + 2 * dqi ** 2 / xi ** 3)]
+                     ("invgamma", a) + inv]                                          # 1 / x_upper
             for name, shp, *truth in cases:
                 val, d_q, d_a, d_qq = (float(v) for v in truth)
                 if not np.isfinite([val, d_q, d_a, d_qq]).all() or 0 in (val, d_q, d_a) or \
@@ -242,26 +289,37 @@ def test_gamma_family_against_mpmath(a):
                     assert h == pytest.approx(d_qq, rel=100 * qtol), (name, m, a, q)
 
 
+# computed once with mpmath at 40 digits: t by Newton's method on stdtr(df, t)
+# (betainc(df/2, 1/2, df/(df+t^2))/2 in the lower tail, 1 minus it above), from
+# SciPy's quantile; dt/dq = 1/f(t) with the t density f; dt/ddf = -(dF/ddf)(t)/f(t),
+# dF/ddf by mpmath.diff.
+_T_TRUTH = {
+    (0.3, 1e-12): (-3.007185808790979e+38, 1.002395269596993e+51, 8.94229161923801e+40),
+    (0.3, 0.001): (-300718580.8790971, 1002395269596.9904, 20179904040.526512),
+    (0.3, 0.3): (-1.6126582577896125, 19.056987585992665, 6.586146068680956),
+    (0.3, 0.999): (300718580.87909627, 1002395269596.9866, -20179904040.52645),
+    (0.3, 0.999999999999): (3.007407566495873e+38, 1.0024913656653733e+51, -8.942958439281898e+40),
+    (2.7, 1e-12): (-26172.084821932815, 9693364778943154.0, 90425.8051707847),
+    (2.7, 0.001): (-12.060324543102423, 4531.8818646195505, 7.530392277660148),
+    (2.7, 0.3): (-0.5915312643694218, 3.438773453953473, 0.02661330509090486),
+    (2.7, 0.999): (12.060324543102418, 4531.881864619545, -7.530392277660145),
+    (2.7, 0.999999999999): (26172.299259085823, 9693658640514088.0, -90426.6254828956),
+    (30.0, 1e-12): (-11.397217523311411, 464339480297.94476, 0.20605150610669093),
+    (30.0, 0.001): (-3.385184866829305, 380.6256648319384, 0.010656639597777089),
+    (30.0, 0.3): (-0.5300190039065045, 2.920448081757546, 0.0001888260911082699),
+    (30.0, 0.999): (3.385184866829305, 380.62566483193814, -0.010656639597777087),
+    (30.0, 0.999999999999): (11.397227795416011, 464350019827.87054, -0.20605190303381807),
+    (10000.0, 1e-12): (-7.0433716020557755, 139964662781.45377, 8.897345570313372e-07),
+    (10000.0, 0.001): (-3.091047516030612, 297.2125716534433, 8.154068604106678e-08),
+    (10000.0, 0.3): (-0.5244172283454668, 2.8762348860286733, 1.67160622781586e-09),
+    (10000.0, 0.999): (3.0910475160306117, 297.2125716534431, -8.154068604106675e-08),
+    (10000.0, 0.999999999999): (7.0433746983484715, 139967700447.86, -8.897357136785506e-07),
+}
+
+
 def _t_truth(q, df):
-    """``t`` with ``stdtr(df, t) = q``, ``dt/dq`` and ``dt/ddf`` by mpmath (40 digits)."""
-    mp.mp.dps = 40
-    df, q = mp.mpf(df), mp.mpf(q)
-
-    def cdf(d, t):
-        tail = mp.betainc(d / 2, mp.mpf(1) / 2, 0, d / (d + t * t), regularized=True) / 2
-        return tail if t < 0 else 1 - tail
-
-    def pdf(t):
-        return mp.exp(mp.loggamma((df + 1) / 2) - mp.loggamma(df / 2) - mp.log(mp.pi * df) / 2
-                      - (df + 1) / 2 * mp.log(1 + t * t / df))
-
-    t = mp.mpf(float(sst.t.ppf(float(q), float(df))))
-    for _ in range(60):
-        step = (cdf(df, t) - q) / pdf(t)
-        t -= step
-        if abs(step) < abs(t) * mp.mpf(10) ** -30:
-            break
-    return t, 1 / pdf(t), -mp.diff(lambda d: cdf(d, t), df) / pdf(t)
+    """``(t, dt/dq, dt/ddf)`` with ``stdtr(df, t) = q``."""
+    return _T_TRUTH[(df, q)]
 
 
 @pytest.mark.parametrize("df", [0.3, 2.7, 30.0, 1e4])
