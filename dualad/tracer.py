@@ -134,7 +134,8 @@ class Tracer:
         caller = sys._getframe(1)          # inside NumPy's or SciPy's code: name it
         raise TypeError(
             "traced values are immutable: instead of x[i] = v, write "
-            "x = dualad.numpy.index_update(x, i, v) (or build the array with "
+            "x = dualad.numpy.index_update(x, i, v), and instead of x[i] += v, "
+            "x = dualad.numpy.index_add(x, i, v) (or build the array with "
             "dualad.numpy.where / stack / concatenate)."
             + (_library_hint(caller) if _library_frames(caller)[0] is not None else ""))
 

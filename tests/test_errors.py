@@ -639,3 +639,24 @@ def test_numpy_internals_writing_into_traced_values_name_the_numpy_call():
     assert "numpy.histogram" in m and "dualad.numpy.histogram" in m
     m = _message(lambda x: np.sum(np.full_like(np.zeros(3), x[0])))
     assert "numpy.full_like" in m and "dualad.numpy.full_like" in m
+
+
+def test_item_assignment_into_a_traced_array_names_both_replacements():
+    def assign(x):
+        x[1:] = 1.0
+        return dnp.sum(x)
+
+    def augment(x):
+        x[1:] += 1.0
+        return dnp.sum(x)
+
+    for f in (assign, augment):
+        with pytest.raises(TypeError, match=r"immutable.*index_update\(x, i, v\).*"
+                                            r"x\[i\] \+= v.*index_add\(x, i, v\)"):
+            ad.grad(f)(np.ones(3))
+    # the replacements it names give the derivatives of what was meant
+    g = ad.grad(lambda x: dnp.sum(dnp.index_add(x, slice(1, None), x[1:] ** 2)))(np.ones(3))
+    np.testing.assert_allclose(g, [1.0, 3.0, 3.0])
+    g = ad.grad(lambda x: dnp.sum(dnp.index_update(x, slice(1, None), 1.0) * x))(np.full(3, 2.0))
+    np.testing.assert_allclose(g, [4.0, 1.0, 1.0])
+    _works_after()
