@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import sys
+from threading import get_ident as _thread_id
 
 import numpy as _np
 
@@ -36,11 +37,12 @@ def new_level() -> int:
 class Trace:
     """Base of the forward (JVP) and reverse (tape) traces."""
 
-    __slots__ = ("level", "done")
+    __slots__ = ("level", "done", "thread")
 
     def __init__(self):
         self.level = new_level()
         self.done = False       # set when the transform's function has returned
+        self.thread = _thread_id()   # a transform runs in one thread
 
     def process(self, prim, args, kwargs):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -184,10 +186,19 @@ def check_not_escaped(values):
     """Raise if any of ``values`` holds a traced value of a transform that has
     already finished: one that escaped it (through a global, a closure, a
     list...) and was used afterwards.  Its derivative cannot be right."""
+    me = None
     for v in values:
         while isinstance(v, Tracer):
             if v._trace.done:
                 raise escaped_error()
+            if me is None:
+                me = _thread_id()
+            if v._trace.thread != me:
+                raise RuntimeError(
+                    "the result depends on a traced value of a transform running in "
+                    "another thread (shared through a global or a closure); each "
+                    "transform belongs to its thread: share plain values between "
+                    "threads, or dualad.stop_gradient(value).")
             v = v._value
 
 

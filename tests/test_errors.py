@@ -660,3 +660,36 @@ def test_item_assignment_into_a_traced_array_names_both_replacements():
     g = ad.grad(lambda x: dnp.sum(dnp.index_update(x, slice(1, None), 1.0) * x))(np.full(3, 2.0))
     np.testing.assert_allclose(g, [4.0, 1.0, 1.0])
     _works_after()
+
+
+def test_a_traced_value_of_another_threads_transform_is_an_error():
+    """Thread B's grad of y * a, with a traced by thread A's running grad, returned
+    A's traced value to B's caller (not plain NumPy, and not B's derivative)."""
+    import threading
+    box, ready, done, res = {}, threading.Event(), threading.Event(), {}
+
+    def thread_a():
+        def fa(x):
+            box["a"] = dnp.sin(x)
+            ready.set()
+            done.wait(10)
+            return box["a"]
+        res["a"] = ad.grad(fa)(0.5)
+
+    def thread_b():
+        ready.wait(10)
+        try:
+            res["b"] = ad.grad(lambda y: y * box["a"])(2.0)
+        except RuntimeError as e:
+            res["b"] = e
+        finally:
+            done.set()
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert isinstance(res["b"], RuntimeError) and "another thread" in str(res["b"])
+    assert res["a"] == np.cos(0.5)                 # A's own transform is unaffected
+    _works_after()
