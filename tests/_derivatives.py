@@ -4,6 +4,7 @@ test_special_tails.py, test_stats_edges.py) and ``richardson_jacobian``
 import numpy as np
 
 import dualad as ad
+from dualad.forward import jvp_flat
 
 
 def both(f, argnum, *args):
@@ -36,3 +37,25 @@ def richardson_jacobian(f, args, argnum, h=1e-3):
                 / (2 * step)
         J[(Ellipsis,) + i] = (4 * d(h / 2) - d(h)) / 3
     return J
+
+
+def richardson(f, v, h):
+    """d f / dv at ``v`` by central differences, extrapolated twice (error O(h^6))."""
+    def d(h):
+        return (f(v + h) - f(v - h)) / (2 * h)
+    d1, d2, d3 = d(h), d(h / 2), d(h / 4)
+    r1, r2 = (4 * d2 - d1) / 3, (4 * d3 - d2) / 3
+    return (16 * r2 - r1) / 15
+
+
+def traced_value(f, *xs):
+    """``f(*xs)`` computed on traced ``xs`` (forward mode), as a plain array."""
+    out, _ = jvp_flat(lambda a: [f(*a)], list(xs), [np.zeros_like(x) for x in xs])
+    return np.asarray(out[0])
+
+
+def same(got, want):
+    """Equal values, dtype and shape."""
+    assert got.dtype == want.dtype
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)

@@ -12,23 +12,12 @@ import pytest
 
 import dualad as ad
 import dualad.numpy as dnp
-from dualad.forward import jvp_flat
 from dualad.testing import check_grads
+
+from ._derivatives import same, traced_value
 
 RNG = np.random.default_rng(11)
 STAT_MODES = ("mean", "maximum", "minimum", "median")
-
-
-def traced_value(f, *xs):
-    """``f(*xs)`` computed on traced ``xs`` (forward mode), as a plain array."""
-    out, _ = jvp_flat(lambda a: [f(*a)], list(xs), [np.zeros_like(x) for x in xs])
-    return np.asarray(out[0])
-
-
-def same(got, want):
-    assert got.dtype == want.dtype
-    assert got.shape == want.shape
-    np.testing.assert_array_equal(got, want)
 
 
 def same_or_raises(f, a):

@@ -19,21 +19,14 @@ import scipy.stats as sst
 import dualad as ad
 from dualad.scipy import stats
 
+from ._derivatives import richardson
+
 
 @pytest.fixture(autouse=True)
 def _quiet():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         yield
-
-
-def richardson(f, v, h):
-    """d f / dv at ``v`` by central differences, extrapolated twice (error O(h^6))."""
-    def d(h):
-        return (f(v + h) - f(v - h)) / (2 * h)
-    d1, d2, d3 = d(h), d(h / 2), d(h / 4)
-    r1, r2 = (4 * d2 - d1) / 3, (4 * d3 - d2) / 3
-    return (16 * r2 - r1) / 15
 
 
 def both_modes(g, v):
