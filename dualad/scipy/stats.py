@@ -372,8 +372,8 @@ class _Continuous(_Moments):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for name in _GUARDED:          # inherited defaults too (pdf = exp(logpdf), ...)
-            meth = getattr(cls, name)
-            if not getattr(meth, "_guarded", False):
+            meth = getattr(cls, name, None)    # None: an abstract base (_Symmetric)
+            if meth is not None and not getattr(meth, "_guarded", False):
                 setattr(cls, name, _guarded(meth, name))
 
     def pdf(self, x, *args, **kwargs):
@@ -437,7 +437,32 @@ class _Continuous(_Moments):
         return _plain(_invalid(bad, out))
 
 
-class norm_gen(_Continuous):
+class _Symmetric(_Continuous):
+    """A location-scale family symmetric about ``loc``, from the standard
+    distribution's ``_cdf``, ``_logcdf`` and quantile ``_ppf_std`` (static):
+    ``sf`` and ``logsf`` are ``_cdf`` and ``_logcdf`` at ``-z``, ``isf`` is
+    ``-_ppf_std``."""
+
+    def cdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._cdf(_std(x, loc, scale)))
+
+    def sf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._cdf(-_std(x, loc, scale)))
+
+    def logcdf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._logcdf(_std(x, loc, scale)))
+
+    def logsf(self, x, loc=0, scale=1):
+        return _invalid(_not_pos(scale), self._logcdf(-_std(x, loc, scale)))
+
+    def ppf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, self._ppf_std, False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: -self._ppf_std(v), True)
+
+
+class norm_gen(_Symmetric):
     """The normal distribution: ``norm.logpdf(x, loc=0, scale=1)`` etc."""
 
     name = "norm"
@@ -454,23 +479,8 @@ class norm_gen(_Continuous):
         z = _std(x, loc, scale)
         return _invalid(_not_pos(scale), dnp.exp(-0.5 * (z * z)) / _NORM_PDF_C / scale)
 
-    def cdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), sp.ndtr(_std(x, loc, scale)))
-
-    def logcdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), sp.log_ndtr(_std(x, loc, scale)))
-
-    def sf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), sp.ndtr(-_std(x, loc, scale)))
-
-    def logsf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), sp.log_ndtr(-_std(x, loc, scale)))
-
-    def ppf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, sp.ndtri, False)
-
-    def isf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, lambda v: -sp.ndtri(v), True)
+    _cdf, _logcdf, _ppf_std = (staticmethod(sp.ndtr), staticmethod(sp.log_ndtr),
+                               staticmethod(sp.ndtri))
 
 
 class t_gen(_Continuous):
@@ -727,7 +737,7 @@ class uniform_gen(_Continuous):
         return self._quantile(q, (), loc, scale, lambda v: 1.0 - v, True)
 
 
-class laplace_gen(_Continuous):
+class laplace_gen(_Symmetric):
     """The Laplace distribution: ``laplace.logpdf(x, loc=0, scale=1)`` etc.  At
     the kink ``x = loc`` the derivative of ``logpdf`` in ``x`` / ``loc`` is 0
     (``abs``'s convention)."""
@@ -753,30 +763,12 @@ class laplace_gen(_Continuous):
     def _logcdf(y):
         return _split(y, 0.0, lambda v: v - _LOG_2, lambda v: dnp.log1p(-0.5 * dnp.exp(-v)))
 
-    def cdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), self._cdf(_std(x, loc, scale)))
-
-    def sf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), self._cdf(-_std(x, loc, scale)))
-
-    def logcdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), self._logcdf(_std(x, loc, scale)))
-
-    def logsf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), self._logcdf(-_std(x, loc, scale)))
-
     @staticmethod
     def _ppf_std(q):
         return _split(q, 0.5, lambda v: dnp.log(2 * v), lambda v: -dnp.log(2 - 2 * v))
 
-    def ppf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, self._ppf_std, False)
 
-    def isf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, lambda v: -self._ppf_std(v), True)
-
-
-class cauchy_gen(_Continuous):
+class cauchy_gen(_Symmetric):
     """The Cauchy distribution: ``cauchy.logpdf(x, loc=0, scale=1)`` etc.  Its
     mean and variance are undefined (``nan``, as in SciPy)."""
 
@@ -797,23 +789,15 @@ class cauchy_gen(_Continuous):
         y = _std(x, loc, scale)
         return _invalid(_not_pos(scale), 1.0 / _np.pi / (1.0 + y * y) / scale)
 
-    def cdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), dnp.arctan2(1.0, -_std(x, loc, scale)) / _np.pi)
-
-    def sf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), dnp.arctan2(1.0, _std(x, loc, scale)) / _np.pi)
+    @staticmethod
+    def _cdf(y):
+        return dnp.arctan2(1.0, -y) / _np.pi
 
     @staticmethod
     def _logcdf(y):
         # log1p(-sf) above the median: no loss of accuracy where the cdf is near 1
         return _split(y, 0.0, lambda v: dnp.log(dnp.arctan2(1.0, -v) / _np.pi),
                       lambda v: dnp.log1p(-dnp.arctan2(1.0, v) / _np.pi))
-
-    def logcdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), self._logcdf(_std(x, loc, scale)))
-
-    def logsf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), self._logcdf(-_std(x, loc, scale)))
 
     @staticmethod
     def _ppf_std(q):
@@ -823,14 +807,8 @@ class cauchy_gen(_Continuous):
                            (hi, lambda v: 1 / dnp.tan(_np.pi * (1 - v)), 0.9),
                            (~lo & ~hi, lambda v: dnp.tan(_np.pi * (v - 0.5)), 0.5)])
 
-    def ppf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, self._ppf_std, False)
 
-    def isf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, lambda v: -self._ppf_std(v), True)
-
-
-class logistic_gen(_Continuous):
+class logistic_gen(_Symmetric):
     """The logistic distribution: ``logistic.logpdf(x, loc=0, scale=1)`` etc."""
 
     name = "logistic"
@@ -847,23 +825,8 @@ class logistic_gen(_Continuous):
     def pdf(self, x, loc=0, scale=1):
         return dnp.exp(self.logpdf(x, loc, scale))
 
-    def cdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), _expit_cdf(_std(x, loc, scale)))
-
-    def sf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), _expit_cdf(-_std(x, loc, scale)))
-
-    def logcdf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), sp.log_expit(_std(x, loc, scale)))
-
-    def logsf(self, x, loc=0, scale=1):
-        return _invalid(_not_pos(scale), sp.log_expit(-_std(x, loc, scale)))
-
-    def ppf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, sp.logit, False)
-
-    def isf(self, q, loc=0, scale=1):
-        return self._quantile(q, (), loc, scale, lambda v: -sp.logit(v), True)
+    _cdf, _logcdf, _ppf_std = (staticmethod(_expit_cdf), staticmethod(sp.log_expit),
+                               staticmethod(sp.logit))
 
 
 class chi2_gen(_Continuous):
