@@ -22,14 +22,10 @@ from __future__ import annotations
 
 import numpy as _np
 
-from .. import numpy as _dnp_module   # imported last by dualad.numpy: its functions exist
+from .. import numpy as _dnp   # imported last by dualad.numpy: its functions exist
 from ..tracer import primal_of as _primal_of
 
 __all__ = ["sqrt", "log", "log2", "log10", "logn", "power", "arccos", "arcsin", "arctanh"]
-
-
-def _dnp():
-    return _dnp_module
 
 
 def _complexed(x, outside):
@@ -39,7 +35,7 @@ def _complexed(x, outside):
         return x
     dt = _np.complex64 if v.dtype in (_np.float32, _np.float16, _np.int8, _np.int16,
                                        _np.uint8, _np.uint16) else _np.complex128
-    return _dnp().astype(x, dt)
+    return _dnp.astype(x, dt)
 
 
 def _negative(v):
@@ -50,30 +46,26 @@ def _beyond_one(v):
     return _np.abs(v) > 1
 
 
-def sqrt(x):
-    """``numpy.emath.sqrt``: complex where ``x < 0``."""
-    return _dnp().sqrt(_complexed(x, _negative))
+def _scimath(name, outside, where):
+    """``numpy.emath.<name>``: ``dualad.numpy.<name>`` of ``x``, made complex first
+    where ``outside`` holds."""
+    func = getattr(_dnp, name)
+
+    def f(x):
+        return func(_complexed(x, outside))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``numpy.emath.{name}``: complex where ``{where}``."
+    return f
 
 
-def log(x):
-    """``numpy.emath.log``: complex where ``x < 0``."""
-    return _dnp().log(_complexed(x, _negative))
-
-
-def log2(x):
-    """``numpy.emath.log2``: complex where ``x < 0``."""
-    return _dnp().log2(_complexed(x, _negative))
-
-
-def log10(x):
-    """``numpy.emath.log10``: complex where ``x < 0``."""
-    return _dnp().log10(_complexed(x, _negative))
+sqrt, log, log2, log10 = (_scimath(n, _negative, "x < 0") for n in ("sqrt", "log", "log2", "log10"))
+arccos, arcsin, arctanh = (_scimath(n, _beyond_one, "|x| > 1")
+                           for n in ("arccos", "arcsin", "arctanh"))
 
 
 def logn(n, x):
     """``numpy.emath.logn``: ``log(x) / log(n)``, each complex where negative."""
-    dnp = _dnp()
-    return dnp.log(_complexed(x, _negative)) / dnp.log(_complexed(n, _negative))
+    return _dnp.log(_complexed(x, _negative)) / _dnp.log(_complexed(n, _negative))
 
 
 def power(x, p):
@@ -82,19 +74,4 @@ def power(x, p):
     pv = _np.asarray(_primal_of(p))
     if pv.dtype.kind in "iub" and _np.any(pv < 0):
         p = p * 1.0
-    return _dnp().power(_complexed(x, _negative), p)
-
-
-def arccos(x):
-    """``numpy.emath.arccos``: complex where ``|x| > 1``."""
-    return _dnp().arccos(_complexed(x, _beyond_one))
-
-
-def arcsin(x):
-    """``numpy.emath.arcsin``: complex where ``|x| > 1``."""
-    return _dnp().arcsin(_complexed(x, _beyond_one))
-
-
-def arctanh(x):
-    """``numpy.emath.arctanh``: complex where ``|x| > 1``."""
-    return _dnp().arctanh(_complexed(x, _beyond_one))
+    return _dnp.power(_complexed(x, _negative), p)
