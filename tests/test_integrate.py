@@ -3,7 +3,6 @@ SciPy's own, derivatives against closed forms (linear ODEs with expm and its
 Frechet derivative, logistic growth, exponential decay) and against
 Richardson-extrapolated central differences of plain SciPy solves at
 rtol = atol = 1e-11."""
-import warnings
 
 import numpy as np
 import pytest
@@ -18,11 +17,7 @@ TOL = dict(rtol=1e-11, atol=1e-11)
 METHODS = ["RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA"]
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def _richardson(f, x, h=1e-3):

@@ -12,8 +12,6 @@ SciPy's.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.linalg as sl
@@ -40,11 +38,7 @@ MODES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)    # logm's accuracy estimate
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")    # logm's accuracy estimate
 
 
 def _eye(dt=np.float64):

@@ -25,8 +25,6 @@ tests do not need mpmath):
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.special as ss
@@ -36,11 +34,7 @@ from dualad.scipy import special as dsp
 from dualad.scipy import stats
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def first(f, k, args):

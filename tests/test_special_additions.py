@@ -31,11 +31,7 @@ import dualad.numpy as dnp
 from dualad.scipy import special as dsp
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 REF = {

@@ -15,8 +15,6 @@ significant digits (``mp.mp.dps = 50``); the repository does not need mpmath:
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.special as ssp
@@ -27,11 +25,7 @@ from dualad.scipy import special
 from dualad.testing import check_grads
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def d2(f):

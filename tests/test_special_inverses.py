@@ -22,8 +22,6 @@ at ``a = 1e4``), so it is good to about 1e-11 there.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.special as ss
@@ -32,11 +30,7 @@ import dualad as ad
 from dualad.scipy import special as dsp
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def _all_derivs(f, z):

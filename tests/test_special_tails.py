@@ -13,8 +13,6 @@ Reference numbers were computed once with mpmath 1.3.0 at 60 significant digits
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.special as ss
@@ -26,11 +24,7 @@ from dualad.scipy import stats
 from ._derivatives import both
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def approx(ref, rel):

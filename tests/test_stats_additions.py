@@ -22,11 +22,7 @@ from dualad.scipy import stats
 from ._derivatives import richardson
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def both_modes(g, v):

@@ -13,8 +13,6 @@ significant digits (``mp.mp.dps = 60``); the repository does not need mpmath:
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.stats as sst
@@ -26,11 +24,7 @@ from dualad.testing import check_grads
 from ._derivatives import both
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 # --- 1. gamma.logsf / gamma.sf in the shape a, upper tail ---------------------------

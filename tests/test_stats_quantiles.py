@@ -14,8 +14,6 @@ p(x)^2`` from SciPy, and second differences of SciPy's quantile in the shape
 """
 from __future__ import annotations
 
-import warnings
-
 from decimal import Decimal as _D
 from decimal import localcontext as _localcontext
 import numpy as np
@@ -29,11 +27,7 @@ from dualad.scipy import stats
 from ._derivatives import richardson
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def richardson2(f, v, h):
