@@ -278,11 +278,11 @@ def _plain_leaf(v, trace, who, copy):
     if isinstance(v, Tracer):
         if v._trace is trace:
             v = v._value
-        return v.copy() if copy and type(v) is _np.ndarray else v
+        return _copy_array(v) if copy else v
     t = type(v)
     if t is _np.ndarray:
         if v.dtype != object:
-            return v.copy() if copy else v
+            return _copy_array(v) if copy else v
     elif t in _ATOMS or isinstance(v, (_np.generic, str, bytes, type)):
         return v
     return _plain_container(v, trace, who, copy)
