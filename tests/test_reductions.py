@@ -338,3 +338,59 @@ def test_cumprod_with_zeros_has_exact_first_and_second_derivatives_on_long_axes(
                      for j in range(0, 11)])
     np.testing.assert_allclose(g[:11], want, rtol=1e-12)
     assert np.all(g[11:700] == 0) and np.all(g[701:] == 0)
+
+
+# --- prod / cumprod: a product that underflows while its partial products do not ---
+_TINY = np.array([1e-200, 3.0, 1e-150, 2.0, 0.5])
+
+
+def _first_orders(f):
+    n = 5
+    eye = np.eye(n)
+    return {"grad": lambda x: ad.grad(f)(x),
+            "jvp": lambda x: np.array([ad.jvp(f, (x,), (eye[i],))[1] for i in range(n)]),
+            "jacfwd": lambda x: ad.jacfwd(f)(x)}
+
+
+def test_prod_and_cumprod_derivatives_where_the_product_underflows():
+    """prod(x) = 3e-350 underflows to 0, but d prod / dx_0 (the product of the
+    other entries) is 3e-150 and d prod / dx_2 is 3e-200; the O(n) quotient
+    form (the product over x_j) gave 0 for all, and cumprod's quotient form
+    lost every term past its first underflowing entry.  Closed forms, each
+    product taken in Python floats with the large factors first, so that it
+    underflows only where the result itself does."""
+    x = _TINY
+    n = len(x)
+
+    def others(skip):
+        # the product of the kept entries, the large ones first: no underflow
+        # on the way to a representable result
+        kept = sorted((x[k] for k in range(n) if k not in skip), key=abs, reverse=True)
+        r = 1.0
+        for v in kept:
+            r *= v
+        return r
+
+    g_prod = np.array([others((j,)) for j in range(n)])
+    assert g_prod[0] == pytest.approx(3e-150) and g_prod[2] == pytest.approx(3e-200)
+    assert g_prod[1] == g_prod[3] == g_prod[4] == 0.0      # 1e-350 and less: underflow
+    h_prod = np.array([[0.0 if a == b else others((a, b)) for b in range(n)] for a in range(n)])
+    assert h_prod[0, 2] == 3.0 and h_prod[0, 1] == 1e-150 and h_prod[1, 3] == 0.0
+    # sum(cumprod(x)): d/dx_j = sum over i >= j of prod_{k <= i, k != j} x_k
+    g_cum = np.array([sum(others((j,) + tuple(range(i + 1, n))) for i in range(j, n))
+                      for j in range(n)])
+    h_cum = np.array([[0.0 if a == b else
+                       sum(others((a, b) + tuple(range(i + 1, n))) for i in range(max(a, b), n))
+                       for b in range(n)] for a in range(n)])
+    # x0 + x0 x2 + ..., and x0 x1 (1 + x3 + x3 x4): past cumprod's first zero
+    assert g_cum[1] == pytest.approx(1e-200) and g_cum[2] == pytest.approx(1.2e-199)
+    for f, g, h in ((dnp.prod, g_prod, h_prod),
+                    (lambda v: dnp.sum(dnp.cumprod(v)), g_cum, h_cum)):
+        for name, how in _first_orders(f).items():
+            np.testing.assert_allclose(how(x), g, rtol=1e-14, atol=0, err_msg=name)
+        for name, how in _second_orders(f).items():
+            for i in range(n):
+                e = np.eye(n)[i]
+                np.testing.assert_allclose(how(x, e), h @ e, rtol=1e-14, atol=0,
+                                           err_msg=f"{name} column {i}")
+        np.testing.assert_allclose(ad.hessian(f)(x), h, rtol=1e-14, atol=0)

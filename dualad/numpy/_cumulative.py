@@ -2,8 +2,9 @@
 
 ``cumsum`` and ``cumprod`` are primitives with explicit JVP and VJP rules (the
 VJP of a cumulative sum is a reversed cumulative sum).  ``cumprod`` is exact
-where entries are zero: when the values hold no zero its rules use
-``cumprod(x) * cumsum(t / x)`` (O(n)).  Where the values hold a zero, or are
+where entries are zero: when the products are all normal numbers its rules
+use ``cumprod(x) * cumsum(t / x)`` (O(n)).  Where they hold a zero (a zero
+entry, or a product that underflows), overflow, or where the values are
 traced (the rule is being differentiated again, and the derivatives of a
 quotient cancel at small entries), they use a scan of products with no
 division (O(n log n)), whose derivatives are exact at every order.  ``diff``, ``ediff1d`` and ``trapezoid`` are
@@ -95,8 +96,19 @@ def _cumprod_impl(x, axis=-1):
     return _np.cumprod(x, axis=axis)
 
 
-def _has_zero(x):
-    return bool(_np.any(_np.equal(primal_of(x), 0)))
+def all_normal(v):
+    """Whether every entry of the plain value ``v`` is a finite number of
+    normal size (no zero, no subnormal, no inf or NaN): then a product of
+    such entries divided by one of them is the product of the others to
+    rounding.  A zero among the products means that a factor is zero *or*
+    that the product underflowed while the products of the others need not
+    (``1e-200 * 3 * 1e-150``): the quotient forms of ``prod`` and
+    ``cumprod`` would give 0 for them."""
+    m = _np.abs(primal_of(v))
+    if m.dtype.kind != "f":
+        m = m.astype(_np.float64)
+    fi = _np.finfo(m.dtype)
+    return bool(_np.all(m >= fi.tiny) and _np.all(m <= fi.max))
 
 
 def _last(v, lo=None, hi=None):
@@ -158,22 +170,24 @@ def _along_last(rule, v, x, axis):
     return moveaxis(rule(moveaxis(v, axis, -1), moveaxis(x, axis, -1)), -1, axis)
 
 
-def _exact_path(x):
+def _exact_path(x, ans):
     """The scan rules are needed where ``x`` is traced (the rule is itself
     differentiated: the division form's derivatives cancel badly at small
-    entries) or holds a zero; otherwise the O(n) division form is exact to
+    entries) or where the products are not all normal numbers (a zero
+    entry, or a product that underflows or overflows, see
+    :func:`all_normal`); otherwise the O(n) division form is exact to
     rounding."""
-    return isinstance(x, Tracer) or _has_zero(x)
+    return isinstance(x, Tracer) or not all_normal(ans)
 
 
 def _cumprod_jvp(t, ans, x, axis=-1):
-    if not _exact_path(x):
+    if not _exact_path(x, ans):
         return ans * cumsum_p(t / x, axis=axis)
     return _along_last(_scan_jvp, t, x, axis)
 
 
 def _cumprod_vjp(g, ans, x, axis=-1):
-    if not _exact_path(x):
+    if not _exact_path(x, ans):
         return _rev_cumsum(g * ans, axis) / x
     return _along_last(_scan_vjp, g, x, axis)
 

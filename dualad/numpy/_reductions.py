@@ -248,7 +248,8 @@ def _prod_others(x, axis):
     """For each entry, the product of the other entries along ``axis``.
 
     On plain values, the product divided by each entry, with the zero
-    entries handled apart: exact to rounding.  On traced values (the rule is
+    entries handled apart: exact to rounding while the product of the
+    nonzero entries is a normal number (else as on traced values).  On traced values (the rule is
     itself being differentiated), the product of the entries before times
     that of the entries after, from two cumulative products: no division, so
     no cancellation at small entries, and ``cumprod``'s rules keep every
@@ -256,12 +257,17 @@ def _prod_others(x, axis):
     """
     if isinstance(x, Tracer):
         return _others_by_scans(x, norm_axes(axis, ndim_of(x)))
+    from ._cumulative import all_normal
     from ._ufuncs import equal, where
     ax = norm_axes(axis, ndim_of(x))
     is0 = equal(x, 0)
     safe = where(is0, 1.0, x)
     nz = _np.sum(is0, axis=ax, keepdims=True)
     p_nz = prod_p(safe, axis=ax, keepdims=True)
+    if not all_normal(p_nz):
+        # the product of the nonzero entries underflows (or overflows): the
+        # products of the others need not, and no quotient recovers them
+        return _others_by_scans(x, ax)
     if not _np.any(nz):
         return p_nz / safe
     zeros_prod = prod_p(where(is0, x, 1.0), axis=ax, keepdims=True)
