@@ -7,6 +7,7 @@ import pytest
 
 import dualad as ad
 import dualad.numpy as dnp
+import dualad.scipy.linalg as dsl
 from dualad.forward.dual import jvp_flat
 from dualad.reverse.tape import vjp_flat
 from dualad.testing import check_grads
@@ -176,6 +177,50 @@ def test_no_nan_at_zero_for_every_norm():
     np.testing.assert_array_equal(ad.grad(lambda x: L.norm(x, "fro"))(np.zeros((2, 2))), 0.0)
     h = ad.hessian(lambda x: L.norm(x))(np.zeros(3))
     assert np.all(np.isfinite(h))
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200, 1e-25])
+def test_two_norm_where_the_sum_of_squares_underflows_or_overflows(scale):
+    """||c v|| = c ||v||, gradient v / ||v||, Hessian (I - u u^T) / ||c v||
+    (u = v / ||v||): closed forms.  NumPy's sum of squares underflows to 0 at
+    c = 1e-200 and overflows at 1e200; the derivative was 0 there.  float32
+    at 1e-25 likewise (its squares underflow)."""
+    dtype = np.float32 if scale == 1e-25 else np.float64
+    v = np.array([[3.0, -4.0, 12.0], [1.0, 0.0, 0.0]])
+    x = (scale * v).astype(dtype)
+    rtol = 1e-14 if dtype == np.float64 else 3e-6
+    nv = np.sqrt((v * v).sum(axis=1))                       # 13, 1
+    for axis, keepdims in ((1, False), (-1, True)):
+        val, g = ad.value_and_grad(
+            lambda a: dnp.sum(L.norm(a, axis=axis, keepdims=keepdims)))(x)
+        np.testing.assert_allclose(val, scale * nv.sum(), rtol=rtol)
+        np.testing.assert_allclose(g, v / nv[:, None], rtol=rtol)
+        assert g.dtype == dtype
+    for f, vec in ((lambda a: L.norm(a), v[0]), (lambda a: dsl.norm(a), v[0]),
+                   (lambda a: L.vector_norm(a), v[0])):
+        xv = (scale * vec).astype(dtype)
+        u = vec / 13.0
+        np.testing.assert_allclose(ad.value_and_grad(f)(xv)[0],
+                                   13.0 * scale, rtol=rtol)
+        np.testing.assert_allclose(ad.grad(f)(xv), u, rtol=rtol)
+        if dtype == np.float64:
+            want_h = (np.eye(3) - np.outer(u, u)) / (13.0 * scale)
+            np.testing.assert_allclose(ad.hessian(f)(xv), want_h, rtol=1e-13,
+                                       atol=1e-15 / scale)
+    # Frobenius norm of a matrix: ||v||_F = sqrt(170)
+    np.testing.assert_allclose(ad.grad(lambda a: L.norm(a, "fro"))(x),
+                               v / np.sqrt(170.0), rtol=rtol)
+    # a slice of zeros next to a scaled one keeps its subgradient 0
+    z = np.stack([x[0], np.zeros(3, dtype)])
+    np.testing.assert_array_equal(
+        ad.grad(lambda a: dnp.sum(L.norm(a, axis=1)))(z)[1], 0.0)
+
+
+def test_two_norm_keeps_numpys_value_in_the_normal_range():
+    x = randn(3, 5)
+    for kw in (dict(), dict(axis=1), dict(axis=0, keepdims=True), dict(ord="fro")):
+        out = ad.value_and_grad(lambda a: dnp.sum(L.norm(a, **kw)))(x)[0]
+        assert out == np.sum(np.linalg.norm(x, **kw))
 
 
 @pytest.mark.parametrize("ord_,axis,keepdims", [

@@ -804,10 +804,37 @@ def _abs2(x):
     return re * re + im * im
 
 
+def _two_norm(x, axes, keepdims):
+    """The 2-norm (Frobenius norm) over ``axes``: ``sqrt(sum(|x|^2))``, NumPy's
+    formula, wherever the sum of squares is a normal number.  Where it
+    underflows (``x = [1e-200, 1e-200]``: NumPy gives 0) or overflows
+    (``1e200``: inf) while ``x`` is finite and not 0, the norm is taken of
+    ``x / m`` and scaled back by ``m = max |x|``, a constant: value and
+    derivative ``x / ||x||`` are then right (SciPy's norm is right there
+    too), where the plain formula would give the value 0 or inf and the
+    derivative 0."""
+    with _np.errstate(over="ignore"):     # an overflow is handled below
+        s = sum_p(_abs2(x), axis=axes, keepdims=keepdims)
+    sv = _np.asarray(primal_of(s))
+    rk = sv.real.dtype if sv.dtype.kind in "fc" else _np.dtype(_np.float64)
+    fi = _np.finfo(rk)
+    if _np.all((sv >= fi.tiny) & (sv <= fi.max)):       # the common case
+        return _safe_sqrt(s)
+    m = _np.max(_np.abs(_np.asarray(primal_of(x))), axis=axes, keepdims=True, initial=0.0)
+    scale = ((m > 0) & _np.isfinite(m)).any() and not _np.all(
+        ((sv >= fi.tiny) & (sv <= fi.max)) | (_np.reshape(m, sv.shape) == 0)
+        | ~_np.isfinite(_np.reshape(m, sv.shape)))
+    if not scale:                                       # zeros, infinities, NaN
+        return _safe_sqrt(s)
+    m = _np.where((m > 0) & _np.isfinite(m), m, 1.0).astype(rk)
+    out = _safe_sqrt(sum_p(_abs2(x / m), axis=axes, keepdims=keepdims))
+    return out * (m if keepdims else _np.reshape(m, sv.shape))
+
+
 def _vector_norm(x, ord, axes, keepdims):
     """Norm over ``axes`` (a tuple of negative axes) of ``x``, any ``ord``."""
     if ord is None or ord == 2:
-        return _safe_sqrt(sum_p(_abs2(x), axis=axes, keepdims=keepdims))
+        return _two_norm(x, axes, keepdims)
     ax = _abs(x)
     if ord == _np.inf:
         return max_p(ax, axis=axes, keepdims=keepdims)
@@ -839,7 +866,7 @@ def _vector_norm(x, ord, axes, keepdims):
 def _matrix_norm(x, ord, axes, keepdims):
     r, c = axes
     if ord is None or ord == "fro":
-        return _safe_sqrt(sum_p(_abs2(x), axis=axes, keepdims=keepdims))
+        return _two_norm(x, axes, keepdims)
     if ord in (1, -1, _np.inf, -_np.inf):
         ax = _abs(x)
         if ord in (1, -1):
@@ -889,7 +916,15 @@ def _numpy_scalar(f):
 
 @_numpy_scalar
 def norm(x, ord=None, axis=None, keepdims=False):
-    """``numpy.linalg.norm``, every ``ord``; at 0 the derivative is 0 (a subgradient)."""
+    """``numpy.linalg.norm``, every ``ord``; at 0 the derivative is 0 (a subgradient).
+
+    The 2-norm and the Frobenius norm are right also where NumPy's sum of
+    squares underflows or overflows (see ``_two_norm``).
+
+    >>> import numpy as np, dualad as ad
+    >>> ad.grad(norm)(np.array([3e-200, 4e-200]))
+    array([0.6, 0.8])
+    """
     if not isinstance(x, Tracer):
         return _la.norm(x, ord=ord, axis=axis, keepdims=keepdims)
     nd = ndim_of(x)
