@@ -216,6 +216,21 @@ def test_two_norm_where_the_sum_of_squares_underflows_or_overflows(scale):
         ad.grad(lambda a: dnp.sum(L.norm(a, axis=1)))(z)[1], 0.0)
 
 
+@pytest.mark.parametrize("p", [3.0, 4, -1.5, -3])
+@pytest.mark.parametrize("sign", [-1, 1])
+def test_p_norms_where_the_sum_of_powers_underflows_or_overflows(p, sign):
+    """||c v||_p = c ||v||_p and grad = sign(v) |v|^(p-1) ||v||_p^(1-p), closed
+    forms; c = 10^(+-340/|p|), so |c v|^p under- or overflows (it gave the
+    value 0 or inf and the derivative 0)."""
+    scale = 10.0 ** (sign * round(340 / abs(p)))
+    v = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
+    nv = np.sum(np.abs(v) ** p, axis=1) ** (1.0 / p)
+    want_g = np.sign(v) * np.abs(v) ** (p - 1) * nv[:, None] ** (1 - p)
+    val, g = ad.value_and_grad(lambda a: dnp.sum(L.norm(a, p, axis=1)))(scale * v)
+    np.testing.assert_allclose(val, scale * nv.sum(), rtol=1e-14)
+    np.testing.assert_allclose(g, want_g, rtol=1e-14)
+
+
 def test_two_norm_keeps_numpys_value_in_the_normal_range():
     x = randn(3, 5)
     for kw in (dict(), dict(axis=1), dict(axis=0, keepdims=True), dict(ord="fro")):

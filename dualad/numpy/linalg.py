@@ -804,31 +804,48 @@ def _abs2(x):
     return re * re + im * im
 
 
-def _two_norm(x, axes, keepdims):
-    """The 2-norm (Frobenius norm) over ``axes``: ``sqrt(sum(|x|^2))``, NumPy's
-    formula, wherever the sum of squares is a normal number.  Where it
-    underflows (``x = [1e-200, 1e-200]``: NumPy gives 0) or overflows
-    (``1e200``: inf) while ``x`` is finite and not 0, the norm is taken of
-    ``x / m`` and scaled back by ``m = max |x|``, a constant: value and
-    derivative ``x / ||x||`` are then right (SciPy's norm is right there
-    too), where the plain formula would give the value 0 or inf and the
-    derivative 0."""
-    with _np.errstate(over="ignore"):     # an overflow is handled below
-        s = sum_p(_abs2(x), axis=axes, keepdims=keepdims)
+def _scale_for(s, x, axes):
+    """``None`` where the plain sums ``s`` behind a norm of ``x`` over
+    ``axes`` are all normal numbers (or come from zero, infinite or NaN
+    slices); otherwise the largest ``|x|`` of each slice (kept axes, 1 where
+    it is 0 or not finite), by which to divide ``x`` before the sum and to
+    multiply the norm after: every norm is homogeneous, and a constant scale
+    leaves every derivative exact."""
     sv = _np.asarray(primal_of(s))
     rk = sv.real.dtype if sv.dtype.kind in "fc" else _np.dtype(_np.float64)
     fi = _np.finfo(rk)
-    if _np.all((sv >= fi.tiny) & (sv <= fi.max)):       # the common case
-        return _safe_sqrt(s)
+    normal = (sv >= fi.tiny) & (sv <= fi.max)
+    if _np.all(normal):                                 # the common case
+        return None
     m = _np.max(_np.abs(_np.asarray(primal_of(x))), axis=axes, keepdims=True, initial=0.0)
-    scale = ((m > 0) & _np.isfinite(m)).any() and not _np.all(
-        ((sv >= fi.tiny) & (sv <= fi.max)) | (_np.reshape(m, sv.shape) == 0)
-        | ~_np.isfinite(_np.reshape(m, sv.shape)))
-    if not scale:                                       # zeros, infinities, NaN
+    usable = (m > 0) & _np.isfinite(m)
+    if _np.all(normal | ~_np.reshape(usable, sv.shape)):   # zeros, infinities, NaN
+        return None
+    return _np.where(usable, m, 1.0).astype(rk)
+
+
+def _rescaled(norm_of, m, x, axes, keepdims):
+    """``m * norm_of(x / m)`` with ``m`` (from :func:`_scale_for`) shaped for the result."""
+    out = norm_of(x / m)
+    return out * (m if keepdims else _np.squeeze(m, axis=axes))
+
+
+def _two_norm(x, axes, keepdims):
+    """The 2-norm (Frobenius norm) over ``axes``: ``sqrt(sum(|x|^2))``, NumPy's
+    formula and value wherever the sum of squares is a normal number.  Where
+    it underflows (``x = [1e-200, 1e-200]``: NumPy gives 0) or overflows
+    (``1e200``: inf) while ``x`` is finite and not 0, the norm of ``x / m``
+    scaled back by ``m = max |x|`` (:func:`_scale_for`): value and
+    derivative ``x / ||x||`` are then right (SciPy's norm is right there
+    too), where the plain formula gives the value 0 or inf and the
+    derivative 0."""
+    with _np.errstate(over="ignore"):     # an overflow is handled below
+        s = sum_p(_abs2(x), axis=axes, keepdims=keepdims)
+    m = _scale_for(s, x, axes)
+    if m is None:
         return _safe_sqrt(s)
-    m = _np.where((m > 0) & _np.isfinite(m), m, 1.0).astype(rk)
-    out = _safe_sqrt(sum_p(_abs2(x / m), axis=axes, keepdims=keepdims))
-    return out * (m if keepdims else _np.reshape(m, sv.shape))
+    return _rescaled(lambda v: _safe_sqrt(sum_p(_abs2(v), axis=axes, keepdims=keepdims)),
+                     m, x, axes, keepdims)
 
 
 def _vector_norm(x, ord, axes, keepdims):
@@ -845,20 +862,33 @@ def _vector_norm(x, ord, axes, keepdims):
         return v.astype(_np.result_type(primal_of(ax)))
     if ord == 1:
         return sum_p(ax, axis=axes, keepdims=keepdims)
-    ord = float(ord)
+    return _p_norm(x, ax, float(ord), axes, keepdims, rescue=True)
+
+
+def _p_norm(x, ax, ord, axes, keepdims, rescue):
+    """``sum(|x|^p)^(1/p)`` over ``axes`` (``ax = |x|``), zeros guarded; with
+    ``rescue``, scaled as in :func:`_two_norm` where the sum underflows or
+    overflows (``|x|^3`` of ``1e-120``)."""
     z = equal(ax, 0.0)
+    with _np.errstate(over="ignore", divide="ignore"):   # see rescue
+        if ord < 0:
+            # sum(|x|^p)^(1/p) with p < 0: 0 if any entry is 0
+            anyz = _np.any(_np.asarray(primal_of(z)), axis=axes, keepdims=True)
+            s = sum_p(power(where(z, 1.0, ax), ord), axis=axes, keepdims=True)
+        else:
+            s = sum_p(where(z, 0.0, power(where(z, 1.0, ax), ord)), axis=axes,
+                      keepdims=keepdims)
+    if rescue:
+        m = _scale_for(s, x, axes)
+        if m is not None:
+            return _rescaled(lambda v: _p_norm(v, _abs(v), ord, axes, keepdims, False),
+                             m, x, axes, keepdims)
     if ord < 0:
-        # sum(|x|^p)^(1/p) with p < 0: 0 if any entry is 0
-        anyz = _np.any(_np.asarray(primal_of(z)), axis=axes, keepdims=True)
-        safe = where(z, 1.0, ax)
-        s = sum_p(power(safe, ord), axis=axes, keepdims=True)
         out = where(anyz, 0.0, power(s, 1.0 / ord))
         if not keepdims:
             from ._shape import squeeze
             out = squeeze(out, axis=axes)
         return out
-    powed = where(z, 0.0, power(where(z, 1.0, ax), ord))
-    s = sum_p(powed, axis=axes, keepdims=keepdims)
     zs = equal(s, 0.0)
     return where(zs, 0.0, power(where(zs, 1.0, s), 1.0 / ord))
 
@@ -918,8 +948,8 @@ def _numpy_scalar(f):
 def norm(x, ord=None, axis=None, keepdims=False):
     """``numpy.linalg.norm``, every ``ord``; at 0 the derivative is 0 (a subgradient).
 
-    The 2-norm and the Frobenius norm are right also where NumPy's sum of
-    squares underflows or overflows (see ``_two_norm``).
+    The 2-, Frobenius and ``p``-norms are right also where NumPy's sum of
+    squares (powers) underflows or overflows (see ``_scale_for``).
 
     >>> import numpy as np, dualad as ad
     >>> ad.grad(norm)(np.array([3e-200, 4e-200]))
