@@ -196,3 +196,28 @@ def test_float32():
     assert g == approx(1.3497754451081794e-13, rel=1e-5)
     g = ad.grad(dsp.gammaincc)(f32(2.0), f32(30.0))
     assert g == approx(ad.grad(dsp.gammaincc)(2.0, 30.0), rel=1e-5)
+
+
+# --- expit: its derivative in the upper tail -------------------------------------
+@pytest.mark.parametrize("x", [-30.0, -5.0, 0.5, 4.0, 5.0, 20.0, 40.0, 100.0, 700.0])
+def test_expit_derivatives_keep_their_relative_accuracy_in_both_tails(x):
+    """Closed forms: expit' = e^-|x| / (1 + e^-|x|)^2, expit'' = -expit' tanh(x/2),
+    expit''' = expit' (1 - 6 expit'), each accurate in floats as written.  The
+    rule ans * (1 - ans) gave 0 from x = 37 on (the truth e^-x) and lost
+    relative accuracy eps / (1 - ans) before."""
+    import math
+    e = math.exp(-abs(x))
+    d1 = e / (1.0 + e) ** 2
+    d2 = -d1 * math.tanh(x / 2)
+    d3 = d1 * (1.0 - 6.0 * d1)
+    f = dsp.expit
+    np.testing.assert_allclose(ad.grad(f)(x), d1, rtol=1e-14)
+    np.testing.assert_allclose(ad.jvp(f, (x,), (1.0,))[1], d1, rtol=1e-14)
+    for h in (ad.hessian(f)(x), ad.grad(ad.grad(f))(x), ad.jacfwd(ad.jacfwd(f))(x)):
+        np.testing.assert_allclose(h, d2, rtol=1e-14, atol=1e-300)
+    np.testing.assert_allclose(ad.grad(ad.grad(ad.grad(f)))(x), d3, rtol=1e-13)
+    # a batch across both branches of the rule
+    xs = np.array([-3.0, x, 1.0])
+    es = np.exp(-np.abs(xs))
+    np.testing.assert_allclose(ad.grad(lambda v: np.sum(f(v)))(xs), es / (1 + es) ** 2,
+                               rtol=1e-14)

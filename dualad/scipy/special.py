@@ -345,7 +345,19 @@ log_ndtr = _unary(_sp.log_ndtr, "log_ndtr", lambda ans, x: _log_ndtr_ratio(x))
 ndtri = _unary(_sp.ndtri, "ndtri", lambda ans, x: dnp.exp(0.5 * ans * ans + _LOG_SQRT_2PI))
 
 # --- logistic ----------------------------------------------------------------------
-expit = _unary(_sp.expit, "expit", lambda ans, x: ans * (1 - ans))
+
+
+def _expit_deriv(ans, x):
+    """``expit'(x) = expit(x) expit(-x)``.  As ``ans (1 - ans)`` (one pass fewer)
+    while every ``ans <= 0.99``; above, ``1 - ans`` loses relative accuracy
+    (``eps / (1 - ans)``: all of it from ``x = 37`` on, where it is 0 while
+    the derivative is ``e^-x``), so ``ans expit(-x)`` there."""
+    if _np.max(primal_of(ans), initial=0.0) > 0.99:
+        return ans * expit(-x)
+    return ans * (1 - ans)
+
+
+expit = _unary(_sp.expit, "expit", _expit_deriv)
 logit = _unary(_sp.logit, "logit", lambda ans, x: 1.0 / (x * (1 - x)))
 log_expit = _unary(_sp.log_expit, "log_expit", lambda ans, x: expit(-x))
 
