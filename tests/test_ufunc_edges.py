@@ -83,3 +83,16 @@ def test_arcsin_auditor_point():
     d = 1.0 - x                 # exact (Sterbenz)
     assert float(ad.grad(dnp.arcsin)(x)) == pytest.approx(1 / np.sqrt(d * (2 - d)),
                                                           rel=4e-16, abs=0)
+
+
+@pytest.mark.parametrize("x", [-745.0, -40.0, -5.0, -0.6, 0.0, 3.0, 700.0])
+def test_expm1_derivatives_are_exp_also_far_below_zero(x):
+    """d/dx expm1 = e^x at every order.  The rule ans + 1 cancels for x < 0
+    (it gave 0 from x = -37 on, and lost eps e^-x relative before)."""
+    import math
+    want = math.exp(x)
+    np.testing.assert_allclose(ad.grad(dnp.expm1)(x), want, rtol=4e-16, atol=0)
+    np.testing.assert_allclose(ad.hessian(dnp.expm1)(x), want, rtol=4e-16, atol=0)
+    xs = np.array([x, 1.0])
+    np.testing.assert_allclose(ad.jvp(dnp.expm1, (xs,), (np.ones(2),))[1], np.exp(xs),
+                               rtol=4e-16, atol=0)

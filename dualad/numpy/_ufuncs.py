@@ -425,7 +425,10 @@ reciprocal = unary(_np.reciprocal, lambda ans, x: -ans / x, singular=True)
 # --- exponentials and logarithms ---------------------------------------------
 exp = unary(_np.exp, lambda ans, x: ans)
 exp2 = unary(_np.exp2, lambda ans, x: ans * _np.log(2.0))
-expm1 = unary(_np.expm1, lambda ans, x: ans + 1)
+# e^x as ans + 1 (no exp), but as exp(x) where some ans < -1/2: ans + 1 there
+# cancels (0 from x = -37 on, where the derivative is e^x = 4e-17)
+expm1 = unary(_np.expm1, lambda ans, x: exp(x) if _np.min(_np.real(primal_of(ans)), initial=0.0)
+              < -0.5 else ans + 1)
 log = unary_quotient(_np.log, lambda ans, x: x)
 log2 = unary(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)), singular=True)
 log10 = unary(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)), singular=True)
