@@ -377,3 +377,26 @@ def test_plain_numpy_polynomial_with_traced_coefficients_raises():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert float(ad.grad(lambda x: NP.chebyshev.chebval(x, [1.0, 2.0]))(0.5)) == 2.0
+
+
+# --- roots to coefficients -----------------------------------------------------------
+@pytest.mark.parametrize("pre", PREFIXES)
+def test_fromroots(pre):
+    r = np.array([0.3, -0.5, 1.2, 0.1])
+    _chk(ours(pre, "fromroots"), numpys(pre, "fromroots"), [r], 0, tol=1e-8)
+    cls, ncls = getattr(P, BASES[pre][2]), getattr(NP, BASES[pre][2])
+    for dom in ([], None, [-2.0, 3.0]):
+        _chk(lambda r, x: cls.fromroots(r, domain=dom)(x),
+             lambda r, x: ncls.fromroots(r, domain=dom)(x), [r, np.array([0.2, 0.7])], 0,
+             tol=1e-7)
+
+
+def test_polyvalfromroots():
+    f, nf = P.polynomial.polyvalfromroots, NP.polynomial.polyvalfromroots
+    x, r = np.linspace(-1, 1, 5), np.array([0.3, -0.5, 1.2, 0.1])
+    _chk(f, nf, [x, r], 0)
+    _chk(f, nf, [x, r], 1)
+    r2 = np.arange(6.0).reshape(3, 2) / 5
+    _chk(lambda x, r: f(x, r, tensor=False), lambda x, r: nf(x, r, tensor=False),
+         [x[:2], r2], 1)
+    check_grads(f, (x[:3], r[:3]), order=2)

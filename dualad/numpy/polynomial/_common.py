@@ -469,6 +469,29 @@ def make_fit(np_fit, vander, name):
     return fit
 
 
+def make_fromroots(np_fromroots, line, mul, name):
+    def fromroots(roots):
+        if not traced(roots):
+            return np_fromroots(roots)
+        dnp = _dnp()
+        v = np_fromroots(plain(roots))              # NumPy's checks and value
+        r = dnp.ravel(arr(roots))
+        if _np.result_type(primal_of(r)).char in _INT_CHARS:
+            r = r + 0.0
+        n = shape_of(r)[0]
+        if n == 0:
+            return v
+        e = line(-r[0], 1)
+        for i in range(1, n):
+            e = mul.bilinear(e, line(-r[i], 1))
+        return _exact(v, e)
+
+    fromroots.__name__ = fromroots.__qualname__ = name
+    fromroots.__doc__ = (f"``{name}``: NumPy's value, differentiable in the roots "
+                         "(a product of the lines ``x - r``).")
+    return fromroots
+
+
 def make_unsupported(np_fn, name, what="traced values"):
     """NumPy's function for plain values; a clear error for traced ones."""
     def fn(*args, **kwargs):
@@ -505,6 +528,8 @@ def build(g, p, nm, recurrence):
         f[f"vander{n}d"] = make_vandernd(getattr(nm, f"{p}vander{n}d"), f["vander"], n,
                                          f"{p}vander{n}d")
     f["fit"] = make_fit(getattr(nm, p + "fit"), f["vander"], p + "fit")
+    f["fromroots"] = make_fromroots(getattr(nm, p + "fromroots"), f["line"], f["mul"],
+                                    p + "fromroots")
     for k, fn in f.items():
         fn.__module__ = g["__name__"]
         g[p + k] = fn
@@ -525,12 +550,27 @@ def _pu():
     return polyutils
 
 
+def _traced_domain(x, who, widen=False):
+    """``polyutils.getdomain`` of a traced ``x`` (real only); ``widen``: ``fit``'s
+    widening of a degenerate domain."""
+    dnp = _dnp()
+    xa = arr(x)
+    if _np.iscomplexobj(primal_of(xa)):
+        raise NotImplementedError(f"{who}: traced complex values with domain=None are "
+                                  "not supported; pass domain explicitly")
+    xa = dnp.reshape(xa, (-1,)) if ndim_of(xa) == 0 else xa
+    lo, hi = dnp.min(xa) + 0.0, dnp.max(xa) + 0.0
+    if widen and primal_of(lo) == primal_of(hi):
+        lo, hi = lo - 1, hi + 1
+    return dnp.stack([lo, hi])
+
+
 def make_class(np_cls, f, module):
     """A subclass of NumPy's series class whose coefficients, domain and window
     may be traced (see the package docstring)."""
     from numpy.polynomial._polybase import ABCPolyBase
     unsupported = {k: make_unsupported(getattr(np_cls, k), f"{np_cls.__name__}.{k[1:]}")
-                   for k in ("_div", "_roots", "_fromroots")}
+                   for k in ("_div", "_roots")}
 
     class Series(np_cls):
         _add = staticmethod(f["add"])
@@ -544,7 +584,7 @@ def make_class(np_cls, f, module):
         _line = staticmethod(f["line"])
         _div = staticmethod(unsupported["_div"])
         _roots = staticmethod(unsupported["_roots"])
-        _fromroots = staticmethod(unsupported["_fromroots"])
+        _fromroots = staticmethod(f["fromroots"])
 
         def __init__(self, coef, domain=None, window=None, symbol="x"):
             super().__init__(plain(coef), None if domain is None else plain(domain),
@@ -607,23 +647,28 @@ def make_class(np_cls, f, module):
                     and self.symbol == other.symbol)
 
         @classmethod
+        def fromroots(cls, roots, domain=[], window=None, symbol="x"):  # noqa: B006
+            if not traced(roots, domain, window):
+                return super().fromroots(roots, domain=domain, window=window, symbol=symbol)
+            roots = _dnp().ravel(arr(roots))
+            if domain is None:
+                domain = _traced_domain(roots, np_cls.__name__ + ".fromroots")
+            elif isinstance(domain, list) and len(domain) == 0:
+                domain = cls.domain
+            if window is None:
+                window = cls.window
+            off, scl = _pu().mapparms(arr(domain), arr(window))
+            coef = cls._fromroots(off + scl * roots) / scl ** shape_of(roots)[0]
+            return cls(coef, domain=domain, window=window, symbol=symbol)
+
+        @classmethod
         def fit(cls, x, y, deg, domain=None, rcond=None, full=False, w=None,
                 window=None, symbol="x"):
             if not traced(x, y, w, domain, window):
                 return super().fit(x, y, deg, domain=domain, rcond=rcond, full=full,
                                    w=w, window=window, symbol=symbol)
-            dnp = _dnp()
             if domain is None:
-                xa = arr(x)
-                if _np.iscomplexobj(primal_of(xa)):
-                    raise NotImplementedError(
-                        f"{np_cls.__name__}.fit: traced complex x with domain=None is not "
-                        "supported; pass domain explicitly")
-                xa = dnp.reshape(xa, (-1,)) if ndim_of(xa) == 0 else xa
-                lo, hi = dnp.min(xa) + 0.0, dnp.max(xa) + 0.0
-                if primal_of(lo) == primal_of(hi):
-                    lo, hi = lo - 1, hi + 1
-                domain = dnp.stack([lo, hi])
+                domain = _traced_domain(x, np_cls.__name__ + ".fit", widen=True)
             elif isinstance(domain, list) and len(domain) == 0:
                 domain = cls.domain
             if window is None:

@@ -11,9 +11,12 @@ functions.
 >>> ad.grad(lambda c: P.polyval(3.0, c))(np.array([1.0, 0.0, -2.0]))
 array([1., 3., 9.])
 """
+import numpy as _np
 import numpy.polynomial.polynomial as _nm
 
-from ._common import build, make_class
+from ... import numpy as _dnp
+from ...tracer import Tracer, ndim_of, shape_of
+from ._common import arr, build, coef_array, make_class, traced
 
 
 def _horner(x, c):
@@ -21,6 +24,22 @@ def _horner(x, c):
     for i in range(2, len(c) + 1):
         c0 = c[-i] + c0 * x
     return c0
+
+
+def polyvalfromroots(x, r, tensor=True):
+    """``numpy.polynomial.polynomial.polyvalfromroots``: ``prod(x - r)`` over the
+    first axis of ``r``, differentiable in ``x`` and ``r``."""
+    if not traced(x, r):
+        return _nm.polyvalfromroots(x, r, tensor)
+    r = coef_array(r)
+    if isinstance(x, (tuple, list)):
+        x = arr(x)
+    if isinstance(x, (_np.ndarray, Tracer)):
+        if tensor:
+            r = _dnp.reshape(r, shape_of(r) + (1,) * ndim_of(x))
+        elif ndim_of(x) >= ndim_of(r):
+            raise ValueError("x.ndim must be < r.ndim when tensor == False")
+    return _dnp.prod(x - r, axis=0)
 
 
 _F = build(globals(), "poly", _nm, _horner)
