@@ -468,3 +468,27 @@ def test_derivatives_are_fresh_writeable_arrays():
         r[...] = -7.0
     np.testing.assert_array_equal(t, np.arange(3.0))
     np.testing.assert_array_equal(x, np.ones(3))
+
+
+def test_traced_operators_defer_to_objects_that_opt_out_of_numpy():
+    """An ndarray operator returns NotImplemented for an operand whose class
+    sets __array_ufunc__ = None, so that Python calls that operand's reflected
+    operator; a traced value must do the same (it used to wrap the operand's
+    result, e.g. a numpy.polynomial series, in a traced value)."""
+    class Scaled:
+        __array_ufunc__ = None
+
+        def __init__(self, k):
+            self.k = k
+
+        def __rmul__(self, other):
+            return other * self.k
+
+        def __radd__(self, other):
+            return other + self.k
+
+    assert isinstance(np.ones(2) * Scaled(3.0), np.ndarray)   # NumPy's own protocol
+    f = lambda x: (x * Scaled(3.0)) * (x + Scaled(0.5))        # (3x)(x + 1/2)
+    assert ad.grad(f)(2.0) == pytest.approx(13.5)               # 6x + 3/2
+    assert ad.jvp(f, (2.0,), (1.0,))[1] == pytest.approx(13.5)
+    assert ad.hessian(f)(2.0) == pytest.approx(6.0)

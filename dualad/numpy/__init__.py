@@ -102,6 +102,7 @@ import importlib as _importlib  # noqa: E402
 linalg = _importlib.import_module(__name__ + ".linalg")
 fft = _importlib.import_module(__name__ + ".fft")
 emath = _importlib.import_module(__name__ + ".emath")
+polynomial = _importlib.import_module(__name__ + ".polynomial")
 
 _dispatch.register_module(_np, __import__(__name__, fromlist=["_"]))
 _dispatch.register_module(_np.linalg, linalg)

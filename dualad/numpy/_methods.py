@@ -131,26 +131,54 @@ def _straight_to_trace(prim):
     return isinstance(prim, Primitive) and not prim.nondiff
 
 
+#: operand types that never ask an operator to defer to them (the fast path)
+_PLAIN_OPERANDS = frozenset({float, int, bool, complex, _np.ndarray, _np.float64,
+                             _np.float32, _np.complex128, _np.complex64, _np.int64,
+                             _np.bool_, list, tuple})
+
+
+def _defers(other):
+    """Whether ``other`` opts out of NumPy's operators (``__array_ufunc__ =
+    None``, as ``numpy.polynomial``'s series do): an ndarray operator then
+    returns NotImplemented so that Python calls ``other``'s reflected one,
+    and a traced value does the same."""
+    return getattr(type(other), "__array_ufunc__", False) is None
+
+
 def _forward(prim):
     if not _straight_to_trace(prim):
-        return lambda self, other: prim(self, other)
+        def slow(self, other):
+            if type(other) not in _PLAIN_OPERANDS and _defers(other):
+                return NotImplemented
+            return prim(self, other)
+        return slow
 
     def op(self, other):
         # with no tracer of another transform in the call, self's trace is the
         # one the primitive would pick: go to it directly
-        if isinstance(other, Tracer) and other._trace is not self._trace:
-            return prim(self, other)
+        if isinstance(other, Tracer):
+            if other._trace is not self._trace:
+                return prim(self, other)
+        elif type(other) not in _PLAIN_OPERANDS and _defers(other):
+            return NotImplemented
         return self._trace.process(prim, (self, other), {})
     return op
 
 
 def _reflected(prim):
     if not _straight_to_trace(prim):
-        return lambda self, other: prim(other, self)
+        def slow(self, other):
+            if type(other) not in _PLAIN_OPERANDS and _defers(other):
+                return NotImplemented
+            return prim(other, self)
+        return slow
 
     def op(self, other):
-        if isinstance(other, Tracer) and other._trace is not self._trace:
-            return prim(other, self)
+        if isinstance(other, Tracer):
+            if other._trace is not self._trace:
+                return prim(other, self)
+        elif type(other) not in _PLAIN_OPERANDS and _defers(other):
+            return NotImplemented
         return self._trace.process(prim, (other, self), {})
     return op
 

@@ -27,9 +27,10 @@ Derivatives: ``polyfit`` is differentiable in ``x``, ``y`` and ``w`` where the
 rank of the scaled Vandermonde matrix does not change; ``roots`` where the
 roots are simple (see its docstring for zero leading and trailing
 coefficients); ``poly`` of a matrix everywhere.  ``numpy.polynomial``
-(``polynomial.polyval``, ``Polynomial``) is not dispatched by NumPy: it works
-with a traced ``x`` (plain arithmetic), but traced coefficients meet
-``np.array(c)`` and raise a ``TypeError``; use ``dualad.numpy.polyval(c[::-1], x)``.
+(``polynomial.polyval``, ``Polynomial``) is not dispatched by NumPy: its
+``*val`` functions work with a traced ``x`` (plain arithmetic), but traced
+coefficients meet ``np.array(c)`` and raise a ``TypeError``; its
+differentiable mirror is ``dualad.numpy.polynomial`` (docs/polynomial.md).
 
 Conventions at non-differentiable points of ``interp``: at a knot
 ``x == xp[k]`` the derivative in ``x`` is the slope of the interval to the

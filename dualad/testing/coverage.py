@@ -291,7 +291,8 @@ def render(registry=None, specs="auto"):
         "",
         "Counted: public names of `dualad.numpy` and `dualad.scipy` modules that are "
         "dualad primitives or functions written in dualad, excluding the "
-        "zero-derivative and value-only ones (comparisons, `zeros_like`, ...).",
+        "zero-derivative and value-only ones (comparisons, `zeros_like`, ...) and "
+        "those that only refuse traced values (`chebroots`, `polydiv`, ...).",
         "",
         ", ".join(f"`{n}`" for n in sorted(diff_public)) or "(none)",
         "",

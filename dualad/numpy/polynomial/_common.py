@@ -504,6 +504,7 @@ def make_unsupported(np_fn, name, what="traced values"):
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``{name}``: NumPy's own for plain values; traced values raise NotImplementedError."
+    fn._dualad_nondiff = True      # not listed as differentiable in docs/coverage.md
     return fn
 
 
