@@ -169,3 +169,40 @@ def test_nd_transforms_with_an_axis_named_twice(name, kw):
     f = (lambda x: F(x, **kw) ** 2) if name == "irfftn" else \
         (lambda x: dnp.real(F(x, **kw)) + dnp.imag(F(x, **kw)) ** 2)
     check_grads(f, (x,), order=2)
+
+
+@pytest.mark.parametrize("name, f", [
+    ("irfft", lambda v: dnp.fft.irfft(v)),
+    ("irfft n=6", lambda v: dnp.fft.irfft(v, n=6)),
+    ("hfft", lambda v: dnp.fft.hfft(v)),
+    ("irfftn", lambda v: dnp.fft.irfftn(dnp.reshape(v, (2, 3)))),
+    ("irfft2", lambda v: dnp.fft.irfft2(dnp.reshape(v, (2, 3)), norm="ortho")),
+])
+def test_real_output_ffts_take_the_real_part_of_a_complex_cotangent(name, f):
+    """irfft and hfft return real arrays: a complex cotangent (their output
+    used in a complex expression) pairs with their tangent through its real
+    part only (docs/complex.md).  Truth: grad L = dL/dx - i dL/dy of the
+    real loss L, from Richardson differences of NumPy's own functions along
+    the real and imaginary directions separately."""
+    from ._derivatives import richardson
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal(6) + 1j * rng.standard_normal(6)
+    w = rng.standard_normal(12) + 1j * rng.standard_normal(12)
+    with_np = {"irfft": lambda u: np.fft.irfft(u), "irfft n=6": lambda u: np.fft.irfft(u, n=6),
+               "hfft": lambda u: np.fft.hfft(u),
+               "irfftn": lambda u: np.fft.irfftn(u.reshape(2, 3)),
+               "irfft2": lambda u: np.fft.irfft2(u.reshape(2, 3), norm="ortho")}[name]
+
+    def loss(u, m):                 # real, and the real output meets complex numbers
+        r = m.ravel(f(u) if m is dnp else with_np(u))
+        return m.real(m.sum(m.exp(1j * r) * w[:r.shape[0]] + r * (0.5 - 2j)))
+
+    got = ad.grad(lambda u: loss(u, dnp))(v)
+    e = np.eye(6)
+    want = np.array([richardson(lambda t: loss(v + t * e[k], np), 0.0, 1e-3)
+                     - 1j * richardson(lambda t: loss(v + 1j * t * e[k], np), 0.0, 1e-3)
+                     for k in range(6)])
+    np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-10)
+    # forward mode was right already: the Jacobian's real part, row by row
+    jf = ad.jacfwd(lambda u: loss(u, dnp))(v)
+    np.testing.assert_allclose(jf, want, rtol=1e-8, atol=1e-10)

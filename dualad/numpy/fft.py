@@ -143,6 +143,7 @@ def _rfftn_vjp(g, ans, x, s, axes, norm):
 
 
 def _irfftn_vjp(g, ans, x, s, axes, norm):
+    g = _realify(g, ans)     # a real output pairs with the real part of g only
     r = ifftn_p(g, s, axes, norm)
     n = s[-1]
     r = _resize_axis(r, axes[-1], n // 2 + 1) * _herm_weights(n, axes[-1], r)
@@ -159,6 +160,7 @@ def _hfft_jvp(t, ans, x, n, axis, norm):
 
 
 def _hfft_vjp(g, ans, x, n, axis, norm):
+    g = _realify(g, ans)     # as _irfftn_vjp
     r = fftn_p(g, (n,), (axis,), norm)
     r = _resize_axis(r, axis, n // 2 + 1) * _herm_weights(n, axis, r)
     return _realify(_resize_axis(r, axis, shape_of(x)[axis]), x)
