@@ -492,6 +492,27 @@ def make_fromroots(np_fromroots, line, mul, name):
     return fromroots
 
 
+def clenshaw(c, lower, upper, last):
+    """NumPy's Clenshaw loop over the coefficients ``c`` (highest first), the
+    basis's recurrence given by ``lower(c1, nd)`` (subtracted from the next
+    coefficient), ``upper(c1, nd)`` (added to the previous ``c0``) and
+    ``last(c0, c1)``; each basis passes its own terms in NumPy's order of
+    operations, so values are NumPy's to the bit."""
+    if len(c) == 1:
+        c0, c1 = c[0], 0
+    elif len(c) == 2:
+        c0, c1 = c[0], c[1]
+    else:
+        nd = len(c)
+        c0, c1 = c[-2], c[-1]
+        for i in range(3, len(c) + 1):
+            tmp = c0
+            nd = nd - 1
+            c0 = c[-i] - lower(c1, nd)
+            c1 = tmp + upper(c1, nd)
+    return last(c0, c1)
+
+
 def make_unsupported(np_fn, name, what="traced values"):
     """NumPy's function for plain values; a clear error for traced ones."""
     def fn(*args, **kwargs):

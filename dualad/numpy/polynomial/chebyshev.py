@@ -10,22 +10,12 @@ to the bit; see the package docstring for the other functions.
 """
 import numpy.polynomial.chebyshev as _nm
 
-from ._common import build, make_class
+from ._common import build, clenshaw, make_class
 
 
 def _clenshaw(x, c):
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        x2 = 2 * x
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            tmp = c0
-            c0 = c[-i] - c1
-            c1 = tmp + c1 * x2
-    return c0 + c1 * x
+    x2 = 2 * x
+    return clenshaw(c, lambda c1, nd: c1, lambda c1, nd: c1 * x2, lambda c0, c1: c0 + c1 * x)
 
 
 _F = build(globals(), "cheb", _nm, _clenshaw)

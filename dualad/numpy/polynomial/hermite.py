@@ -10,24 +10,13 @@ to the bit; see the package docstring.
 """
 import numpy.polynomial.hermite as _nm
 
-from ._common import build, make_class
+from ._common import build, clenshaw, make_class
 
 
 def _clenshaw(x, c):
     x2 = x * 2
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        nd = len(c)
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            tmp = c0
-            nd = nd - 1
-            c0 = c[-i] - c1 * (2 * (nd - 1))
-            c1 = tmp + c1 * x2
-    return c0 + c1 * x2
+    return clenshaw(c, lambda c1, nd: c1 * (2 * (nd - 1)), lambda c1, nd: c1 * x2,
+                    lambda c0, c1: c0 + c1 * x2)
 
 
 _F = build(globals(), "herm", _nm, _clenshaw)

@@ -10,23 +10,12 @@ to the bit; see the package docstring.
 """
 import numpy.polynomial.hermite_e as _nm
 
-from ._common import build, make_class
+from ._common import build, clenshaw, make_class
 
 
 def _clenshaw(x, c):
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        nd = len(c)
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            tmp = c0
-            nd = nd - 1
-            c0 = c[-i] - c1 * (nd - 1)
-            c1 = tmp + c1 * x
-    return c0 + c1 * x
+    return clenshaw(c, lambda c1, nd: c1 * (nd - 1), lambda c1, nd: c1 * x,
+                    lambda c0, c1: c0 + c1 * x)
 
 
 _F = build(globals(), "herme", _nm, _clenshaw)

@@ -10,23 +10,13 @@ to the bit; see the package docstring.
 """
 import numpy.polynomial.laguerre as _nm
 
-from ._common import build, make_class
+from ._common import build, clenshaw, make_class
 
 
 def _clenshaw(x, c):
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        nd = len(c)
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            tmp = c0
-            nd = nd - 1
-            c0 = c[-i] - (c1 * (nd - 1)) / nd
-            c1 = tmp + (c1 * ((2 * nd - 1) - x)) / nd
-    return c0 + c1 * (1 - x)
+    return clenshaw(c, lambda c1, nd: (c1 * (nd - 1)) / nd,
+                    lambda c1, nd: (c1 * ((2 * nd - 1) - x)) / nd,
+                    lambda c0, c1: c0 + c1 * (1 - x))
 
 
 _F = build(globals(), "lag", _nm, _clenshaw)
