@@ -10,6 +10,7 @@ Reference numbers were computed once with mpmath 1.3.0 at 60 significant digits
 
 * betaln: ``d/da = mp.digamma(a) - mp.digamma(a + b)``, ``d2/da2 = mp.psi(1, a)
   - mp.psi(1, a + b)``, ``d2/dadb = -mp.psi(1, a + b)`` (and ``a <-> b``).
+* expi: ``mp.exp(x) / x`` and ``mp.exp(x) (x - 1) / x^2`` at the float value of x.
 """
 from __future__ import annotations
 
@@ -112,3 +113,41 @@ def test_betaln_float32_and_arrays():
     np.testing.assert_allclose(g, [-1e-15, -0.2, -1e-10], rtol=1e-13, atol=0)
     j = ad.jacfwd(lambda v: dsp.betaln(v, 1.0))(a)
     np.testing.assert_allclose(np.diag(j), [-1e-15, -0.2, -1e-10], rtol=1e-13, atol=0)
+
+
+# --- F8: expi' = e^x / x where e^x overflows but the derivative does not --------------------
+# (x, dtype, expi', expi'')   mpmath (see the module docstring)
+EXPI = [
+    (710.0, np.float64, 3.1464715016362127201e+305, 3.1420398516339081951e+305),
+    (715.5, np.float64, 7.6399789797381447991e+307, 7.6293011614575883424e+307),
+    (705.0, np.float64, 2.1351118199477929983e+303, 2.1320832925436117317e+303),
+    (-3.0, np.float64, -0.01659568945595464766, -0.022127585941272863546),
+    (90.0, np.float32, 1.3560036603531564467e+37, 1.3409369530158991528e+37),
+    (92.0, np.float32, 9.8017700054720640559e+37, 9.6952290271517155335e+37),
+    (60.0, np.float32, 1.9033456496928071394e+24, 1.8716232221979270204e+24),
+]
+
+
+def test_expi_reproducer():
+    assert ad.grad(dsp.expi)(710.0) == approx(3.1464715016362127201e+305, 1e-15)   # was inf
+
+
+@pytest.mark.parametrize("x, dt, d1, d2", EXPI)
+def test_expi_first_second(x, dt, d1, d2):
+    x = dt(x)
+    tol = 1e-14 if dt == np.float64 else 3e-7
+    for g in both32(dsp.expi, 0, x):
+        assert g.dtype == dt
+        assert g == approx(d1, tol)
+    for h in second(dsp.expi, 0, 0, x):
+        assert np.asarray(h).dtype == dt
+        assert h == approx(d2, tol)
+
+
+def test_expi_mixed_array():
+    x = np.array([710.0, 2.0, 715.5])
+    g = ad.grad(lambda v: ad.numpy.sum(dsp.expi(v)))(x)
+    np.testing.assert_allclose(g, [3.1464715016362127201e+305, np.exp(2.0) / 2,
+                                   7.6399789797381447991e+307], rtol=1e-14, atol=0)
+    j = ad.jacfwd(dsp.expi)(x)
+    np.testing.assert_allclose(np.diag(j), g, rtol=1e-15, atol=0)
