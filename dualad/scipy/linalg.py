@@ -30,7 +30,12 @@ so does ``cholesky`` (``a = L L^H``).
   plain SciPy ``(lu, piv)`` pair is a constant (derivative in ``b`` only).
 * ``expm``, ``logm``: Fréchet derivatives from the block-triangular ``2n x 2n``
   identity ``f([[A, E], [0, A]]) = [[f(A), L(A, E)], [0, f(A)]]``; the VJP with
-  cotangent ``G`` is ``L(A^T, G)``.
+  cotangent ``G`` is ``L(A^T, G)``.  ``L`` is linear in ``E``, so the block is
+  formed with ``c E`` for a power of 2 ``c`` making ``||c E||_1 ~ ||A||_1`` (per
+  matrix of a batch) and the result divided by ``c``: SciPy's scaling and
+  squaring is then sized by ``A`` alone, and a tangent or cotangent of any
+  magnitude (``1e30`` in float32, ``1e300`` in float64) gives the same relative
+  accuracy as one of size ``||A||``.
 * ``sqrtm``: the JVP solves ``X dX + dX X = dA`` (a Sylvester equation).
 * ``solve_sylvester(a, b, q)`` (``a x + x b = q``): differentiable in all three;
   ``solve_continuous_lyapunov(a, q)`` is ``solve_sylvester(a, a^H, q)``.
@@ -645,9 +650,48 @@ def _block(a, e):
     return dnp.concatenate([top, bottom], axis=-2)
 
 
-def _frechet(f, a, e):
+def _log2_norm1(x):
+    """``(k, ok)``: ``2**(k-1) <= ||x||_1 < 2**k`` per trailing matrix (integer
+    ``k``, found without overflow: ``x`` is first divided by a power of 2 near
+    ``max|x|``) and ``ok`` where the norm is positive and finite."""
+    ax = _np.abs(_np.asarray(x))
+    m = _np.max(ax, axis=(-2, -1), initial=0.0)
+    ok = _np.isfinite(m) & (m > 0)
+    _, em = _np.frexp(_np.where(ok, m, 1.0))
+    y = _np.ldexp(ax.astype(_np.float64), -em[..., None, None])
+    _, es = _np.frexp(_np.max(_np.sum(y, axis=-2), axis=-1, initial=0.0))
+    return em + es, ok & _np.all(_np.isfinite(ax), axis=(-2, -1))
+
+
+def _balance(a, e, floor):
+    """Powers of 2 ``c`` (shape ``lead + (1, 1)``, ``e``'s real dtype) with
+    ``||c e||_1`` within a factor 2 of ``max(||a||_1, floor)`` per matrix of ``e``
+    (``c = 1`` where ``e`` is zero or not finite; ``1/c`` stays normal).  The
+    Fréchet derivative is linear in ``e``, so ``L(a, e) = L(a, c e) / c`` for this
+    plain constant ``c`` and every order of derivative stays exact; the block
+    ``[[a, c e], [0, a]]`` is then balanced, and SciPy's scaling and squaring (or
+    inverse scaling and squaring) is sized by ``a``, not by ``e``.  ``floor`` (or
+    None) bounds the target below: ``expm`` passes 1 (a block of norm up to 1
+    costs SciPy no squaring, and ``a = 0`` keeps ``c e`` of unit size)."""
+    ke, oke = _log2_norm1(primal_of(e))
+    ka, oka = _log2_norm1(primal_of(a))
+    if floor is not None:
+        ka = _np.where(oka, _np.maximum(ka, _np.frexp(floor)[1]), _np.frexp(floor)[1])
+        oka = _np.ones_like(oka)
+    ka = _np.broadcast_to(ka, ke.shape)
+    dt = _fdtype(e)
+    lim = -_np.finfo(dt).minexp
+    k = _np.where(oke & _np.broadcast_to(oka, ke.shape), _np.clip(ka - ke, -lim, lim), 0)
+    k = k[..., None, None]
+    return _np.ldexp(_np.ones(k.shape, dt), k), _np.ldexp(_np.ones(k.shape, dt), -k)
+
+
+def _frechet(f, a, e, floor=None):
+    """``L_f(a, e)``, the top-right block of ``f([[a, c e], [0, a]])`` divided by the
+    balancing constant ``c`` (:func:`_balance`)."""
     n = shape_of(a)[-1]
-    return f(_block(a, e))[..., :n, n:]
+    c, cinv = _balance(a, e, floor)
+    return f(_block(a, e * c))[..., :n, n:] * cinv
 
 
 def _expm_impl(a):
@@ -655,8 +699,9 @@ def _expm_impl(a):
 
 
 expm_p = primitive(_expm_impl, name="scipy.linalg.expm")
-defjvp(expm_p, lambda t, ans, a: _frechet(expm_p, a, t))
-defvjp_direct(expm_p, lambda g, ans, a: sum_to(_frechet(expm_p, _mT(a), g), shape_of(a), _nb(g, ans)))
+defjvp(expm_p, lambda t, ans, a: _frechet(expm_p, a, t, 1.0))
+defvjp_direct(expm_p, lambda g, ans, a: sum_to(_frechet(expm_p, _mT(a), g, 1.0), shape_of(a),
+                                               _nb(g, ans)))
 
 
 def expm(A):
@@ -1272,8 +1317,9 @@ def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
         A = dnp.astype(A, dt)
     if _np.result_type(primal_of(E)) != dt:
         E = dnp.astype(E, dt)
-    big = expm_p(_block(A, E))
-    lf = big[..., :n, n:]
+    c, cinv = _balance(A, E, 1.0)                 # L is linear in E: balance the block
+    big = expm_p(_block(A, E * c))
+    lf = big[..., :n, n:] * cinv
     return (big[..., :n, :n], lf) if compute_expm else lf
 
 

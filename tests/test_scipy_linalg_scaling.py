@@ -1,0 +1,252 @@
+"""expm / logm derivatives at extreme tangent, cotangent and matrix scales.
+
+The Fréchet derivative ``L(A, E)`` is linear in ``E``, and the rules form the
+block ``[[A, c E], [0, A]]`` with a power of 2 ``c`` balancing ``||c E||``
+against ``||A||``, so SciPy's scaling and squaring is sized by ``A``.  Before
+that, a float32 loss scaled by 1e8 gave an ``expm`` gradient 500x too large,
+float64 went NaN at 1e50, and ``logm``'s gradient raised on an SPD matrix
+scaled by 1e-100.
+
+Independent truths (plain NumPy/SciPy, never dualad): SciPy's own
+``expm_frechet`` (another algorithm) at moderate ``E`` with linearity
+``L(A, s E) = s L(A, E)``; the Daleckii-Krein closed form for symmetric ``A``
+(``L(A, E) = Q (F o Q^T E Q) Q^T``, ``F`` the divided differences of ``f`` at
+the eigenvalues); ``L(A, E) = E expm(A)`` for commuting ``A``, ``E``;
+``logm(c A) = log(c) I + logm(A)``, so the logm gradient at ``c A`` is that at
+``A`` divided by ``c`` (Hessian by ``c**2``); second Fréchet derivatives from
+the 3n x 3n block ``f([[A, E1, 0], [0, A, E2], [0, 0, A]])`` evaluated by SciPy.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg as sl
+
+import dualad as ad
+import dualad.numpy as dnp
+from dualad.scipy import linalg as L
+
+# SciPy's logm warns about its own value at these scales (its error estimate, ~1e-11)
+pytestmark = [pytest.mark.filterwarnings("ignore:logm result may be inaccurate"),
+              pytest.mark.filterwarnings("ignore:The logm input matrix may be nearly singular")]
+
+N = 3
+_R = np.random.default_rng(1)
+B = 0.1 * (_R.standard_normal((N, N)) + 3 * np.eye(N))     # the report's matrix (F1)
+A0 = _R.standard_normal((N, N)) + 3 * np.eye(N)
+P = A0 @ A0.T / 10.0                                        # SPD, eigenvalues O(1)
+W = np.array([[1.0, -0.5, 0.25], [0.3, 2.0, -1.0], [0.7, 0.1, 0.6]])
+E = np.array([[0.1, -0.2, 0.05], [0.15, 0.05, -0.1], [-0.05, 0.2, 0.1]])
+
+TOL = {np.float32: 5e-6, np.float64: 1e-13}
+SCALES = {np.float32: [1e-30, 1e-8, 1.0, 1e7, 1e8, 1e20, 1e30],
+          np.float64: [1e-300, 1e-30, 1.0, 1e10, 1e16, 1e50, 1e100, 1e300]}
+CASES = [(dt, s) for dt in (np.float32, np.float64) for s in SCALES[dt]]
+
+
+def _rel(x, truth):
+    x = np.asarray(x, dtype=np.float64)
+    return np.max(np.abs(x - truth)) / np.max(np.abs(truth))
+
+
+def _L_exp(a, e):
+    return sl.expm_frechet(a, e, compute_expm=False)
+
+
+def _L_dk(a, e, f, fp):
+    """Daleckii-Krein: the Fréchet derivative of a symmetric ``a``'s matrix function."""
+    lam, q = np.linalg.eigh(a)
+    li, lj = lam[:, None], lam[None, :]
+    same = np.isclose(li, lj, rtol=1e-12, atol=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        F = np.where(same, fp(0.5 * (li + lj)), (f(li) - f(lj)) / np.where(same, 1.0, li - lj))
+    return q @ (F * (q.T @ e @ q)) @ q.T
+
+
+def _hess_truth(fun, a, w):
+    """``d^2/dA_ij dA_kl <w, fun(A)>`` from SciPy's ``fun`` of the 3n x 3n blocks:
+    its top-right block is the ordered half of the second Fréchet derivative."""
+    n = a.shape[0]
+    unit = np.eye(n * n).reshape(n * n, n, n)
+
+    def f13(e1, e2):
+        t = np.zeros((3 * n, 3 * n))
+        for i in range(3):
+            t[i * n:(i + 1) * n, i * n:(i + 1) * n] = a
+        t[:n, n:2 * n], t[n:2 * n, 2 * n:] = e1, e2
+        return np.real(fun(t))[:n, 2 * n:]
+
+    h = np.array([[np.sum(w * (f13(e1, e2) + f13(e2, e1))) for e2 in unit] for e1 in unit])
+    return h.reshape(n, n, n, n)
+
+
+# --- expm, first order -------------------------------------------------------------------------
+@pytest.mark.parametrize("dt,s", CASES)
+def test_expm_grad_cotangent_scale(dt, s):
+    """Report F1: ``grad(s * sum(expm(A)))`` is ``s L(A^T, ones)``."""
+    g = ad.grad(lambda a: dt(s) * dnp.sum(L.expm(a)))(B.astype(dt))
+    assert g.dtype == dt
+    assert _rel(g, s * _L_exp(B.T, np.ones((N, N)))) < TOL[dt]
+
+
+@pytest.mark.parametrize("dt,s", CASES)
+def test_expm_jvp_tangent_scale(dt, s):
+    out, tan = ad.jvp(L.expm, (B.astype(dt),), ((s * E).astype(dt),))
+    assert tan.dtype == dt and np.array_equal(out, sl.expm(B.astype(dt)))
+    assert _rel(tan, s * _L_exp(B, E)) < TOL[dt]
+
+
+@pytest.mark.parametrize("dt,s", CASES)
+def test_expm_symmetric_daleckii_krein(dt, s):
+    """Cotangent ``s W`` at symmetric ``P``: ``L(P, s W)`` by the eigen closed form."""
+    g = ad.grad(lambda a: dnp.sum(L.expm(a) * (s * W).astype(dt)))(P.astype(dt))
+    assert _rel(g, s * _L_dk(P, W, np.exp, np.exp)) < TOL[dt]
+
+
+@pytest.mark.parametrize("dt,s", CASES)
+def test_expm_commuting_closed_form(dt, s):
+    """``A E = E A`` gives ``L(A, E) = E expm(A)``: diagonal, and a polynomial in ``B``
+    (the diagonal one has ``||A|| = 3``: SciPy's ``expm`` of its block squares twice,
+    about 2e-13 at any scale ``s``)."""
+    d = np.array([-2.0, 0.5, 3.0])
+    tol = {np.float32: TOL[np.float32], np.float64: 1e-12}[dt]
+    tan = ad.jvp(L.expm, (np.diag(d).astype(dt),), ((s * np.diag([1.0, -2.0, 0.5])).astype(dt),))[1]
+    assert _rel(tan, s * np.diag(np.array([1.0, -2.0, 0.5]) * np.exp(d))) < tol
+    e = B @ B - 0.5 * B
+    tan = ad.jvp(L.expm, (B.astype(dt),), ((s * e).astype(dt),))[1]
+    assert _rel(tan, s * e @ sl.expm(B)) < TOL[dt]
+
+
+def test_expm_small_matrix_large_tangent():
+    """``A`` tiny (even 0) against a unit tangent: ``L(0, E) = E``."""
+    for a in (np.zeros((N, N)), 1e-300 * B, 1e-30 * B):
+        tan = ad.jvp(L.expm, (a,), (E,))[1]
+        assert _rel(tan, E) < 1e-15
+
+
+def test_expm_batched_tangents_per_entry():
+    """jacfwd pushes a batch of tangents of sizes 1e30 and 1e-30 together; jacrev a
+    batch of cotangents of sizes 1e30 and 1e-30: each is balanced on its own."""
+    e1, e2 = E, W / 7.0
+    J = ad.jacfwd(lambda v: L.expm(B + v[0] * 1e30 * e1 + v[1] * 1e-30 * e2))(np.zeros(2))
+    assert _rel(J[..., 0], 1e30 * _L_exp(B, e1)) < 1e-13
+    assert _rel(J[..., 1], 1e-30 * _L_exp(B, e2)) < 1e-13
+    wts = np.where(np.arange(N * N).reshape(N, N) % 2 == 0, 1e30, 1e-30)
+    J = ad.jacrev(lambda a: L.expm(a) * wts)(B)
+    unit = np.eye(N * N).reshape(N, N, N, N)
+    for i in range(N):
+        for j in range(N):
+            truth = np.array([[_L_exp(B, unit[k, l])[i, j] for l in range(N)] for k in range(N)])
+            assert _rel(J[i, j], wts[i, j] * truth) < 1e-13
+
+
+def test_expm_stack_of_matrices_per_entry():
+    """A stack whose matrices (and cotangents) differ by 1e200."""
+    a = np.stack([B, 1e-2 * B])
+    w = np.stack([1e100 * W, 1e-100 * W])
+    g = ad.grad(lambda x: dnp.sum(L.expm(x) * w))(a)
+    assert _rel(g[0], 1e100 * _L_exp(B.T, W)) < 1e-13
+    assert _rel(g[1], 1e-100 * _L_exp(1e-2 * B.T, W)) < 1e-13
+
+
+@pytest.mark.parametrize("s", [1e-300, 1e-30, 1e30, 1e300])
+def test_expm_frechet_traced_large_E(s):
+    """The traced path of ``expm_frechet`` (a block ``expm``) at extreme ``E``."""
+    lf = ad.jvp(lambda e: L.expm_frechet(B, e, compute_expm=False), (s * W,), (s * E,))
+    assert _rel(lf[0], s * _L_exp(B, W)) < 1e-13
+    assert _rel(lf[1], s * _L_exp(B, E)) < 1e-13
+    g = ad.grad(lambda a: dnp.sum(L.expm_frechet(a, s * W, compute_expm=False)))(B)
+    truth = np.einsum("ijkl,kl->ij", _hess_truth(sl.expm, B, np.ones((N, N))), W)
+    assert _rel(g, s * truth) < 1e-12
+
+
+# --- logm ----------------------------------------------------------------------------------------
+LOG_SCALES = {np.float32: [1e-30, 1e-10, 1.0, 1e10, 1e30],
+              np.float64: [1e-300, 1e-150, 1e-100, 1.0, 1e100, 1e300]}
+LOG_CASES = [(dt, c) for dt in (np.float32, np.float64) for c in LOG_SCALES[dt]]
+
+
+def _L_log(a, e):
+    return _L_dk(a, e, np.log, lambda x: 1.0 / x)
+
+
+@pytest.mark.parametrize("dt,c", LOG_CASES)
+def test_logm_grad_matrix_scale(dt, c):
+    """Report F11: ``logm``'s gradient at ``c P`` (``c = 1e-100`` used to raise) is
+    ``L_log(P, W) / c``; the value is ``log(c) I + logm(P)``."""
+    x = (c * P).astype(dt)
+    assert _rel(L.logm(x), np.log(c) * np.eye(N) + sl.logm(P)) < 10 * TOL[dt]
+    g = ad.grad(lambda a: dnp.sum(L.logm(a) * W.astype(dt)))(x)
+    assert g.dtype == dt
+    assert _rel(g, _L_log(P, W.T).T / c) < 20 * TOL[dt]
+
+
+@pytest.mark.parametrize("dt,s", CASES)
+def test_logm_cotangent_and_tangent_scale(dt, s):
+    g = ad.grad(lambda a: dnp.sum(L.logm(a) * (s * W).astype(dt)))(P.astype(dt))
+    assert _rel(g, s * _L_log(P, W.T).T) < 20 * TOL[dt]
+    tan = ad.jvp(L.logm, (P.astype(dt),), ((s * E).astype(dt),))[1]
+    assert _rel(tan, s * _L_log(P, E)) < 20 * TOL[dt]
+
+
+def test_logm_stack_scales_per_entry():
+    a = np.stack([P, 1e-100 * P, 1e100 * P])
+    g = ad.grad(lambda x: dnp.sum(L.logm(x) * W))(a)
+    truth = _L_log(P, W.T).T
+    for k, c in enumerate((1.0, 1e-100, 1e100)):
+        assert _rel(g[k], truth / c) < 1e-12
+
+
+# --- second order, all four nestings --------------------------------------------------------------
+NESTINGS = {
+    "hessian": ad.hessian,
+    "jacfwd(grad)": lambda f: ad.jacfwd(ad.grad(f)),
+    "jacrev(grad)": lambda f: ad.jacrev(ad.grad(f)),
+    "jacfwd(jacfwd)": lambda f: ad.jacfwd(ad.jacfwd(f)),
+    "jacrev(jacfwd)": lambda f: ad.jacrev(ad.jacfwd(f)),
+}
+_H_EXP = _hess_truth(sl.expm, B, W)
+
+
+@pytest.mark.parametrize("nest", list(NESTINGS))
+@pytest.mark.parametrize("dt,s", [(np.float64, 1.0), (np.float64, 1e50), (np.float64, 1e-250),
+                                  (np.float32, 1e8), (np.float32, 1e25)])
+def test_expm_second_order_scaled_loss(nest, dt, s):
+    h = NESTINGS[nest](lambda a: dt(s) * dnp.sum(L.expm(a) * W.astype(dt)))(B.astype(dt))
+    assert h.dtype == dt
+    assert _rel(h, s * _H_EXP) < (1e-12 if dt is np.float64 else 5e-5)
+
+
+def test_expm_hvp_scaled_loss():
+    v = E
+    hv = ad.hvp(lambda a: 1e40 * dnp.sum(L.expm(a) * W), (B,), (v,))
+    hv = hv[1] if isinstance(hv, tuple) else hv
+    assert _rel(hv, 1e40 * np.einsum("ijkl,kl->ij", _H_EXP, v)) < 1e-12
+
+
+P2 = P[:2, :2]                         # logm's nested rules run 4n x 4n logms: n = 2
+W2 = W[:2, :2]
+_H_LOG = _hess_truth(sl.logm, P2, W2)
+
+
+@pytest.mark.parametrize("nest", ["hessian", "jacrev(grad)", "jacfwd(jacfwd)", "jacrev(jacfwd)"])
+@pytest.mark.parametrize("c", [1.0, 1e-100, 1e100])
+def test_logm_second_order_matrix_scale(nest, c):
+    """``H(c P) = H(P) / c**2`` (``logm(c P) = log(c) I + logm(P)``)."""
+    h = NESTINGS[nest](lambda a: dnp.sum(L.logm(a) * W2))(c * P2)
+    assert _rel(h, _H_LOG / c ** 2) < 1e-10
+
+
+def test_truths_agree():
+    """The references agree with one another (SciPy's expm_frechet vs Daleckii-Krein,
+    the 3n block vs a Richardson-extrapolated difference of SciPy's expm_frechet)."""
+    assert _rel(_L_exp(P, W), _L_dk(P, W, np.exp, np.exp)) < 1e-14
+    assert _rel(sl.logm(np.block([[P, W], [np.zeros((N, N)), P]]))[:N, N:], _L_log(P, W)) < 1e-12
+    u = np.zeros((N, N))
+    u[0, 1] = 1.0
+
+    def d(h):
+        return (np.sum(W * _L_exp(B + h * u, E)) - np.sum(W * _L_exp(B - h * u, E))) / (2 * h)
+    rich = (4 * d(1e-3) - d(2e-3)) / 3
+    truth = np.einsum("ijkl,kl->ij", _hess_truth(sl.expm, B, W), E)[0, 1]
+    assert abs(rich - truth) < 1e-9 * abs(truth)
