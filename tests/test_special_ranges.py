@@ -11,6 +11,11 @@ Reference numbers were computed once with mpmath 1.3.0 at 60 significant digits
 * betaln: ``d/da = mp.digamma(a) - mp.digamma(a + b)``, ``d2/da2 = mp.psi(1, a)
   - mp.psi(1, a + b)``, ``d2/dadb = -mp.psi(1, a + b)`` (and ``a <-> b``).
 * expi: ``mp.exp(x) / x`` and ``mp.exp(x) (x - 1) / x^2`` at the float value of x.
+* log cdf of t and cauchy at z < 0: ``d/dz log F = f / F``, ``d2 = (f'/f) (f / F) -
+  (f / F)^2`` with ``F_t = mp.betainc(nu/2, 1/2, 0, nu/(nu+z^2), regularized=True)
+  / 2``, ``f_t = Gamma((nu+1)/2) / (sqrt(nu pi) Gamma(nu/2)) (1+z^2/nu)^(-(nu+1)/2)``,
+  ``f_t'/f_t = -(nu+1) z / (nu+z^2)``; ``F_cauchy = mp.atan(-1/z) / pi``,
+  ``f_cauchy = 1 / (pi (1+z^2))``.  ``logsf(-z) = logcdf(z)``.
 """
 from __future__ import annotations
 
@@ -151,3 +156,61 @@ def test_expi_mixed_array():
                                    7.6399789797381447991e+307], rtol=1e-14, atol=0)
     j = ad.jacfwd(dsp.expi)(x)
     np.testing.assert_allclose(np.diag(j), g, rtol=1e-15, atol=0)
+
+
+# --- F6: log cdf / log sf far in the tail, where the density underflows but the cdf not --------
+# (z, df, dtype, d/dz logcdf, d2/dz2 logcdf or None where it underflows / is not checked here,
+#  relative tolerance)   mpmath (see the module docstring)
+T_LOGCDF = [
+    (-1e12, 3.0, np.float32, 3.0000000122880001e-12, 2e-5),    # was 0
+    (-1e15, 3.0, np.float32, 3.0000000390266885e-15, 5e-5),    # was NaN
+    (-1e80, 3.0, np.float64, 3.0e-80, 1e-13),                  # was 6e-5 off
+    (-1e5, 5.0, np.float32, 4.9999999978571429e-5, 3e-6),
+    (-30.0, 3.0, np.float64, 0.099734168722797089, 1e-14),
+    (-2.5, 4.0, np.float64, 1.0686676828947116, 1e-14),
+]
+# (z, dtype, d/dz logcdf, d2/dz2 logcdf, relative tolerance)
+CAUCHY_LOGCDF = [
+    (-1e25, np.float32, 1.0000000437976493e-25, None, 3e-7),     # was 0
+    (-1e19, np.float32, 1.0000000019493552e-19, 1.0000000038987104e-38, 3e-7),
+    (-3e4, np.float32, 3.3333333308641975e-5, 1.1111111086419753e-9, 3e-7),
+    (-1e200, np.float64, 1.0e-200, None, 1e-15),                   # was 0
+    (-1e5, np.float64, 9.9999999993333333e-6, 9.999999998e-11, 1e-14),
+    (-9000.0, np.float64, 0.00011111111019661638, 1.2345678707514104e-8, 1e-14),
+    (-2.0, np.float64, 0.431362086458322, 0.15901641953298074, 1e-14),
+]
+
+
+def test_logcdf_tail_reproducers():
+    assert ad.grad(stats.cauchy.logcdf)(np.float32(-1e25)) == approx(1e-25, 1e-6)
+    assert ad.grad(lambda x: stats.t.logcdf(x, np.float32(3)))(np.float32(-1e12)) == \
+        approx(3.0000000122880001e-12, 2e-5)
+
+
+@pytest.mark.parametrize("z, df, dt, d1, tol", T_LOGCDF)
+def test_t_logcdf_logsf_tail(z, df, dt, d1, tol):
+    z, df = dt(z), dt(df)
+    for f, x, sign in ((lambda x: stats.t.logcdf(x, df), z, 1), (lambda x: stats.t.logsf(x, df), -z, -1)):
+        for g in both32(f, 0, x):
+            assert g.dtype == dt
+            assert g == approx(sign * d1, tol)
+    # the value is computed in float64 (a float32 cdf underflows first): SciPy's
+    import scipy.stats as sst
+    assert stats.t.logcdf(z, df) == approx(sst.t.logcdf(np.float64(z), np.float64(df)),
+                                           1e-6 if dt == np.float32 else 1e-14)
+
+
+@pytest.mark.parametrize("z, dt, d1, d2, tol", CAUCHY_LOGCDF)
+def test_cauchy_logcdf_logsf_tail(z, dt, d1, d2, tol):
+    z = dt(z)
+    for f, x, sign in ((stats.cauchy.logcdf, z, 1), (stats.cauchy.logsf, -z, -1)):
+        for g in both32(f, 0, x):
+            assert g.dtype == dt
+            assert g == approx(sign * d1, tol)
+        if d2 is not None:
+            for h in second(f, 0, 0, x):
+                assert h == approx(d2, 4 * tol)
+    import scipy.stats as sst
+    assert stats.cauchy.logcdf(z) == approx(sst.cauchy.logcdf(np.float64(z)) if abs(z) < 1e8
+                                            else -np.log(-np.float64(z) * np.pi),
+                                            1e-6 if dt == np.float32 else 1e-14)

@@ -1087,6 +1087,26 @@ def _t_cdf_dz(ans, df, z):
 stdtr = _nary(_sp.stdtr, "stdtr", [_t_cdf_ddf, _t_cdf_dz], ["df", "t"])
 
 
+def _log_stdtr_impl(df, t):
+    # in float64, cast at the end: a float32 cdf underflows (|t| > ~1e15 at df = 3)
+    # long before its logarithm is out of range
+    dt = _np.result_type(df, t, _np.float32)
+    with _np.errstate(divide="ignore"):
+        out = _np.log(_sp.stdtr(_np.asarray(df, dtype=float), _np.asarray(t, dtype=float)))
+    return out.astype(dt)[()] if dt != out.dtype else out
+
+
+# log(stdtr(df, t)) for t <= 0 (stats.t.logcdf / logsf in the lower tail): the
+# t-derivative f / F as exp(log f - log F), which stays finite where the density f
+# underflows but F does not (far tail: f ~ |t|^-(df+1), F ~ |t|^-df); one exp, as
+# the chain rule through log(stdtr) has, and no division
+_log_stdtr = _nary(_log_stdtr_impl, "log_stdtr",
+                   [lambda ans, df, t: _t_cdf_ddf(None, df, t) / dnp.exp(ans),
+                    lambda ans, df, t: dnp.exp(_t_logpdf_std(t, df) - ans)], ["df", "t"])
+_log_stdtr.__doc__ = ("``log(stdtr(df, t))`` for ``t <= 0`` (internal: ``stats.t.logcdf`` "
+                      "and ``logsf`` in the lower tail).")
+
+
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B_2, B_4, ...
 
 
