@@ -492,3 +492,30 @@ def test_traced_operators_defer_to_objects_that_opt_out_of_numpy():
     assert ad.grad(f)(2.0) == pytest.approx(13.5)               # 6x + 3/2
     assert ad.jvp(f, (2.0,), (1.0,))[1] == pytest.approx(13.5)
     assert ad.hessian(f)(2.0) == pytest.approx(6.0)
+
+
+def test_traced_comparisons_and_divmod_defer_like_ndarray():
+    class Opt:
+        __array_ufunc__ = None
+
+        def __eq__(self, other):
+            return "eq"
+
+        def __gt__(self, other):          # the reflection of <
+            return "gt"
+
+        def __rdivmod__(self, other):
+            return "rdivmod"
+
+    x0 = np.ones(2)
+    want = (x0 == Opt(), x0 < Opt(), divmod(x0, Opt()))
+    assert want == ("eq", "gt", "rdivmod")         # NumPy's own protocol
+    seen = []
+
+    def f(x):
+        seen.append((x == Opt(), x < Opt(), divmod(x, Opt())))
+        return dnp.sum(x * x)
+
+    ad.grad(f)(x0)
+    ad.jvp(f, (x0,), (x0,))
+    assert seen == [want, want]

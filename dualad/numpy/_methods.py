@@ -37,14 +37,14 @@ def attach():
         "__neg__": _unary(neg),
         "__pos__": lambda s: s,
         "__abs__": lambda s: absolute(s),
-        "__lt__": lambda s, o: lt(s, o),
-        "__le__": lambda s, o: le(s, o),
-        "__gt__": lambda s, o: gt(s, o),
-        "__ge__": lambda s, o: ge(s, o),
-        "__eq__": lambda s, o: eq(s, o),
-        "__ne__": lambda s, o: ne(s, o),
-        "__divmod__": lambda s, o: dnp.divmod(s, o),
-        "__rdivmod__": lambda s, o: dnp.divmod(o, s),
+        "__lt__": _deferring(lambda s, o: lt(s, o)),
+        "__le__": _deferring(lambda s, o: le(s, o)),
+        "__gt__": _deferring(lambda s, o: gt(s, o)),
+        "__ge__": _deferring(lambda s, o: ge(s, o)),
+        "__eq__": _deferring(lambda s, o: eq(s, o)),
+        "__ne__": _deferring(lambda s, o: ne(s, o)),
+        "__divmod__": _deferring(lambda s, o: dnp.divmod(s, o)),
+        "__rdivmod__": _deferring(lambda s, o: dnp.divmod(o, s)),
         "__getitem__": lambda s, idx: dnp.getitem(s, idx),
         "__iter__": _iter,
         "__array_ufunc__": _dispatch.array_ufunc,
@@ -143,6 +143,17 @@ def _defers(other):
     returns NotImplemented so that Python calls ``other``'s reflected one,
     and a traced value does the same."""
     return getattr(type(other), "__array_ufunc__", False) is None
+
+
+def _deferring(op):
+    """``op(self, other)``, or NotImplemented where ``other`` opts out of
+    NumPy's operators (see :func:`_defers`): comparisons and ``divmod``."""
+    def deferring(self, other):
+        if (type(other) not in _PLAIN_OPERANDS and not isinstance(other, Tracer)
+                and _defers(other)):
+            return NotImplemented
+        return op(self, other)
+    return deferring
 
 
 def _forward(prim):
