@@ -400,3 +400,162 @@ def test_polyvalfromroots():
     _chk(lambda x, r: f(x, r, tensor=False), lambda x, r: nf(x, r, tensor=False),
          [x[:2], r2], 1)
     check_grads(f, (x[:3], r[:3]), order=2)
+
+
+# --- division by a number, NumPy's series on the left, trim, interpolate, printing ---
+@pytest.mark.parametrize("pre", PREFIXES)
+def test_series_divided_by_a_number(pre):
+    """``p / s`` (and ``p // s``, ``divmod(p, s)``) is ``coef / s``: NumPy's values, the
+    derivatives in the coefficients, the point and ``s`` against Richardson."""
+    cls, ncls = getattr(P, BASES[pre][2]), getattr(NP, BASES[pre][2])
+    rng = np.random.default_rng(11)
+    c, x = rng.normal(size=4), rng.uniform(-2, 3, 3)
+    dom = [-2.0, 3.0]
+    f = lambda c, s: (cls(c, domain=dom) / s).coef               # noqa: E731
+    nf = lambda c, s: (ncls(c, domain=dom) / s).coef             # noqa: E731
+    _chk(f, nf, [c, 1.7], 0)
+    _chk(f, nf, [c, 1.7], 1)
+    g = lambda c, s, x: (cls(c, domain=dom) / s)(x)              # noqa: E731
+    ng = lambda c, s, x: (ncls(c, domain=dom) / s)(x)            # noqa: E731
+    for k in range(3):
+        _chk(g, ng, [c, 1.7, x], k)
+    q = lambda c, s: (cls(c, domain=dom) // s).coef               # noqa: E731
+    _chk(q, lambda c, s: (ncls(c, domain=dom) // s).coef, [c, 1.7], 1)
+    # closed form: d/ds p(x)/s = -p(x)/s^2; the remainder of a division by a number is 0
+    p0 = ncls(c, domain=dom)(0.3)
+    np.testing.assert_allclose(ad.grad(lambda s: (cls(c, domain=dom) / s)(0.3))(1.7),
+                               -p0 / 1.7 ** 2, rtol=1e-14)
+    r = traced_value(lambda c: (cls(c) % 2.0).coef, c)
+    same(r, (ncls(c) % 2.0).coef)
+    np.testing.assert_array_equal(ad.jacfwd(lambda c: divmod(cls(c), 2.0)[1].coef)(c),
+                                  np.zeros((1, 4)))
+    check_grads(lambda c, s: (cls(c, domain=dom) / s)(x), (c, 1.7), order=2)
+    assert type(cls([1.0, 2.0]) / 2) is cls                      # untraced: NumPy's code
+
+
+def test_division_errors():
+    c = np.array([1.0, 2.0])
+    with pytest.raises(ZeroDivisionError, match="Chebyshev"):
+        ad.grad(lambda c: (P.Chebyshev(c) / 0.0)(0.5))(c)
+    with pytest.raises(ZeroDivisionError, match="Chebyshev"):
+        ad.grad(lambda s: (P.Chebyshev(c) / s)(0.5))(0.0)
+    with pytest.raises(TypeError, match="divided with / only by a number"):
+        ad.grad(lambda c: (P.Chebyshev(c) / c)(0.5))(c)
+    with pytest.raises(TypeError, match="divided with / only by a number"):
+        ad.grad(lambda c: (P.Chebyshev(c) / P.Chebyshev([2.0]))(0.5))(c)
+    with pytest.raises(TypeError, match="cannot be divided by a series"):
+        ad.grad(lambda s: (s / P.Chebyshev(c))(0.5))(2.0)
+    with pytest.raises(NotImplementedError, match="division by a series"):
+        ad.grad(lambda c: (P.Chebyshev(c) % P.Chebyshev([1.0, 1.0]))(0.5))(c)
+
+
+@pytest.mark.parametrize("pre", PREFIXES)
+def test_convert_and_composition_with_traced_coefficients(pre):
+    """``convert`` (NumPy's ``self(kind.identity(...))``, which divides series by
+    integers in the Laguerre recurrence) and ``p(q)``: NumPy's coefficients,
+    derivatives against Richardson of NumPy's own."""
+    cls, ncls = getattr(P, BASES[pre][2]), getattr(NP, BASES[pre][2])
+    c = np.random.default_rng(12).normal(size=4)
+    for kind, nkind in [(P.Polynomial, NP.Polynomial), (NP.Polynomial, NP.Polynomial),
+                        (P.Chebyshev, NP.Chebyshev), (P.Laguerre, NP.Laguerre)]:
+        f = lambda c: cls(c, domain=[0.0, 2.0]).convert(kind=kind).coef      # noqa: E731
+        nf = lambda c: ncls(c, domain=[0.0, 2.0]).convert(kind=nkind).coef   # noqa: E731
+        np.testing.assert_allclose(traced_value(f, c), nf(c), rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(ad.jacrev(f)(c), richardson_jacobian(nf, [c], 0),
+                                   rtol=1e-7, atol=1e-7)
+        assert isinstance(cls(c).convert(kind=kind), nkind)
+    q = NP.Polynomial([0.5, 0.25])                 # a NumPy series as the argument
+    f = lambda c: cls(c)(q).coef                   # noqa: E731
+    nf = lambda c: ncls(c)(q).coef                 # noqa: E731
+    np.testing.assert_allclose(traced_value(f, c), nf(c), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(ad.jacfwd(f)(c), richardson_jacobian(nf, [c], 0),
+                               rtol=1e-7, atol=1e-7)
+    # plain coefficients, a traced argument series (the result may keep exact zeros)
+    r = np.array([0.5, 0.25])
+    v = traced_value(lambda r: cls(c)(P.Polynomial(r)).coef, r)
+    want = ncls(c)(NP.Polynomial(r)).coef
+    np.testing.assert_allclose(v[:len(want)], want, rtol=1e-13, atol=1e-13)
+    assert not v[len(want):].any()
+    np.testing.assert_allclose(
+        ad.jacrev(lambda r: cls(c)(P.Polynomial(r))(0.3))(r),
+        richardson_jacobian(lambda r: ncls(c)(NP.Polynomial(r))(0.3), [r], 0),
+        rtol=1e-7, atol=1e-7)
+
+
+@pytest.mark.parametrize("pre", PREFIXES)
+def test_numpy_series_on_the_left_of_a_traced_series(pre):
+    cls, ncls = getattr(P, BASES[pre][2]), getattr(NP, BASES[pre][2])
+    rng = np.random.default_rng(13)
+    c, c2, x = rng.normal(size=4), rng.normal(size=3), rng.uniform(-1, 1, 3)
+    ops = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b]
+    for op in ops:
+        _chk(lambda c, x: op(ncls(c2), cls(c))(x), lambda c, x: op(ncls(c2), ncls(c))(x),
+             [c, x], 0)
+        _chk(lambda c, x: op(cls(c), ncls(c2))(x), lambda c, x: op(ncls(c), ncls(c2))(x),
+             [c, x], 0)
+        # a traced domain on the right (equal to the left's): the result has it
+        _chk(lambda d: op(ncls(c2, domain=[-1.0, 2.0]), cls(c, domain=d))(0.4),
+             lambda d: ncls(op(ncls(c2), ncls(c)).coef, domain=d)(0.4),
+             [np.array([-1.0, 2.0])], 0)
+        # untraced: NumPy's own code, NumPy's class on the left wins as before
+        r = op(ncls(c2), cls(c))
+        assert type(r) is ncls and r == op(ncls(c2), ncls(c))
+    with pytest.raises(NotImplementedError, match="division by a series"):
+        ad.grad(lambda c: (ncls(c2) // cls(c))(0.5))(c)
+    with pytest.raises(TypeError, match="Domains differ"):
+        ad.grad(lambda c: (ncls(c2, domain=[0, 3]) + cls(c))(0.5))(c)
+
+
+@pytest.mark.parametrize("pre", ["poly", "cheb", "lag"])
+def test_trim_traced(pre):
+    """trim keeps the leading coefficients by their plain values: NumPy's values,
+    the Jacobian a selection (closed form)."""
+    cls, ncls = getattr(P, BASES[pre][2]), getattr(NP, BASES[pre][2])
+    c = np.array([1.0, -2.0, 1e-3, 0.0, -1e-4])
+    for tol, n in [(0, 5), (1e-4, 3), (1e-3, 2), (5.0, 0)]:
+        f = lambda c: cls(c).trim(tol).coef        # noqa: E731
+        same(traced_value(f, c), ncls(c).trim(tol).coef)
+        J = ad.jacrev(f)(c)
+        np.testing.assert_array_equal(J, np.eye(5)[:n] if n else np.zeros((1, 5)))
+        np.testing.assert_array_equal(ad.jacfwd(f)(c), J)
+    # steps below tol: the trimmed coefficients stay trimmed (trim is a selection,
+    # discontinuous where |c_i| crosses tol)
+    c = np.array([1.0, -2.0, 0.3, 0.0, 2e-5])
+    g = lambda c: cls(c).trim(1e-4)(0.3)           # noqa: E731
+    np.testing.assert_allclose(ad.grad(g)(c), richardson_jacobian(
+        lambda c: ncls(c).trim(1e-4)(0.3), [c], 0, h=1e-5), rtol=1e-8, atol=1e-8)
+
+
+def test_chebinterpolate_traced_raises():
+    same(P.chebyshev.chebinterpolate(np.sin, 5), NP.chebyshev.chebinterpolate(np.sin, 5))
+    assert P.Chebyshev.interpolate(np.sin, 5, [0, 2]) == NP.Chebyshev.interpolate(np.sin, 5,
+                                                                                  [0, 2])
+    assert type(P.Chebyshev.interpolate(np.sin, 3)) is P.Chebyshev
+    with pytest.raises(NotImplementedError, match="chebinterpolate"):
+        ad.grad(lambda s: P.chebyshev.chebinterpolate(lambda x: s * x, 3)[1])(2.0)
+    with pytest.raises(NotImplementedError, match="chebinterpolate"):
+        ad.grad(lambda s: P.chebyshev.chebinterpolate(lambda x, a: a * x, 3, (s,))[1])(2.0)
+    with pytest.raises(NotImplementedError, match="Chebyshev.interpolate"):
+        ad.grad(lambda s: P.Chebyshev.interpolate(lambda x: s * x, 3).coef[1])(2.0)
+    with pytest.raises(NotImplementedError, match="Chebyshev.interpolate"):
+        ad.grad(lambda s: P.Chebyshev.interpolate(np.sin, 3, [0.0, s]).coef[1])(2.0)
+
+
+def test_printing_traced_series():
+    seen = []
+
+    def f(c, d):
+        p = P.Chebyshev(c, domain=d)
+        seen.append((repr(p), str(p), format(p, "ascii"), p._repr_latex_()))
+        return p(0.5)
+    c, d = np.array([1.0, 2.0, 3.0]), np.array([0.0, 2.0])
+    ad.grad(f)(c, d)
+    plain = NP.Chebyshev(c, domain=d)
+    r, s, a, latex = seen[0]
+    assert r == repr(plain) + "  # traced: coef"
+    assert s == str(plain) + "  (traced: coef)"
+    assert a == format(plain, "ascii") + "  (traced: coef)"
+    assert latex == plain._repr_latex_()
+    ad.grad(f, argnums=1)(c, d)
+    assert seen[1][0] == repr(plain) + "  # traced: domain"
+    assert "Var" not in "".join(seen[0] + seen[1])

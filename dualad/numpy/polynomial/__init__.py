@@ -26,11 +26,22 @@ traced, and is differentiable in its array arguments otherwise.
   ``fit``) made to keep traced values.  Subclassing keeps every other method,
   the printing and ``isinstance`` checks of NumPy's class, and untraced use is
   NumPy's own code.
+* Class arithmetic: ``+ - *`` with scalars and series of the same basis in
+  either order (NumPy's own series on either side), ``/`` (and ``//``, ``%``,
+  ``divmod``) by a number, plain or traced (``coef / s``); composition
+  ``p(q)``, ``convert`` (to our classes or NumPy's), ``trim`` (a selection by
+  the plain values), ``truncate``, ``cutdeg``.  Series printed while traced
+  show their plain values, marked as traced.
 * Traced coefficients are never trimmed, even when zero (NumPy trims trailing
   zeros in ``*add``, ``*mul``, ...): their derivative need not be zero.
-* ``*div``, ``*roots``, ``*fromroots``, ``*companion``, the conversions
-  (``cheb2poly``, ...), ``*trim``, ``*gauss``, ``*weight`` are NumPy's for
-  plain values and raise ``NotImplementedError`` for traced ones.
+* ``*div`` (and ``//``, ``%``, ``divmod`` by a series), ``*roots``,
+  ``*companion``, the conversions (``cheb2poly``, ...), ``*trim``, ``*gauss``,
+  ``*weight``, ``*pts*``, ``chebinterpolate`` (and ``Chebyshev.interpolate``)
+  are NumPy's for plain values and raise ``NotImplementedError`` for traced
+  ones.
+* NumPy's own classes (``numpy.polynomial.Polynomial``, ...) cannot hold
+  traced coefficients: ``s * numpy.polynomial.Polynomial(c)`` with a traced
+  ``s`` raises NumPy's ``TypeError``; use this package's class.
 
 >>> import numpy as np, dualad as ad
 >>> import dualad.numpy.polynomial as P

@@ -587,12 +587,36 @@ def _traced_domain(x, who, widen=False):
     return dnp.stack([lo, hi])
 
 
+# NumPy's series classes -> ours (filled by make_class): ``convert`` to a NumPy kind
+# and a NumPy series passed to a traced series use the mirror class
+_MIRRORS = {}
+
+
+def _mirror(series):
+    """A NumPy series (plain coefficients) as an instance of our mirror class."""
+    cls = _MIRRORS.get(type(series))
+    if cls is None:
+        return series
+    return cls(series.coef, series.domain, series.window, series.symbol)
+
+
+def _is_scalar(x):
+    """NumPy's test for true division (a number, not a bool), traced 0-d values too."""
+    import numbers
+    if isinstance(x, Tracer):
+        if ndim_of(x) != 0:
+            return False
+        x = _np.asarray(primal_of(x))[()]
+    return isinstance(x, numbers.Number) and not isinstance(x, (bool, _np.bool_))
+
+
 def make_class(np_cls, f, module):
     """A subclass of NumPy's series class whose coefficients, domain and window
     may be traced (see the package docstring)."""
     from numpy.polynomial._polybase import ABCPolyBase
     unsupported = {k: make_unsupported(getattr(np_cls, k), f"{np_cls.__name__}.{k[1:]}")
                    for k in ("_div", "_roots")}
+    name = np_cls.__name__
 
     class Series(np_cls):
         _add = staticmethod(f["add"])
@@ -622,9 +646,26 @@ def make_class(np_cls, f, module):
                     pv = getattr(self, nm_)
                     setattr(self, nm_, a if a.dtype == pv.dtype else _dnp().astype(a, pv.dtype))
 
+        def _traced(self):
+            return traced(self.coef, self.domain, self.window)
+
+        def _plain(self):
+            """NumPy's series with the plain values of ours (printing)."""
+            return np_cls(primal_of(self.coef), primal_of(self.domain),
+                          primal_of(self.window), self.symbol)
+
+        def _like(self, coef):
+            return self.__class__(coef, self.domain, self.window, self.symbol)
+
         def __call__(self, arg):
-            if isinstance(arg, ABCPolyBase) or not traced(arg, self.coef, self.domain,
-                                                          self.window):
+            if isinstance(arg, ABCPolyBase):
+                if not self._traced():
+                    return super().__call__(arg)
+                # composition p(q): series arithmetic on traced coefficients needs
+                # our classes, so a NumPy series argument becomes our mirror
+                off, scl = self.mapparms()
+                return self._val(off + scl * _mirror(arg), self.coef)
+            if not traced(arg, self.coef, self.domain, self.window):
                 return super().__call__(arg)
             x = arr(arg) if isinstance(arg, (list, tuple)) or traced(arg) else _np.asanyarray(arg)
             off, scl = self.mapparms()
@@ -643,7 +684,62 @@ def make_class(np_cls, f, module):
                 return other.coef
             return other
 
+        # A NumPy series on the left of a traced one: NumPy's __add__ cannot take
+        # traced coefficients and returns NotImplemented, and NumPy's __radd__ cannot
+        # read a series as coefficients.  Defined here, the reflected methods run
+        # first (a subclass's reflected operator has priority); untraced, they defer
+        # to NumPy's own left operand (NotImplemented), as before.
+        def _reflected(self, other, op):
+            if isinstance(other, ABCPolyBase):
+                if not (self._traced() or traced(other.coef, other.domain, other.window)):
+                    return NotImplemented
+                return self._like(op(self._get_coefficients(other), self.coef))
+            return None
+
+        def __radd__(self, other):
+            r = self._reflected(other, self._add)
+            return super().__radd__(other) if r is None else r
+
+        def __rsub__(self, other):
+            r = self._reflected(other, self._sub)
+            return super().__rsub__(other) if r is None else r
+
+        def __rmul__(self, other):
+            r = self._reflected(other, self._mul)
+            return super().__rmul__(other) if r is None else r
+
+        # Division by a scalar (plain or traced) is ``coef / s`` (NumPy's value: its
+        # ``*div`` by a length-1 series); division by a series stays NumPy's only.
+        def _scalar_divmod(self, other):
+            if primal_of(other) == 0:
+                raise ZeroDivisionError(f"{name}: division by zero")
+            po = _np.asarray(primal_of(other))[()]
+            q, r = divmod(self._plain(), po)                   # NumPy's values
+            e = self.coef / other
+            n = shape_of(e)[0]
+            return (self._like(_exact(_pad_to(q.coef, n), e)),
+                    self._like(_exact(r.coef, e[:1] * 0)))
+
+        def __truediv__(self, other):
+            if not traced(self.coef, other):
+                return super().__truediv__(other)
+            if not _is_scalar(other):
+                raise TypeError(
+                    f"{name}: a series can be divided with / only by a number "
+                    f"(plain or a traced scalar), not by {type(other).__name__}"
+                    + (f" of shape {shape_of(other)}" if isinstance(other, Tracer) else "")
+                    + "; // % divmod divide by series")
+            return self._scalar_divmod(other)[0]
+
+        def __rtruediv__(self, other):
+            if isinstance(other, Tracer):
+                raise TypeError(f"{name}: a number cannot be divided by a series "
+                                "(as in NumPy: only series / number)")
+            return super().__rtruediv__(other)
+
         def __divmod__(self, other):
+            if traced(self.coef, other) and _is_scalar(other):
+                return self._scalar_divmod(other)
             self._no_division(other)
             return super().__divmod__(other)
 
@@ -655,8 +751,49 @@ def make_class(np_cls, f, module):
             oc = other.coef if isinstance(other, ABCPolyBase) else other
             if traced(self.coef, oc):
                 raise NotImplementedError(
-                    f"{np_cls.__name__}: division (//, %, divmod) is not differentiable "
-                    "in dualad; divide plain series (ad.stop_gradient)")
+                    f"{name}: division by a series (//, %, divmod) is not differentiable "
+                    "in dualad; divide plain series (ad.stop_gradient). Division by a "
+                    "number (plain or traced) is supported")
+
+        def trim(self, tol=0):
+            if not traced(self.coef):
+                return super().trim(tol)
+            # NumPy's trimcoef: a selection by the plain values (tol's derivative is 0)
+            pc = _np.asarray(primal_of(self.coef))
+            v = _pu().trimcoef(pc, primal_of(tol))             # NumPy's checks and value
+            (ind,) = _np.nonzero(_np.abs(pc) > primal_of(tol))
+            e = self.coef[:ind[-1] + 1] if len(ind) else self.coef[:1] * 0
+            return self._like(_exact(v, e))
+
+        def convert(self, domain=None, kind=None, window=None):
+            if kind is not None and self._traced():
+                kind = _MIRRORS.get(kind, kind)     # NumPy's classes cannot hold traced values
+            return super().convert(domain=domain, kind=kind, window=window)
+
+        # printing: the plain values, marked as traced
+        def _traced_note(self):
+            what = [k for k in ("coef", "domain", "window") if traced(getattr(self, k))]
+            return ", ".join(what)
+
+        def __repr__(self):
+            if not self._traced():
+                return super().__repr__()
+            return f"{self._plain()!r}  # traced: {self._traced_note()}"
+
+        def __str__(self):
+            if not self._traced():
+                return super().__str__()
+            return f"{self._plain()}  (traced: {self._traced_note()})"
+
+        def __format__(self, fmt_str):
+            if not self._traced() or fmt_str == "":
+                return super().__format__(fmt_str)
+            return f"{format(self._plain(), fmt_str)}  (traced: {self._traced_note()})"
+
+        def _repr_latex_(self):
+            if not self._traced():
+                return super()._repr_latex_()
+            return self._plain()._repr_latex_()
 
         def __eq__(self, other):
             # NumPy's test is isinstance(other, self.__class__): NumPy's own instances
@@ -704,6 +841,7 @@ def make_class(np_cls, f, module):
                 return cls(coef, domain=domain, window=window, symbol=symbol), status
             return cls(res, domain=domain, window=window, symbol=symbol)
 
+    _MIRRORS[np_cls] = Series
     Series.__name__ = Series.__qualname__ = np_cls.__name__
     Series.__module__ = module
     Series.__doc__ = (f"``numpy.polynomial.{np_cls.__name__}`` whose coefficients, domain "
