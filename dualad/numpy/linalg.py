@@ -128,16 +128,14 @@ def _is_real(x):
     return _np.result_type(primal_of(x)).kind != "c"
 
 
-def _gap_inverse(w, squared=False):
-    """``F[..., i, j] = 1 / (w_j - w_i)`` (or of squares), 0 on the diagonal and
-    wherever the two values coincide (degenerate: see the module docstring)."""
+def _gap_inverse(w):
+    """``F[..., i, j] = 1 / (w_j - w_i)``, 0 on the diagonal and wherever the two
+    values coincide (degenerate: see the module docstring)."""
     wr = expand_dims(w, -2)
     wc = expand_dims(w, -1)
-    d = (wr * wr - wc * wc) if squared else (wr - wc)
+    d = wr - wc
     dv = _np.asarray(primal_of(d))
     scale = _np.max(_np.abs(primal_of(w)), axis=-1, keepdims=True, initial=0.0)[..., None]
-    if squared:
-        scale = scale * scale
     deg = _np.abs(dv) <= 1e-13 * _np.maximum(scale, 1e-300)
     deg = deg | _np.eye(dv.shape[-1], dtype=bool)
     return where(deg, 0.0, 1.0 / where(deg, 1.0, d))
@@ -592,13 +590,35 @@ def _svd_split(ans, a):
     return _rows(ans, 0, m), _re(_row(ans, m)), _rows(ans, m + 1, None)
 
 
+def _svd_gap_factors(s):
+    """``E[..., i, j] = s_j / (s_j^2 - s_i^2)`` (0 where the two singular values
+    coincide, as in :func:`_gap_inverse` on squares), formed as
+    ``[1 / (s_j - s_i)] * [s_j / (s_j + s_i)]``: each factor scales as ``1 / s``
+    or not at all, so ``E`` is finite and accurate for every matrix whose ``1 / s``
+    is (``1 / (s_j^2 - s_i^2)`` alone overflows at ``s ~ 1e-19`` in float32).
+    ``s_i / (s_j^2 - s_i^2)`` is ``-E^T``.  The degeneracy test runs on ``s / max s``
+    (plain values), so it does not depend on the scale either."""
+    sv = _np.asarray(primal_of(s))
+    top = _np.max(sv, axis=-1, keepdims=True, initial=0.0)
+    sn = sv / _np.where(top > 0, top, 1)
+    dv = sn[..., None, :] * sn[..., None, :] - sn[..., :, None] * sn[..., :, None]
+    deg = (_np.abs(dv) <= 1e-13) | _np.eye(sv.shape[-1], dtype=bool)
+    sr = expand_dims(s, -2)
+    sc = expand_dims(s, -1)
+    gap = where(deg, 1.0, sr - sc)
+    tot = where(deg, 1.0, sr + sc)        # > 0 off the degenerate pairs (s >= 0)
+    return where(deg, 0.0, (1.0 / gap) * (sr / tot))
+
+
 def _safe_recip(s):
     z = equal(s, 0.0)
     return where(z, 0.0, 1.0 / where(z, 1.0, s))
 
 
 def _svd_jvp(t, ans, a):
-    # P = U^H dA V: ds = Re diag P; U^H dU = F o (P S + S P^H), V^H dV = F o (S P + P^H S).
+    # P = U^H dA V: ds = Re diag P; U^H dU = F o (P S + S P^H), V^H dV = F o (S P + P^H S)
+    # with F_ij = 1 / (s_j^2 - s_i^2), taken as E o P + G o P^H and G o P + E o P^H
+    # (E = F S from _svd_gap_factors, G = S F = -E^T): no factor scales as 1 / s^2.
     # Complex A: each pair (u_i, v_i) has a common phase (a gauge); its
     # diagonal term i Im(P_ii) / s_i goes to dU (as JAX does), V^H dV has a 0 diagonal.
     u, s, v = _svd_split(ans, a)
@@ -606,18 +626,16 @@ def _svd_jvp(t, ans, a):
     k = min(m, n)
     ds_full = matmul(matmul(_H(u), t), v)
     ds = _diag(ds_full)
-    f = _gap_inverse(s, squared=True)
-    srow = expand_dims(s, -2)
-    scol = expand_dims(s, -1)
-    dss = ds_full * srow
-    sds = scol * ds_full
+    e = _svd_gap_factors(s)
+    ge = -_T(e)
+    ph = _H(ds_full)
     rsv = _safe_recip(s)
-    inner_u = f * (dss + _H(dss))
+    inner_u = e * ds_full + ge * ph
     if not _is_real(ds):
         inner_u = inner_u + _diag_embed((ds - real(ds)) * rsv)
         ds = astype(real(ds), _np.result_type(primal_of(ans)))
     du = matmul(u, inner_u)
-    dv = matmul(v, f * (sds + _H(sds)))
+    dv = matmul(v, ge * ds_full + e * ph)
     rs = expand_dims(rsv, -2)
     if m > k:
         du = du + (matmul(t, v) - matmul(u, ds_full)) * rs
@@ -639,13 +657,12 @@ def _svd_vjp(g, ans, a):
         # only the singular values are used (svdvals, norms, nuclear norm ...):
         # the rule is U diag(gs) V^H
         return _cj(matmul(u * expand_dims(gs, -2), _H(v)))
-    f = _gap_inverse(s, squared=True)
-    srow = expand_dims(s, -2)
-    scol = expand_dims(s, -1)
+    # (F o X + (F o X)^H) S = E o (X - X^H) and S (F o Y + (F o Y)^H) = G o (Y - Y^H)
+    # (F antisymmetric, E = F S, G = S F = -E^T: see _svd_jvp)
+    e = _svd_gap_factors(s)
     uhgu = matmul(_H(u), gu)
-    j = f * uhgu
-    kk = f * matmul(_H(v), gv)
-    d = _diag_embed(gs) + (j + _H(j)) * srow + (kk + _H(kk)) * scol
+    vhgv = matmul(_H(v), gv)
+    d = _diag_embed(gs) + e * (uhgu - _H(uhgu)) - _T(e) * (vhgv - _H(vhgv))
     rsv = _safe_recip(s)
     if not _is_real(uhgu):
         dg = _diag(uhgu)
@@ -865,10 +882,50 @@ def _vector_norm(x, ord, axes, keepdims):
     return _p_norm(x, ax, float(ord), axes, keepdims, rescue=True)
 
 
+def _p_scale(x, ord, axes):
+    """``None`` where NumPy's ``sum(|x|^p)^(1/p)`` over ``axes``, and its first
+    and second derivatives, keep every intermediate a normal number in every
+    slice; otherwise, per slice (kept axes), the entry that dominates the sum
+    (the largest ``|x|`` for ``p > 0``, the smallest non-zero one for ``p < 0``)
+    where they do not and 1 elsewhere (``x / 1`` is ``x``: those slices keep
+    NumPy's value bit for bit).  With ``d`` that entry and ``n`` the slice size,
+    the sum lies in ``[d^p, n d^p]`` and the derivatives meet ``|x|^(p-1)``,
+    ``|x|^(p-2)``, ``s^(1/p-1) ~ d^(1-p)`` and ``s^(1/p-2) ~ d^(1-2p)``: the
+    slice is rescaled when ``d^k``, ``k`` the largest of those exponents' sizes,
+    comes within ``16 n`` of the ends of the normal range.  The sum alone can be
+    normal while these are not (``ord=-1`` at ``1e-25`` in float32: the
+    derivative ``|x|^-2`` overflows); after the division by ``d`` the sum lies
+    in ``[1, n]`` and only entries whose true share is negligible under- or
+    overflow."""
+    xv = _np.abs(_np.asarray(primal_of(x)))
+    rk = xv.dtype if xv.dtype.kind == "f" else _np.dtype(_np.float64)
+    fi = _np.finfo(rk)
+    ok = _np.isfinite(xv) & (xv > 0)
+    if ord > 0:
+        d = _np.max(_np.where(ok, xv, 0), axis=axes, keepdims=True, initial=0)
+    else:
+        d = _np.min(_np.where(ok, xv, _np.inf), axis=axes, keepdims=True, initial=_np.inf)
+    usable = (d > 0) & _np.isfinite(d)
+    k = max(abs(ord), abs(ord - 2), abs(2 * ord - 1))
+    n = max(int(_np.prod([xv.shape[a] for a in axes])), 1)
+    room = min(-_np.log2(fi.tiny), _np.log2(fi.max)) - _np.log2(16.0 * n)
+    bad = usable & (k * _np.abs(_np.log2(_np.where(usable, d, 1).astype(_np.float64))) > room)
+    if not _np.any(bad):                                # the common case
+        return None
+    return _np.where(bad, d, 1).astype(rk)
+
+
 def _p_norm(x, ax, ord, axes, keepdims, rescue):
     """``sum(|x|^p)^(1/p)`` over ``axes`` (``ax = |x|``), zeros guarded; with
-    ``rescue``, scaled as in :func:`_two_norm` where the sum underflows or
-    overflows (``|x|^3`` of ``1e-120``)."""
+    ``rescue``, ``x`` scaled as in :func:`_two_norm` by the dominant entry of
+    each slice where the sum or the intermediates of its first two
+    derivatives would leave the normal range (:func:`_p_scale`: ``|x|^3`` of
+    ``1e-120``, or ``ord=-1`` at ``1e-25`` in float32)."""
+    if rescue:
+        m = _p_scale(x, ord, axes)
+        if m is not None:
+            return _rescaled(lambda v: _p_norm(v, _abs(v), ord, axes, keepdims, False),
+                             m, x, axes, keepdims)
     z = equal(ax, 0.0)
     with _np.errstate(over="ignore", divide="ignore"):   # see rescue
         if ord < 0:
@@ -878,11 +935,6 @@ def _p_norm(x, ax, ord, axes, keepdims, rescue):
         else:
             s = sum_p(where(z, 0.0, power(where(z, 1.0, ax), ord)), axis=axes,
                       keepdims=keepdims)
-    if rescue:
-        m = _scale_for(s, x, axes)
-        if m is not None:
-            return _rescaled(lambda v: _p_norm(v, _abs(v), ord, axes, keepdims, False),
-                             m, x, axes, keepdims)
     if ord < 0:
         out = where(anyz, 0.0, power(s, 1.0 / ord))
         if not keepdims:
