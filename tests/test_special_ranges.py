@@ -16,6 +16,9 @@ Reference numbers were computed once with mpmath 1.3.0 at 60 significant digits
   / 2``, ``f_t = Gamma((nu+1)/2) / (sqrt(nu pi) Gamma(nu/2)) (1+z^2/nu)^(-(nu+1)/2)``,
   ``f_t'/f_t = -(nu+1) z / (nu+z^2)``; ``F_cauchy = mp.atan(-1/z) / pi``,
   ``f_cauchy = 1 / (pi (1+z^2))``.  ``logsf(-z) = logcdf(z)``.
+* t log density ``lp = mp.loggamma((nu+1)/2) - mp.loggamma(nu/2) - log(nu pi)/2 -
+  (nu+1)/2 log1p(z^2/nu)``: ``d/dz = -(nu+1) z / (nu+z^2)``, ``d2/dz2 = -(nu+1) (nu-z^2)
+  / (nu+z^2)^2``, ``d/dnu = mp.diff(lp, nu)``, ``d2/dz dnu = mp.diff(d/dz, nu)``.
 """
 from __future__ import annotations
 
@@ -214,3 +217,58 @@ def test_cauchy_logcdf_logsf_tail(z, dt, d1, d2, tol):
     assert stats.cauchy.logcdf(z) == approx(sst.cauchy.logcdf(np.float64(z)) if abs(z) < 1e8
                                             else -np.log(-np.float64(z) * np.pi),
                                             1e-6 if dt == np.float32 else 1e-14)
+
+
+# --- F4: t log density in z (x, loc, scale) at large |z| -----------------------------------
+# (z, df, dtype, d/dz, d2/dz2, d/ddf, d2/dz ddf, relative tolerance)   mpmath
+T_LOGPDF = [
+    (1e12, 3.0, np.float32, -4.0000000163840001e-12, 4.0000000327680002e-24,
+     -26.388567786938548, -1.000000004096e-12, 1e-6),                      # was 55x off
+    (1e15, 3.0, np.float32, -4.0000000520355847e-15, 4.00000010407117e-30,
+     -33.296323057007789, -1.0000000130088962e-15, 1e-6),
+    (1e100, 3.0, np.float64, -3.9999999999999999e-100, 3.9999999999999999e-200,
+     -229.01605597451057, -9.9999999999999998e-101, 1e-14),                # was 460x off
+    (1.7, 3.0, np.float64, -1.1544991511035654, -0.012683002758553118,
+     0.016266752208262677, -0.092614745143707064, 1e-13),
+    (0.0, 3.0, np.float64, 0.0, -1.3333333333333333, 0.026480513893278643, 0.0, 1e-14),
+    (2.5, 1e6, np.float64, -2.4999868750820307, -0.99998225017656099,
+     -6.3905631514919229e-12, -1.3124835939038073e-11, 1e-13),
+    (-40.0, 2.5, np.float64, 0.087363494539781591, 0.0021772727383354305,
+     -2.495143778680519, 0.024906481438664723, 1e-14),
+]
+
+
+def test_t_logpdf_reproducers():
+    g = ad.grad(lambda x: stats.t.logpdf(x, np.float32(3)))(np.float32(1e12))
+    assert g == approx(-4.0000000163840001e-12, 1e-6)
+    # d/dscale at x = 1, scale = 1e-12 (float32 1e-12): -1/s + (df+1) z^2 / (s (df + z^2))
+    g = ad.grad(lambda s: stats.t.logpdf(np.float32(1), np.float32(3), scale=s))(np.float32(1e-12))
+    assert g == approx(3000000011987.4084, 1e-6)
+
+
+@pytest.mark.parametrize("z, df, dt, dz, dzz, ddf, dzdf, tol", T_LOGPDF)
+def test_t_logpdf_first_second(z, df, dt, dz, dzz, ddf, dzdf, tol):
+    z, df = dt(z), dt(df)
+    f = stats.t.logpdf
+    for i, ref in ((0, dz), (1, ddf)):
+        for g in both32(f, i, z, df):
+            assert g.dtype == dt
+            assert g == approx(ref, 4 * tol) if ref else g == 0
+    for (i, j), ref in (((0, 0), dzz), ((0, 1), dzdf), ((1, 0), dzdf)):
+        for h in second(f, i, j, z, df):
+            assert np.asarray(h).dtype == dt
+            assert h == approx(ref, 4 * tol) if ref else h == 0
+    # loc and x enter as z = (x - loc) / scale
+    for g in both32(lambda x, loc: f(x, df, loc), 1, z + dt(1), dt(1)):
+        assert g == approx(-dz, 4 * tol) if dz else g == 0
+
+
+def test_internal_t_primitives_check_grads():
+    # special.t_logpdf and special.log_stdtr (internal) against finite differences,
+    # second order, near and far from the |z| = sqrt(df) switch
+    from dualad.scipy import special as sp
+    from dualad.testing import check_grads
+    for z in (-3.0, -0.4, 0.0, 0.9, 2.2):
+        check_grads(sp._t_logpdf_std, (z, 3.0), order=2)
+    for z in (-3.0, -1.2, -0.3):
+        check_grads(sp._log_stdtr, (2.5, z), order=2)

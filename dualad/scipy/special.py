@@ -1008,11 +1008,64 @@ def _t_pieces(z, df):
     return z2, u, v, w, h, w * (1 + v * h)
 
 
-def _t_logpdf_std(z, df):
+def _t_logpdf_expr(z, df):
     """log density of the standard t, without cancellation in ``df``:
     ``R(df) - log(2 pi)/2 - (z^2/2) (1 + 1/df) log1p(z^2/df) / (z^2/df)``."""
     z2, u, v, w, h, L = _t_pieces(z, df)
     return _t_r(df) - _HALF_LOG_2PI - (0.5 * z2) * (1 + 1 / df) * L
+
+
+def _t_dlogpdf_dz(z, df):
+    """``d/dz`` of the log density, ``-(1 + 1/df) z / (1 + z^2/df)`` for ``z^2 <= df``
+    (also ``df = inf``: ``-z``), ``-(df + 1) / (z + df / z)`` beyond: each form and its
+    derivatives well scaled (the chain rule through ``1 / (1 + z^2/df)`` forms
+    ``1 / (1 + z^2/df)^2``, which underflows for ``|z|`` above about ``4e9`` in float32,
+    ``1e77`` in float64, while the derivative ``~ -(df+1) / z`` does not)."""
+    z, df = _bcast2(z, df)
+    with _np.errstate(invalid="ignore", over="ignore"):
+        zv, dv = _pv(z), _pv(df)
+        far = zv * zv > dv
+    near = ~far
+    out = None
+    if near.any():
+        zn = _sub(far, z, 0.0)
+        out = -(1 + 1 / df) * zn / (1 + zn * zn / df)
+    if far.any():
+        zf, df_ = _sub(near, z, 2.0), _sub(near, df, 1.0)
+        fv = -(df_ + 1) / (zf + df_ / zf)
+        out = fv if out is None else dnp.where(far, fv, out)
+    return out
+
+
+def _t_logpdf_ddf_rule(z, df):
+    """``d/ddf`` of the log density: ``_t_dlogpdf_ddf`` (no cancellation for large
+    ``df``) for ``z^2 <= df``; beyond, ``R'(df) - log1p(u)/2 + (1 + 1/df) v / 2`` with
+    ``v = 1 / (1 + df/z^2)``, whose ``z``-derivative (the mixed second derivative)
+    does not form ``1 / (1 + u)^2`` (no underflow at large ``|z|``; no cancellation
+    either: ``log1p(u) > log 2 > v``)."""
+    z, df = _bcast2(z, df)
+    with _np.errstate(invalid="ignore", over="ignore"):
+        zv, dv = _pv(z), _pv(df)
+        far = zv * zv > dv
+    near = ~far
+    out = None
+    if near.any():
+        out = _t_dlogpdf_ddf(_sub(far, z, 0.0), df)
+    if far.any():
+        zf, df_ = _sub(near, z, 2.0), _sub(near, df, 1.0)
+        v = 1 / (1 + df_ / (zf * zf))
+        fv = _t_r(df_, deriv=True) - 0.5 * dnp.log1p(zf * zf / df_) + (0.5 + 0.5 / df_) * v
+        out = fv if out is None else dnp.where(far, fv, out)
+    return out
+
+
+# the standard t log density as one primitive: its z-derivative from the well-scaled
+# forms above, its df-derivative without cancellation (large df) or underflow (large z)
+_t_logpdf_std = _nary(_t_logpdf_expr, "t_logpdf",
+                      [lambda ans, z, df: _t_dlogpdf_dz(z, df),
+                       lambda ans, z, df: _t_logpdf_ddf_rule(z, df)], ["z", "df"])
+_t_logpdf_std.__doc__ = ("``log`` of the standard t density at ``(z, df)`` (internal: "
+                         "``stats.t.logpdf``, ``stdtr``'s derivatives).")
 
 
 def _t_dlogpdf_ddf(z, df):
