@@ -19,6 +19,9 @@ Reference numbers were computed once with mpmath 1.3.0 at 60 significant digits
 * t log density ``lp = mp.loggamma((nu+1)/2) - mp.loggamma(nu/2) - log(nu pi)/2 -
   (nu+1)/2 log1p(z^2/nu)``: ``d/dz = -(nu+1) z / (nu+z^2)``, ``d2/dz2 = -(nu+1) (nu-z^2)
   / (nu+z^2)^2``, ``d/dnu = mp.diff(lp, nu)``, ``d2/dz dnu = mp.diff(d/dz, nu)``.
+* gammainc in x: ``f = mp.exp((a-1) log x - x - mp.loggamma(a))``, ``f' = f ((a-1)/x - 1)``;
+  betainc in x: ``f = mp.exp((a-1) log x + (b-1) log(1-x)) / mp.beta(a, b)``, ``f' = f
+  ((a-1)/x - (b-1)/(1-x))`` (at the float32 values of the arguments).
 """
 from __future__ import annotations
 
@@ -272,3 +275,41 @@ def test_internal_t_primitives_check_grads():
         check_grads(sp._t_logpdf_std, (z, 3.0), order=2)
     for z in (-3.0, -1.2, -0.3):
         check_grads(sp._log_stdtr, (2.5, z), order=2)
+
+
+# --- F3 (float32 part): incomplete gamma / beta densities at large shape ---------------------
+# (a, x, f, f')   mpmath, float32 arguments
+GAMMAINC32 = [
+    (1e5, 1e5, 0.0012615652097053006, -1.2615652097053006e-8),       # was 7% off
+    (1e3, 1e3, 0.0126146113487215, -1.26146113487215e-5),
+    (1e6, 1.0005e6, 0.00035190400961467548, -1.7621580091649417e-7),
+]
+
+
+def test_gammainc_dx_float32_reproducer():
+    g = ad.grad(lambda x: dsp.gammainc(np.float32(1e5), x))(np.float32(1e5))
+    assert g == approx(1.26157e-3, 1e-5)
+
+
+@pytest.mark.parametrize("a, x, d1, d2", GAMMAINC32)
+def test_gammainc_dx_float32(a, x, d1, d2):
+    a, x = np.float32(a), np.float32(x)
+    for f, sign in ((lambda x: dsp.gammainc(a, x), 1), (lambda x: dsp.gammaincc(a, x), -1),
+                    (lambda x: stats.gamma.cdf(x, a), 1), (lambda x: stats.gamma.sf(x, a), -1)):
+        for g in both32(f, 0, x):
+            assert g.dtype == np.float32
+            assert g == approx(sign * d1, 3e-7)
+        for h in second(f, 0, 0, x)[:2]:
+            assert np.asarray(h).dtype == np.float32
+            assert h == approx(sign * d2, 3e-7)
+
+
+def test_betainc_dx_float32():
+    a = b = np.float32(1e4)
+    x = np.float32(0.501)
+    f = lambda x: dsp.betainc(a, b, x)
+    for g in both32(f, 0, x):
+        assert g.dtype == np.float32
+        assert g == approx(108.41266017777758, 3e-7)
+    for h in second(f, 0, 0, x):
+        assert h == approx(-8672.0685498888019, 3e-6)

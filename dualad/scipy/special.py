@@ -583,7 +583,13 @@ y1 = _unary(_sp.y1, "y1", lambda ans, x: 0.5 * (y0(x) - yv(2.0, x)))
 
 # --- incomplete gamma and beta, zeta ---------------------------------------------------
 def _gammainc_dx(ans, a, x):
-    # x**(a-1) exp(-x) / Gamma(a), computed in logs
+    # x**(a-1) exp(-x) / Gamma(a), computed in logs; for float32 (and narrower) input
+    # the exponent is formed in float64 and the result cast back: its terms of size
+    # a log a cancel (7% error at a = x = 1e5 in float32 otherwise)
+    dt = _np.result_type(*(primal_of(v) for v in (a, x)))
+    if dt.kind == "f" and dt.itemsize < 8:
+        a, x = dnp.astype(a, _np.float64), dnp.astype(x, _np.float64)
+        return dnp.astype(dnp.exp(xlogy(a - 1, x) - x - gammaln(a)), dt)
     return dnp.exp(xlogy(a - 1, x) - x - gammaln(a))
 
 
@@ -812,6 +818,11 @@ _log_gammaincc_tail.__doc__ = ("``log(gammaincc(a, x))`` for ``x`` above the med
 
 
 def _betainc_dx(ans, a, b, x):
+    # as _gammainc_dx: the exponent in float64 for float32 input (its terms cancel)
+    dt = _np.result_type(*(primal_of(v) for v in (a, b, x)))
+    if dt.kind == "f" and dt.itemsize < 8:
+        a, b, x = (dnp.astype(v, _np.float64) for v in (a, b, x))
+        return dnp.astype(dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b)), dt)
     return dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b))
 
 
