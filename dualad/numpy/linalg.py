@@ -54,7 +54,7 @@ from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes, sum_to
 from ._casting import real_for as _realify
 from ._products import _pad_lead, matmul
-from ._reductions import max_p, min_p, on_values, sum_p
+from ._reductions import expand_reduced, max_p, min_p, on_values, sum_p
 from ._shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
 from ._ufuncs import (abs as _abs, astype, conjugate, equal, imag, power, real, sqrt, where)
 
@@ -847,22 +847,78 @@ def _rescaled(norm_of, m, x, axes, keepdims):
     return out * (m if keepdims else _np.squeeze(m, axis=axes))
 
 
-def _two_norm(x, axes, keepdims):
-    """The 2-norm (Frobenius norm) over ``axes``: ``sqrt(sum(|x|^2))``, NumPy's
-    formula and value wherever the sum of squares is a normal number.  Where
-    it underflows (``x = [1e-200, 1e-200]``: NumPy gives 0) or overflows
-    (``1e200``: inf) while ``x`` is finite and not 0, the norm of ``x / m``
-    scaled back by ``m = max |x|`` (:func:`_scale_for`): value and
-    derivative ``x / ||x||`` are then right (SciPy's norm is right there
-    too), where the plain formula gives the value 0 or inf and the
-    derivative 0."""
+def _abs2_plain(x):
+    return x.real * x.real + x.imag * x.imag if x.dtype.kind == "c" else x * x
+
+
+def _two_norm_impl(x, axes, keepdims=False):
+    """``sqrt(sum(|x|^2))`` over ``axes``, the formula (and value) of dualad's
+    norms before this primitive; slices whose sum of squares is not a normal
+    number (it under- or overflowed while ``x`` is finite and not 0) are taken
+    as ``m sqrt(sum(|x / m|^2))`` with ``m = max |x|`` of the slice."""
+    x = _np.asarray(x)
     with _np.errstate(over="ignore"):     # an overflow is handled below
-        s = sum_p(_abs2(x), axis=axes, keepdims=keepdims)
-    m = _scale_for(s, x, axes)
-    if m is None:
-        return _safe_sqrt(s)
-    return _rescaled(lambda v: _safe_sqrt(sum_p(_abs2(v), axis=axes, keepdims=keepdims)),
-                     m, x, axes, keepdims)
+        s = _np.sum(_abs2_plain(x), axis=axes, keepdims=True)
+    rk = s.dtype
+    fi = _np.finfo(rk)
+    normal = (s >= fi.tiny) & (s <= fi.max)
+    if not normal.all():
+        m = _np.max(_np.abs(x), axis=axes, keepdims=True, initial=0.0)
+        redo = ~normal & (m > 0) & _np.isfinite(m)
+        if redo.any():                    # other slices keep their values: x / 1
+            m = _np.where(redo, m, 1.0).astype(rk)
+            s = _np.where(redo, _np.sum(_abs2_plain(x / m), axis=axes, keepdims=True), s)
+            out = _np.sqrt(s) * m
+            return out if keepdims else _np.squeeze(out, axis=axes)
+    out = _np.sqrt(s)
+    return out if keepdims else _np.squeeze(out, axis=axes)
+
+
+def _unit(ans, x, axes, keepdims):
+    """``x / ||x||`` over ``axes`` (0 where the norm is 0: the subgradient),
+    written with registry operations: its own derivatives are those of a
+    quotient of two values of the same scale, so no intermediate scales like
+    ``1 / ||x||^2`` (which overflows below ``||x|| = 1e-154``)."""
+    if not keepdims:
+        ans = reshape(ans, tuple(1 if i - ndim_of(x) in axes else d
+                                 for i, d in enumerate(shape_of(x))))
+    z = _np.equal(primal_of(ans), 0)
+    if not z.any():
+        return x / ans
+    return where(z, 0.0, x / where(z, 1.0, ans))
+
+
+two_norm_p = primitive(_two_norm_impl, name="linalg.two_norm")
+two_norm_p.__doc__ = ("The 2-norm (Frobenius norm) over ``axes`` (negative), right also where "
+                      "the sum of squares under- or overflows; JVP ``Re sum(conj(u) t)``, VJP "
+                      "``g conj(u)`` with ``u = x / ||x||`` (0 at ``x = 0``).")
+defjvp(two_norm_p, lambda t, ans, x, axes, keepdims=False: sum_p(
+    _re_product(_unit(ans, x, axes, keepdims), t), axis=axes, keepdims=keepdims))
+defvjp_direct(two_norm_p, lambda g, ans, x, axes, keepdims=False: _ct_times_unit(
+    expand_reduced(g, x, axes, keepdims), _unit(ans, x, axes, keepdims)))
+
+
+def _re_product(u, t):
+    """``Re(conj(u) t)``: the tangent of a norm along ``t`` before the sum."""
+    if _np.result_type(primal_of(u)).kind == "c" or _np.result_type(primal_of(t)).kind == "c":
+        return real(conjugate(u) * t)
+    return u * t
+
+
+def _ct_times_unit(g, u):
+    """The cotangent of ``x`` for cotangent ``g`` of its norm: ``g conj(u)``
+    (the transpose of :func:`_re_product` under ``Re(sum(a b))``)."""
+    return g * conjugate(u) if _np.result_type(primal_of(u)).kind == "c" else g * u
+
+
+def _two_norm(x, axes, keepdims):
+    """The 2-norm (Frobenius norm) over ``axes``: NumPy's formula, and value,
+    wherever the sum of squares is a normal number; elsewhere (``x = [1e-200,
+    1e-200]``: NumPy gives 0; ``1e200``: inf) the slice is rescaled by its
+    largest entry, so the value is the true norm (as SciPy's norm gives) and
+    the derivative ``x / ||x||``, at every order and nesting (the
+    :data:`two_norm_p` primitive's rules are scale-free)."""
+    return two_norm_p(x, axes=tuple(axes), keepdims=bool(keepdims))
 
 
 def _vector_norm(x, ord, axes, keepdims):

@@ -123,6 +123,8 @@ def _svd_fun(a):
 
 def _norm_spec(name, ordv, axis, x_st, order, keepdims=False):
     covers = ("linalg.svd",) if ordv in ("nuc", 2, -2) and axis != -1 else ("sum",)
+    if ordv in (None, "fro"):
+        covers = ("linalg.two_norm",)
     return Spec(name, lambda x: L.norm(x, ordv, axis=axis, keepdims=keepdims), _tup(x_st),
                 covers=covers, order=order)
 
