@@ -96,3 +96,17 @@ def test_expm1_derivatives_are_exp_also_far_below_zero(x):
     xs = np.array([x, 1.0])
     np.testing.assert_allclose(ad.jvp(dnp.expm1, (xs,), (np.ones(2),))[1], np.exp(xs),
                                rtol=4e-16, atol=0)
+
+
+def test_power_with_a_list_exponent_or_base():
+    """x ** [1, 2] (NumPy reads the list as an array) raised a TypeError in the
+    rules; closed forms d/dx x^p = p x^(p-1), d2 = p (p-1) x^(p-2), d/dx b^x = b^x ln b."""
+    x = np.array([2.0, 3.0])
+    for p in ([1.0, 2.0], (2, 3)):
+        pa = np.asarray(p, dtype=float)
+        for f in (lambda v: v ** p, lambda v: dnp.power(v, p)):
+            np.testing.assert_allclose(ad.jacobian(f)(x), np.diag(pa * x ** (pa - 1)))
+            np.testing.assert_allclose(ad.hessian(lambda v: dnp.sum(f(v)))(x),
+                                       np.diag(pa * (pa - 1) * x ** (pa - 2)))
+    np.testing.assert_allclose(ad.jacobian(lambda v: [1.0, 2.0] ** v)(x),
+                               np.diag(np.array([1.0, 2.0]) ** x * np.log([1.0, 2.0])))

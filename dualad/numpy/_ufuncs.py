@@ -346,6 +346,8 @@ defvjp_direct(positive, lambda g, ans, x, **kw: g)
 
 def _pow_dx(ans, x, y):
     # d/dx x**y = y * x**(y-1); exact shortcuts for the common constant powers
+    if type(y) in (list, tuple):         # x ** [1.0, 2.0], as NumPy reads it
+        y = _np.asarray(y)
     if isinstance(y, (int, float)) and not isinstance(y, bool):
         if y == 2:
             return 2 * x
@@ -373,6 +375,8 @@ def _times_traced(a, b):
 
 def _pow_dy(ans, x, y):
     # d/dy x**y = x**y log x, taken as 0 where x == 0 (the limit for y > 0)
+    if type(x) in (list, tuple):
+        x = _np.asarray(x)
     safe = where(equal(x, 0), 1.0, x)
     return where(equal(x, 0), 0.0, _times_traced(ans, log(safe)))
 
