@@ -20,7 +20,7 @@ def _norm(x, loc, scale):
 
 def _t(x, df, loc, scale):
     return (stats.t.logpdf(x, df, loc, scale), stats.t.cdf(x, df, loc, scale),
-            stats.t.logsf(x, df, loc, scale))
+            stats.t.logsf(x, df, loc, scale), stats.t.logcdf(x, df, loc, scale))
 
 
 def _t_large_df(x, df):
@@ -135,7 +135,7 @@ SPECS = [
     Spec("stats.norm", _norm, st.tuples(x3, st.floats(-1.0, 1.0), pos),
          covers=("special.ndtr", "special.log_ndtr")),
     Spec("stats.t", _t, st.tuples(arrays((3,), avoid=[0.0], margin=0.3), pos, st.just(0.1), pos),
-         covers=("special.gammaln", "special.stdtr")),
+         covers=("special.gammaln", "special.stdtr", "special.log_stdtr", "special.t_logpdf")),
     Spec("stats.t_large_df", _t_large_df,
          st.tuples(arrays((3,), low=-3.0, high=3.0), st.floats(1000.0, 3000.0)),
          covers=("special.stdtr",)),
