@@ -895,7 +895,7 @@ two_norm_p.__doc__ = ("The 2-norm (Frobenius norm) over ``axes`` (negative), rig
 defjvp(two_norm_p, lambda t, ans, x, axes, keepdims=False: sum_p(
     _re_product(_unit(ans, x, axes, keepdims), t), axis=axes, keepdims=keepdims))
 defvjp_direct(two_norm_p, lambda g, ans, x, axes, keepdims=False: _ct_times_unit(
-    expand_reduced(g, x, axes, keepdims), _unit(ans, x, axes, keepdims)))
+    expand_reduced(_realify(g, ans), x, axes, keepdims), _unit(ans, x, axes, keepdims)))
 
 
 def _re_product(u, t):
