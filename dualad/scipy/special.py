@@ -1026,26 +1026,31 @@ def _t_logpdf_expr(z, df):
     return _t_r(df) - _HALF_LOG_2PI - (0.5 * z2) * (1 + 1 / df) * L
 
 
+def _near_or_far(z, df, near, far):
+    """``near(z, df)`` where ``z^2 <= df``, ``far(z, df)`` beyond (each form fed
+    harmless values where the other applies, then merged with ``where``)."""
+    z, df = _bcast2(z, df)
+    with _np.errstate(invalid="ignore", over="ignore"):
+        zv, dv = _pv(z), _pv(df)
+        is_far = zv * zv > dv
+    is_near = ~is_far
+    out = None
+    if is_near.any():
+        out = near(_sub(is_far, z, 0.0), df)
+    if is_far.any():
+        fv = far(_sub(is_near, z, 2.0), _sub(is_near, df, 1.0))
+        out = fv if out is None else dnp.where(is_far, fv, out)
+    return out
+
+
 def _t_dlogpdf_dz(z, df):
     """``d/dz`` of the log density, ``-(1 + 1/df) z / (1 + z^2/df)`` for ``z^2 <= df``
     (also ``df = inf``: ``-z``), ``-(df + 1) / (z + df / z)`` beyond: each form and its
     derivatives well scaled (the chain rule through ``1 / (1 + z^2/df)`` forms
     ``1 / (1 + z^2/df)^2``, which underflows for ``|z|`` above about ``4e9`` in float32,
     ``1e77`` in float64, while the derivative ``~ -(df+1) / z`` does not)."""
-    z, df = _bcast2(z, df)
-    with _np.errstate(invalid="ignore", over="ignore"):
-        zv, dv = _pv(z), _pv(df)
-        far = zv * zv > dv
-    near = ~far
-    out = None
-    if near.any():
-        zn = _sub(far, z, 0.0)
-        out = -(1 + 1 / df) * zn / (1 + zn * zn / df)
-    if far.any():
-        zf, df_ = _sub(near, z, 2.0), _sub(near, df, 1.0)
-        fv = -(df_ + 1) / (zf + df_ / zf)
-        out = fv if out is None else dnp.where(far, fv, out)
-    return out
+    return _near_or_far(z, df, lambda zn, d: -(1 + 1 / d) * zn / (1 + zn * zn / d),
+                        lambda zf, d: -(d + 1) / (zf + d / zf))
 
 
 def _t_logpdf_ddf_rule(z, df):
@@ -1054,20 +1059,10 @@ def _t_logpdf_ddf_rule(z, df):
     ``v = 1 / (1 + df/z^2)``, whose ``z``-derivative (the mixed second derivative)
     does not form ``1 / (1 + u)^2`` (no underflow at large ``|z|``; no cancellation
     either: ``log1p(u) > log 2 > v``)."""
-    z, df = _bcast2(z, df)
-    with _np.errstate(invalid="ignore", over="ignore"):
-        zv, dv = _pv(z), _pv(df)
-        far = zv * zv > dv
-    near = ~far
-    out = None
-    if near.any():
-        out = _t_dlogpdf_ddf(_sub(far, z, 0.0), df)
-    if far.any():
-        zf, df_ = _sub(near, z, 2.0), _sub(near, df, 1.0)
-        v = 1 / (1 + df_ / (zf * zf))
-        fv = _t_r(df_, deriv=True) - 0.5 * dnp.log1p(zf * zf / df_) + (0.5 + 0.5 / df_) * v
-        out = fv if out is None else dnp.where(far, fv, out)
-    return out
+    def far(zf, d):
+        v = 1 / (1 + d / (zf * zf))
+        return _t_r(d, deriv=True) - 0.5 * dnp.log1p(zf * zf / d) + (0.5 + 0.5 / d) * v
+    return _near_or_far(z, df, _t_dlogpdf_ddf, far)
 
 
 # the standard t log density as one primitive: its z-derivative from the well-scaled
