@@ -821,28 +821,8 @@ def _abs2(x):
     return re * re + im * im
 
 
-def _scale_for(s, x, axes):
-    """``None`` where the plain sums ``s`` behind a norm of ``x`` over
-    ``axes`` are all normal numbers (or come from zero, infinite or NaN
-    slices); otherwise the largest ``|x|`` of each slice (kept axes, 1 where
-    it is 0 or not finite), by which to divide ``x`` before the sum and to
-    multiply the norm after: every norm is homogeneous, and a constant scale
-    leaves every derivative exact."""
-    sv = _np.asarray(primal_of(s))
-    rk = sv.real.dtype if sv.dtype.kind in "fc" else _np.dtype(_np.float64)
-    fi = _np.finfo(rk)
-    normal = (sv >= fi.tiny) & (sv <= fi.max)
-    if _np.all(normal):                                 # the common case
-        return None
-    m = _np.max(_np.abs(_np.asarray(primal_of(x))), axis=axes, keepdims=True, initial=0.0)
-    usable = (m > 0) & _np.isfinite(m)
-    if _np.all(normal | ~_np.reshape(usable, sv.shape)):   # zeros, infinities, NaN
-        return None
-    return _np.where(usable, m, 1.0).astype(rk)
-
-
 def _rescaled(norm_of, m, x, axes, keepdims):
-    """``m * norm_of(x / m)`` with ``m`` (from :func:`_scale_for`) shaped for the result."""
+    """``m * norm_of(x / m)`` with ``m`` (from :func:`_p_scale`) shaped for the result."""
     out = norm_of(x / m)
     return out * (m if keepdims else _np.squeeze(m, axis=axes))
 
@@ -1057,7 +1037,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     """``numpy.linalg.norm``, every ``ord``; at 0 the derivative is 0 (a subgradient).
 
     The 2-, Frobenius and ``p``-norms are right also where NumPy's sum of
-    squares (powers) underflows or overflows (see ``_scale_for``).
+    squares (powers) underflows or overflows (see ``two_norm_p`` and ``_p_scale``).
 
     >>> import numpy as np, dualad as ad
     >>> ad.grad(norm)(np.array([3e-200, 4e-200]))
