@@ -149,8 +149,8 @@ def _deferring(op):
     """``op(self, other)``, or NotImplemented where ``other`` opts out of
     NumPy's operators (see :func:`_defers`): comparisons and ``divmod``."""
     def deferring(self, other):
-        if (type(other) not in _PLAIN_OPERANDS and not isinstance(other, Tracer)
-                and _defers(other)):
+        # (a tracer does not defer: its class sets __array_ufunc__)
+        if type(other) not in _PLAIN_OPERANDS and _defers(other):
             return NotImplemented
         return op(self, other)
     return deferring
@@ -158,11 +158,7 @@ def _deferring(op):
 
 def _forward(prim):
     if not _straight_to_trace(prim):
-        def slow(self, other):
-            if type(other) not in _PLAIN_OPERANDS and _defers(other):
-                return NotImplemented
-            return prim(self, other)
-        return slow
+        return _deferring(lambda self, other: prim(self, other))
 
     def op(self, other):
         # with no tracer of another transform in the call, self's trace is the
@@ -178,11 +174,7 @@ def _forward(prim):
 
 def _reflected(prim):
     if not _straight_to_trace(prim):
-        def slow(self, other):
-            if type(other) not in _PLAIN_OPERANDS and _defers(other):
-                return NotImplemented
-            return prim(other, self)
-        return slow
+        return _deferring(lambda self, other: prim(other, self))
 
     def op(self, other):
         if isinstance(other, Tracer):
