@@ -100,7 +100,7 @@ def test_expm1_derivatives_are_exp_also_far_below_zero(x):
 
 def test_power_with_a_list_exponent_or_base():
     """x ** [1, 2] (NumPy reads the list as an array) raised a TypeError in the
-    rules; closed forms d/dx x^p = p x^(p-1), d2 = p (p-1) x^(p-2), d/dx b^x = b^x ln b."""
+    rules (so did arctan2 and float_power with a list operand); closed forms d/dx x^p = p x^(p-1), d2 = p (p-1) x^(p-2), d/dx b^x = b^x ln b."""
     x = np.array([2.0, 3.0])
     for p in ([1.0, 2.0], (2, 3)):
         pa = np.asarray(p, dtype=float)
@@ -110,3 +110,9 @@ def test_power_with_a_list_exponent_or_base():
                                        np.diag(pa * (pa - 1) * x ** (pa - 2)))
     np.testing.assert_allclose(ad.jacobian(lambda v: [1.0, 2.0] ** v)(x),
                                np.diag(np.array([1.0, 2.0]) ** x * np.log([1.0, 2.0])))
+    # the same for every element-wise binary function: d/dx arctan2(c, x) = -c / (x^2 + c^2)
+    c = np.array([1.0, 2.0])
+    np.testing.assert_allclose(ad.jacobian(lambda v: dnp.arctan2([1.0, 2.0], v))(x),
+                               np.diag(-c / (x * x + c * c)))
+    np.testing.assert_allclose(ad.jacobian(lambda v: dnp.float_power(v, [1.0, 2.0]))(x),
+                               np.diag(c * x ** (c - 1)))

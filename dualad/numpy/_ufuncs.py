@@ -185,7 +185,21 @@ def binary(npfunc, dx, dy, name=None, singular=False):
     return p
 
 
+def _on_arrays(d):
+    """The factor ``d(ans, x, y)`` with a list or tuple operand read as an array,
+    as NumPy reads it (the factors do arithmetic on their operands:
+    ``x ** [1.0, 2.0]``, ``arctan2([1.0, 2.0], x)``)."""
+    def factor(ans, x, y):
+        if type(x) in (list, tuple):
+            x = _np.asarray(x)
+        if type(y) in (list, tuple):
+            y = _np.asarray(y)
+        return d(ans, x, y)
+    return factor
+
+
 def _binary_jvp(d, k, singular=False):
+    d = _on_arrays(d)
     if singular:
         def rule(t, ans, x, y, **kw):
             return times_finite_zero(bcast_tangent(t, (x, y)[k], ans), d(ans, x, y))
@@ -196,6 +210,7 @@ def _binary_jvp(d, k, singular=False):
 
 
 def _binary_vjp(d, k, singular=False):
+    d = _on_arrays(d)
     if singular:
         def rule(g, ans, x, y, **kw):
             return unbroadcast(times_finite_zero(g, d(ans, x, y)), ans, (x, y)[k])
@@ -346,8 +361,6 @@ defvjp_direct(positive, lambda g, ans, x, **kw: g)
 
 def _pow_dx(ans, x, y):
     # d/dx x**y = y * x**(y-1); exact shortcuts for the common constant powers
-    if type(y) in (list, tuple):         # x ** [1.0, 2.0], as NumPy reads it
-        y = _np.asarray(y)
     if isinstance(y, (int, float)) and not isinstance(y, bool):
         if y == 2:
             return 2 * x
@@ -375,8 +388,6 @@ def _times_traced(a, b):
 
 def _pow_dy(ans, x, y):
     # d/dy x**y = x**y log x, taken as 0 where x == 0 (the limit for y > 0)
-    if type(x) in (list, tuple):
-        x = _np.asarray(x)
     safe = where(equal(x, 0), 1.0, x)
     return where(equal(x, 0), 0.0, _times_traced(ans, log(safe)))
 
