@@ -827,10 +827,6 @@ def _rescaled(norm_of, m, x, axes, keepdims):
     return out * (m if keepdims else _np.squeeze(m, axis=axes))
 
 
-def _abs2_plain(x):
-    return x.real * x.real + x.imag * x.imag if x.dtype.kind == "c" else x * x
-
-
 def _two_norm_impl(x, axes, keepdims=False):
     """``sqrt(sum(|x|^2))`` over ``axes``, the formula (and value) of dualad's
     norms before this primitive; slices whose sum of squares is not a normal
@@ -838,7 +834,7 @@ def _two_norm_impl(x, axes, keepdims=False):
     as ``m sqrt(sum(|x / m|^2))`` with ``m = max |x|`` of the slice."""
     x = _np.asarray(x)
     with _np.errstate(over="ignore"):     # an overflow is handled below
-        s = _np.sum(_abs2_plain(x), axis=axes, keepdims=True)
+        s = _np.sum(_abs2(x), axis=axes, keepdims=True)
     rk = s.dtype
     fi = _np.finfo(rk)
     normal = (s >= fi.tiny) & (s <= fi.max)
@@ -847,7 +843,7 @@ def _two_norm_impl(x, axes, keepdims=False):
         redo = ~normal & (m > 0) & _np.isfinite(m)
         if redo.any():                    # other slices keep their values: x / 1
             m = _np.where(redo, m, 1.0).astype(rk)
-            s = _np.where(redo, _np.sum(_abs2_plain(x / m), axis=axes, keepdims=True), s)
+            s = _np.where(redo, _np.sum(_abs2(x / m), axis=axes, keepdims=True), s)
             out = _np.sqrt(s) * m
             return out if keepdims else _np.squeeze(out, axis=axes)
     out = _np.sqrt(s)
