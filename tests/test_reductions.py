@@ -394,3 +394,55 @@ def test_prod_and_cumprod_derivatives_where_the_product_underflows():
                 np.testing.assert_allclose(how(x, e), h @ e, rtol=1e-14, atol=0,
                                            err_msg=f"{name} column {i}")
         np.testing.assert_allclose(ad.hessian(f)(x), h, rtol=1e-14, atol=0)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_cumprod_and_prod_where_a_later_product_overflows():
+    """cumprod([2, 3, 1e200, 1e200]) ends in inf, but a loss that reads only
+    the first two entries has the finite gradient (x1 + 1, x0, 0, 0); a zero
+    cotangent times an infinite partial product gave NaN.  Likewise prod's
+    JVP along e_0 at (1e200, 1e200, 0.5, 3) is x1 x2 x3 = 1.5e200 although
+    the products of the others at x2, x3 are inf (a zero tangent times inf
+    gave NaN for every direction).  Closed forms."""
+    x = np.array([2.0, 3.0, 1e200, 1e200])
+    head = lambda v: dnp.sum(dnp.cumprod(v)[:2])          # noqa: E731
+    np.testing.assert_array_equal(ad.grad(head)(x), [4.0, 2.0, 0.0, 0.0])
+    # rows of the Jacobian: d cumprod_i / dx_j = prod_{k <= i, k != j} x_k (0 for j > i)
+    want = np.array([[1.0, 0, 0, 0], [3.0, 2.0, 0, 0], [3e200, 2e200, 6.0, 0],
+                     [np.inf, np.inf, 6e200, 6e200]])
+    for jac in (ad.jacrev, ad.jacfwd):
+        got = jac(dnp.cumprod)(x)
+        assert not np.isnan(got).any()
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+    y = np.array([1e200, 1e200, 0.5, 3.0])
+    for i, truth in enumerate([1.5e200, 1.5e200, np.inf, np.inf]):
+        e = np.eye(4)[i]
+        np.testing.assert_allclose(ad.jvp(dnp.prod, (y,), (e,))[1], truth, rtol=1e-15)
+    np.testing.assert_allclose(ad.jacfwd(dnp.prod)(y), [1.5e200, 1.5e200, np.inf, np.inf],
+                               rtol=1e-15)
+
+
+def test_cumprod_and_prod_with_tiny_cotangents_and_tangents():
+    """The quotient forms of cumprod's rules scaled first (g * cumprod(x),
+    t / x) and divided or multiplied after: with a cotangent of 1e-200 and
+    x = (1e-150, 2), g * cumprod(x) underflows to 0, but the gradient of
+    1e-200 * sum(cumprod(x)) is 1e-200 (1 + x1) = 3e-200 in x0.  Also the
+    reverse-over-reverse Hessian of prod at (1e-300, 1e300, 1e-300, 4),
+    whose entry (1, 0) is x2 x3 = 4e-300 (it was 0, and the Hessian
+    asymmetric).  Closed forms."""
+    x = np.array([1e-150, 2.0])
+    g = ad.grad(lambda v: dnp.sum(1e-200 * dnp.cumprod(v)))(x)
+    np.testing.assert_allclose(g, [3e-200, 0.0], rtol=1e-15, atol=0)
+    # forward: d/ds cumprod(x + s t) with t = (1e-300, 0) at x = (1e100, 2) is
+    # (1e-300, 2e-300); t / x = 1e-400 underflows in the quotient form
+    _, dy = ad.jvp(dnp.cumprod, (np.array([1e100, 2.0]),), (np.array([1e-300, 0.0]),))
+    np.testing.assert_allclose(dy, [1e-300, 2e-300], rtol=1e-15, atol=0)
+    y = np.array([1e-300, 1e300, 1e-300, 4.0])
+    h = np.array([[0.0, 4e-300, 4e300, 1.0],
+                  [4e-300, 0.0, 4e-300, 0.0],        # x0 x2 = 1e-600 underflows
+                  [4e300, 4e-300, 0.0, 1.0],
+                  [1.0, 0.0, 1.0, 0.0]])
+    for name, hess in (("rev-over-rev", ad.jacrev(ad.grad(dnp.prod))),
+                       ("fwd-over-rev", ad.hessian(dnp.prod)),
+                       ("fwd-over-fwd", ad.jacfwd(ad.jacfwd(dnp.prod)))):
+        np.testing.assert_allclose(hess(y), h, rtol=1e-14, atol=0, err_msg=name)

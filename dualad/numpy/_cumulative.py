@@ -4,10 +4,13 @@
 VJP of a cumulative sum is a reversed cumulative sum).  ``cumprod`` is exact
 where entries are zero: when the products are all normal numbers its rules
 use ``cumprod(x) * cumsum(t / x)`` (O(n)).  Where they hold a zero (a zero
-entry, or a product that underflows), overflow, or where the values are
-traced (the rule is being differentiated again, and the derivatives of a
+entry, or a product that underflows), overflow, where the scaled
+tangent ``t / x`` or cotangent ``g * cumprod(x)`` would under- or overflow
+(tiny cotangents), or where the values are traced (the rule is being differentiated again, and the derivatives of a
 quotient cancel at small entries), they use a scan of products with no
-division (O(n log n)), whose derivatives are exact at every order.  ``diff``, ``ediff1d`` and ``trapezoid`` are
+division (O(n log n)), whose derivatives are exact at every order; a zero
+tangent or cotangent meeting a product that overflowed contributes 0 there
+(the entries a loss does not read keep their finite gradient).  ``diff``, ``ediff1d`` and ``trapezoid`` are
 written with registry operations, so they need no rules of their own.
 
 ``numpy.maximum.accumulate`` / ``minimum.accumulate`` on a traced value (and
@@ -39,6 +42,7 @@ from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
 from ._reductions import _nan_fill, prod_p, sum_p
+from ._ufuncs import times_finite_zero
 
 
 def _one_axis(a, axis):
@@ -96,19 +100,24 @@ def _cumprod_impl(x, axis=-1):
     return _np.cumprod(x, axis=axis)
 
 
-def all_normal(v):
+def all_normal(v, unless=None):
     """Whether every entry of the plain value ``v`` is a finite number of
     normal size (no zero, no subnormal, no inf or NaN): then a product of
     such entries divided by one of them is the product of the others to
     rounding.  A zero among the products means that a factor is zero *or*
     that the product underflowed while the products of the others need not
     (``1e-200 * 3 * 1e-150``): the quotient forms of ``prod`` and
-    ``cumprod`` would give 0 for them."""
+    ``cumprod`` would give 0 for them.  Entries where ``unless`` (broadcast
+    against ``v``) is 0 are not looked at: a zero tangent or cotangent
+    makes its product 0 whatever its size."""
     m = _np.abs(primal_of(v))
     if m.dtype.kind != "f":
         m = m.astype(_np.float64)
     fi = _np.finfo(m.dtype)
-    return bool(_np.all(m >= fi.tiny) and _np.all(m <= fi.max))
+    if unless is None:
+        return bool(_np.all(m >= fi.tiny) and _np.all(m <= fi.max))
+    ok = _np.logical_and(m >= fi.tiny, m <= fi.max)
+    return bool(_np.all(_np.logical_or(ok, _np.equal(primal_of(unless), 0))))
 
 
 def _last(v, lo=None, hi=None):
@@ -135,7 +144,8 @@ def _scan_jvp(t, x):
     d = 1
     while d < n:
         xl, xr = _last(x, None, -d), _last(x, d)
-        t = _join(_last(t, None, d), _last(t, d) * xl + xr * _last(t, None, -d))
+        t = _join(_last(t, None, d),
+                  times_finite_zero(_last(t, d), xl) + times_finite_zero(_last(t, None, -d), xr))
         x = _join(_last(x, None, d), xr * xl)
         d *= 2
     return t
@@ -154,8 +164,8 @@ def _scan_vjp(g, x):
     for d, x in reversed(steps):
         # y_i = x_i (i < d), x_i x_(i-d) (i >= d): x_i feeds y_i and y_(i+d)
         gr = _last(g, d)
-        through_self = _join(_last(g, None, d), gr * _last(x, None, -d))
-        through_next = gr * _last(x, d)
+        through_self = _join(_last(g, None, d), times_finite_zero(gr, _last(x, None, -d)))
+        through_next = times_finite_zero(gr, _last(x, d))
         zeros = _np.zeros(tuple(shape_of(through_next)[:-1]) + (d,),
                           dtype=_np.result_type(primal_of(through_next)))
         g = through_self + _join(through_next, zeros)
@@ -182,13 +192,17 @@ def _exact_path(x, ans):
 
 def _cumprod_jvp(t, ans, x, axis=-1):
     if not _exact_path(x, ans):
-        return ans * cumsum_p(t / x, axis=axis)
+        q = t / x
+        if all_normal(q, unless=t):       # else t / x under- or overflowed
+            return ans * cumsum_p(q, axis=axis)
     return _along_last(_scan_jvp, t, x, axis)
 
 
 def _cumprod_vjp(g, ans, x, axis=-1):
     if not _exact_path(x, ans):
-        return _rev_cumsum(g * ans, axis) / x
+        ga = g * ans
+        if all_normal(ga, unless=g):      # else g * ans under- or overflowed
+            return _rev_cumsum(ga, axis) / x
     return _along_last(_scan_vjp, g, x, axis)
 
 

@@ -301,8 +301,10 @@ def _others_by_scans(x, ax):
 
 
 prod_p = primitive(_prod_impl, name="prod")
+# a zero tangent direction contributes 0 even where the others' product overflows
 defjvp(prod_p, lambda t, ans, x, axis=None, keepdims=False:
-       sum_p(t * _prod_others(x, axis), axis=norm_axes(axis, ndim_of(x)), keepdims=keepdims))
+       sum_p(times_finite_zero(t, _prod_others(x, axis)), axis=norm_axes(axis, ndim_of(x)),
+             keepdims=keepdims))
 defvjp_direct(prod_p, lambda g, ans, x, axis=None, keepdims=False:
               expand_reduced(g, x, axis, keepdims) * _prod_others(x, axis))
 
