@@ -95,7 +95,8 @@ def times_finite_zero(g, d):
         if not bad.any():
             return d * g
     if not isinstance(d, Tracer) and not isinstance(g, Tracer):
-        r = d * g              # plain values: no derivative will be taken
+        with _np.errstate(invalid="ignore"):    # the 0 * inf entries are masked next
+            r = d * g          # plain values: no derivative will be taken
         m = _np.logical_and(_np.equal(g, 0), bad)
         if type(r) is _np.ndarray and r.shape == m.shape:
             _np.copyto(r, 0, where=m)
