@@ -100,6 +100,28 @@ def _cumprod_impl(x, axis=-1):
     return _np.cumprod(x, axis=axis)
 
 
+_CHUNK = 1 << 15
+
+
+def _abs_range(v):
+    """``(min |v|, max |v|)`` of a non-empty array (NaN if one is NaN), in
+    float; large arrays by chunks, so that no array of their size is
+    allocated (a fresh large buffer costs page faults on every call)."""
+    flat = v.reshape(-1)
+    if flat.dtype.kind not in "fc":
+        flat = flat.astype(_np.float64)
+    if flat.size <= _CHUNK:
+        m = _np.abs(flat)
+        return m.min(), m.max()
+    buf = _np.empty(_CHUNK, dtype=_np.abs(flat[:1]).dtype)
+    lo, hi = [], []
+    for i in range(0, flat.size, _CHUNK):
+        m = _np.abs(flat[i:i + _CHUNK], out=buf[:min(_CHUNK, flat.size - i)])
+        lo.append(m.min())
+        hi.append(m.max())
+    return _np.min(lo), _np.max(hi)            # (NaN-propagating, unlike min())
+
+
 def all_normal(v, unless=None):
     """Whether every entry of the plain value ``v`` is a finite number of
     normal size (no zero, no subnormal, no inf or NaN): then a product of
@@ -110,12 +132,16 @@ def all_normal(v, unless=None):
     ``cumprod`` would give 0 for them.  Entries where ``unless`` (broadcast
     against ``v``) is 0 are not looked at: a zero tangent or cotangent
     makes its product 0 whatever its size."""
-    m = _np.abs(primal_of(v))
-    if m.dtype.kind != "f":
-        m = m.astype(_np.float64)
-    fi = _np.finfo(m.dtype)
+    v = _np.asarray(primal_of(v))
+    if v.size == 0:
+        return True
+    lo, hi = _abs_range(v)
+    fi = _np.finfo(lo.dtype)
+    if lo >= fi.tiny and hi <= fi.max:     # (a NaN fails both)
+        return True
     if unless is None:
-        return bool(_np.all(m >= fi.tiny) and _np.all(m <= fi.max))
+        return False
+    m = _np.abs(v)
     ok = _np.logical_and(m >= fi.tiny, m <= fi.max)
     return bool(_np.all(_np.logical_or(ok, _np.equal(primal_of(unless), 0))))
 
