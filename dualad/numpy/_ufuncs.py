@@ -885,10 +885,21 @@ def _copysign_dx(ans, x, y):
 
 
 copysign = binary(_np.copysign, _copysign_dx, None, name="copysign")
-logaddexp = binary(_np.logaddexp, lambda ans, x, y: exp(x - ans),
-                   lambda ans, x, y: exp(y - ans), name="logaddexp")
-logaddexp2 = binary(_np.logaddexp2, lambda ans, x, y: exp2(x - ans),
-                    lambda ans, x, y: exp2(y - ans), name="logaddexp2")
+
+
+def _share(u):
+    """``expit(u)``, the share of ``x`` in ``logaddexp(x, y)`` at ``u = x - y``:
+    its derivative ``expit(u) expit(-u)`` keeps full relative accuracy where
+    one share is near 1 (``exp(x - ans)`` would differentiate to
+    ``s (1 - s)``, which cancels there)."""
+    from ..scipy.special import expit
+    return expit(u)
+
+
+logaddexp = binary(_np.logaddexp, lambda ans, x, y: _share(x - y),
+                   lambda ans, x, y: _share(y - x), name="logaddexp")
+logaddexp2 = binary(_np.logaddexp2, lambda ans, x, y: _share((x - y) * _np.log(2.0)),
+                    lambda ans, x, y: _share((y - x) * _np.log(2.0)), name="logaddexp2")
 
 
 def _fpow_dy(ans, x, y):
