@@ -1,0 +1,218 @@
+"""Bessel functions: ``iv``, ``ive``, ``jv``, ``yv``, ``kv``, ``kve`` and the
+integer orders (``i0``, ``i1``, ``i0e``, ``i1e``, ``j0``, ``j1``, ``y0``, ``y1``,
+``k0``, ``k1``, ``k0e``, ``k1e``)."""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.special as _sp
+
+from ... import numpy as dnp
+from ...numpy._broadcast import bcast_tangent, unbroadcast
+from ...numpy._ufuncs import _is_complex, times_finite_zero
+from ...registry import defjvp, defvjp_direct
+from ...tracer import primal_of, shape_of
+from ._common import _fdtype, _nary, _no_rule, _pv, _sub, _unary
+
+
+# --- Bessel functions ----------------------------------------------------------------
+iv = _nary(_sp.iv, "iv", ["v", lambda ans, v, x: 0.5 * (iv(primal_of(v) - 1, x)
+                                                         + iv(primal_of(v) + 1, x))], ["v", "x"])
+
+
+_IVE_ASYM = 20.0      # |x| from which (and from v^2) ive's derivative uses the series
+_IVE_TERMS = 60
+
+
+def _ive_asym_dx(v, x):
+    """``d/dx ive(v, x)`` for large ``|x|`` from the asymptotic series
+    ``ive(v, y) = (2 pi y)^(-1/2) sum_j c_j y^-j``, ``c_j = (-1)^j prod_(i<=j)
+    (4v^2 - (2i-1)^2) / (j! 8^j)``, differentiated term by term:
+    ``-(2 pi)^(-1/2) y^(-3/2) sum_j (j + 1/2) c_j y^-j`` with ``y = |x|`` (odd
+    orders change sign for ``x < 0``).  The direct form ``(ive(v-1) + ive(v+1)) / 2
+    - ive(v)`` is a difference of two ``O(y^-1/2)`` numbers that are equal to
+    ``O(y^-3/2)``; this has no cancellation, and it is a polynomial in ``1/y``
+    written with registry operations, so its derivatives are those of the series.
+    Each point keeps the terms that decrease down to 1e-20 of the first (for
+    ``y >= 20`` and ``y >= v^2`` the neglected rest is below rounding)."""
+    dt = _fdtype(x)
+    series = _hankel_dx_series(v, dnp.abs(x), -1.0, _IVE_TERMS, dt)
+    # x < 0 (integer v, ive(v, -y) = (-1)^v ive(v, y)): the derivative is -(-1)^v that at y
+    vv = _np.asarray(primal_of(v), dtype=float)
+    sgn = _np.where(_np.asarray(primal_of(x)) < 0, _np.where(vv % 2 == 1, 1.0, -1.0), 1.0)
+    return series * (sgn * (-1.0 / _np.sqrt(2 * _np.pi))).astype(dt)
+
+
+def _hankel_dx_series(v, y, sign, terms, dt):
+    """``y^(-3/2) sum_j (j + 1/2) c_j y^-j`` (``y > 0``, traced), with
+    ``c_j = sign^j prod_(i<=j) (4v^2 - (2i-1)^2) / (j! 8^j)``: up to a constant
+    factor, the derivative of the Hankel-type series ``sum_j c_j y^(-j-1/2)`` of
+    ``ive`` (``sign = -1``) and ``kve`` (``sign = +1``).  Each point keeps the
+    terms that decrease, down to 1e-20 of the first; a polynomial in ``1/y``
+    written with registry operations, so its derivatives are the series'."""
+    vv, yv = _np.broadcast_arrays(_np.asarray(primal_of(v), dtype=float), _np.abs(_pv(y)))
+    c = [_np.ones_like(yv)]
+    for j in range(1, terms):
+        c.append(sign * c[-1] * (4 * vv * vv - (2 * j - 1) ** 2) / (8 * j))
+    c = _np.array(c)
+    with _np.errstate(all="ignore"):
+        m = _np.abs(c) / yv ** _np.arange(terms).reshape((-1,) + (1,) * yv.ndim)
+        keep = _np.cumprod(_np.concatenate([_np.ones_like(m[:1], dtype=bool),
+                                            m[1:] < m[:-1]]), axis=0).astype(bool)
+        keep &= m >= 1e-20 * m[:1]
+    nkeep = int(_np.max(_np.nonzero(keep.reshape(terms, -1).any(axis=1))[0])) + 1
+    b = (c * keep * (_np.arange(terms) + 0.5).reshape((-1,) + (1,) * yv.ndim))[:nkeep]
+    b = b.astype(dt)
+    w = 1.0 / y
+    acc = b[-1]
+    for j in range(nkeep - 2, -1, -1):
+        acc = acc * w + b[j]
+    return acc * w / dnp.sqrt(y)
+
+
+def _ive_dx_direct(ans, v, x):
+    # (I_v e^-|x|)' = (I_(v-1) + I_(v+1)) / 2 e^-|x| - sign(x) ive
+    vv = primal_of(v)
+    return 0.5 * (ive(vv - 1, x) + ive(vv + 1, x)) - dnp.sign(x) * ans
+
+
+def _asymptotic_split(ans, v, x, direct, far_rule, start, xv):
+    """``direct(ans, v, x)`` where ``xv < max(start, v^2)``, ``far_rule(v, x)``
+    (an asymptotic series) above; each branch runs at safe values elsewhere.
+    ``xv``: the plain values of ``x`` compared (``|x|`` or real ``x``)."""
+    vv, xv = _np.broadcast_arrays(_np.asarray(primal_of(v), dtype=float), xv)
+    big = (xv >= _np.maximum(start, vv * vv)) & _np.isfinite(xv)
+    if not big.any():
+        return direct(ans, v, x)
+    if shape_of(x) != big.shape:
+        x = dnp.broadcast_to(x, big.shape)
+    far = far_rule(v, _sub(~big, x, 2 * start))
+    if big.all():
+        return far
+    return dnp.where(big, far, direct(ans, v, _sub(big, x, 1.0)))
+
+
+def _ive_split(ans, v, x, direct):
+    """``direct(ans, v, x)`` for ``|x| < max(20, v^2)``, the asymptotic series
+    above."""
+    return _asymptotic_split(ans, v, x, direct, _ive_asym_dx, _IVE_ASYM,
+                             _np.abs(_np.asarray(primal_of(x), dtype=float)))
+
+
+def _ive_dx(ans, v, x):
+    # orders 0 and 1 through i0e / i1e (ive of every order is NaN in SciPy for
+    # |x| > 2^30, i0e and i1e are not)
+    vv = _np.asarray(primal_of(v))
+    vv, _ = _np.broadcast_arrays(vv, _np.asarray(primal_of(x)))
+    d01 = vv == 0, vv == 1
+    if d01[0].all():
+        return _i0e_dx(i0e(x), x)
+    if d01[1].all():
+        return _i1e_dx(i1e(x), x)
+    out = _ive_split(ans, v, x, _ive_dx_direct)
+    if d01[0].any():
+        out = dnp.where(d01[0], _i0e_dx(i0e(x), x), out)
+    if d01[1].any():
+        out = dnp.where(d01[1], _i1e_dx(i1e(x), x), out)
+    return out
+
+
+def _i0e_dx(ans, x):
+    return _ive_split(ans, 0.0, x, lambda ans, v, x: i1e(x) - dnp.sign(x) * ans)
+
+
+def _i1e_dx(ans, x):
+    # I_1' = (I_0 + I_2) / 2 (no cancellation at small x, where I_0 - I_1 / x has)
+    return _ive_split(ans, 1.0, x,
+                      lambda ans, v, x: 0.5 * (i0e(x) + ive(2.0, x)) - dnp.sign(x) * ans)
+
+
+ive = _nary(_sp.ive, "ive", ["v", _ive_dx], ["v", "x"])
+
+
+# Complex z: ive(v, z) = iv(v, z) exp(-|Re z|) is not holomorphic.  With
+# D = iv'(v, z) exp(-|Re z|) = (ive(v-1, z) + ive(v+1, z)) / 2, the JVP is
+# D t - sign(Re z) Re(t) ive and the VJP its transpose, g D - sign(Re z) Re(g ive).
+# (The real-only i0e / i1e and the large-|x| series are not used: the series is
+# that of real x, and SciPy's i0e / i1e take no complex input.)
+def _ive_dz(v, x):
+    vv = primal_of(v)
+    return 0.5 * (ive(vv - 1, x) + ive(vv + 1, x))
+
+
+def _ive_jvp_x(t, ans, v, x):
+    t = bcast_tangent(t, x, ans)
+    if not _is_complex(x):
+        return times_finite_zero(t, _ive_dx(ans, v, x))
+    return times_finite_zero(t, _ive_dz(v, x)) - dnp.sign(dnp.real(x)) * dnp.real(t) * ans
+
+
+def _ive_vjp_x(g, ans, v, x):
+    if not _is_complex(x):
+        return unbroadcast(times_finite_zero(g, _ive_dx(ans, v, x)), ans, x)
+    return unbroadcast(times_finite_zero(g, _ive_dz(v, x))
+                       - dnp.sign(dnp.real(x)) * dnp.real(g * ans), ans, x)
+
+
+defjvp(ive, _no_rule("ive", "v"), _ive_jvp_x)
+defvjp_direct(ive, _no_rule("ive", "v"), _ive_vjp_x)
+jv = _nary(_sp.jv, "jv", ["v", lambda ans, v, x: 0.5 * (jv(primal_of(v) - 1, x)
+                                                         - jv(primal_of(v) + 1, x))], ["v", "x"])
+yv = _nary(_sp.yv, "yv", ["v", lambda ans, v, x: 0.5 * (yv(primal_of(v) - 1, x)
+                                                         - yv(primal_of(v) + 1, x))], ["v", "x"])
+i0 = _unary(_sp.i0, "i0", lambda ans, x: i1(x))
+i1 = _unary(_sp.i1, "i1", lambda ans, x: 0.5 * (i0(x) + iv(2.0, x)))
+i0e = _unary(_sp.i0e, "i0e", _i0e_dx)
+i1e = _unary(_sp.i1e, "i1e", _i1e_dx)
+j0 = _unary(_sp.j0, "j0", lambda ans, x: -j1(x))
+j1 = _unary(_sp.j1, "j1", lambda ans, x: 0.5 * (j0(x) - jv(2.0, x)))
+y0 = _unary(_sp.y0, "y0", lambda ans, x: -y1(x))
+y1 = _unary(_sp.y1, "y1", lambda ans, x: 0.5 * (y0(x) - yv(2.0, x)))
+
+# --- modified Bessel functions of the second kind --------------------------------------
+def _kv_dx(ans, v, x):
+    # K_v' = -(K_(v-1) + K_(v+1)) / 2  (both positive for x > 0: no cancellation;
+    # holomorphic, so complex x takes the same rule)
+    vv = primal_of(v)
+    return -0.5 * (kv(vv - 1, x) + kv(vv + 1, x))
+
+
+kv = _nary(_sp.kv, "kv", ["v", _kv_dx], ["v", "x"])
+
+_KVE_ASYM = 20.0      # x from which (and from v^2) kve's derivative uses the series
+_KVE_TERMS = 60
+
+
+def _kve_asym_dx(v, x):
+    """``d/dx kve(v, x)`` for large ``x > 0`` from Hankel's expansion ``kve(v, y) =
+    sqrt(pi / (2y)) sum_j a_j y^-j``, ``a_j = prod_(i<=j) (4v^2 - (2i-1)^2) / (j! 8^j)``,
+    differentiated term by term: ``-sqrt(pi/2) y^(-3/2) sum_j (j + 1/2) a_j y^-j``.
+    The recurrence form ``kve(v) - (kve(v-1) + kve(v+1)) / 2`` is a difference of
+    two ``O(y^-1/2)`` numbers equal to ``O(y^-3/2)``; this is not.  A polynomial in
+    ``1/y`` written with registry operations (its derivatives are the series'); each
+    point keeps the decreasing terms down to 1e-20 of the first."""
+    dt = _fdtype(x)
+    return _hankel_dx_series(v, x, 1.0, _KVE_TERMS, dt) * dt.type(-_np.sqrt(_np.pi / 2))
+
+
+def _kve_split(ans, v, x, direct):
+    """``direct(ans, v, x)`` for real ``x < max(20, v^2)``, the series above for
+    larger ``x`` (each branch at safe values elsewhere); complex ``x``: ``direct``."""
+    if _is_complex(x):
+        return direct(ans, v, x)
+    return _asymptotic_split(ans, v, x, direct, _kve_asym_dx, _KVE_ASYM, _pv(x))
+
+
+def _kve_dx_direct(ans, v, x):
+    # (K_v e^x)' = kve - (kve(v-1) + kve(v+1)) / 2   (kve is K_v exp(x), holomorphic)
+    vv = primal_of(v)
+    return kve(vv, x) - 0.5 * (kve(vv - 1, x) + kve(vv + 1, x))
+
+
+kve = _nary(_sp.kve, "kve", ["v", lambda ans, v, x: _kve_split(ans, v, x, _kve_dx_direct)],
+            ["v", "x"])
+k0 = _unary(_sp.k0, "k0", lambda ans, x: -k1(x))
+k1 = _unary(_sp.k1, "k1", lambda ans, x: -0.5 * (k0(x) + kv(2.0, x)))
+k0e = _unary(_sp.k0e, "k0e",
+             lambda ans, x: _kve_split(ans, 0.0, x, lambda ans, v, x: k0e(x) - k1e(x)))
+k1e = _unary(_sp.k1e, "k1e", lambda ans, x: _kve_split(
+    ans, 1.0, x, lambda ans, v, x: k1e(x) - 0.5 * (k0e(x) + kve(2.0, x))))

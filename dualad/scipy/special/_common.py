@@ -1,0 +1,111 @@
+"""Shared pieces of the ``special`` rule tables: the element-wise rule
+factories (``_unary``, ``_nary``), plain-value masks and substitutes for the
+branches of piecewise rules (``_pv``, ``_sub``, ``_bcast2``, ``_fdtype``), and
+the Gauss-Legendre panels the tail integrals use."""
+from __future__ import annotations
+
+import numpy as _np
+
+from ... import numpy as dnp
+from ...numpy._broadcast import bcast_tangent, unbroadcast
+from ...numpy._ufuncs import times_finite_zero
+from ...registry import defjvp, defvjp_direct, primitive
+from ...tracer import primal_of, shape_of
+
+_SQRT_PI = _np.sqrt(_np.pi)
+_LOG_SQRT_2PI = 0.5 * _np.log(2 * _np.pi)
+_HALF_LOG_2PI = float(0.5 * _np.log(2 * _np.pi))   # a python float: float32 stays float32
+
+
+# --- rule factories: element-wise functions, a derivative factor per argument -----------
+def _unary(npfunc, name, deriv):
+    """Element-wise ``name(x)`` with derivative factor ``deriv(ans, x)``."""
+    p = primitive(lambda x: npfunc(x), name="special." + name)
+    p.__doc__ = f"``scipy.special.{name}``, differentiable."
+    # times_finite_zero: a zero tangent / cotangent stays 0 where the derivative is
+    # infinite (entr, logit, erfinv, ndtri at the ends, gammaln at poles, y0 at 0, ...)
+    defjvp(p, lambda t, ans, x: times_finite_zero(t, deriv(ans, x)))
+    defvjp_direct(p, lambda g, ans, x: times_finite_zero(g, deriv(ans, x)))
+    return p
+
+
+def _no_rule(fname, argname):
+    def rule(*args, **kwargs):
+        raise NotImplementedError(
+            f"special.{fname}: the derivative with respect to argument '{argname}' "
+            f"has no closed form and is not implemented; pass '{argname}' as a constant "
+            f"(or wrap it in dualad.stop_gradient if its derivative is not wanted)")
+    return rule
+
+
+def _nary(npfunc, name, derivs, argnames):
+    """Element-wise function of broadcasting arguments; ``derivs[k](ans, *args)``
+    is the partial derivative factor in argument k (``None``: not differentiable,
+    a string: raise NotImplementedError naming that argument)."""
+    p = primitive(lambda *a: npfunc(*a), name="special." + name)
+    p.__doc__ = f"``scipy.special.{name}``, differentiable."
+    jvps, vjps = [], []
+    for k, d in enumerate(derivs):
+        if d is None:
+            jvps.append(None)
+            vjps.append(None)
+        elif isinstance(d, str):
+            jvps.append(_no_rule(name, d))
+            vjps.append(_no_rule(name, d))
+        else:
+            jvps.append(_nary_jvp(d, k))
+            vjps.append(_nary_vjp(d, k))
+    defjvp(p, *jvps)
+    defvjp_direct(p, *vjps)
+    return p
+
+
+def _nary_jvp(d, k):
+    def rule(t, ans, *args):
+        return times_finite_zero(bcast_tangent(t, args[k], ans), d(ans, *args))
+    return rule
+
+
+def _nary_vjp(d, k):
+    def rule(g, ans, *args):
+        return unbroadcast(times_finite_zero(g, d(ans, *args)), ans, args[k])
+    return rule
+
+
+# --- piecewise rules: plain-value masks, safe substitutes for the unused branch ---------
+def _pv(v):
+    return _np.asarray(primal_of(v), dtype=float)
+
+
+def _sub(mask, value, fill):
+    """``value`` with the constant ``fill`` where the plain ``mask`` is True: a safe
+    input for a branch that is not used there (its derivative is then exactly 0)."""
+    mask = _np.asarray(mask)
+    if not mask.any():
+        return value
+    return dnp.where(mask, fill, value)
+
+
+def _bcast2(a, x):
+    shp = _np.broadcast_shapes(shape_of(a), shape_of(x))
+    return dnp.broadcast_to(a, shp), dnp.broadcast_to(x, shp)
+
+
+def _fdtype(*vals):
+    """The floating dtype of the (possibly traced) arguments: plain quadrature
+    nodes are cast to it, so float32 arguments keep float32 derivatives."""
+    dt = _np.result_type(*(_np.asarray(primal_of(v)).dtype for v in vals))
+    return dt if _np.issubdtype(dt, _np.floating) else _np.dtype(float)
+
+
+# --- composite Gauss-Legendre on [0, 1]: 10 geometric panels [2^-(j+1), 2^-j] -----------
+def _quad_rule(npanel=10, order=16):
+    x, w = _np.polynomial.legendre.leggauss(order)
+    edges = _np.concatenate([[0.0], 2.0 ** -_np.arange(npanel - 1, -1, -1)])
+    lo, hi = edges[:-1, None], edges[1:, None]
+    return ((lo + (hi - lo) * (x + 1) / 2).ravel(), ((hi - lo) * w / 2).ravel())
+
+
+_QU, _QW = _quad_rule()
+_SPAN = 60.0   # the integrands are cut where their exponent has dropped by this much
+_GL_U, _GL_W = _quad_rule(1, 16)       # 16-point Gauss-Legendre on [0, 1]

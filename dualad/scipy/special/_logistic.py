@@ -1,0 +1,71 @@
+"""Logistic functions, ``x log y`` and entropies: ``expit``, ``logit``,
+``log_expit``, ``xlogy``, ``xlog1py``, ``entr``, ``rel_entr``, ``kl_div``."""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.special as _sp
+
+from ... import numpy as dnp
+from ...tracer import primal_of
+from ._common import _nary, _unary
+
+
+# --- logistic ----------------------------------------------------------------------
+
+
+def _expit_deriv(ans, x):
+    """``expit'(x) = expit(x) expit(-x)``.  As ``ans (1 - ans)`` (one pass fewer)
+    while every ``ans <= 0.99``; above, ``1 - ans`` loses relative accuracy
+    (``eps / (1 - ans)``: all of it from ``x = 37`` on, where it is 0 while
+    the derivative is ``e^-x``), so ``ans expit(-x)`` there."""
+    if _np.max(primal_of(ans), initial=0.0) > 0.99:
+        return ans * expit(-x)
+    return ans * (1 - ans)
+
+
+expit = _unary(_sp.expit, "expit", _expit_deriv)
+logit = _unary(_sp.logit, "logit", lambda ans, x: 1.0 / (x * (1 - x)))
+log_expit = _unary(_sp.log_expit, "log_expit", lambda ans, x: expit(-x))
+
+
+# --- x log y ----------------------------------------------------------------------
+def _safe_ratio(x, y):
+    """``x / y``, with 0 where both are 0 (no NaN); exact derivatives elsewhere,
+    also at ``x == 0``."""
+    both = dnp.logical_and(dnp.equal(x, 0), dnp.equal(y, 0))
+    if not _np.any(both):
+        return x / y
+    return x / dnp.where(both, 1.0, y)
+
+
+xlogy = _nary(_sp.xlogy, "xlogy",
+              [lambda ans, x, y: dnp.log(y), lambda ans, x, y: _safe_ratio(x, y)], ["x", "y"])
+xlog1py = _nary(_sp.xlog1py, "xlog1py",
+                [lambda ans, x, y: dnp.log1p(y),
+                 lambda ans, x, y: _safe_ratio(x, 1 + y)], ["x", "y"])
+
+# --- entropies ---------------------------------------------------------------------
+entr = _unary(_sp.entr, "entr", lambda ans, x: -(dnp.log(x) + 1))
+
+
+def _log_ratio(x, y):
+    """``log(x / y)``; ``log(x) - log(y)`` where ``x / y`` overflows, underflows
+    (or is subnormal) or is not finite."""
+    with _np.errstate(all="ignore"):
+        q = x / y
+        qv = _np.asarray(primal_of(q))
+        ok = _np.isfinite(qv) & (qv >= _np.finfo(_np.result_type(qv, _np.float32)).tiny)
+    if ok.all():
+        return dnp.log(q)
+    alt = dnp.log(x) - dnp.log(y)
+    if not ok.any():
+        return alt
+    return dnp.where(ok, dnp.log(dnp.where(ok, q, 1.0)), alt)
+
+
+rel_entr = _nary(_sp.rel_entr, "rel_entr",
+                 [lambda ans, x, y: _log_ratio(x, y) + 1,
+                  lambda ans, x, y: -_safe_ratio(x, y)], ["x", "y"])
+kl_div = _nary(_sp.kl_div, "kl_div",
+               [lambda ans, x, y: _log_ratio(x, y),
+                lambda ans, x, y: 1 - _safe_ratio(x, y)], ["x", "y"])

@@ -1,0 +1,177 @@
+"""``logsumexp``, ``softmax``, ``log_softmax`` (reductions over axes)."""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.special as _sp
+
+from ... import numpy as dnp
+from ...numpy._broadcast import norm_axes
+from ...numpy._reductions import expand_reduced
+from ...numpy._short_axis import extreme, sum_last
+from ...numpy._stats import _softmax
+from ...registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
+from ...tracer import ndim_of, primal_of, shape_of
+
+
+# --- logsumexp and friends ------------------------------------------------------------
+def _lse_impl(a, b, axis=None, keepdims=False):
+    # log|sum(b exp(a))|; the public wrapper puts SciPy's NaN where the sum is < 0
+    if b is None:
+        return _sp.logsumexp(a, axis=axis, keepdims=keepdims)
+    return _sp.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=True)[0]
+
+
+def _lse_sign_impl(a, b, axis, keepdims):
+    return _sp.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=True)[1]
+
+
+def _lse_weights(ans, a, b, axis, keepdims):
+    """``d ans / d a`` without ``b``: ``exp(a - ans)`` times the sign of the sum
+    (0 on a slice that is all ``-inf``, as ``dualad.numpy.logsumexp``)."""
+    w = _softmax(ans, a, axis, keepdims)
+    if b is not None:
+        sgn = _lse_sign_impl(primal_of(a), primal_of(b), axis, keepdims)
+        if _np.any(sgn != 1):
+            w = w * expand_reduced(_np.asarray(sgn), a, axis, keepdims)
+    return w
+
+
+def _lse_jvp_a(t, ans, a, b, axis=None, keepdims=False):
+    w = _lse_weights(ans, a, b, axis, keepdims)
+    if b is not None:
+        w = w * b
+    return dnp.sum(t * w, axis=axis, keepdims=keepdims)
+
+
+def _lse_jvp_b(t, ans, a, b, axis=None, keepdims=False):
+    return dnp.sum(t * _lse_weights(ans, a, b, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+def _lse_vjp_a(g, ans, a, b, axis=None, keepdims=False):
+    w = _lse_weights(ans, a, b, axis, keepdims)
+    if b is not None:
+        w = w * b
+    return expand_reduced(g, a, axis, keepdims) * w
+
+
+def _lse_vjp_b(g, ans, a, b, axis=None, keepdims=False):
+    return expand_reduced(g, a, axis, keepdims) * _lse_weights(ans, a, b, axis, keepdims)
+
+
+logsumexp_p = primitive(_lse_impl, name="special.logsumexp")
+defjvp(logsumexp_p, _lse_jvp_a, _lse_jvp_b)
+defvjp_direct(logsumexp_p, _lse_vjp_a, _lse_vjp_b)
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """``scipy.special.logsumexp``: ``log(sum(b * exp(a)))``, computed stably and
+    differentiable in ``a`` and ``b``.  With ``return_sign`` the result is
+    ``log|sum|`` and the (non-differentiable) sign."""
+    nd = ndim_of(a)
+    if b is not None:
+        shp = _np.broadcast_shapes(shape_of(a), shape_of(b))
+        a = dnp.broadcast_to(a, shp)
+        b = dnp.broadcast_to(b, shp)
+        nd = len(shp)
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    keepdims = bool(keepdims)
+    if nd == 0:
+        # a 0-d input is a 1-vector summed over its axis (SciPy's shapes: () and,
+        # with keepdims or axis=(), (1,)); a reduction over no axis at all would
+        # also sum over the tangents' and cotangents' batch axes
+        keepdims = keepdims or axis == ()
+        a = dnp.reshape(a, (1,))
+        b = None if b is None else dnp.reshape(b, (1,))
+        axis, nd = (0,), 1
+    axis = norm_axes(axis, nd)
+    out = logsumexp_p(a, b, axis=axis, keepdims=keepdims)
+    if b is None:
+        sgn = _np.ones(shape_of(out))
+    else:
+        sgn = _np.asarray(_lse_sign_impl(primal_of(a), primal_of(b), axis, keepdims))
+    if return_sign:
+        return out, (sgn if _np.ndim(sgn) else sgn[()])
+    if _np.any(sgn < 0):
+        out = dnp.where(sgn < 0, _np.nan, out)
+    return out
+
+
+def _log_softmax_fwd(x, axis=()):
+    """``(log_softmax(x), residuals)``: the stable form SciPy uses (shift by the
+    finite maximum, subtract the log of the sum of exponentials); residuals
+    are the shifted exponentials and their sums, from which the VJP gets the
+    softmax without a second ``exp`` (``None`` where a maximum is not finite)."""
+    x = _np.asarray(x)
+    m = extreme(_np.maximum, x, axis, True) if x.size else _np.max(x, axis, keepdims=True)
+    finite = _np.isfinite(m).all()
+    if not finite:
+        m = _np.where(_np.isfinite(m), m, 0)
+    tmp = x - m
+    e = _np.exp(tmp)
+    s = _np.add.reduce(e, axis=axis, keepdims=True)
+    if finite:                  # every sum holds exp(0) = 1: its log is finite
+        out = _np.log(s)
+    else:
+        with _np.errstate(divide="ignore"):
+            out = _np.log(s)
+    out = _np.subtract(tmp, out, out=tmp) if type(tmp) is _np.ndarray else tmp - out
+    return out, ((e, s) if finite else None)
+
+
+def _log_softmax_impl(x, axis=()):
+    return _log_softmax_fwd(x, axis)[0]
+
+
+def _log_softmax_vjp(g, ans, x, axis=(), residuals=None):
+    if type(g) is _np.ndarray and type(ans) is _np.ndarray and g.shape == ans.shape:
+        c = sum_last(g, True) if axis == (-1,) else _np.add.reduce(g, axis=axis, keepdims=True)
+        if residuals is None:
+            p = _np.exp(ans)
+        else:                                    # softmax = e / s
+            p, s = residuals
+            c = c / s
+        p = _np.multiply(p, c)
+        return _np.subtract(g, p, out=p)         # one buffer
+    softmax = dnp.exp(ans) if residuals is None else residuals[0] / residuals[1]
+    return g - softmax * dnp.sum(g, axis=axis, keepdims=True)
+
+
+# one primitive, not x - logsumexp(x): half the tape records, and the rules need
+# only softmax = exp(ans) (or, on the tape, the forward pass's e / s).
+# d log_softmax = dx - sum(softmax * dx) over the axes.
+log_softmax_p = primitive(_log_softmax_impl, name="special.log_softmax")
+defjvp(log_softmax_p, lambda t, ans, x, axis=():
+       t - dnp.sum(t * dnp.exp(ans), axis=axis, keepdims=True))
+defvjp_direct(log_softmax_p, _log_softmax_vjp)
+vjp_reads(log_softmax_p, {0: ("ans",)})
+vjp_residuals(log_softmax_p, _log_softmax_fwd)
+
+
+def log_softmax(x, axis=None):
+    """``scipy.special.log_softmax``: ``x - logsumexp(x, axis, keepdims=True)``,
+    one primitive whose rules use ``softmax = exp(log_softmax)``.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy.special import log_softmax
+    >>> ad.grad(lambda z: log_softmax(z)[0])(np.zeros(4))
+    array([ 0.75, -0.25, -0.25, -0.25])
+    """
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    nd = ndim_of(x)
+    return log_softmax_p(x, axis=norm_axes(axis, nd) if nd else ())
+
+
+def softmax(x, axis=None):
+    """``scipy.special.softmax``: ``exp(x - max) / sum(exp(x - max))`` over ``axis``,
+    the operations SciPy does (so the same values), with the maximum taken as a
+    constant: softmax does not depend on the shift, so the derivative is exact."""
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    xv = primal_of(x)
+    if xv is x:
+        return _sp.softmax(x, axis=axis)
+    m = _np.max(_np.asarray(xv), axis=axis, keepdims=True)
+    e = dnp.exp(x - m)
+    return e / dnp.sum(e, axis=axis, keepdims=True)

@@ -1,0 +1,265 @@
+"""Student's t distribution: ``stdtr``, ``stdtrit`` and the internal
+cancellation-free log density ``_t_logpdf_std`` and ``_log_stdtr`` that
+``dualad.scipy.stats`` uses."""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.special as _sp
+
+from ... import numpy as dnp
+from ...tracer import primal_of, shape_of
+from ._common import (_bcast2, _fdtype, _GL_U, _GL_W, _HALF_LOG_2PI, _nary, _pv, _QU, _QW, _SPAN,
+                      _sub)
+from ._gamma import digamma, gammaln
+from ._incbeta import _betainc_dparam, _betainc_dx
+
+
+# --- the cdf's df-derivative below df = 50: betainc's series ------------------------
+def _stdtr_ddf(ans, df, t):
+    # stdtr = 1 - I_x(df/2, 1/2) / 2 for t > 0 (I_x / 2 for t < 0), x = df / (df + t^2)
+    shp = _np.broadcast_shapes(shape_of(df), shape_of(t))
+    df, t = dnp.broadcast_to(df, shp), dnp.broadcast_to(t, shp)
+    tv = _np.asarray(primal_of(t))
+    zero = tv == 0
+    ts = dnp.where(zero, 1.0, t) if _np.any(zero) else t
+    s2 = ts * ts
+    x = df / (df + s2)
+    dx = s2 / ((df + s2) * (df + s2))
+    di = 0.5 * _betainc_dparam(None, 0.5 * df, 0.5, x, 0) + _betainc_dx(None, 0.5 * df, 0.5, x) * dx
+    out = -0.5 * _np.sign(tv) * di
+    if not _np.any(zero):
+        return out
+    # stdtr(df, 0) = 1/2 for every df, so the derivative is 0 at t = 0, but its
+    # t-derivative, d/ddf of the density at 0, is not: t * f(0) d/ddf log f(0)
+    c = dnp.exp(_t_r(df) - _HALF_LOG_2PI) * _t_r(df, deriv=True)
+    return dnp.where(zero, t * c, out)
+
+
+# --- Student's t for large df: cancellation-free pieces -----------------------------
+# log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2 = sum_n e_n df^-n (odd n), with
+# e_n = (-1)^(n+1) (1 - 2^(n+1)) B_(n+1) / (n (n+1)) (Bernoulli polynomials at 1/2 and 0)
+_BERN = _sp.bernoulli(18)
+_R_COEF = [(n, float((-1) ** (n + 1) * (1 - 2.0 ** (n + 1)) * _BERN[n + 1] / (n * (n + 1))))
+           for n in range(1, 17, 2)]
+_R_BIG = 20.0       # df from which the series is used (converged to rounding there)
+
+
+def _t_r(df, deriv=False):
+    """``R(df) = log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2`` (or ``R'``),
+    -> 0 like ``-1/(4 df)``; the series for large ``df`` (no cancellation, and
+    ``R(inf) = 0``), ``gammaln`` / ``digamma`` below."""
+    dv = _pv(df)
+    big = dv >= _R_BIG
+    out = None
+    if big.any():
+        w = 1.0 / _sub(~big, df, 100.0)
+        w2 = w * w
+        acc = 0.0
+        for n, c in reversed(_R_COEF):      # R = w sum c_n w^(n-1), R' = w^2 sum -n c_n w^(n-1)
+            acc = acc * w2 + (-n * c if deriv else c)
+        out = acc * w2 if deriv else acc * w
+    if (~big).any():
+        ds = _sub(big, df, 1.0)
+        if deriv:
+            small = 0.5 * (digamma(0.5 * (ds + 1)) - digamma(0.5 * ds)) - 0.5 / ds
+        else:
+            small = gammaln(0.5 * (ds + 1)) - gammaln(0.5 * ds) - 0.5 * dnp.log(0.5 * ds)
+        out = small if out is None else dnp.where(big, out, small)
+    return out
+
+
+_H_TERMS = 32     # H(v) = sum_(n>=2) v^(n-2) / n to v^31 for v < 0.3
+
+
+def _t_h(v, u=None):
+    """``H(v) = (-log1p(-v) - v) / v^2`` (series for ``v < 0.3``); above it, given
+    ``u = v / (1 - v)``, with ``-log1p(-v) = log1p(u)`` (``1 - v`` loses digits as
+    ``v -> 1``, i.e. ``abs(t) >> sqrt(df)``)."""
+    vv = _pv(v)
+    sm = vv < 0.3
+    out = None
+    if sm.any():
+        vs = _sub(~sm, v, 0.0)
+        acc = 1.0 / (_H_TERMS + 1)
+        for n in range(_H_TERMS, 1, -1):
+            acc = acc * vs + 1.0 / n
+        out = acc
+    if (~sm).any():
+        vl = _sub(sm, v, 0.5)
+        lg = -dnp.log1p(-vl) if u is None else dnp.log1p(_sub(sm, u, 1.0))
+        direct = (lg - vl) / (vl * vl)
+        out = direct if out is None else dnp.where(sm, out, direct)
+    return out
+
+
+def _t_pieces(z, df):
+    """``(z^2, u, v, w, H, L)``: ``u = z^2/df``, ``v = u / (1+u)``, ``w = 1 - v`` (computed
+    as ``1 / (1+u)``, not as a difference), ``H = H(v)``, ``L = log1p(u) / u``
+    (``w (1 + v H)``, 1 at ``u = 0`` and at ``df = inf``)."""
+    z2 = z * z
+    u = z2 / df
+    v = z2 / (df + z2) if not _np.any(_np.isinf(_pv(df))) else u / (1 + u)
+    w = 1 / (1 + u)
+    h = _t_h(v, u)
+    return z2, u, v, w, h, w * (1 + v * h)
+
+
+def _t_logpdf_expr(z, df):
+    """log density of the standard t, without cancellation in ``df``:
+    ``R(df) - log(2 pi)/2 - (z^2/2) (1 + 1/df) log1p(z^2/df) / (z^2/df)``."""
+    z2, u, v, w, h, L = _t_pieces(z, df)
+    return _t_r(df) - _HALF_LOG_2PI - (0.5 * z2) * (1 + 1 / df) * L
+
+
+def _near_or_far(z, df, near, far):
+    """``near(z, df)`` where ``z^2 <= df``, ``far(z, df)`` beyond (each form fed
+    harmless values where the other applies, then merged with ``where``)."""
+    z, df = _bcast2(z, df)
+    with _np.errstate(invalid="ignore", over="ignore"):
+        zv, dv = _pv(z), _pv(df)
+        is_far = zv * zv > dv
+    is_near = ~is_far
+    out = None
+    if is_near.any():
+        out = near(_sub(is_far, z, 0.0), df)
+    if is_far.any():
+        fv = far(_sub(is_near, z, 2.0), _sub(is_near, df, 1.0))
+        out = fv if out is None else dnp.where(is_far, fv, out)
+    return out
+
+
+def _t_dlogpdf_dz(z, df):
+    """``d/dz`` of the log density, ``-(1 + 1/df) z / (1 + z^2/df)`` for ``z^2 <= df``
+    (also ``df = inf``: ``-z``), ``-(df + 1) / (z + df / z)`` beyond: each form and its
+    derivatives well scaled (the chain rule through ``1 / (1 + z^2/df)`` forms
+    ``1 / (1 + z^2/df)^2``, which underflows for ``|z|`` above about ``4e9`` in float32,
+    ``1e77`` in float64, while the derivative ``~ -(df+1) / z`` does not)."""
+    return _near_or_far(z, df, lambda zn, d: -(1 + 1 / d) * zn / (1 + zn * zn / d),
+                        lambda zf, d: -(d + 1) / (zf + d / zf))
+
+
+def _t_logpdf_ddf_rule(z, df):
+    """``d/ddf`` of the log density: ``_t_dlogpdf_ddf`` (no cancellation for large
+    ``df``) for ``z^2 <= df``; beyond, ``R'(df) - log1p(u)/2 + (1 + 1/df) v / 2`` with
+    ``v = 1 / (1 + df/z^2)``, whose ``z``-derivative (the mixed second derivative)
+    does not form ``1 / (1 + u)^2`` (no underflow at large ``|z|``; no cancellation
+    either: ``log1p(u) > log 2 > v``)."""
+    def far(zf, d):
+        v = 1 / (1 + d / (zf * zf))
+        return _t_r(d, deriv=True) - 0.5 * dnp.log1p(zf * zf / d) + (0.5 + 0.5 / d) * v
+    return _near_or_far(z, df, _t_dlogpdf_ddf, far)
+
+
+# the standard t log density as one primitive: its z-derivative from the well-scaled
+# forms above, its df-derivative without cancellation (large df) or underflow (large z)
+_t_logpdf_std = _nary(_t_logpdf_expr, "t_logpdf",
+                      [lambda ans, z, df: _t_dlogpdf_dz(z, df),
+                       lambda ans, z, df: _t_logpdf_ddf_rule(z, df)], ["z", "df"])
+_t_logpdf_std.__doc__ = ("``log`` of the standard t density at ``(z, df)`` (internal: "
+                         "``stats.t.logpdf``, ``stdtr``'s derivatives).")
+
+
+def _t_dlogpdf_ddf(z, df):
+    """``d/ddf`` of the log density: ``R'(df) + z^2 / (2 df^2) (L - q (1-v) H)``
+    with ``q = z^2 (1 + 1/df) / (1 + u)``; every term is O(1/df^2)."""
+    z2, u, v, w, h, L = _t_pieces(z, df)
+    q = z2 * (1 + 1 / df) / (1 + u)
+    return _t_r(df, deriv=True) + (0.5 * z2 / (df * df)) * (L - q * w * h)
+
+
+_T_BIG = 50.0       # df from which the t cdf's df-derivative is integrated
+
+
+def _t_cdf_ddf_big(df, z):
+    """``d/ddf stdtr(df, z) = int_-inf^z f(s) d/ddf log f(s) ds`` for large ``df``,
+    by Gauss-Legendre over ``[T - W, T]``, ``T = -|z|`` (``-int_z^inf`` for
+    ``z > 0``, by symmetry), where the density has dropped by ``e^-60``."""
+    dt = _fdtype(df, z)
+    zv = _pv(z)
+    sgn = _np.where(zv > 0, -1.0, 1.0).astype(dt)
+    T = sgn * z
+    tv, dv = _np.broadcast_arrays(-_np.abs(zv), _pv(df))
+    with _np.errstate(all="ignore"):
+        target = _np.where(dv > 1e300, tv * tv + 2 * _SPAN,
+                           dv * _np.expm1(_np.log1p(tv * tv / dv) + 2 * _SPAN / (dv + 1)))
+        w = _np.sqrt(target) - _np.abs(tv)
+    w = _np.where(_np.isfinite(w) & (w > 0), w, 1.0)
+    S = dnp.expand_dims(T, -1) - (w[..., None] * _QU).astype(dt)
+    DF = dnp.expand_dims(df, -1)
+    f = dnp.exp(_t_logpdf_std(S, DF)) * _t_dlogpdf_ddf(S, DF)
+    return sgn * dnp.sum(f * (_QW * w[..., None]).astype(dt), axis=-1)
+
+
+def _t_cdf_ddf_near(df, z):
+    """``d/ddf stdtr(df, z) = int_0^z f(s) d/ddf log f(s) ds`` (``stdtr(df, 0) = 1/2``
+    for every ``df``) by 16-point Gauss-Legendre, for ``|z| < min(1, sqrt(df) / 2)``:
+    the derivative is O(z) there, and both other forms get it as a difference of
+    O(1) numbers.  The nodes move with ``z`` (so d/dz gives the integrand at ``z``)."""
+    dt = _fdtype(df, z)
+    S = dnp.expand_dims(z, -1) * _GL_U.astype(dt)
+    DF = dnp.expand_dims(df, -1)
+    f = dnp.exp(_t_logpdf_std(S, DF)) * _t_dlogpdf_ddf(S, DF)
+    return z * dnp.sum(f * _GL_W.astype(dt), axis=-1)
+
+
+def _t_cdf_ddf(ans, df, z):
+    df, z = _bcast2(df, z)
+    dv, zv = _pv(df), _pv(z)
+    with _np.errstate(invalid="ignore"):
+        near = _np.abs(zv) < _np.minimum(1.0, 0.5 * _np.sqrt(dv))
+    big = (dv >= _T_BIG) & ~near
+    ser = ~(near | big)
+    parts = []
+    if near.any():
+        parts.append((near, lambda: _t_cdf_ddf_near(_sub(~near, df, 10.0), _sub(~near, z, 0.5))))
+    if big.any():
+        parts.append((big, lambda: _t_cdf_ddf_big(_sub(~big, df, 1e6), z)))
+    if ser.any():
+        parts.append((ser, lambda: _stdtr_ddf(ans, _sub(~ser, df, 10.0), _sub(~ser, z, 1.0))))
+    out = parts[-1][1]()
+    for mask, f in parts[:-1]:
+        out = dnp.where(mask, f(), out)
+    return out
+
+
+def _t_cdf_dz(ans, df, z):
+    return dnp.exp(_t_logpdf_std(z, df))
+
+
+# the df-derivative: the betainc series below df = 50, the integral above (no
+# cancellation); the t-derivative: the density from the cancellation-free log density
+stdtr = _nary(_sp.stdtr, "stdtr", [_t_cdf_ddf, _t_cdf_dz], ["df", "t"])
+
+
+def _log_stdtr_impl(df, t):
+    # in float64, cast at the end: a float32 cdf underflows (|t| > ~1e15 at df = 3)
+    # long before its logarithm is out of range
+    dt = _np.result_type(df, t, _np.float32)
+    with _np.errstate(divide="ignore"):
+        out = _np.log(_sp.stdtr(_np.asarray(df, dtype=float), _np.asarray(t, dtype=float)))
+    return out.astype(dt)[()] if dt != out.dtype else out
+
+
+# log(stdtr(df, t)) for t <= 0 (stats.t.logcdf / logsf in the lower tail): the
+# t-derivative f / F as exp(log f - log F), which stays finite where the density f
+# underflows but F does not (far tail: f ~ |t|^-(df+1), F ~ |t|^-df); one exp, as
+# the chain rule through log(stdtr) has, and no division
+_log_stdtr = _nary(_log_stdtr_impl, "log_stdtr",
+                   [lambda ans, df, t: _t_cdf_ddf(None, df, t) / dnp.exp(ans),
+                    lambda ans, df, t: dnp.exp(_t_logpdf_std(t, df) - ans)], ["df", "t"])
+_log_stdtr.__doc__ = ("``log(stdtr(df, t))`` for ``t <= 0`` (internal: ``stats.t.logcdf`` "
+                      "and ``logsf`` in the lower tail).")
+
+# --- inverse of Student's t cdf ------------------------------------------------------
+def _stdtrit_dp(ans, df, p):
+    # dt/dp = 1 / f(t), f the t density (the cancellation-free log density)
+    return dnp.exp(-_t_logpdf_std(ans, df))
+
+
+def _stdtrit_ddf(ans, df, p):
+    # dt/ddf = -(d/ddf stdtr(df, t)) / f(t), through stdtr's own df-derivative
+    df, t = _bcast2(df, ans)
+    return -_t_cdf_ddf(None, df, t) * _stdtrit_dp(t, df, p)
+
+
+stdtrit = _nary(_sp.stdtrit, "stdtrit", [_stdtrit_ddf, _stdtrit_dp], ["df", "p"])
