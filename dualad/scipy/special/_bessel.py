@@ -11,7 +11,7 @@ from ...numpy._broadcast import bcast_tangent, unbroadcast
 from ...numpy._ufuncs import _is_complex, times_finite_zero
 from ...registry import defjvp, defvjp_direct
 from ...tracer import primal_of, shape_of
-from ._common import _fdtype, _nary, _no_rule, _pv, _sub, _unary
+from ._common import _fdtype, _nary, _no_rule, _piecewise, _pv, _unary
 
 
 # --- Bessel functions ----------------------------------------------------------------
@@ -85,10 +85,8 @@ def _asymptotic_split(ans, v, x, direct, far_rule, start, xv):
         return direct(ans, v, x)
     if shape_of(x) != big.shape:
         x = dnp.broadcast_to(x, big.shape)
-    far = far_rule(v, _sub(~big, x, 2 * start))
-    if big.all():
-        return far
-    return dnp.where(big, far, direct(ans, v, _sub(big, x, 1.0)))
+    return _piecewise(big, lambda safe: far_rule(v, safe(x, 2 * start)),
+                      lambda safe: direct(ans, v, safe(x, 1.0)))
 
 
 def _ive_split(ans, v, x, direct):

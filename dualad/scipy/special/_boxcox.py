@@ -2,12 +2,14 @@
 ``inv_boxcox1p``."""
 from __future__ import annotations
 
+from math import factorial
+
 import numpy as _np
 import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of
-from ._common import _nary, _sub
+from ._common import _nary, _piecewise
 
 
 # --- Box-Cox transforms ---------------------------------------------------------------------
@@ -18,17 +20,17 @@ _INVBC_SERIES = 0.5      # |lmbda y| below which inv_boxcox's d/dlmbda uses its 
 def _bc_g(y):
     """``g(y) = d/dy (expm1(y) / y) = (y e^y - expm1(y)) / y^2``; the series ``sum_n
     (n-1) y^(n-2) / n!`` for ``|y| < 1``."""
-    small = _np.abs(_np.asarray(primal_of(y))) < _BOXCOX_SERIES
-    ys = _sub(~small, y, 0.0)
-    from math import factorial
-    ser = 0.0
-    for n in range(26, 1, -1):
-        ser = ser * ys + (n - 1) / factorial(n)
-    if small.all():
+    def series(safe):
+        ys = safe(y, 0.0)
+        ser = 0.0
+        for n in range(26, 1, -1):
+            ser = ser * ys + (n - 1) / factorial(n)
         return ser
-    yb = _sub(small, y, 2.0)
-    closed = (yb * dnp.exp(yb) - dnp.expm1(yb)) / (yb * yb)
-    return closed if not small.any() else dnp.where(small, ser, closed)
+
+    def closed(safe):
+        yb = safe(y, 2.0)
+        return (yb * dnp.exp(yb) - dnp.expm1(yb)) / (yb * yb)
+    return _piecewise(_np.abs(_np.asarray(primal_of(y))) < _BOXCOX_SERIES, series, closed)
 
 
 def _bc_dl(log_fn):
@@ -48,16 +50,17 @@ boxcox1p = _nary(_sp.boxcox1p, "boxcox1p", [lambda ans, x, lmbda: dnp.power(1 + 
 def _invbc_h(u):
     """``h(u) = (u / (1 + u) - log1p(u)) / u^2`` (``d/dlmbda log inv_boxcox = y^2 h(lmbda
     y)``); the series ``sum_n (-1)^(n+1) (n-1)/n u^(n-2)`` for ``|u| < 1/2``."""
-    small = _np.abs(_np.asarray(primal_of(u))) < _INVBC_SERIES
-    us = _sub(~small, u, 0.0)
-    ser = 0.0
-    for n in range(64, 1, -1):
-        ser = ser * us + (-1) ** (n + 1) * (n - 1) / n
-    if small.all():
+    def series(safe):
+        us = safe(u, 0.0)
+        ser = 0.0
+        for n in range(64, 1, -1):
+            ser = ser * us + (-1) ** (n + 1) * (n - 1) / n
         return ser
-    ub = _sub(small, u, 1.0)
-    closed = (ub / (1 + ub) - dnp.log1p(ub)) / (ub * ub)
-    return closed if not small.any() else dnp.where(small, ser, closed)
+
+    def closed(safe):
+        ub = safe(u, 1.0)
+        return (ub / (1 + ub) - dnp.log1p(ub)) / (ub * ub)
+    return _piecewise(_np.abs(_np.asarray(primal_of(u))) < _INVBC_SERIES, series, closed)
 
 
 def _invbc_dy(value, y, lmbda):
@@ -66,12 +69,12 @@ def _invbc_dy(value, y, lmbda):
     one-sided limit ``(1 + lmbda y)^(1/lmbda - 1)``: 1 for ``lmbda = 1``, 0 below,
     inf above (the quotient is 0/0 there)."""
     base = 1 + lmbda * y
-    edge = _np.asarray(primal_of(base)) == 0
-    if not edge.any():
-        return value / base
-    lm = _sub(~edge, lmbda, 1.0)
-    at_edge = dnp.power(_sub(~edge, base, 0.0), 1 / lm - 1)
-    return dnp.where(edge, at_edge, value / _sub(edge, base, 1.0))
+
+    def at_edge(safe):
+        lm = safe(lmbda, 1.0)
+        return dnp.power(safe(base, 0.0), 1 / lm - 1)
+    return _piecewise(_np.asarray(primal_of(base)) == 0, at_edge,
+                      lambda safe: value / safe(base, 1.0))
 
 
 inv_boxcox = _nary(_sp.inv_boxcox, "inv_boxcox",

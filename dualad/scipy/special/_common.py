@@ -86,6 +86,33 @@ def _sub(mask, value, fill):
     return dnp.where(mask, fill, value)
 
 
+def _piecewise(mask, on, off):
+    """``where(mask, on(safe), off(safe))`` for a plain boolean ``mask``: a rule
+    with one form where ``mask`` is True and another elsewhere.  Each form is
+    computed only if it is used somewhere, and gets ``safe(value, fill)``, which
+    gives ``value`` where that form applies and the constant ``fill`` where the
+    other one does (so no form, nor its derivatives, sees a point where it
+    overflows or divides by zero).  The mask costs nothing where it is all True
+    or all False.
+
+    >>> import numpy as np
+    >>> x = np.array([-1.0, 4.0])
+    >>> _piecewise(x > 0, lambda safe: np.sqrt(safe(x, 1.0)), lambda safe: -safe(x, 0.0))
+    array([1., 2.])
+    """
+    mask = _np.asarray(mask)
+    if not mask.any():
+        return off(_keep)
+    on_value = on(lambda value, fill: _sub(~mask, value, fill))
+    if mask.all():
+        return on_value
+    return dnp.where(mask, on_value, off(lambda value, fill: _sub(mask, value, fill)))
+
+
+def _keep(value, fill):
+    return value
+
+
 def _bcast2(a, x):
     shp = _np.broadcast_shapes(shape_of(a), shape_of(x))
     return dnp.broadcast_to(a, shp), dnp.broadcast_to(x, shp)

@@ -10,7 +10,7 @@ from ... import numpy as dnp
 from ...numpy._ufuncs import _is_complex, times_finite_zero
 from ...registry import defjvp, defvjp_direct, primitive
 from ...tracer import primal_of
-from ._common import _LOG_SQRT_2PI, _nary, _SQRT_PI, _unary
+from ._common import _LOG_SQRT_2PI, _nary, _piecewise, _SQRT_PI, _unary
 
 
 # --- error function and normal distribution -------------------------------------
@@ -52,15 +52,10 @@ def _log_ndtr_ratio(x):
     operations: ``h(x) - x`` for ``x < 0`` (a sum of two positive numbers, no
     cancellation even at ``x = -1e10``), ``exp(-x^2/2 - log sqrt(2 pi) - log_ndtr(x))``
     for ``x >= 0`` (where ``h - x`` would cancel)."""
-    xv = _np.asarray(primal_of(x))
-    neg = xv < 0
-    if neg.all():
-        return _log_ndtr_h(x) - x
-    xp = dnp.where(neg, 0.0, x) if neg.any() else x
-    pos = dnp.exp(-0.5 * xp * xp - _LOG_SQRT_2PI - log_ndtr(xp))
-    if not neg.any():
-        return pos
-    return dnp.where(neg, _log_ndtr_h(x) - x, pos)
+    def upper(safe):
+        xp = safe(x, 0.0)
+        return dnp.exp(-0.5 * xp * xp - _LOG_SQRT_2PI - log_ndtr(xp))
+    return _piecewise(_np.asarray(primal_of(x)) < 0, lambda safe: _log_ndtr_h(x) - x, upper)
 
 
 def _log_ndtr_h_deriv(ans, x):

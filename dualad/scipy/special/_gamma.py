@@ -9,7 +9,7 @@ import scipy.special as _sp
 from ... import numpy as dnp
 from ...numpy._ufuncs import _is_complex
 from ...tracer import primal_of
-from ._common import _bcast2, _nary, _pv, _sub, _unary
+from ._common import _bcast2, _nary, _piecewise, _pv, _sub, _unary
 
 
 # --- gamma family ----------------------------------------------------------------
@@ -118,14 +118,15 @@ def _dlog_beta(a, b):
     with _np.errstate(invalid="ignore"):
         far = ((av >= _PSI_SHIFT) & (av + bv >= _PSI_SHIFT) & (_np.abs(bv) < av)
                & _np.isfinite(av))
-    if not far.any():
-        return digamma(a) - digamma(a + b)
-    af, bf = _sub(~far, a, 2 * _PSI_SHIFT), _sub(~far, b, 1.0)
-    ser = -_digamma_difference(af + bf, bf)
-    if far.all():
-        return ser
-    an, bn = _sub(far, a, 1.0), _sub(far, b, 1.0)
-    return dnp.where(far, ser, digamma(an) - digamma(an + bn))
+
+    def series(safe):
+        af, bf = safe(a, 2 * _PSI_SHIFT), safe(b, 1.0)
+        return -_digamma_difference(af + bf, bf)
+
+    def direct(safe):
+        an, bn = safe(a, 1.0), safe(b, 1.0)
+        return digamma(an) - digamma(an + bn)
+    return _piecewise(far, series, direct)
 
 
 def _beta_da(ans, a, b):
@@ -255,13 +256,11 @@ def _binom_dk(ans, n, k):
     # ans (psi(n-k+1) - psi(k+1)); the reflected form left of Gamma(n-k+1)'s poles
     n, k = _bcast2(n, k)
     refl = _binom_pole_side(n, k)
-    if not refl.any():
-        return ans * (digamma(n - k + 1) - digamma(k + 1))
-    pole = _binom_reflected(ans, n, k, refl, "k")
-    if refl.all():
-        return pole
-    nn, kk = _sub(refl, n, 2.0), _sub(refl, k, 0.5)
-    return dnp.where(refl, pole, ans * (digamma(nn - kk + 1) - digamma(kk + 1)))
+
+    def direct(safe):
+        nn, kk = safe(n, 2.0), safe(k, 0.5)
+        return ans * (digamma(nn - kk + 1) - digamma(kk + 1))
+    return _piecewise(refl, lambda safe: _binom_reflected(ans, n, k, refl, "k"), direct)
 
 
 binom = _nary(_sp.binom, "binom", [_binom_dn, _binom_dk], ["n", "k"])

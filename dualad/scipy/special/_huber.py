@@ -6,7 +6,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of
-from ._common import _nary, _pv, _sub
+from ._common import _nary, _piecewise, _pv, _sub
 
 
 # --- Huber losses ---------------------------------------------------------------------------
@@ -68,13 +68,11 @@ def _ph_dr(ans, delta, r):
     # (1/s^3) is a product (that of r / s, 1/s - rho^2/s^3, cancels for large |rho|)
     dd, s, sm1, ok, d = _ph_parts(delta, r)
     rho = r / dd
-    big = _np.abs(_np.asarray(primal_of(rho))) >= 1
-    if big.any():
-        rb = _sub(~big, rho, 1.0)
-        far = dd * dnp.sign(rb) / dnp.sqrt(1 + 1 / (rb * rb))
-        out = far if big.all() else dnp.where(big, far, r / s)
-    else:
-        out = r / s
+
+    def far(safe):
+        rb = safe(rho, 1.0)
+        return dd * dnp.sign(rb) / dnp.sqrt(1 + 1 / (rb * rb))
+    out = _piecewise(_np.abs(_np.asarray(primal_of(rho))) >= 1, far, lambda safe: r / s)
     return out if ok.all() else dnp.where(ok, out, 0.0)
 
 

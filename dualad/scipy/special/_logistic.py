@@ -7,7 +7,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of
-from ._common import _nary, _unary
+from ._common import _nary, _piecewise, _unary
 
 
 # --- logistic ----------------------------------------------------------------------
@@ -55,12 +55,7 @@ def _log_ratio(x, y):
         q = x / y
         qv = _np.asarray(primal_of(q))
         ok = _np.isfinite(qv) & (qv >= _np.finfo(_np.result_type(qv, _np.float32)).tiny)
-    if ok.all():
-        return dnp.log(q)
-    alt = dnp.log(x) - dnp.log(y)
-    if not ok.any():
-        return alt
-    return dnp.where(ok, dnp.log(dnp.where(ok, q, 1.0)), alt)
+    return _piecewise(ok, lambda safe: dnp.log(safe(q, 1.0)), lambda safe: dnp.log(x) - dnp.log(y))
 
 
 rel_entr = _nary(_sp.rel_entr, "rel_entr",

@@ -8,7 +8,7 @@ import scipy.special as _sp
 from ... import numpy as dnp
 from ...numpy._ufuncs import _is_complex
 from ...tracer import primal_of
-from ._common import _fdtype, _nary, _pv, _sub, _unary
+from ._common import _fdtype, _nary, _piecewise, _pv, _sub, _unary
 
 
 # --- exponential integrals ------------------------------------------------------------
@@ -20,19 +20,19 @@ def _expi_dx(ans, x):
     (``x`` in about (709.8, 716) in float64, (88.7, 93) in float32) as ``t (t / x)``,
     ``t = e^(x/2)`` (``x/2`` exact: no argument rounding, unlike ``e^(x - log x)``);
     the mask is on plain values, the common path is unchanged."""
-    if not _is_complex(x):
-        xv = _pv(x)
-        thr = float(_np.log(_np.finfo(_fdtype(x)).max)) - 9.0    # f64: 700.8, f32: 79.7
-        big = xv > thr
-        if big.any():
-            xb = _sub(~big, x, thr + 1.0)
-            t = dnp.exp(0.5 * xb)
-            far = t * (t / xb)
-            if big.all():
-                return far
-            xn = _sub(big, x, 1.0)
-            return dnp.where(big, far, dnp.exp(xn) / xn)
-    return dnp.exp(x) / x
+    if _is_complex(x):
+        return dnp.exp(x) / x
+    thr = float(_np.log(_np.finfo(_fdtype(x)).max)) - 9.0    # f64: 700.8, f32: 79.7
+
+    def far(safe):
+        xb = safe(x, thr + 1.0)
+        t = dnp.exp(0.5 * xb)
+        return t * (t / xb)
+
+    def direct(safe):
+        xn = safe(x, 1.0)
+        return dnp.exp(xn) / xn
+    return _piecewise(_pv(x) > thr, far, direct)
 
 
 expi = _unary(_sp.expi, "expi", _expi_dx)
@@ -81,13 +81,9 @@ def _ellip_series_d(m, which):
 
 
 def _ellip_split(m, which, closed):
-    small = _np.abs(_pv(m)) < _ELLIP_SERIES
-    if not small.any():
-        return closed(m)
-    ser = _ellip_series_d(_sub(~small, m, 0.0), which)
-    if small.all():
-        return ser
-    return dnp.where(small, ser, closed(_sub(small, m, 0.5)))
+    return _piecewise(_np.abs(_pv(m)) < _ELLIP_SERIES,
+                      lambda safe: _ellip_series_d(safe(m, 0.0), which),
+                      lambda safe: closed(safe(m, 0.5)))
 
 
 ellipk = _unary(_sp.ellipk, "ellipk", lambda ans, m: _ellip_split(
@@ -104,15 +100,11 @@ def _lambertw_impl(z, k, tol):
 def _lambertw_dz(ans, z, k, tol):
     # W' = 1 / (z + exp(W)) = W / (z (1 + W)); the first form where |W| < 1 (W' = 1 at
     # z = 0 on branch 0), the second elsewhere (exp(W) = z / W, without exp's error)
-    small = _np.abs(_np.asarray(primal_of(ans))) < 1
-    if small.all():
-        return 1.0 / (z + dnp.exp(ans))
-    if not small.any():
-        return ans / (z * (1 + ans))
-    wz = _sub(small, ans, 2.0)
-    far = wz / (_sub(small, z, 2.0 * _np.exp(2.0)) * (1 + wz))
-    near = 1.0 / (z + dnp.exp(_sub(~small, ans, 0.0)))
-    return dnp.where(small, near, far)
+    def far(safe):
+        wz = safe(ans, 2.0)
+        return wz / (safe(z, 2.0 * _np.exp(2.0)) * (1 + wz))
+    return _piecewise(_np.abs(_np.asarray(primal_of(ans))) < 1,
+                      lambda safe: 1.0 / (z + dnp.exp(safe(ans, 0.0))), far)
 
 
 _lambertw_p = _nary(_lambertw_impl, "lambertw", [_lambertw_dz, None, None], ["z", "k", "tol"])
@@ -135,18 +127,17 @@ def lambertw(z, k=0, tol=1e-8):
 def _spence_dz(ans, z):
     # SciPy's spence(z) = int_1^z log(t) / (1 - t) dt = Li2(1 - z): derivative log(z) / (1 - z);
     # near z = 1 (|z - 1| < 0.05) the series -sum_n (-u)^n / (n + 1), u = z - 1
-    u = _np.asarray(primal_of(z)) - 1
-    near = _np.abs(u) < 0.05
-    if not near.any():
-        return dnp.log(z) / (1 - z)
-    uu = _sub(~near, z, 1.0) - 1
-    ser = 1.0 / 31
-    for n in range(29, -1, -1):
-        ser = 1.0 / (n + 1) - uu * ser
-    if near.all():
+    def series(safe):
+        uu = safe(z, 1.0) - 1
+        ser = 1.0 / 31
+        for n in range(29, -1, -1):
+            ser = 1.0 / (n + 1) - uu * ser
         return -ser
-    zf = _sub(near, z, 2.0)
-    return dnp.where(near, -ser, dnp.log(zf) / (1 - zf))
+
+    def direct(safe):
+        zf = safe(z, 2.0)
+        return dnp.log(zf) / (1 - zf)
+    return _piecewise(_np.abs(_np.asarray(primal_of(z)) - 1) < 0.05, series, direct)
 
 
 spence = _unary(_sp.spence, "spence", _spence_dz)

@@ -8,8 +8,8 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of, shape_of
-from ._common import (_bcast2, _fdtype, _GL_U, _GL_W, _HALF_LOG_2PI, _nary, _pv, _QU, _QW, _SPAN,
-                      _sub)
+from ._common import (_bcast2, _fdtype, _GL_U, _GL_W, _HALF_LOG_2PI, _nary, _piecewise, _pv, _QU,
+                      _QW, _SPAN, _sub)
 from ._gamma import digamma, gammaln
 from ._incbeta import _betainc_dparam, _betainc_dx
 
@@ -48,24 +48,20 @@ def _t_r(df, deriv=False):
     """``R(df) = log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2`` (or ``R'``),
     -> 0 like ``-1/(4 df)``; the series for large ``df`` (no cancellation, and
     ``R(inf) = 0``), ``gammaln`` / ``digamma`` below."""
-    dv = _pv(df)
-    big = dv >= _R_BIG
-    out = None
-    if big.any():
-        w = 1.0 / _sub(~big, df, 100.0)
+    def series(safe):
+        w = 1.0 / safe(df, 100.0)
         w2 = w * w
         acc = 0.0
         for n, c in reversed(_R_COEF):      # R = w sum c_n w^(n-1), R' = w^2 sum -n c_n w^(n-1)
             acc = acc * w2 + (-n * c if deriv else c)
-        out = acc * w2 if deriv else acc * w
-    if (~big).any():
-        ds = _sub(big, df, 1.0)
+        return acc * w2 if deriv else acc * w
+
+    def direct(safe):
+        ds = safe(df, 1.0)
         if deriv:
-            small = 0.5 * (digamma(0.5 * (ds + 1)) - digamma(0.5 * ds)) - 0.5 / ds
-        else:
-            small = gammaln(0.5 * (ds + 1)) - gammaln(0.5 * ds) - 0.5 * dnp.log(0.5 * ds)
-        out = small if out is None else dnp.where(big, out, small)
-    return out
+            return 0.5 * (digamma(0.5 * (ds + 1)) - digamma(0.5 * ds)) - 0.5 / ds
+        return gammaln(0.5 * (ds + 1)) - gammaln(0.5 * ds) - 0.5 * dnp.log(0.5 * ds)
+    return _piecewise(_pv(df) >= _R_BIG, series, direct)
 
 
 _H_TERMS = 32     # H(v) = sum_(n>=2) v^(n-2) / n to v^31 for v < 0.3
@@ -75,21 +71,18 @@ def _t_h(v, u=None):
     """``H(v) = (-log1p(-v) - v) / v^2`` (series for ``v < 0.3``); above it, given
     ``u = v / (1 - v)``, with ``-log1p(-v) = log1p(u)`` (``1 - v`` loses digits as
     ``v -> 1``, i.e. ``abs(t) >> sqrt(df)``)."""
-    vv = _pv(v)
-    sm = vv < 0.3
-    out = None
-    if sm.any():
-        vs = _sub(~sm, v, 0.0)
+    def series(safe):
+        vs = safe(v, 0.0)
         acc = 1.0 / (_H_TERMS + 1)
         for n in range(_H_TERMS, 1, -1):
             acc = acc * vs + 1.0 / n
-        out = acc
-    if (~sm).any():
-        vl = _sub(sm, v, 0.5)
-        lg = -dnp.log1p(-vl) if u is None else dnp.log1p(_sub(sm, u, 1.0))
-        direct = (lg - vl) / (vl * vl)
-        out = direct if out is None else dnp.where(sm, out, direct)
-    return out
+        return acc
+
+    def direct(safe):
+        vl = safe(v, 0.5)
+        lg = -dnp.log1p(-vl) if u is None else dnp.log1p(safe(u, 1.0))
+        return (lg - vl) / (vl * vl)
+    return _piecewise(_pv(v) < 0.3, series, direct)
 
 
 def _t_pieces(z, df):
@@ -117,15 +110,9 @@ def _near_or_far(z, df, near, far):
     z, df = _bcast2(z, df)
     with _np.errstate(invalid="ignore", over="ignore"):
         zv, dv = _pv(z), _pv(df)
-        is_far = zv * zv > dv
-    is_near = ~is_far
-    out = None
-    if is_near.any():
-        out = near(_sub(is_far, z, 0.0), df)
-    if is_far.any():
-        fv = far(_sub(is_near, z, 2.0), _sub(is_near, df, 1.0))
-        out = fv if out is None else dnp.where(is_far, fv, out)
-    return out
+        is_near = ~(zv * zv > dv)
+    return _piecewise(is_near, lambda safe: near(safe(z, 0.0), df),
+                      lambda safe: far(safe(z, 2.0), safe(df, 1.0)))
 
 
 def _t_dlogpdf_dz(z, df):
