@@ -470,3 +470,32 @@ def test_slogdet_derivative_at_a_singular_matrix_raises_saying_so():
     A = np.array([[2.0, 1.0], [0.5, 3.0]])
     np.testing.assert_allclose(ad.grad(lambda a: dnp.linalg.slogdet(a)[1])(A),
                                np.linalg.inv(A).T, rtol=1e-14)
+
+
+def test_svd_vectors_of_distinct_small_singular_values():
+    """Singular values (1, 3e-8, 1e-8): the two small ones are distinct
+    (gap 2e-8, far above rounding), so the derivative of u_1 v_1^T carries
+    1 / gap terms of size 1e8.  The degeneracy test on the squares
+    (9e-16 - 1e-16 <= 1e-13) counted them as equal and dropped those terms:
+    29% off.  Truth: central differences of numpy.linalg.svd with steps far
+    below the gap (they agree to 1e-6 among three steps)."""
+    rng = np.random.default_rng(3)
+    q1, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    q2, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    a = q1[:, :3] @ np.diag([1.0, 3e-8, 1e-8]) @ q2.T
+    w = rng.standard_normal((4, 3))
+
+    def f(m):                      # u_1 v_1^T is invariant under the sign gauge
+        u, s, vt = dnp.linalg.svd(m, full_matrices=False)
+        return dnp.sum(w * (u[:, 1:2] * vt[1:2, :]))
+
+    def f_plain(m):
+        u, s, vt = np.linalg.svd(m, full_matrices=False)
+        return np.sum(w * np.outer(u[:, 1], vt[1]))
+
+    e = rng.standard_normal(a.shape)
+    fds = [(f_plain(a + h * e) - f_plain(a - h * e)) / (2 * h) for h in (1e-11, 3e-12)]
+    assert fds[0] == pytest.approx(fds[1], rel=1e-5)
+    assert abs(fds[0]) > 1e6
+    np.testing.assert_allclose(np.sum(ad.grad(f)(a) * e), fds[0], rtol=1e-5)
+    np.testing.assert_allclose(ad.jvp(f, (a,), (e,))[1], fds[0], rtol=1e-5)

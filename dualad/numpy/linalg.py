@@ -596,12 +596,15 @@ def _svd_gap_factors(s):
     ``[1 / (s_j - s_i)] * [s_j / (s_j + s_i)]``: each factor scales as ``1 / s``
     or not at all, so ``E`` is finite and accurate for every matrix whose ``1 / s``
     is (``1 / (s_j^2 - s_i^2)`` alone overflows at ``s ~ 1e-19`` in float32).
-    ``s_i / (s_j^2 - s_i^2)`` is ``-E^T``.  The degeneracy test runs on ``s / max s``
-    (plain values), so it does not depend on the scale either."""
+    ``s_i / (s_j^2 - s_i^2)`` is ``-E^T``.  The degeneracy test runs on the gaps
+    of ``s / max s`` (plain values, ``|s_j - s_i| <= 1e-13 max s``, as
+    :func:`_gap_inverse`), so it does not depend on the scale either."""
     sv = _np.asarray(primal_of(s))
     top = _np.max(sv, axis=-1, keepdims=True, initial=0.0)
     sn = sv / _np.where(top > 0, top, 1)
-    dv = sn[..., None, :] * sn[..., None, :] - sn[..., :, None] * sn[..., :, None]
+    # the gap itself, as for eigenvalues: on the squares, distinct small values
+    # (1e-8 and 3e-8 next to 1) counted as equal and lost their 1 / gap terms
+    dv = sn[..., None, :] - sn[..., :, None]
     deg = (_np.abs(dv) <= 1e-13) | _np.eye(sv.shape[-1], dtype=bool)
     sr = expand_dims(s, -2)
     sc = expand_dims(s, -1)
