@@ -1,6 +1,6 @@
 """Specs for dualad/scipy/special/_bessel_extra.py: spherical Bessel functions
 (value and ``derivative=True``), Hankel functions, Airy functions (plain and
-scaled), ``wofz`` and ``voigt_profile``; second order, real and complex
+scaled), ``wofz``, ``voigt_profile``, ``struve`` and ``modstruve``; second order, real and complex
 arguments (complex ones built from real (Re, Im) pairs)."""
 import numpy as np
 from hypothesis import strategies as st
@@ -79,4 +79,12 @@ SPECS = [
     # sigma = 0 (SciPy's Lorentzian): derivatives in x and gamma from the heat series
     Spec("special.voigt_profile_sigma0", lambda x, g: sp.voigt_profile(x, 0.0, g),
          array_args(2, low=0.3, high=2.0), covers=("special.voigt_profile",)),
+    # |x| < 2: the power series of the derivative; above: F_(v-1) - (v/x) F_v
+    Spec("special.struve", lambda x: (sp.struve(0, x), sp.struve(1.5, x), sp.struve(-0.5, x)),
+         one(0.2, 6.0)),
+    Spec("special.modstruve",
+         lambda x: (sp.modstruve(0, x), sp.modstruve(1.5, x), sp.modstruve(-0.5, x)),
+         one(0.2, 6.0)),
+    Spec("special.struve_negative", lambda x: (sp.struve(1, x), sp.modstruve(2.0, x)),
+         one(-4.0, 4.0), covers=("special.struve", "special.modstruve")),
 ]

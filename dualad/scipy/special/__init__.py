@@ -92,8 +92,9 @@ import scipy.special as _sp
 
 from ._bessel import (i0, i0e, i1, i1e, iv, ive, j0, j1, jv, k0, k0e, k1, k1e, kv, kve, y0, y1,
                       yv)
-from ._bessel_extra import (airy, airye, hankel1, hankel1e, hankel2, hankel2e, spherical_in,
-                            spherical_jn, spherical_kn, spherical_yn, voigt_profile, wofz)
+from ._bessel_extra import (airy, airye, hankel1, hankel1e, hankel2, hankel2e, modstruve,
+                            spherical_in, spherical_jn, spherical_kn, spherical_yn, struve,
+                            voigt_profile, wofz)
 from ._boxcox import boxcox, boxcox1p, inv_boxcox, inv_boxcox1p
 from ._common import _pv, _sub
 from ._error import (_log_ndtr_h, dawsn, dawsn_dk, erf, erfc, erfcinv, erfcx, erfcx_dk, erfi,
@@ -121,7 +122,7 @@ __all__ = [
     "huber", "pseudo_huber", "boxcox", "boxcox1p", "inv_boxcox", "inv_boxcox1p",
     "owens_t", "gammaincinv", "gammainccinv", "betaincinv", "betainccinv", "stdtrit",
     "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn", "hankel1", "hankel2",
-    "hankel1e", "hankel2e", "airy", "airye", "wofz", "voigt_profile",
+    "hankel1e", "hankel2e", "airy", "airye", "wofz", "voigt_profile", "struve", "modstruve",
 ]
 
 

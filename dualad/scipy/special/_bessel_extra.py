@@ -2,7 +2,8 @@
 ``spherical_yn``, ``spherical_in``, ``spherical_kn`` (and their
 ``derivative=True`` forms), the Hankel functions ``hankel1``, ``hankel2``,
 ``hankel1e``, ``hankel2e``, the Airy functions ``airy``, ``airye``, the
-Faddeeva function ``wofz`` and the ``voigt_profile``.
+Faddeeva function ``wofz``, the ``voigt_profile`` and the Struve functions
+``struve``, ``modstruve``.
 
 Rules (every derivative in the complex argument ``z`` where SciPy takes one;
 the orders ``n``, ``v`` have no rule: traced, they raise
@@ -42,6 +43,9 @@ the orders ``n``, ``v`` have no rule: traced, they raise
   ``sigma^6``: exact there up to sixth order; in ``sigma`` they are the
   one-sided ones from ``sigma > 0`` (SciPy's value is odd in ``sigma``, so it
   jumps at 0).
+* ``struve``, ``modstruve``: ``F_v' = F_(v-1) - (v/x) F_v`` for ``|x| >= 2``; below,
+  the power series differentiated term by term (no 0/0 at ``x = 0``, no
+  cancellation near ``v = -1``).
 """
 from __future__ import annotations
 
@@ -345,3 +349,48 @@ voigt_profile = _nary(_sp.voigt_profile, "voigt_profile",
                       [_voigt_d(0), _voigt_d(1), _voigt_d(2)], ["x", "sigma", "gamma"])
 voigt_profile.__doc__ = ("``scipy.special.voigt_profile(x, sigma, gamma)``, differentiable "
                          "in all three arguments (through ``wofz``; see the module notes).")
+
+
+# --- Struve functions --------------------------------------------------------------------
+_STRUVE_NEAR = 2.0      # |x| below which the derivative is summed from the power series
+_STRUVE_TERMS = 25      # (x/2)^(2k) / (Gamma(k+3/2) Gamma(k+v+3/2)) < 1e-45 at k = 25
+
+
+def _make_struve(name, sign):
+    """``struve`` (``sign = -1``) or ``modstruve`` (``sign = +1``).  For ``|x| >= 2``
+    the derivative is ``F_(v-1) - (v/x) F_v`` (DLMF 11.4.24-27; it avoids the
+    large-``x`` cancellation of ``(F_(v-1) -+ F_(v+1)) / 2 + (x/2)^v / (2 sqrt(pi)
+    Gamma(v+3/2))``).  Below, where that form is 0/0 at ``x = 0`` and cancels
+    completely near ``v = -1``, the power series ``F_v = sum_k sign^k (x/2)^(2k+v+1)
+    / (Gamma(k+3/2) Gamma(k+v+3/2))`` differentiated term by term: ``(x/2)^v`` times
+    a polynomial in ``(x/2)^2``, written with registry operations (its derivatives
+    are the series', exact at ``x = 0`` for integer ``v``)."""
+    def near(v, x):
+        vv = _np.asarray(v, dtype=float)
+        k = _np.arange(_STRUVE_TERMS).reshape((-1,) + (1,) * vv.ndim)
+        coef = (sign ** k * (2 * k + vv + 1) / 2 * _sp.rgamma(k + 1.5) * _sp.rgamma(k + vv + 1.5))
+        coef = [float(c) for c in coef] if vv.ndim == 0 else list(coef)
+        h = 0.5 * x
+        y = h * h
+        acc = coef[-1]
+        for c in coef[-2::-1]:
+            acc = acc * y + c
+        return dnp.power(h, v) * acc
+
+    def d(ans, v, x):
+        vv = primal_of(v)
+        return _piecewise(_np.abs(_pv(x)) < _STRUVE_NEAR,
+                          lambda safe: near(vv, safe(x, 0.5)),
+                          lambda safe: _struve_far(p, vv, safe(x, 3.0)))
+    p = _nary(getattr(_sp, name), name, ["v", d], ["v", "x"])
+    p.__doc__ = (f"``scipy.special.{name}(v, x)``, differentiable in ``x`` (the real "
+                 f"order ``v`` has no rule).")
+    return p
+
+
+def _struve_far(p, v, x):
+    return p(v - 1, x) - (v / x) * p(v, x)
+
+
+struve = _make_struve("struve", -1.0)
+modstruve = _make_struve("modstruve", 1.0)
