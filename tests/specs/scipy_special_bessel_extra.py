@@ -43,6 +43,9 @@ SPECS = [
     Spec("special.hankel2", lambda x: (sp.hankel2(0, x), sp.hankel2(1.5, x)), one(0.5, 5.0)),
     Spec("special.hankel1e", lambda x: (sp.hankel1e(0, x), sp.hankel1e(2.5, x)), one(0.5, 5.0)),
     Spec("special.hankel2e", lambda x: (sp.hankel2e(0, x), sp.hankel2e(2.5, x)), one(0.5, 5.0)),
+    # |z| >= 25, Re z > 0: the scaled functions' derivatives from Hankel's expansion
+    Spec("special.hankel_e_far", lambda x, y: (sp.hankel1e(0.3, x), sp.hankel2e(1.0, x + 1j * y)),
+         array_args(2, low=26.0, high=40.0), covers=("special.hankel1e", "special.hankel2e")),
     Spec("special.hankel_complex",
          lambda x, y: (sp.hankel1(1.5, x + 1j * y), sp.hankel2e(0.3, x - 1j * y)),
          array_args(2, low=0.5, high=3.0), covers=("special.hankel1", "special.hankel2e")),
@@ -53,6 +56,9 @@ SPECS = [
          covers=("special.airy_ai", "special.airy_aip", "special.airy_bi", "special.airy_bip")),
     # x > 0: the scaled functions are not twice differentiable at 0 (x^(3/2))
     Spec("special.airye", lambda x: sp.airye(x), one(0.2, 8.0),
+         covers=("special.airye_ai", "special.airye_aip", "special.airye_bi", "special.airye_bip")),
+    # x >= 10: the asymptotic series of DLMF 9.7.5
+    Spec("special.airye_far", lambda x: sp.airye(x), one(10.5, 30.0),
          covers=("special.airye_ai", "special.airye_aip", "special.airye_bi", "special.airye_bip")),
     Spec("special.airye_negative", lambda x: sp.airye(x)[2:], one(-5.0, -0.2),
          covers=("special.airye_bi", "special.airye_bip")),
