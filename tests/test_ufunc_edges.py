@@ -155,3 +155,38 @@ def test_logaddexp_second_derivative_where_one_share_is_near_one(base, x, y):
     for name, hess in (("fwd-rev", ad.hessian(F)), ("rev-rev", ad.jacrev(ad.grad(F))),
                        ("fwd-fwd", ad.jacfwd(ad.jacfwd(F)))):
         np.testing.assert_allclose(hess(v), h, rtol=1e-13, atol=0, err_msg=name)
+
+
+def _four_hessians(f, x):
+    return {"fwd-rev": ad.hessian(f)(x), "rev-rev": ad.jacrev(ad.grad(f))(x),
+            "fwd-fwd": ad.jacfwd(ad.jacfwd(f))(x), "rev-fwd": ad.jacrev(ad.jacfwd(f))(x)}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name, f, truth", [
+    # d²/dx² of log(c x) is -1/x² whatever c: the intermediate ans / y = 1 / (c x)²
+    # under- or overflowed in divide's y-rule (log's rule divides by its argument)
+    ("log(1e200 x)", lambda x: dnp.log(1e200 * x), -1.0),
+    ("log(1e-200 x)", lambda x: dnp.log(1e-200 * x), -1.0),
+    ("log(exp(-400 x) x)", lambda x: dnp.log(dnp.exp(-400.0 * x) * x), -1.0),
+    ("log2(1e200 / x)", lambda x: dnp.log2(1e200 / x), 1.0 / np.log(2.0)),
+    ("x / y at tiny x, y", lambda x: 1e-300 / (1e-200 * x), 2e-100),
+])
+def test_divide_second_derivatives_where_x_over_y_squared_leaves_the_range(name, f, truth):
+    """Closed forms at x = 1; the second of ``1e-300 / (1e-200 x)`` is
+    2e-100 / x³ (its own first rule takes the other order)."""
+    for how, h in _four_hessians(f, np.array(1.0)).items():
+        np.testing.assert_allclose(h, truth, rtol=1e-14, err_msg=f"{name} {how}")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divide_first_derivative_in_forward_mode_at_tiny_denominators():
+    """d/ds 1 / (1e-170 s) = -1e170 at s = 1: forward mode formed
+    t (ans / y) with ans / y = 1e340 = inf.  (Reverse mode's cotangent of
+    y = 1e-170 is itself -1 / y² = -1e340: it overflows, as it does in any
+    reverse-mode AD.)"""
+    for f in (lambda s: 1.0 / (s * 1e-170), lambda s: dnp.reciprocal(s * 1e-170)):
+        assert ad.jvp(f, (1.0,), (1.0,))[1] == pytest.approx(-1e170, rel=1e-15)
+        assert ad.jacfwd(f)(np.array([1.0, 2.0]))[1, 1] == pytest.approx(-0.25e170, rel=1e-15)
+        # and the second, 2e170 / s³, forward over forward
+        assert ad.jacfwd(ad.jacfwd(f))(np.array(2.0)) == pytest.approx(0.25e170, rel=1e-15)

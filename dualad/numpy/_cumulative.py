@@ -42,6 +42,7 @@ from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import norm_axes
 from ._reductions import _nan_fill, prod_p, sum_p
+from ._normal import all_normal
 from ._ufuncs import times_finite_zero
 
 
@@ -98,52 +99,6 @@ def cumsum(a, axis=None, dtype=None, out=None):
 # --- cumprod -----------------------------------------------------------------------
 def _cumprod_impl(x, axis=-1):
     return _np.cumprod(x, axis=axis)
-
-
-_CHUNK = 1 << 15
-
-
-def _abs_range(v):
-    """``(min |v|, max |v|)`` of a non-empty array (NaN if one is NaN), in
-    float; large arrays by chunks, so that no array of their size is
-    allocated (a fresh large buffer costs page faults on every call)."""
-    flat = v.reshape(-1)
-    if flat.dtype.kind not in "fc":
-        flat = flat.astype(_np.float64)
-    if flat.size <= _CHUNK:
-        m = _np.abs(flat)
-        return m.min(), m.max()
-    buf = _np.empty(_CHUNK, dtype=_np.abs(flat[:1]).dtype)
-    lo, hi = [], []
-    for i in range(0, flat.size, _CHUNK):
-        m = _np.abs(flat[i:i + _CHUNK], out=buf[:min(_CHUNK, flat.size - i)])
-        lo.append(m.min())
-        hi.append(m.max())
-    return _np.min(lo), _np.max(hi)            # (NaN-propagating, unlike min())
-
-
-def all_normal(v, unless=None):
-    """Whether every entry of the plain value ``v`` is a finite number of
-    normal size (no zero, no subnormal, no inf or NaN): then a product of
-    such entries divided by one of them is the product of the others to
-    rounding.  A zero among the products means that a factor is zero *or*
-    that the product underflowed while the products of the others need not
-    (``1e-200 * 3 * 1e-150``): the quotient forms of ``prod`` and
-    ``cumprod`` would give 0 for them.  Entries where ``unless`` (broadcast
-    against ``v``) is 0 are not looked at: a zero tangent or cotangent
-    makes its product 0 whatever its size."""
-    v = _np.asarray(primal_of(v))
-    if v.size == 0:
-        return True
-    lo, hi = _abs_range(v)
-    fi = _np.finfo(lo.dtype)
-    if lo >= fi.tiny and hi <= fi.max:     # (a NaN fails both)
-        return True
-    if unless is None:
-        return False
-    m = _np.abs(v)
-    ok = _np.logical_and(m >= fi.tiny, m <= fi.max)
-    return bool(_np.all(_np.logical_or(ok, _np.equal(primal_of(unless), 0))))
 
 
 def _last(v, lo=None, hi=None):

@@ -257,7 +257,7 @@ def _prod_others(x, axis):
     """
     if isinstance(x, Tracer):
         return _others_by_scans(x, norm_axes(axis, ndim_of(x)))
-    from ._cumulative import all_normal
+    from ._normal import all_normal
     from ._ufuncs import equal, where
     ax = norm_axes(axis, ndim_of(x))
     is0 = equal(x, 0)

@@ -35,6 +35,7 @@ from ..registry import (Primitive, defjvp, defjvp_joint, defvjp_direct, nondiffe
                         primitive)
 from ..tracer import Tracer, primal_of
 from ._broadcast import bcast_tangent, broadcast_number, unbroadcast
+from ._normal import all_normal
 
 
 # _ORDER: in the rules, a product of a tangent or cotangent with a factor computed
@@ -344,12 +345,51 @@ defjvp_joint(multiply, _multiply_jvp_joint)
 
 divide = primitive(_arithmetic(_operator.truediv, _np.divide), name="divide")
 true_divide = divide
+
+
+# The y-rule is -t x / y^2 = -t (ans / y), in the order that is exact while
+# ans / y = x / y^2 is a normal number.  Where it is not (|y| beyond about
+# 1e+-154: d(1 / y) at y = 1e-170, or the second derivative of log(1e200 x)),
+# the tangent is taken relative first, -(t / y) ans, and the cotangent
+# scaled first, -(g ans) / y: forms whose intermediates stay in range when
+# t scales like y and g like 1 / ans, which is how they scale where y is
+# itself the result of a scaling.  The check is on plain values, at every
+# level of nesting, so each derivative picks its order anew.
+def _ans_over_y(ans, y):
+    """``ans / y`` if the rules may use it; ``None`` where it under- or
+    overflows at some finite, nonzero ``y`` and ``ans`` (at ``y = 0`` or an
+    infinite value the derivative is itself infinite or 0 in either order)."""
+    q = ans / y
+    if all_normal(q, unless=ans):
+        return q
+    qv, av, yv = (_np.abs(primal_of(v)) for v in (q, ans, y))
+    with _np.errstate(invalid="ignore"):
+        lost = ((qv < _np.finfo(qv.dtype).tiny) | (qv == _np.inf)) & (av > 0) & (yv > 0) \
+            & (av < _np.inf) & (yv < _np.inf)
+    return None if lost.any() else q
+
+
+def _divide_jvp_y(t, ans, x, y, **kw):
+    t = bcast_tangent(t, y, ans)
+    q = _ans_over_y(ans, y)
+    if q is not None:
+        return times_finite_zero(-t, q)
+    return times_finite_zero(_div_finite_zero(-t, y), ans)
+
+
+def _divide_vjp_y(g, ans, x, y, **kw):
+    q = _ans_over_y(ans, y)
+    if q is not None:
+        return unbroadcast(times_finite_zero(-g, q), ans, y)
+    return unbroadcast(_div_finite_zero(times_finite_zero(-g, ans), y), ans, y)
+
+
 defjvp(divide,
        lambda t, ans, x, y, **kw: _div_finite_zero(bcast_tangent(t, x, ans), y),
-       lambda t, ans, x, y, **kw: times_finite_zero(-bcast_tangent(t, y, ans), ans / y))
+       _divide_jvp_y)
 defvjp_direct(divide,
               lambda g, ans, x, y, **kw: unbroadcast(_div_finite_zero(g, y), ans, x),
-              lambda g, ans, x, y, **kw: unbroadcast(times_finite_zero(-g, ans / y), ans, y))
+              _divide_vjp_y)
 
 negative = primitive(_np.negative, name="negative")
 defjvp(negative, lambda t, ans, x, **kw: -t)
@@ -436,7 +476,9 @@ cbrt = unary(_np.cbrt, lambda ans, x: (1.0 / 3) / ans / ans, singular=True)
 # -1/x^2 as -(1/x)/x, not -(ans * ans): at x = 0 a product inf * inf would turn a
 # zero cotangent into NaN when the rule is differentiated again; the quotient's
 # own rules keep it 0 (same rounding count)
-reciprocal = unary(_np.reciprocal, lambda ans, x: -ans / x, singular=True)
+reciprocal = primitive(_np.reciprocal, name="reciprocal")     # 1 / x: divide's y-rules
+defjvp(reciprocal, lambda t, ans, x, **kw: _divide_jvp_y(t, ans, 1.0, x))
+defvjp_direct(reciprocal, lambda g, ans, x, **kw: _divide_vjp_y(g, ans, 1.0, x))
 
 # --- exponentials and logarithms ---------------------------------------------
 exp = unary(_np.exp, lambda ans, x: ans)
