@@ -298,3 +298,30 @@ def test_scipy_logsumexp_of_a_0d_value_under_batched_tangents():
     assert special.logsumexp(np.float64(0.5), keepdims=True).shape == (1,)
     g = ad.grad(lambda v: v * special.logsumexp(v, keepdims=True)[0])(np.float64(0.5))
     assert np.shape(g) == () and g == 1.0
+
+
+_LIST = [1.5, 2.5]
+
+
+@pytest.mark.parametrize("name, ours, theirs", [
+    ("gammainc", lambda x: special.gammainc(_LIST, x), lambda x: ssp.gammainc(_LIST, x)),
+    ("gammaincc", lambda x: special.gammaincc(_LIST, x), lambda x: ssp.gammaincc(_LIST, x)),
+    ("betainc", lambda x: special.betainc(_LIST, 2.0, x / 3), lambda x: ssp.betainc(_LIST, 2.0, x / 3)),
+    ("betaincinv", lambda x: special.betaincinv(_LIST, 2.0, x / 3),
+     lambda x: ssp.betaincinv(_LIST, 2.0, x / 3)),
+    ("boxcox", lambda x: special.boxcox(x, _LIST), lambda x: ssp.boxcox(x, _LIST)),
+    ("jv", lambda x: special.jv(_LIST, x), lambda x: ssp.jv(_LIST, x)),
+    ("ive", lambda x: special.ive(_LIST, x), lambda x: ssp.ive(_LIST, x)),
+    ("kve", lambda x: special.kve(_LIST, x), lambda x: ssp.kve(_LIST, x)),
+    ("owens_t", lambda x: special.owens_t(x, _LIST), lambda x: ssp.owens_t(x, _LIST)),
+    ("stdtr", lambda x: special.stdtr(_LIST, x), lambda x: ssp.stdtr(_LIST, x)),
+    ("stdtrit", lambda x: special.stdtrit(_LIST, x / 3), lambda x: ssp.stdtrit(_LIST, x / 3)),
+])
+def test_list_arguments_are_read_as_arrays(name, ours, theirs):
+    """SciPy takes a list for any argument; the rules did arithmetic on it
+    (TypeError).  Truth: central differences of SciPy's function."""
+    x = np.array([0.7, 1.9])
+    h = 1e-6
+    fd = np.array([(theirs(x + h * e) - theirs(x - h * e)) / (2 * h) for e in np.eye(2)]).T
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(jac(ours)(x), fd, rtol=1e-6, atol=1e-9, err_msg=name)

@@ -11,7 +11,7 @@ from ...numpy._broadcast import bcast_tangent, unbroadcast
 from ...numpy._ufuncs import _is_complex, times_finite_zero
 from ...registry import defjvp, defvjp_direct
 from ...tracer import primal_of, shape_of
-from ._common import _fdtype, _nary, _no_rule, _piecewise, _pv, _unary
+from ._common import _arrays, _fdtype, _nary, _no_rule, _piecewise, _pv, _unary
 
 
 # --- Bessel functions ----------------------------------------------------------------
@@ -138,6 +138,7 @@ def _ive_dz(v, x):
 
 
 def _ive_jvp_x(t, ans, v, x):
+    v, x = _arrays((v, x))
     t = bcast_tangent(t, x, ans)
     if not _is_complex(x):
         return times_finite_zero(t, _ive_dx(ans, v, x))
@@ -145,6 +146,7 @@ def _ive_jvp_x(t, ans, v, x):
 
 
 def _ive_vjp_x(g, ans, v, x):
+    v, x = _arrays((v, x))
     if not _is_complex(x):
         return unbroadcast(times_finite_zero(g, _ive_dx(ans, v, x)), ans, x)
     return unbroadcast(times_finite_zero(g, _ive_dz(v, x))

@@ -60,14 +60,24 @@ def _nary(npfunc, name, derivs, argnames):
     return p
 
 
+def _arrays(args):
+    """The arguments with lists and tuples read as arrays, as SciPy reads them
+    (the factors do arithmetic on them: ``gammainc([1.0, 2.0], x)``)."""
+    if any(type(a) in (list, tuple) for a in args):
+        return tuple(_np.asarray(a) if type(a) in (list, tuple) else a for a in args)
+    return args
+
+
 def _nary_jvp(d, k):
     def rule(t, ans, *args):
+        args = _arrays(args)
         return times_finite_zero(bcast_tangent(t, args[k], ans), d(ans, *args))
     return rule
 
 
 def _nary_vjp(d, k):
     def rule(g, ans, *args):
+        args = _arrays(args)
         return unbroadcast(times_finite_zero(g, d(ans, *args)), ans, args[k])
     return rule
 
