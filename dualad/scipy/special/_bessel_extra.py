@@ -81,17 +81,20 @@ def _rdtype(z):
 
 
 def _asym_poly(c, w, wv, dt):
-    """``sum_k c[k] w^k`` (``w`` traced, ``wv`` its plain values), each point keeping
-    the terms that decrease, down to 1e-20 of the first (an asymptotic series cut
-    at its smallest terms).  ``c``: plain coefficients, shape ``(terms,) +
-    shape(wv)``, cast to ``dt`` once cut (float32 would overflow on the later ones).  A polynomial in ``w`` written with registry operations, so its
-    derivatives are the series'."""
+    """``sum_k c[k] w^k`` (``w`` traced, ``wv`` its plain values), each point cut at
+    its smallest term (the optimal truncation of an asymptotic series: the terms
+    may rise first, as ``(k + 1/2) a_k`` do for large orders, then fall, then
+    diverge) and dropping terms below 1e-20 of the largest kept.  ``c``: plain
+    coefficients, shape ``(terms,) + shape(wv)``, cast to ``dt`` once cut (float32
+    would overflow on the later ones).  A polynomial in ``w`` written with registry
+    operations, so its derivatives are the series'."""
     terms = c.shape[0]
     with _np.errstate(all="ignore"):
         m = _np.abs(c) * _np.abs(wv) ** _np.arange(terms).reshape((-1,) + (1,) * _np.ndim(wv))
-        keep = _np.cumprod(_np.concatenate([_np.ones_like(m[:1], dtype=bool),
-                                            m[1:] < m[:-1]]), axis=0).astype(bool)
-        keep &= m >= 1e-20 * m[:1]
+        m = _np.where(_np.isfinite(m), m, _np.inf)
+        k = _np.arange(terms).reshape((-1,) + (1,) * _np.ndim(wv))
+        keep = k <= _np.argmin(m, axis=0)
+        keep &= m >= 1e-20 * _np.max(_np.where(keep, m, 0.0), axis=0)
     nkeep = int(_np.max(_np.nonzero(keep.reshape(terms, -1).any(axis=1))[0])) + 1
     b = (c * keep)[:nkeep].astype(dt)
     acc = b[-1]
