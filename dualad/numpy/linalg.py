@@ -830,14 +830,27 @@ def _rescaled(norm_of, m, x, axes, keepdims):
     return out * (m if keepdims else _np.squeeze(m, axis=axes))
 
 
-def _two_norm_impl(x, axes, keepdims=False):
-    """``sqrt(sum(|x|^2))`` over ``axes``, the formula (and value) of dualad's
-    norms before this primitive; slices whose sum of squares is not a normal
-    number (it under- or overflowed while ``x`` is finite and not 0) are taken
-    as ``m sqrt(sum(|x / m|^2))`` with ``m = max |x|`` of the slice."""
+def _flat_sum_of_squares(x):
+    """NumPy's sum of squares for a norm over the whole array (``axis=None``):
+    a dot product of the array raveled in memory order (real and imaginary
+    parts apart), whose rounding differs from a reduction's."""
+    xf = x.ravel(order="K")
+    if xf.dtype.kind == "c":
+        s = xf.real.dot(xf.real) + xf.imag.dot(xf.imag)
+    else:
+        s = xf.dot(xf)
+    return _np.asarray(s).reshape((1,) * x.ndim)
+
+
+def _two_norm_impl(x, axes, keepdims=False, flat=False):
+    """``sqrt(sum(|x|^2))`` over ``axes`` (with ``flat``, over all of ``x`` as
+    NumPy's ``norm(x)`` sums: by a dot product), NumPy's formula and value;
+    slices whose sum of squares is not a normal number (it under- or
+    overflowed while ``x`` is finite and not 0) are taken as
+    ``m sqrt(sum(|x / m|^2))`` with ``m = max |x|`` of the slice."""
     x = _np.asarray(x)
     with _np.errstate(over="ignore"):     # an overflow is handled below
-        s = _np.sum(_abs2(x), axis=axes, keepdims=True)
+        s = _flat_sum_of_squares(x) if flat else _np.sum(_abs2(x), axis=axes, keepdims=True)
     rk = s.dtype
     fi = _np.finfo(rk)
     normal = (s >= fi.tiny) & (s <= fi.max)
@@ -871,9 +884,9 @@ two_norm_p = primitive(_two_norm_impl, name="linalg.two_norm")
 two_norm_p.__doc__ = ("The 2-norm (Frobenius norm) over ``axes`` (negative), right also where "
                       "the sum of squares under- or overflows; JVP ``Re sum(conj(u) t)``, VJP "
                       "``g conj(u)`` with ``u = x / ||x||`` (0 at ``x = 0``).")
-defjvp(two_norm_p, lambda t, ans, x, axes, keepdims=False: sum_p(
+defjvp(two_norm_p, lambda t, ans, x, axes, keepdims=False, flat=False: sum_p(
     _re_product(_unit(ans, x, axes, keepdims), t), axis=axes, keepdims=keepdims))
-defvjp_direct(two_norm_p, lambda g, ans, x, axes, keepdims=False: _ct_times_unit(
+defvjp_direct(two_norm_p, lambda g, ans, x, axes, keepdims=False, flat=False: _ct_times_unit(
     expand_reduced(_realify(g, ans), x, axes, keepdims), _unit(ans, x, axes, keepdims)))
 
 
@@ -890,13 +903,16 @@ def _ct_times_unit(g, u):
     return g * conjugate(u) if _np.result_type(primal_of(u)).kind == "c" else g * u
 
 
-def _two_norm(x, axes, keepdims):
+def _two_norm(x, axes, keepdims, flat=False):
     """The 2-norm (Frobenius norm) over ``axes``: NumPy's formula, and value,
     wherever the sum of squares is a normal number; elsewhere (``x = [1e-200,
     1e-200]``: NumPy gives 0; ``1e200``: inf) the slice is rescaled by its
     largest entry, so the value is the true norm (as SciPy's norm gives) and
     the derivative ``x / ||x||``, at every order and nesting (the
     :data:`two_norm_p` primitive's rules are scale-free)."""
+    if flat:                     # axis=None: NumPy's dot-product sum, over all axes
+        return two_norm_p(x, axes=tuple(range(-ndim_of(x), 0)), keepdims=bool(keepdims),
+                          flat=True)
     return two_norm_p(x, axes=tuple(axes), keepdims=bool(keepdims))
 
 
@@ -1047,10 +1063,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     nd = ndim_of(x)
     axis = _axes_tuple(axis)
     if axis is None:
-        if ord is None:
-            return _vector_norm(reshape(x, (-1,)) if nd != 1 else x, None, (-1,), False) \
-                if not keepdims else reshape(_vector_norm(reshape(x, (-1,)), None, (-1,), False),
-                                             (1,) * nd)
+        if ord is None or (ord == 2 and nd == 1) or (ord in ("f", "fro") and nd == 2):
+            return _two_norm(x, None, keepdims, flat=True)
         if nd == 1:
             return _vector_norm(x, ord, (-1,), keepdims)
         if nd == 2:
