@@ -456,3 +456,12 @@ def test_struve_values_and_plain_calls():
     for f in (dsp.struve, dsp.modstruve):
         with pytest.raises(NotImplementedError, match="argument 'v'"):
             ad.grad(lambda v: f(v, 1.0))(1.0)
+
+
+def test_plain_spherical_calls_say_what_to_call():
+    """scipy.special.spherical_* are Python functions that convert their input to a
+    plain array: on a traced value they raise (never a silent zero derivative),
+    naming dualad's function."""
+    for kind in ("jn", "yn", "in", "kn"):
+        with pytest.raises(TypeError, match=f"dualad.scipy.special.spherical_{kind}"):
+            ad.grad(lambda x: getattr(ss, "spherical_" + kind)(1, x))(1.0)
