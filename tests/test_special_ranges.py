@@ -313,3 +313,26 @@ def test_betainc_dx_float32():
         assert g == approx(108.41266017777758, 3e-7)
     for h in second(f, 0, 0, x):
         assert h == approx(-8672.0685498888019, 3e-6)
+
+
+# (z, df, log density) from mpmath at dps 40: loggamma((df+1)/2) - loggamma(df/2)
+# - log(df pi)/2 - (df+1)/2 log(1 + z^2/df)
+T_LOGPDF_HUGE = [
+    (1e160, 3.0, -1472.4581237884765),
+    (1e200, 3.0, -1840.871738667524),
+    (-1e300, 0.5, -1037.993685158652),
+    (1e200, 1e6, -453609717.8480291),
+    (1e155, 2.5, -1248.5655437619505),
+]
+
+
+@pytest.mark.parametrize("z, df, want", T_LOGPDF_HUGE)
+def test_t_logpdf_value_where_z_squared_overflows(z, df, want):
+    """z^2 overflows beyond |z| = 1.3e154 while the log density does not:
+    the value was NaN (SciPy's is -inf); the derivative -(df+1)/z was right."""
+    for v in (stats.t.logpdf(z, df), ad.value_and_grad(lambda x: stats.t.logpdf(x, df))(z)[0]):
+        assert v == approx(want, 1e-15)
+    assert ad.grad(lambda x: stats.t.logpdf(x, df))(z) == approx(-(df + 1) / z * (1 + df / z / z) ** -1, 1e-14)
+    # float32: z^2 overflows from 1.8e19; mpmath -183.01047171181094 at z = 1e20, df = 3
+    v = stats.t.logpdf(np.float32(1e20), np.float32(3))
+    assert v.dtype == np.float32 and v == approx(-183.01047171181094, 1e-6)
