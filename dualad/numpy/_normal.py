@@ -60,6 +60,11 @@ def all_normal(v, unless=None):
     v = _np.asarray(v)
     if v.size == 0:
         return True
+    if v.dtype.kind == "f":             # one sign throughout: no |v| needed
+        fi = _np.finfo(v.dtype)
+        lo, hi = v.min(), v.max()
+        if (fi.tiny <= lo and hi <= fi.max) or (-fi.max <= lo and hi <= -fi.tiny):
+            return True
     lo, hi = _abs_range(v)
     fi = _np.finfo(lo.dtype)
     if lo >= fi.tiny and hi <= fi.max:     # (a NaN fails both)
