@@ -108,6 +108,13 @@ from ._incgamma import (_log_gammaincc_tail, gammainc, gammainc_da, gammaincc, g
 from ._logistic import entr, expit, kl_div, log_expit, logit, rel_entr, xlog1py, xlogy
 from ._logsumexp import log_softmax, log_softmax_p, logsumexp, logsumexp_p, softmax
 from ._misc import _lambertw_p, ellipe, ellipk, exp1, expi, expn, lambertw, spence
+from ._orthopoly_misc import (cosdg, cosm1, cotdg, eval_chebyc, eval_chebys, eval_chebyt,
+                              eval_chebyu, eval_gegenbauer, eval_genlaguerre, eval_hermite,
+                              eval_hermitenorm, eval_jacobi, eval_laguerre, eval_legendre,
+                              eval_sh_chebyt, eval_sh_chebyu, eval_sh_jacobi,
+                              eval_sh_legendre, exprel, fresnel, gammasgn, hyp0f1, hyp1f1,
+                              hyp2f1, poch, powm1, radian, rgamma, shichi, sici, sindg,
+                              tandg)
 from ._student_t import _log_stdtr, _t_logpdf_std, stdtr, stdtrit
 from ._zeta import zeta, zeta_dx, zeta_p
 
@@ -123,6 +130,12 @@ __all__ = [
     "owens_t", "gammaincinv", "gammainccinv", "betaincinv", "betainccinv", "stdtrit",
     "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn", "hankel1", "hankel2",
     "hankel1e", "hankel2e", "airy", "airye", "wofz", "voigt_profile", "struve", "modstruve",
+    "eval_legendre", "eval_chebyt", "eval_chebyu", "eval_chebyc", "eval_chebys",
+    "eval_sh_legendre", "eval_sh_chebyt", "eval_sh_chebyu", "eval_hermite",
+    "eval_hermitenorm", "eval_laguerre", "eval_genlaguerre", "eval_gegenbauer",
+    "eval_jacobi", "eval_sh_jacobi", "hyp2f1", "hyp1f1", "hyp0f1", "fresnel", "sici",
+    "shichi", "exprel", "powm1", "cosm1", "sindg", "cosdg", "tandg", "cotdg", "radian",
+    "rgamma", "poch", "gammasgn",
 ]
 
 
