@@ -276,6 +276,26 @@ def _library_frames(frame):
     return entry, None
 
 
+_CALLERS_OF_USER_CODE = ("dualad.transforms", "dualad.jacobians", "dualad.forward",
+                         "dualad.reverse", "dualad.optimize", "dualad.testing")
+
+
+def _dualad_caller(entry, user):
+    """``"dualad.numpy.sum"`` when the library call ``entry`` was made by a
+    public dualad function the user called (it passed on an argument NumPy
+    had to convert: a list of traced values), else ``None``."""
+    frame, found = entry.f_back, None
+    while frame is not None and frame is not user:
+        module = frame.f_globals.get("__name__", "")
+        if not module.startswith("dualad.") or module.startswith(_CALLERS_OF_USER_CODE):
+            break                               # the user, or a transform calling the user's f
+        code = frame.f_code
+        if not code.co_name.startswith(("_", "<")) and "<locals>" not in code.co_qualname:
+            found = f"{module.split('._')[0]}.{code.co_qualname}"  # not a decorator's wrapper
+        frame = frame.f_back
+    return found
+
+
 def _library_hint(frame):
     """A sentence naming the call that tried to turn a traced value into a plain
     array or float, and what to call instead, or ''.  ``frame`` is the caller
@@ -286,6 +306,11 @@ def _library_hint(frame):
     entry, user = _library_frames(frame)
     if entry is None:
         return _call_site_hint(user)
+    ours = _dualad_caller(entry, user)
+    if ours is not None:
+        return (f" {ours} was given a list or tuple holding traced values, which NumPy "
+                f"turns into a plain array: make it one traced array first, e.g. "
+                f"{ours}(dualad.numpy.stack([...])).")
     module, code = entry.f_globals.get("__name__", ""), entry.f_code
     name, qualname = code.co_name, code.co_qualname
     if qualname == "AxisConcatenator.__getitem__":     # numpy.r_[...] / numpy.c_[...]
@@ -387,6 +412,11 @@ def _call_site_hint(frame):
     if not where:
         return ""
     import re
+    if where.split("` at ")[0].endswith("]"):
+        return (f" The conversion happened in {where}: an index must be an integer "
+                f"array, which carries no derivative; index with a plain integer value "
+                f"(dualad.stop_gradient, then astype(int)), or select with "
+                f"dualad.numpy.where / take_along_axis.")
     m = re.match(r"`(?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*)\s*\(", where)
     if m and _dualad_numpy_has(m.group(1)):
         name = m.group(1)

@@ -693,3 +693,25 @@ def test_a_traced_value_of_another_threads_transform_is_an_error():
     assert isinstance(res["b"], RuntimeError) and "another thread" in str(res["b"])
     assert res["a"] == np.cos(0.5)                 # A's own transform is unaffected
     _works_after()
+
+
+@pytest.mark.parametrize("f, called", [
+    (lambda x: dnp.sum([x[0], x[1]]), "dualad.numpy.sum"),
+    (lambda x: dnp.dot([x[0], x[1]], np.ones(2)), "dualad.numpy.dot"),
+    (lambda x: dnp.linalg.norm([x[0], x[1]]), "dualad.numpy.linalg.norm"),
+])
+def test_a_list_of_traced_values_given_to_a_dualad_function_is_named(f, called):
+    """The user already called dualad's function: the message must not tell
+    them to call it instead, but to stack the list into one traced array."""
+    with pytest.raises(TypeError) as info:
+        ad.grad(f)(np.array([1.0, 2.0]))
+    msg = str(info.value)
+    assert f"{called} was given a list or tuple holding traced values" in msg
+    assert "dualad.numpy.stack" in msg and "instead, which accepts" not in msg
+
+
+def test_a_traced_value_used_as_an_index_is_named_as_such():
+    with pytest.raises(TypeError) as info:
+        ad.grad(lambda v: dnp.sum(np.ones(3)[v[0]]))(np.array([1.0]))
+    msg = str(info.value)
+    assert "an index must be an integer array" in msg and "NumPy's ones" not in msg
