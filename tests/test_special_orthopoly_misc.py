@@ -342,6 +342,33 @@ def test_against_mpmath(key):
                 assert np.all(err <= tol), (key, order, x[err > tol], g[err > tol], t[err > tol])
 
 
+# more negative and real orders (SciPy's conventions: P_n = P_(-n-1), U_n = -U_(-n-2)),
+# mp.diff of the same mpmath functions as REF at mp.dps = 40
+NEG = [
+    ('eval_sh_jacobi', (-0.5, 2.5, 1.2), [0.2, 0.6], [[-3.2916630726991367, 21.13704905293952], [-0.7806622496695762, 1.7396511844047904]]),
+    ('eval_chebyu', (-1.5,), [-0.5, 0.3, 0.8], [[1.0, -3.0], [0.23852833574847782, -0.27522500278670514], [0.14640174352631385, -0.12200145293859488]]),
+    ('eval_chebyu', (-4.3,), [-0.5, 0.3, 0.8], [[4.012152073432104, 0.9256968111823771], [-1.549092557188098, -11.337394053840647], [-7.964977752705649, -14.131417422681034]]),
+    ('eval_sh_chebyu', (-3,), [0.2, 0.6], [[-4.0, 0.0], [-4.0, 0.0]]),
+    ('eval_legendre', (-1.7,), [-0.5, 0.3, 0.8], [[1.1513534733089406, -1.2939732871654654], [0.7141764191732152, -0.24399408614180948], [0.6212214487772967, -0.14278783467466763]]),
+    ('eval_sh_legendre', (-4,), [0.2, 0.6], [[2.3999999999999995, -36.0], [-2.4000000000000004, 11.999999999999996]]),
+    ('eval_gegenbauer', (-1.5, 0.8), [-0.5, 0.3, 0.8], [[0.9417808525552366, -2.3449312808666605], [0.2910486298397022, -0.2713254021635609], [0.19658613261464492, -0.13101803632934161]]),
+    ('eval_laguerre', (-1.5,), [0.5, 3.0], [[2.7700940192748695, 3.341297240700346], [48.608788909512235, 53.765347471476076]]),
+    ('eval_chebyt', (-2.5,), [-0.5, 0.3, 0.8], [[-2.5, -2.5], [-0.0620173672946043, 6.8457632359813125], [4.163665585888366, 9.911398036731448]]),
+]
+
+
+@pytest.mark.parametrize("name,par,pts,rows", NEG)
+def test_negative_and_real_orders(name, par, pts, rows):
+    f = _fn(name, par)
+    x = np.array(pts)
+    t = np.array(rows)
+    scale = np.max(np.abs(t), axis=0)
+    for g in _first(f, x):
+        np.testing.assert_allclose(g, t[:, 0], rtol=2e-13, atol=1e-15 * scale[0])
+    for g in _second(f, x):
+        np.testing.assert_allclose(g, t[:, 1], rtol=2e-13, atol=1e-15 * scale[1])
+
+
 def _pair(f):
     """Gradient [fx, fy] and the Hessian's [fxx, fxy, fyy] of ``f(x, y)`` at a point,
     in every mode and nesting."""
