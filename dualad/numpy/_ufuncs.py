@@ -347,41 +347,68 @@ divide = primitive(_arithmetic(_operator.truediv, _np.divide), name="divide")
 true_divide = divide
 
 
-# The y-rule is -t x / y^2 = -t (ans / y), in the order that is exact while
-# ans / y = x / y^2 is a normal number.  Where it is not (|y| beyond about
-# 1e+-154: d(1 / y) at y = 1e-170, or the second derivative of log(1e200 x)),
-# the tangent is taken relative first, -(t / y) ans, and the cotangent
-# scaled first, -(g ans) / y: forms whose intermediates stay in range when
-# t scales like y and g like 1 / ans, which is how they scale where y is
-# itself the result of a scaling.  The check is on plain values, at every
-# level of nesting, so each derivative picks its order anew.
-def _ans_over_y(ans, y):
-    """``ans / y`` if the rules may use it; ``None`` where it under- or
-    overflows at some finite, nonzero ``y`` and ``ans`` (at ``y = 0`` or an
-    infinite value the derivative is itself infinite or 0 in either order)."""
+# The y-rule is -t x / y^2 = -t (ans / y), exact while ans / y = x / y^2 is a
+# normal number.  Where it is not (|y| beyond about 1e+-154: d(1 / y) at
+# y = 1e-170, the second derivative of log(1e200 x)), those entries take
+# -(t C) ((ans / C) / y), with C = 2^k a plain power of two per entry that
+# brings (ans / C) / y to about 1: scalings by powers of two are exact, t C
+# overflows only where the result itself does, and a plain zero tangent or
+# cotangent stays a plain zero (masked against infinities, at every order).
+# The other entries keep C = 1, so their numbers are the common form's.
+# The check runs on plain values at every level of nesting.
+def _y_factor(ans, y, w):
+    """``(q, scales)``: ``ans / y`` and ``None`` where that is a normal number
+    wherever it should be (the common case; at ``y = 0`` or infinite values
+    the derivative is itself infinite or 0 in either form, and where the
+    result ``w ans / y`` (``w`` the tangent or cotangent, with any leading
+    batch) over- or underflows anyway the common form keeps its better higher
+    derivatives); otherwise ``q = (ans / C) / y`` and ``scales``, three plain
+    powers of two per entry whose product is ``C`` (three, so that each stays
+    representable)."""
     q = ans / y
     if all_normal(q, unless=ans):
-        return q
-    qv, av, yv = (_np.abs(primal_of(v)) for v in (q, ans, y))
+        return q, None
+    qv, av, yv = _np.broadcast_arrays(*(_np.abs(primal_of(v)) for v in (q, ans, y)))
+    wv = _np.abs(primal_of(w))
+    if wv.ndim > qv.ndim:               # a batch of directions: the largest decides
+        wv = wv.max(axis=tuple(range(wv.ndim - qv.ndim)))
+    wv = _np.broadcast_to(wv, qv.shape)
+    fi = _np.finfo(qv.dtype)
     with _np.errstate(invalid="ignore"):
-        lost = ((qv < _np.finfo(qv.dtype).tiny) | (qv == _np.inf)) & (av > 0) & (yv > 0) \
-            & (av < _np.inf) & (yv < _np.inf)
-    return None if lost.any() else q
+        lost = ((qv < fi.tiny) | (qv == _np.inf)) & (av > 0) & (yv > 0) & (wv > 0) \
+            & (av < _np.inf) & (yv < _np.inf) & (wv < _np.inf)
+    if not lost.any():
+        return q, None
+    k = _np.where(lost, _np.frexp(av)[1] - _np.frexp(yv)[1], 0)
+    er = k + _np.frexp(_np.where(lost, wv, 1))[1]       # the result's exponent, about
+    lost &= (er > fi.minexp + 2) & (er < fi.maxexp - 2)
+    if not lost.any():
+        return q, None
+    k = _np.where(lost, k, 0)
+    third = k // 3                       # the same sign as k: t C grows or shrinks monotonically
+    scales = [_np.ldexp(_np.ones((), qv.dtype), e) for e in (third, third, k - 2 * third)]
+    for c in scales:
+        ans = ans * (1 / c)
+    return ans / y, scales
+
+
+def _scaled_up(g, scales):
+    for c in scales:
+        g = g * c
+    return g
 
 
 def _divide_jvp_y(t, ans, x, y, **kw):
-    t = bcast_tangent(t, y, ans)
-    q = _ans_over_y(ans, y)
-    if q is not None:
-        return times_finite_zero(-t, q)
-    return times_finite_zero(_div_finite_zero(-t, y), ans)
+    t = -bcast_tangent(t, y, ans)
+    q, scales = _y_factor(ans, y, t)
+    return times_finite_zero(t if scales is None else _scaled_up(t, scales), q)
 
 
 def _divide_vjp_y(g, ans, x, y, **kw):
-    q = _ans_over_y(ans, y)
-    if q is not None:
-        return unbroadcast(times_finite_zero(-g, q), ans, y)
-    return unbroadcast(_div_finite_zero(times_finite_zero(-g, ans), y), ans, y)
+    q, scales = _y_factor(ans, y, g)
+    g = -g
+    return unbroadcast(times_finite_zero(g if scales is None else _scaled_up(g, scales), q),
+                       ans, y)
 
 
 defjvp(divide,
