@@ -550,3 +550,28 @@ def test_exprel_and_powm1_without_cancellation():
     assert abs(ad.grad(dsp.powm1, argnums=1)(x, 1e-9) - math.log1p(x - 1)) <= 1e-27
     assert ad.grad(dsp.powm1, argnums=0)(0.0, 0.0) == 0.0
     assert ad.grad(dsp.powm1, argnums=1)(0.0, 2.0) == 0.0
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 0.0, 1.0, 2.0])
+def test_orthogonal_polynomial_derivatives_past_the_degree_are_zero_not_nan(n):
+    """The identities lower the degree; at degree 0 they asked SciPy for degree
+    -1, NaN at x <= -1 (x <= 0 shifted), times a nonzero coefficient.  Truth:
+    the derivatives of SciPy's exact poly1d constructions."""
+    import scipy.special as sps
+    m = int(n)
+    cases = {
+        "legendre": (lambda x: dsp.eval_legendre(n, x), sps.legendre(m)),
+        "sh_legendre": (lambda x: dsp.eval_sh_legendre(n, x), sps.sh_legendre(m)),
+        "chebyt": (lambda x: dsp.eval_chebyt(n, x), sps.chebyt(m)),
+        "chebyu": (lambda x: dsp.eval_chebyu(n, x), sps.chebyu(m)),
+        "gegenbauer": (lambda x: dsp.eval_gegenbauer(n, 0.7, x), sps.gegenbauer(m, 0.7)),
+        "jacobi": (lambda x: dsp.eval_jacobi(n, 0.5, -0.3, x), sps.jacobi(m, 0.5, -0.3)),
+        "sh_jacobi": (lambda x: dsp.eval_sh_jacobi(n, 2.5, 1.2, x), sps.sh_jacobi(m, 2.5, 1.2)),
+    }
+    for name, (f, poly) in cases.items():
+        d = f
+        for k in (1, 2, 3):
+            d = ad.grad(d)
+            for x in (-3.0, -1.0, 0.0, 0.5):
+                want = np.polyder(poly, k)(x) if k <= m else 0.0
+                assert d(x) == pytest.approx(want, rel=1e-12, abs=1e-12), (name, k, x)

@@ -119,6 +119,14 @@ def _scaled(c, value_fn, ans):
 
 
 # --- orthogonal polynomials ----------------------------------------------------------------
+def _unless_constant(degree, c):
+    """The coefficient ``c`` of a derivative identity, 0 where the polynomial has
+    degree 0 (a constant): the identity would evaluate degree -1, which SciPy's
+    hypergeometric evaluation makes NaN at ``x <= -1`` (or ``x <= 0`` shifted)."""
+    return _np.where(_np.asarray(degree) == 0, 0, c)
+
+
+
 def _ortho(name, deriv, argnames):
     p = _nary(getattr(_sp, name), name, list(argnames[:-1]) + [deriv], argnames)
     return p
@@ -132,12 +140,12 @@ def _legendre_order(n, ans):
 
 def _d_legendre(ans, n, x):
     m = _legendre_order(n, ans)
-    return _scaled((m + 1) / 2, lambda: eval_jacobi(m - 1, 1.0, 1.0, x), ans)
+    return _scaled(_unless_constant(m, (m + 1) / 2), lambda: eval_jacobi(m - 1, 1.0, 1.0, x), ans)
 
 
 def _d_sh_legendre(ans, n, x):
     m = _legendre_order(n, ans)
-    return _scaled(m + 1, lambda: eval_jacobi(m - 1, 1.0, 1.0, 2 * x - 1), ans)
+    return _scaled(_unless_constant(m, m + 1), lambda: eval_jacobi(m - 1, 1.0, 1.0, 2 * x - 1), ans)
 
 
 def _d_chebyt(ans, n, x):
@@ -163,7 +171,7 @@ def _chebyu_like(scale, inner):
         nv = _par(n, ans)
         neg = nv < -1
         m = _np.where(neg, -nv - 2, nv)
-        zero = m == -1
+        zero = (m == -1) | (m == 0)              # U_(-1) = 0, U_0 = 1: derivative 0
         m = _np.where(zero, 1, m)
         c = _np.where(zero, 0, _np.where(neg, -scale, scale))
         return _scaled(c, lambda: eval_gegenbauer(m - 1, 2.0, inner(x)), ans)
@@ -193,7 +201,7 @@ def _d_gegenbauer(ans, n, a, x):
     # SciPy's C_n^(a) is 0 at negative integer n (or NaN): derivative 0 (NaN)
     negint = (nv < 0) & (nv == _np.floor(nv))
     m = _np.where(negint, 1, nv)
-    c = _np.where(negint, 0, 2 * av)
+    c = _np.where(negint, 0, _unless_constant(nv, 2 * av))
     out = _scaled(c, lambda: eval_gegenbauer(m - 1, av + 1, x), ans)
     if negint.any():
         bad = _np.isnan(_plain(ans))
@@ -204,13 +212,14 @@ def _d_gegenbauer(ans, n, a, x):
 
 def _d_jacobi(ans, n, a, b, x):
     nv, av, bv = _par(n, ans), _par(a, ans), _par(b, ans)
-    return _scaled((nv + av + bv + 1) / 2, lambda: eval_jacobi(nv - 1, av + 1, bv + 1, x), ans)
+    return _scaled(_unless_constant(nv, (nv + av + bv + 1) / 2),
+                   lambda: eval_jacobi(nv - 1, av + 1, bv + 1, x), ans)
 
 
 def _d_sh_jacobi(ans, n, p, q, x):
     nv, pv, qv = _par(n, ans), _par(p, ans), _par(q, ans)
     with _np.errstate(all="ignore"):
-        c = (nv + pv) / _sp.binom(2 * nv + pv - 1, nv)
+        c = _unless_constant(nv, (nv + pv) / _sp.binom(2 * nv + pv - 1, nv))
     return _scaled(c, lambda: eval_jacobi(nv - 1, pv - qv + 1, qv, 2 * x - 1), ans)
 
 
