@@ -465,3 +465,16 @@ def test_plain_spherical_calls_say_what_to_call():
     for kind in ("jn", "yn", "in", "kn"):
         with pytest.raises(TypeError, match=f"dualad.scipy.special.spherical_{kind}"):
             ad.grad(lambda x: getattr(ss, "spherical_" + kind)(1, x))(1.0)
+
+
+def test_struve_of_order_minus_one_at_zero():
+    """H_-1(x) = 2/pi - 2x²/(3 pi) + ..., L_-1(x) = 2/pi + 2x²/(3 pi) + ... (the
+    series' first two terms): at x = 0 the first derivative is 0 and the
+    second -+4/(3 pi).  The vanishing k = 0 term of the differentiated series
+    was h^-1 * 0 = NaN there."""
+    import dualad.scipy.special as dsp_
+    for f, sign in ((dsp_.struve, -1.0), (dsp_.modstruve, 1.0)):
+        g = ad.grad(lambda t: f(-1.0, t))
+        assert g(0.0) == 0.0
+        assert ad.grad(g)(0.0) == pytest.approx(sign * 4 / (3 * np.pi), rel=1e-14)
+        assert ad.jacfwd(lambda t: f(np.array([-1.0, 1.0]), t))(np.array([0.0, 0.0]))[0, 0] == 0.0

@@ -512,13 +512,17 @@ def _make_struve(name, sign):
         vv = _np.asarray(v, dtype=float)
         k = _np.arange(_STRUVE_TERMS).reshape((-1,) + (1,) * vv.ndim)
         coef = (sign ** k * (2 * k + vv + 1) / 2 * _sp.rgamma(k + 1.5) * _sp.rgamma(k + vv + 1.5))
+        # leading terms that vanish (v = -1: the k = 0 term) are dropped, so the
+        # power of h is that of the first term present (h^-1 * 0 is NaN at x = 0)
+        j = _np.argmax(coef != 0, axis=0)
+        coef = _np.take_along_axis(_np.concatenate([coef, _np.zeros_like(coef)]), k + j, axis=0)
         coef = [float(c) for c in coef] if vv.ndim == 0 else list(coef)
         h = 0.5 * x
         y = h * h
         acc = coef[-1]
         for c in coef[-2::-1]:
             acc = acc * y + c
-        return dnp.power(h, v) * acc
+        return dnp.power(h, v + 2 * j if vv.ndim else v + 2 * int(j)) * acc
 
     def d(ans, v, x):
         vv = primal_of(v)
