@@ -336,3 +336,18 @@ def test_t_logpdf_value_where_z_squared_overflows(z, df, want):
     # float32: z^2 overflows from 1.8e19; mpmath -183.01047171181094 at z = 1e20, df = 3
     v = stats.t.logpdf(np.float32(1e20), np.float32(3))
     assert v.dtype == np.float32 and v == approx(-183.01047171181094, 1e-6)
+
+
+@pytest.mark.parametrize("z, df, d1, d2", [
+    # mpmath at dps 50: d/ddf and d²/ddf² of the t log density
+    (1e155, 3.0, -355.6582360891831, 0.09419963324255345),
+    (-1e200, 1.0, -459.3238714182492, -0.3224670334241132),
+    (1e300, 2.5, -689.579919538815, 0.09169317884667949),
+])
+def test_t_logpdf_df_derivatives_where_z_squared_overflows(z, df, d1, d2):
+    """The df-rule's log1p(z²/df) overflowed with z² (the value was fixed
+    first): -inf for the first derivative, a wrong second."""
+    f = lambda d: stats.t.logpdf(z, d)                     # noqa: E731
+    assert ad.grad(f)(df) == approx(d1, 1e-14)
+    assert ad.grad(ad.grad(f))(df) == approx(d2, 1e-12)
+    assert ad.jacfwd(ad.jacrev(f))(np.array(df)) == approx(d2, 1e-12)

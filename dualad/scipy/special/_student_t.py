@@ -144,8 +144,20 @@ def _t_logpdf_ddf_rule(z, df):
     either: ``log1p(u) > log 2 > v``)."""
     def far(zf, d):
         v = 1 / (1 + d / (zf * zf))
-        return _t_r(d, deriv=True) - 0.5 * dnp.log1p(zf * zf / d) + (0.5 + 0.5 / d) * v
+        return _t_r(d, deriv=True) - 0.5 * _log1p_z2_over_df(zf, d) + (0.5 + 0.5 / d) * v
     return _near_or_far(z, df, _t_dlogpdf_ddf, far)
+
+
+def _log1p_z2_over_df(z, df):
+    """``log1p(z^2 / df)``, also where ``z^2`` overflows (``|z| > 1.3e154``; 1.8e19
+    in float32): there ``2 log|z| - log df + log1p(df / z^2)``."""
+    with _np.errstate(over="ignore", invalid="ignore"):
+        huge = ~_np.isfinite(_pv(z) * _pv(z)) & _np.isfinite(_pv(z))
+    if not _np.any(huge):
+        return dnp.log1p(z * z / df)
+    return _piecewise(~huge, lambda safe: dnp.log1p(safe(z, 1.0) ** 2 / df),
+                      lambda safe: 2 * dnp.log(dnp.abs(safe(z, 1e200))) - dnp.log(df)
+                      + dnp.log1p(df / safe(z, 1e200) / safe(z, 1e200)))
 
 
 # the standard t log density as one primitive: its z-derivative from the well-scaled
