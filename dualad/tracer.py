@@ -280,6 +280,17 @@ _CALLERS_OF_USER_CODE = ("dualad.transforms", "dualad.jacobians", "dualad.forwar
                          "dualad.reverse", "dualad.optimize", "dualad.testing")
 
 
+def _converting_primitive(frame):
+    """The name of the dualad primitive whose NumPy implementation (a ufunc,
+    written in C) converted a list argument, when ``frame`` is its call."""
+    if frame is None or frame.f_globals.get("__name__") != "dualad.registry":
+        return None
+    name = getattr(frame.f_locals.get("self"), "name", None)
+    if not isinstance(name, str):
+        return None
+    return name if name.startswith(("special.", "linalg.", "fft.")) else f"dualad.numpy.{name}"
+
+
 def _dualad_caller(entry, user):
     """``"dualad.numpy.sum"`` when the library call ``entry`` was made by a
     public dualad function the user called (it passed on an argument NumPy
@@ -305,6 +316,11 @@ def _library_hint(frame):
     or an item assignment)."""
     entry, user = _library_frames(frame)
     if entry is None:
+        prim = _converting_primitive(frame)
+        if prim is not None:
+            return (f" {prim} was given a list or tuple holding traced values, which NumPy "
+                    f"turns into a plain array: make it one traced array first "
+                    f"(dualad.numpy.stack([...])).")
         return _call_site_hint(user)
     ours = _dualad_caller(entry, user)
     if ours is not None:

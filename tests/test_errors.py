@@ -699,6 +699,7 @@ def test_a_traced_value_of_another_threads_transform_is_an_error():
     (lambda x: dnp.sum([x[0], x[1]]), "dualad.numpy.sum"),
     (lambda x: dnp.dot([x[0], x[1]], np.ones(2)), "dualad.numpy.dot"),
     (lambda x: dnp.linalg.norm([x[0], x[1]]), "dualad.numpy.linalg.norm"),
+    (lambda x: dnp.sum(dnp.exp([x[0], x[1]])), "dualad.numpy.exp"),      # a ufunc: C converts
 ])
 def test_a_list_of_traced_values_given_to_a_dualad_function_is_named(f, called):
     """The user already called dualad's function: the message must not tell
