@@ -523,3 +523,49 @@ def test_norm_over_the_whole_array_is_numpys_value_bit_for_bit(dtype):
                 got = ad.jvp(lambda v: dnp.linalg.norm(v, ord=o, keepdims=kd), (x,), (x,))[0]
                 assert got.dtype == want.dtype and np.shape(got) == np.shape(want)
                 np.testing.assert_array_equal(got, want, err_msg=f"{x.shape} {o} {kd}")
+
+
+def _central_grad(f, a, h=1e-6):
+    g = np.zeros_like(a)
+    for idx in np.ndindex(a.shape):
+        e = np.zeros_like(a)
+        e[idx] = h
+        g[idx] = (f(a + e) - f(a - e)) / (2 * h)
+    return g
+
+
+def test_pinv_and_lstsq_at_repeated_singular_values():
+    """pinv went through the SVD's rules, which zero the whole factor of a
+    degenerate pair: at an orthogonal matrix or the identity (all singular
+    values equal) its gradient was wrong (relative errors 0.2-1).  Truth:
+    central differences of numpy.linalg.pinv / lstsq (full rank, so smooth)."""
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal((3, 3))
+    b = rng.standard_normal(3)
+    q, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    for a in (q, np.eye(3), 2.0 * q):
+        f = lambda m: dnp.sum(w * dnp.linalg.pinv(m))                  # noqa: E731
+        want = _central_grad(lambda m: np.sum(w * np.linalg.pinv(m)), a)
+        np.testing.assert_allclose(ad.grad(f)(a), want, rtol=1e-7, atol=1e-8)
+        np.testing.assert_allclose(ad.jacfwd(f)(a), want, rtol=1e-7, atol=1e-8)
+        g = lambda m: dnp.sum(w[0] * dnp.linalg.lstsq(m, b)[0])         # noqa: E731
+        want = _central_grad(lambda m: np.sum(w[0] * np.linalg.lstsq(m, b)[0]), a)
+        np.testing.assert_allclose(ad.grad(g)(a), want, rtol=1e-7, atol=1e-8)
+        # second order: the Hessian against differences of the (checked) gradient
+        h = ad.hessian(f)(a).reshape(9, 9)
+        col = _central_grad(lambda m: np.sum(ad.grad(f)(m) * np.eye(3)[0][:, None]
+                                             * np.eye(3)[1][None, :]), a).reshape(9)
+        np.testing.assert_allclose(h[1], col, rtol=1e-6, atol=1e-7)
+
+
+def test_pinv_derivative_of_a_rank_deficient_matrix_along_the_rank():
+    """At constant rank (A = B C, B 4x2, C 2x3) the derivative of pinv along
+    a rank-preserving path: central differences of pinv((B + tdB)(C + tdC))."""
+    rng = np.random.default_rng(1)
+    bb, cc, db, dc, w = (rng.standard_normal(s) for s in ((4, 2), (2, 3), (4, 2), (2, 3), (3, 4)))
+    a, da = bb @ cc, db @ cc + bb @ dc
+    f = lambda m: dnp.sum(w * dnp.linalg.pinv(m))                      # noqa: E731
+    path = lambda t: np.sum(w * np.linalg.pinv((bb + t * db) @ (cc + t * dc)))   # noqa: E731
+    want = (path(1e-6) - path(-1e-6)) / 2e-6
+    assert ad.jvp(f, (a,), (da,))[1] == pytest.approx(want, rel=1e-7)
+    assert np.sum(ad.grad(f)(a) * da) == pytest.approx(want, rel=1e-7)

@@ -766,8 +766,31 @@ def svdvals(x, /):
 
 
 # --- pinv, lstsq -------------------------------------------------------------------------
+def _pinv_impl(a, rcond, hermitian=False):
+    return _la.pinv(a, rcond=rcond, hermitian=hermitian)
+
+
+def _pinv_jvp(t, ans, a, rcond, hermitian=False):
+    """Golub and Pereyra's derivative of ``P = pinv(A)`` at constant rank:
+    ``-P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P``.  No singular
+    value appears, so repeated ones (an orthogonal matrix, the identity) are
+    no special case; written with registry operations, so it differentiates
+    again, and its VJP is its transpose (derived by the registry)."""
+    m, n = shape_of(a)[-2:]
+    ph, th = _H(ans), _H(t)
+    left = _np.eye(m) - matmul(a, ans)          # I - A P, the projector off range(A)
+    right = _np.eye(n) - matmul(ans, a)         # I - P A, the projector onto null(A)
+    return (-matmul(matmul(ans, t), ans) + matmul(matmul(ans, ph), matmul(th, left))
+            + matmul(right, matmul(th, matmul(ph, ans))))
+
+
+pinv_p = primitive(_pinv_impl, name="linalg.pinv")
+defjvp(pinv_p, _pinv_jvp)
+
+
 def pinv(a, rcond=None, hermitian=False, *, rtol=None):
-    """``numpy.linalg.pinv`` via the SVD; smooth where the rank does not change."""
+    """``numpy.linalg.pinv`` (its values); smooth where the rank does not change,
+    with the closed-form derivative of :func:`_pinv_jvp`."""
     if not isinstance(a, Tracer):
         kw = {} if rtol is None else {"rtol": rtol}
         if rcond is not None:
@@ -777,12 +800,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
     if rcond is None:
         rcond = (max(m, n) * _np.finfo(_np.result_type(primal_of(a))).eps
                  if rtol is None else rtol)
-    u, s, v = _svd_parts(a)
-    sv = _np.asarray(primal_of(s))
-    cut = _np.asarray(rcond)[..., None] * _np.max(sv, axis=-1, keepdims=True, initial=0.0)
-    keep = sv > cut
-    sinv = where(keep, 1.0 / where(keep, s, 1.0), 0.0)
-    return matmul(v * expand_dims(sinv, -2), _H(u))
+    return pinv_p(a, rcond=rcond, hermitian=bool(hermitian))
 
 
 def lstsq(a, b, rcond=None):

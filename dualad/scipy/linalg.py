@@ -1011,15 +1011,17 @@ def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
                         check_finite=check_finite)
     a = _traced_matrix("pinv", a)
     m, n = shape_of(a)[-2:]
-    u, s, v = _svd_parts(a)
-    sv = _np.asarray(primal_of(s))
+    sv = _np.linalg.svd(_np.asarray(primal_of(a)), compute_uv=False)
     atol = 0.0 if atol is None else atol
     rtol = max(m, n) * _np.finfo(sv.dtype).eps if rtol is None else rtol
     if atol < 0.0 or rtol < 0.0:
         raise ValueError("atol and rtol values must be positive.")
-    keep = sv > atol + _np.max(sv, axis=-1, initial=0.0, keepdims=True) * rtol
-    sinv = dnp.where(keep, 1.0 / dnp.where(keep, s, 1.0), 0.0)
-    out = dnp.matmul(v * dnp.expand_dims(sinv, -2), _mH(u))
+    top = _np.max(sv, axis=-1, initial=0.0)
+    keep = sv > atol + top[..., None] * rtol
+    # NumPy's pinv primitive (Golub-Pereyra rules, right at repeated singular
+    # values) with SciPy's cutoff atol + rtol max(s) as a relative one
+    rcond = rtol + atol / _np.where(top > 0, top, 1.0)
+    out = _nl.pinv_p(a, rcond=rcond, hermitian=False)
     if return_rank:
         return out, _np.sum(keep, axis=-1)
     return out
