@@ -478,3 +478,11 @@ def test_struve_of_order_minus_one_at_zero():
         assert g(0.0) == 0.0
         assert ad.grad(g)(0.0) == pytest.approx(sign * 4 / (3 * np.pi), rel=1e-14)
         assert ad.jacfwd(lambda t: f(np.array([-1.0, 1.0]), t))(np.array([0.0, 0.0]))[0, 0] == 0.0
+
+
+@pytest.mark.parametrize("kind", ["jn", "yn", "in", "kn"])
+def test_traced_order_of_derivative_true_names_the_public_call(kind):
+    import dualad.scipy.special as dsp_
+    f = getattr(dsp_, "spherical_" + kind)
+    with pytest.raises(NotImplementedError, match=rf"spherical_{kind}\(derivative=True\).*'n'"):
+        ad.grad(lambda n: f(n, 0.5, derivative=True))(1.0)

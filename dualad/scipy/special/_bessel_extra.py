@@ -132,7 +132,8 @@ def _make_spherical(kind):
     f = getattr(_sp, "spherical_" + kind)
     # the rule of deriv calls deriv itself (at orders n -+ 1): bound when it runs
     deriv = _nary(lambda n, z: f(n, z, derivative=True), f"spherical_{kind}_d",
-                  ["n", _spherical_second(kind, lambda n, z: deriv(n, z))], ["n", "z"])
+                  ["n", _spherical_second(kind, lambda n, z: deriv(n, z))], ["n", "z"],
+                  public=f"spherical_{kind}(derivative=True)")
     value = _nary(lambda n, z: f(n, z), f"spherical_{kind}",
                   ["n", lambda ans, n, z: deriv(primal_of(n), z)], ["n", "z"])
     deriv.__doc__ = (f"``scipy.special.spherical_{kind}(n, z, derivative=True)``, "

@@ -38,10 +38,11 @@ def _no_rule(fname, argname):
     return rule
 
 
-def _nary(npfunc, name, derivs, argnames):
+def _nary(npfunc, name, derivs, argnames, public=None):
     """Element-wise function of broadcasting arguments; ``derivs[k](ans, *args)``
     is the partial derivative factor in argument k (``None``: not differentiable,
-    a string: raise NotImplementedError naming that argument)."""
+    a string: raise NotImplementedError naming that argument and the function,
+    ``public`` if the user calls it by another name than the primitive's)."""
     p = primitive(lambda *a: npfunc(*a), name="special." + name)
     p.__doc__ = f"``scipy.special.{name}``, differentiable."
     jvps, vjps = [], []
@@ -50,8 +51,8 @@ def _nary(npfunc, name, derivs, argnames):
             jvps.append(None)
             vjps.append(None)
         elif isinstance(d, str):
-            jvps.append(_no_rule(name, d))
-            vjps.append(_no_rule(name, d))
+            jvps.append(_no_rule(public or name, d))
+            vjps.append(_no_rule(public or name, d))
         else:
             jvps.append(_nary_jvp(d, k))
             vjps.append(_nary_vjp(d, k))
