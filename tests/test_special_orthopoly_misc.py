@@ -575,3 +575,15 @@ def test_orthogonal_polynomial_derivatives_past_the_degree_are_zero_not_nan(n):
             for x in (-3.0, -1.0, 0.0, 0.5):
                 want = np.polyder(poly, k)(x) if k <= m else 0.0
                 assert d(x) == pytest.approx(want, rel=1e-12, abs=1e-12), (name, k, x)
+
+
+@pytest.mark.parametrize("z, dt", [(2.0 ** 53, np.float64), (-2.0 ** 60, np.float64), (2.0 ** 25, np.float32)])
+def test_fresnel_second_derivative_at_huge_even_integers(z, dt):
+    """There z² is a multiple of 4: S' = sin(0) = 0, C' = cos(0) = 1, and
+    S'' = pi z cos(pi z²/2) = pi z, C'' = -pi z sin(...) = 0 (closed forms).
+    The phase was a constant there, so S'' came out 0."""
+    z = dt(z)
+    s2 = ad.grad(ad.grad(lambda x: dsp.fresnel(x)[0]))(z)
+    assert s2 == pytest.approx(np.pi * float(z), rel=1e-6 if dt is np.float32 else 1e-14)
+    assert ad.grad(lambda x: dsp.fresnel(x)[1])(z) == 1.0
+    assert ad.grad(ad.grad(lambda x: dsp.fresnel(x)[1]))(z) == 0.0

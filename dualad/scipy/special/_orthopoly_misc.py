@@ -322,9 +322,14 @@ def _fresnel_phase(z):
     big = _np.abs(zv) >= (2.0 ** 24 if zv.dtype == _np.float32 else 2.0 ** 53)
     with _np.errstate(all="ignore"):
         r = _np.where(big, 0.0, _square_mod4(_np.where(big, 0.0, zv))).astype(zv.dtype)
-    zs = _sub(big, z, 0.0)
-    sq = zs * zs
-    return (sq - _plain(sq)) + r
+    # (z - zp)(z + zp) is exactly 0 in value (zp: z's plain value) and has z^2's
+    # derivatives (2z, 2) at every order, also where z^2 itself is not formed
+    # (|z| >= 2^53: the value is then 0 mod 4, the derivatives are not 0);
+    # within a factor 4 of the largest float z + zp could overflow: constant there
+    huge = _np.abs(zv) >= _np.finfo(zv.dtype).max / 4
+    zs = _sub(huge, z, 0.0)
+    zp = _np.where(huge, 0.0, zv).astype(zv.dtype)
+    return (zs - zp) * (zs + zp) + r
 
 
 _fresnel_s = _unary(lambda z: _sp.fresnel(z)[0], "fresnel_s",
