@@ -107,13 +107,19 @@ def _nd_args(args, what):
     return out
 
 
+def _points_and_last(args, n, name):
+    """The ``n`` point arrays and the last argument of a ``*val/grid/vander`` in
+    ``n`` dimensions, as NumPy's signature ``f(x1, ..., xn, last)`` takes them."""
+    if len(args) != n + 1:
+        raise TypeError(f"{name}() takes {n + 1} positional arguments")
+    return args
+
+
 def make_valnd(np_fn, val, n, name):
     msg = {2: "x, y are incompatible", 3: "x, y, z are incompatible"}[n]
 
     def valnd(*args):
-        if len(args) != n + 1:
-            raise TypeError(f"{name}() takes {n + 1} positional arguments")
-        *xs, c = args
+        *xs, c = _points_and_last(args, n, name)
         if not traced(*args):
             return np_fn(*args)
         xs = _nd_args(xs, msg)
@@ -129,9 +135,7 @@ def make_valnd(np_fn, val, n, name):
 
 def make_gridnd(np_fn, val, n, name):
     def gridnd(*args):
-        if len(args) != n + 1:
-            raise TypeError(f"{name}() takes {n + 1} positional arguments")
-        *xs, c = args
+        *xs, c = _points_and_last(args, n, name)
         if not traced(*args):
             return np_fn(*args)
         for xi in xs:
@@ -394,9 +398,7 @@ def make_vander(np_vander, val, name):
 
 def make_vandernd(np_fn, vander, n, name):
     def vandernd(*args):
-        if len(args) != n + 1:
-            raise TypeError(f"{name}() takes {n + 1} positional arguments")
-        *xs, deg = args
+        *xs, deg = _points_and_last(args, n, name)
         if not traced(*xs):
             return np_fn(*args)
         dnp = _dnp()
