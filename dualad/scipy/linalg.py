@@ -1011,19 +1011,22 @@ def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
                         check_finite=check_finite)
     a = _traced_matrix("pinv", a)
     m, n = shape_of(a)[-2:]
-    sv = _np.linalg.svd(_np.asarray(primal_of(a)), compute_uv=False)
+    av = _np.asarray(primal_of(a))
     atol = 0.0 if atol is None else atol
-    rtol = max(m, n) * _np.finfo(sv.dtype).eps if rtol is None else rtol
+    rtol = max(m, n) * _np.finfo(_fdtype(av)).eps if rtol is None else rtol
     if atol < 0.0 or rtol < 0.0:
         raise ValueError("atol and rtol values must be positive.")
-    top = _np.max(sv, axis=-1, initial=0.0)
-    keep = sv > atol + top[..., None] * rtol
     # NumPy's pinv primitive (Golub-Pereyra rules, right at repeated singular
-    # values) with SciPy's cutoff atol + rtol max(s) as a relative one
-    rcond = rtol + atol / _np.where(top > 0, top, 1.0)
+    # values) with SciPy's cutoff atol + rtol max(s) as a relative one; the
+    # singular values are computed here only where that or the rank needs them
+    rcond = rtol
+    if atol > 0.0 or return_rank:
+        sv = _np.linalg.svd(av, compute_uv=False)
+        top = _np.max(sv, axis=-1, initial=0.0)
+        rcond = rtol + atol / _np.where(top > 0, top, 1.0)
     out = _nl.pinv_p(a, rcond=rcond, hermitian=False)
     if return_rank:
-        return out, _np.sum(keep, axis=-1)
+        return out, _np.sum(sv > atol + top[..., None] * rtol, axis=-1)
     return out
 
 
