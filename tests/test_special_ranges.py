@@ -351,3 +351,11 @@ def test_t_logpdf_df_derivatives_where_z_squared_overflows(z, df, d1, d2):
     assert ad.grad(f)(df) == approx(d1, 1e-14)
     assert ad.grad(ad.grad(f))(df) == approx(d2, 1e-12)
     assert ad.jacfwd(ad.jacrev(f))(np.array(df)) == approx(d2, 1e-12)
+
+
+def test_t_logpdf_df_derivative_where_z_squared_overflows_in_float32():
+    """In float32 z² overflows from 1.8e19: the test for it ran in float64, so
+    log1p(z²/df) overflowed in float32 (-inf).  mpmath: -44.809248534986914
+    at z = 1e20, df = 3."""
+    g = ad.grad(lambda d: stats.t.logpdf(np.float32(1e20), d))(np.float32(3.0))
+    assert g.dtype == np.float32 and g == approx(-44.809248534986914, 1e-6)

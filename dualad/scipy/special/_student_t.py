@@ -151,8 +151,9 @@ def _t_logpdf_ddf_rule(z, df):
 def _log1p_z2_over_df(z, df):
     """``log1p(z^2 / df)``, also where ``z^2`` overflows (``|z| > 1.3e154``; 1.8e19
     in float32): there ``2 log|z| - log df + log1p(df / z^2)``."""
+    zv = _np.asarray(primal_of(z))                  # in its own dtype: float32 squares overflow
     with _np.errstate(over="ignore", invalid="ignore"):
-        huge = ~_np.isfinite(_pv(z) * _pv(z)) & _np.isfinite(_pv(z))
+        huge = ~_np.isfinite(zv * zv) & _np.isfinite(zv)
     if not _np.any(huge):
         return dnp.log1p(z * z / df)
     return _piecewise(~huge, lambda safe: dnp.log1p(safe(z, 1.0) ** 2 / df),
