@@ -106,11 +106,9 @@ def _t_logpdf_expr(z, df):
         huge = ~_np.isfinite(_pv(z2)) & _np.isfinite(_pv(z)) & _np.isfinite(_pv(df))
     if _np.any(huge):
         # z^2 overflows (|z| > 1e154; 1e19 in float32), the log density does not:
-        # (z^2/2)(1 + 1/df) log1p(u)/u = (df + 1)/2 log1p(u), and
-        # log1p(u) = 2 log|z| - log df + log1p(df / z^2)
-        zs, ds = dnp.where(huge, z, 2.0), dnp.where(huge, df, 1.0)
-        far = _t_r(ds) - _HALF_LOG_2PI - 0.5 * (ds + 1) * (
-            2 * dnp.log(dnp.abs(zs)) - dnp.log(ds) + dnp.log1p(ds / zs / zs))
+        # (z^2/2)(1 + 1/df) log1p(u)/u = (df + 1)/2 log1p(u)
+        ds = dnp.where(huge, df, 1.0)
+        far = _t_r(ds) - _HALF_LOG_2PI - 0.5 * (ds + 1) * _log1p_z2_over_df(z, ds)
         out = dnp.where(huge, far, out)
     return out
 
