@@ -307,6 +307,13 @@ def _dualad_caller(entry, user):
     return found
 
 
+def _list_of_traced_hint(called):
+    """The hint for a dualad function ``called`` with a list of traced values."""
+    return (f" {called} was given a list or tuple holding traced values, which NumPy "
+            f"turns into a plain array: make it one traced array first, e.g. "
+            f"{called}(dualad.numpy.stack([...])).")
+
+
 def _library_hint(frame):
     """A sentence naming the call that tried to turn a traced value into a plain
     array or float, and what to call instead, or ''.  ``frame`` is the caller
@@ -317,16 +324,10 @@ def _library_hint(frame):
     entry, user = _library_frames(frame)
     if entry is None:
         prim = _converting_primitive(frame)
-        if prim is not None:
-            return (f" {prim} was given a list or tuple holding traced values, which NumPy "
-                    f"turns into a plain array: make it one traced array first "
-                    f"(dualad.numpy.stack([...])).")
-        return _call_site_hint(user)
+        return _call_site_hint(user) if prim is None else _list_of_traced_hint(prim)
     ours = _dualad_caller(entry, user)
     if ours is not None:
-        return (f" {ours} was given a list or tuple holding traced values, which NumPy "
-                f"turns into a plain array: make it one traced array first, e.g. "
-                f"{ours}(dualad.numpy.stack([...])).")
+        return _list_of_traced_hint(ours)
     module, code = entry.f_globals.get("__name__", ""), entry.f_code
     name, qualname = code.co_name, code.co_qualname
     if qualname == "AxisConcatenator.__getitem__":     # numpy.r_[...] / numpy.c_[...]
