@@ -569,3 +569,65 @@ def test_pinv_derivative_of_a_rank_deficient_matrix_along_the_rank():
     want = (path(1e-6) - path(-1e-6)) / 2e-6
     assert ad.jvp(f, (a,), (da,))[1] == pytest.approx(want, rel=1e-7)
     assert np.sum(ad.grad(f)(a) * da) == pytest.approx(want, rel=1e-7)
+
+
+def _polar_by_svd(m, c=None):
+    u, s, vh = dnp.linalg.svd(m, full_matrices=False)
+    return u @ vh if c is None else (u * c) @ vh
+
+
+def test_svd_vectors_at_repeated_singular_values_keep_the_finite_part():
+    """Where two singular values coincide, U and V turn freely inside their
+    common subspace (the 1 / (s_j - s_i) part of s_j / (s_j^2 - s_i^2)), but
+    U against V (the 1 / (s_i + s_j) part) is determined, and functions such
+    as the polar factor U V^H or U diag(c) V^H with c equal on the pair see it.
+    The whole factor used to be cut: at the identity the gradient of
+    sum(W * U V^T) came out 0 (truth (W - W^T) / 2).  Truth: central
+    differences of scipy.linalg.polar and of the same product from
+    numpy.linalg.svd (smooth at full rank)."""
+    import scipy.linalg as sl
+    rng = np.random.default_rng(11)
+
+    def q(n, cplx):
+        z = rng.standard_normal((n, n)) + (1j * rng.standard_normal((n, n)) if cplx else 0.0)
+        return np.linalg.qr(z)[0]
+
+    for cplx in (False, True):
+        mats = [np.eye(3), q(3, cplx), q(4, cplx) @ np.diag([3.0, 2.0, 2.0, 0.5]) @ q(4, cplx).conj().T,
+                q(5, cplx)[:, :3] @ np.diag([2.0, 2.0, 1.0]) @ q(3, cplx)]
+        mats.append(mats[-1].T)                                           # wide
+        for a in mats:
+            a = a.astype(complex) if cplx else a.real
+            w = rng.standard_normal(a.shape) + (1j * rng.standard_normal(a.shape) if cplx else 0.0)
+            t = rng.standard_normal(a.shape) + (1j * rng.standard_normal(a.shape) if cplx else 0.0)
+            c = np.where(np.isclose(np.linalg.svd(a, compute_uv=False), 2.0), 5.0, 1.0)
+            cases = [(lambda m: _polar_by_svd(m), lambda m: sl.polar(m)[0]),
+                     (lambda m: _polar_by_svd(m, c), None)]
+            for traced, plain in cases:
+                if plain is None:
+                    def plain(m):
+                        u, s, vh = np.linalg.svd(m, full_matrices=False)
+                        return (u * np.where(np.isclose(s, 2.0, atol=1e-4), 5.0, 1.0)) @ vh
+                f = lambda m: dnp.real(dnp.sum(w * traced(m)))            # noqa: E731
+                fp = lambda m: np.real(np.sum(w * plain(m)))             # noqa: E731
+                want = (fp(a + 1e-6 * t) - fp(a - 1e-6 * t)) / 2e-6
+                assert abs(want) > 1e-2
+                assert ad.jvp(f, (a,), (t,))[1] == pytest.approx(want, rel=1e-7, abs=1e-8)
+                # reverse: the real pairing of the cotangent with t (docs/complex.md)
+                g = ad.vjp(f, a)[1](1.0)[0]
+                assert np.real(np.sum(g * t)) == pytest.approx(want, rel=1e-7, abs=1e-8)
+
+
+def test_svd_vectors_at_repeated_zero_singular_values_stay_finite():
+    """Two zero singular values: U and V turn independently in the null
+    spaces, and the pair's factor stays 0 (no inf or NaN)."""
+    rng = np.random.default_rng(12)
+    a = rng.standard_normal((4, 2)) @ rng.standard_normal((2, 4))
+    w = rng.standard_normal((4, 4))
+    g = ad.grad(lambda m: dnp.sum(w * _polar_by_svd(m)))(a)
+    assert np.all(np.isfinite(g))
+    # the singular values' own gradient there is exact: U diag(c) V^T
+    u, s, vt = np.linalg.svd(a)
+    c = np.array([1.0, 2.0, 0.0, 0.0])
+    got = ad.grad(lambda m: dnp.sum(c * dnp.linalg.svd(m, compute_uv=False)))(a)
+    np.testing.assert_allclose(got, (u * c) @ vt, atol=1e-12)

@@ -591,26 +591,37 @@ def _svd_split(ans, a):
 
 
 def _svd_gap_factors(s):
-    """``E[..., i, j] = s_j / (s_j^2 - s_i^2)`` (0 where the two singular values
-    coincide, as in :func:`_gap_inverse` on squares), formed as
+    """``E[..., i, j] = s_j / (s_j^2 - s_i^2)`` off the diagonal, formed as
     ``[1 / (s_j - s_i)] * [s_j / (s_j + s_i)]``: each factor scales as ``1 / s``
     or not at all, so ``E`` is finite and accurate for every matrix whose ``1 / s``
     is (``1 / (s_j^2 - s_i^2)`` alone overflows at ``s ~ 1e-19`` in float32).
-    ``s_i / (s_j^2 - s_i^2)`` is ``-E^T``.  The degeneracy test runs on the gaps
-    of ``s / max s`` (plain values, ``|s_j - s_i| <= 1e-13 max s``, as
-    :func:`_gap_inverse`), so it does not depend on the scale either."""
+    ``s_i / (s_j^2 - s_i^2)`` is ``-E^T``.
+
+    ``E`` is ``[1 / (s_j - s_i) + 1 / (s_j + s_i)] / 2``: the first part
+    multiplies the symmetric part of ``P = U^H dA V`` in ``U^H dU`` and
+    ``V^H dV``, the second the antisymmetric part.  Where two singular values
+    coincide only the first is dropped (as :func:`_gap_inverse` does for
+    eigenvalues): it turns the pair inside their common subspace, which is
+    arbitrary and cancels in every function well defined there.  The second,
+    ``1 / (2 (s_i + s_j))``, turns ``U`` against ``V``, which such functions
+    (the polar factor ``U V^H``) do see; it is dropped only where both values
+    are 0.  (Off the degenerate pairs the product form is kept: the sum form
+    cancels when ``s_i >> s_j``.)  Both tests run on ``s / max s`` (plain
+    values, ``|s_j -+ s_i| <= 1e-13 max s``, as :func:`_gap_inverse`), so they
+    do not depend on the scale."""
     sv = _np.asarray(primal_of(s))
     top = _np.max(sv, axis=-1, keepdims=True, initial=0.0)
     sn = sv / _np.where(top > 0, top, 1)
     # the gap itself, as for eigenvalues: on the squares, distinct small values
     # (1e-8 and 3e-8 next to 1) counted as equal and lost their 1 / gap terms
-    dv = sn[..., None, :] - sn[..., :, None]
-    deg = (_np.abs(dv) <= 1e-13) | _np.eye(sv.shape[-1], dtype=bool)
+    eye = _np.eye(sv.shape[-1], dtype=bool)
+    deg = (_np.abs(sn[..., None, :] - sn[..., :, None]) <= 1e-13) | eye
+    nul = (sn[..., None, :] + sn[..., :, None] <= 1e-13) | eye      # s >= 0
     sr = expand_dims(s, -2)
     sc = expand_dims(s, -1)
     gap = where(deg, 1.0, sr - sc)
-    tot = where(deg, 1.0, sr + sc)        # > 0 off the degenerate pairs (s >= 0)
-    return where(deg, 0.0, (1.0 / gap) * (sr / tot))
+    tot = where(nul, 1.0, sr + sc)
+    return where(deg, where(nul, 0.0, 0.5 / tot), (1.0 / gap) * (sr / tot))
 
 
 def _safe_recip(s):
