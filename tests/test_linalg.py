@@ -631,3 +631,28 @@ def test_svd_vectors_at_repeated_zero_singular_values_stay_finite():
     c = np.array([1.0, 2.0, 0.0, 0.0])
     got = ad.grad(lambda m: dnp.sum(c * dnp.linalg.svd(m, compute_uv=False)))(a)
     np.testing.assert_allclose(got, (u * c) @ vt, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["expm", "logm", "sqrtm"])
+def test_matrix_functions_exact_at_repeated_eigenvalues(name):
+    """docs/linalg.md sends users who build V diag(f(w)) V^T from eigh (whose
+    derivative loses the within-block term at repeated eigenvalues) to these
+    primitives: their Frechet derivatives must be exact there, to second
+    order.  Truth: central differences of SciPy's own function."""
+    import scipy.linalg as sl
+    rng = np.random.default_rng(13)
+    q, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    f, fs = getattr(dsl, name), getattr(sl, name)
+    e1, e2 = rng.standard_normal((2, 3, 3))
+    for a in (np.eye(3), np.diag([1.0, 1.0, 2.0]), q @ np.diag([2.0, 2.0, 0.5]) @ q.T):
+        h = 1e-5
+        d1 = (fs(a + h * e1) - fs(a - h * e1)) / (2 * h)
+        np.testing.assert_allclose(ad.jvp(f, (a,), (e1,))[1], d1, rtol=1e-7, atol=1e-8)
+        w = rng.standard_normal((3, 3))
+        g = ad.grad(lambda m: dnp.sum(w * f(m)))(a)
+        assert np.sum(g * e1) == pytest.approx(np.sum(w * d1), rel=1e-7, abs=1e-8)
+        H = 1e-3
+        d2 = (fs(a + H * (e1 + e2)) - fs(a + H * (e1 - e2)) - fs(a - H * (e1 - e2))
+              + fs(a - H * (e1 + e2))) / (4 * H * H)
+        got = ad.jvp(lambda m: ad.jvp(f, (m,), (e2,))[1], (a,), (e1,))[1]
+        np.testing.assert_allclose(got, d2, rtol=1e-4, atol=1e-5)
