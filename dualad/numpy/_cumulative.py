@@ -25,7 +25,13 @@ attaining it.  (Infinite tied entries leave it all to the first of them; a
 NaN entry gets it from where it appears on, as NumPy propagates it.)
 ``numpy.logaddexp.accumulate`` / ``logaddexp2.accumulate`` is a running
 logsumexp with NumPy's values, whose derivative ``base^(x_j - y_i)`` is
-computed by a stable scan (see :func:`_linear_scan`).
+computed by a stable scan (see :func:`_linear_scan`).  Differentiated again
+(the rule's values traced), the rules use the ``n x n`` matrix of the prefix
+logsumexps' weights, whose second derivatives keep full relative accuracy at
+any spread, while it has at most ``2^22`` entries; beyond that the scan, whose
+coefficients are then the two-argument shares ``expit(y_(i-1) - x_i)`` (exact
+where the cancellation is within one step, but entries between two earlier
+inputs of a later dominant one can lose relative accuracy).
 
 >>> import numpy as np, dualad as ad, dualad.numpy as dnp
 >>> ad.grad(lambda x: np.maximum.accumulate(x)[-1])(np.array([3.0, 1.0, 3.0]))
@@ -324,7 +330,7 @@ def _lae_coefficients(ans, x, base):
     ``dy_i = c_i dy_(i-1) + b_i dx_i`` with ``c_i = base^(y_(i-1) - y_i)`` and
     ``b_i = base^(x_i - y_i)``, both in [0, 1]; 0 where ``y_i`` (or the entry)
     is ``-inf``."""
-    from ._ufuncs import exp, exp2, where
+    from ._ufuncs import _share, exp, exp2, where
     power = exp if base == "e" else exp2
     y = _np.asarray(primal_of(ans))
     xp = _np.asarray(primal_of(x))
@@ -332,6 +338,18 @@ def _lae_coefficients(ans, x, base):
     ys = where(live, ans, 0.0)
     prev_live = _shift_in(live, live.ndim - 1, False)
     prev = _join(_last(ys, None, 1) * 0.0, _last(ys, None, -1))
+    if isinstance(ans, Tracer) or isinstance(x, Tracer):
+        # differentiated again: c_i = expit(y_(i-1) - x_i), b_i = expit(x_i - y_(i-1))
+        # (times ln 2 in base 2), whose derivatives keep full relative accuracy
+        # (exp(y_(i-1) - y_i) would differentiate to c (dy_(i-1) - dy_i), which
+        # cancels where c is near 1)
+        both = prev_live & (xp > -_np.inf)
+        d = where(both, prev - x, 0.0)
+        if base != "e":
+            d = d * _np.log(2.0)
+        c = where(both, _share(d), _np.where(prev_live, 1.0, 0.0))
+        b = where(both, _share(-d), _np.where(xp > -_np.inf, 1.0, 0.0))
+        return c, b
     c = where(live & prev_live, power(where(live & prev_live, prev - ys, 0.0)), 0.0)
     xl = live & (xp > -_np.inf)
     b = where(xl, power(where(xl, x - ys, 0.0)), 0.0)
@@ -343,8 +361,35 @@ def _flip_last(v):
     return getitem(v, (Ellipsis, slice(None, None, -1)))
 
 
+# Differentiated again (traced values), a scan's second derivatives cancel between
+# its steps (d2 y_i / dx_j dx_k for j, k < i when x_i dominates); where the n x n
+# weights fit, the rules use them instead: w_ij = base^(x_j - y_i) for j <= i, the
+# weights of the logsumexp of x[..., :i+1] (dualad.numpy._softmax, whose derivatives
+# keep full relative accuracy).
+_WEIGHT_MATRIX_LIMIT = 2 ** 22
+
+
+def _prefix_weights(x, ans, base):
+    """``w[..., i, j] = base^(x_j - y_i)`` for ``j <= i``, else 0 (last axis), or
+    None when the matrix would exceed ``_WEIGHT_MATRIX_LIMIT`` entries."""
+    from ._softmax import weights_p
+    from ._ufuncs import where
+    shape = tuple(shape_of(x))
+    n = shape[-1]
+    if not (isinstance(ans, Tracer) or isinstance(x, Tracer)) or \
+            int(_np.prod(shape)) * n > _WEIGHT_MATRIX_LIMIT:
+        return None
+    lower = _np.tril(_np.ones((n, n), bool))
+    xm = where(lower, x[..., None, :], -_np.inf)
+    y = _np.asarray(primal_of(ans))[..., None]
+    return weights_p(xm, None, axis=(-1,), lse=y, base=base)
+
+
 def _lae_acc_jvp(t, ans, x, axis=-1, base="e"):
     def rule(t, x, ans):
+        w = _prefix_weights(x, ans, base)
+        if w is not None:
+            return sum_p(w * t[..., None, :], axis=(-1,))
         c, b = _lae_coefficients(ans, x, base)
         return _linear_scan(c, b * t)
     return _along_last3(rule, t, x, ans, axis)
@@ -352,6 +397,9 @@ def _lae_acc_jvp(t, ans, x, axis=-1, base="e"):
 
 def _lae_acc_vjp(g, ans, x, axis=-1, base="e"):
     def rule(g, x, ans):
+        w = _prefix_weights(x, ans, base)
+        if w is not None:
+            return sum_p(w * g[..., :, None], axis=(-2,))
         # transpose of z = scan(c, b t): r_j = g_j + c_(j+1) r_(j+1), cotangent b r
         c, b = _lae_coefficients(ans, x, base)
         c_next = _join(_last(c, 1), _last(c, None, 1) * 0.0)

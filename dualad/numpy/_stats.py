@@ -495,12 +495,12 @@ def _lse_impl(a, axis=None, keepdims=False):
     return out if keepdims else _np.squeeze(out, axis=axis)
 
 
-def _softmax(ans, a, axis, keepdims, base="e"):
+def _softmax(ans, a, axis, keepdims, base="e", initial=None):
     """``exp(a - logsumexp(a))`` (``2^(a - ans)`` for ``base="2"``), 0 where the
-    whole slice is ``-inf``."""
-    from ._ufuncs import exp, exp2, isfinite, where
-    full = expand_reduced(ans, a, axis, keepdims)
-    return (exp if base == "e" else exp2)(a - where(isfinite(full), full, 0.0))
+    whole slice is ``-inf``: the primitive of ``a`` alone in ``_softmax.py``, whose
+    derivatives keep full relative accuracy (no ``1 - p`` cancellation)."""
+    from ._softmax import weights
+    return weights(ans, a, norm_axes(axis, ndim_of(a)), keepdims, base=base, initial=initial)
 
 
 lse_p = primitive(_lse_impl, name="logsumexp")
@@ -558,9 +558,11 @@ def _lae_reduce_impl(a, axis=None, keepdims=False, base="e", initial=None):
 
 lae_reduce_p = primitive(_lae_reduce_impl, name="logaddexp.reduce")
 defjvp(lae_reduce_p, lambda t, ans, a, axis=None, keepdims=False, base="e", initial=None:
-       sum_p(t * _softmax(ans, a, axis, keepdims, base), axis=axis, keepdims=keepdims))
+       sum_p(t * _softmax(ans, a, axis, keepdims, base, initial), axis=axis,
+             keepdims=keepdims))
 defvjp_direct(lae_reduce_p, lambda g, ans, a, axis=None, keepdims=False, base="e", initial=None:
-              expand_reduced(g, a, axis, keepdims) * _softmax(ans, a, axis, keepdims, base))
+              expand_reduced(g, a, axis, keepdims) * _softmax(ans, a, axis, keepdims, base,
+                                                              initial))
 
 
 def _logaddexp_reduce(ufunc, a, axis=0, dtype=None, keepdims=False, initial=_np._NoValue,

@@ -1,4 +1,14 @@
-"""``logsumexp``, ``softmax``, ``log_softmax`` (reductions over axes)."""
+"""``logsumexp``, ``softmax``, ``log_softmax`` (reductions over axes).
+
+Their derivatives are formed without the cancellation of ``1 - p_i`` where a
+softmax weight ``p_i`` is near 1 (see ``dualad.numpy._softmax``), so first and
+second derivatives keep full relative accuracy however far apart the entries.
+
+>>> import numpy as np, dualad as ad
+>>> from dualad.scipy.special import softmax
+>>> float(ad.jacobian(softmax)(np.array([0.0, 40.0]))[1, 1])    # expit(40) expit(-40)
+4.248354255291589e-18
+"""
 from __future__ import annotations
 
 import numpy as _np
@@ -8,7 +18,10 @@ from ... import numpy as dnp
 from ...numpy._broadcast import norm_axes
 from ...numpy._reductions import expand_reduced
 from ...numpy._short_axis import extreme, sum_last
-from ...numpy._stats import _softmax
+from ...numpy._softmax import centered
+from ...numpy._softmax import complement_p as _complement
+from ...numpy._softmax import exclusive_sum as _exclusive_sum
+from ...numpy._softmax import weights as _weights
 from ...registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
 from ...tracer import ndim_of, primal_of, shape_of
 
@@ -25,37 +38,34 @@ def _lse_sign_impl(a, b, axis, keepdims):
     return _sp.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=True)[1]
 
 
-def _lse_weights(ans, a, b, axis, keepdims):
-    """``d ans / d a`` without ``b``: ``exp(a - ans)`` times the sign of the sum
-    (0 on a slice that is all ``-inf``, as ``dualad.numpy.logsumexp``)."""
-    w = _softmax(ans, a, axis, keepdims)
+def _lse_weights(ans, a, b, axis, keepdims, of="a"):
+    """``d ans / d a`` (``of="a"``) or ``d ans / d b`` (``of="b"``): ``b exp(a - ans)``
+    and ``exp(a - ans)``, times the sign of the sum (0 on a slice that is all
+    ``-inf``, as ``dualad.numpy.logsumexp``).  A primitive of ``a`` and ``b``
+    (``dualad.numpy._softmax``), whose derivatives keep full relative accuracy."""
+    sgn = None
     if b is not None:
-        sgn = _lse_sign_impl(primal_of(a), primal_of(b), axis, keepdims)
-        if _np.any(sgn != 1):
-            w = w * expand_reduced(_np.asarray(sgn), a, axis, keepdims)
-    return w
+        sgn = _lse_sign_impl(primal_of(a), primal_of(b), axis, True)
+        if not _np.any(sgn != 1):
+            sgn = None
+    return _weights(ans, a, axis, keepdims, b=b, sgn=sgn, of=of)
 
 
 def _lse_jvp_a(t, ans, a, b, axis=None, keepdims=False):
-    w = _lse_weights(ans, a, b, axis, keepdims)
-    if b is not None:
-        w = w * b
-    return dnp.sum(t * w, axis=axis, keepdims=keepdims)
-
-
-def _lse_jvp_b(t, ans, a, b, axis=None, keepdims=False):
     return dnp.sum(t * _lse_weights(ans, a, b, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
+def _lse_jvp_b(t, ans, a, b, axis=None, keepdims=False):
+    return dnp.sum(t * _lse_weights(ans, a, b, axis, keepdims, "b"), axis=axis,
+                   keepdims=keepdims)
+
+
 def _lse_vjp_a(g, ans, a, b, axis=None, keepdims=False):
-    w = _lse_weights(ans, a, b, axis, keepdims)
-    if b is not None:
-        w = w * b
-    return expand_reduced(g, a, axis, keepdims) * w
+    return expand_reduced(g, a, axis, keepdims) * _lse_weights(ans, a, b, axis, keepdims)
 
 
 def _lse_vjp_b(g, ans, a, b, axis=None, keepdims=False):
-    return expand_reduced(g, a, axis, keepdims) * _lse_weights(ans, a, b, axis, keepdims)
+    return expand_reduced(g, a, axis, keepdims) * _lse_weights(ans, a, b, axis, keepdims, "b")
 
 
 logsumexp_p = primitive(_lse_impl, name="special.logsumexp")
@@ -123,26 +133,69 @@ def _log_softmax_impl(x, axis=()):
     return _log_softmax_fwd(x, axis)[0]
 
 
+# Where a weight p_i is near 1, ``1 - p_i`` formed from it cancels: the entry
+# (i, i) of log_softmax's Jacobian, 1 - p_i, came out 0 at p_i = 1 - 4e-18.  The
+# accurate forms use ``centered`` (dualad.numpy._softmax): d log_softmax = q t - E(p t)
+# with the exclusive sums q = E(p); its transpose is q g - p E(g).  On plain arrays
+# the slices with every weight at most 1 - 2^-6 (where 1 - p loses at most 6 bits)
+# keep the short forms t - sum(p t) and g - p sum(g), and their values.
+_NEAR_ONE = 1.0 - 2.0 ** -6
+
+
+def _plain(*vs):
+    return all(isinstance(v, (_np.ndarray, _np.generic)) for v in vs)
+
+
+def _near_one(p, axis):
+    """The slices of plain ``p`` holding a weight above ``_NEAR_ONE`` (keepdims), or
+    None when there are none (NaN slices keep the short form, as before)."""
+    near = _np.any(p > _NEAR_ONE, axis=axis, keepdims=True)
+    return near if near.any() else None
+
+
 def _log_softmax_vjp(g, ans, x, axis=(), residuals=None):
     if type(g) is _np.ndarray and type(ans) is _np.ndarray and g.shape == ans.shape:
-        c = sum_last(g, True) if axis == (-1,) else _np.add.reduce(g, axis=axis, keepdims=True)
         if residuals is None:
             p = _np.exp(ans)
-        else:                                    # softmax = e / s
+            short = not (p > _NEAR_ONE).any()
+        else:                                    # softmax = e / s; its largest is 1 / s
             p, s = residuals
-            c = c / s
-        p = _np.multiply(p, c)
-        return _np.subtract(g, p, out=p)         # one buffer
+            short = not (s * _NEAR_ONE < 1.0).any()
+        if short:
+            c = sum_last(g, True) if axis == (-1,) else _np.add.reduce(g, axis=axis,
+                                                                      keepdims=True)
+            if residuals is not None:
+                c = c / s
+            p = _np.multiply(p, c)
+            return _np.subtract(g, p, out=p)     # one buffer
     softmax = dnp.exp(ans) if residuals is None else residuals[0] / residuals[1]
-    return g - softmax * dnp.sum(g, axis=axis, keepdims=True)
+    near = None
+    if _plain(g, softmax):
+        near = _near_one(softmax, axis)
+        short = g - softmax * dnp.sum(g, axis=axis, keepdims=True)
+        if near is None:
+            return short
+    exact = _complement(softmax, axis=tuple(axis)) * g - softmax * _exclusive_sum(g, axis)
+    return exact if near is None else _np.where(near, exact, short)
+
+
+def _log_softmax_jvp(t, ans, x, axis=()):
+    p = dnp.exp(ans)
+    near = None
+    if _plain(t, p):
+        near = _near_one(p, axis)
+        short = t - dnp.sum(t * p, axis=axis, keepdims=True)
+        if near is None:
+            return short
+    exact = centered(t, p, axis)
+    return exact if near is None else _np.where(near, exact, short)
 
 
 # one primitive, not x - logsumexp(x): half the tape records, and the rules need
 # only softmax = exp(ans) (or, on the tape, the forward pass's e / s).
 # d log_softmax = dx - sum(softmax * dx) over the axes.
 log_softmax_p = primitive(_log_softmax_impl, name="special.log_softmax")
-defjvp(log_softmax_p, lambda t, ans, x, axis=():
-       t - dnp.sum(t * dnp.exp(ans), axis=axis, keepdims=True))
+defjvp(log_softmax_p, _log_softmax_jvp)
 defvjp_direct(log_softmax_p, _log_softmax_vjp)
 vjp_reads(log_softmax_p, {0: ("ans",)})
 vjp_residuals(log_softmax_p, _log_softmax_fwd)
@@ -163,15 +216,31 @@ def log_softmax(x, axis=None):
     return log_softmax_p(x, axis=norm_axes(axis, nd) if nd else ())
 
 
+def _softmax_impl(x, axis=()):
+    return _sp.softmax(x, axis=axis)
+
+
+def _softmax_rule(t, ans, x, axis=()):
+    # dp = p (t - sum(p t)) as p (q t - E(p t)): no 1 - p_i cancellation; symmetric
+    return ans * centered(t, ans, axis)
+
+
+# SciPy's values (exp(x - max) / sum); the derivative of the quotient would cancel
+# (d p_i / d x_i = p_i (1 - p_i) formed as p_i - p_i^2), so a primitive
+softmax_p = primitive(_softmax_impl, name="special.softmax")
+defjvp(softmax_p, _softmax_rule)
+defvjp_direct(softmax_p, _softmax_rule)
+
+
 def softmax(x, axis=None):
     """``scipy.special.softmax``: ``exp(x - max) / sum(exp(x - max))`` over ``axis``,
-    the operations SciPy does (so the same values), with the maximum taken as a
-    constant: softmax does not depend on the shift, so the derivative is exact."""
+    SciPy's own values; a primitive whose derivative ``p (t - sum(p t))`` is
+    formed without cancellation (full relative accuracy also where a weight is
+    near 1)."""
     if isinstance(axis, list):
         axis = tuple(axis)
     xv = primal_of(x)
     if xv is x:
         return _sp.softmax(x, axis=axis)
-    m = _np.max(_np.asarray(xv), axis=axis, keepdims=True)
-    e = dnp.exp(x - m)
-    return e / dnp.sum(e, axis=axis, keepdims=True)
+    nd = ndim_of(x)
+    return softmax_p(x, axis=norm_axes(axis, nd) if nd else ())
