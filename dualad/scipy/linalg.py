@@ -37,6 +37,11 @@ so does ``cholesky`` (``a = L L^H``).
   magnitude (``1e30`` in float32, ``1e300`` in float64) gives the same relative
   accuracy as one of size ``||A||``.
 * ``sqrtm``: the JVP solves ``X dX + dX X = dA`` (a Sylvester equation).
+* ``cosm``, ``sinm``, ``tanm``, ``coshm``, ``sinhm``, ``tanhm``: SciPy's own
+  compositions of ``expm`` and ``solve``, built from the traced ones.  ``signm``:
+  a primitive whose derivative solves ``N L + L N = E - S E S`` (``N = S A``).
+  ``fractional_matrix_power``: the block identity in ``A``, ``logm(A) A^t`` in
+  ``t``.  ``funm`` has no rule (``NotImplementedError`` on traced input).
 * ``solve_sylvester(a, b, q)`` (``a x + x b = q``): differentiable in all three;
   ``solve_continuous_lyapunov(a, q)`` is ``solve_sylvester(a, a^H, q)``.
 * SciPy's namesakes of the decompositions, with SciPy's signatures and
@@ -779,6 +784,202 @@ def sqrtm(A, disp=True, blocksize=64):
     return r if disp else (r, 0.0)
 
 
+# --- cosm ... tanhm, signm, fractional_matrix_power, funm -------------------------------------
+# SciPy builds the trigonometric and hyperbolic matrix functions from expm (per
+# matrix of a stack); composing the traced expm the same way gives SciPy's values
+# and the exact derivatives of those compositions.
+def _trig_input(name, A):
+    return _traced_matrix(name, A, square=True)
+
+
+def cosm(A):
+    """``scipy.linalg.cosm``: ``Re expm(iA)`` for real ``A``, ``(expm(iA) +
+    expm(-iA)) / 2`` for complex, as SciPy computes it; differentiable through
+    :func:`expm`'s rule (stacks of matrices too).
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> ad.jvp(linalg.cosm, (np.zeros((2, 2)),), (np.eye(2),))[1] + 0.0   # -sin(0) = 0
+    array([[0., 0.],
+           [0., 0.]])
+    """
+    if not contains_tracer(A):
+        return _sl.cosm(A)
+    A = _trig_input("cosm", A)
+    if _is_complex(A):
+        return 0.5 * (expm_p(1j * A) + expm_p(-1j * A))
+    return dnp.real(expm_p(1j * A))
+
+
+def sinm(A):
+    """``scipy.linalg.sinm``: ``Im expm(iA)`` for real ``A``, ``-i (expm(iA) -
+    expm(-iA)) / 2`` for complex; differentiable through :func:`expm`'s rule."""
+    if not contains_tracer(A):
+        return _sl.sinm(A)
+    A = _trig_input("sinm", A)
+    if _is_complex(A):
+        return -0.5j * (expm_p(1j * A) - expm_p(-1j * A))
+    return dnp.imag(expm_p(1j * A))
+
+
+def tanm(A):
+    """``scipy.linalg.tanm``: ``solve(cosm(A), sinm(A))``, differentiable."""
+    if not contains_tracer(A):
+        return _sl.tanm(A)
+    A = _trig_input("tanm", A)
+    return solve_p(cosm(A), sinm(A))
+
+
+def coshm(A):
+    """``scipy.linalg.coshm``: ``(expm(A) + expm(-A)) / 2``, differentiable."""
+    if not contains_tracer(A):
+        return _sl.coshm(A)
+    A = _trig_input("coshm", A)
+    return 0.5 * (expm_p(A) + expm_p(-A))
+
+
+def sinhm(A):
+    """``scipy.linalg.sinhm``: ``(expm(A) - expm(-A)) / 2``, differentiable."""
+    if not contains_tracer(A):
+        return _sl.sinhm(A)
+    A = _trig_input("sinhm", A)
+    return 0.5 * (expm_p(A) - expm_p(-A))
+
+
+def tanhm(A):
+    """``scipy.linalg.tanhm``: ``solve(coshm(A), sinhm(A))``, differentiable."""
+    if not contains_tracer(A):
+        return _sl.tanhm(A)
+    A = _trig_input("tanhm", A)
+    return solve_p(coshm(A), sinhm(A))
+
+
+def _signm_impl(a):
+    return _sl.signm(a)
+
+
+def _signm_frechet(s, a, e):
+    """``L_sign(a, e)`` from ``s = sign(a)``: with ``N = s a = (a^2)^(1/2)`` (its
+    eigenvalues in the open right half plane), ``N L + L N = e - s e s``.  In an
+    eigenbasis ``L_ij = e_ij (s_i - s_j) / (l_i - l_j)``, and ``(s_i l_i + s_j l_j)
+    L_ij = (1 - s_i s_j) e_ij`` says the same; the equation is nonsingular, so it
+    also holds at repeated and defective eigenvalues (by continuity)."""
+    n = dnp.matmul(s, a)
+    q = e - dnp.matmul(dnp.matmul(s, e), s)
+    return sylvester_p(n, n, q)
+
+
+signm_p = primitive(_signm_impl, name="scipy.linalg.signm")
+defjvp(signm_p, lambda t, ans, a: _signm_frechet(ans, a, t))
+defvjp_direct(signm_p, lambda g, ans, a: sum_to(_signm_frechet(_mT(ans), _mT(a), g), shape_of(a),
+                                                _nb(g, ans)))
+
+
+_NOVALUE = object()
+
+
+def signm(A, disp=_NOVALUE):
+    """``scipy.linalg.signm`` (SciPy's value), differentiable where ``A`` has no
+    eigenvalue on the imaginary axis.  The Fréchet derivative ``L`` solves the
+    Sylvester equation ``N L + L N = E - S E S`` with ``S = signm(A)``,
+    ``N = S A``; the VJP is ``L(A^T, G)``.  (The block-triangular identity is not
+    used: SciPy's ``signm`` of the block matrix, whose eigenvalues all repeat,
+    falls back to a shifted Newton iteration that can flip the sign of small
+    eigenvalues.)  ``disp`` is deprecated in SciPy and passed on to it."""
+    if not contains_tracer(A):
+        return _sl.signm(A) if disp is _NOVALUE else _sl.signm(A, disp=disp)
+    A = _trig_input("signm", A)
+    r = signm_p(A)
+    if disp is _NOVALUE:
+        return r
+    # SciPy's warning, and its container: (S, errest) only where its first
+    # estimate did not suffice
+    plain = _sl.signm(_np.asarray(primal_of(A)), disp=disp)
+    return (r, plain[1]) if isinstance(plain, tuple) else r
+
+
+def _fmp_impl(a, t):
+    return _sl.fractional_matrix_power(a, t)
+
+
+fmp_p = primitive(_fmp_impl, name="scipy.linalg.fractional_matrix_power")
+
+
+def _fmp_check(a, t):
+    t = float(primal_of(t))
+    if t != int(t) and _np.any(_np.linalg.svd(primal_of(a), compute_uv=False)[..., -1] == 0):
+        raise NotImplementedError(
+            "dualad.scipy.linalg.fractional_matrix_power: no derivative in A at a singular "
+            "matrix with a non-integer power")
+
+
+def _fmp_jvp_a(t, ans, a, p):
+    _fmp_check(a, p)
+    return _frechet(lambda m: fmp_p(m, p), a, t)
+
+
+def _fmp_vjp_a(g, ans, a, p):
+    _fmp_check(a, p)
+    return sum_to(_frechet(lambda m: fmp_p(m, p), _mT(a), g), shape_of(a), _nb(g, ans))
+
+
+def _fmp_dt(ans, a):
+    """``d A^t / dt = logm(A) A^t``."""
+    d = dnp.matmul(logm_p(a), ans)
+    if _is_complex(d) and not _is_complex(ans):
+        raise NotImplementedError(
+            "dualad.scipy.linalg.fractional_matrix_power: the derivative in t at an integer "
+            "t of a real matrix with a negative or complex-logarithm eigenvalue is complex "
+            "while the value is real; pass A as complex to differentiate in t")
+    return d
+
+
+def _fmp_jvp_t(t, ans, a, p):
+    return dnp.reshape(t, shape_of(t) + (1,) * ndim_of(ans)) * _fmp_dt(ans, a)
+
+
+def _fmp_vjp_t(g, ans, a, p):
+    r = dnp.sum(g * _fmp_dt(ans, a), axis=tuple(range(-ndim_of(ans), 0)))
+    return dnp.real(r) if _is_complex(r) else r
+
+
+defjvp(fmp_p, _fmp_jvp_a, _fmp_jvp_t)
+defvjp_direct(fmp_p, _fmp_vjp_a, _fmp_vjp_t)
+
+
+def fractional_matrix_power(A, t):
+    """``scipy.linalg.fractional_matrix_power`` (SciPy's value; stacks of
+    matrices too), differentiable in ``A`` through the block-triangular identity
+    ``f([[A, E], [0, A]]) = [[A^t, L(A, E)], [0, A^t]]`` (VJP ``L(A^T, G)``), and in
+    ``t``: ``d A^t / dt = logm(A) A^t``.  A singular ``A`` with a non-integer
+    ``t`` has no derivative (``NotImplementedError``)."""
+    if not contains_tracer(A) and not contains_tracer(t):
+        return _sl.fractional_matrix_power(A, t)
+    if ndim_of(t) != 0:
+        raise ValueError("dualad.scipy.linalg.fractional_matrix_power: t must be a scalar")
+    A = _trig_input("fractional_matrix_power", A)
+    if isinstance(t, Tracer) and _np.result_type(primal_of(t)).kind not in "fc":
+        raise TypeError("dualad.scipy.linalg.fractional_matrix_power: t must be a float")
+    return fmp_p(A, t)
+
+
+def funm(A, func, disp=True):
+    """``scipy.linalg.funm`` on plain input.  A traced ``A`` raises
+    ``NotImplementedError``: SciPy's Schur-Parlett recurrence divides by
+    differences of eigenvalues, so it is inaccurate on the block matrix
+    ``[[A, E], [0, A]]`` (every eigenvalue twice) that would give its derivative.
+    Use :func:`expm`, :func:`logm`, :func:`sqrtm`, :func:`cosm`, :func:`sinm`,
+    :func:`tanm`, :func:`coshm`, :func:`sinhm`, :func:`tanhm`, :func:`signm` or
+    :func:`fractional_matrix_power`, or ``eigh`` for a Hermitian ``A``."""
+    if not contains_tracer(A):
+        return _sl.funm(A, func, disp=disp)
+    raise NotImplementedError(
+        "dualad.scipy.linalg.funm has no derivative rule (SciPy's Schur-Parlett "
+        "algorithm is inaccurate at the repeated eigenvalues its derivative needs); use "
+        "expm, logm, sqrtm, cosm, sinm, tanm, coshm, sinhm, tanhm, signm or "
+        "fractional_matrix_power, or eigh for a Hermitian matrix")
+
+
 # --- block_diag -----------------------------------------------------------------------------
 def block_diag(*arrs):
     """``scipy.linalg.block_diag``, differentiable in every block."""
@@ -1409,4 +1610,5 @@ def circulant(c):
 
 __all__ += ["eigh", "eigvalsh", "svd", "svdvals", "pinv", "lstsq", "norm", "qr", "lu", "eig",
             "eigvals", "polar", "null_space", "orth", "expm_frechet", "solve_continuous_lyapunov",
-            "toeplitz", "hankel", "circulant"]
+            "toeplitz", "hankel", "circulant", "cosm", "sinm", "tanm", "coshm", "sinhm",
+            "tanhm", "signm", "fractional_matrix_power", "funm"]

@@ -194,3 +194,53 @@ SPECS += [
          st.tuples(arrays(st.sampled_from([(1,), (3,)])), arrays(st.sampled_from([(2,), (4,)]))),
          covers=("getitem", "concatenate")),
 ]
+
+
+# --- matrix functions (tests/test_scipy_matfuncs.py has the value checks and
+# Richardson differences of SciPy's own functions at the identity, repeated and
+# defective eigenvalues) ---------------------------------------------------------------------
+def _centered(a):
+    """square_matrices without their shift: entries in [-0.4, 0.4], spectral radius
+    below 1.2 for n <= 3 (away from tan's and tanh's poles at +-pi/2)."""
+    n = a.shape[-1]
+    return 0.4 * (a - 2.0 * n * np.eye(n))
+
+
+def _half_plane(a):
+    """Rows of a diagonally dominant matrix scaled by +-1 / (2n): every eigenvalue
+    has |Re| >= 1/2 (Gershgorin), both signs for n >= 2."""
+    n = a.shape[-1]
+    return a * (np.where(np.arange(n) % 2 == 0, 1.0, -1.0) / (2.0 * n))[:, None]
+
+
+def _simple_eig(a):
+    """Eigenvalues 0.1 apart: a difference step cannot split a repeated real
+    eigenvalue into a complex pair (SciPy's A^t would turn complex there)."""
+    w = np.linalg.eigvals(a)
+    gap = np.abs(w[..., :, None] - w[..., None, :]) + np.eye(a.shape[-1])
+    return bool(np.min(gap) > 0.1)
+
+
+_mf = st.one_of(sq, sq_stack).map(_centered)
+_sq_pair = small.flatmap(lambda n: st.tuples(square_matrices(n), square_matrices(n)))
+_mf_c = _sq_pair.map(lambda p: _centered(p[0]) + 0.3j * _centered(p[1]))
+
+SPECS += [
+    Spec("scipy_cosm_sinm_tanm", lambda a: (L.cosm(a), L.sinm(a), L.tanm(a)),
+         st.tuples(st.one_of(_mf, _mf_c)), covers=("scipy.linalg.expm", "scipy.linalg.solve"),
+         max_examples=10),
+    Spec("scipy_coshm_sinhm_tanhm", lambda a: (L.coshm(a), L.sinhm(a), L.tanhm(a)),
+         st.tuples(st.one_of(_mf, _mf_c)), covers=("scipy.linalg.expm", "scipy.linalg.solve"),
+         max_examples=10),
+    Spec("scipy.linalg.signm", L.signm,
+         st.tuples(st.one_of(sq, sq_stack).map(_half_plane)),
+         covers=("scipy.linalg.signm", "scipy.linalg.solve_sylvester")),
+    Spec("scipy_signm_complex", L.signm,
+         st.tuples(_sq_pair.map(lambda p: _half_plane(p[0]) + 0.2j * _centered(p[1]))),
+         covers=("scipy.linalg.signm",), max_examples=10),
+    # second order runs SciPy's Schur-Pade on 4n x 4n blocks: few examples
+    Spec("scipy.linalg.fractional_matrix_power", L.fractional_matrix_power,
+         st.tuples(st.one_of(sq, sq_stack).map(lambda a: a / (2.0 * a.shape[-1]))
+                   .filter(_simple_eig), st.sampled_from([0.5, -0.7, 1.3, 2.0])),
+         covers=("scipy.linalg.fractional_matrix_power", "scipy.linalg.logm"), max_examples=6),
+]
