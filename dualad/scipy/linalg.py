@@ -970,14 +970,16 @@ def funm(A, func, disp=True):
     ``[[A, E], [0, A]]`` (every eigenvalue twice) that would give its derivative.
     Use :func:`expm`, :func:`logm`, :func:`sqrtm`, :func:`cosm`, :func:`sinm`,
     :func:`tanm`, :func:`coshm`, :func:`sinhm`, :func:`tanhm`, :func:`signm` or
-    :func:`fractional_matrix_power`, or ``eigh`` for a Hermitian ``A``."""
+    :func:`fractional_matrix_power`; ``V diag(f(w)) V^H`` from ``eigh`` serves a
+    Hermitian ``A`` only where its eigenvalues are distinct (docs/linalg.md)."""
     if not contains_tracer(A):
         return _sl.funm(A, func, disp=disp)
     raise NotImplementedError(
         "dualad.scipy.linalg.funm has no derivative rule (SciPy's Schur-Parlett "
         "algorithm is inaccurate at the repeated eigenvalues its derivative needs); use "
         "expm, logm, sqrtm, cosm, sinm, tanm, coshm, sinhm, tanhm, signm or "
-        "fractional_matrix_power, or eigh for a Hermitian matrix")
+        "fractional_matrix_power (V diag(f(w)) V^H from eigh is exact only where the "
+        "eigenvalues are distinct, see docs/linalg.md)")
 
 
 # --- block_diag -----------------------------------------------------------------------------

@@ -119,7 +119,11 @@ SPECS = [
          covers=("special.logsumexp",)),
     Spec("special.log_softmax",
          lambda a: (sp.softmax(a, axis=0), sp.log_softmax(a), sp.log_softmax(a, axis=-1),
-                    sp.log_softmax(a, axis=[0, -1] if a.ndim > 1 else 0)), mats),
+                    sp.log_softmax(a, axis=[0, -1] if a.ndim > 1 else 0)), mats,
+         covers=("special.log_softmax", "softmax_weights", "softmax_complement")),
+    Spec("special.softmax",
+         lambda a: (sp.softmax(a), sp.softmax(a, axis=-1),
+                    sp.softmax(a * 30.0, axis=[0, -1] if a.ndim > 1 else 0)), mats),
     # --- added: Bessel K, exponential integrals, erfcx / dawsn, elliptic, Lambert W,
     # spence, Huber losses, Box-Cox, Owen's T, gamma inverses
     Spec("special.kv", lambda x: (sp.kv(0, x), sp.kv(1.3, x), sp.kv(2.5, x)), one(0.3, 4.0)),
