@@ -656,3 +656,76 @@ def test_matrix_functions_exact_at_repeated_eigenvalues(name):
               + fs(a - H * (e1 + e2))) / (4 * H * H)
         got = ad.jvp(lambda m: ad.jvp(f, (m,), (e2,))[1], (a,), (e1,))[1]
         np.testing.assert_allclose(got, d2, rtol=1e-4, atol=1e-5)
+
+
+def _eigh_matrix_exp(w_):
+    def f(a):
+        w, v = dnp.linalg.eigh(a)
+        return dnp.sum(w_ * ((v * dnp.exp(w)) @ v.T))
+    return f
+
+
+def test_reverse_mode_warns_where_repeated_eigenvalues_make_the_derivative_wrong():
+    """V diag(exp(w)) V^T built from eigh at the identity: its gradient misses
+    the within-block term (true: e (W + W^T)/2; eigh's rules give only the
+    diagonal), and no eigh rule can supply it.  Reverse mode sees that the
+    cotangent reads the repeated eigenvalues apart and warns; the same for
+    U diag(s^2) V^T from the SVD."""
+    from dualad.numpy.linalg import DegenerateDerivativeWarning
+    rng = np.random.default_rng(14)
+    w_ = rng.standard_normal((3, 3))
+    f = _eigh_matrix_exp(w_)
+    with pytest.warns(DegenerateDerivativeWarning, match="eigh: at repeated eigenvalues"):
+        g = ad.grad(f)(np.eye(3))
+    # the warning is about a real error: the truth is e * sym(W)
+    assert not np.allclose(g, np.e * (w_ + w_.T) / 2)
+
+    def usv(a):
+        u, s, vh = dnp.linalg.svd(a)
+        return dnp.sum(w_ * ((u * s**2) @ vh))
+    with pytest.warns(DegenerateDerivativeWarning, match="svd: at repeated singular values"):
+        ad.grad(usv)(np.eye(3))
+    # second order through a function that is exact at first order
+    with pytest.warns(DegenerateDerivativeWarning, match="eigh"):
+        ad.hessian(lambda a: dnp.sum(dnp.exp(dnp.linalg.eigvalsh(a))))(np.eye(3))
+
+
+def test_no_warning_where_the_derivative_at_repeated_values_is_exact():
+    """Functions that treat repeated values alike, or read only their common
+    subspace, are exact there (first order), and so is the nuclear norm's
+    Hessian: none warns.  Nor does anything at distinct values."""
+    import warnings
+    from dualad.numpy.linalg import DegenerateDerivativeWarning
+    rng = np.random.default_rng(15)
+    w_ = rng.standard_normal((3, 3))
+
+    def proj(a):
+        w, v = dnp.linalg.eigh(a)
+        return dnp.sum(w_ * (v[:, :2] @ v[:, :2].T))
+
+    calls = [lambda: ad.grad(lambda a: dnp.sum(dnp.exp(dnp.linalg.eigvalsh(a))))(np.eye(3)),
+             lambda: ad.grad(proj)(np.diag([1.0, 1.0, 2.0])),
+             lambda: ad.grad(lambda a: dnp.sum(w_ * _polar_by_svd(a)))(np.eye(3)),
+             lambda: ad.hessian(lambda a: dnp.linalg.norm(a, "nuc"))(np.eye(3)),
+             lambda: ad.hessian(lambda a: dnp.trace(dnp.linalg.eigvalsh(a)[None] * np.eye(3)))(
+                 np.eye(3)),
+             lambda: ad.hessian(_eigh_matrix_exp(w_))(np.diag([1.0, 2.0, 3.0]))]
+    for call in calls:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DegenerateDerivativeWarning)
+            call()
+
+
+def test_nuclear_norm_hessian_at_repeated_singular_values():
+    """||A||_* = tr(sqrt(A^T A)) is smooth at full rank, repeated singular
+    values included: its Hessian at the identity, which the rules get from
+    the polar factor's exact first derivative, against second differences of
+    numpy.linalg.norm."""
+    rng = np.random.default_rng(16)
+    e1, e2 = rng.standard_normal((2, 3, 3))
+    f = lambda a: np.linalg.norm(a, "nuc")                                # noqa: E731
+    a, h = np.eye(3), 1e-3
+    want = (f(a + h * (e1 + e2)) - f(a + h * (e1 - e2)) - f(a - h * (e1 - e2))
+            + f(a - h * (e1 + e2))) / (4 * h * h)
+    got = np.sum(ad.hvp(lambda m: dnp.linalg.norm(m, "nuc"), a, e1) * e2)
+    assert got == pytest.approx(want, rel=1e-5)

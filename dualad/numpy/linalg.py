@@ -21,7 +21,10 @@ Conventions at special points (see docs/linalg.md):
   of eigenvalues and of functions invariant under rotations inside each
   degenerate eigenspace (``eigvalsh``, ``norm(A, 2)`` of a symmetric
   matrix, ``sum(f(eigvalsh(A)))``) stay exact to first order; eigenvector
-  derivatives are not defined there.
+  derivatives are not defined there.  The SVD keeps the finite
+  ``1 / (s_i + s_j)`` part of a repeated pair (so ``U V^H`` is exact).
+  Reverse mode warns (``DegenerateDerivativeWarning``) where its cotangent
+  shows the result cannot be exact (:func:`_warn_if_read_apart`).
 * ``eig``: eigenvectors are defined up to a complex scale per column; their
   derivative is valid for functions invariant under that scaling (such as
   ``V @ diag(f(w)) @ inv(V)``).
@@ -128,17 +131,65 @@ def _is_real(x):
     return _np.result_type(primal_of(x)).kind != "c"
 
 
+def _degenerate(w):
+    """Plain boolean ``(..., n, n)``: the pairs ``(i, j)`` whose values coincide
+    (``|w_j - w_i| <= 1e-13 max |w|``, see the module docstring), and the
+    diagonal."""
+    wv = _np.asarray(primal_of(w))
+    scale = _np.max(_np.abs(wv), axis=-1, keepdims=True, initial=0.0)[..., None]
+    deg = _np.abs(wv[..., None, :] - wv[..., :, None]) <= 1e-13 * _np.maximum(scale, 1e-300)
+    return deg | _np.eye(wv.shape[-1], dtype=bool)
+
+
 def _gap_inverse(w):
     """``F[..., i, j] = 1 / (w_j - w_i)``, 0 on the diagonal and wherever the two
     values coincide (degenerate: see the module docstring)."""
-    wr = expand_dims(w, -2)
-    wc = expand_dims(w, -1)
-    d = wr - wc
-    dv = _np.asarray(primal_of(d))
-    scale = _np.max(_np.abs(primal_of(w)), axis=-1, keepdims=True, initial=0.0)[..., None]
-    deg = _np.abs(dv) <= 1e-13 * _np.maximum(scale, 1e-300)
-    deg = deg | _np.eye(dv.shape[-1], dtype=bool)
+    d = expand_dims(w, -2) - expand_dims(w, -1)
+    deg = _degenerate(w)
     return where(deg, 0.0, 1.0 / where(deg, 1.0, d))
+
+
+class DegenerateDerivativeWarning(RuntimeWarning):
+    """A reverse-mode derivative read repeated eigenvalues (or singular values)
+    one by one: see :func:`_warn_if_read_apart` and docs/linalg.md."""
+
+
+def _warn_if_read_apart(gw, deg, name, values, vectors=()):
+    """Warn when a reverse-mode derivative at repeated eigenvalues (singular
+    values; ``deg`` from :func:`_degenerate`) cannot be exact.
+
+    First order: a function that treats repeated values alike (``sum(f(w))``,
+    a trace, a determinant, a projector onto their common subspace) gets equal
+    cotangents ``gw`` on them and an exact derivative.  Unequal ones mean it
+    reads them apart: a single eigenvalue there has no derivative, and a
+    function such as ``V diag(f(w)) V^T`` built from the decomposition loses
+    the term ``f'(w) (V^T dA V)_ij`` inside the repeated block, which no rule of
+    the decomposition alone can supply.  Second order: when this rule is
+    itself differentiated (``hessian``), a cotangent that depends on the input
+    (``gw`` nonzero on the block, or any of ``vectors``, the SVD's ``gu``,
+    ``gv``) needs the same missing term.  Reverse mode only: a forward-mode
+    tangent cannot tell these functions from the exact ones."""
+    off = deg & ~_np.eye(deg.shape[-1], dtype=bool)
+    if not off.any():
+        return
+    gv = _np.asarray(primal_of(gw))
+    gv = _np.abs(gv) if gv.dtype.kind == "c" else gv
+    gi, gj = gv[..., None, :], gv[..., :, None]
+    apart = _np.any(off & (_np.abs(gi - gj) > 1e-8 * _np.maximum(_np.abs(gi), _np.abs(gj))))
+    if not apart:
+        traced = isinstance(gw, Tracer) and _np.any(off & ((gi != 0) | (gj != 0)))
+        if not (traced or any(isinstance(x, Tracer) for x in vectors)):
+            return
+    import warnings
+    warnings.warn(
+        f"{name}: at repeated {values} this derivative is not exact. There only "
+        f"functions that treat them alike (sum(f(w)), trace, det, projectors onto "
+        f"their common subspace) have exact first derivatives; a single one has "
+        f"none, and a matrix function built from the decomposition, such as "
+        f"V diag(f(w)) V^T, gets a wrong derivative. Second derivatives there miss "
+        f"a term too. The matrix functions of dualad.scipy.linalg (expm, logm, sqrtm, "
+        f"fractional_matrix_power, cosm, sinm, signm, polar, ...) are exact there; "
+        f"see docs/linalg.md.", DegenerateDerivativeWarning, stacklevel=2)
 
 
 def _row(x, i):
@@ -500,6 +551,7 @@ def _eigh_vjp(g, ans, a, UPLO="L"):
     # (sym(V (diag(g_w) + F o V^T G_V) V^T) for real A)
     w, v = _re(_row(ans, 0)), _rows(ans, 1, None)
     gw, gv = _re(_row(g, 0)), _rows(g, 1, None)
+    _warn_if_read_apart(gw, _degenerate(w), "eigh", "eigenvalues", (gv,))
     inner = _diag_embed(gw) + _gap_inverse(w) * matmul(_T(v), gv)
     return _herm(matmul(matmul(_cj(v), inner), _T(v)))
 
@@ -590,6 +642,18 @@ def _svd_split(ans, a):
     return _rows(ans, 0, m), _re(_row(ans, m)), _rows(ans, m + 1, None)
 
 
+def _svd_degenerate(s):
+    """Plain boolean masks ``(deg, nul)``: the pairs of equal singular values (as
+    :func:`_degenerate`, on the gaps: distinct small values such as 1e-8 and
+    3e-8 next to 1 are not equal) and the pairs of zero ones
+    (``s_i + s_j <= 1e-13 max s``); both hold the diagonal."""
+    deg = _degenerate(s)
+    sv = _np.asarray(primal_of(s))
+    top = _np.max(sv, axis=-1, keepdims=True, initial=0.0)[..., None]
+    nul = (sv[..., None, :] + sv[..., :, None] <= 1e-13 * top) | _np.eye(sv.shape[-1], dtype=bool)
+    return deg, nul
+
+
 def _svd_gap_factors(s):
     """``E[..., i, j] = s_j / (s_j^2 - s_i^2)`` off the diagonal, formed as
     ``[1 / (s_j - s_i)] * [s_j / (s_j + s_i)]``: each factor scales as ``1 / s``
@@ -609,14 +673,7 @@ def _svd_gap_factors(s):
     cancels when ``s_i >> s_j``.)  Both tests run on ``s / max s`` (plain
     values, ``|s_j -+ s_i| <= 1e-13 max s``, as :func:`_gap_inverse`), so they
     do not depend on the scale."""
-    sv = _np.asarray(primal_of(s))
-    top = _np.max(sv, axis=-1, keepdims=True, initial=0.0)
-    sn = sv / _np.where(top > 0, top, 1)
-    # the gap itself, as for eigenvalues: on the squares, distinct small values
-    # (1e-8 and 3e-8 next to 1) counted as equal and lost their 1 / gap terms
-    eye = _np.eye(sv.shape[-1], dtype=bool)
-    deg = (_np.abs(sn[..., None, :] - sn[..., :, None]) <= 1e-13) | eye
-    nul = (sn[..., None, :] + sn[..., :, None] <= 1e-13) | eye      # s >= 0
+    deg, nul = _svd_degenerate(s)
     sr = expand_dims(s, -2)
     sc = expand_dims(s, -1)
     gap = where(deg, 1.0, sr - sc)
@@ -667,6 +724,10 @@ def _svd_vjp(g, ans, a):
     k = min(m, n)
     g = _cj(g)
     gu, gs, gv = _rows(g, 0, m), _re(_row(g, m)), _rows(g, m + 1, None)
+    # (not pairs of zero values: a rank-deficient matrix's null spaces turn
+    # independently, and what is well defined there, projectors onto them, is exact)
+    deg, nul = _svd_degenerate(s)
+    _warn_if_read_apart(gs, deg & ~nul, "svd", "singular values", (gu, gv))
     if type(g) is _np.ndarray and not gu.any() and not gv.any():
         # only the singular values are used (svdvals, norms, nuclear norm ...):
         # the rule is U diag(gs) V^H
