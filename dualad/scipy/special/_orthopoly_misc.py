@@ -308,7 +308,9 @@ def _square_mod4(zv):
     zh = c - (c - zv)
     zl = zv - zh
     lo = ((zh * zh - hi) + 2.0 * zh * zl) + zl * zl     # hi + lo = z^2 exactly
-    return _np.fmod(hi, 4.0) + lo
+    # lo reaches half an ulp of z^2 (2^50 at z ~ 2^52), so the sum is reduced
+    # again; both steps are exact (fmod is; the sum has fewer than 53 bits)
+    return _np.fmod(_np.fmod(hi, 4.0) + lo, 4.0)
 
 
 def _fresnel_phase(z):
