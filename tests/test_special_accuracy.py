@@ -730,3 +730,30 @@ def test_a_private_ufunc_loads_dualad_scipy_special_on_first_use():
             "print(repr(float(ad.grad(lambda z: ss.lambertw(z).real)(0.7) - w / (0.7 * (1 + w)))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert abs(float(out.stdout)) < 1e-15
+
+
+# expit'' and expit''' (mpmath, dps 50)
+EXPIT_HIGHER = [(1e-10, -1.25e-11, -0.125), (-2e-08, 2.4999999999999996e-09, -0.12499999999999994),
+                (1e-06, -1.2499999999995833e-07, -0.124999999999875),
+                (0.001, -0.0001249999583333422, -0.12499987500004427),
+                (3.0, -0.04089157466094348, 0.03293107622425642),
+                (40.0, -4.248354255291589e-18, 4.248354255291589e-18),
+                (-60.0, 8.75651076269652e-27, 8.75651076269652e-27)]
+
+
+@pytest.mark.parametrize("x, d2, d3", EXPIT_HIGHER)
+def test_expit_higher_derivatives_keep_relative_accuracy(x, d2, d3):
+    """expit'' = expit' (1 - 2 expit): formed from expit's value, 1 - 2 expit
+    cancels near 0 (8e-8 relative at 1e-10); expit' is a primitive whose
+    derivative uses -tanh(x / 2) instead.  Every nesting, and float32 near 0."""
+    f = dsp.expit
+    for outer in (ad.grad, ad.jacfwd):
+        for inner in (ad.grad, ad.jacfwd):
+            assert float(outer(inner(f))(x)) == pytest.approx(d2, rel=4e-16)
+            assert float(outer(outer(inner(f)))(x)) == pytest.approx(d3, rel=4e-15)
+    got = ad.grad(ad.grad(f))(np.float32(x))
+    assert got.dtype == np.float32 and float(got) == pytest.approx(d2, rel=2e-7)
+    # the first derivative, still formed from expit's value on plain arrays
+    v = np.array([x, 0.3, -2.0])
+    np.testing.assert_allclose(ad.jacfwd(f)(v).diagonal(), ss.expit(v) * ss.expit(-v),
+                               rtol=3e-14)     # p (1 - p): eps / (1 - p), p <= 0.99

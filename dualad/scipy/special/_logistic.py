@@ -13,14 +13,33 @@ from ._common import _nary, _piecewise, _unary
 # --- logistic ----------------------------------------------------------------------
 
 
+def _expit_d_value(x):
+    """``expit'(x) = expit(x) expit(-x)`` on plain arrays: as ``p (1 - p)`` (one
+    ``expit`` fewer) while every ``p <= 0.99``; above, ``1 - p`` loses relative
+    accuracy (``eps / (1 - p)``: all of it from ``x = 37`` on, where it is 0
+    while the derivative is ``e^-x``), so ``p expit(-x)`` there."""
+    p = _sp.expit(x)
+    if _np.max(p, initial=0.0) > 0.99:
+        return p * _sp.expit(-_np.asarray(x))
+    return p * (1 - p)
+
+
+# expit' as a primitive of x: differentiated, ans (1 - ans) would give
+# expit'' = expit' (1 - 2 expit), whose 1 - 2 expit cancels near 0 (8e-8 relative
+# at x = 1e-10); 1 - 2 expit(x) is -tanh(x / 2), computed without cancellation
+_expit_d = _unary(_expit_d_value, "expit_d", lambda ans, x: -ans * dnp.tanh(0.5 * x))
+_expit_d.__doc__ = "``expit'(x)``, whose derivative is ``-expit'(x) tanh(x / 2)`` (internal)."
+
+
 def _expit_deriv(ans, x):
-    """``expit'(x) = expit(x) expit(-x)``.  As ``ans (1 - ans)`` (one pass fewer)
-    while every ``ans <= 0.99``; above, ``1 - ans`` loses relative accuracy
-    (``eps / (1 - ans)``: all of it from ``x = 37`` on, where it is 0 while
-    the derivative is ``e^-x``), so ``ans expit(-x)`` there."""
-    if _np.max(primal_of(ans), initial=0.0) > 0.99:
-        return ans * expit(-x)
-    return ans * (1 - ans)
+    """``expit'(x)``: from ``ans`` on plain arrays (first order, the fast path:
+    the values of :func:`_expit_d_value`), else the primitive ``expit_d``."""
+    if type(ans) is _np.ndarray or _np.isscalar(ans):
+        a = _np.asarray(ans)
+        if _np.max(a, initial=0.0) > 0.99:
+            return ans * _sp.expit(-_np.asarray(x))
+        return ans * (1 - ans)
+    return _expit_d(x)
 
 
 expit = _unary(_sp.expit, "expit", _expit_deriv)
