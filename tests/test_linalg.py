@@ -729,3 +729,23 @@ def test_nuclear_norm_hessian_at_repeated_singular_values():
             + f(a - h * (e1 + e2))) / (4 * h * h)
     got = np.sum(ad.hvp(lambda m: dnp.linalg.norm(m, "nuc"), a, e1) * e2)
     assert got == pytest.approx(want, rel=1e-5)
+
+
+def test_degenerate_warning_at_zero_values():
+    """Found by the today3 audit.  (a) The Hessian of sum(svdvals(A)^2) = ||A||_F^2
+    (truth 2 I) is wrong where two singular values are 0 (they move as the
+    singular values of the null block, which ds = diag misses): it must warn.
+    (b) The gradient of sum(eigvalsh(A)^2) = 2 A at a rank-deficient A is exact;
+    the rounding noise of its zero eigenvalues must not count as 'read apart'."""
+    import warnings
+    from dualad.numpy.linalg import DegenerateDerivativeWarning
+    f = lambda a: dnp.sum(dnp.linalg.svd(a, compute_uv=False) ** 2)       # noqa: E731
+    with pytest.warns(DegenerateDerivativeWarning, match="svd"):
+        h = ad.hessian(f)(np.diag([1.0, 0.0, 0.0]))
+    assert not np.allclose(h.reshape(9, 9), 2 * np.eye(9))      # the warning is about a real error
+    b = np.random.default_rng(17).standard_normal((4, 2))
+    a = b @ b.T
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DegenerateDerivativeWarning)
+        g = ad.grad(lambda m: dnp.sum(dnp.linalg.eigvalsh(m) ** 2))(a)
+    np.testing.assert_allclose(g, 2 * a, atol=1e-13)

@@ -154,31 +154,50 @@ class DegenerateDerivativeWarning(RuntimeWarning):
     one by one: see :func:`_warn_if_read_apart` and docs/linalg.md."""
 
 
-def _warn_if_read_apart(gw, deg, name, values, vectors=()):
+def _warn_if_read_apart(gw, deg, name, values, vectors=(), nul=None):
     """Warn when a reverse-mode derivative at repeated eigenvalues (singular
-    values; ``deg`` from :func:`_degenerate`) cannot be exact.
+    values; ``deg`` from :func:`_degenerate`) shows that it cannot be exact.
 
     First order: a function that treats repeated values alike (``sum(f(w))``,
     a trace, a determinant, a projector onto their common subspace) gets equal
-    cotangents ``gw`` on them and an exact derivative.  Unequal ones mean it
-    reads them apart: a single eigenvalue there has no derivative, and a
-    function such as ``V diag(f(w)) V^T`` built from the decomposition loses
-    the term ``f'(w) (V^T dA V)_ij`` inside the repeated block, which no rule of
-    the decomposition alone can supply.  Second order: when this rule is
-    itself differentiated (``hessian``), a cotangent that depends on the input
-    (``gw`` nonzero on the block, or any of ``vectors``, the SVD's ``gu``,
-    ``gv``) needs the same missing term.  Reverse mode only: a forward-mode
-    tangent cannot tell these functions from the exact ones."""
-    off = deg & ~_np.eye(deg.shape[-1], dtype=bool)
-    if not off.any():
+    cotangents ``gw`` on them and an exact derivative.  Unequal ones (beyond
+    ``1e-8`` of the largest entry of ``gw``: rounding of values near 0 is not
+    "apart") mean it reads them apart: a single eigenvalue there has no
+    derivative, and a function such as ``V diag(f(w)) V^T`` built from the
+    decomposition loses the term ``f'(w) (V^T dA V)_ij`` inside the repeated
+    block, which no rule of the decomposition alone can supply.  Second order:
+    when this rule is itself differentiated (``hessian``), a cotangent that
+    depends on the input (``gw`` nonzero on the block, or any of ``vectors``,
+    the SVD's ``gu``, ``gv``) needs the same missing term.  Pairs of zero
+    singular values (``nul``, the SVD's) are left out of the first-order test
+    and of ``vectors`` (the null spaces turn independently; projectors onto them
+    are exact) but not of the second: the singular values there move as those
+    of the null block of ``U^H dA V``, which ``ds = diag`` misses.
+
+    Not every inexact result shows: where the cotangent happens to be equal on
+    the block (``V diag(f(w)) V^T`` read only off the block's diagonal) the
+    function looks like a projector, and nothing warns.  Reverse mode only: a
+    forward-mode tangent cannot tell these functions from the exact ones."""
+    eye = _np.eye(deg.shape[-1], dtype=bool)
+    off = deg & ~eye
+    zoff = None if nul is None else nul & ~eye
+    if zoff is not None:
+        off = off & ~zoff
+    has_off = bool(off.any())
+    has_z = zoff is not None and bool(zoff.any())
+    if not (has_off or has_z):
         return
-    gv = _np.asarray(primal_of(gw))
-    gv = _np.abs(gv) if gv.dtype.kind == "c" else gv
-    gi, gj = gv[..., None, :], gv[..., :, None]
-    apart = _np.any(off & (_np.abs(gi - gj) > 1e-8 * _np.maximum(_np.abs(gi), _np.abs(gj))))
-    if not apart:
-        traced = isinstance(gw, Tracer) and _np.any(off & ((gi != 0) | (gj != 0)))
-        if not (traced or any(isinstance(x, Tracer) for x in vectors)):
+    g = _np.asarray(primal_of(gw))
+    g = _np.abs(g) if g.dtype.kind == "c" else g
+    gi, gj = g[..., None, :], g[..., :, None]
+    scale = _np.max(_np.abs(g), axis=-1, keepdims=True, initial=0.0)[..., None]
+    traced = isinstance(gw, Tracer)
+    if not (has_off and _np.any(off & (_np.abs(gi - gj) > 1e-8 * scale))):
+        # (a slice of a traced packed cotangent is traced even where it is 0)
+        second = has_off and (
+            (traced and _np.any(off & ((gi != 0) | (gj != 0))))
+            or any(isinstance(x, Tracer) and _np.any(primal_of(x)) for x in vectors))
+        if not (second or (has_z and traced and g.any())):
             return
     import warnings
     warnings.warn(
@@ -724,10 +743,8 @@ def _svd_vjp(g, ans, a):
     k = min(m, n)
     g = _cj(g)
     gu, gs, gv = _rows(g, 0, m), _re(_row(g, m)), _rows(g, m + 1, None)
-    # (not pairs of zero values: a rank-deficient matrix's null spaces turn
-    # independently, and what is well defined there, projectors onto them, is exact)
     deg, nul = _svd_degenerate(s)
-    _warn_if_read_apart(gs, deg & ~nul, "svd", "singular values", (gu, gv))
+    _warn_if_read_apart(gs, deg, "svd", "singular values", (gu, gv), nul)
     if type(g) is _np.ndarray and not gu.any() and not gv.any():
         # only the singular values are used (svdvals, norms, nuclear norm ...):
         # the rule is U diag(gs) V^H
