@@ -355,3 +355,42 @@ def test_logsumexp_complex_with_b():
             check_grads(f, (a, b.astype(complex)), order=2)
             check_grads(lambda x, y: dsp.logsumexp(x, b=y, axis=1, return_sign=True)[0],
                         (a, b), order=2)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_fully_masked_slice_does_not_spread_nan(name):
+    """A slice of all -inf (a fully masked row of attention weights) has SciPy's
+    value NaN.  A loss that leaves it out must not get NaN gradients through
+    the rule's NaN * 0 (today3 audit: the reverse Jacobian of the other rows
+    was NaN in the masked row's columns; forward mode gave 0).  Truth: the
+    rows are independent, so those entries are 0; the rest against central
+    differences of SciPy's function on the unmasked row."""
+    import warnings
+
+    import scipy.special as ss
+    f = getattr(dsp, name)
+    x = np.array([[0.0, 1.0, 2.0], [-np.inf, -np.inf, -np.inf]])
+    w = np.array([[1.0, 2.0], [0.5, -1.0], [2.0, 0.0]])
+    h = np.array([[1.0, 0.5], [0.0, 1.0]])
+    mask = np.array([[True] * 3, [False] * 3])
+    c = np.array([0.3, -1.2, 0.7])
+
+    def loss(wt):                            # the masked row feeds a shared parameter
+        z = dnp.where(mask, h @ wt.T, -np.inf)
+        return dnp.sum(c * f(z, axis=1)[0])
+
+    def loss_plain(wt):
+        return np.sum(c * getattr(ss, name)(h[:1] @ wt.T, axis=1)[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)      # SciPy's own, on the NaN row
+        for jac in (ad.grad, ad.jacfwd):
+            g = jac(loss)(w)
+            assert np.all(np.isfinite(g))
+            want = np.zeros_like(w)
+            for idx in np.ndindex(w.shape):
+                e = np.zeros_like(w)
+                e[idx] = 1e-6
+                want[idx] = (loss_plain(w + e) - loss_plain(w - e)) / 2e-6
+            np.testing.assert_allclose(g, want, rtol=1e-7, atol=1e-9)
+        j = ad.jacrev(lambda v: f(v, axis=1))(x)
+        assert np.all(j[0, :, 1, :] == 0) and np.all(np.isfinite(j[0]))

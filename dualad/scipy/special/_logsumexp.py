@@ -181,7 +181,27 @@ def _near_one(p, axis):
     return near if near.any() else None
 
 
+def _zero_nan_slices(out, g, ans, axis):
+    """``out`` with 0 on every slice where the value ``ans`` has NaN (a slice of
+    all ``-inf``: SciPy's value is NaN there) and the cotangent ``g`` is 0 on the
+    whole slice: the rule's ``NaN * 0`` would otherwise spread NaN into the
+    gradient of everything feeding that slice, even when the loss leaves it out
+    (a fully masked row of attention weights); forward mode gives 0 there."""
+    av = _np.asarray(primal_of(ans))
+    if not _np.isnan(av).any():
+        return out
+    gz = _np.all(_np.asarray(primal_of(g)) == 0, axis=axis, keepdims=True)
+    bad = _np.any(_np.isnan(av), axis=axis, keepdims=True)
+    return dnp.where(gz & bad, 0.0, out)
+
+
 def _log_softmax_vjp(g, ans, x, axis=(), residuals=None):
+    out = _log_softmax_vjp_core(g, ans, x, axis, residuals)
+    # (with residuals every slice had a finite maximum: no NaN)
+    return out if residuals is not None else _zero_nan_slices(out, g, ans, axis)
+
+
+def _log_softmax_vjp_core(g, ans, x, axis, residuals):
     if type(g) is _np.ndarray and type(ans) is _np.ndarray and g.shape == ans.shape:
         if residuals is None:
             p = _np.exp(ans)
@@ -257,7 +277,8 @@ def _softmax_rule(t, ans, x, axis=()):
 # (d p_i / d x_i = p_i (1 - p_i) formed as p_i - p_i^2), so a primitive
 softmax_p = primitive(_softmax_impl, name="special.softmax")
 defjvp(softmax_p, _softmax_rule)
-defvjp_direct(softmax_p, _softmax_rule)
+defvjp_direct(softmax_p, lambda g, ans, x, axis=(): _zero_nan_slices(
+    _softmax_rule(g, ans, x, axis), g, ans, axis))
 
 
 def softmax(x, axis=None):
