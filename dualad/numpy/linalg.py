@@ -673,7 +673,7 @@ def _svd_degenerate(s):
     return deg, nul
 
 
-def _svd_gap_factors(s):
+def _svd_gap_factors(s, masks=None):
     """``E[..., i, j] = s_j / (s_j^2 - s_i^2)`` off the diagonal, formed as
     ``[1 / (s_j - s_i)] * [s_j / (s_j + s_i)]``: each factor scales as ``1 / s``
     or not at all, so ``E`` is finite and accurate for every matrix whose ``1 / s``
@@ -692,7 +692,7 @@ def _svd_gap_factors(s):
     cancels when ``s_i >> s_j``.)  Both tests run on ``s / max s`` (plain
     values, ``|s_j -+ s_i| <= 1e-13 max s``, as :func:`_gap_inverse`), so they
     do not depend on the scale."""
-    deg, nul = _svd_degenerate(s)
+    deg, nul = _svd_degenerate(s) if masks is None else masks
     sr = expand_dims(s, -2)
     sc = expand_dims(s, -1)
     gap = where(deg, 1.0, sr - sc)
@@ -743,15 +743,15 @@ def _svd_vjp(g, ans, a):
     k = min(m, n)
     g = _cj(g)
     gu, gs, gv = _rows(g, 0, m), _re(_row(g, m)), _rows(g, m + 1, None)
-    deg, nul = _svd_degenerate(s)
-    _warn_if_read_apart(gs, deg, "svd", "singular values", (gu, gv), nul)
+    masks = _svd_degenerate(s)
+    _warn_if_read_apart(gs, masks[0], "svd", "singular values", (gu, gv), masks[1])
     if type(g) is _np.ndarray and not gu.any() and not gv.any():
         # only the singular values are used (svdvals, norms, nuclear norm ...):
         # the rule is U diag(gs) V^H
         return _cj(matmul(u * expand_dims(gs, -2), _H(v)))
     # (F o X + (F o X)^H) S = E o (X - X^H) and S (F o Y + (F o Y)^H) = G o (Y - Y^H)
     # (F antisymmetric, E = F S, G = S F = -E^T: see _svd_jvp)
-    e = _svd_gap_factors(s)
+    e = _svd_gap_factors(s, masks)
     uhgu = matmul(_H(u), gu)
     vhgv = matmul(_H(v), gv)
     d = _diag_embed(gs) + e * (uhgu - _H(uhgu)) - _T(e) * (vhgv - _H(vhgv))

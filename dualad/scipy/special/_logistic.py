@@ -13,16 +13,17 @@ from ._common import _nary, _piecewise, _unary
 # --- logistic ----------------------------------------------------------------------
 
 
-def _expit_d_value(x):
-    """``expit'(x) = expit(x) expit(-x)`` on plain arrays: as ``p (1 - p)`` (one
-    ``expit`` fewer) while every ``p <= 0.99``; above, ``1 - p`` loses relative
-    accuracy (``eps / (1 - p)``: all of it from ``x = 37`` on, where it is 0
-    while the derivative is ``e^-x``), so ``p expit(-x)`` there."""
-    p = _sp.expit(x)
+def _expit_d_value(x, p=None):
+    """``expit'(x) = expit(x) expit(-x)`` on plain arrays (``p``: ``expit(x)`` if
+    already computed): as ``p (1 - p)`` (one ``expit`` fewer) while every
+    ``p <= 0.99``; above, ``1 - p`` loses relative accuracy (``eps / (1 - p)``:
+    all of it from ``x = 37`` on, where it is 0 while the derivative is
+    ``e^-x``), so ``p expit(-x)`` there."""
+    if p is None:
+        p = _sp.expit(x)
     if _np.max(p, initial=0.0) > 0.99:
         return p * _sp.expit(-_np.asarray(x))
     return p * (1 - p)
-
 
 # expit' as a primitive of x: differentiated, ans (1 - ans) would give
 # expit'' = expit' (1 - 2 expit), whose 1 - 2 expit cancels near 0 (8e-8 relative
@@ -35,10 +36,7 @@ def _expit_deriv(ans, x):
     """``expit'(x)``: from ``ans`` on plain arrays (first order, the fast path:
     the values of :func:`_expit_d_value`), else the primitive ``expit_d``."""
     if type(ans) is _np.ndarray or _np.isscalar(ans):
-        a = _np.asarray(ans)
-        if _np.max(a, initial=0.0) > 0.99:
-            return ans * _sp.expit(-_np.asarray(x))
-        return ans * (1 - ans)
+        return _expit_d_value(x, ans)
     return _expit_d(x)
 
 

@@ -22,6 +22,7 @@ from ...numpy._softmax import centered
 from ...numpy._softmax import complement_p as _complement
 from ...numpy._softmax import exclusive_sum as _exclusive_sum
 from ...numpy._softmax import weights as _weights
+from ...numpy._ufuncs import _is_complex
 from ...registry import defjvp, defvjp_direct, primitive, vjp_reads, vjp_residuals
 from ...tracer import ndim_of, primal_of, shape_of
 
@@ -71,10 +72,6 @@ def _lse_vjp_b(g, ans, a, b, axis=None, keepdims=False):
 logsumexp_p = primitive(_lse_impl, name="special.logsumexp")
 defjvp(logsumexp_p, _lse_jvp_a, _lse_jvp_b)
 defvjp_direct(logsumexp_p, _lse_vjp_a, _lse_vjp_b)
-
-
-def _is_complex(v):
-    return _np.result_type(primal_of(v)).kind == "c"
 
 
 def _complex_lse_with_b(a, b, axis, keepdims, return_sign):
