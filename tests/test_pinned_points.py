@@ -1,0 +1,158 @@
+"""Derivatives at points that the property tests do not reach, against truths
+computed independently.  Each case is a place where a deliberately wrong rule
+(a mutation audit) went unnoticed by the rest of the suite.
+
+The constants were computed once with mpmath 1.3.0 at ``mp.mp.dps = 40`` and
+pasted here (the tests do not need mpmath):
+
+* DAWSN: ``F(z) = sqrt(pi)/2 exp(-z^2) erfi(z)``, ``F' = 1 - 2 z F``,
+  ``F'' = -2 F - 2 z F'``, at ``z = 1 + 2j``.
+* PSI: ``mp.psi(1, z)`` and ``mp.psi(2, z)`` at ``z = -25.3 - 0.7j``.
+* BESSEL: ``mp.diff(lambda y: mp.besseli(v, y) * mp.exp(-y), x, k)`` and
+  ``mp.diff(lambda y: mp.besselk(v, y) * mp.exp(y), x, k)``, k = 1, 2, at
+  ``x < v^2`` (where the large-``x`` series must not be used).
+* ENTROPY: ``rel_entr`` / ``kl_div`` at ``x = 1e-300``, ``y = 3e23``: ``d/dx =
+  log(x/y) + 1`` / ``log(x/y)``; ``log(x/y)`` underflows if formed as a ratio.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.special as ss
+
+import dualad as ad
+import dualad.numpy as dnp
+import dualad.scipy.special as dsp
+
+from ._derivatives import richardson_jacobian
+
+
+def _d1(f, z):
+    """(forward, reverse) first derivative of a scalar holomorphic ``f`` at ``z``."""
+    one = np.ones_like(z)
+    return ad.jvp(f, (z,), (one,))[1], ad.vjp(f, z)[1](one)[0]
+
+
+def _d2(f, z):
+    """Second derivative of a scalar holomorphic ``f``: forward over forward,
+    forward over reverse and reverse over reverse."""
+    one = np.ones_like(z)
+
+    def fwd(w):
+        return ad.jvp(f, (w,), (one,))[1]
+
+    def rev(w):
+        return ad.vjp(f, w)[1](one)[0]
+    return (ad.jvp(fwd, (z,), (one,))[1], ad.jvp(rev, (z,), (one,))[1],
+            ad.vjp(rev, z)[1](one)[0])
+
+
+DAWSN = (1 + 2j, -19.537005782592534 + 77.21313947371087j,
+         374.7044240929944 - 52.6208256092724j)
+PSI = (-25.3 - 0.7j, 0.12079973338484297 - 0.4535874893256106j,
+       -2.8124003584773574 - 1.0607026904218064j)
+
+
+@pytest.mark.parametrize("f, case", [(dsp.dawsn, DAWSN), (dsp.digamma, PSI)],
+                         ids=["dawsn", "digamma"])
+@pytest.mark.parametrize("conj", [False, True])
+def test_holomorphic_special_functions_off_the_real_axis(f, case, conj):
+    """dawsn and digamma are holomorphic: first and second derivatives at a
+    complex point (and its conjugate, where they are the conjugates) in every
+    mode.  digamma's point is left of the poles, where the reflection formula
+    is used."""
+    z, d1, d2 = (np.conj(c) if conj else c for c in case)
+    for got in _d1(f, np.complex128(z)):
+        assert complex(got) == pytest.approx(d1, rel=1e-12)
+    for got in _d2(f, np.complex128(z)):
+        assert complex(got) == pytest.approx(d2, rel=1e-11)
+
+
+BESSEL = {  # (v, x): (ive', ive'', kve', kve'')
+    (8.0, 30.0): (4.802455371071584e-04, -3.647088353192541e-05,
+                  -0.03263524753845269, 0.003417454099444907),
+    (6.0, 25.0): (3.60893420852316e-04, -5.685516440899758e-05,
+                  -0.023771666770468467, 0.0025869712909571147),
+}
+
+
+@pytest.mark.parametrize("v, x", list(BESSEL))
+def test_scaled_bessel_derivatives_between_twenty_and_v_squared(v, x):
+    """``ive`` / ``kve`` switch to an asymptotic series for ``x >= max(20, v^2)``;
+    at ``20 <= x < v^2`` the series is not yet accurate and the recurrence must
+    be used."""
+    di, dii, dk, dkk = BESSEL[(v, x)]
+    for f, d1, d2 in ((dsp.ive, di, dii), (dsp.kve, dk, dkk)):
+        g = lambda y: f(v, y)                                   # noqa: E731
+        for got in _d1(g, np.float64(x)):
+            assert float(got) == pytest.approx(d1, rel=1e-12)
+        for got in _d2(g, np.float64(x)):
+            assert float(got) == pytest.approx(d2, rel=1e-11)
+
+
+@pytest.mark.parametrize("f, dx, dy", [(dsp.rel_entr, -743.8335973257449, -5e-324),
+                                       (dsp.kl_div, -744.8335973257449, 1.0)],
+                         ids=["rel_entr", "kl_div"])
+def test_entropy_derivatives_where_x_over_y_underflows(f, dx, dy):
+    """``x / y`` underflows to 0 at ``x = 1e-300, y = 3e23``; ``d/dx`` is
+    ``log x - log y (+ 1)``, finite and large."""
+    got_x = (ad.grad(f, argnums=0)(1e-300, 3e23),
+             ad.jvp(lambda a: f(a, 3e23), (1e-300,), (1.0,))[1])
+    for g in got_x:
+        assert float(g) == pytest.approx(dx, rel=1e-14)
+    assert float(ad.grad(f, argnums=1)(1e-300, 3e23)) == pytest.approx(dy, abs=1e-300)
+
+
+@pytest.mark.parametrize("f, want", [
+    (dsp.xlogy, [0.0, 2 / 3]),          # x / y, and 0 where x = 0 (even at y = 0)
+    (dsp.xlog1py, [0.0, 0.5]),          # x / (1 + y)
+    (dsp.rel_entr, [0.0, -2 / 3]),      # -x / y
+    (dsp.kl_div, [1.0, 1 / 3]),         # 1 - x / y
+], ids=["xlogy", "xlog1py", "rel_entr", "kl_div"])
+def test_y_derivative_of_x_log_y_family_at_x_zero(f, want):
+    """The ``y`` derivative over an array holding both ``x = 0, y = 0`` (the
+    convention: the limit along ``x = 0``) and an ordinary point; every entry,
+    forward and reverse."""
+    x, y = np.array([0.0, 2.0]), np.array([0.0, 3.0])
+    g = ad.grad(lambda b: dnp.sum(f(x, b)))(y)
+    j = ad.jvp(lambda b: f(x, b), (y,), (np.ones(2),))[1]
+    for got in (g, j):
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("f", [dsp.softmax, dsp.log_softmax], ids=["softmax", "log_softmax"])
+def test_softmax_of_a_zero_dimensional_input_is_constant(f):
+    """A 0-d input is a slice of one element: softmax is 1 and log_softmax 0
+    whatever ``x`` is, so every derivative is 0 (SciPy normalizes over all axes)."""
+    x = np.float64(0.7)
+    assert float(f(x)) == float(getattr(ss, f.__name__.split(".")[-1])(x))
+    assert float(ad.jvp(f, (x,), (1.0,))[1]) == 0.0
+    assert float(ad.grad(f)(x)) == 0.0
+    assert float(ad.hessian(f)(x)) == 0.0
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+@pytest.mark.parametrize("vector_b", [False, True])
+def test_solve_reverse_mode_with_complex_matrices(stacked, vector_b):
+    """``solve`` is holomorphic in ``a`` and ``b``: the VJP pairs the cotangent
+    with the complex derivative, no conjugate (docs/complex.md), so it uses
+    ``a^T``, not ``a^H``.  Truth: Richardson differences of numpy.linalg.solve."""
+    rng = np.random.default_rng(3)
+    lead = (2,) if stacked else ()
+    a = rng.standard_normal(lead + (3, 3)) + 1j * rng.standard_normal(lead + (3, 3)) \
+        + 3 * np.eye(3)
+    bs = lead + ((3,) if vector_b and not stacked else (3, 2))
+    b = rng.standard_normal(bs) + 1j * rng.standard_normal(bs)
+    out, pull = ad.vjp(dnp.linalg.solve, a, b)
+    g = rng.standard_normal(out.shape) + 1j * rng.standard_normal(out.shape)
+    ga, gb = pull(g)
+    for got, argnum in ((ga, 0), (gb, 1)):
+        jac = richardson_jacobian(np.linalg.solve, (a, b), argnum)
+        want = np.tensordot(g, jac, axes=g.ndim)
+        np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-10)
+        tan = np.zeros_like((a, b)[argnum])
+        tan.flat[1] = 1.0 + 0.5j
+        jv = ad.jvp(dnp.linalg.solve, (a, b), ((tan, np.zeros_like(b)) if argnum == 0
+                                               else (np.zeros_like(a), tan)))[1]
+        np.testing.assert_allclose(jv, np.tensordot(jac, tan, axes=tan.ndim),
+                                   rtol=1e-8, atol=1e-10)
