@@ -314,6 +314,21 @@ def _list_of_traced_hint(called):
             f"{called}(dualad.numpy.stack([...])).")
 
 
+def _polynomial_hint(entry, module, name):
+    """The hint for a call into ``numpy.polynomial`` (``entry``: its outermost
+    frame): name the same class or function of ``dualad.numpy.polynomial``."""
+    series = entry.f_locals.get("self")
+    sub = module.split(".")[2] if module.count(".") >= 2 else ""
+    if isinstance(series, _np.polynomial._polybase.ABCPolyBase):
+        ours = f"dualad.numpy.polynomial.{type(series).__name__}"
+    elif sub in ("polynomial", "chebyshev", "legendre", "hermite", "hermite_e", "laguerre"):
+        ours = f"dualad.numpy.polynomial.{sub}.{name}"
+    else:
+        ours = "dualad.numpy.polynomial"
+    return (f" numpy.polynomial converts traced values to plain arrays: use {ours} "
+            f"instead (the same names and signatures), which accepts them.")
+
+
 def _library_hint(frame):
     """A sentence naming the call that tried to turn a traced value into a plain
     array or float, and what to call instead, or ''.  ``frame`` is the caller
@@ -350,6 +365,8 @@ def _library_hint(frame):
         return (" numpy.vectorize converts its arguments to plain arrays: use "
                 "dualad.numpy.vectorize (the same signature), or write the function "
                 "with array operations (faster).")
+    if module.startswith("numpy.polynomial"):
+        return _polynomial_hint(entry, module, name)
     if name.startswith("_"):
         return _call_site_hint(user)
     if module.startswith("numpy."):

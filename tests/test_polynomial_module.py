@@ -559,3 +559,37 @@ def test_printing_traced_series():
     ad.grad(f, argnums=1)(c, d)
     assert seen[1][0] == repr(plain) + "  # traced: domain"
     assert "Var" not in "".join(seen[0] + seen[1])
+
+
+@pytest.mark.parametrize("kind", ["Polynomial", "Chebyshev", "Legendre", "Hermite",
+                                  "HermiteE", "Laguerre"])
+def test_traced_scalar_with_numpys_own_series(kind):
+    """``s * p``, ``p * s``, ``s + p``, ``p - s`` with NumPy's series ``p`` and a
+    traced ``s``: this package's series of the same kind, domain and window
+    (NumPy's class cannot take the traced operand).  Truth: the derivative in
+    ``s`` of ``(s * p)(x)`` is ``p(x)``, of ``(p - s)(x)`` is -1."""
+    q = getattr(NP, kind)([1.0, -2.0, 0.5], domain=[-1.0, 3.0], window=[-1.0, 1.0])
+    x = 0.7
+    cases = [(lambda s: s * q, q(x)), (lambda s: q * s, q(x)), (lambda s: s + q, 1.0),
+             (lambda s: q - s, -1.0), (lambda s: s - q, 1.0)]
+    for make, want in cases:
+        assert float(ad.grad(lambda s: make(s)(x))(1.3)) == pytest.approx(want, rel=1e-13)
+        assert float(ad.jvp(lambda s: make(s)(x), (1.3,), (1.0,))[1]) == pytest.approx(
+            want, rel=1e-13)
+
+        def series(s):
+            r = make(s)
+            assert type(r) is getattr(P, kind)
+            np.testing.assert_array_equal(r.domain, q.domain)
+            np.testing.assert_array_equal(r.window, q.window)
+            return r.coef
+        np.testing.assert_allclose(ad.jvp(series, (1.3,), (1.0,))[0], make(1.3).coef,
+                                   rtol=1e-15)
+
+
+def test_numpys_series_at_traced_points_names_the_replacement():
+    q = NP.Legendre([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"use dualad\.numpy\.polynomial\.Legendre instead"):
+        ad.grad(lambda s: q(s))(0.5)
+    with pytest.raises(TypeError, match=r"dualad\.numpy\.polynomial\.hermite\.hermval "):
+        ad.grad(lambda c: NP.hermite.hermval(0.5, c))(np.array([1.0, 2.0]))

@@ -28,8 +28,8 @@ def attach():
          "pow": dnp.power, "matmul": dnp.matmul}
     ops = {}
     for name, prim in a.items():
-        ops[f"__{name}__"] = _forward(prim)
-        ops[f"__r{name}__"] = _reflected(prim)
+        ops[f"__{name}__"] = _forward(prim, name)
+        ops[f"__r{name}__"] = _reflected(prim, name)
     neg, absolute = dnp.negative, dnp.absolute
     lt, le, gt, ge = dnp.less, dnp.less_equal, dnp.greater, dnp.greater_equal
     eq, ne = dnp.equal, dnp.not_equal
@@ -156,7 +156,33 @@ def _deferring(op):
     return deferring
 
 
-def _forward(prim):
+def _numpy_series_as_ours(other):
+    """``other`` as this package's series class if it is one of
+    ``numpy.polynomial``'s own (which cannot hold traced coefficients: their
+    operators call ``np.array`` on the traced operand), else None."""
+    cls = type(other)
+    if not cls.__module__.startswith("numpy.polynomial."):
+        return None
+    from . import polynomial as ours
+    mine = getattr(ours, cls.__name__, None)
+    if mine is None:
+        return None
+    return mine(other.coef, domain=other.domain, window=other.window, symbol=other.symbol)
+
+
+def _defer_to(self, other, name, reflected):
+    """What ``self <op> other`` (``other <op> self`` if ``reflected``) returns
+    when ``other`` opts out of NumPy's operators: NotImplemented, so that Python
+    calls ``other``'s reflected operator -- except for ``numpy.polynomial``'s
+    series, which cannot take a traced operand: the same series in
+    ``dualad.numpy.polynomial`` does, so its operator is called instead."""
+    conv = _numpy_series_as_ours(other)
+    if conv is None:
+        return NotImplemented
+    return getattr(conv, f"__{name}__" if reflected else f"__r{name}__")(self)
+
+
+def _forward(prim, name=None):
     if not _straight_to_trace(prim):
         return _deferring(lambda self, other: prim(self, other))
 
@@ -167,12 +193,12 @@ def _forward(prim):
             if other._trace is not self._trace:
                 return prim(self, other)
         elif type(other) not in _PLAIN_OPERANDS and _defers(other):
-            return NotImplemented
+            return _defer_to(self, other, name, False)
         return self._trace.process(prim, (self, other), {})
     return op
 
 
-def _reflected(prim):
+def _reflected(prim, name=None):
     if not _straight_to_trace(prim):
         return _deferring(lambda self, other: prim(other, self))
 
@@ -181,7 +207,7 @@ def _reflected(prim):
             if other._trace is not self._trace:
                 return prim(other, self)
         elif type(other) not in _PLAIN_OPERANDS and _defers(other):
-            return NotImplemented
+            return _defer_to(self, other, name, True)
         return self._trace.process(prim, (other, self), {})
     return op
 

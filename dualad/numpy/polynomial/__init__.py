@@ -40,8 +40,13 @@ traced, and is differentiable in its array arguments otherwise.
   are NumPy's for plain values and raise ``NotImplementedError`` for traced
   ones.
 * NumPy's own classes (``numpy.polynomial.Polynomial``, ...) cannot hold
-  traced coefficients: ``s * numpy.polynomial.Polynomial(c)`` with a traced
-  ``s`` raises NumPy's ``TypeError``; use this package's class.
+  traced coefficients.  ``+``, ``-`` or ``*`` of a traced value with
+  one of them (``s * numpy.polynomial.Polynomial(c)``, either order) gives
+  this package's series of the same kind, domain and window; ``p / s`` with
+  NumPy's ``p`` raises NumPy's own ``TypeError`` (NumPy refuses the operand
+  before Python can ask the traced value).  Evaluating NumPy's series or
+  functions at traced points raises a ``TypeError`` naming this package's
+  class or function to call instead.
 
 >>> import numpy as np, dualad as ad
 >>> import dualad.numpy.polynomial as P
