@@ -587,3 +587,32 @@ def test_fresnel_second_derivative_at_huge_even_integers(z, dt):
     assert s2 == pytest.approx(np.pi * float(z), rel=1e-6 if dt is np.float32 else 1e-14)
     assert ad.grad(lambda x: dsp.fresnel(x)[1])(z) == 1.0
     assert ad.grad(ad.grad(lambda x: dsp.fresnel(x)[1]))(z) == 0.0
+
+
+# d/dz and d2/dz2 of poch(z, m) at nonpositive integer z: mpmath (dps 40),
+# mp.diff(lambda w: mp.rf(w, m), z, k), k = 1, 2
+POCH_POLES = {(-2.0, 3.0): (2.0, -6.0), (-2.0, 2.0): (-3.0, 2.0), (0.0, 2.0): (1.0, 2.0),
+              (-3.0, 1.5): (-14.179630807244129, 15.681566449615287),
+              (-2.0, -1.0): (-0.1111111111111111, -0.07407407407407407),
+              (-4.0, 2.0): (-7.0, 2.0), (-1.0, 0.5): (3.544907701811032, -2.738755711800145),
+              (0.0, -2.0): (0.75, 1.75), (-3.0, 0.0): (0.0, 0.0), (-5.0, 7.0): (-120.0, 308.0),
+              (2.5, 1.3): (1.7462984176700862, 0.19416855435117172)}     # an ordinary point
+
+
+def test_poch_z_derivative_at_nonpositive_integer_z():
+    """poch(z, m) is finite and smooth in z at z = -n (a polynomial in z for
+    integer m > 0), though psi(z) is infinite there: the derivative is the
+    limit, with z + m a pole too (-2, 2), or not (-2, 3), (-3, 1.5), and beside
+    ordinary points in one array; first and second order in every mode."""
+    pts = list(POCH_POLES)
+    z, m = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
+    want1, want2 = np.array([POCH_POLES[p] for p in pts]).T
+
+    def d1(zz):
+        return ad.grad(lambda w: dnp.sum(dsp.poch(w, m)))(zz)
+    for got in (d1(z), ad.jvp(lambda w: dsp.poch(w, m), (z,), (np.ones_like(z),))[1]):
+        np.testing.assert_allclose(got, want1, rtol=1e-13, atol=1e-13)
+    h_rev = np.diag(ad.jacrev(d1)(z))
+    h_fwd = ad.jvp(d1, (z,), (np.ones_like(z),))[1]
+    for got in (h_rev, h_fwd):
+        np.testing.assert_allclose(got, want2, rtol=1e-12, atol=1e-13)

@@ -57,7 +57,9 @@ complex input, so the VJP is ``g f'`` with no conjugate, docs/complex.md):
   ``poch psi(z+m)`` in ``m``.  For ``|m| < 0.05``, ``z >= 1/2`` the difference of
   digammas (which would lose ``|psi(z)| / |m psi'(z)|`` ulps) is the Taylor series
   ``sum_k psi^(k)(z) m^k / k!`` (20 terms).  At nonpositive integer ``z`` (where
-  ``psi(z)`` is infinite) the derivative in ``z`` is NaN.
+  ``psi(z)`` is infinite) the derivative in ``z`` is the limit, from
+  ``Gamma(z+m) rgamma(z)`` (or, where ``z + m`` is a pole too, from the reflected
+  digammas ``psi(1-z-m) - psi(1-z)``), to every order.
 * ``gammasgn``: piecewise constant, derivative 0 (not traced: a plain result).
 
 ``scipy.special``'s ufuncs called on a traced value reach the functions here.
@@ -517,6 +519,37 @@ _POCH_TERMS = 20     # (for z >= 1/2: the terms fall at least like 0.1^k)
 
 
 def _d_poch_z(ans, z, m):
+    zv, mv = _np.broadcast_arrays(_plain(z), _plain(m))
+    pole = (zv <= 0) & (zv == _np.round(zv))
+    if pole.any():
+        return _piecewise(pole, lambda safe: _d_poch_z_at_poles(ans, safe(z, 0.0), safe(m, 1.0)),
+                          lambda safe: _d_poch_z_regular(ans, safe(z, 1.0), safe(m, 1.0)))
+    return _d_poch_z_regular(ans, z, m)
+
+
+def _d_poch_z_at_poles(ans, z, m):
+    """``d/dz poch`` at nonpositive integer ``z = -n`` (where ``psi(z)`` is infinite).
+    Where ``z + m`` is not a pole, ``poch = Gamma(z+m) rgamma(z)`` and its
+    derivative is ``Gamma(z+m) (psi(z+m) rgamma(z) + rgamma'(z))`` (``rgamma(-n) =
+    0``, ``rgamma'(-n) = (-1)^n n!``).  Where ``z + m`` is a pole too (integer
+    ``m <= n``), ``psi(z+m) - psi(z) = psi(1-z-m) - psi(1-z)`` (reflection: the
+    cotangents are equal for integer ``m``), both finite.  Both forms hold near the
+    point, so their own derivatives are the higher ones."""
+    zv, mv = _np.broadcast_arrays(_plain(z), _plain(m))
+    both = (zv + mv <= 0) & (zv + mv == _np.round(zv + mv))
+
+    def both_poles(safe):
+        zs, ms = safe(z, 0.0), safe(m, 0.0)
+        return ans * (digamma(1 - zs - ms) - digamma(1 - zs))
+
+    def one_pole(safe):
+        zs, ms = safe(z, 0.0), safe(m, 1.0)
+        rg = rgamma(zs)
+        return gamma(zs + ms) * (digamma(zs + ms) * rg + _d_rgamma(rg, zs))
+    return _piecewise(both, both_poles, one_pole)
+
+
+def _d_poch_z_regular(ans, z, m):
     zv, mv = _np.broadcast_arrays(_plain(z), _plain(m))
     small = (_np.abs(mv) < _POCH_SERIES) & (zv >= 0.5)
 
