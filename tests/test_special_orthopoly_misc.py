@@ -616,3 +616,15 @@ def test_poch_z_derivative_at_nonpositive_integer_z():
     h_fwd = ad.jvp(d1, (z,), (np.ones_like(z),))[1]
     for got in (h_rev, h_fwd):
         np.testing.assert_allclose(got, want2, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("fn", ["sici", "shichi"])
+def test_si_and_shi_at_zero_in_forward_mode_warn_nothing(fn):
+    """Forward mode forms the tangents of both outputs; Ci' = cos x / x is
+    infinite at 0, which must not warn when only Si (or Shi) is used."""
+    import warnings
+    f = getattr(dsp, fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(ad.jvp(lambda x: f(x)[0], (0.0,), (1.0,))[1]) == 1.0
+        assert float(ad.jvp(lambda x: f(x)[1], (0.0,), (1.0,))[1]) == np.inf

@@ -384,10 +384,18 @@ def _part(fn, k, name, deriv):
     return p
 
 
+def _over_x(fx, x):
+    """``f(x) / x`` for Ci' and Chi': infinite at 0 (the logarithmic singularity,
+    as SciPy's Ci(0) = -inf), with no warning -- forward mode forms it whenever
+    ``sici`` / ``shichi`` is traced, also where only Si or Shi is used."""
+    with _np.errstate(divide="ignore", invalid="ignore"):
+        return fx / x
+
+
 _si = _part(_sp.sici, 0, "sici_si", lambda ans, x: _sinc_like(x, False))
-_ci = _part(_sp.sici, 1, "sici_ci", lambda ans, x: dnp.cos(x) / x)
+_ci = _part(_sp.sici, 1, "sici_ci", lambda ans, x: _over_x(dnp.cos(x), x))
 _shi = _part(_sp.shichi, 0, "shichi_shi", lambda ans, x: _sinc_like(x, True))
-_chi = _part(_sp.shichi, 1, "shichi_chi", lambda ans, x: dnp.cosh(x) / x)
+_chi = _part(_sp.shichi, 1, "shichi_chi", lambda ans, x: _over_x(dnp.cosh(x), x))
 
 
 def sici(x):
