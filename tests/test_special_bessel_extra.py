@@ -520,3 +520,51 @@ def test_voigt_profile_higher_orders_at_sigma_zero(point):
             pytest.approx(3 * l4, rel=1e-13)
         assert float(d(d(d(f, 2, jac), 1, jac), 1, jac)(x, 0.0, g)) == pytest.approx(lg2, rel=1e-13)
         assert float(d(d(f, 1, jac), 1, jac)(x, 0.0, g)) == pytest.approx(l2, rel=1e-13)
+
+
+_F32_SERIES = [   # the series regions: |x| >= max(20, v^2) for ive / kve, x >= 10 for airye
+    ("i0e", lambda y: dsp.i0e(y), np.linspace(20.0, 60.0, 41)),
+    ("i1e", lambda y: dsp.i1e(y), np.linspace(-60.0, -20.0, 41)),
+    ("ive3", lambda y: dsp.ive(3.0, y), np.linspace(20.0, 60.0, 41)),
+    ("k0e", lambda y: dsp.k0e(y), np.linspace(20.0, 60.0, 41)),
+    ("k1e", lambda y: dsp.k1e(y), np.linspace(20.0, 60.0, 41)),
+    ("kve3", lambda y: dsp.kve(3.0, y), np.linspace(20.0, 60.0, 41)),
+    ("airye0", lambda y: dsp.airye(y)[0], np.linspace(10.0, 40.0, 31)),
+    ("airye3", lambda y: dsp.airye(y)[3], np.linspace(10.0, 40.0, 31)),
+    ("voigt", lambda y: dsp.voigt_profile(y, y.dtype.type(1.0), y.dtype.type(0.5)),
+     np.linspace(10.0, 300.0, 59)),
+]
+
+
+@pytest.mark.parametrize("name, f, xs", _F32_SERIES, ids=[c[0] for c in _F32_SERIES])
+def test_float32_derivatives_in_the_asymptotic_series_regions(name, f, xs):
+    """The large-argument series have coefficients that overflow float32
+    ((2k-1)!! and the Hankel a_k pass 3e38 while the terms stay small): float32
+    input must give float32 derivatives equal to the float64 ones to float32
+    accuracy, not inf or NaN.  First and second order, forward and reverse."""
+    x32, x64 = xs.astype(np.float32), xs.astype(np.float64)
+
+    def d1(x):
+        return ad.grad(lambda v: dnp.sum(f(v)))(x)
+
+    def d2(x):
+        return ad.jvp(d1, (x,), (np.ones_like(x),))[1]
+    for deriv in (d1, d2, lambda x: ad.jvp(f, (x,), (np.ones_like(x),))[1]):
+        got, want = deriv(x32), deriv(x64)
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-6 * np.max(np.abs(want)))
+
+
+@pytest.mark.parametrize("mag", [6.6, 7.0, 12.0, 30.0, 1e3])
+def test_complex64_wofz_derivative_in_the_series_region(mag):
+    """wofz's series for |z| >= 6.5 has (2k-1)!! coefficients (79!! ~ 1e58):
+    complex64 input gave NaN there."""
+    z64 = mag * np.exp(1j * np.linspace(-0.3, np.pi + 0.3, 9))
+    z32 = z64.astype(np.complex64)
+    t = np.ones_like(z32)
+    got = ad.jvp(dsp.wofz, (z32,), (t,))[1]
+    want = ad.jvp(dsp.wofz, (z64,), (t.astype(complex),))[1]
+    assert got.dtype == np.complex64
+    np.testing.assert_allclose(got, want, rtol=3e-5, atol=1e-6 * np.max(np.abs(want)))
+    g = ad.vjp(lambda z: dsp.wofz(z), z32)[1](t)[0]
+    np.testing.assert_allclose(g, want, rtol=3e-5, atol=1e-6 * np.max(np.abs(want)))

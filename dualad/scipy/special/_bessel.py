@@ -11,7 +11,7 @@ from ...numpy._broadcast import bcast_tangent, unbroadcast
 from ...numpy._ufuncs import _is_complex, times_finite_zero
 from ...registry import defjvp, defvjp_direct
 from ...tracer import primal_of, shape_of
-from ._common import _arrays, _fdtype, _nary, _no_rule, _piecewise, _pv, _unary
+from ._common import _arrays, _fdtype, _horner_double, _nary, _no_rule, _piecewise, _pv, _unary
 
 
 # --- Bessel functions ----------------------------------------------------------------
@@ -61,12 +61,8 @@ def _hankel_dx_series(v, y, sign, terms, dt):
         keep &= m >= 1e-20 * m[:1]
     nkeep = int(_np.max(_np.nonzero(keep.reshape(terms, -1).any(axis=1))[0])) + 1
     b = (c * keep * (_np.arange(terms) + 0.5).reshape((-1,) + (1,) * yv.ndim))[:nkeep]
-    b = b.astype(dt)
     w = 1.0 / y
-    acc = b[-1]
-    for j in range(nkeep - 2, -1, -1):
-        acc = acc * w + b[j]
-    return acc * w / dnp.sqrt(y)
+    return _horner_double(b, w, dt) * w / dnp.sqrt(y)   # (the coefficients overflow float32)
 
 
 def _ive_dx_direct(ans, v, x):

@@ -67,7 +67,7 @@ from ... import numpy as dnp
 from ...numpy._ufuncs import _is_complex, times_finite_zero
 from ...registry import defjvp, defvjp_direct, primitive
 from ...tracer import contains_tracer, primal_of
-from ._common import _nary, _piecewise, _pv, _sub, _unary
+from ._common import _horner_double, _nary, _piecewise, _pv, _sub, _unary
 
 _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)          # python floats: float32 stays float32
 _I_SQRT_PI = 1j * _INV_SQRT_PI
@@ -88,9 +88,9 @@ def _asym_poly(c, w, wv, dt):
     its smallest term (the optimal truncation of an asymptotic series: the terms
     may rise first, as ``(k + 1/2) a_k`` do for large orders, then fall, then
     diverge) and dropping terms below 1e-20 of the largest kept.  ``c``: plain
-    coefficients, shape ``(terms,) + shape(wv)``, cast to ``dt`` once cut (float32
-    would overflow on the later ones).  A polynomial in ``w`` written with registry
-    operations, so its derivatives are the series'."""
+    coefficients, shape ``(terms,) + shape(wv)``; summed in double precision (the
+    coefficients overflow float32) and returned in ``dt``.  A polynomial in ``w``
+    written with registry operations, so its derivatives are the series'."""
     terms = c.shape[0]
     with _np.errstate(all="ignore"):
         m = _np.abs(c) * _np.abs(wv) ** _np.arange(terms).reshape((-1,) + (1,) * _np.ndim(wv))
@@ -99,11 +99,7 @@ def _asym_poly(c, w, wv, dt):
         keep = k <= _np.argmin(m, axis=0)
         keep &= m >= 1e-20 * _np.max(_np.where(keep, m, 0.0), axis=0)
     nkeep = int(_np.max(_np.nonzero(keep.reshape(terms, -1).any(axis=1))[0])) + 1
-    b = (c * keep)[:nkeep].astype(dt)
-    acc = b[-1]
-    for j in range(nkeep - 2, -1, -1):
-        acc = acc * w + b[j]
-    return acc
+    return _horner_double((c * keep)[:nkeep], w, dt)
 
 
 # --- spherical Bessel functions ------------------------------------------------------
@@ -417,12 +413,10 @@ def _w_far(z):
 
 
 def _poly_u(coef, z):
-    """``sum_k coef[k-1] u^k`` with ``u = 1 / (2 z^2)`` (registry operations)."""
+    """``sum_k coef[k-1] u^k`` with ``u = 1 / (2 z^2)`` (registry operations; in
+    double precision, returned in ``z``'s dtype: ``(2k-1)!!`` overflows complex64)."""
     u = 0.5 / (z * z)
-    acc = coef[-1]
-    for c in coef[-2::-1]:
-        acc = acc * u + c
-    return acc * u
+    return _horner_double(_np.array([0.0] + list(coef)), u, _np.asarray(primal_of(z)).dtype)
 
 
 def _w_split(z, direct, series):

@@ -136,6 +136,31 @@ def _fdtype(*vals):
     return dt if _np.issubdtype(dt, _np.floating) else _np.dtype(float)
 
 
+def _horner_double(b, w, dt):
+    """``sum_j b[j] w^j`` (``b``: plain coefficients, first axis the power; ``w``
+    traced or plain) evaluated in double precision and returned in ``dt``.  The
+    asymptotic series' coefficients grow factorially while ``w^j`` shrinks: in
+    float32 / complex64 the coefficients alone overflow (``(2k-1)!!`` passes 3e38
+    at ``k = 20``) though every term is small.  A polynomial written with registry
+    operations, so its derivatives are the series'.
+
+    >>> import numpy as np
+    >>> float(_horner_double(np.array([1.0, 1e40, 1e80]), np.float32(1e-40), np.float32))
+    3.0
+    """
+    b = _np.asarray(b)
+    wide = _np.result_type(b.dtype, _np.asarray(primal_of(w)).dtype, _np.float64)
+    if _np.asarray(primal_of(w)).dtype != wide:
+        w = dnp.astype(w, wide)
+    acc = b[-1]
+    for j in range(b.shape[0] - 2, -1, -1):
+        acc = acc * w + b[j]
+    dt = _np.dtype(dt)
+    if _np.asarray(primal_of(acc)).dtype != dt:
+        acc = dnp.astype(acc, dt)
+    return acc
+
+
 # --- composite Gauss-Legendre on [0, 1]: 10 geometric panels [2^-(j+1), 2^-j] -----------
 def _quad_rule(npanel=10, order=16):
     x, w = _np.polynomial.legendre.leggauss(order)
