@@ -21,6 +21,8 @@ pasted here (the tests do not need mpmath):
   float64 ``x0 = scipy.special.betaincinv(a, b, y)`` (resp. ``betainccinv``),
   ``-(dI/da)(x0) / f(x0)`` with ``dI/da`` from the quadrature above; checked
   against Richardson differences of SciPy's inverse in ``a`` (``h = 20, 40``).
+* BETAINC_TINY: ``mp.diff`` of ``mp.betainc(a, b, 0, x, regularized=True)`` in ``a``
+  (``b`` tiny) or ``b`` (``a`` tiny), first and second order, and the mixed one.
 * GAMMAINCC_DA: ``mp.diff(lambda A: mp.gammainc(A, x, mp.inf, regularized=True), a)``.
 * GAMMA_DENSITY_DA: ``mp.diff`` in ``a`` (orders 1-3) of ``exp((a-1) log x - x -
   loggamma(a))``; order 2 also as ``mp.diff`` of ``mp.gammainc(a, 0, x,
@@ -33,7 +35,6 @@ import pytest
 
 import dualad as ad
 import dualad.scipy.special as dsp
-
 
 
 def _fr(f, argnum, *args):
@@ -229,3 +230,41 @@ def test_gammainc_da_x_derivative(a, x):
     rev = ad.grad(ad.grad(dpdx))(np.float64(a))
     for g in (fwd, rev):
         assert float(g) == pytest.approx(want, rel=1e-12, abs=0)
+
+
+# (a, b, x, wrt): (first, second) derivative of betainc in argument wrt, and the
+# mixed d2/da db
+BETAINC_TINY = {
+    (3.0, 1e-14, 0.99, 0): (-3.850089555280998e-15, None),
+    (3.0, 1e-14, 0.9, 0): (-3.02320802815369e-15, None),
+    (1.0, 1e-12, 0.9, 0): (-1.5423162757441832e-12, None),
+    (0.5, 1e-8, 0.95, 0): (-4.883510484037927e-08, None),
+    (3.0, 1e-10, 0.99, 0): (-3.8500895540106336e-11, 1.5406413979194856e-11),
+    (3.0, 1e-6, 0.999, 0): (None, 1.541122582876549e-07),
+    (1e-14, 3.0, 0.01, 1): (3.850089555280998e-15, None),
+    (1e-12, 1.0, 0.1, 1): (1.5423162757441832e-12, None),
+    (1e-10, 3.0, 0.3, 1): (1.5924673475246748e-11, None),
+}
+BETAINC_TINY_MIXED = {(3.0, 1e-10, 0.99): -0.3850089552740142,
+                      (3.0, 1e-6, 0.999): -0.39393040245487493}
+
+
+@pytest.mark.parametrize("a, b, x, wrt", list(BETAINC_TINY))
+def test_betainc_param_derivative_for_a_tiny_other_parameter(a, b, x, wrt):
+    """d/da with b tiny above the mean (and d/db with a tiny below it) is O(b)
+    (O(a)) while the usual side's series has O(1) terms that cancel: the
+    relative error was 1e-17 / b (2% at b = 1e-14)."""
+    d1, d2 = BETAINC_TINY[(a, b, x, wrt)]
+    if d1 is not None:
+        for got in _fr(dsp.betainc, wrt, a, b, x):
+            assert float(got) == pytest.approx(d1, rel=1e-13, abs=0)
+    if d2 is not None:
+        g = ad.grad(dsp.betainc, argnums=wrt)
+        for got in _fr(g, wrt, a, b, x):
+            assert float(got) == pytest.approx(d2, rel=1e-13, abs=0)
+
+
+@pytest.mark.parametrize("a, b, x", list(BETAINC_TINY_MIXED))
+def test_betainc_mixed_derivative_for_a_tiny_b(a, b, x):
+    for got in _fr(ad.grad(dsp.betainc, argnums=0), 1, a, b, x):
+        assert float(got) == pytest.approx(BETAINC_TINY_MIXED[(a, b, x)], rel=1e-13, abs=0)

@@ -25,6 +25,7 @@ def _betainc_dx(ans, a, b, x):
 _BETA_TOL = 1e-18          # relative size of the first neglected term (and its tail)
 _BETA_MAX_TERMS = 100_000  # cap: beyond it (a + b ~ 1e8 near the mean) accuracy degrades
 _BETA_CHUNK = 2048
+_BETA_TINY = 0.01          # b (a) below which d/da (d/db) keeps the series that does not cancel
 
 
 def _beta_nterms(a, b, x):
@@ -92,7 +93,8 @@ def _beta_series(a, b, x, wrt):
 def _betainc_dparam(ans, a, b, x, wrt):
     """``d/da`` or ``d/db`` of ``betainc(a, b, x)``: the series of ``I_x(a, b)``
     where ``x < (a+1) / (a+b+2)`` (its terms then decrease from the first),
-    else that of ``I_x(a, b) = 1 - I_(1-x)(b, a)``; 0 at ``x = 0`` and ``x = 1``."""
+    else that of ``I_x(a, b) = 1 - I_(1-x)(b, a)`` -- except for ``d/da`` at
+    ``b < 0.01`` (``d/db`` at ``a < 0.01``), see below; 0 at ``x = 0`` and ``x = 1``."""
     shp = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(x))
     a, b, x = (dnp.broadcast_to(v, shp) for v in (a, b, x))
     av, bv, xv = (_np.asarray(primal_of(v), dtype=float) for v in (a, b, x))
@@ -100,6 +102,14 @@ def _betainc_dparam(ans, a, b, x, wrt):
     with _np.errstate(all="ignore"):
         mean = (av + 1) / (av + bv + 2)
     upper = ~(xv < mean)
+    # a tiny b (a) makes d/da (d/db) O(b) (O(a)) while the reflected (direct) series'
+    # terms are O(1): they cancel, losing 1e-17/b relatively.  The other series has
+    # no cancellation there and still converges (its ratio is below x, or 1 - x):
+    # use it where that takes at most ~41000 terms
+    if wrt == 0:
+        upper &= ~((bv < _BETA_TINY) & (xv <= 0.999))
+    else:
+        upper |= (av < _BETA_TINY) & (xv >= 0.001)
     # unselected slots get a point where their series converges at once
     lo_fill = _np.where(_np.isfinite(mean) & (mean > 0), 0.5 * mean, 0.25)
     hi_fill = _np.where(_np.isfinite(mean) & (mean < 1), 0.5 * (1 - mean), 0.25)
