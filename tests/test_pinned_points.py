@@ -156,3 +156,18 @@ def test_solve_reverse_mode_with_complex_matrices(stacked, vector_b):
                                                else (np.zeros_like(a), tan)))[1]
         np.testing.assert_allclose(jv, np.tensordot(jac, tan, axes=tan.ndim),
                                    rtol=1e-8, atol=1e-10)
+
+
+def test_logit_second_derivative_where_it_overflows_agrees_in_every_mode():
+    """logit'' = -1/x^2 + 1/(1-x)^2 overflows to -inf below x ~ 1e-154; reverse
+    over reverse formed inf - inf there (NaN) while the other nestings gave -inf."""
+    import warnings
+    x = np.array([1e-100, 1e-160, 1e-300, 0.3])
+    want = -1 / x ** 2 + 1 / (1 - x) ** 2           # -1e200, -inf, -inf, -9.07...
+    d1 = ad.grad(lambda v: dnp.sum(dsp.logit(v)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for got in (np.diag(ad.jacrev(d1)(x)), np.diag(ad.jacfwd(d1)(x)),
+                    ad.jvp(lambda v: ad.jvp(dsp.logit, (v,), (np.ones(4),))[1], (x,),
+                           (np.ones(4),))[1]):
+            np.testing.assert_allclose(got, want, rtol=1e-14)

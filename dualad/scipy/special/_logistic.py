@@ -41,7 +41,10 @@ def _expit_deriv(ans, x):
 
 
 expit = _unary(_sp.expit, "expit", _expit_deriv)
-logit = _unary(_sp.logit, "logit", lambda ans, x: 1.0 / (x * (1 - x)))
+# logit' = 1/x + 1/(1-x) (= 1/(x(1-x))): as a sum of two terms, each differentiates
+# to an infinity of one sign only where its square overflows (x < 1e-154); the
+# product form's reverse mode met inf - inf there (NaN second derivative)
+logit = _unary(_sp.logit, "logit", lambda ans, x: 1.0 / x + 1.0 / (1 - x))
 log_expit = _unary(_sp.log_expit, "log_expit", lambda ans, x: expit(-x))
 
 
