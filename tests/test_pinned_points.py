@@ -171,3 +171,31 @@ def test_logit_second_derivative_where_it_overflows_agrees_in_every_mode():
                     ad.jvp(lambda v: ad.jvp(dsp.logit, (v,), (np.ones(4),))[1], (x,),
                            (np.ones(4),))[1]):
             np.testing.assert_allclose(got, want, rtol=1e-14)
+
+
+# (a, x): d/dx log P, d/da log P, d2/dx2 log P of P = gammainc(a, x); mpmath (dps 50):
+# p / P with p the gamma density, mp.diff of log(mp.gammainc(a, 0, x, regularized=True))
+# in a, and p/P ((a-1)/x - 1) - (p/P)^2
+GAMMA_LOW_TAIL = {(1e4, 1000.0): (9.000111096024707, -2.3026462005289656, -0.0099999876607198),
+                  (500.0, 50.0): (9.002216208529843, -2.303805889475479, -0.19999511251943783),
+                  (2e4, 14000.0): (0.42873793817268924, -0.35681648105098335,
+                                   -0.00010201312157135314),
+                  (30.0, 1e-9): (29999999999.032257, -24.14103730296631, -2.9999999999999996e+19)}
+
+
+@pytest.mark.parametrize("a, x", list(GAMMA_LOW_TAIL))
+def test_gamma_logcdf_derivatives_where_the_cdf_underflows(a, x):
+    """Far below the median gammainc underflows: logcdf is -inf (SciPy's value) or
+    near it, yet its derivatives are finite; forward mode gave 0 and reverse NaN."""
+    import dualad.scipy.stats as dst
+    dx, da, dxx = GAMMA_LOW_TAIL[(a, x)]
+    f = lambda aa, xx: dst.gamma.logcdf(xx, aa)              # noqa: E731
+    for got in (ad.grad(f, 1)(a, x), ad.jvp(lambda v: f(a, v), (x,), (1.0,))[1]):
+        assert float(got) == pytest.approx(dx, rel=1e-13, abs=0)
+    for got in (ad.grad(f, 0)(a, x), ad.jvp(lambda v: f(v, x), (a,), (1.0,))[1]):
+        assert float(got) == pytest.approx(da, rel=1e-13, abs=0)
+    for got in (ad.grad(ad.grad(f, 1), 1)(a, x), ad.jacfwd(ad.grad(f, 1), 1)(a, x)):
+        assert float(got) == pytest.approx(dxx, rel=1e-13, abs=0)
+    # chi2 with 2a degrees of freedom is gamma(a, scale=2)
+    assert float(ad.grad(lambda v: dst.chi2.logcdf(v, 2 * a))(2 * x)) == pytest.approx(
+        dx / 2, rel=1e-13, abs=0)

@@ -12,7 +12,8 @@ accurate where a plain series loses relative precision lives in
 and by the special functions called directly: ``special.gammaincc`` (above the
 median its ``a``-derivative is ``Q d/da log Q`` from tail integrals, relative to
 the survival function), the internal ``special.log_gammaincc_tail``
-(``gamma.logsf`` above the median), ``special.stdtr`` (the ``df``-derivative
+(``gamma.logsf`` above the median) and ``special.log_gammainc_low``
+(``gamma.logcdf`` far below it, where ``gammainc`` underflows), ``special.stdtr`` (the ``df``-derivative
 integrated from that of the log density for ``df >= 1000``, no cancellation),
 the t log density ``special._t_logpdf_std`` and the internal ``special.betaincc``
 (``beta.sf`` / ``logsf``).
@@ -526,6 +527,25 @@ class t_gen(_Continuous):
         return self._quantile(q, (df,), loc, scale, lambda v, df: -sp.stdtrit(df, v), True)
 
 
+_P_TINY = 1e-250   # gammainc below which log P's derivatives come from its series
+
+
+def _log_gammainc_lower(a, v):
+    """``log gammainc(a, v)`` below the median: ``log`` of SciPy's value where that
+    is not tiny; where it is (or underflows to 0, so that the value is -inf, as
+    SciPy's), the series form, whose derivatives stay finite and exact."""
+    av, vv = _np.broadcast_arrays(_np.asarray(_pv(a), dtype=float), _pv(v))
+    with _np.errstate(all="ignore"):
+        tiny = (_sp.gammainc(av, vv) < _P_TINY) & (vv > 0) & (av > 0)
+    if not tiny.any():
+        return dnp.log(sp.gammainc(a, v))
+    a, v = dnp.broadcast_to(a, av.shape), dnp.broadcast_to(v, av.shape)
+    low = sp._log_gammainc_low(a, _sub(~tiny, v, 0.25 * _np.maximum(av, 1.0)))
+    if tiny.all():
+        return low
+    return dnp.where(tiny, low, dnp.log(sp.gammainc(a, _sub(tiny, v, _np.maximum(av, 1.0)))))
+
+
 class gamma_gen(_Continuous):
     """The gamma distribution: ``gamma.logpdf(x, a, loc=0, scale=1)`` etc.  Above
     the median the survival function's derivative in ``a`` is computed relative
@@ -562,7 +582,7 @@ class gamma_gen(_Continuous):
 
     def logcdf(self, x, a, loc=0, scale=1):
         y = _std(x, loc, scale)
-        out = _split(y, self._median(a, y), lambda v: dnp.log(sp.gammainc(a, v)),
+        out = _split(y, self._median(a, y), lambda v: _log_gammainc_lower(a, v),
                      lambda v: dnp.log1p(-sp.gammaincc(a, v)), _pv(y) < 0, -_np.inf)
         return _invalid(_not_pos(a, scale), out)
 

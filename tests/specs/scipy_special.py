@@ -71,6 +71,9 @@ SPECS = [
          covers=("special.gammaincc",)),
     Spec("special.log_gammaincc_tail", sp._log_gammaincc_tail,
          st.tuples(arrays((3,), low=0.5, high=3.0), arrays((3,), low=4.0, high=8.0))),
+    # below the median: log P with the series derivatives (gamma.logcdf where P underflows)
+    Spec("special.log_gammainc_low", sp._log_gammainc_low,
+         st.tuples(arrays((3,), low=3.0, high=8.0), arrays((3,), low=0.1, high=1.5))),
     Spec("special.gammainc_da", lambda a, x: sp.gammainc_da(a, x, 2),
          array_args(2, low=0.3, high=4.0)),
     Spec("special.betainc", lambda x: sp.betainc(np.array([1.5, 2.5]), 2.2, x[..., None]),

@@ -103,8 +103,8 @@ from ._gamma import (beta, betaln, binom, digamma, gamma, gammaln, loggamma, mul
                      polygamma, polygamma_complex, psi)
 from ._huber import huber, pseudo_huber
 from ._incbeta import _betaincc, betainc, betainccinv, betaincinv
-from ._incgamma import (_log_gammaincc_tail, gammainc, gammainc_da, gammaincc, gammainccinv,
-                        gammaincinv)
+from ._incgamma import (_log_gammainc_low, _log_gammaincc_tail, gammainc, gammainc_da,
+                        gammaincc, gammainccinv, gammaincinv)
 from ._logistic import entr, expit, kl_div, log_expit, logit, rel_entr, xlog1py, xlogy
 from ._logsumexp import log_softmax, log_softmax_p, logsumexp, logsumexp_p, softmax
 from ._misc import _lambertw_p, ellipe, ellipk, exp1, expi, expn, lambertw, spence

@@ -1,7 +1,7 @@
 """The regularized incomplete gamma functions ``gammainc``, ``gammaincc``,
 their derivatives in ``a`` (the power series, ``gammainc_da``, and the upper
-tail integrals), ``log Q`` in the upper tail, and the inverses
-``gammaincinv``, ``gammainccinv``."""
+tail integrals), ``log Q`` in the upper tail, ``log P`` far in the lower one,
+and the inverses ``gammaincinv``, ``gammainccinv``."""
 from __future__ import annotations
 
 import numpy as _np
@@ -208,6 +208,88 @@ _log_gammaincc_tail = _nary(_log_gammaincc_impl, "log_gammaincc_tail",
                            [_glogq_da, _glogq_dx], ["a", "x"])
 _log_gammaincc_tail.__doc__ = ("``log(gammaincc(a, x))`` for ``x`` above the median "
                                "(internal: ``stats.gamma.logsf``).")
+
+
+# --- log P far below the median, where P underflows ----------------------------------
+# P(a, x) = x^a e^-x / Gamma(a+1) T,  T = M(1, a+1, x) = sum_n t_n,
+# t_n = x^n Gamma(a+1) / Gamma(a+n+1) (decreasing from t_0 = 1 for x < a + 1), so
+#   d/dx log P = a / (x T),   d/da log P = log x - sum_n t_n psi(a+n+1) / T,
+# both finite however small P is (log(gammainc) is -inf once P underflows, and
+# its derivative 0/0).  Written with registry operations: differentiable again.
+_LOWTAIL_TOL = 41.5          # terms are summed until below e^-41.5 (1e-18) of t_0 = 1
+_LOWTAIL_MAX_TERMS = 200_000
+_LOWTAIL_CHUNK = 2048
+
+
+def _lowtail_nterms(a, x):
+    """Terms the series ``T`` needs at these plain ``a, x`` (``0 < x < a + 1``)."""
+    a, x = (_np.asarray(v, dtype=float).ravel() for v in _np.broadcast_arrays(a, x))
+    ok = _np.isfinite(a) & _np.isfinite(x) & (x > 0) & (a > 0)
+    if not ok.any():
+        return 1
+    a, x = a[ok], x[ok]
+    need, start, block = 1, 0, 64
+    logt = _np.zeros_like(x)
+    todo = _np.ones(x.shape, bool)
+    with _np.errstate(all="ignore"):
+        while start < _LOWTAIL_MAX_TERMS and todo.any():
+            n = _np.arange(start + 1, start + block + 1, dtype=float)
+            lt = logt[todo][:, None] + _np.cumsum(_np.log(x[todo][:, None] / (a[todo][:, None] + n)),
+                                                  axis=-1)
+            small = lt < -_LOWTAIL_TOL
+            hit = small.any(axis=-1)
+            if hit.any():
+                need = max(need, start + int(_np.max(_np.argmax(small[hit], axis=-1))) + 2)
+            idx = _np.flatnonzero(todo)
+            logt[idx] = lt[:, -1]
+            todo[idx[hit]] = False
+            start += block
+            block = min(2 * block, 8192)
+    return int(min(need if not todo.any() else start, _LOWTAIL_MAX_TERMS))
+
+
+def _lowtail_sums(a, x, with_psi):
+    """``(T, sum_n t_n psi(a+n+1))`` (the second None unless ``with_psi``)."""
+    nterms = _lowtail_nterms(_pv(a), _pv(x))
+    A, X = dnp.expand_dims(a, -1), dnp.expand_dims(x, -1)
+    logx = dnp.log(X)
+    # log t_n = sum_(k<=n) log(x / (a+k)), summed (not gammaln(a+1) - gammaln(a+n+1),
+    # whose terms of size a log a lose 1e-11 relatively at a = 1e4)
+    t_sum, carry = 1.0, 0.0
+    p_sum = digamma(a + 1) if with_psi else None
+    for lo in range(1, nterms, _LOWTAIL_CHUNK):
+        k = _np.arange(lo, min(lo + _LOWTAIL_CHUNK, nterms), dtype=float)
+        logt = carry + dnp.cumsum(logx - dnp.log(A + k), axis=-1)
+        carry = dnp.expand_dims(logt[..., -1], -1)
+        t = dnp.exp(logt)
+        t_sum = t_sum + dnp.sum(t, axis=-1)
+        if with_psi:
+            p_sum = p_sum + dnp.sum(t * digamma(A + k + 1), axis=-1)
+    return t_sum, p_sum
+
+
+def _glogp_dx(ans, a, x):
+    a, x = _bcast2(a, x)
+    return a / (x * _lowtail_sums(a, x, False)[0])
+
+
+def _glogp_da(ans, a, x):
+    a, x = _bcast2(a, x)
+    t, p = _lowtail_sums(a, x, True)
+    return dnp.log(x) - p / t
+
+
+def _log_gammainc_impl(a, x):
+    with _np.errstate(divide="ignore"):
+        return _np.log(_sp.gammainc(a, x))
+
+
+# log P for x below the median, derivatives relative to P however small it is
+# (gamma.logcdf in dualad.scipy.stats, where P underflows)
+_log_gammainc_low = _nary(_log_gammainc_impl, "log_gammainc_low", [_glogp_da, _glogp_dx], ["a", "x"])
+_log_gammainc_low.__doc__ = ("``log(gammainc(a, x))`` for ``x`` below the median, with "
+                             "derivatives that stay finite where ``gammainc`` underflows "
+                             "(internal: ``stats.gamma.logcdf``).")
 
 
 # --- inverses of the regularized incomplete gamma functions ------------------------------
