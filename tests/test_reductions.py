@@ -372,7 +372,7 @@ def test_prod_and_cumprod_derivatives_where_the_product_underflows():
         return r
 
     g_prod = np.array([others((j,)) for j in range(n)])
-    assert g_prod[0] == pytest.approx(3e-150) and g_prod[2] == pytest.approx(3e-200)
+    assert g_prod[0] == pytest.approx(3e-150, abs=0) and g_prod[2] == pytest.approx(3e-200, abs=0)
     assert g_prod[1] == g_prod[3] == g_prod[4] == 0.0      # 1e-350 and less: underflow
     h_prod = np.array([[0.0 if a == b else others((a, b)) for b in range(n)] for a in range(n)])
     assert h_prod[0, 2] == 3.0 and h_prod[0, 1] == 1e-150 and h_prod[1, 3] == 0.0
@@ -383,7 +383,7 @@ def test_prod_and_cumprod_derivatives_where_the_product_underflows():
                        sum(others((a, b) + tuple(range(i + 1, n))) for i in range(max(a, b), n))
                        for b in range(n)] for a in range(n)])
     # x0 + x0 x2 + ..., and x0 x1 (1 + x3 + x3 x4): past cumprod's first zero
-    assert g_cum[1] == pytest.approx(1e-200) and g_cum[2] == pytest.approx(1.2e-199)
+    assert g_cum[1] == pytest.approx(1e-200, abs=0) and g_cum[2] == pytest.approx(1.2e-199, abs=0)
     for f, g, h in ((dnp.prod, g_prod, h_prod),
                     (lambda v: dnp.sum(dnp.cumprod(v)), g_cum, h_cum)):
         for name, how in _first_orders(f).items():

@@ -169,6 +169,10 @@ def test_gammainc_shape_derivative_by_series():
     fd = (ssp.gammainc(a + h, x) - ssp.gammainc(a - h, x)) / (2 * h)
     np.testing.assert_allclose(d(lambda a: special.gammainc(a, x), a), fd, atol=1e-9)
     np.testing.assert_allclose(d(lambda a: special.gammaincc(a, x), a), -fd, atol=1e-9)
+    # the last entry (a = 7, x = 40) is ~5e-11, below atol and below the difference's
+    # rounding (fd gives -4.996e-11): mpmath's d/da P(7, 40)
+    assert d(lambda a: special.gammainc(a, x), a)[3] == pytest.approx(-5.218952496832762e-11,
+                                                                       rel=1e-12, abs=0)
     # a = 1/2: P = erf(sqrt(x)), whose x-derivative is exp(-x) / sqrt(pi x)
     np.testing.assert_allclose(d(lambda x: special.gammainc(0.5, x), x),
                                np.exp(-x) / np.sqrt(np.pi * x), rtol=1e-12)
