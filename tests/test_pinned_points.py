@@ -199,3 +199,28 @@ def test_gamma_logcdf_derivatives_where_the_cdf_underflows(a, x):
     # chi2 with 2a degrees of freedom is gamma(a, scale=2)
     assert float(ad.grad(lambda v: dst.chi2.logcdf(v, 2 * a))(2 * x)) == pytest.approx(
         dx / 2, rel=1e-13, abs=0)
+
+
+# (method, a, b, x): d/da, d/db, d/dx, d2/dx2 of beta.logcdf / logsf; mpmath (dps 40):
+# mp.diff of log(mp.betainc(a, b, 0, x)) (logcdf) or log(mp.betainc(b, a, 0, 1 - x)) (logsf)
+BETA_TAILS = {("logcdf", 2000.0, 3000.0, 0.15): (-0.9813587636120633, 0.3484931878330017,
+                                                 9807.916079141549, -93025.20629480839),
+              ("logsf", 3000.0, 2000.0, 0.85): (0.34849318783300165, -0.9813587636120632,
+                                                -9807.916079141547, -93025.20629480836)}
+
+
+@pytest.mark.parametrize("method, a, b, x", list(BETA_TAILS))
+def test_beta_log_tail_derivatives_where_the_tail_underflows(method, a, b, x):
+    """betainc underflows (logcdf / logsf -inf, SciPy's value): the derivatives
+    in a, b, x are finite (the series 2F1(a+b, 1; a+1; x) of the tail ratio)."""
+    import dualad.scipy.stats as dst
+    want = BETA_TAILS[(method, a, b, x)]
+    f = lambda aa, bb, xx: getattr(dst.beta, method)(xx, aa, bb)   # noqa: E731
+    assert float(f(a, b, x)) == -np.inf
+    rev = ad.grad(f, argnums=(0, 1, 2))(a, b, x)
+    fwd = [ad.jvp(lambda v: f(*[v if j == i else p for j, p in enumerate((a, b, x))]),
+                  ((a, b, x)[i],), (1.0,))[1] for i in range(3)]
+    for got in (rev, fwd):
+        np.testing.assert_allclose(np.array(got, dtype=float), want[:3], rtol=1e-13, atol=0)
+    for got in (ad.grad(ad.grad(f, 2), 2)(a, b, x), ad.jacfwd(ad.grad(f, 2), 2)(a, b, x)):
+        assert float(got) == pytest.approx(want[3], rel=1e-13, abs=0)

@@ -13,7 +13,8 @@ and by the special functions called directly: ``special.gammaincc`` (above the
 median its ``a``-derivative is ``Q d/da log Q`` from tail integrals, relative to
 the survival function), the internal ``special.log_gammaincc_tail``
 (``gamma.logsf`` above the median) and ``special.log_gammainc_low``
-(``gamma.logcdf`` far below it, where ``gammainc`` underflows), ``special.stdtr`` (the ``df``-derivative
+(``gamma.logcdf`` far below it, where ``gammainc`` underflows), likewise
+``special.log_betainc_low`` (``beta.logcdf`` / ``logsf`` in their small tail), ``special.stdtr`` (the ``df``-derivative
 integrated from that of the log density for ``df >= 1000``, no cancellation),
 the t log density ``special._t_logpdf_std`` and the internal ``special.betaincc``
 (``beta.sf`` / ``logsf``).
@@ -527,23 +528,60 @@ class t_gen(_Continuous):
         return self._quantile(q, (df,), loc, scale, lambda v, df: -sp.stdtrit(df, v), True)
 
 
-_P_TINY = 1e-250   # gammainc below which log P's derivatives come from its series
+_P_TINY = 1e-250   # a tail probability below which log's derivatives come from a series
+
+
+def _log_of_tail(p, series, direct, fills):
+    """``log`` of a tail probability: ``direct(safe)`` where its plain value ``p``
+    is not tiny; where it is (or underflows to 0, so that the value is -inf, as
+    SciPy's), ``series(safe)``, whose derivatives stay finite and exact.
+    ``safe(v, i)`` gives argument ``v`` where that form applies and elsewhere a
+    plain fill where the form is cheap and finite: ``fills[i] = (for series,
+    for direct)``."""
+    with _np.errstate(invalid="ignore"):
+        tiny = p < _P_TINY
+    if not tiny.any():
+        return direct(lambda v, i: v)
+
+    def safe_for(other, which):
+        return lambda v, i: _sub(other, dnp.broadcast_to(v, tiny.shape), fills[i][which])
+    low = series(safe_for(~tiny, 0))
+    if tiny.all():
+        return low
+    return dnp.where(tiny, low, direct(safe_for(tiny, 1)))
 
 
 def _log_gammainc_lower(a, v):
-    """``log gammainc(a, v)`` below the median: ``log`` of SciPy's value where that
-    is not tiny; where it is (or underflows to 0, so that the value is -inf, as
-    SciPy's), the series form, whose derivatives stay finite and exact."""
+    """``log gammainc(a, v)`` below the median (see :func:`_log_of_tail`)."""
     av, vv = _np.broadcast_arrays(_np.asarray(_pv(a), dtype=float), _pv(v))
     with _np.errstate(all="ignore"):
-        tiny = (_sp.gammainc(av, vv) < _P_TINY) & (vv > 0) & (av > 0)
-    if not tiny.any():
-        return dnp.log(sp.gammainc(a, v))
-    a, v = dnp.broadcast_to(a, av.shape), dnp.broadcast_to(v, av.shape)
-    low = sp._log_gammainc_low(a, _sub(~tiny, v, 0.25 * _np.maximum(av, 1.0)))
-    if tiny.all():
-        return low
-    return dnp.where(tiny, low, dnp.log(sp.gammainc(a, _sub(tiny, v, _np.maximum(av, 1.0)))))
+        p = _np.where((vv > 0) & (av > 0), _sp.gammainc(av, vv), 1.0)
+    top = _np.maximum(av, 1.0)
+    return _log_of_tail(p, lambda safe: sp._log_gammainc_low(safe(a, 0), safe(v, 1)),
+                        lambda safe: dnp.log(sp.gammainc(safe(a, 0), safe(v, 1))),
+                        [(top, top), (0.25 * top, top)])
+
+
+def _log_beta_tail(a, b, v, upper):
+    """``log betainc(a, b, v)`` below the median, or (``upper``) ``log betaincc(a,
+    b, v) = log betainc(b, a, 1 - v)`` above it (see :func:`_log_of_tail`)."""
+    av, bv, vv = _np.broadcast_arrays(_np.asarray(_pv(a), dtype=float),
+                                      _np.asarray(_pv(b), dtype=float), _pv(v))
+    with _np.errstate(all="ignore"):
+        ok = (vv > 0) & (vv < 1) & (av > 0) & (bv > 0)
+        vs = _np.where(ok, vv, 0.5)
+        p = _np.where(ok, (_sp.betaincc if upper else _sp.betainc)(av, bv, vs), 1.0)
+    a1, b1 = _np.where(ok, av, 1.0), _np.where(ok, bv, 1.0)
+    mean = a1 / (a1 + b1)
+    if upper:     # the series of I_(1-v)(b, a): its argument is 1 - v
+        return _log_of_tail(
+            p, lambda safe: sp._log_betainc_low(safe(b, 1), safe(a, 0), 1 - safe(v, 2)),
+            lambda safe: dnp.log(_betaincc(safe(a, 0), safe(b, 1), safe(v, 2))),
+            [(a1, a1), (b1, b1), (1 - 0.25 * (1 - mean), mean)])
+    return _log_of_tail(
+        p, lambda safe: sp._log_betainc_low(safe(a, 0), safe(b, 1), safe(v, 2)),
+        lambda safe: dnp.log(sp.betainc(safe(a, 0), safe(b, 1), safe(v, 2))),
+        [(a1, a1), (b1, b1), (0.25 * mean, mean)])
 
 
 class gamma_gen(_Continuous):
@@ -638,7 +676,7 @@ class beta_gen(_Continuous):
     def logcdf(self, x, a, b, loc=0, scale=1):
         y = _std(x, loc, scale)
         yv = _pv(y)
-        out = _split(y, self._median(a, b, y), lambda v: dnp.log(sp.betainc(a, b, v)),
+        out = _split(y, self._median(a, b, y), lambda v: _log_beta_tail(a, b, v, False),
                      lambda v: dnp.log1p(-_betaincc(a, b, v)), (yv < 0) | (yv > 1), -_np.inf)
         return _invalid(_not_pos(a, b, scale), _outside(yv > 1, out, 0.0))
 
@@ -646,7 +684,7 @@ class beta_gen(_Continuous):
         y = _std(x, loc, scale)
         yv = _pv(y)
         out = _split(y, self._median(a, b, y), lambda v: dnp.log1p(-sp.betainc(a, b, v)),
-                     lambda v: dnp.log(_betaincc(a, b, v)), (yv < 0) | (yv > 1), 0.0)
+                     lambda v: _log_beta_tail(a, b, v, True), (yv < 0) | (yv > 1), 0.0)
         return _invalid(_not_pos(a, b, scale), _outside(yv > 1, out, -_np.inf))
 
     def ppf(self, q, a, b, loc=0, scale=1):

@@ -74,6 +74,9 @@ SPECS = [
     # below the median: log P with the series derivatives (gamma.logcdf where P underflows)
     Spec("special.log_gammainc_low", sp._log_gammainc_low,
          st.tuples(arrays((3,), low=3.0, high=8.0), arrays((3,), low=0.1, high=1.5))),
+    Spec("special.log_betainc_low", sp._log_betainc_low,
+         st.tuples(arrays((3,), low=3.0, high=6.0), arrays((3,), low=2.0, high=4.0),
+                   arrays((3,), low=0.05, high=0.3))),
     Spec("special.gammainc_da", lambda a, x: sp.gammainc_da(a, x, 2),
          array_args(2, low=0.3, high=4.0)),
     Spec("special.betainc", lambda x: sp.betainc(np.array([1.5, 2.5]), 2.2, x[..., None]),

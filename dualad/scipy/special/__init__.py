@@ -102,7 +102,7 @@ from ._error import (_log_ndtr_h, dawsn, dawsn_dk, erf, erfc, erfcinv, erfcx, er
 from ._gamma import (beta, betaln, binom, digamma, gamma, gammaln, loggamma, multigammaln,
                      polygamma, polygamma_complex, psi)
 from ._huber import huber, pseudo_huber
-from ._incbeta import _betaincc, betainc, betainccinv, betaincinv
+from ._incbeta import _betaincc, _log_betainc_low, betainc, betainccinv, betaincinv
 from ._incgamma import (_log_gammainc_low, _log_gammaincc_tail, gammainc, gammainc_da,
                         gammaincc, gammainccinv, gammaincinv)
 from ._logistic import entr, expit, kl_div, log_expit, logit, rel_entr, xlog1py, xlogy

@@ -221,21 +221,25 @@ _LOWTAIL_MAX_TERMS = 200_000
 _LOWTAIL_CHUNK = 2048
 
 
-def _lowtail_nterms(a, x):
-    """Terms the series ``T`` needs at these plain ``a, x`` (``0 < x < a + 1``)."""
-    a, x = (_np.asarray(v, dtype=float).ravel() for v in _np.broadcast_arrays(a, x))
-    ok = _np.isfinite(a) & _np.isfinite(x) & (x > 0) & (a > 0)
+def _lowtail_nterms(a, x, b=None):
+    """Terms the series ``T = sum_n t_n`` needs at these plain values: ``t_n =
+    prod_(k<=n) x / (a+k)`` (``0 < x < a + 1``), or with ``b``, ``prod_(k<=n)
+    x (a+b+k-1) / (a+k)`` (the incomplete beta function's, ``x`` below its mean)."""
+    a, x, b = (_np.asarray(v, dtype=float).ravel()
+               for v in _np.broadcast_arrays(a, x, 1.0 if b is None else b))
+    ok = _np.isfinite(a) & _np.isfinite(x) & (x > 0) & (a > 0) & _np.isfinite(b) & (b > 0)
     if not ok.any():
         return 1
-    a, x = a[ok], x[ok]
+    a, x, b = a[ok], x[ok], (None if b is None else b[ok])
     need, start, block = 1, 0, 64
     logt = _np.zeros_like(x)
     todo = _np.ones(x.shape, bool)
     with _np.errstate(all="ignore"):
         while start < _LOWTAIL_MAX_TERMS and todo.any():
             n = _np.arange(start + 1, start + block + 1, dtype=float)
-            lt = logt[todo][:, None] + _np.cumsum(_np.log(x[todo][:, None] / (a[todo][:, None] + n)),
-                                                  axis=-1)
+            A, X = a[todo][:, None], x[todo][:, None]
+            ratio = X / (A + n) if b is None else X * (A + b[todo][:, None] + n - 1) / (A + n)
+            lt = logt[todo][:, None] + _np.cumsum(_np.log(ratio), axis=-1)
             small = lt < -_LOWTAIL_TOL
             hit = small.any(axis=-1)
             if hit.any():
