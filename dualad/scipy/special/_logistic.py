@@ -16,12 +16,12 @@ from ._common import _nary, _piecewise, _unary
 def _expit_d_value(x, p=None):
     """``expit'(x) = expit(x) expit(-x)`` on plain arrays (``p``: ``expit(x)`` if
     already computed): as ``p (1 - p)`` (one ``expit`` fewer) while every
-    ``p <= 0.99``; above, ``1 - p`` loses relative accuracy (``eps / (1 - p)``:
-    all of it from ``x = 37`` on, where it is 0 while the derivative is
-    ``e^-x``), so ``p expit(-x)`` there."""
+    ``p <= 1/2``; above, ``1 - p`` loses relative accuracy (``eps / (1 - p)``:
+    17 ulp at ``x = 3``, all of it from ``x = 37`` on, where it is 0 while the
+    derivative is ``e^-x``), so ``p expit(-x)`` there."""
     if p is None:
         p = _sp.expit(x)
-    if _np.max(p, initial=0.0) > 0.99:
+    if _np.max(p, initial=0.0) > 0.5:
         return p * _sp.expit(-_np.asarray(x))
     return p * (1 - p)
 
