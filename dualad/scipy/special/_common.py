@@ -136,6 +136,30 @@ def _fdtype(*vals):
     return dt if _np.issubdtype(dt, _np.floating) else _np.dtype(float)
 
 
+def _scan_terms(nrows, limit, first_block, step):
+    """How far a series must be summed, found on plain values in growing blocks
+    of term indices ``j`` (``first_block``, doubling up to 8192, below ``limit``).
+    ``step(j, rows)`` gets the block's indices and the rows (indices into
+    ``nrows``) not yet done, updates its own per-row state for those rows, and
+    returns a boolean ``(len(rows), len(j))`` array: where each row may stop.
+    Returns ``(last, scanned, undone)``: the largest first stopping index over the
+    rows that stopped (-1 if none), the number of indices scanned, and whether
+    some row never stopped."""
+    last, start, block = -1, 0, first_block
+    todo = _np.ones(nrows, bool)
+    while start < limit and todo.any():
+        j = _np.arange(start, min(start + block, limit))
+        rows = _np.flatnonzero(todo)
+        stop = step(j, rows)
+        hit = stop.any(axis=-1)
+        if hit.any():
+            last = max(last, start + int(_np.max(_np.argmax(stop[hit], axis=-1))))
+        todo[rows[hit]] = False
+        start += j.size
+        block = min(2 * block, 8192)
+    return last, start, bool(todo.any())
+
+
 def _horner_double(b, w, dt):
     """``sum_j b[j] w^j`` (``b``: plain coefficients, first axis the power; ``w``
     traced or plain) evaluated in double precision and returned in ``dt``.  The

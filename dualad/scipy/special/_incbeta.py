@@ -8,7 +8,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of, shape_of
-from ._common import _nary, _pv, _sub
+from ._common import _nary, _pv, _scan_terms, _sub
 from ._gamma import betaln, digamma, gammaln
 from ._logistic import xlog1py, xlogy
 
@@ -39,30 +39,25 @@ def _beta_nterms(a, b, x):
     if a.size == 0:
         return 1
     logx, log1mx = _np.log(x), _np.log1p(-x)
-    need, peak = 0, _np.full(a.shape, -_np.inf)
     with _np.errstate(invalid="ignore"):   # NaN / out-of-domain slots need no terms
-        todo = (a > 0) & (b > 0) & (x > 0) & (x < 1) & _np.isfinite(a + b)
-    start, block = 0, 64
+        ok = (a > 0) & (b > 0) & (x > 0) & (x < 1) & _np.isfinite(a + b)
+    a, b, logx, log1mx = a[ok], b[ok], logx[ok], log1mx[ok]
+    peak = _np.full(a.shape, -_np.inf)
+
+    def step(j, rows):
+        A, B, lx, l1 = (v[rows][:, None] for v in (a, b, logx, log1mx))
+        n = j.astype(float)
+        logt = _sp.gammaln(A + B + n) - _sp.gammaln(A + n + 1) + (A + n) * lx
+        rho = _np.exp(lx) * (A + B + n) / (A + n + 1)
+        dg = (1.0 + _np.abs(_sp.digamma(A + B + n) - _sp.digamma(A + n + 1) + lx)
+              + _np.abs(_sp.digamma(A + B + n) - _sp.digamma(B) + l1))
+        pk = _np.maximum(_np.maximum.accumulate(logt, axis=-1), peak[rows][:, None])
+        peak[rows] = pk[:, -1]
+        return (rho < 1) & (logt + 2 * _np.log(dg) - _np.log1p(-_np.minimum(rho, 0.999999))
+                            < _np.log(_BETA_TOL) + pk)
     with _np.errstate(all="ignore"):
-        while start < _BETA_MAX_TERMS and todo.any():
-            A, B, lx, l1 = (v[todo][:, None] for v in (a, b, logx, log1mx))
-            n = _np.arange(start, start + block, dtype=float)
-            logt = _sp.gammaln(A + B + n) - _sp.gammaln(A + n + 1) + (A + n) * lx
-            rho = _np.exp(lx) * (A + B + n) / (A + n + 1)
-            dg = (1.0 + _np.abs(_sp.digamma(A + B + n) - _sp.digamma(A + n + 1) + lx)
-                  + _np.abs(_sp.digamma(A + B + n) - _sp.digamma(B) + l1))
-            pk = _np.maximum(_np.maximum.accumulate(logt, axis=-1), peak[todo][:, None])
-            ok = (rho < 1) & (logt + 2 * _np.log(dg) - _np.log1p(-_np.minimum(rho, 0.999999))
-                              < _np.log(_BETA_TOL) + pk)
-            hit = ok.any(axis=-1)
-            if hit.any():
-                need = max(need, start + int(_np.max(_np.argmax(ok[hit], axis=-1))) + 2)
-            idx = _np.flatnonzero(todo)
-            peak[idx] = pk[:, -1]
-            todo[idx[hit]] = False
-            start += block
-            block = min(2 * block, 8192)
-    return int(min(max(need, start if todo.any() else need, 1), _BETA_MAX_TERMS))
+        last, scanned, undone = _scan_terms(a.size, _BETA_MAX_TERMS, 64, step)
+    return int(min(max(last + 2, scanned if undone else 0, 1), _BETA_MAX_TERMS))
 
 
 def _beta_series(a, b, x, wrt):

@@ -12,7 +12,7 @@ from ...numpy._broadcast import bcast_tangent, unbroadcast
 from ...numpy._ufuncs import times_finite_zero
 from ...registry import defjvp, defvjp_direct
 from ...tracer import primal_of, shape_of
-from ._common import _bcast2, _fdtype, _GL_U, _GL_W, _nary, _pv, _SPAN, _sub
+from ._common import _bcast2, _fdtype, _GL_U, _GL_W, _nary, _pv, _scan_terms, _SPAN, _sub
 from ._gamma import digamma, gammaln, polygamma
 from ._logistic import xlogy
 
@@ -225,31 +225,24 @@ def _lowtail_nterms(a, x, b=None):
     """Terms the series ``T = sum_n t_n`` needs at these plain values: ``t_n =
     prod_(k<=n) x / (a+k)`` (``0 < x < a + 1``), or with ``b``, ``prod_(k<=n)
     x (a+b+k-1) / (a+k)`` (the incomplete beta function's, ``x`` below its mean)."""
+    gamma_series = b is None
     a, x, b = (_np.asarray(v, dtype=float).ravel()
-               for v in _np.broadcast_arrays(a, x, 1.0 if b is None else b))
+               for v in _np.broadcast_arrays(a, x, 1.0 if gamma_series else b))
     ok = _np.isfinite(a) & _np.isfinite(x) & (x > 0) & (a > 0) & _np.isfinite(b) & (b > 0)
     if not ok.any():
         return 1
-    a, x, b = a[ok], x[ok], (None if b is None else b[ok])
-    need, start, block = 1, 0, 64
-    logt = _np.zeros_like(x)
-    todo = _np.ones(x.shape, bool)
+    a, x, b = a[ok], x[ok], b[ok]
+    logt = _np.zeros_like(x)                  # log of the last term scanned
+
+    def step(j, rows):
+        A, X, k = a[rows][:, None], x[rows][:, None], j + 1.0      # term k = j + 1
+        ratio = X / (A + k) if gamma_series else X * (A + b[rows][:, None] + k - 1) / (A + k)
+        lt = logt[rows][:, None] + _np.cumsum(_np.log(ratio), axis=-1)
+        logt[rows] = lt[:, -1]
+        return lt < -_LOWTAIL_TOL
     with _np.errstate(all="ignore"):
-        while start < _LOWTAIL_MAX_TERMS and todo.any():
-            n = _np.arange(start + 1, start + block + 1, dtype=float)
-            A, X = a[todo][:, None], x[todo][:, None]
-            ratio = X / (A + n) if b is None else X * (A + b[todo][:, None] + n - 1) / (A + n)
-            lt = logt[todo][:, None] + _np.cumsum(_np.log(ratio), axis=-1)
-            small = lt < -_LOWTAIL_TOL
-            hit = small.any(axis=-1)
-            if hit.any():
-                need = max(need, start + int(_np.max(_np.argmax(small[hit], axis=-1))) + 2)
-            idx = _np.flatnonzero(todo)
-            logt[idx] = lt[:, -1]
-            todo[idx[hit]] = False
-            start += block
-            block = min(2 * block, 8192)
-    return int(min(need if not todo.any() else start, _LOWTAIL_MAX_TERMS))
+        last, scanned, undone = _scan_terms(a.size, _LOWTAIL_MAX_TERMS, 64, step)
+    return int(min(scanned if undone else max(last + 2, 1), _LOWTAIL_MAX_TERMS))
 
 
 def _lowtail_sums(a, x, with_psi):
@@ -319,28 +312,21 @@ def _ginv_nterms(a, x):
         return 1
     a, x = a[ok], x[ok]
     nmax = int(_np.max(x) + 12 * _np.sqrt(_np.max(x)) + 40)
-    need, start, block = 1, 0, 256
     logt = _np.zeros_like(x)                  # log of the last term's power factor
     peak = _np.full_like(x, -_np.inf)
-    todo = _np.ones(x.shape, bool)
+
+    def step(j, rows):
+        A, X, n = a[rows][:, None], x[rows][:, None], j.astype(float)
+        lr = _np.log(X / (A + n))
+        lt = logt[rows][:, None] + _np.cumsum(lr, axis=-1)
+        lt = lt + _np.log(_np.abs(_sp.digamma(A + n + 1) - _np.log(X)) + 1e-300)
+        pk = _np.maximum(_np.maximum.accumulate(lt, axis=-1), peak[rows][:, None])
+        logt[rows] = logt[rows] + _np.sum(lr, axis=-1)
+        peak[rows] = pk[:, -1]
+        return (X < A + n + 1) & (lt < pk - _GINV_TOL)
     with _np.errstate(all="ignore"):
-        while start < nmax and todo.any():
-            n = _np.arange(start, min(start + block, nmax), dtype=float)
-            A, X = a[todo][:, None], x[todo][:, None]
-            lt = logt[todo][:, None] + _np.cumsum(_np.log(X / (A + n)), axis=-1)
-            lt = lt + _np.log(_np.abs(_sp.digamma(A + n + 1) - _np.log(X)) + 1e-300)
-            pk = _np.maximum(_np.maximum.accumulate(lt, axis=-1), peak[todo][:, None])
-            small = (X < A + n + 1) & (lt < pk - _GINV_TOL)
-            hit = small.any(axis=-1)
-            if hit.any():
-                need = max(need, start + int(_np.max(_np.argmax(small[hit], axis=-1))) + 1)
-            idx = _np.flatnonzero(todo)
-            logt[idx] = logt[idx] + _np.sum(_np.log(X / (A + n)), axis=-1)
-            peak[idx] = pk[:, -1]
-            todo[idx[hit]] = False
-            start += n.size
-            block = min(2 * block, 8192)
-    return int(max(need, nmax if todo.any() else need))
+        last, scanned, undone = _scan_terms(a.size, nmax, 256, step)
+    return int(max(last + 1, 1, nmax if undone else 0))
 
 
 def _ginv_da_series(a, x):
