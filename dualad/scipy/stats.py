@@ -14,8 +14,9 @@ median its ``a``-derivative is ``Q d/da log Q`` from tail integrals, relative to
 the survival function), the internal ``special.log_gammaincc_tail``
 (``gamma.logsf`` above the median) and ``special.log_gammainc_low``
 (``gamma.logcdf`` far below it, where ``gammainc`` underflows), likewise
-``special.log_betainc_low`` (``beta.logcdf`` / ``logsf`` in their small tail), ``special.stdtr`` (the ``df``-derivative
-integrated from that of the log density for ``df >= 1000``, no cancellation),
+``special.log_betainc_low`` (``beta.logcdf`` / ``logsf`` in their small tail),
+``special.stdtr`` (the ``df``-derivative integrated from that of the log
+density for ``df >= 1000``, no cancellation),
 the t log density ``special._t_logpdf_std`` and the internal ``special.betaincc``
 (``beta.sf`` / ``logsf``).
 
