@@ -283,7 +283,8 @@ def _log_gammainc_impl(a, x):
 
 # log P for x below the median, derivatives relative to P however small it is
 # (gamma.logcdf in dualad.scipy.stats, where P underflows)
-_log_gammainc_low = _nary(_log_gammainc_impl, "log_gammainc_low", [_glogp_da, _glogp_dx], ["a", "x"])
+_log_gammainc_low = _nary(_log_gammainc_impl, "log_gammainc_low", [_glogp_da, _glogp_dx],
+                          ["a", "x"])
 _log_gammainc_low.__doc__ = ("``log(gammainc(a, x))`` for ``x`` below the median, with "
                              "derivatives that stay finite where ``gammainc`` underflows "
                              "(internal: ``stats.gamma.logcdf``).")
