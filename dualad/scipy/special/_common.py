@@ -1,6 +1,6 @@
 """Shared pieces of the ``special`` rule tables: the element-wise rule
 factories (``_unary``, ``_nary``), plain-value masks and substitutes for the
-branches of piecewise rules (``_pv``, ``_sub``, ``_bcast2``, ``_fdtype``), and
+branches of piecewise rules (``_pv``, ``_sub``, ``_bcast``, ``_fdtype``), and
 the Gauss-Legendre panels the tail integrals use."""
 from __future__ import annotations
 
@@ -124,9 +124,10 @@ def _keep(value, fill):
     return value
 
 
-def _bcast2(a, x):
-    shp = _np.broadcast_shapes(shape_of(a), shape_of(x))
-    return dnp.broadcast_to(a, shp), dnp.broadcast_to(x, shp)
+def _bcast(*vals):
+    """The (possibly traced) arguments broadcast to their common shape."""
+    shp = _np.broadcast_shapes(*(shape_of(v) for v in vals))
+    return tuple(dnp.broadcast_to(v, shp) for v in vals)
 
 
 def _fdtype(*vals):

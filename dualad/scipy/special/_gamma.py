@@ -9,7 +9,7 @@ import scipy.special as _sp
 from ... import numpy as dnp
 from ...numpy._ufuncs import _is_complex
 from ...tracer import primal_of
-from ._common import _bcast2, _nary, _piecewise, _pv, _sub, _unary
+from ._common import _bcast, _nary, _piecewise, _pv, _sub, _unary
 
 
 # --- gamma family ----------------------------------------------------------------
@@ -113,7 +113,7 @@ def _dlog_beta(a, b):
     differenced asymptotic series (``_digamma_difference``; its derivatives, the
     trigamma differences, do not cancel either).  The mask is on plain values: no
     extra work elsewhere."""
-    a, b = _bcast2(a, b)
+    a, b = _bcast(a, b)
     av, bv = _pv(a), _pv(b)
     with _np.errstate(invalid="ignore"):
         far = ((av >= _PSI_SHIFT) & (av + bv >= _PSI_SHIFT) & (_np.abs(bv) < av)
@@ -219,7 +219,7 @@ def _binom_dn(ans, n, k):
     # psi's asymptotic series: neither cancels for large n (psi(n+1) - psi(n-k+1)
     # loses about log(n) n / k ulps).  Left of Gamma(n-k+1)'s poles the reflected
     # form (_binom_pole_side) keeps the higher derivatives exact.
-    n, k = _bcast2(n, k)
+    n, k = _bcast(n, k)
     kk = _pv(k)
     xv = _pv(n) + 1
     refl = _binom_pole_side(n, k)
@@ -254,7 +254,7 @@ def _binom_dn(ans, n, k):
 
 def _binom_dk(ans, n, k):
     # ans (psi(n-k+1) - psi(k+1)); the reflected form left of Gamma(n-k+1)'s poles
-    n, k = _bcast2(n, k)
+    n, k = _bcast(n, k)
     refl = _binom_pole_side(n, k)
 
     def direct(safe):

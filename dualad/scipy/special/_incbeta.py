@@ -8,7 +8,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of, shape_of
-from ._common import _nary, _pv, _scan_terms, _sub
+from ._common import _bcast, _nary, _pv, _scan_terms, _sub
 from ._gamma import betaln, digamma, gammaln
 from ._logistic import xlog1py, xlogy
 
@@ -90,8 +90,7 @@ def _betainc_dparam(ans, a, b, x, wrt):
     where ``x < (a+1) / (a+b+2)`` (its terms then decrease from the first),
     else that of ``I_x(a, b) = 1 - I_(1-x)(b, a)`` -- except for ``d/da`` at
     ``b < 0.01`` (``d/db`` at ``a < 0.01``), see below; 0 at ``x = 0`` and ``x = 1``."""
-    shp = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(x))
-    a, b, x = (dnp.broadcast_to(v, shp) for v in (a, b, x))
+    a, b, x = _bcast(a, b, x)
     av, bv, xv = (_np.asarray(primal_of(v), dtype=float) for v in (a, b, x))
     edge = ~((xv > 0) & (xv < 1))
     with _np.errstate(all="ignore"):
@@ -151,25 +150,20 @@ def _lowtail_sums(a, b, x, wrt):
 
 
 def _blogi_dx(ans, a, b, x):
-    a, b, x = _bcast3(a, b, x)
+    a, b, x = _bcast(a, b, x)
     return a / (x * (1 - x) * _lowtail_sums(a, b, x, None)[0])
 
 
 def _blogi_da(ans, a, b, x):
-    a, b, x = _bcast3(a, b, x)
+    a, b, x = _bcast(a, b, x)
     t, w = _lowtail_sums(a, b, x, 0)
     return dnp.log(x) - 1.0 / a - digamma(a) + digamma(a + b) + w / t
 
 
 def _blogi_db(ans, a, b, x):
-    a, b, x = _bcast3(a, b, x)
+    a, b, x = _bcast(a, b, x)
     t, w = _lowtail_sums(a, b, x, 1)
     return dnp.log1p(-x) - digamma(b) + digamma(a + b) + w / t
-
-
-def _bcast3(a, b, x):
-    shp = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(x))
-    return tuple(dnp.broadcast_to(v, shp) for v in (a, b, x))
 
 
 def _log_betainc_impl(a, b, x):

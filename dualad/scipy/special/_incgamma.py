@@ -12,7 +12,7 @@ from ...numpy._broadcast import bcast_tangent, unbroadcast
 from ...numpy._ufuncs import times_finite_zero
 from ...registry import defjvp, defvjp_direct
 from ...tracer import primal_of, shape_of
-from ._common import _bcast2, _fdtype, _GL_U, _GL_W, _nary, _pv, _scan_terms, _SPAN, _sub
+from ._common import _bcast, _fdtype, _GL_U, _GL_W, _nary, _pv, _scan_terms, _SPAN, _sub
 from ._gamma import digamma, gammaln, polygamma
 from ._logistic import xlogy
 
@@ -160,7 +160,7 @@ def _gammaincc_da(ans, a, x):
     series, about 1e-15 absolute); above it (``x > median > a - 1``) ``Q d/da log Q``
     from the tail integrals, accurate relative to ``Q`` however small it is.  Each
     branch sees only its own points (fixed safe values elsewhere); 0 at ``x = inf``."""
-    a, x = _bcast2(a, x)
+    a, x = _bcast(a, x)
     av, xv = _pv(a), _pv(x)
     with _np.errstate(all="ignore"):
         tail = xv > _sp.gammaincinv(av, 0.5)
@@ -175,11 +175,11 @@ def _gammaincc_da(ans, a, x):
 
 
 def _glogq_da(ans, a, x):
-    return _gamma_logq_da(*_bcast2(a, x))
+    return _gamma_logq_da(*_bcast(a, x))
 
 
 def _glogq_dx(ans, a, x):
-    a, x = _bcast2(a, x)
+    a, x = _bcast(a, x)
     return -1.0 / (x * _gamma_tail_nd(a, x)[1])
 
 
@@ -191,7 +191,7 @@ def _log_gammaincc_impl(a, x):
 def _gammainc_da(ans, a, x):
     """``d/da gammainc(a, x)``: the power series below the median; above it
     ``-d/da gammaincc`` from the tail integrals, accurate relative to ``1 - P``."""
-    a, x = _bcast2(a, x)
+    a, x = _bcast(a, x)
     with _np.errstate(all="ignore"):
         tail = _pv(x) > _sp.gammaincinv(_pv(a), 0.5)
     if not tail.any():
@@ -266,12 +266,12 @@ def _lowtail_sums(a, x, with_psi):
 
 
 def _glogp_dx(ans, a, x):
-    a, x = _bcast2(a, x)
+    a, x = _bcast(a, x)
     return a / (x * _lowtail_sums(a, x, False)[0])
 
 
 def _glogp_da(ans, a, x):
-    a, x = _bcast2(a, x)
+    a, x = _bcast(a, x)
     t, p = _lowtail_sums(a, x, True)
     return dnp.log(x) - p / t
 
@@ -353,7 +353,7 @@ def _ginv_da_series(a, x):
 def _gammaincinv_da(ans, a, y):
     """``dx/da`` of both inverses, ``H(a, x)`` at ``x = ans``; 0 where ``x`` is 0 (an
     underflow, small ``a``: the true value is below the smallest float too)."""
-    a, x = _bcast2(a, ans)
+    a, x = _bcast(a, ans)
     av, xv = _pv(a), _pv(x)
     with _np.errstate(all="ignore"):
         tail = xv > _sp.gammaincinv(av, 0.5)
@@ -384,7 +384,7 @@ def _gammaincinv_dy(ans, a, y, comp=False):
     (``Q / p = x D``, ``Q = y`` or ``1 - y``, exact for ``y >= 1/2``), whose derivative
     in ``a`` does not cancel (that of ``-log p`` is a difference of ``log x`` and
     ``psi(a)`` against ``dx/da``, near-equal there)."""
-    a, x = _bcast2(a, ans)
+    a, x = _bcast(a, ans)
     av, xv = _pv(a), _pv(x)
     with _np.errstate(all="ignore"):
         tail = (xv > _sp.gammaincinv(av, 0.5)) & _np.isfinite(xv)

@@ -8,7 +8,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of, shape_of
-from ._common import (_bcast2, _fdtype, _GL_U, _GL_W, _HALF_LOG_2PI, _nary, _piecewise, _pv, _QU,
+from ._common import (_bcast, _fdtype, _GL_U, _GL_W, _HALF_LOG_2PI, _nary, _piecewise, _pv, _QU,
                       _QW, _SPAN, _sub)
 from ._gamma import digamma, gammaln
 from ._incbeta import _betainc_dparam, _betainc_dx
@@ -116,7 +116,7 @@ def _t_logpdf_expr(z, df):
 def _near_or_far(z, df, near, far):
     """``near(z, df)`` where ``z^2 <= df``, ``far(z, df)`` beyond (each form fed
     harmless values where the other applies, then merged with ``where``)."""
-    z, df = _bcast2(z, df)
+    z, df = _bcast(z, df)
     with _np.errstate(invalid="ignore", over="ignore"):
         zv, dv = _pv(z), _pv(df)
         is_near = ~(zv * zv > dv)
@@ -212,7 +212,7 @@ def _t_cdf_ddf_near(df, z):
 
 
 def _t_cdf_ddf(ans, df, z):
-    df, z = _bcast2(df, z)
+    df, z = _bcast(df, z)
     dv, zv = _pv(df), _pv(z)
     with _np.errstate(invalid="ignore"):
         near = _np.abs(zv) < _np.minimum(1.0, 0.5 * _np.sqrt(dv))
@@ -267,7 +267,7 @@ def _stdtrit_dp(ans, df, p):
 
 def _stdtrit_ddf(ans, df, p):
     # dt/ddf = -(d/ddf stdtr(df, t)) / f(t), through stdtr's own df-derivative
-    df, t = _bcast2(df, ans)
+    df, t = _bcast(df, ans)
     return -_t_cdf_ddf(None, df, t) * _stdtrit_dp(t, df, p)
 
 
