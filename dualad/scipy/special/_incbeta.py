@@ -130,16 +130,12 @@ def _betainc_dparam(ans, a, b, x, wrt):
 def _lowtail_sums(a, b, x, wrt):
     """``(T, sum_n t_n w_n)`` with ``w = s`` (``wrt = 0``), ``u`` (``wrt = 1``), or
     ``(T, None)`` (``wrt = None``)."""
-    from ._incgamma import _LOWTAIL_CHUNK, _lowtail_nterms
-    nterms = _lowtail_nterms(_pv(a), _pv(x), _pv(b))
+    from ._incgamma import _lowtail_nterms, _running_terms
     A, B, X = (dnp.expand_dims(v, -1) for v in (a, b, x))
     logx = dnp.log(X)
-    t_sum, w_sum, carry, wcarry = 1.0, (None if wrt is None else 0.0), 0.0, 0.0
-    for lo in range(1, nterms, _LOWTAIL_CHUNK):
-        k = _np.arange(lo, min(lo + _LOWTAIL_CHUNK, nterms), dtype=float)
-        logt = carry + dnp.cumsum(logx + dnp.log(A + B + (k - 1)) - dnp.log(A + k), axis=-1)
-        carry = dnp.expand_dims(logt[..., -1], -1)
-        t = dnp.exp(logt)
+    t_sum, w_sum, wcarry = 1.0, (None if wrt is None else 0.0), 0.0
+    for k, t in _running_terms(_lowtail_nterms(_pv(a), _pv(x), _pv(b)),
+                               lambda k: logx + dnp.log(A + B + (k - 1)) - dnp.log(A + k)):
         t_sum = t_sum + dnp.sum(t, axis=-1)
         if wrt is not None:
             inc = 1.0 / (A + B + (k - 1)) - (1.0 / (A + k) if wrt == 0 else 0.0)

@@ -245,20 +245,27 @@ def _lowtail_nterms(a, x, b=None):
     return int(min(scanned if undone else max(last + 2, 1), _LOWTAIL_MAX_TERMS))
 
 
-def _lowtail_sums(a, x, with_psi):
-    """``(T, sum_n t_n psi(a+n+1))`` (the second None unless ``with_psi``)."""
-    nterms = _lowtail_nterms(_pv(a), _pv(x))
-    A, X = dnp.expand_dims(a, -1), dnp.expand_dims(x, -1)
-    logx = dnp.log(X)
-    # log t_n = sum_(k<=n) log(x / (a+k)), summed (not gammaln(a+1) - gammaln(a+n+1),
-    # whose terms of size a log a lose 1e-11 relatively at a = 1e4)
-    t_sum, carry = 1.0, 0.0
-    p_sum = digamma(a + 1) if with_psi else None
+def _running_terms(nterms, log_ratio):
+    """The terms ``t_k = prod_(j<=k) r_j`` (``k = 1 .. nterms-1``; ``t_0 = 1`` is the
+    caller's) in chunks along a new last axis: yields ``(k, t_k)``, with ``log
+    t_k`` a running sum of ``log_ratio(k) = log r_k`` carried across chunks (no
+    differences of large ``gammaln`` values: at ``a = 1e4`` those lose 1e-11
+    relatively).  Registry operations."""
+    carry = 0.0
     for lo in range(1, nterms, _LOWTAIL_CHUNK):
         k = _np.arange(lo, min(lo + _LOWTAIL_CHUNK, nterms), dtype=float)
-        logt = carry + dnp.cumsum(logx - dnp.log(A + k), axis=-1)
+        logt = carry + dnp.cumsum(log_ratio(k), axis=-1)
         carry = dnp.expand_dims(logt[..., -1], -1)
-        t = dnp.exp(logt)
+        yield k, dnp.exp(logt)
+
+
+def _lowtail_sums(a, x, with_psi):
+    """``(T, sum_n t_n psi(a+n+1))`` (the second None unless ``with_psi``)."""
+    A, X = dnp.expand_dims(a, -1), dnp.expand_dims(x, -1)
+    logx = dnp.log(X)
+    t_sum = 1.0
+    p_sum = digamma(a + 1) if with_psi else None
+    for k, t in _running_terms(_lowtail_nterms(_pv(a), _pv(x)), lambda k: logx - dnp.log(A + k)):
         t_sum = t_sum + dnp.sum(t, axis=-1)
         if with_psi:
             p_sum = p_sum + dnp.sum(t * digamma(A + k + 1), axis=-1)
