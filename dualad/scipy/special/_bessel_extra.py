@@ -397,8 +397,9 @@ def _dfact(k):
     return out
 
 
-_S_COEF = [_dfact(k) for k in range(1, _W_TERMS + 1)]                 # u^k, k >= 1
-_T_COEF = [2.0 * k * _dfact(k) for k in range(1, _W_TERMS + 1)]
+# coefficients of u^k, k >= 0 (none for k = 0)
+_S_COEF = _np.array([0.0] + [_dfact(k) for k in range(1, _W_TERMS + 1)])
+_T_COEF = _np.array([0.0] + [2.0 * k * _dfact(k) for k in range(1, _W_TERMS + 1)])
 
 
 def _w_far(z):
@@ -413,10 +414,9 @@ def _w_far(z):
 
 
 def _poly_u(coef, z):
-    """``sum_k coef[k-1] u^k`` with ``u = 1 / (2 z^2)`` (registry operations; in
+    """``sum_k coef[k] u^k`` with ``u = 1 / (2 z^2)`` (registry operations; in
     double precision, returned in ``z``'s dtype: ``(2k-1)!!`` overflows complex64)."""
-    u = 0.5 / (z * z)
-    return _horner_double(_np.array([0.0] + list(coef)), u, _np.asarray(primal_of(z)).dtype)
+    return _horner_double(coef, 0.5 / (z * z), _np.asarray(primal_of(z)).dtype)
 
 
 def _w_split(z, direct, series):
