@@ -1,4 +1,4 @@
-"""SciPy's matrix functions in dualad.scipy.linalg: cosm, sinm, tanm, coshm,
+"""SciPy's matrix functions in dualad.scipy.linalg: logm, cosm, sinm, tanm, coshm,
 sinhm, tanhm (compositions of the traced expm, as SciPy composes expm), signm
 (a primitive; Fréchet derivative from a Sylvester equation) and
 fractional_matrix_power (a primitive; block-triangular identity in A,
@@ -10,7 +10,8 @@ functions, never against dualad: first order (jvp, and the whole vjp read off
 one difference per input entry) and second order in all four nestings, at
 matrices where hand-made ``V diag(f(w)) V^T`` derivatives fail: the identity,
 ``diag(1, 1, 2)``, a rotated matrix with a repeated eigenvalue pair, a
-defective non-normal matrix; also random, complex, float32 and stacked input.
+defective non-normal matrix, a real matrix with a negative eigenvalue (complex
+logm and A^t); also random, complex, float32 and stacked input.
 
 Run as a script to print the measured agreement (max relative error).
 """
@@ -28,6 +29,7 @@ import dualad.scipy.linalg as L
 
 RNG = np.random.default_rng(20261201)
 _Q = np.linalg.qr(RNG.standard_normal((3, 3)))[0]
+_V = np.array([[1.0, 0.3, -0.2], [0.1, 1.0, 0.4], [0.3, -0.5, 1.0]])
 
 MATS = {
     "random": 0.5 * RNG.standard_normal((3, 3)) + 0.3 * np.eye(3),
@@ -37,6 +39,11 @@ MATS = {
     "nonnormal": np.array([[1.0, 2.0, 0.5], [0.0, 1.0, 3.0], [0.0, 0.0, 1.5]]),
     "complex": (0.5 * RNG.standard_normal((3, 3)) + 1.2 * np.eye(3)
                 + 0.4j * RNG.standard_normal((3, 3))),
+    # real with a negative eigenvalue: logm and A^t are complex, so a real-valued
+    # loss of them hands the rules complex cotangents of a real input (the blocks
+    # of the Fréchet derivative must keep SciPy's branch at -1.3)
+    "negative_eig": _V @ np.array([[-1.3, 0, 0], [0, 2.0, 1.0], [0, -1.0, 2.0]])
+                    @ np.linalg.inv(_V),
 }
 # signm: eigenvalues away from the imaginary axis, of both signs (SciPy's own
 # signm is only right where funm succeeds or its shifted Newton iteration does
@@ -52,7 +59,7 @@ SIGN_MATS = {
 }
 
 FUNCS = {name: (getattr(L, name), getattr(sl, name))
-         for name in ("cosm", "sinm", "tanm", "coshm", "sinhm", "tanhm", "signm")}
+         for name in ("logm", "cosm", "sinm", "tanm", "coshm", "sinhm", "tanhm", "signm")}
 for _t in (0.5, -1.5, 2.0, 1.0 / 3.0):
     FUNCS[f"fmp{_t:.3g}"] = ((lambda a, t=_t: L.fractional_matrix_power(a, t)),
                              (lambda a, t=_t: sl.fractional_matrix_power(a, t)))

@@ -30,7 +30,8 @@ so does ``cholesky`` (``a = L L^H``).
   plain SciPy ``(lu, piv)`` pair is a constant (derivative in ``b`` only).
 * ``expm``, ``logm``: Fréchet derivatives from the block-triangular ``2n x 2n``
   identity ``f([[A, E], [0, A]]) = [[f(A), L(A, E)], [0, f(A)]]``; the VJP with
-  cotangent ``G`` is ``L(A^T, G)``.  ``L`` is linear in ``E``, so the block is
+  cotangent ``G`` is ``L(A^T, G)`` (``logm``: ``L(A, G^T)^T``, real blocks for a
+  real ``A``, so a negative eigenvalue keeps SciPy's branch).  ``L`` is linear in ``E``, so the block is
   formed with ``c E`` for a power of 2 ``c`` making ``||c E||_1 ~ ||A||_1`` (per
   matrix of a batch) and the result divided by ``c``: SciPy's scaling and
   squaring is then sized by ``A`` alone, and a tangent or cotangent of any
@@ -693,7 +694,15 @@ def _balance(a, e, floor):
 
 def _frechet(f, a, e, floor=None):
     """``L_f(a, e)``, the top-right block of ``f([[a, c e], [0, a]])`` divided by the
-    balancing constant ``c`` (:func:`_balance`)."""
+    balancing constant ``c`` (:func:`_balance`).
+
+    A real ``a`` with a complex ``e`` (a complex cotangent of a real input) takes
+    ``L(a, Re e) + i L(a, Im e)``: the blocks stay real, so ``f`` keeps the branch
+    it took at ``a`` (SciPy's ``logm`` of a complex block may put a negative
+    eigenvalue of a real ``a`` on the other side of the cut)."""
+    if _is_complex(e) and not _is_complex(a):
+        return (_frechet(f, a, dnp.real(e), floor)
+                + 1j * _frechet(f, a, dnp.imag(e), floor))
     n = shape_of(a)[-1]
     c, cinv = _balance(a, e, floor)
     return f(_block(a, e * c))[..., :n, n:] * cinv
@@ -728,7 +737,13 @@ def _logm_impl(a):
 
 logm_p = primitive(_logm_impl, name="scipy.linalg.logm")
 defjvp(logm_p, lambda t, ans, a: _frechet(logm_p, a, t))
-defvjp_direct(logm_p, lambda g, ans, a: sum_to(_frechet(logm_p, _mT(a), g), shape_of(a), _nb(g, ans)))
+# VJP: L(A^T, G) = L(A, G^T)^T.  The block keeps A itself (not A^T): at a real A
+# with a negative eigenvalue, nested derivatives then log blocks built like forward
+# mode's, where SciPy's real Schur form keeps the repeated eigenvalue on SciPy's
+# side of the cut (with A^T its blocks split it into a pair straddling the cut,
+# and reverse-over-forward / reverse-over-reverse came out as garbage or NaN)
+defvjp_direct(logm_p, lambda g, ans, a: sum_to(_mT(_frechet(logm_p, a, _mT(g))), shape_of(a),
+                                               _nb(g, ans)))
 
 
 def logm(A, disp=True):
@@ -920,7 +935,8 @@ def _fmp_jvp_a(t, ans, a, p):
 
 def _fmp_vjp_a(g, ans, a, p):
     _fmp_check(a, p)
-    return sum_to(_frechet(lambda m: fmp_p(m, p), _mT(a), g), shape_of(a), _nb(g, ans))
+    # L(A^T, G) = L(A, G^T)^T, the block built from A as for logm (see there)
+    return sum_to(_mT(_frechet(lambda m: fmp_p(m, p), a, _mT(g))), shape_of(a), _nb(g, ans))
 
 
 def _fmp_dt(ans, a):
