@@ -70,6 +70,37 @@ def test_log_ndtr_derivatives_mpmath(x, r, r2):
     assert d2(special.log_ndtr)(x) == pytest.approx(r2, rel=1e-14, abs=0)
 
 
+# complex z, Re z < 0: the rule took Re z only (h(Re z) - z, with a ComplexWarning).
+# mpmath (dps 40): f' = mp.diff(F, z), f'' = mp.diff(F, z, 2), F(w) = log(erfc(-w/sqrt 2)/2)
+LOG_NDTR_COMPLEX_REF = [
+    (-2 + 1j, 2.344736507438142 - 0.8921175755112867j, -0.9045600814120827 + 0.054589637996319045j),
+    (-0.5 - 0.5j, 1.1208658822639086 + 0.3679167336788133j, -0.7445030288098159 - 0.08037932061775617j),
+    (-0.0 - 3j, 0.08995734571752524 + 2.5402636162472727j, -1.1759439327606893 - 0.18715870752823785j),
+    (-30 + 2j, 30.03311410187714 - 1.9978020764917543j, -0.9989106162060513 + 0.00014493398096523393j),
+    (-3.1 + 0.5j, 3.3725240385512127 - 0.4666123440624277j, -0.934672963496802 + 0.014562408201400881j),
+    (-3 + 5j, 3.098661467368143 - 4.8550038766508266j, -1.0096752282072419 + 0.029707906208551804j),
+    (-5 + 20j, 5.011920342768599 - 19.952770926686114j, -1.002094689326357 + 0.0011355153174595633j),
+]
+
+
+@pytest.mark.parametrize("z, r, r2", LOG_NDTR_COMPLEX_REF)
+def test_log_ndtr_complex_left_half_plane_mpmath(z, r, r2):
+    z = np.complex128(z)
+    one = np.complex128(1)
+
+    def d1(u):
+        return ad.jvp(special.log_ndtr, (u,), (np.ones_like(u),))[1]
+    got = [d1(z), ad.grad(lambda u: dnp.real(special.log_ndtr(u)))(z),  # = f' (docs/complex.md)
+           ad.vjp(special.log_ndtr, z)[1](one)[0]]
+    for g in got:
+        assert abs(complex(g) - r) <= 1e-14 * abs(r)
+    for g in (ad.jvp(d1, (z,), (one,))[1], ad.grad(lambda u: dnp.real(d1(u)))(z)):
+        assert abs(complex(g) - r2) <= 5e-14 * abs(r2)
+    g32 = ad.jvp(special.log_ndtr, (np.complex64(z),), (np.complex64(1),))[1]
+    assert g32.dtype == np.complex64
+    assert abs(complex(g32) - r) <= 5e-7 * abs(r)
+
+
 def test_log_ndtr_batched_and_checked():
     x = np.array([-7.0, -3.2, -2.5, 0.3, 2.0])
     J = ad.jacfwd(special.log_ndtr)(x)

@@ -55,7 +55,8 @@ Conventions at awkward points:
   1) the derivatives are 0.  See docs/scipy.md.
 * ``log_ndtr``: the derivative ``phi(x) / Phi(x)`` comes from ``h(x) = x +
   phi(x) / Phi(x)`` (a continued fraction for ``x < -3``), so it and the second
-  derivative ``-r (x + r) = -r h`` keep full precision as ``x -> -inf``.
+  derivative ``-r (x + r) = -r h`` keep full precision as ``x -> -inf`` (complex
+  ``x``: the same in complex arithmetic, split at ``Re x``).
 * Where a derivative is infinite or NaN (``entr``, ``logit``, ``xlogy`` at 0,
   ``erfinv`` at 1, poles of ``gammaln``, ...), a zero tangent or cotangent
   gives exactly 0 (``times_finite_zero``), so Jacobians have exact zeros off

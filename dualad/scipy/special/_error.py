@@ -26,11 +26,17 @@ def _log_ndtr_h_impl(x):
     without cancellation: for ``x < -3`` by Laplace's continued fraction of the
     Mills ratio, ``h(-u) = 1 / (u + 2 / (u + 3 / (u + ...)))`` (80 terms: converged
     to the last bit for ``u >= 3``), elsewhere ``x + sqrt(2/pi) / erfcx(-x/sqrt(2))``
-    (``phi / Phi`` in terms of the scaled complementary error function)."""
+    (``phi / Phi`` in terms of the scaled complementary error function).  Complex
+    ``x`` the same in complex arithmetic, the continued fraction for ``Re x < -3``
+    (it converges for ``Re u > 0``)."""
     x = _np.asarray(x)
-    dt = x.dtype if _np.issubdtype(x.dtype, _np.floating) else _np.dtype(float)
-    xf = x.astype(float)
-    tail = xf < -3.0
+    if _np.iscomplexobj(x):
+        dt = x.dtype
+        xf = x.astype(complex)
+    else:
+        dt = x.dtype if _np.issubdtype(x.dtype, _np.floating) else _np.dtype(float)
+        xf = x.astype(float)
+    tail = xf.real < -3.0
     u = _np.where(tail, -xf, 3.0)
     f = u
     for k in range(80, 1, -1):
@@ -51,11 +57,12 @@ def _log_ndtr_ratio(x):
     """``phi(x) / Phi(x)``, the derivative of ``log_ndtr``, written with registry
     operations: ``h(x) - x`` for ``x < 0`` (a sum of two positive numbers, no
     cancellation even at ``x = -1e10``), ``exp(-x^2/2 - log sqrt(2 pi) - log_ndtr(x))``
-    for ``x >= 0`` (where ``h - x`` would cancel)."""
+    for ``x >= 0`` (where ``h - x`` would cancel); complex ``x`` by ``Re x``."""
     def upper(safe):
         xp = safe(x, 0.0)
         return dnp.exp(-0.5 * xp * xp - _LOG_SQRT_2PI - log_ndtr(xp))
-    return _piecewise(_np.asarray(primal_of(x)) < 0, lambda safe: _log_ndtr_h(x) - x, upper)
+    return _piecewise(_np.real(_np.asarray(primal_of(x))) < 0,
+                      lambda safe: _log_ndtr_h(x) - x, upper)
 
 
 def _log_ndtr_h_deriv(ans, x):
