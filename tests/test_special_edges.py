@@ -148,6 +148,51 @@ def test_betainc_params_check_grads():
     np.testing.assert_array_equal(J, np.diag(np.diag(J)))
 
 
+# --- 2b. beta / betaln in the larger argument when the other one is tiny -----------------
+# psi(b) - psi(a + b) cancelled (relative error ~ eps |psi(b)| / (a psi'(b))): 0.0 at
+# a = 1e-20.  mpmath (dps 50): (small, large, dB/dlarge, d2B/dlarge2, dlogB/dlarge,
+# d2logB/dlarge2) by mp.diff of mp.beta(small, u) and mp.log(mp.beta(small, u)) at u = large.
+BETA_SMALL_REF = [
+    (1e-20, 3.0, -0.39493406684822646, 0.15411380631918858, -3.949340668482264e-21,
+     1.5411380631918857e-21),
+    (1e-14, 0.5, -4.934802200544664, 16.82879664423431, -4.934802200544595e-14,
+     1.6828796644233832e-13),
+    (1e-05, 0.5, -4.934786467565543, 16.828786418191804, -4.934718058184911e-05,
+     0.00016828309611636736),
+    (1e-20, 1e-05, -10000000001.644909, 2000000000000002.0, -1.0000000001644898e-10,
+     1.9999999999999988e-05),
+    (1e-08, 5.0, -0.22132295088227183, 0.04878973161136111, -2.2132295549316666e-09,
+     4.878973213797536e-10),
+    (1e-12, 0.3, -12.245364546105916, 75.2725365887246, -1.2245364546070095e-11,
+     7.527253658835447e-11),
+]
+
+
+@pytest.mark.parametrize("small, large, d1, d2_, l1, l2", BETA_SMALL_REF)
+def test_beta_derivative_in_the_larger_argument_mpmath(small, large, d1, d2_, l1, l2):
+    for f, r1, r2 in ((special.beta, d1, d2_), (special.betaln, l1, l2)):
+        for k, args in ((1, (small, large)), (0, (large, small))):     # both orders
+            g = ad.grad(f, argnums=k)
+            assert float(g(*args)) == pytest.approx(r1, rel=1e-14, abs=0)
+            assert float(ad.jacrev(f, argnums=k)(*args)) == pytest.approx(r1, rel=1e-14, abs=0)
+            for h in (ad.hessian(f, argnums=k), ad.grad(g, argnums=k),
+                      ad.jacfwd(ad.jacfwd(f, argnums=k), argnums=k),
+                      ad.jacrev(ad.jacrev(f, argnums=k), argnums=k)):
+                assert float(h(*args)) == pytest.approx(r2, rel=5e-14, abs=0)
+
+
+def test_beta_derivative_in_the_larger_argument_float32():
+    """float32 (1e-5, 0.5): rel 2.5e-3 before (the psi difference in float32)."""
+    a, b = np.float32(1e-5), np.float32(0.5)
+    g = ad.grad(special.beta, argnums=1)(a, b)
+    assert g.dtype == np.float32
+    # truth: mpmath at the float32-rounded a = 9.99999974737875e-06, b = 0.5
+    assert float(g) == pytest.approx(-4.9347864675659405, rel=1e-6, abs=0)
+    h = ad.hessian(special.beta, argnums=1)(np.float32(1e-30), np.float32(1e-5))
+    # mpmath d2/db2 beta(1.0000000031710769e-30, 9.999999747378752e-06) (0.0 before)
+    assert float(h) == pytest.approx(2000000151572759.0, rel=1e-6, abs=0)
+
+
 # --- 3. no NaN from a zero tangent times an infinite derivative -------------------------
 def test_entr_jacobian_exact_zeros():
     x = np.array([0.0, 0.5])

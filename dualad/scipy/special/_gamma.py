@@ -107,26 +107,35 @@ gamma = _unary(_sp.gamma, "gamma", lambda ans, x: ans * digamma(x))
 
 
 def _dlog_beta(a, b):
-    """``d/da log B(a, b) = psi(a) - psi(a + b)``.  Where ``a, a + b >= 20`` and
-    ``|b| < a`` the difference cancels (``a >> b``: both terms ~ ``log a``, the
-    difference ~ ``-b / a``), so it is ``-(psi(a + b) - psi(a))`` from the
-    differenced asymptotic series (``_digamma_difference``; its derivatives, the
-    trigamma differences, do not cancel either).  The mask is on plain values: no
-    extra work elsewhere."""
+    """``d/da log B(a, b) = psi(a) - psi(a + b)``.  Where ``a, a + b > 0`` and
+    ``|b| < a`` the difference cancels as ``b / a -> 0`` (``a >> 1``: both terms ~
+    ``log a``, the difference ~ ``-b / a``; any ``a`` and tiny ``b``: ``-b psi'(a)``,
+    0 at ``b = 1e-20``), so it is summed with every term of one sign: shifted by
+    ``M = max(0, ceil(20 - min(a, a + b)))`` with ``psi(x + 1) = psi(x) + 1/x``,
+    ``-(psi(a + b + M) - psi(a + M)) - sum_(j<M) b / ((a + j)(a + b + j))``, the
+    first from the differenced asymptotic series (``_digamma_difference``).  Its
+    derivatives (the trigamma differences) do not cancel either.  The mask is on
+    plain values: no extra work elsewhere."""
     a, b = _bcast(a, b)
     av, bv = _pv(a), _pv(b)
     with _np.errstate(invalid="ignore"):
-        far = ((av >= _PSI_SHIFT) & (av + bv >= _PSI_SHIFT) & (_np.abs(bv) < av)
-               & _np.isfinite(av))
+        near = ((av > 0) & (av + bv > 0) & (_np.abs(bv) < av) & _np.isfinite(av))
 
     def series(safe):
         af, bf = safe(a, 2 * _PSI_SHIFT), safe(b, 1.0)
-        return -_digamma_difference(af + bf, bf)
+        with _np.errstate(invalid="ignore"):
+            lo = _np.where(near, _np.minimum(av, av + bv), _PSI_SHIFT)
+        shift = int(max(0.0, _np.ceil(_PSI_SHIFT - _np.min(lo))))
+        out = -_digamma_difference(af + bf + shift, bf) if shift else \
+            -_digamma_difference(af + bf, bf)
+        for j in range(shift):
+            out = out - bf / ((af + j) * (af + bf + j))
+        return out
 
     def direct(safe):
         an, bn = safe(a, 1.0), safe(b, 1.0)
         return digamma(an) - digamma(an + bn)
-    return _piecewise(far, series, direct)
+    return _piecewise(near, series, direct)
 
 
 def _beta_da(ans, a, b):
