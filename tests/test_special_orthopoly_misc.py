@@ -628,3 +628,40 @@ def test_si_and_shi_at_zero_in_forward_mode_warn_nothing(fn):
         warnings.simplefilter("error")
         assert float(ad.jvp(lambda x: f(x)[0], (0.0,), (1.0,))[1]) == 1.0
         assert float(ad.jvp(lambda x: f(x)[1], (0.0,), (1.0,))[1]) == np.inf
+
+
+# Next to (not at) a pole of Gamma(z): d/dz and d2/dz2 of poch(z, m), mpmath (dps 60),
+# mp.diff(lambda w: mp.rf(w, m), z, k) at the float z.  The second derivative was
+# poch ((psi(z+m) - psi(z))^2 + psi'(z+m) - psi'(z)), two ~1/z^2 terms: -5.6e14 at
+# z = 1e-30 (truth -4.35), rel 1.9e-6 at 1e-10, 1.1e7 at z = -1 + 1e-12.
+POCH_NEAR_POLES = {(1e-30, -0.5): (-3.544907701811032, -4.351059691821919),
+                   (1e-10, -0.5): (-3.544907702246138, -4.351059699975033),
+                   (-0.999999999999, 0.3): (4.273669982389504, -21.340461041794736),
+                   (1e-08, 2.5): (1.3293404222201495, 3.404101254671742),
+                   (-1e-09, -0.7): (-4.2736699952039645, 12.793121267997671),
+                   (1e-06, 0.001): (997.4279224988862, -1992859.6997333753),
+                   (-2.9999999, 1.5): (-14.179629239088907, 15.681538038031),
+                   (2.5, 1.3): (1.7462984176700862, 0.19416855435117172)}   # ordinary
+
+
+def test_poch_z_derivatives_next_to_a_pole():
+    pts = list(POCH_NEAR_POLES)
+    z, m = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
+    want1, want2 = np.array([POCH_NEAR_POLES[p] for p in pts]).T
+
+    def d1(zz):
+        return ad.grad(lambda w: dnp.sum(dsp.poch(w, m)))(zz)
+    for got in (d1(z), ad.jvp(lambda w: dsp.poch(w, m), (z,), (np.ones_like(z),))[1]):
+        np.testing.assert_allclose(got, want1, rtol=1e-14, atol=0)
+    for got in (np.diag(ad.jacrev(d1)(z)), ad.jvp(d1, (z,), (np.ones_like(z),))[1],
+                np.diag(ad.jacfwd(d1)(z))):
+        np.testing.assert_allclose(got, want2, rtol=1e-14, atol=0)
+    for zi, mi in pts[:2]:
+        assert float(ad.hessian(dsp.poch)(zi, mi)) == pytest.approx(
+            POCH_NEAR_POLES[zi, mi][1], rel=1e-14, abs=0)
+        assert float(ad.grad(ad.grad(dsp.poch))(zi, mi)) == pytest.approx(
+            POCH_NEAR_POLES[zi, mi][1], rel=1e-14, abs=0)
+    # float32 (was 7.9e22 at z = 1e-30)
+    h = ad.hessian(dsp.poch)(np.float32(1e-30), np.float32(-0.5))
+    assert h.dtype == np.float32
+    assert float(h) == pytest.approx(-4.351059691821919, rel=1e-6, abs=0)

@@ -59,7 +59,9 @@ complex input, so the VJP is ``g f'`` with no conjugate, docs/complex.md):
   ``sum_k psi^(k)(z) m^k / k!`` (20 terms).  At nonpositive integer ``z`` (where
   ``psi(z)`` is infinite) the derivative in ``z`` is the limit, from
   ``Gamma(z+m) rgamma(z)`` (or, where ``z + m`` is a pole too, from the reflected
-  digammas ``psi(1-z-m) - psi(1-z)``), to every order.
+  digammas ``psi(1-z-m) - psi(1-z)``), to every order; within 1/4 of such a pole
+  (and closer to it than ``z + m`` is to one) the same ``Gamma(z+m) rgamma(z)``
+  form, whose second derivative does not subtract two ``1/(z+n)^2`` terms.
 * ``gammasgn``: piecewise constant, derivative 0 (not traced: a plain result).
 
 ``scipy.special``'s ufuncs called on a traced value reach the functions here.
@@ -557,8 +559,30 @@ def _d_poch_z_at_poles(ans, z, m):
     return _piecewise(both, both_poles, one_pole)
 
 
+def _pole_distance(v):
+    """Plain: the distance from ``v`` to the nearest pole of Gamma (a nonpositive
+    integer), ``inf`` for ``v > 1/2``."""
+    with _np.errstate(invalid="ignore"):
+        return _np.where(v > 0.5, _np.inf, _np.abs(v - _np.round(v)))
+
+
 def _d_poch_z_regular(ans, z, m):
     zv, mv = _np.broadcast_arrays(_plain(z), _plain(m))
+    # next to a pole of Gamma(z) (closer than z + m is to one) psi(z) ~ -1/(z + n):
+    # poch (psi(z+m) - psi(z)) is right, but its derivative subtracts two ~1/(z+n)^2
+    # terms (hessian at z = 1e-30: -5.6e14 for -4.35); Gamma(z+m) rgamma(z)
+    # differentiated (as at the poles) is not a difference there
+    dz = _pole_distance(zv)
+    with _np.errstate(invalid="ignore"):
+        near = (dz < 0.25) & (dz < _pole_distance(zv + mv)) & _np.isfinite(mv)
+    if near.any():
+        def at_pole(safe):
+            zs, ms = safe(z, 0.0), safe(m, 1.0)
+            rg = rgamma(zs)
+            return gamma(zs + ms) * (digamma(zs + ms) * rg + _d_rgamma(rg, zs))
+        return _piecewise(near, at_pole,
+                          lambda safe: _d_poch_z_regular(safe(ans, 1.0), safe(z, 1.0),
+                                                         safe(m, 1.0)))
     small = (_np.abs(mv) < _POCH_SERIES) & (zv >= 0.5)
 
     def series(safe):
