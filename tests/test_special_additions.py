@@ -363,3 +363,48 @@ def test_binom_derivatives_near_poles_and_at_integer_k(n, k, ref):
         assert float(g) == pytest.approx(r, rel=1e-12, abs=0)
     mixed_other = ad.grad(lambda n: ad.grad(lambda k: f(n, k))(k))(n)
     assert float(mixed_other) == pytest.approx(ref[4], rel=1e-12, abs=0)
+
+
+# pseudo_huber float32 with |r / delta| large: rho^2 overflowed float32 (NaN Hessian in r
+# from |rho| ~ 1.8e19) and 1/rho^3 underflowed in reverse-over-reverse (0 for 1e-30 at
+# rho = 1e10).  mpmath (dps 50), mp.diff of D^2 (sqrt(1 + (R/D)^2) - 1) at the
+# float32-rounded points: orders (0,1), (0,2), (2,0), (1,1).
+PH32 = [((1e-5, 1e5), (9.999999747378752e-06, 9.999999242136274e-31, -1.9999999997, 1.0)),
+        ((2.0, 3.0), (1.6641005886756874, 0.17067698345391666, -0.5065763947782292,
+                      0.5760348191569687)),
+        ((3e-3, 7e8), (0.003000000026077032, 7.871720321889175e-35, -1.999999999987143, 1.0))]
+
+
+@pytest.mark.parametrize("point, ref", PH32)
+def test_pseudo_huber_float32_large_ratio(point, ref):
+    d, r = np.float32(point[0]), np.float32(point[1])
+    dr, drr, ddd, ddr = ref
+
+    def f_r(v):
+        return dsp.pseudo_huber(d, v)
+
+    def f_d(v):
+        return dsp.pseudo_huber(v, r)
+    g = ad.grad(f_r)(r)
+    assert g.dtype == np.float32
+    assert float(g) == pytest.approx(dr, rel=1e-6, abs=0)
+    for h in (ad.hessian(f_r), ad.grad(ad.grad(f_r)), ad.jacrev(ad.jacrev(f_r)),
+              ad.jacfwd(ad.jacfwd(f_r))):
+        assert float(h(r)) == pytest.approx(drr, rel=1e-6, abs=0)
+    for h in (ad.hessian(f_d), ad.grad(ad.grad(f_d)), ad.jacrev(ad.jacrev(f_d))):
+        assert float(h(d)) == pytest.approx(ddd, rel=1e-6, abs=0)
+    mixed = ad.jacfwd(ad.grad(dsp.pseudo_huber, argnums=0), argnums=1)(d, r)
+    assert float(mixed) == pytest.approx(ddr, rel=1e-6, abs=0)
+
+
+def test_pseudo_huber_float32_no_nan_where_rho_squared_overflows():
+    """delta = 1e-20, r = 1: the second derivative in r is 1e-60, 0 in float32 (was NaN
+    in hessian and jacfwd(jacfwd))."""
+    d, r = np.float32(1e-20), np.float32(1.0)
+
+    def f(v):
+        return dsp.pseudo_huber(d, v)
+    for h in (ad.hessian(f), ad.grad(ad.grad(f)), ad.jacrev(ad.jacrev(f)), ad.jacfwd(ad.jacfwd(f))):
+        out = h(r)
+        assert out.dtype == np.float32 and float(out) == 0.0
+    assert float(ad.grad(f)(r)) == pytest.approx(1e-20, rel=1e-6, abs=0)
