@@ -9,7 +9,8 @@ operands' stack axes.  Masks take the operand's dtype, so float32 stays
 float32.  Values are SciPy's: 2-D systems call the LAPACK routines SciPy calls
 (``trtrs``; ``getrf``/``getrs``, ``sytrf``/``sytrs``, ``potrf``/``potrs``), the
 solves inside rules (``exact=False``) may take faster batched paths.  Complex
-matrices: ``solve_triangular(trans='C')`` solves with the conjugate transpose,
+matrices: ``solve_triangular(trans='C')`` and ``lu_solve(trans=2)`` solve with
+the conjugate transpose,
 ``cho_solve`` with ``a = L L^H``, and ``solve`` with ``assume_a='her'`` / ``'pos'``
 completes the read triangle Hermitian (real diagonal), as LAPACK reads it;
 so does ``cholesky`` (``a = L L^H``).
@@ -149,12 +150,14 @@ def _solve_2d(a, b, structure, lower):
         if info > 0:
             raise _np.linalg.LinAlgError("A singular matrix detected.")
         x, info = sytrs(ldu, ipiv, b, lower=lower)
-    else:     # general; "T": ``a`` is the transpose of the matrix SciPy factors
+    else:     # general; "T" / "H": ``a`` is the transpose / conjugate transpose of
+        # the matrix SciPy factors (lu_solve's trans 1 / 2)
         getrf, getrs = _lapack(("getrf", "getrs"), a, b)
-        lu, piv, info = getrf(a.T if structure == "T" else a)
+        m = a.T if structure == "T" else _np.conj(a.T) if structure == "H" else a
+        lu, piv, info = getrf(m)
         if info > 0:
             raise _np.linalg.LinAlgError("A singular matrix detected.")
-        x, info = getrs(lu, piv, b, trans=1 if structure == "T" else 0)
+        x, info = getrs(lu, piv, b, trans={"T": 1, "H": 2}.get(structure, 0))
     if info < 0:     # pragma: no cover - shapes are checked by the callers
         raise ValueError(f"illegal value in {-info}-th argument of internal LAPACK routine")
     return x
@@ -169,7 +172,7 @@ def _solve_impl(a, b, structure=None, lower=False):
     b = _np.asarray(b)
     if (a.ndim == 2 and b.ndim == 2 and a.size and b.size and a.dtype.kind in "fc"
             and b.dtype.kind in "fc"):
-        if a.dtype.kind == "c" or b.dtype.kind == "c":
+        if (a.dtype.kind == "c" or b.dtype.kind == "c") and structure in ("sym", "pos"):
             structure = None
         return _solve_2d(a, b, structure, lower)
     return _np.linalg.solve(a, b)
@@ -345,8 +348,12 @@ def det(a, overwrite_a=False, check_finite=True):
 
 
 # --- triangular solves --------------------------------------------------------------------
+_TRANS = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2, "n": 0, "t": 1, "c": 2}
+
+
 def _trans_code(trans):
-    return {0: 0, 1: 1, 2: 1, "N": 0, "T": 1, "C": 1, "n": 0, "t": 1, "c": 1}[trans]
+    """0 (``a``), 1 (``a^T``) or 2 (``a^H``) for SciPy's ``trans`` codes."""
+    return _TRANS[trans]
 
 
 def _tri_mask(n, lower, unit, dt=_np.float64):
@@ -443,7 +450,8 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     bm, vec = _as_matrix_rhs(b)
     if trans in (2, "C", "c") and _np.iscomplexobj(primal_of(a)):
         a = dnp.conj(a)          # a^H x = b is conj(a)^T x = b
-    x = trisolve_p(a, bm, trans=_trans_code(trans), lower=bool(lower), unit=bool(unit_diagonal))
+    x = trisolve_p(a, bm, trans=min(_trans_code(trans), 1), lower=bool(lower),
+                   unit=bool(unit_diagonal))
     return x[..., 0] if vec else x
 
 
@@ -624,21 +632,40 @@ def _lu_solve_impl(b, lu, piv, trans=0):
     return _np.moveaxis(x.reshape((n, -1, k)), -2, 0).reshape(lead + (n, k))
 
 
+def _lu_solve_vjp(g, ans, b, lu, piv, trans=0):
+    # the transpose of b -> op(a)^-1 b: a^-T for trans 0, a^-1 for trans 1, and
+    # conj(a)^-1 = conj(a^-1 conj(.)) for trans 2 (op(a)^-1 = conj(a^-T))
+    if trans == 2:
+        return dnp.conj(lu_solve_p(dnp.conj(g), lu, piv, trans=0))
+    return lu_solve_p(g, lu, piv, trans=1 - trans)
+
+
 lu_solve_p = primitive(_lu_solve_impl, name="scipy.linalg.lu_solve")
 defjvp(lu_solve_p, lambda t, ans, b, lu, piv, trans=0: lu_solve_p(t, lu, piv, trans=trans))
-defvjp_direct(lu_solve_p, lambda g, ans, b, lu, piv, trans=0:
-              lu_solve_p(g, lu, piv, trans=1 - trans))
+defvjp_direct(lu_solve_p, _lu_solve_vjp)
 
 
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
-    """``scipy.linalg.lu_solve``.  With factors from :func:`lu_factor` this is
-    ``solve`` with the remembered matrix (differentiable in it); with a plain
-    ``(lu, piv)`` pair only ``b`` is differentiable."""
+    """``scipy.linalg.lu_solve``: ``x`` with ``op(a) x = b``, ``op(a)`` being ``a``,
+    ``a^T`` or ``a^H`` for ``trans`` 0, 1, 2 (``'N'``, ``'T'``, ``'C'``).  With
+    the factors of a traced matrix from :func:`lu_factor` this is ``solve`` with
+    the remembered matrix (differentiable in it); with the factors of a plain
+    matrix only ``b`` is differentiable.  Values are SciPy's (LAPACK's ``getrs``
+    on the same factors)."""
     trans = _trans_code(trans)
     m = getattr(lu_and_piv, "matrix", None)
-    if m is not None:
-        return solve(m, b, transposed=bool(trans))
+    if isinstance(m, Tracer):
+        bm, vec = _as_matrix_rhs(b)
+        if trans == 0:
+            x = solve_p(m, bm)
+        elif trans == 2 and _is_complex(m):
+            x = solve_p(_mH(m), bm, structure="H")
+        else:
+            x = solve_p(_mT(m), bm, structure="T")
+        return x[..., 0] if vec else x
     lu, piv = lu_and_piv
+    if not isinstance(b, Tracer):
+        return _sl.lu_solve((_np.asarray(primal_of(lu)), piv), b, trans=trans)
     bm, vec = _as_matrix_rhs(b)
     x = lu_solve_p(bm, _np.asarray(lu), _np.asarray(piv), trans=trans)
     return x[..., 0] if vec else x
