@@ -421,3 +421,110 @@ def test_values_bit_identical_to_scipy(name, f, ref, args):
     for v in (f(*args), _traced_value(f, *args)):
         assert v.dtype == r.dtype, name
         np.testing.assert_array_equal(v, r, err_msg=name)
+
+
+# --- stacked matrices, as SciPy (>= 1.15) batches them ------------------------------------
+_RS = np.random.default_rng(5)
+_MS = _RS.standard_normal((2, 3, 3))
+SPD_STACK = _MS @ np.swapaxes(_MS, -1, -2) + 3 * np.eye(3)
+_HS = _RS.standard_normal((2, 3, 3)) * 0.5j
+HPD_STACK = SPD_STACK + _HS - np.swapaxes(_HS, -1, -2).conj()        # Hermitian (complex)
+TRI_STACK = np.triu(_RS.standard_normal((2, 3, 3))) + 3 * np.eye(3)
+
+
+def _from_stack(f, x):
+    """Reference: ``f`` applied to each matrix of the stack by hand, stacked."""
+    return np.stack([f(x[i]) for i in range(x.shape[0])])
+
+
+@pytest.mark.parametrize("stack", [SPD_STACK, HPD_STACK, SPD_STACK[None]],
+                         ids=["real", "complex", "4-D"])
+@pytest.mark.parametrize("lower", [False, True])
+def test_cholesky_of_a_stack(stack, lower):
+    # used to raise "cholesky: expected a square 2-D matrix" even for plain input
+    want = sl.cholesky(stack, lower=lower)
+    assert want.shape == stack.shape
+    # (the upper factor is the conjugate transpose of the lower one of a^H: SciPy's
+    # to rounding)
+    np.testing.assert_allclose(L.cholesky(stack, lower=lower), want, rtol=1e-14, atol=1e-15)
+    c = L.cho_factor(stack, lower=lower)[0]
+    np.testing.assert_allclose(c, np.tril(want) if lower else np.triu(want), rtol=1e-14, atol=1e-15)
+    got = ad.jvp(lambda a: L.cholesky(a, lower=lower), (stack,), (stack,))
+    np.testing.assert_allclose(got[0], want, rtol=1e-14, atol=1e-15)
+    # derivative: d chol along dA = A is chol / 2 (chol(cA) = sqrt(c) chol(A))
+    np.testing.assert_allclose(got[1], want / 2, rtol=1e-13, atol=1e-15)
+    b = np.arange(1.0, 4.0)
+    np.testing.assert_allclose(L.cho_solve(L.cho_factor(stack, lower=lower), b),
+                               sl.cho_solve(sl.cho_factor(stack, lower=lower), b), rtol=1e-13)
+    np.testing.assert_allclose(L.cho_solve(sl.cho_factor(stack, lower=lower), b),   # SciPy's list
+                               sl.cho_solve(sl.cho_factor(stack, lower=lower), b), rtol=1e-13)
+    s2 = stack.reshape((-1, 3, 3))[:2]
+    from dualad.testing import check_grads
+    check_grads(lambda a: L.cholesky(a, lower=lower), (s2,), order=2)
+    check_grads(lambda a, z: L.cho_solve(L.cho_factor(a, lower=lower), z), (s2, b), order=1)
+
+
+def test_cholesky_of_a_stack_refuses_what_scipy_refuses():
+    with pytest.raises(ValueError, match="zero-size batches"):
+        L.cholesky(np.zeros((0, 3, 3)))
+    with pytest.raises(ValueError, match="square"):
+        L.cholesky(np.ones((2, 3, 2)))
+
+
+@pytest.mark.parametrize("bshape", [(3,), (3, 1), (2, 3, 1), (4, 2, 3, 2), (1, 3, 2)])
+@pytest.mark.parametrize("trans", [0, 1, 2])
+@pytest.mark.parametrize("lower", [False, True])
+def test_solve_triangular_of_a_stack(bshape, trans, lower):
+    # used to raise "solve_triangular: expected a square 2-D matrix"
+    a = np.swapaxes(TRI_STACK, -1, -2) if lower else TRI_STACK
+    b = np.random.default_rng(6).standard_normal(bshape)
+    want = sl.solve_triangular(a, b, trans=trans, lower=lower)
+    got = L.solve_triangular(a, b, trans=trans, lower=lower)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=0)
+    v, t = ad.jvp(lambda m, z: L.solve_triangular(m, z, trans=trans, lower=lower), (a, b),
+                  (a, b))
+    np.testing.assert_allclose(v, want, rtol=1e-14, atol=0)
+    # x(c a, c b) = x: the derivative along (a, b) itself is 0
+    np.testing.assert_allclose(t, 0 * want, rtol=0, atol=1e-13)
+    # the JVP along a direction of b alone is the solve of that direction
+    t = ad.jvp(lambda z: L.solve_triangular(a, z, trans=trans, lower=lower), (b,), (b[::-1],))[1]
+    np.testing.assert_allclose(t, sl.solve_triangular(a, b[::-1], trans=trans, lower=lower),
+                               rtol=1e-13, atol=0)
+
+
+def test_solve_triangular_of_a_stack_second_order():
+    from dualad.testing import check_grads
+    b = np.random.default_rng(7).standard_normal((3, 2))
+    check_grads(lambda m, z: L.solve_triangular(m, z, trans=1), (TRI_STACK, b), order=2)
+    with pytest.raises(ValueError, match="incompatible"):
+        L.solve_triangular(TRI_STACK, np.ones((2, 3)))     # as SciPy: b (2, 3) is one matrix
+
+
+@pytest.mark.parametrize("name", ["null_space", "orth"])
+def test_null_space_and_orth_of_a_traced_stack(name):
+    # used to raise "expected a 2-D array" under tracing (plain stacks worked)
+    a = np.random.default_rng(8).standard_normal((2, 3, 4))
+    f, ref = getattr(L, name), getattr(sl, name)
+    want = ref(a)
+    v = ad.jvp(f, (a,), (a,))[0]
+    assert v.shape == want.shape
+    np.testing.assert_array_equal(v, want)
+    # the projector onto the basis' span, per matrix, against central differences
+    # of SciPy's function per matrix
+    proj = lambda q: q @ np.swapaxes(q, -1, -2)                         # noqa: E731
+    d = np.random.default_rng(9).standard_normal(a.shape)
+    h = 1e-6
+    fd = (proj(_from_stack(ref, a + h * d)) - proj(_from_stack(ref, a - h * d))) / (2 * h)
+    t = ad.jvp(lambda m: (lambda q: dnp.matmul(q, dnp.swapaxes(q, -1, -2)))(f(m)), (a,), (d,))[1]
+    np.testing.assert_allclose(t, fd, rtol=0, atol=1e-8)
+    g = ad.grad(lambda m: dnp.sum(np.arange(32.0).reshape(2, 4, 4)[:, :want.shape[-2], :want.shape[-2]]
+                                  * (lambda q: dnp.matmul(q, dnp.swapaxes(q, -1, -2)))(f(m))))(a)
+    g0 = ad.grad(lambda m: dnp.sum(np.arange(32.0).reshape(2, 4, 4)[0, :want.shape[-2], :want.shape[-2]]
+                                   * (lambda q: dnp.matmul(q, dnp.swapaxes(q, -1, -2)))(f(m))))(a[0])
+    np.testing.assert_allclose(g[0], g0, rtol=1e-13, atol=1e-13)
+    b = np.stack([a[0], np.zeros((3, 4))])               # ranks 3 and 0: SciPy refuses too
+    with pytest.raises(ValueError):
+        ref(b)
+    with pytest.raises(ValueError, match="different numerical ranks"):
+        ad.jvp(f, (b,), (b,))

@@ -441,13 +441,26 @@ defjvp(trisolve_p, _trisolve_jvp_a, _trisolve_jvp_b)
 defvjp_direct(trisolve_p, _trisolve_vjp_a, _trisolve_vjp_b)
 
 
+def _square_stack(name, a):
+    """Check that ``a`` is a square matrix or a stack of them, as SciPy's batched
+    functions do (SciPy refuses zero-size batches)."""
+    shp = shape_of(a)
+    if len(shp) < 2 or shp[-1] != shp[-2]:
+        raise ValueError(f"{name}: expected a square matrix or a stack of them (..., n, n), "
+                         f"got shape {shp}")
+    if 0 in shp[:-2]:
+        raise ValueError(f"`{name}` does not support zero-size batches.")
+
+
 def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
                      check_finite=True):
     """``scipy.linalg.solve_triangular``, differentiable in ``a`` (its referenced
-    triangle) and ``b``."""
-    if ndim_of(a) != 2:
-        raise ValueError("solve_triangular: expected a square 2-D matrix")
+    triangle) and ``b``.  Like SciPy, ``a`` may be a stack ``(..., n, n)`` and
+    ``b`` ``(n,)`` or ``(..., n, k)``, the leading axes broadcast."""
+    _square_stack("solve_triangular", a)
     bm, vec = _as_matrix_rhs(b)
+    if ndim_of(bm) < 2 or shape_of(bm)[-2] != shape_of(a)[-1]:
+        raise ValueError(f"shapes of a {shape_of(a)} and b {shape_of(b)} are incompatible")
     if trans in (2, "C", "c") and _np.iscomplexobj(primal_of(a)):
         a = dnp.conj(a)          # a^H x = b is conj(a)^T x = b
     x = trisolve_p(a, bm, trans=min(_trans_code(trans), 1), lower=bool(lower),
@@ -527,16 +540,18 @@ defvjp_direct(cholesky_p, _chol_vjp)
 
 def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     """``scipy.linalg.cholesky`` (upper factor by default), differentiable; like
-    SciPy it reads the triangle of ``a`` it returns."""
-    if ndim_of(a) != 2:
-        raise ValueError("cholesky: expected a square 2-D matrix")
+    SciPy it reads the triangle of ``a`` it returns.  A stack ``(..., n, n)``
+    gives the stack of factors, as in SciPy."""
+    _square_stack("cholesky", a)
     # upper: U = L^H with L the factor of the matrix whose lower triangle is
     # a^T's (a^H's, the same Hermitian matrix, for complex a)
     return cholesky_p(a) if lower else _mH(cholesky_p(_mH(a)))
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
-    """``scipy.linalg.cho_factor``: ``(c, lower)``; the unused triangle of ``c`` is 0."""
+    """``scipy.linalg.cho_factor``: ``(c, lower)``; the unused triangle of ``c`` is 0.
+    A stack ``(..., n, n)`` gives a stack ``c`` (and the flag ``lower``, where
+    SciPy's batching returns a list with an array of flags)."""
     return cholesky(a, lower=lower), bool(lower)
 
 
@@ -544,13 +559,17 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     """``scipy.linalg.cho_solve``: solve ``a x = b`` from ``cho_factor(a)``,
     differentiable in the factor and ``b``."""
     c, lower = c_and_lower
+    lower = bool(_np.all(lower))      # SciPy's cho_factor of a stack gives an array of flags
     # a = L L^H = U^H U: the transposed solve is the conjugate-transposed one ('C';
     # for real c the same as 'T')
+    bm, vec = _as_matrix_rhs(b)       # a vector b stays one for a stack c
     if lower:
-        y = solve_triangular(c, b, lower=True)
-        return solve_triangular(c, y, trans="C", lower=True)
-    y = solve_triangular(c, b, trans="C", lower=False)
-    return solve_triangular(c, y, lower=False)
+        y = solve_triangular(c, bm, lower=True)
+        x = solve_triangular(c, y, trans="C", lower=True)
+    else:
+        y = solve_triangular(c, bm, trans="C", lower=False)
+        x = solve_triangular(c, y, lower=False)
+    return x[..., 0] if vec else x
 
 
 # --- LU -----------------------------------------------------------------------------------
@@ -1518,7 +1537,10 @@ def null_space(A, rcond=None, *, overwrite_a=False, check_finite=True, lapack_dr
     if not contains_tracer(A):
         return _sl.null_space(A, rcond=rcond, check_finite=check_finite,
                               lapack_driver=lapack_driver)
-    A = _traced_matrix("null_space", A, two_d=True)
+    A = _traced_matrix("null_space", A)
+    if ndim_of(A) > 2:
+        return _over_stack("null_space", lambda m: null_space(
+            m, rcond=rcond, check_finite=check_finite, lapack_driver=lapack_driver), A)
     av = _np.asarray(primal_of(A))
     u, s, vh = _sl.svd(av, full_matrices=True, lapack_driver=lapack_driver)
     num = _numerical_rank(s, av.shape, rcond)
@@ -1535,10 +1557,27 @@ def orth(A, rcond=None):
     does not change, in the SVD's gauge (docs/linalg.md)."""
     if not contains_tracer(A):
         return _sl.orth(A, rcond=rcond)
-    A = _traced_matrix("orth", A, two_d=True)
+    A = _traced_matrix("orth", A)
+    if ndim_of(A) > 2:
+        return _over_stack("orth", lambda m: orth(m, rcond=rcond), A)
     av = _np.asarray(primal_of(A))
     num = _numerical_rank(_sl.svdvals(av), av.shape, rcond)
     return _svd_parts(A)[0][:, :num]
+
+
+def _over_stack(name, f, a):
+    """``f`` of each matrix of the stack ``a``, stacked, as SciPy's batching
+    does (the bases must have the same shape: the same numerical rank)."""
+    lead = shape_of(a)[:-2]
+    if 0 in lead:
+        raise ValueError(f"`{name}` does not support zero-size batches.")
+    outs = [f(a[idx]) for idx in _np.ndindex(*lead)]
+    shapes = {shape_of(o) for o in outs}
+    if len(shapes) > 1:
+        raise ValueError(f"{name}: the matrices of the stack have bases of different sizes "
+                         f"{sorted(shapes)} (different numerical ranks), which do not stack; "
+                         f"SciPy refuses them too")
+    return dnp.reshape(dnp.stack(outs), lead + shape_of(outs[0]))
 
 
 def _numerical_rank(s, shape, rcond):
