@@ -749,3 +749,35 @@ def test_degenerate_warning_at_zero_values():
         warnings.simplefilter("error", DegenerateDerivativeWarning)
         g = ad.grad(lambda m: dnp.sum(dnp.linalg.eigvalsh(m) ** 2))(a)
     np.testing.assert_allclose(g, 2 * a, atol=1e-13)
+
+
+_EMPTY_MATRIX_ORDS = [2, "nuc", 1, np.inf, "fro", None]
+
+
+@pytest.mark.parametrize("ord_", _EMPTY_MATRIX_ORDS)
+@pytest.mark.parametrize("shape", [(0, 0), (0, 3), (3, 0), (2, 0, 0)])
+def test_matrix_norms_of_empty_matrices(ord_, shape):
+    # ord 2 (and 1, inf for some empty shapes) used to raise "zero-size array to
+    # reduction operation maximum" under AD; NumPy's value is 0 (its max has
+    # initial 0): derivative 0 in every mode
+    x = np.zeros(shape)
+    want = np.linalg.norm(x, ord_, axis=(-2, -1))
+    for f in (lambda z: dnp.linalg.norm(z, ord_, axis=(-2, -1)),
+              lambda z: dnp.linalg.matrix_norm(z, ord="fro" if ord_ is None else ord_)):
+        v, g = ad.value_and_grad(lambda z: dnp.sum(f(z)))(x)
+        assert float(v) == 0.0 == float(np.sum(want))
+        assert g.shape == shape
+        np.testing.assert_array_equal(np.asarray(f(x)), want)
+        assert ad.jvp(f, (x,), (x,))[1].shape == want.shape
+        assert ad.hessian(lambda z: dnp.sum(f(z)))(x).shape == shape * 2
+    if len(shape) == 2:
+        assert float(ad.grad(lambda z: dnp.linalg.norm(z, ord_))(x).sum()) == 0.0
+
+
+@pytest.mark.parametrize("ord_", [-2, -1, -np.inf])
+def test_minimum_norms_of_empty_matrices_raise_as_in_numpy(ord_):
+    x = np.zeros((0, 0))
+    with pytest.raises(ValueError):
+        np.linalg.norm(x, ord_)
+    with pytest.raises(ValueError):
+        ad.grad(lambda z: dnp.linalg.norm(z, ord_))(x)

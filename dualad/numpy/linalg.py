@@ -1113,6 +1113,9 @@ def _matrix_norm(x, ord, axes, keepdims):
             s = sum_p(ax, axis=r, keepdims=True)
         else:
             s = sum_p(ax, axis=c, keepdims=True)
+        if ord > 0 and 0 in shape_of(s):
+            # NumPy's max has initial 0 here: an empty matrix has norm 0
+            return sum_p(s, axis=axes, keepdims=keepdims)
         red = max_p if ord > 0 else min_p
         return red(s, axis=axes, keepdims=keepdims)
     if ord in ("nuc", 2, -2):
@@ -1121,7 +1124,9 @@ def _matrix_norm(x, ord, axes, keepdims):
         if ord == "nuc":
             out = sum_p(s, axis=-1)
         elif ord == 2:
-            out = max_p(s, axis=-1)
+            # an empty matrix (no singular values) has norm 0, as NumPy's max with
+            # initial 0 gives
+            out = max_p(s, axis=-1) if shape_of(s)[-1] else sum_p(s, axis=-1)
         else:
             out = min_p(s, axis=-1)
         # where the norm is exactly 0 (x = 0) the subgradient 0, as for every other
