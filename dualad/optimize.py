@@ -81,18 +81,30 @@ The result's ``nfev``, ``njev`` and ``nhev`` count work actually done:
 or a recording counts one), ``njev`` the gradients (or Jacobians) computed,
 ``nhev`` the Hessians formed plus the Hessian-vector products.  Cache hits
 cost nothing and are not counted.  ``nfev`` equals the number of calls of
-the user's function: the check at ``x0`` is one of them, and its result is
-SciPy's first value (and, for ``least_squares`` and ``root``'s hybr / lm,
-the Jacobian at ``x0`` is computed in the same pass; see
-:data:`FIRST_FORWARD_MAX`).  They count the objective only, as SciPy's
+the user's function.  ``minimize`` and ``least_squares`` make no evaluation
+of their own at ``x0``: the first value SciPy asks for is the one checked
+(and, for ``least_squares``, the Jacobian there is computed in the same
+pass; see :data:`FIRST_FORWARD_MAX`), so they make the calls SciPy makes;
+``root`` evaluates ``x0`` first, and that value is SciPy's first (with the
+Jacobian, for hybr / lm).  They count the objective only, as SciPy's
 do: constraint work is not in them (``trust-constr`` reports it separately,
 as ``constr_nfev``, ``constr_njev`` and ``constr_nhev``).
+
+``x0`` outside ``bounds``: as in SciPy.  L-BFGS-B, TNC, SLSQP, Nelder-Mead,
+COBYLA and COBYQA move it into the bounds (Nelder-Mead with SciPy's
+``OptimizeWarning``) and start there; TNC and COBYLA evaluate ``x0`` itself
+first and discard the value.  Powell starts from ``x0`` (with the warning),
+whatever its value; trust-constr starts from ``x0`` too.  ``least_squares``
+refuses it with SciPy's ``ValueError`` ("Initial guess is outside of
+provided bounds"), before any evaluation.
 
 Errors
 ------
 A non-scalar objective (``TypeError``; size-1 arrays are accepted), complex
-output of any function (``TypeError``), a
-non-finite value at ``x0`` (``ValueError``), and a function that cannot be
+output of any function (``TypeError``), a non-finite value where SciPy
+starts (``ValueError``: at ``x0``, or for the methods that move an ``x0``
+outside the bounds into them, at the point it is moved to; not checked for
+Powell from outside the bounds), and a function that cannot be
 differentiated -- e.g. it calls ``float`` on its argument or a NumPy function
 with no derivative rule (``TypeError``, with the original error chained) --
 are reported at the call, naming the cause.
@@ -221,10 +233,14 @@ class _Recording:
 class _Objective:
     """fun / jac / hess / hessp of a scalar function of a flat vector."""
 
-    def __init__(self, fun, args, shape, record_all, who="minimize"):
+    def __init__(self, fun, args, shape, record_all, who="minimize", x0=None,
+                 start_rule="first", lb=None, ub=None):
         self.fun, self.args, self.shape = fun, tuple(args), shape
         self.record_all = record_all      # methods using hessp record at every x
         self.who = who
+        self.x0 = None if x0 is None else _np.ravel(x0)
+        self.start_rule, self.lb, self.ub = start_rule, lb, ub    # see _check_start
+        self.started = False
         self.cache = _Cache()
         self.counts = {"nfev": 0, "njev": 0, "nhev": 0}
         self.scalar_wrap = False
@@ -263,31 +279,60 @@ class _Objective:
                 f"vector of residuals")
         return arr.shape != (), arr
 
-    def start(self, x0, mode):
-        """The first evaluation, at x0 (``mode``: "value", "grad" or "record"),
-        with clear errors for a non-scalar, non-finite or untraceable function."""
-        e = self.cache.get(x0)
-        if mode == "value":
-            # the plain evaluation that checks the output is also the value at
-            # x0: cached, so SciPy's first call (at x0) costs nothing more
-            wrap, arr = self._diagnose(x0)
+    def _first(self, x, e, step):
+        """The first evaluation SciPy asks for (``step``: ``_vg_raw``,
+        ``_record_raw``, or None for a plain value), with clear errors for a
+        non-scalar or untraceable function; a size-1 array output is accepted
+        as a scalar from then on."""
+        self.started = True
+        if step is None:
+            # the plain evaluation that checks the output is also the value
+            wrap, arr = self._diagnose(x)
             self.scalar_wrap = wrap
             e["f"] = float(arr.reshape(()))
-        else:
-            step = self._record if mode == "record" else self._vg
-            try:
-                step(x0, e)
-            except TypeError:
-                if not self._diagnose(x0)[0]:
-                    raise
-                self.scalar_wrap = True   # a size-1 array: take it as a scalar
-                step(x0, e)
-        v = e["f"]
+            return
+        try:
+            step(x, e)
+        except TypeError:
+            if not self._diagnose(x)[0]:
+                raise
+            self.scalar_wrap = True   # a size-1 array: take it as a scalar
+            step(x, e)
+
+    def _check_start(self, x, v):
+        """The value at SciPy's starting point must be finite (a ValueError
+        otherwise).  ``self.start_rule``: "first" -- the first value SciPy asks
+        for; "inside" -- the first one at a point within the bounds (methods
+        that move an x0 outside the bounds into them: SciPy may evaluate x0
+        itself first, and discard the value); None -- no (more) check."""
+        if self.start_rule == "inside":
+            xf = _np.ravel(x)
+            if not (_np.all(xf >= self.lb) and _np.all(xf <= self.ub)):
+                return
+        self.start_rule = None
         if not _np.isfinite(v):
-            raise ValueError(f"{self.who}: the objective is not finite at x0 "
+            where = "x0" if _np.array_equal(_np.ravel(x), self.x0) else (
+                f"x0 moved into the bounds by SciPy ({_np.ravel(x).tolist()}, "
+                f"where it starts)")
+            raise ValueError(f"{self.who}: the objective is not finite at {where} "
                              f"(value {v!r}); start from a point where it is defined")
 
-    def _record(self, x, e):
+    def _eval(self, x, e, kind):
+        """Evaluate at ``x`` into the cache entry ``e``: ``kind`` "value" (plain),
+        "grad" (value and gradient) or "record" (for ``hess`` / ``hessp``)."""
+        if kind == "grad" and self.record_all:
+            kind = "record"
+        step = {"value": None, "grad": self._vg_raw, "record": self._record_raw}[kind]
+        if not self.started:
+            self._first(x, e, step)
+        elif step is None:
+            e["f"] = float(_np.asarray(self.user(_np.asarray(x).reshape(self.shape))))
+        else:
+            step(x, e)
+        if self.start_rule is not None:
+            self._check_start(x, e["f"])
+
+    def _record_raw(self, x, e):
         try:
             rec = _Recording(self.user, x.reshape(self.shape))
         except _TRACE_ERRORS as err:
@@ -298,10 +343,7 @@ class _Objective:
         e["g"] = rec.grad
         return rec
 
-    def _vg(self, x, e):
-        if self.record_all:
-            self._record(x, e)
-            return
+    def _vg_raw(self, x, e):
         try:
             v, g = _value_and_grad(self.user)(x.reshape(self.shape))
         except _TRACE_ERRORS as err:
@@ -314,27 +356,26 @@ class _Objective:
     def value(self, x):
         e = self.cache.get(x)
         if "f" not in e:
-            e["f"] = float(_np.asarray(self.user(_np.asarray(x).reshape(self.shape))))
+            self._eval(x, e, "value")
         return e["f"]
 
     def f(self, x):
         e = self.cache.get(x)
         if "g" not in e:
-            self._vg(x, e)
+            self._eval(x, e, "grad")
         return e["f"]
 
     def jac(self, x):
         e = self.cache.get(x)
         if "g" not in e:
-            self._vg(x, e)
+            self._eval(x, e, "grad")
         return e["g"].copy()
 
     def rec(self, x):
         e = self.cache.get(x)
-        r = e.get("rec")
-        if r is None:
-            r = self._record(x, e)
-        return r
+        if "rec" not in e:
+            self._eval(x, e, "record")
+        return e["rec"]
 
     def hessp(self, x, p):
         r = self.rec(x)
@@ -656,6 +697,47 @@ def _constraint(c, shape, method, n, counts, hess_mode):
     return c  # LinearConstraint: already in terms of the flat x
 
 
+#: methods that move an x0 outside the bounds into them (np.clip; COBYQA its
+#: own way) before they start; TNC and COBYLA evaluate x0 itself first and
+#: discard the value.  Powell starts from x0 as it is (with a warning), and
+#: trust-constr from x0 too
+_MOVE_INTO_BOUNDS = {"l-bfgs-b", "tnc", "slsqp", "nelder-mead", "cobyla", "cobyqa"}
+
+
+def _bound_arrays(bounds, n):
+    """``(lb, ub)`` flat float arrays of the flat x's bounds (``Bounds`` or a
+    sequence of ``(min, max)`` pairs, None for no bound), or None if they
+    cannot be read (SciPy then reports the problem)."""
+    if bounds is None:
+        return None
+    try:
+        if isinstance(bounds, _so.Bounds):
+            lb, ub = bounds.lb, bounds.ub
+        else:
+            pairs = list(bounds)
+            lb = [-_np.inf if p[0] is None else p[0] for p in pairs]
+            ub = [_np.inf if p[1] is None else p[1] for p in pairs]
+        return tuple(_np.broadcast_to(_np.asarray(b, dtype=float), (n,)) for b in (lb, ub))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _start_rule(meth, bounds, x):
+    """Which value is checked to be finite (``_Objective._check_start``), as
+    ``(rule, lb, ub)``: the first SciPy asks for, or for methods that move an
+    infeasible x0 into the bounds the first within them; none for Powell from
+    an infeasible x0 (SciPy starts there and goes on whatever the value)."""
+    ba = None if callable(meth) else _bound_arrays(bounds, x.size)
+    if ba is None:
+        return "first", None, None
+    lb, ub = ba
+    if meth in _MOVE_INTO_BOUNDS:
+        return "inside", lb, ub
+    if meth == "powell" and not (_np.all(x >= lb) and _np.all(x <= ub)):
+        return None, None, None
+    return "first", None, None
+
+
 def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=None,
              callback=None, options=None, *, hessian="auto", jac=None, hess=None,
              hessp=None):
@@ -714,9 +796,13 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
     if not custom and meth not in _NO_DERIV | _GRAD_ONLY | _HESS_ONLY | _HESS_OR_HESSP:
         raise ValueError(f"minimize: unknown method {method!r}")
 
-    obj = _Objective(fun, args, shape, record_all=second is not None)
-    obj.start(x0, "value" if not want_jac else
-              "record" if second is not None else "grad")
+    # no evaluation here: the first value SciPy asks for is checked (see
+    # _start_rule), so that SciPy first validates its arguments and moves an x0
+    # outside the bounds into them, as it does without dualad
+    fbounds = _flat_bounds(bounds, shape, n)
+    rule, lb, ub = _start_rule(meth, fbounds, x0.reshape(-1))
+    obj = _Objective(fun, args, shape, record_all=second is not None, x0=x0,
+                     start_rule=rule, lb=lb, ub=ub)
 
     kw = {}
     if want_jac:
@@ -734,8 +820,10 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
         # as in SciPy (trust-constr reports the constraints' as constr_nfev, ...)
         ccounts = {"nfev": 0, "njev": 0, "nhev": 0}
         cons = [_constraint(c, shape, meth, n, ccounts, second) for c in cons]
-    res = _so.minimize(f, x0.reshape(-1), args=(), method=method if custom else meth,
-                       bounds=_flat_bounds(bounds, shape, n),
+    # SciPy's own method name (its warnings quote it), or the default it would pick
+    res = _so.minimize(f, x0.reshape(-1), args=(), method=method if method is not None
+                       else meth,
+                       bounds=fbounds,
                        constraints=cons if cons else (), tol=tol,
                        callback=_wrap_callback(callback, shape), options=options, **kw)
     # trust-constr: grad is the objective's, jac a list (left as it is)
@@ -756,30 +844,16 @@ def _check_vector_x0(vec, x0, who, what, jac=False):
     (value and Jacobian at x0) cost no second evaluation."""
     x = x0.reshape(-1)
     out = vec.value_speculative(x) if jac else vec.value(x)
+    return _check_finite_x0(out, who, what)
+
+
+def _check_finite_x0(out, who, what):
+    """``out``, the value where SciPy starts, or a ValueError if not finite."""
     if not _np.all(_np.isfinite(out)):
         bad = _np.flatnonzero(~_np.isfinite(out))
         raise ValueError(f"{who}: the {what} is not finite at x0 (entries "
                          f"{bad[:5].tolist()} of {out.size})")
     return out
-
-
-def _lsq_start(x0, bounds, method):
-    """The point ``scipy.optimize.least_squares`` evaluates first: ``x0``, made
-    strictly feasible for ``method='trf'`` (SciPy's own rule, when x0 is within
-    the bounds; otherwise SciPy refuses x0 and this is x0)."""
-    if isinstance(bounds, _so.Bounds):
-        bounds = (bounds.lb, bounds.ub)
-    if method != "trf" or not isinstance(bounds, tuple):
-        return x0
-    try:
-        from scipy.optimize._lsq.common import in_bounds, make_strictly_feasible
-        x = x0.reshape(-1).astype(float)
-        lb, ub = (_np.broadcast_to(_np.asarray(b, dtype=float), x.shape) for b in bounds)
-        if not in_bounds(x, lb, ub):
-            return x0
-        return make_strictly_feasible(x, lb, ub).reshape(x0.shape)
-    except (ImportError, ValueError, TypeError):      # a SciPy without these helpers
-        return x0
 
 
 def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
@@ -816,14 +890,21 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
                        for b, what in zip(bounds, ("lb", "ub")))
     else:
         bounds = _flat_bounds(bounds, shape, x0.size, "least_squares")
-    # checked (and cached) where SciPy starts: 'trf' first moves an x0 that lies
-    # on a bound strictly inside, so an evaluation at x0 itself would be wasted
-    _check_vector_x0(vec, _lsq_start(x0, bounds, method), "least_squares",
-                     "residual vector", jac=True)
+    # the first value SciPy asks for is checked: SciPy first validates x0 and the
+    # bounds (its own errors, e.g. for an x0 outside them) and, for 'trf', moves
+    # an x0 lying on a bound strictly inside; its Jacobian comes in the same pass
+    unchecked = [True]
+
+    def resid(x):
+        out = vec.value_speculative(x)
+        if unchecked[0]:
+            unchecked[0] = False
+            _check_finite_x0(out, "least_squares", "residual vector")
+        return out
     # the Jacobian is asked for at most points SciPy evaluates: one pass for both
     if options.get("callback") is not None:
         options["callback"] = _wrap_callback(options["callback"], shape, keys=("x",))
-    res = _so.least_squares(vec.value_speculative, x0.reshape(-1), jac=vec.jac,
+    res = _so.least_squares(resid, x0.reshape(-1), jac=vec.jac,
                             bounds=bounds, method=method, **options)
     res = _shaped_result(res, shape, ("x", "grad"))
     res.nfev = vec.counts["nfev"]

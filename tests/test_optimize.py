@@ -640,7 +640,7 @@ def test_derivative_free_nfev_is_the_number_of_calls(method):
     res = minimize(f, x0, method=method)
     ref = so.minimize(g, x0, method=method)
     np.testing.assert_allclose(res.x, ref.x, rtol=1e-12)
-    assert res.nfev == f.calls   # the check at x0 included
+    assert res.nfev == f.calls   # the checked first value included
     # repeated points (Powell's line searches) come from the cache
     assert f.calls <= g.calls
 
@@ -766,3 +766,129 @@ def test_least_squares_x0_on_a_bound_nfev_equals_scipy(method, bounds_form, max_
     assert res.nfev == f.calls == g.calls == ref.nfev
     if max_nfev is not None:
         assert f.calls <= max_nfev
+
+
+# ---------------------------------------------------------------------------
+# x0 outside the bounds: as SciPy, which moves it into them (L-BFGS-B, TNC,
+# SLSQP, Nelder-Mead, COBYLA, COBYQA) or starts from it (Powell); the truth is
+# SciPy's own run with the hand-written gradient
+# ---------------------------------------------------------------------------
+BOUNDED_METHODS = ["L-BFGS-B", "TNC", "SLSQP", "Nelder-Mead", "Powell", "COBYLA", "COBYQA"]
+
+
+def _log_objective(x):                 # NaN for x < 0: undefined at the infeasible x0
+    return np.sum(np.log(x) ** 2 + x)
+
+
+def _log_objective_grad(x):
+    return 2.0 * np.log(x) / x + 1.0
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in log:RuntimeWarning")
+@pytest.mark.parametrize("method", BOUNDED_METHODS)
+def test_x0_outside_bounds_objective_undefined_there(method):
+    x0, bounds = np.array([-1.0, 2.0]), [(0.1, 10.0)] * 2
+    f, g = Counted(_log_objective), Counted(_log_objective)
+    kw = {} if method in ("Nelder-Mead", "Powell", "COBYLA", "COBYQA") else \
+        {"jac": _log_objective_grad}
+    warns = method in ("Nelder-Mead", "Powell")       # SciPy warns for these two only
+    ctx = pytest.warns(so.OptimizeWarning, match="Initial guess is not within") \
+        if warns else _no_warning_of(so.OptimizeWarning)
+    with ctx:
+        res = minimize(f, x0, method=method, bounds=bounds)
+    with pytest.warns(so.OptimizeWarning) if warns else _no_warning_of(so.OptimizeWarning):
+        ref = so.minimize(g, x0, method=method, bounds=bounds, **kw)
+    assert res.success and ref.success
+    # minimum of log(x)^2 + x: 2 log(x) / x + 1 = 0 at x = 0.703467422498391652...
+    # (mpmath.findroot at 30 digits); SciPy's own tolerance decides the digits
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-6)
+    np.testing.assert_allclose(res.x, 0.7034674224983917, rtol=2e-3)
+    # the same evaluations as SciPy: no extra one at x0 (SciPy's COBYLA does not
+    # count its evaluation at the unclipped x0 in nfev, but makes it)
+    assert res.nfev == f.calls == g.calls
+
+
+class _no_warning_of:
+    def __init__(self, category):
+        self.category = category
+
+    def __enter__(self):
+        import warnings
+        self._cm = warnings.catch_warnings(record=True)
+        self._w = self._cm.__enter__()
+        warnings.simplefilter("always")
+
+    def __exit__(self, *exc):
+        self._cm.__exit__(*exc)
+        assert not [w for w in self._w if issubclass(w.category, self.category)]
+
+
+@pytest.mark.parametrize("method", BOUNDED_METHODS + ["trust-constr"])
+def test_x0_outside_bounds_costs_no_extra_evaluation(method):
+    # rosen is finite outside the bounds: only the count could differ
+    x0 = np.array([-1.2, 0.5, 0.3, 0.2])
+    bounds = [(-0.5, 0.8)] * 4
+    f, g = Counted(rosen), Counted(_rosen_flat)
+    kw = {} if method in ("Nelder-Mead", "Powell", "COBYLA", "COBYQA") else \
+        {"jac": so.rosen_der}
+    if method == "trust-constr":
+        kw["hess"] = so.rosen_hess
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", so.OptimizeWarning)
+        res = minimize(f, x0, method=method, bounds=bounds)
+        ref = so.minimize(g, x0, method=method, bounds=bounds, **kw)
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-6, atol=1e-7)
+    assert res.nfev == f.calls
+    if method == "Nelder-Mead":
+        # its first simplex point x0 * 1.05 is clipped back onto x0: a cache hit
+        assert f.calls == g.calls - 1
+    else:
+        assert f.calls == g.calls
+
+
+@pytest.mark.parametrize("method", ["L-BFGS-B", "TNC", "SLSQP", "Nelder-Mead", "COBYLA",
+                                    "COBYQA"])
+def test_x0_moved_into_bounds_where_objective_is_not_finite(method):
+    # x0 = -1 is clipped onto the bound 0, where log is -inf: the error names
+    # the point SciPy starts from
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")    # log(-1), log(0); Nelder-Mead: x0 outside
+        with pytest.raises(ValueError, match=r"not finite at x0 moved into the bounds "
+                                             r"by SciPy \(\[0\.0, 0\.0\]"):
+            minimize(lambda x: np.sum(np.log(x)), -np.ones(2), method=method,
+                     bounds=[(0.0, 1.0)] * 2)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in log:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:Initial guess is not within:scipy.optimize.OptimizeWarning")
+def test_powell_starts_from_x0_outside_bounds_as_scipy():
+    # Powell does not move x0: SciPy evaluates it there (NaN here) and goes on;
+    # so does dualad, with no error, and the same result
+    x0, bounds = np.array([-1.0, 2.0]), [(0.1, 10.0)] * 2
+    res = minimize(_log_objective, x0, method="Powell", bounds=bounds)
+    ref = so.minimize(_log_objective, x0, method="Powell", bounds=bounds)
+    np.testing.assert_array_equal(res.x, ref.x)
+    assert res.success
+
+
+def test_least_squares_x0_outside_bounds_gets_scipys_error():
+    for method in ("trf", "dogbox"):
+        for fun in (np.log, lambda x: x - 1.0):     # undefined or finite at x0
+            f = Counted(fun)
+            with pytest.raises(ValueError, match="Initial guess is outside of provided "
+                                                 "bounds"):
+                least_squares(f, -np.ones(2), bounds=(0.1, 10.0), method=method)
+            assert f.calls == 0
+
+
+def test_cobyqa_x0_near_a_bound_costs_no_extra_evaluation():
+    # COBYQA moves a feasible x0 near a bound before its first evaluation: the
+    # check is on that first value, not an evaluation at x0 of its own
+    x0 = np.array([0.79, 0.5, 0.3, 0.2])
+    f, g = Counted(rosen), Counted(_rosen_flat)
+    res = minimize(f, x0, method="COBYQA", bounds=[(-0.5, 0.8)] * 4)
+    ref = so.minimize(g, x0, method="COBYQA", bounds=[(-0.5, 0.8)] * 4)
+    np.testing.assert_array_equal(res.x, ref.x)
+    assert res.nfev == f.calls == g.calls == ref.nfev
