@@ -79,3 +79,56 @@ def test_empty_shapes(shape, dense):
     assert ad.grad(lambda x: dnp.sum(sparse.matmul(S, x)))(x).shape == x.shape
     assert ad.jacfwd(lambda x: sparse.matmul(S, x))(x).shape == ref.shape + x.shape
     assert ad.jacrev(lambda x: sparse.matmul(S, x))(x).shape == ref.shape + x.shape
+
+
+@pytest.mark.parametrize("fmt", ["coo", "csr", "dok"])
+@pytest.mark.parametrize("complex_", [False, True])
+def test_one_dimensional_sparse_array(fmt, complex_):
+    # a 1-D sparse array v (n,): v @ x contracts x's first axis, x @ v its last,
+    # as SciPy's own product does; the truth is the dense vector's closed forms
+    d = np.array([1.5, 0.0, -2.0, 0.0, 0.5])
+    if complex_:
+        d = d + 1j * np.array([0.5, 0.0, 1.0, 0.0, -1.0])
+    v = getattr(scipy.sparse, f"{fmt}_array")(d)
+    assert v.shape == (5,)
+    x, X, Y = RNG.standard_normal(5), RNG.standard_normal((5, 3)), RNG.standard_normal((2, 5))
+    for a, b, ref in ((v, x, d @ x), (v, X, d @ X), (x, v, x @ d), (Y, v, Y @ d)):
+        dense = b if a is v else a
+        f = (lambda t: sparse.matmul(v, t)) if a is v else (lambda t: sparse.matmul(t, v))
+        np.testing.assert_allclose(sparse.matmul(a, b), ref, rtol=1e-14)     # plain
+        np.testing.assert_allclose(np.asarray(a @ b), ref, rtol=1e-14)       # SciPy's
+        val, tan = ad.jvp(f, (dense,), (dense,))
+        assert np.shape(val) == np.shape(ref)
+        np.testing.assert_allclose(val, ref, rtol=1e-14)
+        np.testing.assert_allclose(tan, ref, rtol=1e-14)       # linear: f'(x) x = f(x)
+        # the Jacobian: d(v @ X)[j] / dX[k, l] = d[k] delta_jl, d(Y @ v)[i] / dY[k, l]
+        # = delta_ik d[l]; for vectors simply d
+        if dense.ndim == 1:
+            J_true = d
+        elif a is v:
+            J_true = np.einsum("k,jl->jkl", d, np.eye(3))
+        else:
+            J_true = np.einsum("ik,l->ikl", np.eye(2), d)
+        for jac in (ad.jacfwd, ad.jacrev):
+            np.testing.assert_allclose(jac(f)(dense.astype(complex))
+                                       if complex_ else jac(f)(dense), J_true, atol=1e-15)
+    # real input, complex v: the cotangent is Re(d g) (the transpose convention)
+    if complex_:
+        g = 0.3 - 0.7j
+        np.testing.assert_allclose(ad.vjp(lambda t: sparse.matmul(v, t), x)[1](g)[0],
+                                   np.real(d * g), rtol=1e-14)
+    else:
+        # second order, every nesting: |v . x|^2 has gradient 2 (d . x) d and
+        # Hessian 2 d d^T; v @ X @ w is linear, so its Hessian is 0
+        f2 = lambda t: sparse.matmul(v, t) ** 2       # noqa: E731
+        H_true = 2 * np.outer(d, d)
+        np.testing.assert_allclose(ad.grad(f2)(x), 2 * (d @ x) * d, rtol=1e-14)
+        for H in (ad.hessian(f2)(x), ad.jacfwd(ad.jacfwd(f2))(x),
+                  ad.jacrev(ad.jacrev(f2))(x), ad.jacfwd(ad.grad(f2))(x)):
+            np.testing.assert_allclose(H, H_true, rtol=1e-14, atol=1e-15)
+        f3 = lambda t: dnp.sum(sparse.matmul(t, v) ** 3)   # noqa: E731
+        # sum_i (Y d)_i^3: Hessian 6 (Y d)_i delta_ik d[l] d[n]
+        Yd = Y @ d
+        H3 = np.einsum("ik,im,i,l,n->ilkn", np.eye(2), np.eye(2), 6 * Yd, d, d)
+        for H in (ad.hessian(f3)(Y), ad.jacrev(ad.jacfwd(f3))(Y)):
+            np.testing.assert_allclose(H, H3, rtol=1e-13, atol=1e-14)

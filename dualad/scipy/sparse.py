@@ -57,8 +57,10 @@ defvjp_direct(sparse_matmul_p, lambda g, ans, x, s, nb=0:
 def matmul(a, b):
     """``a @ b`` where one of ``a``, ``b`` is a ``scipy.sparse`` matrix (a
     constant) and the other a dense, possibly traced, vector or matrix;
-    ``x @ S`` is computed as ``(S.T @ x.T).T``.  Plain operands: SciPy's own
-    product."""
+    ``x @ S`` is computed as ``(S.T @ x.T).T``.  ``S`` may also be a 1-D
+    sparse array (shape ``(n,)``; ``coo_array``, ``csr_array``, ``dok_array``),
+    a vector contracted with the dense operand's first (``S @ x``) or last
+    (``x @ S``) axis, as in SciPy.  Plain operands: SciPy's own product."""
     sa, sb = _issparse(a), _issparse(b)
     if sa == sb:
         raise TypeError("dualad.scipy.sparse.matmul: exactly one operand must be a "
@@ -67,13 +69,16 @@ def matmul(a, b):
     if not isinstance(dense, Tracer):
         return _np.asarray(a @ b)
     from .. import numpy as dnp
+    if ndim_of(dense) not in (1, 2):
+        raise ValueError("dualad.scipy.sparse.matmul: the dense operand must be 1-D or 2-D")
+    s = a if sa else b
+    if len(s.shape) == 1:
+        # a 1-D sparse array (n,): the one-row matrix (1, n), on either side
+        # (v @ x = (row @ x)[0], x @ v = (row @ x.T)[0]); its row axis is dropped
+        row = s.reshape((1, s.shape[0])).tocsr()
+        return sparse_matmul_p(b if sa else dnp.transpose(a), s=row)[0]
     if sa:
-        if ndim_of(b) not in (1, 2):
-            raise ValueError("dualad.scipy.sparse.matmul: the dense operand must be 1-D or "
-                             "2-D")
         return sparse_matmul_p(b, s=a)
     if ndim_of(a) == 1:
         return sparse_matmul_p(a, s=b.T)
-    if ndim_of(a) != 2:
-        raise ValueError("dualad.scipy.sparse.matmul: the dense operand must be 1-D or 2-D")
     return dnp.transpose(sparse_matmul_p(dnp.transpose(a), s=b.T))
