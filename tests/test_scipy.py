@@ -3,6 +3,8 @@ batched JVP/VJP for the non-element-wise rules, conventions at awkward
 points, and errors for derivatives that have no closed form."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import scipy.linalg as sl
@@ -391,6 +393,47 @@ def test_convolve_matches_scipy(s1, s2, mode):
     if mode == "full" and len(s1) == 1:
         J = ad.jacobian(lambda x: signal.convolve(x, b))(a)
         np.testing.assert_allclose(J, np.stack([ssig.convolve(e, b) for e in np.eye(len(a))], -1))
+
+
+_EMPTY_PAIRS = [((3,), (0,)), ((0,), (3,)), ((0,), (0,)), ((2, 3), (0, 3)), ((2, 0), (2, 3)),
+                ((0, 3), (2, 0))]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # SciPy's choose_conv_method: log(0)
+@pytest.mark.parametrize("s1, s2", _EMPTY_PAIRS)
+@pytest.mark.parametrize("method", ["direct", "fft", "auto"])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("name", ["convolve", "correlate"])
+def test_convolve_empty_operand_as_scipy(name, mode, method, s1, s2):
+    # SciPy refuses most inputs with an empty operand ("v cannot be empty",
+    # "second array argument cannot be empty", IndexError for method='fft', ...);
+    # traced inputs get the same error.  Where SciPy returns (zeros or [], every
+    # entry an empty sum), the value is SciPy's and every derivative is 0.
+    a, b = np.arange(1.0, 1.0 + np.prod(s1)).reshape(s1), np.ones(s2)
+    ours, theirs = getattr(signal, name), getattr(ssig, name)
+    try:
+        ref = theirs(a, b, mode=mode, method=method)
+    except Exception as e:  # noqa: BLE001
+        err = e
+    else:
+        err = None
+    for k, arg in enumerate((a, b)):
+        def f(t, k=k):
+            return ours(*((t, b) if k == 0 else (a, t)), mode=mode, method=method)
+        if err is not None:
+            for run in (lambda: ad.jvp(f, (arg,), (arg,)),
+                        lambda: ad.grad(lambda t: dnp.sum(f(t)))(arg),
+                        lambda: ad.jacrev(f)(arg)):
+                with pytest.raises(type(err), match=re.escape(str(err))):
+                    run()
+            continue
+        val, tan = ad.jvp(f, (arg,), (arg,))
+        np.testing.assert_array_equal(val, ref)
+        assert np.shape(val) == ref.shape and np.shape(tan) == ref.shape
+        np.testing.assert_array_equal(tan, 0.0)
+        np.testing.assert_array_equal(ad.grad(lambda t: dnp.sum(f(t)))(arg), np.zeros(arg.shape))
+        assert ad.jacrev(f)(arg).shape == ref.shape + arg.shape
+        np.testing.assert_array_equal(ad.hessian(lambda t: dnp.sum(f(t) ** 2))(arg), 0.0)
 
 
 def test_convolve_batched_rules():

@@ -125,13 +125,30 @@ def _method(in1, in2, mode, method):
     return method
 
 
+def _has_empty(in1, in2):
+    return 0 in shape_of(in1) or 0 in shape_of(in2)
+
+
+def _empty_operand(fun, in1, in2, mode, method):
+    """``convolve`` / ``correlate`` with an empty operand: SciPy's own call on
+    the values.  SciPy refuses most such inputs, with an error that depends on
+    the function, method and mode ("v cannot be empty", "second array argument
+    cannot be empty", an IndexError for method='fft', ...): the same error is
+    raised.  Where it returns, every entry is an empty sum (zeros, or an empty
+    array): a constant, with derivative zero."""
+    return fun(primal_of(in1), primal_of(in2), mode=mode, method=method)
+
+
 def convolve(in1, in2, mode="full", method="auto"):
     """``scipy.signal.convolve`` (N-D, modes 'full', 'same', 'valid'),
     differentiable in both inputs.  ``method='fft'`` (or 'auto' when SciPy
-    would pick it) computes the value with ``fftconvolve``, as SciPy does."""
+    would pick it) computes the value with ``fftconvolve``, as SciPy does.
+    An empty operand gets SciPy's own result: usually its error."""
     _check(in1, in2)
     if not isinstance(in1, Tracer) and not isinstance(in2, Tracer):
         return _ss.convolve(in1, in2, mode=mode, method=method)
+    if _has_empty(in1, in2):
+        return _empty_operand(_ss.convolve, in1, in2, mode, method)
     if ndim_of(in1) == 0:
         return in1 * in2
     volume, kernel = in1, in2
@@ -297,10 +314,13 @@ def oaconvolve(in1, in2, mode="full", axes=None):
 def correlate(in1, in2, mode="full", method="auto"):
     """``scipy.signal.correlate`` (N-D, modes 'full', 'same', 'valid'),
     differentiable in both inputs: as in SciPy, ``method='fft'`` or ``'auto'``
-    is ``convolve`` with the reversed (conjugated) ``in2``."""
+    is ``convolve`` with the reversed (conjugated) ``in2``.  An empty operand
+    gets SciPy's own result: usually its error."""
     _check(in1, in2)
     if not isinstance(in1, Tracer) and not isinstance(in2, Tracer):
         return _ss.correlate(in1, in2, mode=mode, method=method)
+    if _has_empty(in1, in2):
+        return _empty_operand(_ss.correlate, in1, in2, mode, method)
     if ndim_of(in1) == 0:
         return in1 * (dnp.conj(in2) if _np.iscomplexobj(primal_of(in2)) else in2)
     s1, s2 = shape_of(in1), shape_of(in2)
