@@ -311,7 +311,7 @@ class _Objective:
                 return
         self.start_rule = None
         if not _np.isfinite(v):
-            where = "x0" if _np.array_equal(_np.ravel(x), self.x0) else (
+            where = "x0" if self.x0 is None or _np.array_equal(_np.ravel(x), self.x0) else (
                 f"x0 moved into the bounds by SciPy ({_np.ravel(x).tolist()}, "
                 f"where it starts)")
             raise ValueError(f"{self.who}: the objective is not finite at {where} "
