@@ -148,6 +148,50 @@ def test_einsum_repeated_index_vjp_is_diagonal():
                                y.sum(0, keepdims=True))
 
 
+def test_einsum_vjp_other_operand_broadcast_along_summed_index():
+    """An index summed out of the output, at full size in the differentiated
+    operand and size 1 (broadcast) in another: the cotangent keeps the full
+    size.  (Reverse mode used to return size 1 there, a factor 1/4 short after
+    the broadcast's sum.)  Truth: the closed form sum_b a[0, i] w[b, i]."""
+    a = np.array([[1.0, 2.0, 3.0]])                       # (1, 3): broadcast along b
+    f = lambda w: dnp.sum(dnp.einsum("bi,bi->i", a, w + np.zeros((4, 3))))
+    want = 4 * a[0]                                       # d/dw_i of 4 a_i w_i
+    for d in (ad.grad, ad.jacrev, ad.jacfwd):
+        np.testing.assert_allclose(d(f)(np.ones(3)), want, rtol=1e-15)
+    g = ad.grad(lambda b: dnp.sum(dnp.einsum("bi,bi->i", a, b)))(np.ones((4, 3)))
+    np.testing.assert_allclose(g, np.broadcast_to(a, (4, 3)), rtol=1e-15)
+    # the Jacobian of einsum("bi,bi->i", a, b) in b: J[i, b, j] = a[0, i] delta_ij
+    want_j = np.einsum("i,ij,b->ibj", a[0], np.eye(3), np.ones(4))
+    for jac in (ad.jacrev, ad.jacfwd):
+        np.testing.assert_allclose(jac(lambda b: dnp.einsum("bi,bi->i", a, b))(rand(4, 3)),
+                                   want_j, rtol=1e-15)
+    # second order: f2(w) = sum_i (4 a_i w_i)^2, Hessian 32 diag(a^2)
+    f2 = lambda w: dnp.sum(dnp.einsum("bi,bi->i", a, w + np.zeros((4, 3))) ** 2)
+    w = rand(3)
+    for h in (ad.hessian, lambda q: ad.jacrev(ad.jacrev(q)), lambda q: ad.jacrev(ad.grad(q)),
+              lambda q: ad.jacfwd(ad.grad(q))):
+        np.testing.assert_allclose(h(f2)(w), 32 * np.diag(a[0] ** 2), rtol=1e-14)
+    # both operands slices of one variable (used to crash in scatter_add)
+    z = rand(2, 3, 4)
+    h3 = lambda z: dnp.sum(dnp.einsum("ij,ij->i", z[0, :, :1], z[1]) ** 2)
+    np.testing.assert_allclose(ad.jacrev(ad.grad(h3))(z), ad.jacfwd(ad.jacfwd(h3))(z),
+                               rtol=1e-12, atol=1e-13)
+
+
+def test_einsum_vjp_zero_size_summed_axis():
+    """A zero-size summed index: the cotangent has the operand's (0, 3) shape
+    (it used to come back as (1, 3)) and jacrev gives the empty Jacobian."""
+    e = np.zeros((0, 3))
+    assert ad.grad(lambda z: dnp.sum(dnp.einsum("ij->j", z)))(e).shape == (0, 3)
+    for jac in (ad.jacrev, ad.jacfwd):
+        assert jac(lambda z: dnp.einsum("ij->j", z))(e).shape == (3, 0, 3)
+    # broadcast against a zero: a (1, 3) operand times a (0, 3) one
+    a = np.ones((1, 3))
+    assert ad.grad(lambda u: dnp.sum(dnp.einsum("ij,ij->j", u, e)))(a).shape == (1, 3)
+    np.testing.assert_array_equal(ad.grad(lambda u: dnp.sum(dnp.einsum("ij,ij->j", u, e)))(a), 0)
+    assert ad.grad(lambda u: dnp.sum(dnp.einsum("ij,ij->j", a, u)))(e).shape == (0, 3)
+
+
 def test_einsum_second_order_closed_form():
     m, x, v = rand(3, 3), rand(3), rand(3)
     f = lambda u: dnp.einsum("i,ij,j", u, m, u)

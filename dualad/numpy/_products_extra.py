@@ -101,17 +101,18 @@ def _einsum_vjp(i, g, ans, *operands, subscripts, optimize=False):
     used = set(subscripts)
     b = _fresh(used, nb)
     used |= set(b)
-    sizes = {}
+    sizes = {}                  # each index's broadcast size (a 0 beats a 1)
     for s, op in zip(ins, operands):
         for c, d in zip(s, shape_of(op)):
-            sizes[c] = max(sizes.get(c, 1), d)
+            if d != 1 or c not in sizes:
+                sizes[c] = d
     dt = _dtype_of(g)
     in_subs = [b + out] + [s for j, s in enumerate(ins) if j != i]
     in_ops = [g] + [op for j, op in enumerate(operands) if j != i]
     res = []
     seen = set()
     for c, d in zip(ins[i], xs):
-        if d == 1 and sizes[c] > 1:
+        if d == 1 and sizes[c] != 1:
             # broadcast index: the reverse sum runs over c; this axis stays 1
             f = _fresh(used, 1)
             used.add(f)
@@ -128,10 +129,15 @@ def _einsum_vjp(i, g, ans, *operands, subscripts, optimize=False):
         else:
             seen.add(c)
             res.append(c)
-    have = set("".join(in_subs))
+    # the indices some factor supplies at full size (one that has c with size 1
+    # only broadcasts along it: the result would keep size 1 there)
+    have = set()
+    for s, op in zip(in_subs, in_ops):
+        have.update(c for c, d in zip(s, shape_of(op)) if d == sizes.get(c, d))
     for c in dict.fromkeys(res):
         if c not in have:
-            # summed inside operand i only: its cotangent is constant along c
+            # summed out of the output and at full size in operand i only: its
+            # cotangent is constant along c
             in_subs.append(c)
             in_ops.append(_np.ones((sizes[c],), dtype=dt))
             have.add(c)
