@@ -365,6 +365,35 @@ def test_interp_values_and_slopes():
     check_batched(lambda u, f: dnp.interp(u, xp, f, left=0.5), [x, fp])
 
 
+def test_interp_repeated_knots_fp_derivative_follows_numpy():
+    """At repeated knots (first, interior, last) interp is linear in fp, so its
+    Jacobian in fp is NumPy's own interp of the unit vectors.  At a repeated
+    last knot, x == xp[-1], NumPy returns fp[-1]; the derivative went to fp[-2]
+    ([0, 1, 0] instead of [0, 0, 1])."""
+    xp0, fp0 = np.array([0.0, 1.0, 1.0]), np.array([0.0, 5.0, 7.0])
+    assert dnp.interp(1.0, xp0, fp0) == np.interp(1.0, xp0, fp0) == 7.0
+    for d in (ad.grad, ad.jacrev, ad.jacfwd):
+        np.testing.assert_array_equal(d(lambda f: dnp.interp(1.0, xp0, f))(fp0), [0, 0, 1])
+    for xp in ([0.0, 1.0, 1.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 1.0, 2.0, 2.0, 2.0],
+               [-1.0, 0.5, 0.5, 0.5, 3.0], [1.0, 1.0]):
+        xp = np.array(xp)
+        m = len(xp)
+        x = np.concatenate([xp, (xp[:-1] + xp[1:]) / 2, [xp[0] - 1, xp[-1] + 1]])
+        fp = rand(m)
+        want = np.stack([np.interp(x, xp, e) for e in np.eye(m)], -1)
+        for jac in (ad.jacrev, ad.jacfwd):
+            np.testing.assert_array_equal(jac(lambda f: dnp.interp(x, xp, f))(fp), want)
+        # the mixed second derivative at xp[-1], both nesting orders: the
+        # derivative in fp of the slope there (0 on a zero-width last interval)
+        h = xp[-1] - xp[-2]
+        want_mixed = np.zeros(m) if h == 0 else np.eye(m)[-1] / h - np.eye(m)[-2] / h
+        np.testing.assert_allclose(ad.jacfwd(lambda u: ad.grad(
+            lambda f: dnp.interp(u, xp, f))(fp))(xp[-1]), want_mixed, rtol=1e-15)
+        np.testing.assert_array_equal(ad.jacfwd(lambda u: ad.grad(
+            lambda f: dnp.interp(u, xp, f))(fp))(xp[-1]),
+            ad.grad(lambda f: ad.grad(lambda u: dnp.interp(u, xp, f))(xp[-1]))(fp))
+
+
 def test_interp_scalar_and_complex():
     xp, fp = np.array([0.0, 1.0, 3.0]), rand(3, complex_=True)
     np.testing.assert_allclose(ad.jvp(lambda u, f: dnp.interp(u, xp, f), (2.0, fp), (1.0, fp))[0],

@@ -36,7 +36,9 @@ Conventions at non-differentiable points of ``interp``: at a knot
 ``x == xp[k]`` the derivative in ``x`` is the slope of the interval to the
 right of the knot (of the last interval at ``xp[-1]``); outside
 ``[xp[0], xp[-1]]`` it is 0.  For equal consecutive knots (a jump) the slope
-is taken as 0 rather than infinite.
+is taken as 0 rather than infinite.  At repeated knots the derivatives in
+``fp`` follow the value NumPy returns there: ``fp[k]`` for the last ``k``
+with ``xp[k] == x`` (``fp[-1]`` at a repeated last knot).
 
 >>> import numpy, dualad as ad, dualad.numpy as dnp
 >>> float(ad.grad(lambda x: dnp.polyval(numpy.array([1.0, 0.0, -2.0]), x))(3.0))
@@ -188,7 +190,9 @@ def _interp_parts(x, xp, fp):
     h = where(flat, 1.0, h)
     below, above = xv < xpv[0], xv > xpv[-1]
     inside = ~(below | above)
-    w = (x - xlo) / h
+    # inside, a zero-width interval is met only at x == xp[-1] == xp[-2] (lo
+    # clipped to m - 2), where NumPy returns fp[-1]: all the weight on hi
+    w = where(flat, 1.0, (x - xlo) / h)
     w_hi = where(inside, w, above.astype(dt))
     w_lo = where(inside, 1.0 - w, below.astype(dt))
     slope = where(inside & ~flat, (fp[hi] - fp[lo]) / h, 0.0)
