@@ -78,6 +78,54 @@ def test_inverse_trig_near_one_full_precision(name, d, sgn):
         assert float(got) == pytest.approx(want2, rel=1e-15, abs=0)
 
 
+@pytest.mark.parametrize("name", sorted(_NEAR_ONE))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("x", [1e-20, -1e-12, 3e-8, 1e-6, -0.3, 0.49, 0.51, -0.7])
+def test_inverse_trig_second_derivative_near_zero(name, dtype, x):
+    """arcsin'' = x / (1 - x^2)^1.5 (arccos'' its negative), arctanh'' =
+    2x / (1 - x^2)^2 (closed forms, evaluated in float64: exact to rounding).
+    Near 0 the factor (1 - x)(1 + x) differentiated to -(1 + x) + (1 - x), which
+    cancelled: arcsin''(1e-20) was 0, arcsin''(1e-12) off by 3.3e-5, and float32
+    exactly 0 below 6e-8 (all nestings)."""
+    f = getattr(dnp, name)
+    xv = dtype(x)
+    xd = float(xv)
+    u = (1 - xd) * (1 + xd)
+    d1, d2 = _NEAR_ONE[name]
+    want1, want2 = d1(xd, u), d2(xd, u)
+    rtol = 8e-16 if dtype == np.float64 else 3e-7
+    assert float(ad.grad(f)(xv)) == pytest.approx(want1, rel=rtol, abs=0)
+    hessians = (ad.grad(ad.grad(f))(xv), ad.hessian(f)(xv), ad.jacfwd(ad.jacfwd(f))(xv),
+                ad.jacrev(ad.jacrev(f))(xv), ad.jacfwd(ad.jacrev(f))(xv),
+                ad.jvp(lambda v: ad.jvp(f, (v,), (dtype(1),))[1], (xv,), (dtype(1),))[1])
+    for got in hessians:
+        assert np.asarray(got).dtype == dtype
+        assert float(got) == pytest.approx(want2, rel=rtol, abs=0)
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("z", [1e-20 * (1 + 1j), 1e-20 * (1 - 1j), 1e-9 - 3e-9j, 0.2 + 0.3j,
+                               complex(0.3, -0.0), complex(-0.3, 0.0), 0.6 - 0.2j])
+def test_complex_inverse_trig_second_derivative_near_zero(dtype, z):
+    """Holomorphic second derivatives by jvp over jvp, against closed forms in
+    complex128 (principal branches; no cut is near these points):
+    arcsin'' = z (1 - z^2)^-1.5, arctanh'' = 2z (1 - z^2)^-2, and
+    arccosh'' = -z / (sqrt(z - 1) sqrt(z + 1))^3.  arcsin''(1e-20 (1+i)) was
+    1e-20j (the real part cancelled)."""
+    zv = dtype(z)
+    zd = complex(zv)
+    s = np.sqrt(np.complex128(zd - 1)) * np.sqrt(np.complex128(zd + 1))
+    truth = {"arcsin": zd / (1 - zd * zd) ** 1.5, "arccos": -zd / (1 - zd * zd) ** 1.5,
+             "arctanh": 2 * zd / (1 - zd * zd) ** 2, "arccosh": -zd / s ** 3}
+    rtol = 1e-15 if dtype == np.complex128 else 4e-7
+    one = dtype(1)
+    for name, want in truth.items():
+        f = getattr(dnp, name)
+        got = ad.jvp(lambda v: ad.jvp(f, (v,), (one,))[1], (zv,), (one,))[1]
+        assert np.asarray(got).dtype == dtype
+        assert abs(complex(got) - want) <= rtol * abs(want), (name, got, want)
+
+
 def test_arcsin_auditor_point():
     x = 0.9999999933693055
     d = 1.0 - x                 # exact (Sterbenz)

@@ -539,13 +539,54 @@ def _one_plus(z):
     return -(-z - 1)
 
 
+# Near 0 the factors below are written 1 - x^2 = 1 - x * x, not (1 - x)(1 + x):
+# the value is the same to rounding, but the latter's own derivative
+# -(1 + x) + (1 - x) cancels to 0 (arcsin''(1e-20) = 1e-20 came out 0), while
+# that of x * x is 2x directly.  Away from 0 (|x| >= 1/2) the product keeps its
+# exact differences near +-1, and its derivative adds terms of at most twice the
+# size of the result.
+def _small(x):
+    """The entries with ``|x| < 1/2`` (plain booleans), where ``1 - x^2`` is
+    formed as ``1 - x * x``."""
+    return _np.abs(primal_of(x)) < 0.5
+
+
+def _by_size(small, near0, far):
+    """``near0(x)`` where ``small``, ``far(x)`` elsewhere (one of them alone when
+    all entries agree)."""
+    if small.all():
+        return near0()
+    if not small.any():
+        return far()
+    return where(small, near0(), far())
+
+
+def _one_minus_sq(x):
+    """``1 - x^2``, with an accurate derivative ``-2x`` (see above)."""
+    return _by_size(_small(x), lambda: 1 - x * x, lambda: (1 - x) * (1 + x))
+
+
 def _asin_denom(x):
     """``sqrt(1 - x^2)``: for real x as ``sqrt((1 - x)(1 + x))`` (exact
     differences near +-1, no cancellation); for complex z as
-    ``sqrt(1 - z) sqrt(1 + z)`` (Kahan), the side of the cut kept."""
+    ``sqrt(1 - z) sqrt(1 + z)`` (Kahan), the side of the cut kept.  Where
+    ``|x| < 1/2`` (far from the cuts) as ``sqrt(1 - x * x)``, whose derivative
+    does not cancel."""
     if _is_complex(x):
-        return sqrt(_one_minus(x)) * sqrt(_one_plus(x))
-    return sqrt((1 - x) * (1 + x))
+        return _by_size(_small(x), lambda: sqrt(1 - x * x),
+                        lambda: sqrt(_one_minus(x)) * sqrt(_one_plus(x)))
+    return sqrt(_one_minus_sq(x))
+
+
+def _acosh_denom(z):
+    """Complex ``sqrt(z - 1) sqrt(z + 1)``; where ``|z| < 1/2`` as
+    ``+-i sqrt(1 - z * z)`` (the sign of ``Im z``, signed zeros included, picks
+    the side of ``sqrt(z - 1)``'s cut), whose derivative does not cancel."""
+    def near0():
+        rot = _np.where(_np.signbit(_np.imag(primal_of(z))), -1j, 1j).astype(
+            _np.result_type(primal_of(z)))
+        return rot * sqrt(1 - z * z)
+    return _by_size(_small(z), near0, lambda: sqrt(z - 1) * sqrt(_one_plus(z)))
 
 
 arcsin = unary(_np.arcsin, lambda ans, x: 1.0 / _asin_denom(x), singular=True)
@@ -578,9 +619,9 @@ arcsinh = unary(_np.arcsinh, lambda ans, x: 1.0 / (sqrt(_one_plus(x * x)) if _is
 # the factors are NaN, and a product of them turns the zero cotangent the rule
 # gets under a where() into NaN when differentiated again; quotients keep it 0
 arccosh = unary(_np.arccosh, lambda ans, x: (
-    1.0 / (sqrt(x - 1) * sqrt(_one_plus(x))) if _is_complex(x)
+    1.0 / _acosh_denom(x) if _is_complex(x)
     else 1.0 / sqrt(x - 1) / sqrt(x + 1)), singular=True)
-arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / ((1 - x) * (1 + x)), singular=True)
+arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / _one_minus_sq(x), singular=True)
 def _over_r2(num, y, x):
     # num / (x^2 + y^2) as (num / r) / r with r = hypot(x, y): no overflow or
     # underflow of the squares at |x|, |y| near 1e+-200
