@@ -126,6 +126,56 @@ def test_complex_inverse_trig_second_derivative_near_zero(dtype, z):
         assert abs(complex(got) - want) <= rtol * abs(want), (name, got, want)
 
 
+# y (y-1) x**(y-2), y x**(y-1), x**(y-1) (1 + y log x) by mpmath (mp.dps = 40) at
+# the float32 / float64 values of x and y
+_POW_SMALL_Y = [
+    (np.float32, 1e-20, 1e-5, -9.9952963180762005626e+34, 999539595483771.81673,
+     99907931573946564972.0),
+    (np.float64, 1e-155, 1e-5, -9.9642739006728701214e+304, 9.9643735444083143471e+149,
+     9.92881062653252635e+154),
+    (np.float64, 1e-156, -1e-5, 1.0036085278110378053e+307, -1.0035984918261195844e+151,
+     1.0072034504716625044e+156),
+]
+
+
+@pytest.mark.parametrize("dtype, x, y, d2, d1, dxy", _POW_SMALL_Y)
+def test_power_second_derivative_where_x_to_the_y_minus_2_overflows(dtype, x, y, d2, d1, dxy):
+    """d2/dx2 x**y = y (y-1) x**(y-2) is representable for small y where
+    x**(y-2) itself overflows; it was formed as (y-1) x**(y-2) times y: -inf."""
+    x, y = dtype(x), dtype(y)
+    rtol = 1e-14 if dtype == np.float64 else 2e-6
+    f = lambda v: dnp.power(v, y)
+    for d in (ad.hessian, lambda q: ad.grad(ad.grad(q)), lambda q: ad.jacrev(ad.jacrev(q)),
+              lambda q: ad.jacfwd(ad.jacfwd(q)), lambda q: ad.jacfwd(ad.jacrev(q))):
+        got = d(f)(x)
+        assert np.asarray(got).dtype == dtype
+        assert float(got) == pytest.approx(d2, rel=rtol, abs=0)
+    assert float(ad.grad(f)(x)) == pytest.approx(d1, rel=rtol, abs=0)
+    # both arguments traced; an array mixing such an entry with a plain one
+    h = ad.hessian(lambda v: v[0] ** v[1])(np.array([x, y]))
+    assert float(h[0, 0]) == pytest.approx(d2, rel=rtol, abs=0)
+    assert float(h[0, 1]) == pytest.approx(dxy, rel=rtol, abs=0)
+    assert float(h[1, 0]) == pytest.approx(dxy, rel=rtol, abs=0)
+    xs = np.array([x, 2.0], dtype=dtype)
+    for d in (ad.hessian, ad.jacrev):
+        h = d(lambda v: dnp.sum(v ** y) if d is ad.hessian else ad.grad(lambda w: dnp.sum(w ** y))(v))(xs)
+        assert float(h[0, 0]) == pytest.approx(d2, rel=rtol, abs=0)
+        assert float(h[1, 1]) == pytest.approx(float(y) * (float(y) - 1) * 2.0 ** (float(y) - 2),
+                                               rel=rtol, abs=0)
+
+
+def test_power_first_derivative_where_x_to_the_y_minus_1_overflows():
+    """d/dx x**1e-5 = 1e-5 x**(-0.99999) at a subnormal x: x**(y-1) overflows,
+    the product does not (was inf).  Truth by mpmath: 9.99084749670417e+34
+    (float32 x = 1e-40), 9.92887401325046e+304 (float64 x = 1e-310)."""
+    x, y = np.float32(1e-40), np.float32(1e-5)
+    assert float(ad.grad(lambda v: v ** y)(x)) == pytest.approx(9.99084749670417e+34, rel=2e-6, abs=0)
+    assert float(ad.jvp(lambda v: v ** y, (x,), (np.float32(1),))[1]) == pytest.approx(
+        9.99084749670417e+34, rel=2e-6, abs=0)
+    assert float(ad.grad(lambda v: v ** 1e-5)(1e-310)) == pytest.approx(
+        9.92887401325046e+304, rel=1e-9, abs=0)     # x = 1e-310 is subnormal: 1e-9
+
+
 def test_arcsin_auditor_point():
     x = 0.9999999933693055
     d = 1.0 - x                 # exact (Sterbenz)

@@ -27,7 +27,9 @@ docs/conventions.md.
 from __future__ import annotations
 
 import operator as _operator
+from math import inf as _inf
 from math import isfinite as _isfinite
+from math import log as _log
 
 import numpy as _np
 
@@ -441,7 +443,82 @@ def _pow_dx(ans, x, y):
         # x**0 is constant, also at x = 0, where the formula would give 0 * 0**-1
         zero = _np.logical_and(xv == 0, yv == 0)
         return where_p(zero, 0.0, _times_traced(y, power(where_p(zero, 1.0, x), y - 1)))
-    return _times_traced(y, power(x, y - 1))
+    big = _pow_dx_overflows(ans, xv, yv)
+    if big is None:
+        return _times_traced(y, power(x, y - 1))
+    # y x**(y-1) as (y x**y) / x: its derivative y**2 x**(y-2) - y x**(y-2) has no
+    # intermediate beyond the result's own size (for small y: d2/dx2 x**1e-5 at
+    # x = 1e-20 in float32 is -1e35, but x**(y-2) = 1e40).  x**y afresh, not
+    # ans: the tape keeps no ans for this rule (vjp_reads below)
+    if big.all():
+        return _times_traced(y, power(x, y)) / x
+    xb = where_p(big, x, 1.0)
+    return where_p(big, _times_traced(y, power(xb, y)) / xb,
+                   _times_traced(y, power(where_p(big, 1.0, x), y - 1)))
+
+
+def _pow_overflow_mask(ax, yd):
+    """Plain: where ``x**(y-1)`` overflows, or ``(y-1) x**(y-2)`` while
+    ``y (y-1) x**(y-2)`` does not, for ``|x|`` = ``ax`` finite and nonzero and
+    ``|x|**y`` finite and nonzero."""
+    y1 = yd - 1
+    pv = ax ** y1                                     # |x|**(y-1)
+    r = pv * (_np.abs(y1) / ax)                       # |(y-1) x**(y-2)|
+    s = pv * (_np.abs(yd * y1) / ax)                  # |y (y-1) x**(y-2)|
+    av = ax ** yd
+    return ((_np.isinf(pv) | (_np.isinf(r) & _np.isfinite(s))) & (ax != 0) & _np.isfinite(ax)
+            & _np.isfinite(av) & (av != 0))
+
+
+_LOG_RANGE = {}
+
+
+def _pow_overflow_scalar(a, y, dt):
+    """:func:`_pow_overflow_mask` for one ``|x|`` and ``y``, on logarithms (exact
+    up to the last ulp at the thresholds, where either form is accurate)."""
+    if not 0 < a < _inf or y == 1 or y == 0 or y != y:
+        return False
+    lim = _LOG_RANGE.get(dt.itemsize)          # (float dtypes differ in size)
+    if lim is None:
+        fi = _np.finfo(dt)
+        lim = _LOG_RANGE[dt.itemsize] = (_log(float(fi.max)), _log(float(fi.smallest_subnormal)))
+    top, bottom = lim
+    la = _log(a)
+    lp = (y - 1) * la                                 # log |x|**(y-1)
+    if not bottom < y * la < top:                     # |x|**y not finite and nonzero
+        return False
+    return lp > top or (lp + _log(abs(y - 1)) - la > top
+                        and lp + _log(abs(y * (y - 1))) - la <= top)
+
+
+def _pow_dx_overflows(ans, xv, yv):
+    """The entries (plain booleans) where ``y x**(y-1)`` is formed as
+    ``(y x**y) / x`` (see :func:`_pow_overflow_mask`), real arguments only;
+    ``None`` where there are none, the common case.  Computed in the result's
+    dtype from ``x`` and ``y`` (``ans`` gives only the dtype and shape); for a
+    single ``y`` from the smallest and largest ``|x|`` first (``|x|**(y-1)`` is
+    monotone in ``|x|``), at every order."""
+    dt = _np.result_type(primal_of(ans))
+    if dt.kind != "f" or xv.size == 0 or yv.dtype.kind not in "fiub" or xv.dtype.kind == "c":
+        return None
+    if xv.size == 1 and yv.size == 1:
+        # one number each: the same test on logarithms in Python floats (a
+        # fraction of the cost of NumPy scalars); y as the result's dtype has it
+        yd = float(yv.item()) if dt == _np.float64 else float(dt.type(yv.item()))
+        if not _pow_overflow_scalar(abs(float(xv.item())), yd, dt):
+            return None
+    with _np.errstate(all="ignore"):
+        ax = _np.abs(xv).astype(dt, copy=False)
+        yd = yv.astype(dt, copy=False)
+        if ax.size > 1 and yd.size == 1:
+            ends = _np.array([_np.min(ax, where=ax != 0, initial=_np.inf),
+                              _np.max(ax, where=_np.isfinite(ax), initial=0)], dtype=dt)
+            if not _pow_overflow_mask(ends, yd.reshape(())).any():
+                return None
+        big = _pow_overflow_mask(ax, yd)
+    if not big.any():
+        return None
+    return _np.broadcast_to(big, _np.shape(primal_of(ans)))
 
 
 def _times_traced(a, b):
