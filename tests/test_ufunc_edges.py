@@ -176,6 +176,33 @@ def test_power_first_derivative_where_x_to_the_y_minus_1_overflows():
         9.92887401325046e+304, rel=1e-9, abs=0)     # x = 1e-310 is subnormal: 1e-9
 
 
+@pytest.mark.parametrize("dtype, y, x", [(np.float32, 1e-30, 1e-20), (np.float32, 1e-28, -3e-19),
+                                          (np.float32, 1e15, 3e14), (np.float64, 1e-120, 1e-110),
+                                          (np.float64, 1e-300, 1e-150), (np.float64, 2e-250, -1e-140)])
+def test_arctan2_second_derivatives_by_reverse_over_reverse_at_extreme_radius(dtype, y, x):
+    """d2/dy2 atan2(y, x) = -2xy / r^4 and d2/dx2 = 2xy / r^4 (closed forms in
+    exact rational arithmetic at the rounded inputs), representable here; reverse over reverse
+    met the cotangent of r = hypot(x, y), ~ 1/r^3, which overflows (float32 at
+    |(x, y)| = 1e-20: -inf; the Hessian by forward over reverse was right)."""
+    yv, xv = dtype(y), dtype(x)
+    from fractions import Fraction
+    yd, xd = Fraction(float(yv)), Fraction(float(xv))
+    r2 = xd * xd + yd * yd
+    want = float(-2 * xd * yd / r2 / r2)
+    rtol = 1e-14 if dtype == np.float64 else 2e-6
+    fy = lambda v: dnp.arctan2(v, xv)
+    fx = lambda v: dnp.arctan2(yv, v)
+    for d in (lambda q: ad.grad(ad.grad(q)), lambda q: ad.jacrev(ad.jacrev(q)), ad.hessian,
+              lambda q: ad.jacfwd(ad.jacfwd(q)), lambda q: ad.jacrev(ad.jacfwd(q))):
+        for f, w, at in ((fy, want, yv), (fx, -want, xv)):
+            got = d(f)(at)
+            assert np.asarray(got).dtype == dtype
+            assert float(got) == pytest.approx(w, rel=rtol, abs=0)
+    # first derivatives unchanged: x / r^2, -y / r^2
+    assert float(ad.grad(fy)(yv)) == pytest.approx(float(xd / r2), rel=rtol, abs=0)
+    assert float(ad.grad(fx)(xv)) == pytest.approx(float(-yd / r2), rel=rtol, abs=0)
+
+
 def test_arcsin_auditor_point():
     x = 0.9999999933693055
     d = 1.0 - x                 # exact (Sterbenz)

@@ -699,11 +699,48 @@ arccosh = unary(_np.arccosh, lambda ans, x: (
     1.0 / _acosh_denom(x) if _is_complex(x)
     else 1.0 / sqrt(x - 1) / sqrt(x + 1)), singular=True)
 arctanh = unary(_np.arctanh, lambda ans, x: 1.0 / _one_minus_sq(x), singular=True)
+
+
 def _over_r2(num, y, x):
     # num / (x^2 + y^2) as (num / r) / r with r = hypot(x, y): no overflow or
-    # underflow of the squares at |x|, |y| near 1e+-200
+    # underflow of the squares at |x|, |y| near 1e+-200.  Where r is beyond
+    # fmax**(+-1/4) (1e+-9.6 in float32, 1e+-77 in float64) as
+    # ((num s) / rs / rs) s with rs = hypot(x s, y s), s a plain power of two per
+    # entry that brings rs to about 1: the same number (scalings are exact), but
+    # reverse mode differentiating it again no longer meets the cotangent of r,
+    # ~ 1/r^3, which overflows (arctan2'' by grad of grad at |(x, y)| = 1e-20 in
+    # float32 was -inf) before the factor y / r brings it back
     r = hypot(x, y)
-    return num / r / r
+    s = _unit_scale(primal_of(r))
+    if s is None:
+        return num / r / r
+    rs = hypot(x * s, y * s)
+    return (num * s) / rs / rs * s
+
+
+_QUARTER_RANGE = {}
+
+
+def _unit_scale(rv):
+    """``None`` if every finite nonzero ``rv`` is within ``fmax**(+-1/4)``, else
+    plain powers of two ``s`` with ``rv s`` about 1 at the entries outside (1 at
+    the others)."""
+    rv = _np.asarray(rv)
+    if rv.dtype.kind != "f":
+        return None
+    lim = _QUARTER_RANGE.get(rv.dtype.itemsize)
+    if lim is None:
+        fi = _np.finfo(rv.dtype)
+        lim = _QUARTER_RANGE[rv.dtype.itemsize] = (float(fi.max) ** -0.25, float(fi.max) ** 0.25)
+    lo, hi = lim
+    with _np.errstate(invalid="ignore"):
+        out = ((rv < lo) | (rv > hi)) & (rv > 0) & (rv < _np.inf)
+    if not out.any():
+        return None
+    fi = _np.finfo(rv.dtype)
+    e = _np.where(out, _np.frexp(rv)[1], 0)
+    e = _np.clip(e, fi.minexp + 2, fi.maxexp - 2)     # s itself representable
+    return _np.ldexp(_np.ones((), rv.dtype), -e)
 
 
 arctan2 = binary(_np.arctan2,
