@@ -203,6 +203,41 @@ def test_arctan2_second_derivatives_by_reverse_over_reverse_at_extreme_radius(dt
     assert float(ad.grad(fx)(xv)) == pytest.approx(float(-yd / r2), rel=rtol, abs=0)
 
 
+@pytest.mark.parametrize("dtype, x, y", [(np.float64, 1.0, 1e-9), (np.float64, -2.0, 1e-3),
+                                          (np.float32, 1.0, 1e-5), (np.float32, 30.0, 1.0),
+                                          (np.float64, 3e-200, -4e-205), (np.float64, 0.3, 0.4)])
+def test_hypot_second_derivatives_where_one_argument_dominates(dtype, x, y):
+    """d2/dx2 hypot(x, y) = y^2 / h^3, d2/dxdy = -xy / h^3, d2/dy2 = x^2 / h^3
+    (closed forms; h^2 in exact rationals).  The x-factor x / h differentiated
+    to 1/h - x^2/h^3, which cancels for |y| << |x|: 0 instead of 1e-18 at
+    (1, 1e-9), 0 instead of 1e-10 in float32 at (1, 1e-5), 5e-5 off at (30, 1)."""
+    import math
+    from fractions import Fraction
+    xv, yv = dtype(x), dtype(y)
+    xf, yf = Fraction(float(xv)), Fraction(float(yv))
+    h2 = xf * xf + yf * yf
+    h3 = float(h2) ** 1.5 if float(h2) > 1e-300 else None
+    if h3 is None:               # scale out 2^-600 (exact) to stay in range
+        c = Fraction(2) ** 600
+        h3s = float(h2 * c * c) ** 1.5
+        want = [float(v * c * c / Fraction(h3s)) * 2.0 ** 600
+                for v in (yf * yf, -xf * yf, xf * xf)]
+    else:
+        want = [float(v / Fraction(h3)) for v in (yf * yf, -xf * yf, xf * xf)]
+    rtol = 4e-15 if dtype == np.float64 else 1e-6
+    fxx = lambda v: dnp.hypot(v, yv)
+    fyy = lambda v: dnp.hypot(xv, v)
+    for d in (lambda q: ad.grad(ad.grad(q)), lambda q: ad.jacrev(ad.jacrev(q)), ad.hessian,
+              lambda q: ad.jacfwd(ad.jacfwd(q))):
+        assert float(d(fxx)(xv)) == pytest.approx(want[0], rel=rtol, abs=0)
+        assert float(d(fyy)(yv)) == pytest.approx(want[2], rel=rtol, abs=0)
+    h = ad.hessian(lambda v: dnp.hypot(v[0], v[1]))(np.array([xv, yv]))
+    np.testing.assert_allclose(h, [[want[0], want[1]], [want[1], want[2]]], rtol=rtol, atol=0)
+    # first derivatives x / h, y / h
+    want1 = math.copysign(1 / math.sqrt(float(1 + (yf / xf) ** 2)), x)
+    assert float(ad.grad(fxx)(xv)) == pytest.approx(want1, rel=rtol, abs=0)
+
+
 def test_arcsin_auditor_point():
     x = 0.9999999933693055
     d = 1.0 - x                 # exact (Sterbenz)
