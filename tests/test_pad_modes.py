@@ -167,3 +167,45 @@ def test_empty_array():
         want = np.pad(x, [(0, 0), (1, 2)], mode=mode)
         same(traced_value(lambda a: dnp.pad(a, [(0, 0), (1, 2)], mode=mode), x), want)
 
+
+
+# --- reflect_type='odd' ------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["reflect", "symmetric"])
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+@pytest.mark.parametrize("pw", [(0, 3), (2, 0), (4, 1), (13, 6), (7, 11)])
+def test_odd_reflection_values_and_jacobian_match_numpy(mode, n, pw):
+    """Values bit for bit NumPy's (its own loop, pads larger than the array
+    included); the map is linear, so the Jacobian's columns are NumPy's pad of
+    the unit vectors (integer entries, exact).  This raised NotImplementedError."""
+    x = RNG.standard_normal(n)
+    f = lambda v: dnp.pad(v, pw, mode=mode, reflect_type="odd")
+    want_j = np.stack([np.pad(u, pw, mode=mode, reflect_type="odd") for u in np.eye(n)], -1)
+    np.testing.assert_array_equal(ad.jvp(f, (x,), (x,))[0],
+                                  np.pad(x, pw, mode=mode, reflect_type="odd"))
+    np.testing.assert_array_equal(ad.jacfwd(f)(x), want_j)
+    np.testing.assert_array_equal(ad.jacrev(f)(x), want_j)
+    # through plain numpy.pad on a traced value too
+    np.testing.assert_array_equal(
+        ad.jacrev(lambda v: np.pad(v, pw, mode=mode, reflect_type="odd"))(x), want_j)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "symmetric"])
+def test_odd_reflection_several_axes_float32_second_order(mode):
+    x = RNG.standard_normal((3, 4)).astype(np.float32)
+    w = ((2, 5), (7, 1))
+    f = lambda v: dnp.pad(v, w, mode=mode, reflect_type="odd")
+    want = np.pad(x, w, mode=mode, reflect_type="odd")
+    val = ad.jvp(f, (x,), (x,))[0]
+    assert val.dtype == np.float32
+    np.testing.assert_array_equal(val, want)
+    want_j = np.stack([np.pad(u.reshape(3, 4), w, mode=mode, reflect_type="odd")
+                       for u in np.eye(12, dtype=np.float32)], -1).reshape(want.shape + (3, 4))
+    np.testing.assert_array_equal(ad.jacrev(f)(x), want_j)
+    # second order: sum(pad(x)^2) has Hessian 2 J^T J
+    jm = want_j.reshape(-1, 12).astype(np.float64)
+    h = ad.hessian(lambda v: dnp.sum(f(v).astype(np.float64) ** 2))(x.astype(np.float64))
+    np.testing.assert_allclose(h.reshape(12, 12), 2 * jm.T @ jm, rtol=1e-14)
+    # any other reflect_type reflects evenly, as in NumPy
+    np.testing.assert_array_equal(
+        ad.jvp(lambda v: dnp.pad(v, w, mode=mode, reflect_type="other"), (x,), (x,))[0],
+        np.pad(x, w, mode=mode, reflect_type="other"))

@@ -13,7 +13,8 @@ their own are:
 
 ``pad`` with ``edge`` / ``reflect`` / ``symmetric`` / ``wrap`` gathers along
 each axis with the index map NumPy's own ``pad`` gives for ``arange(n)``;
-``reflect_type='odd'`` is not supported on traced values.  ``maximum`` /
+``reflect_type='odd'`` follows NumPy's loop (chunks ``2 * edge - reflected``
+outwards).  ``maximum`` /
 ``minimum`` / ``mean`` / ``median`` concatenate the (broadcast) reduction of
 the first / last ``stat_length`` entries, ``linear_ramp`` a ramp computed with
 ``numpy.linspace``'s arithmetic in its dtype, axis by axis as NumPy does (so
@@ -430,15 +431,53 @@ def pad(array, pad_width, mode="constant", **kwargs):
                                   "mode, or build the padding with dualad.numpy.concatenate")
     if mode not in ("edge", "reflect", "symmetric", "wrap"):
         raise ValueError(f"mode {mode!r} is not supported")
-    if kwargs.get("reflect_type", "even") != "even":
-        raise NotImplementedError("pad: reflect_type='odd' is not supported on traced values")
-    kw = {k: v for k, v in kwargs.items() if k == "reflect_type"} if mode in (
-        "reflect", "symmetric") else {}
+    # (as NumPy: any reflect_type other than 'odd' reflects evenly)
+    odd = mode in ("reflect", "symmetric") and kwargs.get("reflect_type", "even") == "odd"
     for d, (b, e) in enumerate(widths):
         if b or e:
-            idx = _np.pad(_np.arange(shape_of(x)[d]), (b, e), mode=mode, **kw)
+            n = shape_of(x)[d]
+            if odd and n > 1:
+                x = _pad_reflect_odd(x, d, b, e, mode == "symmetric")
+                continue
+            # (a length-1 axis: NumPy repeats the edge, in either reflect_type)
+            idx = _np.pad(_np.arange(n), (b, e), mode=mode)
             x = getitem(x, (slice(None),) * d + (idx,))
     return x
+
+
+def _pad_reflect_odd(x, d, left, right, include_edge):
+    """``pad`` along axis ``d`` with ``reflect_type='odd'``: NumPy's loop
+    (``_set_reflect_both``), chunk by chunk outwards, each chunk
+    ``2 * edge - reflected``, on traced values (the same arithmetic, so the
+    same values, and linear in ``x``)."""
+    from ._shape import concatenate
+    period = shape_of(x)[d]
+    pre = (slice(None),) * d
+    cur = x
+    while left > 0 or right > 0:
+        length = shape_of(cur)[d]
+        if include_edge:
+            length = length // period * period
+            offset = 1
+        else:
+            length = (length - 1) // (period - 1) * (period - 1)
+            offset = 0
+        if left > 0:
+            k = min(length, left)
+            # padded[left - offset + k : left - offset : -1], in cur's coordinates
+            idx = _np.arange(k - offset, -offset, -1)
+            chunk = 2 * getitem(cur, pre + (slice(0, 1),)) - getitem(cur, pre + (idx,))
+            cur = concatenate([chunk, cur], axis=d)
+            left -= k
+        if right > 0:
+            k = min(length, right)
+            m = shape_of(cur)[d]
+            # padded[-right + offset - 2 : ... - k : -1], counted from cur's end
+            idx = _np.arange(m - 2 + offset, m - 2 + offset - k, -1)
+            chunk = 2 * getitem(cur, pre + (slice(m - 1, m),)) - getitem(cur, pre + (idx,))
+            cur = concatenate([cur, chunk], axis=d)
+            right -= k
+    return cur
 
 
 # --- splitting -----------------------------------------------------------------------
