@@ -158,7 +158,8 @@ def test_power_second_derivative_where_x_to_the_y_minus_2_overflows(dtype, x, y,
     assert float(h[1, 0]) == pytest.approx(dxy, rel=rtol, abs=0)
     xs = np.array([x, 2.0], dtype=dtype)
     for d in (ad.hessian, ad.jacrev):
-        h = d(lambda v: dnp.sum(v ** y) if d is ad.hessian else ad.grad(lambda w: dnp.sum(w ** y))(v))(xs)
+        h = d(lambda v: dnp.sum(v ** y) if d is ad.hessian
+              else ad.grad(lambda w: dnp.sum(w ** y))(v))(xs)
         assert float(h[0, 0]) == pytest.approx(d2, rel=rtol, abs=0)
         assert float(h[1, 1]) == pytest.approx(float(y) * (float(y) - 1) * 2.0 ** (float(y) - 2),
                                                rel=rtol, abs=0)
@@ -169,7 +170,8 @@ def test_power_first_derivative_where_x_to_the_y_minus_1_overflows():
     the product does not (was inf).  Truth by mpmath: 9.99084749670417e+34
     (float32 x = 1e-40), 9.92887401325046e+304 (float64 x = 1e-310)."""
     x, y = np.float32(1e-40), np.float32(1e-5)
-    assert float(ad.grad(lambda v: v ** y)(x)) == pytest.approx(9.99084749670417e+34, rel=2e-6, abs=0)
+    assert float(ad.grad(lambda v: v ** y)(x)) == pytest.approx(9.99084749670417e+34,
+                                                                rel=2e-6, abs=0)
     assert float(ad.jvp(lambda v: v ** y, (x,), (np.float32(1),))[1]) == pytest.approx(
         9.99084749670417e+34, rel=2e-6, abs=0)
     assert float(ad.grad(lambda v: v ** 1e-5)(1e-310)) == pytest.approx(
@@ -178,7 +180,8 @@ def test_power_first_derivative_where_x_to_the_y_minus_1_overflows():
 
 @pytest.mark.parametrize("dtype, y, x", [(np.float32, 1e-30, 1e-20), (np.float32, 1e-28, -3e-19),
                                           (np.float32, 1e15, 3e14), (np.float64, 1e-120, 1e-110),
-                                          (np.float64, 1e-300, 1e-150), (np.float64, 2e-250, -1e-140)])
+                                          (np.float64, 1e-300, 1e-150),
+                                          (np.float64, 2e-250, -1e-140)])
 def test_arctan2_second_derivatives_by_reverse_over_reverse_at_extreme_radius(dtype, y, x):
     """d2/dy2 atan2(y, x) = -2xy / r^4 and d2/dx2 = 2xy / r^4 (closed forms in
     exact rational arithmetic at the rounded inputs), representable here; reverse over reverse
