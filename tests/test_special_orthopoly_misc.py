@@ -552,6 +552,22 @@ def test_exprel_and_powm1_without_cancellation():
     assert ad.grad(dsp.powm1, argnums=1)(0.0, 2.0) == 0.0
 
 
+@pytest.mark.parametrize("x,y,dt,d1,d2", [
+    # mpmath (dps 30) of y x^(y-1) and y (y-1) x^(y-2) at the dtype-rounded x, y;
+    # x^(y-2) itself overflows (1e40 in float32, 1e310 in float64)
+    (1e-20, 1e-5, np.float32, 999539595483771.82, -9.9952963180762006e+34),
+    (1e-155, 1e-5, np.float64, 9.9643735444083143e+149, -9.9642739006728701e+304),
+])
+def test_powm1_second_derivative_at_tiny_x_does_not_overflow(x, y, dt, d1, d2):
+    f = lambda v: dsp.powm1(v, dt(y))
+    assert ad.grad(f)(dt(x)) == pytest.approx(d1, rel=1e-6 if dt is np.float32 else 1e-14)
+    rel = 1e-6 if dt is np.float32 else 1e-13
+    for h in (ad.hessian(f)(dt(x)), ad.grad(ad.grad(f))(dt(x)),
+              ad.jacfwd(ad.jacfwd(f))(dt(x)), ad.jacrev(ad.jacfwd(f))(dt(x))):
+        assert np.asarray(h).dtype == dt
+        assert float(h) == pytest.approx(d2, rel=rel, abs=0)
+
+
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 0.0, 1.0, 2.0])
 def test_orthogonal_polynomial_derivatives_past_the_degree_are_zero_not_nan(n):
     """The identities lower the degree; at degree 0 they asked SciPy for degree

@@ -44,7 +44,8 @@ complex input, so the VJP is ``g f'`` with no conjugate, docs/complex.md):
   cancellation, no overflow before ``exprel``'s own).
 * ``powm1(x, y) = x^y - 1``: ``y x^(y-1)`` and ``x^y log x`` (no difference of
   nearly equal numbers near ``y = 0`` or ``x = 1``); 0 at ``x = y = 0`` (in
-  ``x``) and at ``x = 0 < y`` (in ``y``).
+  ``x``) and at ``x = 0 < y`` (in ``y``).  The ``x``-rule is ``power``'s, so its
+  second derivative does not overflow at tiny ``x`` and small ``y``.
 * ``cosm1' = -sin``; ``sindg' = pi/180 cosdg``, ``cosdg' = -pi/180 sindg``,
   ``tandg' = pi/180 (1 + tandg^2)``, ``cotdg' = -pi/180 (1 + cotdg^2)`` (exact
   zeros at multiples of 90 degrees, as SciPy's values);
@@ -81,7 +82,7 @@ import numpy as _np
 import scipy.special as _sp
 
 from ... import numpy as dnp
-from ...numpy._ufuncs import _is_complex
+from ...numpy._ufuncs import _is_complex, _pow_dx
 from ...registry import nondifferentiable
 from ...tracer import contains_tracer, primal_of
 from ._common import _nary, _piecewise, _sub, _unary
@@ -460,12 +461,9 @@ exprel.__doc__ = ("``scipy.special.exprel(x) = (e^x - 1)/x``, differentiable: "
 
 
 def _d_powm1_x(ans, x, y):
-    xv, yv = _plain(x), _plain(y)
-    corner = (xv == 0) & (yv == 0)          # x^0 - 1 = 0 for every x: derivative 0
-    if corner.any():
-        xs = _sub(corner, x, 1.0)
-        return dnp.where(corner, 0.0, y * dnp.power(xs, y - 1))
-    return y * dnp.power(x, y - 1)
+    # that of x**y: 0 at x = y = 0, and (y x**y) / x where x**(y-1) or the next
+    # order's (y-1) x**(y-2) would overflow (tiny x, small y)
+    return _pow_dx(ans, x, y)
 
 
 def _d_powm1_y(ans, x, y):
