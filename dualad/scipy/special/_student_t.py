@@ -24,7 +24,7 @@ def _stdtr_ddf(ans, df, t):
     ts = dnp.where(zero, 1.0, t) if _np.any(zero) else t
     s2 = ts * ts
     x = df / (df + s2)
-    dx = s2 / ((df + s2) * (df + s2))
+    dx = (s2 / (df + s2)) / (df + s2)      # dx/ddf, not s2 / (df + s2)^2: no overflow
     di = 0.5 * _betainc_dparam(None, 0.5 * df, 0.5, x, 0) + _betainc_dx(None, 0.5 * df, 0.5, x) * dx
     out = -0.5 * _np.sign(tv) * di
     if not _np.any(zero):
@@ -38,6 +38,7 @@ def _stdtr_ddf(ans, df, t):
 # --- Student's t for large df: cancellation-free pieces -----------------------------
 # log Gamma((df+1)/2) - log Gamma(df/2) - log(df/2)/2 = sum_n e_n df^-n (odd n), with
 # e_n = (-1)^(n+1) (1 - 2^(n+1)) B_(n+1) / (n (n+1)) (Bernoulli polynomials at 1/2 and 0)
+_LOG_2_SQRT_PI = float(_np.log(2 * _np.sqrt(_np.pi)))
 _BERN = _sp.bernoulli(18)
 _R_COEF = [(n, float((-1) ** (n + 1) * (1 - 2.0 ** (n + 1)) * _BERN[n + 1] / (n * (n + 1))))
            for n in range(1, 17, 2)]
@@ -211,18 +212,54 @@ def _t_cdf_ddf_near(df, z):
     return z * dnp.sum(f * _GL_W.astype(dt), axis=-1)
 
 
+_T_FAR = 1e10      # abs(t) / sqrt(df) from which the tail is its leading term
+
+
+def _t_far_mask(df, z):
+    """Where ``t^2 > 1e20 df`` (``x = df / (df + t^2) < 1e-20``), on plain values,
+    without forming ``t^2``."""
+    dv, zv = _pv(df), _pv(z)
+    with _np.errstate(invalid="ignore", over="ignore"):
+        return (_np.abs(zv) > _T_FAR * _np.sqrt(dv)) & _np.isfinite(zv) & (dv > 0) & \
+            _np.isfinite(dv)
+
+
+def _t_tail_far(df, z):
+    """``(log P, d/ddf log P)`` for the tail ``P = stdtr(df, -abs(t))`` where
+    ``x = df / (df + t^2) < 1e-20``: the leading term of
+    ``I_x(a, 1/2) = x^a / (a B(a, 1/2)) (1 + O(x))``, ``a = df/2``, so
+    ``log P = a log x - gammaln(a + 1) + gammaln(a + 1/2) - log(2 sqrt(pi))`` and
+    ``d/ddf log P = (log x + t^2 / (df + t^2) + digamma(a + 1/2) - digamma(a + 1)) / 2``
+    (relative error below 1e-20).  ``log x = log df - 2 log|t| - log1p(df / t^2)``:
+    no ``t^2``, which overflows from ``abs(t) = 1.3e154`` (its square, in the
+    betainc form's ``dx/ddf``, from ``1.2e77``)."""
+    at = dnp.abs(z)
+    r = df / at / at
+    lx = dnp.log(df) - 2 * dnp.log(at) - dnp.log1p(r)
+    a = 0.5 * df
+    logp = a * lx - gammaln(a + 1) + gammaln(a + 0.5) - _LOG_2_SQRT_PI
+    dlogp = 0.5 * (lx + 1 / (1 + r) + digamma(a + 0.5) - digamma(a + 1))
+    return logp, dlogp
+
+
 def _t_cdf_ddf(ans, df, z):
     df, z = _bcast(df, z)
     dv, zv = _pv(df), _pv(z)
+    far = _t_far_mask(df, z)
     with _np.errstate(invalid="ignore"):
         near = _np.abs(zv) < _np.minimum(1.0, 0.5 * _np.sqrt(dv))
-    big = (dv >= _T_BIG) & ~near
-    ser = ~(near | big)
+    big = (dv >= _T_BIG) & ~near & ~far
+    ser = ~(near | big | far)
     parts = []
+    if far.any():
+        def far_form():
+            logp, dlogp = _t_tail_far(_sub(~far, df, 1.0), _sub(~far, z, 1e20))
+            return -_np.sign(zv) * dnp.exp(logp) * dlogp
+        parts.append((far, far_form))
     if near.any():
         parts.append((near, lambda: _t_cdf_ddf_near(_sub(~near, df, 10.0), _sub(~near, z, 0.5))))
     if big.any():
-        parts.append((big, lambda: _t_cdf_ddf_big(_sub(~big, df, 1e6), z)))
+        parts.append((big, lambda: _t_cdf_ddf_big(_sub(~big, df, 1e6), _sub(~big, z, 2.0))))
     if ser.any():
         parts.append((ser, lambda: _stdtr_ddf(ans, _sub(~ser, df, 10.0), _sub(~ser, z, 1.0))))
     out = parts[-1][1]()
@@ -253,8 +290,17 @@ def _log_stdtr_impl(df, t):
 # t-derivative f / F as exp(log f - log F), which stays finite where the density f
 # underflows but F does not (far tail: f ~ |t|^-(df+1), F ~ |t|^-df); one exp, as
 # the chain rule through log(stdtr) has, and no division
+def _log_stdtr_ddf(ans, df, t):
+    # F_df / F; in the far tail d/ddf log F directly (F may underflow there)
+    df, t = _bcast(df, t)
+    far = _t_far_mask(df, t)
+    return _piecewise(far, lambda safe: _t_tail_far(safe(df, 1.0), safe(t, -1e20))[1],
+                      lambda safe: _t_cdf_ddf(None, safe(df, 1.0), safe(t, -1.0))
+                      / dnp.exp(safe(ans, -1.0)))
+
+
 _log_stdtr = _nary(_log_stdtr_impl, "log_stdtr",
-                   [lambda ans, df, t: _t_cdf_ddf(None, df, t) / dnp.exp(ans),
+                   [_log_stdtr_ddf,
                     lambda ans, df, t: dnp.exp(_t_logpdf_std(t, df) - ans)], ["df", "t"])
 _log_stdtr.__doc__ = ("``log(stdtr(df, t))`` for ``t <= 0`` (internal: ``stats.t.logcdf`` "
                       "and ``logsf`` in the lower tail).")
@@ -266,9 +312,32 @@ def _stdtrit_dp(ans, df, p):
 
 
 def _stdtrit_ddf(ans, df, p):
-    # dt/ddf = -(d/ddf stdtr(df, t)) / f(t), through stdtr's own df-derivative
-    df, t = _bcast(df, ans)
-    return -_t_cdf_ddf(None, df, t) * _stdtrit_dp(t, df, p)
+    # dt/ddf = -(d/ddf stdtr(df, t)) / f(t), through stdtr's own df-derivative; in
+    # the far tail sign(t) (d/ddf log P) P / f(t), P = stdtr(df, -|t|), where
+    # P / f(t) = sqrt(df + t^2) / df (P and f can underflow, 1 / f overflow)
+    df, t, p = _bcast(df, ans, p)
+    far = _t_far_mask(df, t)
+
+    def far_form(safe):
+        # there P / f(t) = sqrt(df + t^2) / df exactly (leading terms of both):
+        # no exp of a difference of two large logs
+        d, tt = safe(df, 1.0), safe(t, 1e20)
+        _, dlogp = _t_tail_far(d, tt)
+        return dlogp * (tt / d) * dnp.sqrt(1 + d / tt / tt)
+    def lower(safe):
+        # t < 0: -(F_df / p) exp(log p - log f(t)), F = p (the density underflows
+        # before p does: at df = 30, p = 1e-300, f(t) = 6e-310 and 1 / f overflows)
+        d, tt, pp = safe(df, 1.0), safe(t, -1.0), safe(p, 0.1)
+        return -(_t_cdf_ddf(None, d, tt) / pp) * dnp.exp(dnp.log(pp) - _t_logpdf_std(tt, d))
+
+    def rest(safe):
+        d, tt = safe(df, 1.0), safe(t, 0.5)
+        return -_t_cdf_ddf(None, d, tt) * _stdtrit_dp(tt, d, p)
+
+    with _np.errstate(invalid="ignore"):
+        low = (_pv(t) < 0) & (_pv(p) > 0)
+    return _piecewise(far, far_form,
+                      lambda safe: _piecewise(low & ~far, lower, rest))
 
 
 stdtrit = _nary(_sp.stdtrit, "stdtrit", [_stdtrit_ddf, _stdtrit_dp], ["df", "p"])
