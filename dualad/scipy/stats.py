@@ -63,6 +63,7 @@ import scipy.special as _sp
 from .. import numpy as dnp
 from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from . import special as sp
+from .special._common import _piecewise
 from . import linalg as sla
 
 __all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy", "logistic",
@@ -563,7 +564,56 @@ def _log_gammainc_lower(a, v):
                         [(top, top), (0.25 * top, top)])
 
 
+_BETA_SMALL_TERMS = 30    # terms of the series in _log_betainc_small (w <= 0.1, b w <= 1)
+
+
+def _log_betainc_small(a, b, w):
+    """``log betainc(a, b, w) = a log w - betaln(a, b) + log S`` for small ``w``,
+    ``S = sum_n (1-b)_n w^n / (n! (a+n))`` (to ``n = 29``: ``w <= 0.1`` and
+    ``b w <= 1`` bound the terms by ``prod_k (0.1 + 1/k)``).  The ``w``-derivative
+    is ``a / w + S_w / S``, so its derivative in ``b`` is ``d/db (S_w / S)``, O(1);
+    through ``log(betainc)`` it was the difference of two O(a / w) terms
+    (``pdf_b / I - pdf I_b / I^2``), which lost ~10 eps a / w."""
+    c = 1.0
+    acc = 1.0 / a
+    for n in range(1, _BETA_SMALL_TERMS):
+        c = c * ((n - b) / n) * w
+        acc = acc + c / (a + n)
+    return a * dnp.log(w) - sp.betaln(a, b) + dnp.log(acc)
+
+
 def _log_beta_tail(a, b, v, upper):
+    """``log betainc(a, b, v)`` below the median, or (``upper``) ``log betaincc(a,
+    b, v) = log betainc(b, a, 1 - v)`` above it: where that argument ``w`` (``v``
+    or ``1 - v``) is small, :func:`_log_betainc_small` (``w <= 0.1``, ``w b <= 1``
+    with ``b`` the other parameter); elsewhere :func:`_log_beta_tail_rest`."""
+    av, bv, vv = _np.broadcast_arrays(_np.asarray(_pv(a), dtype=float),
+                                      _np.asarray(_pv(b), dtype=float), _pv(v))
+    w, other = (1 - vv, av) if upper else (vv, bv)
+    with _np.errstate(all="ignore"):
+        small = (w > 0) & (w <= 0.1) & (w * other <= 1) & (av > 0) & (bv > 0) & \
+            _np.isfinite(av) & _np.isfinite(bv)
+    if not small.any():
+        return _log_beta_tail_rest(a, b, v, upper)
+
+    def series(safe):
+        ss, bs, vs = safe(a, 1.0), safe(b, 1.0), safe(v, 0.95 if upper else 0.05)
+        out = _log_betainc_small(bs, ss, 1 - vs) if upper else _log_betainc_small(ss, bs, vs)
+        # the value: SciPy's where it is positive (betaln loses ~1e-13 for small a
+        # and large b), shifted by a plain constant, so the derivatives are the
+        # series'; the series' own value where SciPy's underflows
+        sv, bv2, vv2 = (_pv(u) for u in _np.broadcast_arrays(primal_of(ss), primal_of(bs),
+                                                             primal_of(vs)))
+        with _np.errstate(all="ignore"):
+            ref = _np.log((_sp.betaincc if upper else _sp.betainc)(sv, bv2, vv2))
+        fv = _np.asarray(primal_of(out))
+        shift = _np.where(_np.isfinite(ref), ref - fv, 0.0).astype(fv.dtype)
+        return out + shift
+    return _piecewise(small, series, lambda safe: _log_beta_tail_rest(
+        safe(a, 1.0), safe(b, 1.0), safe(v, 0.5), upper))
+
+
+def _log_beta_tail_rest(a, b, v, upper):
     """``log betainc(a, b, v)`` below the median, or (``upper``) ``log betaincc(a,
     b, v) = log betainc(b, a, 1 - v)`` above it (see :func:`_log_of_tail`)."""
     av, bv, vv = _np.broadcast_arrays(_np.asarray(_pv(a), dtype=float),
