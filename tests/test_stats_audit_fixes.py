@@ -62,3 +62,26 @@ def test_beta_log_tails_values_are_scipys():
         fin = np.isfinite(ref)          # where SciPy's cdf underflows, log's is finite
         assert fin.sum() > 50
         np.testing.assert_array_equal(ours[fin], ref[fin])
+
+
+# --- nbinom at small n: log poch(n, k) without gammaln(n + k) - gammaln(n) -----------
+# Closed forms: pmf(0; n, p) = p^n; logpmf(2; n, p) = log n + log(n+1) - log 2
+# + n log p + 2 log(1-p).  Was 0.0 for 0.48045 (k = 0, n = 1e-8, reverse over reverse).
+def _n_seconds(f, n):
+    return [ad.grad(ad.grad(f))(n), ad.jacfwd(ad.jacfwd(f))(n), ad.jacfwd(ad.grad(f))(n),
+            ad.grad(ad.jacfwd(f))(n)]
+
+
+@pytest.mark.parametrize("n", [1e-8, 1e-6, 0.3])
+def test_nbinom_small_n(n):
+    p = 0.5
+    f0 = lambda m: stats.nbinom.pmf(0.0, m, p)         # noqa: E731
+    for g in _n_seconds(f0, n):
+        assert g == approx(np.log(p) ** 2 * p ** n, rel=1e-14, abs=0)
+    assert ad.grad(lambda m: stats.nbinom.logpmf(0.0, m, p))(n) == np.log(p)
+    h = ad.hessian(lambda v: stats.nbinom.pmf(0.0, v[0], v[1]))(np.array([n, p]))
+    assert h[0, 0] == approx(np.log(p) ** 2 * p ** n, rel=1e-14, abs=0)
+    f2 = lambda m: stats.nbinom.logpmf(2.0, m, 0.3)     # noqa: E731
+    assert ad.grad(f2)(n) == approx(1 / n + 1 / (n + 1) + np.log(0.3), rel=1e-14, abs=0)
+    for g in _n_seconds(f2, n):
+        assert g == approx(-1 / n ** 2 - 1 / (n + 1) ** 2, rel=1e-14, abs=0)
