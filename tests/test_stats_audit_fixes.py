@@ -85,3 +85,20 @@ def test_nbinom_small_n(n):
     assert ad.grad(f2)(n) == approx(1 / n + 1 / (n + 1) + np.log(0.3), rel=1e-14, abs=0)
     for g in _n_seconds(f2, n):
         assert g == approx(-1 / n ** 2 - 1 / (n + 1) ** 2, rel=1e-14, abs=0)
+
+
+# --- logistic.logpdf / pdf near the mode ----------------------------------------------
+# d/dx logpdf = -tanh(x/2), d2/dx2 = -sech(x/2)^2 / 2 (closed forms; numpy's tanh / cosh).
+# Was expit(-x) - expit(x): rel 8.9e-5 at x = 1e-12, 0.11 at 1e-15.
+@pytest.mark.parametrize("x", [1e-300, 1e-15, 1e-12, 1e-6, 0.3, -0.999, 1.0, -2.5, 30.0, 0.0])
+def test_logistic_near_mode(x):
+    f = stats.logistic.logpdf
+    d1, d2 = -np.tanh(x / 2), -0.5 / np.cosh(x / 2) ** 2
+    for g in (ad.grad(f)(x), ad.jvp(f, (x,), (1.0,))[1]):
+        assert g == approx(d1, rel=1e-15, abs=0)
+    for g in (ad.grad(ad.grad(f))(x), ad.jacfwd(ad.jacfwd(f))(x), ad.jacfwd(ad.grad(f))(x)):
+        assert g == approx(d2, rel=1e-15, abs=0)
+    pdf = stats.logistic.pdf(x)
+    assert ad.grad(stats.logistic.pdf)(x) == approx(pdf * d1, rel=1e-15, abs=0)
+    # in loc: d/dloc = -d/dx
+    assert ad.grad(f, argnums=1)(0.0, -x) == approx(-(-np.tanh(x / 2)), rel=1e-15, abs=0)

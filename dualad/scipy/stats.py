@@ -946,8 +946,21 @@ class logistic_gen(_Symmetric):
     def logpdf(self, x, loc=0, scale=1):
         # log(expit(y) expit(-y)): no kink at 0 (SciPy's -|y| - 2 log1p(exp(-|y|)) has one,
         # which would make the second derivative at y = 0 wrong)
+        # near the mode -2 log(2 cosh(y/2)) = -2 log 2 - 2 log1p(2 sinh(y/4)^2), whose
+        # derivative is -tanh(y/2) as sinh / cosh (log_expit's is expit(-y) - expit(y),
+        # which cancels: rel 8.9e-5 at y = 1e-12, 0.11 at 1e-15)
         y = _std(x, loc, scale)
-        return _invalid(_not_pos(scale), sp.log_expit(y) + sp.log_expit(-y) - _log(scale))
+        with _np.errstate(invalid="ignore"):
+            mid = _np.abs(_pv(y)) < 1.0     # beyond, expit(-y) - expit(y) does not cancel
+
+        def near(safe):
+            s = dnp.sinh(0.25 * safe(y, 0.0))
+            return -2 * dnp.log1p(2 * s * s) - 2 * _LOG_2
+
+        def far(safe):
+            ys = safe(y, 50.0)
+            return sp.log_expit(ys) + sp.log_expit(-ys)
+        return _invalid(_not_pos(scale), _piecewise(mid, near, far) - _log(scale))
 
     def pdf(self, x, loc=0, scale=1):
         return dnp.exp(self.logpdf(x, loc, scale))
