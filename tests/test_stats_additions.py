@@ -10,6 +10,7 @@ tests/specs/scipy_stats.py.
 """
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -421,6 +422,29 @@ def test_dirichlet_moments():
     J = ad.jacrev(stats.dirichlet.mean)(alpha)
     a0 = alpha.sum()
     np.testing.assert_allclose(J, np.eye(3) / a0 - alpha[:, None] / a0 ** 2, rtol=1e-14)
+
+
+@pytest.mark.parametrize("x,alpha", [
+    ([0.2, 0.3, 0.6], [1.0, 2.0, 3.0]),      # off the simplex
+    ([-0.1, 0.5, 0.6], [1.0, 2.0, 3.0]),     # negative entry
+    ([0.2, 0.3, 0.5], [0.0, 2.0, 3.0]),      # alpha not positive
+    ([0.0, 0.5, 0.5], [0.5, 2.0, 3.0]),      # x = 0 where alpha < 1
+])
+def test_dirichlet_refuses_what_scipy_refuses(x, alpha):
+    """SciPy raises ValueError for these; dualad gave -1.02, NaN or -inf."""
+    x, alpha = np.array(x), np.array(alpha)
+    with pytest.raises(ValueError) as want:
+        sst.dirichlet.logpdf(x, alpha)
+    for call in (lambda: stats.dirichlet.logpdf(x, alpha),
+                 lambda: ad.grad(lambda v: stats.dirichlet.logpdf(v, alpha))(x),
+                 lambda: ad.grad(lambda a: stats.dirichlet.logpdf(x, a))(alpha)):
+        with pytest.raises(ValueError, match=re.escape(str(want.value)[:40])):
+            call()
+    if (alpha <= 0).any():
+        with pytest.raises(ValueError, match="greater than 0"):
+            stats.dirichlet.mean(alpha)
+        with pytest.raises(ValueError, match="greater than 0"):
+            ad.jacrev(stats.dirichlet.var)(alpha)
 
 
 # --- names dualad.scipy.stats does not have -------------------------------------------------

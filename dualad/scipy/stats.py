@@ -1369,12 +1369,21 @@ class dirichlet_gen(_Dist):
 
     name = "dirichlet"
 
+    @staticmethod
+    def _check(method, *args):
+        """SciPy's own checks of the (plain) values: its ValueError for ``alpha``
+        not positive or not 1-D, ``x`` off the simplex, negative or above 1."""
+        import scipy.stats as _sst
+        getattr(_sst.dirichlet, method)(*[_np.asarray(primal_of(a)) for a in args])
+
     def mean(self, alpha):
         """``alpha / sum(alpha)``."""
+        self._check("mean", alpha)
         return _plain(alpha / dnp.sum(alpha))
 
     def var(self, alpha):
         """``alpha (a0 - alpha) / (a0^2 (a0 + 1))`` with ``a0 = sum(alpha)``."""
+        self._check("var", alpha)
         a0 = dnp.sum(alpha)
         return _plain(alpha * (a0 - alpha) / (a0 * a0 * (a0 + 1)))
 
@@ -1382,9 +1391,10 @@ class dirichlet_gen(_Dist):
         return dnp.sqrt(self.var(alpha))
 
     def logpdf(self, x, alpha):
-        k = shape_of(alpha)[-1]
         if ndim_of(alpha) != 1:
             raise ValueError("Parameter vector 'a' must be one dimensional")
+        self._check("logpdf", x, alpha)
+        k = shape_of(alpha)[-1]
         if shape_of(x)[0] == k - 1:
             x = dnp.concatenate([x, dnp.expand_dims(1 - dnp.sum(x, axis=0), 0)], axis=0)
         elif shape_of(x)[0] != k:
