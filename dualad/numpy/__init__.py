@@ -119,6 +119,9 @@ for _theirs, _ours in list(_dispatch._UFUNCS.items()):
         if not hasattr(_ours, _attr):
             setattr(_ours, _attr, getattr(_theirs, _attr))
 del _theirs, _ours, _attr
+# ndarray.clip(lo, hi) calls NumPy's private ufunc numpy._core.umath.clip (not
+# numpy.clip): with a traced bound and a plain array it reaches __array_ufunc__
+_dispatch._UFUNCS[_np._core.umath.clip] = clip
 
 from . import _methods  # noqa: E402
 

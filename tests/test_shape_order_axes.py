@@ -1,0 +1,29 @@
+"""Memory-order arguments (``order='A'`` / ``'K'``, positional ``order``), invalid
+axes, ``ndarray.clip`` with a traced bound and ``index_add``'s dtype.
+
+The truth for the linear shape operations is NumPy's own function applied to the
+unit basis vectors (an exact 0/1 Jacobian); for invalid axes it is the exception
+NumPy itself raises on the same call.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dualad as ad
+import dualad.numpy as dnp
+
+# --- ndarray.clip with a traced bound -----------------------------------------------
+def test_method_clip_with_traced_bound():
+    x = np.array([-2.0, -0.5, 0.3, 1.7])
+    # closed form: d/dh sum(clip(x, -1, h)) is 1 where x > h, else 0
+    assert np.array_equal(ad.grad(lambda h: np.sum(x.clip(-1.0, h)))(np.zeros(4)),
+                          [0.0, 0.0, 1.0, 1.0])
+    assert np.array_equal(ad.grad(lambda lo: np.sum(x.clip(lo, 1.0)))(np.zeros(4)),
+                          [1.0, 1.0, 0.0, 0.0])
+    assert ad.grad(lambda lo: np.sum(x.clip(lo, lo + 1.0)))(0.0) == 3.0
+    # sum(clip(x, -1, h^2)^2) at h = 0.5: the last two entries are h^2, so the
+    # Hessian is diag(0, 0, 12 h^2, 12 h^2) = diag(0, 0, 3, 3)
+    g = lambda h: np.sum(x.clip(-1.0, h ** 2) ** 2)       # noqa: E731
+    for hess in (ad.hessian(g), ad.jacfwd(ad.jacfwd(g)), ad.jacrev(ad.jacrev(g))):
+        assert np.array_equal(hess(np.full(4, 0.5)), np.diag([0.0, 0.0, 3.0, 3.0]))
