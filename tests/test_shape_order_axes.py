@@ -27,3 +27,22 @@ def test_method_clip_with_traced_bound():
     g = lambda h: np.sum(x.clip(-1.0, h ** 2) ** 2)       # noqa: E731
     for hess in (ad.hessian(g), ad.jacfwd(ad.jacfwd(g)), ad.jacrev(ad.jacrev(g))):
         assert np.array_equal(hess(np.full(4, 0.5)), np.diag([0.0, 0.0, 3.0, 3.0]))
+
+
+# --- index_add keeps a float32 x float32 --------------------------------------------
+def test_index_add_keeps_float32():
+    x = np.ones(3, np.float32)
+    idx = np.array([0, 2])
+    want = x.copy()
+    want[idx] += np.ones(2)                      # NumPy's in-place add: float32
+    for v in (np.ones(2), 1.0, np.ones(2, np.float32)):
+        r = dnp.index_add(x, idx, v)
+        assert r.dtype == np.float32 and np.array_equal(r, want)
+    y, t = ad.jvp(lambda a: dnp.index_add(a, idx, np.ones(2)), (x,), (x,))
+    assert y.dtype == np.float32 and t.dtype == np.float32
+    y, t = ad.jvp(lambda v: dnp.index_add(x, idx, v), (np.ones(2),), (np.ones(2),))
+    assert y.dtype == np.float32 and np.array_equal(t, [1.0, 0.0, 1.0])
+    g = ad.grad(lambda v: dnp.sum(dnp.index_add(x, idx, v)))(np.ones(2))
+    assert g.dtype == np.float64 and np.array_equal(g, [1.0, 1.0])
+    # a complex v into a real x still promotes (x[idx] += v would refuse the cast)
+    assert dnp.index_add(np.ones(2), 0, 1j).dtype == np.complex128

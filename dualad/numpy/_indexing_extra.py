@@ -259,6 +259,10 @@ def index_update(x, idx, v):
 def index_add(x, idx, v):
     """Functional ``x[idx] += v``; repeated indices accumulate (``numpy.add.at``).
 
+    A floating or complex ``x`` keeps its dtype (float32 ``x`` plus float64 ``v``
+    stays float32, as ``x[idx] += v`` does); a complex ``v`` into a real ``x``
+    gives a complex result, and an integer ``x`` is promoted as ``x + v`` is.
+
     >>> import numpy
     >>> index_add(numpy.zeros(3), numpy.array([0, 0, 2]), 1.0)
     array([2., 0., 1.])
@@ -273,7 +277,7 @@ def index_add(x, idx, v):
         x = _np.asarray(x)
         if isinstance(v, (list, tuple)):
             v = _np.asarray(v)
-        y = _np.array(x, dtype=_np.result_type(x, v), copy=True)
+        y = _np.array(x, dtype=_add_dtype(x, v), copy=True)
         if _is_basic(idx):
             y[idx] += v
         else:
@@ -283,7 +287,20 @@ def index_add(x, idx, v):
         # a python number is weak, as in x + v: float32 x stays float32
         weak = isinstance(v, (int, float, complex)) and not isinstance(v, bool)
         v = _np.asarray(v, dtype=_np.result_type(primal_of(x), v) if weak else None)
+    dt = _add_dtype(primal_of(x), primal_of(v))
+    if _np.result_type(primal_of(v)) != dt:
+        from ._ufuncs import astype
+        v = astype(v, dt)         # float64 v into float32 x: float32, as x[idx] += v
     return add(x, scatter_add(broadcast_to(v, sel), idx, xs, 0))
+
+
+def _add_dtype(x, v):
+    """dtype of ``index_add(x, idx, v)``: ``x``'s when ``x`` is floating or complex
+    and ``v`` of the same kind or lower (``x[idx] += v`` keeps it), else the
+    promoted type (a complex ``v`` into a real ``x``, any ``v`` into an integer ``x``)."""
+    xd = _np.result_type(x)
+    rd = _np.result_type(x, v)
+    return xd if xd.kind in "fc" and rd.kind == xd.kind else rd
 
 
 # --- select / choose -----------------------------------------------------------------
