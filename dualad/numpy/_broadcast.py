@@ -8,6 +8,8 @@ from __future__ import annotations
 from numpy import add as _np_add
 from numpy import asarray as _asarray
 from numpy import ndarray as _ndarray
+from numpy.exceptions import AxisError as _AxisError
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple  # noqa: F401
 
 from ..tracer import ndim_of, shape_of
 from ._short_axis import sum_last
@@ -76,7 +78,10 @@ def bcast_tangent(t, x, ans):
 
 
 def norm_axes(axis, ndim):
-    """``axis`` (None, int or tuple) as a sorted tuple of negative axes."""
+    """``axis`` (None, int or tuple) as a sorted tuple of negative axes.
+
+    An axis out of range raises NumPy's ``numpy.exceptions.AxisError`` (a
+    subclass of both ``ValueError`` and ``IndexError``), as NumPy does."""
     if axis is None:
         return tuple(range(-ndim, 0))
     if not isinstance(axis, tuple):
@@ -85,7 +90,7 @@ def norm_axes(axis, ndim):
     for a in axis:
         a = int(a)
         if not -ndim <= a < max(ndim, 1):
-            raise ValueError(f"axis {a} is out of bounds for an array of dimension {ndim}")
+            raise _AxisError(a, ndim)
         out.append(a % ndim - ndim if ndim else -1)
     return tuple(sorted(out))
 

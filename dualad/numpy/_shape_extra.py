@@ -35,11 +35,13 @@ array([[0., 1.],
 """
 from __future__ import annotations
 
+import operator as _operator
+
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
-from ._broadcast import norm_axes
+from ._broadcast import norm_axes, normalize_axis_index, normalize_axis_tuple
 from ._indexing import getitem
 from ._shape import broadcast_to, concatenate, ravel, reshape, transpose
 
@@ -66,7 +68,7 @@ def flip(m, axis=None):
     if not _traced(m):
         return _np.flip(m, axis)
     nd = ndim_of(m)
-    axes = {a % nd for a in norm_axes(axis, nd)} if nd else set()
+    axes = set(range(nd) if axis is None else normalize_axis_tuple(axis, nd))
     if not axes:
         return m
     return getitem(m, tuple(slice(None, None, -1) if d in axes else slice(None)
@@ -782,7 +784,8 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     nd = ndim_of(a)
     if nd < 2:
         raise ValueError("diag requires an array of at least two dimensions")
-    a1, a2 = norm_axes(axis1, nd)[0], norm_axes(axis2, nd)[0]
+    a1 = normalize_axis_index(_operator.index(axis1), nd, "axis1") - nd
+    a2 = normalize_axis_index(_operator.index(axis2), nd, "axis2") - nd
     if a1 == a2:
         raise ValueError("axis1 and axis2 cannot be the same")
     return diagonal_p(a, int(offset), a1, a2)
