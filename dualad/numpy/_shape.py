@@ -56,15 +56,16 @@ def reshape(a, *shape, order="C", newshape=None, **kw):
     if isinstance(shape, (int, _np.integer)):
         shape = (int(shape),)
     shape = tuple(int(s) for s in shape)
-    order = _order_arg(order)
-    if order == "A":
-        order = memory_order(a)
-    if order == "F":
-        return transpose(reshape(transpose(a), shape[::-1]))
-    if order != "C":
-        if order == "K":
-            raise ValueError("order 'K' is not permitted for reshaping")
-        raise ValueError(f"reshape: order={order!r} is not supported")
+    if order != "C":                                 # the common case: no call
+        order = _order_arg(order)
+        if order == "A":
+            order = memory_order(a)
+        if order == "F":
+            return transpose(reshape(transpose(a), shape[::-1]))
+        if order != "C":
+            if order == "K":
+                raise ValueError("order 'K' is not permitted for reshaping")
+            raise ValueError(f"reshape: order={order!r} is not supported")
     if shape_of(a) == shape:
         return a
     return reshape_p(a, shape)
