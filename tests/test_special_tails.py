@@ -221,3 +221,20 @@ def test_expit_derivatives_keep_their_relative_accuracy_in_both_tails(x):
     es = np.exp(-np.abs(xs))
     np.testing.assert_allclose(ad.grad(lambda v: np.sum(f(v)))(xs), es / (1 + es) ** 2,
                                rtol=1e-14)
+
+
+@pytest.mark.parametrize("x,dk1,d2k0,d2k1,rel", [
+    # mpmath (dps 40) of K_1', K_0'' and K_1''; at 720 the values are subnormal
+    # (about 8 significant digits left)
+    (700.0, -4.6764523042521025e-306, 4.6764523042521025e-306, 4.6798009798177073e-306, 1e-13),
+    (720.0, -9.503740302288379e-315, 9.503740302288379e-315, 9.5103561663160985e-315, 1e-7),
+])
+def test_k1_derivative_where_kv2_underflows(x, dk1, d2k0, d2k1, rel):
+    """k1' was -(k0 + kv(2, x)) / 2, and SciPy's kv(2, x) is 0 from x ~ 697.9
+    while k0 and k1 are not: half the derivative (k0'' too, every nesting)."""
+    assert ss.kv(2.0, x) == 0.0 and ss.k1(x) > 0      # the regime this guards
+    assert ad.grad(dsp.k1)(x) == pytest.approx(dk1, rel=rel, abs=0)
+    for h in (ad.hessian(dsp.k0)(x), ad.grad(ad.grad(dsp.k0))(x),
+              ad.jacfwd(ad.jacfwd(dsp.k0))(x), ad.jacrev(ad.jacfwd(dsp.k0))(x)):
+        assert float(h) == pytest.approx(d2k0, rel=rel, abs=0)
+    assert float(ad.hessian(dsp.k1)(x)) == pytest.approx(d2k1, rel=rel, abs=0)

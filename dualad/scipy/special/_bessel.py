@@ -207,7 +207,9 @@ def _kve_dx_direct(ans, v, x):
 kve = _nary(_sp.kve, "kve", ["v", lambda ans, v, x: _kve_split(ans, v, x, _kve_dx_direct)],
             ["v", "x"])
 k0 = _unary(_sp.k0, "k0", lambda ans, x: -k1(x))
-k1 = _unary(_sp.k1, "k1", lambda ans, x: -0.5 * (k0(x) + kv(2.0, x)))
+# K_1' = -(K_0 + K_1 / x) (the recurrence K_2 = K_0 + 2 K_1 / x in -(K_0 + K_2) / 2):
+# SciPy's kv(2, x) is 0 from x ~ 697.9, where k0 and k1 are nonzero up to 742
+k1 = _unary(_sp.k1, "k1", lambda ans, x: -(k0(x) + k1(x) / x))
 k0e = _unary(_sp.k0e, "k0e",
              lambda ans, x: _kve_split(ans, 0.0, x, lambda ans, v, x: k0e(x) - k1e(x)))
 k1e = _unary(_sp.k1e, "k1e", lambda ans, x: _kve_split(
