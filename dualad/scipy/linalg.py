@@ -32,8 +32,8 @@ so does ``cholesky`` (``a = L L^H``).
 * ``expm``, ``logm``: Fréchet derivatives from the block-triangular ``2n x 2n``
   identity ``f([[A, E], [0, A]]) = [[f(A), L(A, E)], [0, f(A)]]``; the VJP with
   cotangent ``G`` is ``L(A^T, G)`` (``logm``: ``L(A, G^T)^T``, real blocks for a
-  real ``A``, so a negative eigenvalue keeps SciPy's branch).  ``L`` is linear in ``E``, so the block is
-  formed with ``c E`` for a power of 2 ``c`` making ``||c E||_1 ~ ||A||_1`` (per
+  real ``A``, so a negative eigenvalue keeps SciPy's branch).  ``L`` is linear
+  in ``E``, so the block is formed with ``c E`` for a power of 2 ``c`` making ``||c E||_1 ~ ||A||_1`` (per
   matrix of a batch) and the result divided by ``c``; ``expm`` first balances
   ``A`` by a diagonal similarity (``gebal``'s powers of 2; ``_expm_frechet_rule``)
   so that ``||A||_1`` is not inflated by bad scaling.  SciPy's scaling and
