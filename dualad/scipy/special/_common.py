@@ -124,6 +124,28 @@ def _keep(value, fill):
     return value
 
 
+_DOUBLE = {_np.dtype(_np.float32): _np.float64, _np.dtype(_np.complex64): _np.complex128}
+
+
+def _in_double(rule):
+    """``rule(ans, *args)`` evaluated in double precision for single-precision
+    arguments (float32 / complex64), its result rounded back: SciPy computes these
+    functions' float32 values in double, and rules that sum series, run quadratures
+    or subtract logarithms of size ``a`` in float32 lose ``~a eps32`` (``gammainc``'s
+    ``a``-derivative at ``a = x = 3e4``: 1.6e-4) or overflow in intermediates.  The
+    casts are registry operations, so every order of derivative stays exact."""
+    def wrapped(ans, *args):
+        dt = _np.result_type(*[primal_of(a) for a in args])    # Python floats are weak
+        wide = _DOUBLE.get(dt)
+        if wide is None:
+            return rule(ans, *args)
+        out = rule(ans, *[dnp.astype(a, wide) if _np.result_type(primal_of(a)).kind in "fc"
+                          else a for a in args])
+        return dnp.astype(out, dt)
+    wrapped.__name__ = getattr(rule, "__name__", "rule")
+    return wrapped
+
+
 def _bcast(*vals):
     """The (possibly traced) arguments broadcast to their common shape."""
     shp = _np.broadcast_shapes(*(shape_of(v) for v in vals))

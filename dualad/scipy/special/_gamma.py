@@ -9,7 +9,7 @@ import scipy.special as _sp
 from ... import numpy as dnp
 from ...numpy._ufuncs import _is_complex
 from ...tracer import primal_of
-from ._common import _bcast, _nary, _piecewise, _pv, _sub, _unary
+from ._common import _bcast, _in_double, _nary, _piecewise, _pv, _sub, _unary
 
 
 # --- gamma family ----------------------------------------------------------------
@@ -272,4 +272,5 @@ def _binom_dk(ans, n, k):
     return _piecewise(refl, lambda safe: _binom_reflected(ans, n, k, refl, "k"), direct)
 
 
-binom = _nary(_sp.binom, "binom", [_binom_dn, _binom_dk], ["n", "k"])
+# digamma differences of size log n: in double for float32
+binom = _nary(_sp.binom, "binom", [_in_double(_binom_dn), _in_double(_binom_dk)], ["n", "k"])

@@ -6,7 +6,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of
-from ._common import _nary, _piecewise, _pv, _sub
+from ._common import _in_double, _nary, _piecewise, _pv, _sub
 
 
 # --- Huber losses ---------------------------------------------------------------------------
@@ -76,20 +76,8 @@ def _ph_dr(ans, delta, r):
     return out if ok.all() else dnp.where(ok, out, 0.0)
 
 
-def _in_double(rule):
-    """``rule`` evaluated in float64 for float32 arguments, its result cast back (as
-    SciPy evaluates ``pseudo_huber`` in double): in float32 ``rho = r / delta`` and
-    ``rho^2`` overflow from ``|r / delta| ~ 1.8e19`` (NaN in the Hessian in ``r``),
-    and the reverse-over-reverse second derivative ``1 / rho^3`` underflowed to 0 at
-    ``rho = 1e10``."""
-    def wrapped(ans, delta, r):
-        dt = _np.result_type(primal_of(delta), primal_of(r))     # python floats are weak
-        if dt != _np.float32:
-            return rule(ans, delta, r)
-        out = rule(ans, dnp.astype(delta, _np.float64), dnp.astype(r, _np.float64))
-        return dnp.astype(out, _np.float32)
-    return wrapped
-
-
+# float32: the rules run in double (as SciPy evaluates pseudo_huber); in float32
+# rho = r / delta and rho^2 overflow from |r / delta| ~ 1.8e19 (NaN in the Hessian
+# in r) and reverse-over-reverse's 1 / rho^3 underflowed to 0 at rho = 1e10
 pseudo_huber = _nary(_sp.pseudo_huber, "pseudo_huber",
                      [_in_double(_ph_ddelta), _in_double(_ph_dr)], ["delta", "r"])

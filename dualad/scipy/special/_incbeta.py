@@ -8,7 +8,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of, shape_of
-from ._common import _bcast, _nary, _pv, _scan_terms, _sub
+from ._common import _bcast, _in_double, _nary, _pv, _scan_terms, _sub
 from ._gamma import betaln, digamma, gammaln
 from ._logistic import xlog1py, xlogy
 
@@ -176,14 +176,15 @@ _log_betainc_low.__doc__ = ("``log(betainc(a, b, x))`` for ``x`` below the mean,
                             "(internal: ``stats.beta.logcdf`` / ``logsf``).")
 
 
+# the a- and b-rules (series and logarithms of size a + b) run in double for float32
 betainc = _nary(_sp.betainc, "betainc",
-                [lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 0),
-                 lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 1),
+                [_in_double(lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 0)),
+                 _in_double(lambda ans, a, b, x: _betainc_dparam(ans, a, b, x, 1)),
                  _betainc_dx], ["a", "b", "x"])
 # the complement 1 - betainc, computed as such (beta.sf keeps its tail); internal
 _betaincc = _nary(_sp.betaincc, "betaincc",
-                  [lambda ans, a, b, x: -_betainc_dparam(ans, a, b, x, 0),
-                   lambda ans, a, b, x: -_betainc_dparam(ans, a, b, x, 1),
+                  [_in_double(lambda ans, a, b, x: -_betainc_dparam(ans, a, b, x, 0)),
+                   _in_double(lambda ans, a, b, x: -_betainc_dparam(ans, a, b, x, 1)),
                    lambda ans, a, b, x: -_betainc_dx(ans, a, b, x)], ["a", "b", "x"])
 
 

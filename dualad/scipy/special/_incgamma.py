@@ -12,7 +12,8 @@ from ...numpy._broadcast import bcast_tangent, unbroadcast
 from ...numpy._ufuncs import times_finite_zero
 from ...registry import defjvp, defvjp_direct
 from ...tracer import primal_of, shape_of
-from ._common import _bcast, _fdtype, _GL_U, _GL_W, _nary, _pv, _scan_terms, _SPAN, _sub
+from ._common import (_bcast, _fdtype, _GL_U, _GL_W, _in_double, _nary, _pv, _scan_terms,
+                      _SPAN, _sub)
 from ._gamma import digamma, gammaln, polygamma
 from ._logistic import xlogy
 
@@ -199,9 +200,11 @@ def _gammainc_da(ans, a, x):
     return -_gammaincc_da(gammaincc(a, x), a, x)
 
 
-gammainc = _nary(_sp.gammainc, "gammainc", [_gammainc_da, _gammainc_dx], ["a", "x"])
+# the a-rules (series, tail integrals, logarithms of size a) run in double for float32
+gammainc = _nary(_sp.gammainc, "gammainc", [_in_double(_gammainc_da), _gammainc_dx], ["a", "x"])
 gammaincc = _nary(_sp.gammaincc, "gammaincc",
-                  [_gammaincc_da, lambda ans, a, x: -_gammainc_dx(ans, a, x)], ["a", "x"])
+                  [_in_double(_gammaincc_da), lambda ans, a, x: -_gammainc_dx(ans, a, x)],
+                  ["a", "x"])
 # log Q for x above the median (x > a - 1), both derivatives from the tail integrals,
 # relative to Q however small it is (gamma.logsf in dualad.scipy.stats)
 _log_gammaincc_tail = _nary(_log_gammaincc_impl, "log_gammaincc_tail",
@@ -423,8 +426,9 @@ def _gammaincinv_dy(ans, a, y, comp=False):
     return out
 
 
-gammaincinv = _nary(_sp.gammaincinv, "gammaincinv", [_gammaincinv_da, _gammaincinv_dy],
-                    ["a", "y"])
+gammaincinv = _nary(_sp.gammaincinv, "gammaincinv",
+                    [_in_double(_gammaincinv_da), _in_double(_gammaincinv_dy)], ["a", "y"])
 gammainccinv = _nary(_sp.gammainccinv, "gammainccinv",
-                     [_gammaincinv_da, lambda ans, a, y: -_gammaincinv_dy(ans, a, y, True)],
+                     [_in_double(_gammaincinv_da),
+                      _in_double(lambda ans, a, y: -_gammaincinv_dy(ans, a, y, True))],
                      ["a", "y"])

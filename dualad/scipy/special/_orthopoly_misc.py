@@ -85,7 +85,7 @@ from ... import numpy as dnp
 from ...numpy._ufuncs import _is_complex, _pow_dx
 from ...registry import nondifferentiable
 from ...tracer import contains_tracer, primal_of
-from ._common import _nary, _piecewise, _sub, _unary
+from ._common import _in_double, _nary, _piecewise, _sub, _unary
 from ._gamma import digamma, gamma, polygamma
 
 _PI = math.pi
@@ -602,7 +602,8 @@ def _d_poch_m(ans, z, m):
     return ans * digamma(z + m)
 
 
-poch = _nary(_sp.poch, "poch", [_d_poch_z, _d_poch_m], ["z", "m"])
+# digamma differences of size log z: in double for float32
+poch = _nary(_sp.poch, "poch", [_in_double(_d_poch_z), _in_double(_d_poch_m)], ["z", "m"])
 poch.__doc__ = ("``scipy.special.poch(z, m) = Gamma(z+m)/Gamma(z)``, differentiable in "
                 "both: ``poch (psi(z+m) - psi(z))``, ``poch psi(z+m)``.")
 
