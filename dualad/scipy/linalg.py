@@ -33,8 +33,8 @@ so does ``cholesky`` (``a = L L^H``).
   identity ``f([[A, E], [0, A]]) = [[f(A), L(A, E)], [0, f(A)]]``; the VJP with
   cotangent ``G`` is ``L(A^T, G)`` (``logm``: ``L(A, G^T)^T``, real blocks for a
   real ``A``, so a negative eigenvalue keeps SciPy's branch).  ``L`` is linear
-  in ``E``, so the block is formed with ``c E`` for a power of 2 ``c`` making ``||c E||_1 ~ ||A||_1`` (per
-  matrix of a batch) and the result divided by ``c``; ``expm`` first balances
+  in ``E``, so the block is formed with ``c E`` for a power of 2 ``c`` making
+  ``||c E||_1 ~ ||A||_1`` (per matrix of a batch) and the result divided by ``c``; ``expm`` first balances
   ``A`` by a diagonal similarity (``gebal``'s powers of 2; ``_expm_frechet_rule``)
   so that ``||A||_1`` is not inflated by bad scaling.  SciPy's scaling and
   squaring is then sized by ``A`` alone, and a tangent or cotangent of any
@@ -450,7 +450,12 @@ def _square_stack(name, a):
     if len(shp) < 2 or shp[-1] != shp[-2]:
         raise ValueError(f"{name}: expected a square matrix or a stack of them (..., n, n), "
                          f"got shape {shp}")
-    if 0 in shp[:-2]:
+    _no_empty_batch(name, shp[:-2])
+
+
+def _no_empty_batch(name, lead):
+    """SciPy's batched functions refuse zero-size batches; so do these."""
+    if 0 in lead:
         raise ValueError(f"`{name}` does not support zero-size batches.")
 
 
@@ -756,6 +761,17 @@ def _frechet(f, a, e, floor=None):
     return f(_block(a, e * c))[..., :n, n:] * cinv
 
 
+def _frechet_vjp(f, g, ans, a):
+    """The VJP ``L(A^T, G)`` of a primary matrix function ``f`` (``logm``,
+    ``fractional_matrix_power``) as ``L(A, G^T)^T``.  The block keeps ``A`` itself
+    (not ``A^T``): at a real ``A`` with a negative eigenvalue, nested derivatives
+    then take ``f`` of blocks built like forward mode's, where SciPy's real Schur
+    form keeps the repeated eigenvalue on SciPy's side of the cut (with ``A^T`` its
+    blocks split it into a pair straddling the cut, and reverse-over-forward /
+    reverse-over-reverse came out as garbage or NaN)."""
+    return sum_to(_mT(_frechet(f, a, _mT(g))), shape_of(a), _nb(g, ans))
+
+
 def _diag_balance(a):
     """``s`` (``a``'s shape, real dtype) with ``s[..., i, j] = d_j / d_i`` for the
     powers of 2 ``d`` of LAPACK's ``gebal`` scaling of each matrix of ``a``
@@ -818,13 +834,7 @@ def _logm_impl(a):
 
 logm_p = primitive(_logm_impl, name="scipy.linalg.logm")
 defjvp(logm_p, lambda t, ans, a: _frechet(logm_p, a, t))
-# VJP: L(A^T, G) = L(A, G^T)^T.  The block keeps A itself (not A^T): at a real A
-# with a negative eigenvalue, nested derivatives then log blocks built like forward
-# mode's, where SciPy's real Schur form keeps the repeated eigenvalue on SciPy's
-# side of the cut (with A^T its blocks split it into a pair straddling the cut,
-# and reverse-over-forward / reverse-over-reverse came out as garbage or NaN)
-defvjp_direct(logm_p, lambda g, ans, a: sum_to(_mT(_frechet(logm_p, a, _mT(g))), shape_of(a),
-                                               _nb(g, ans)))
+defvjp_direct(logm_p, lambda g, ans, a: _frechet_vjp(logm_p, g, ans, a))
 
 
 def logm(A, disp=True):
@@ -1016,8 +1026,7 @@ def _fmp_jvp_a(t, ans, a, p):
 
 def _fmp_vjp_a(g, ans, a, p):
     _fmp_check(a, p)
-    # L(A^T, G) = L(A, G^T)^T, the block built from A as for logm (see there)
-    return sum_to(_mT(_frechet(lambda m: fmp_p(m, p), a, _mT(g))), shape_of(a), _nb(g, ans))
+    return _frechet_vjp(lambda m: fmp_p(m, p), g, ans, a)
 
 
 def _fmp_dt(ans, a):
@@ -1604,8 +1613,7 @@ def _over_stack(name, f, a):
     """``f`` of each matrix of the stack ``a``, stacked, as SciPy's batching
     does (the bases must have the same shape: the same numerical rank)."""
     lead = shape_of(a)[:-2]
-    if 0 in lead:
-        raise ValueError(f"`{name}` does not support zero-size batches.")
+    _no_empty_batch(name, lead)
     outs = [f(a[idx]) for idx in _np.ndindex(*lead)]
     shapes = {shape_of(o) for o in outs}
     if len(shapes) > 1:
