@@ -606,21 +606,30 @@ def _eig_impl(a):
 eig_p = primitive(_eig_impl, name="linalg.eig")
 
 
-def _eig_jvp(t, ans, a):
-    w, v = _row(ans, 0), _rows(ans, 1, None)
-    vinv = inv_p(v)
-    mm = matmul(matmul(vinv, t), v)
-    dw = _diag(mm)
-    dv = matmul(v, _gap_inverse(w) * mm)
+def _eig_tangent(w, v, m):
+    """The packed tangent of ``eig(C) = (w, v)`` given ``m = V^-1 dC V``
+    (shared with scipy.linalg's generalized problem, where ``C = B^-1 A``)."""
+    dw = _diag(m)
+    dv = matmul(v, _gap_inverse(w) * m)
     return concatenate([expand_dims(dw, -2), dv], axis=-2)
 
 
-def _eig_vjp(g, ans, a):
+def _eig_jvp(t, ans, a):
+    w, v = _row(ans, 0), _rows(ans, 1, None)
+    return _eig_tangent(w, v, matmul(matmul(inv_p(v), t), v))
+
+
+def _eig_matrix_cotangent(g, ans):
+    """The cotangent of ``C`` from that of ``eig(C) = ans`` (packed), complex:
+    ``V^-T (diag(g_w) + F * V^T G_V) V^T``."""
     w, v = _row(ans, 0), _rows(ans, 1, None)
     gw, gv = _row(g, 0), _rows(g, 1, None)
-    vinv = inv_p(v)
     inner = _diag_embed(gw) + _gap_inverse(w) * matmul(_T(v), gv)
-    return _realify(matmul(matmul(_T(vinv), inner), _T(v)), a)
+    return matmul(matmul(_T(inv_p(v)), inner), _T(v))
+
+
+def _eig_vjp(g, ans, a):
+    return _realify(_eig_matrix_cotangent(g, ans), a)
 
 
 defjvp(eig_p, _eig_jvp)

@@ -1451,22 +1451,109 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False
     return _np.eye(n, dtype=dt)[pi], low, up
 
 
+def _geig_impl(a, b):
+    w, v = _sl.eig(a, b)
+    return _np.concatenate([w[..., None, :], v.astype(w.dtype, copy=False)], axis=-2)
+
+
+#: the generalized problem ``A v = w B v``: packed like dualad.numpy.linalg's
+#: eig (eigenvalues in row 0, SciPy's unit-norm eigenvectors below, complex).
+#: Its derivatives are those of ``eig(C)``, ``C = B^-1 A``, with
+#: ``dC = B^-1 (dA - dB C)`` and ``C V = V diag(w)``.
+geig_p = primitive(_geig_impl, name="scipy.linalg.eig(a, b)")
+
+
+def _geig_scaled(x, ans):
+    """``x V diag(w)`` (``= x C V``): ``dB``'s term of ``dC V = B^-1 (dA V - dB V diag(w))``."""
+    return dnp.matmul(x, _nl._rows(ans, 1, None)) * dnp.expand_dims(_nl._row(ans, 0), -2)
+
+
+def _geig_jvp_a(t, ans, a, b):
+    w, v = _nl._row(ans, 0), _nl._rows(ans, 1, None)
+    m = dnp.matmul(_nl.inv_p(v), _nl.solve_p(b, dnp.matmul(t, v)))
+    return _nl._eig_tangent(w, v, m)
+
+
+def _geig_jvp_b(t, ans, a, b):
+    w, v = _nl._row(ans, 0), _nl._rows(ans, 1, None)
+    m = -dnp.matmul(_nl.inv_p(v), _nl.solve_p(b, _geig_scaled(t, ans)))
+    return _nl._eig_tangent(w, v, m)
+
+
+def _geig_a_cotangent(g, ans, b):
+    """``B^-T K``, ``K`` the cotangent of ``C``: the cotangent of ``A`` before
+    it is made real."""
+    return _nl.solve_p(_mT(b), _nl._eig_matrix_cotangent(g, ans))
+
+
+def _geig_vjp_a(g, ans, a, b):
+    return _nl._realify(_geig_a_cotangent(g, ans, b), a)
+
+
+def _geig_vjp_b(g, ans, a, b):
+    # -B^-T K C^T with C^T = V^-T diag(w) V^T
+    w, v = _nl._row(ans, 0), _nl._rows(ans, 1, None)
+    c_t = dnp.matmul(_mT(_nl.inv_p(v)) * dnp.expand_dims(w, -2), _mT(v))
+    return _nl._realify(-dnp.matmul(_geig_a_cotangent(g, ans, b), c_t), b)
+
+
+defjvp(geig_p, _geig_jvp_a, _geig_jvp_b)
+defvjp_direct(geig_p, _geig_vjp_a, _geig_vjp_b)
+
+
+def _generalized_eig(a, b, right, homogeneous_eigvals):
+    """eig(a, b) with ``a`` or ``b`` traced: see :data:`geig_p`."""
+    if homogeneous_eigvals:
+        raise NotImplementedError(
+            "dualad.scipy.linalg.eig(a, b, homogeneous_eigvals=True): LAPACK's "
+            "(alpha, beta) scaling has no derivative rule; use homogeneous_eigvals=False "
+            "(w = alpha / beta)")
+    a = _traced_matrix("eig", a, square=True)
+    b = _traced_matrix("eig", b, square=True)
+    if shape_of(a)[-2:] != shape_of(b)[-2:]:
+        raise ValueError(f"scipy.linalg.eig: a and b must have the same shape, got "
+                         f"{shape_of(a)} and {shape_of(b)}")
+    lead = _np.broadcast_shapes(shape_of(a)[:-2], shape_of(b)[:-2])
+    a = dnp.broadcast_to(a, lead + shape_of(a)[-2:])
+    b = dnp.broadcast_to(b, lead + shape_of(b)[-2:])
+    packed = geig_p(a, b)
+    w, v = packed[..., 0, :], packed[..., 1:, :]
+    wv = _np.asarray(primal_of(w))
+    if not _np.all(_np.isfinite(wv)):
+        raise ValueError("dualad.scipy.linalg.eig(a, b): the pencil has infinite (or "
+                         "undetermined) eigenvalues (b is singular), which have no "
+                         "derivative; differentiate the finite ones through eig(b, a) "
+                         "(eigenvalues 1 / w) instead")
+    real = all(_np.result_type(primal_of(x)).kind != "c" for x in (a, b))
+    if real and _np.all(wv.imag == 0):           # SciPy's eigenvectors are real then
+        v = dnp.real(v)
+    return _seq(ndim_of(a), w, v) if right else w
+
+
 def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
         check_finite=True, homogeneous_eigvals=False):
     """``scipy.linalg.eig``: ``w`` (always complex, as SciPy's) and the right
     eigenvectors, differentiable through dualad.numpy.linalg.eig (each
     eigenvector has a complex-scale gauge: differentiate functions invariant
-    under it, such as ``V diag(f(w)) V^-1``).  The generalized problem (``b``)
-    and left eigenvectors (``left=True``) have no rule."""
+    under it, such as ``V diag(f(w)) V^-1``).  The generalized problem
+    ``A v = w B v`` (``b`` given) differentiates as ``eig(B^-1 A)``, in ``a``
+    and ``b``, where all eigenvalues are finite.  Left eigenvectors
+    (``left=True``) have no rule.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> a, b = np.diag([2.0, 6.0]), np.diag([1.0, 2.0])
+    >>> ad.grad(lambda s: linalg.eigvals(a, s * b).real.sum())(1.0)   # w = (2 + 3) / s
+    np.float64(-5.0)
+    """
     if not contains_tracer(a) and not contains_tracer(b):
         return _sl.eig(a, b, left=left, right=right, check_finite=check_finite,
                        homogeneous_eigvals=homogeneous_eigvals)
-    if b is not None:
-        raise NotImplementedError("dualad.scipy.linalg.eig(a, b): the generalized "
-                                  "eigenproblem has no derivative rule; use b=None")
     if left:
         raise NotImplementedError("dualad.scipy.linalg.eig(left=True): left eigenvectors "
                                   "have no derivative rule; use left=False")
+    if b is not None:
+        return _generalized_eig(a, b, right, homogeneous_eigvals)
     a = _traced_matrix("eig", a, square=True)
     w, v = _nl.eig(a)
     wdt = _np.result_type(primal_of(w))

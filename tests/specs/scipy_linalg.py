@@ -145,6 +145,21 @@ def _distinct_eig(a):
 square_distinct_eig = arrays(st.sampled_from([(2, 2), (3, 3)]), low=-1.0, high=1.0).filter(
     _distinct_eig)
 
+
+def _geig_fun(a, b):
+    """The generalized problem, order- and scale-invariant: sum(w^2) and
+    V diag(w^2) V^-1 (= (b^-1 a)^2)."""
+    w, v = L.eig(a, b)
+    return dnp.sum(w ** 2), v @ ((w ** 2)[:, None] * dnp.linalg.inv(v))
+
+
+def _distinct_pencil(ab):
+    return _distinct_eig(np.linalg.solve(ab[1], ab[0]))
+
+
+pencils = small.flatmap(lambda n: st.tuples(arrays((n, n), low=-1.0, high=1.0),
+                                            spd_matrices(n))).filter(_distinct_pencil)
+
 SPECS += [
     Spec("scipy.linalg.eigh", _eigh_fun, st.tuples(herm_read)),
     Spec("scipy_eigh_upper_values_only",
@@ -181,6 +196,7 @@ SPECS += [
     Spec("scipy_lu", lambda a: L.lu(a)[1:] + L.lu(a, permute_l=True), st.tuples(sq),
          covers=("scipy.linalg.lu_factor",)),
     Spec("scipy_eig", _eig_fun, st.tuples(square_distinct_eig), covers=("linalg.eig",)),
+    Spec("scipy.linalg.eig(a, b)", _geig_fun, pencils),
     Spec("scipy_expm_frechet", lambda a, e: L.expm_frechet(0.3 * a, e),
          small.flatmap(lambda n: st.tuples(square_matrices(n), arrays((n, n)))),
          covers=("scipy.linalg.expm",), max_examples=10),
