@@ -185,8 +185,9 @@ GAMMA_LOW_TAIL = {(1e4, 1000.0): (9.000111096024707, -2.3026462005289656, -0.009
 
 @pytest.mark.parametrize("a, x", list(GAMMA_LOW_TAIL))
 def test_gamma_logcdf_derivatives_where_the_cdf_underflows(a, x):
-    """Far below the median gammainc underflows: logcdf is -inf (SciPy's value) or
-    near it, yet its derivatives are finite; forward mode gave 0 and reverse NaN."""
+    """Far below the median gammainc underflows (SciPy's logcdf is -inf; ours is
+    the series' finite value), yet the derivatives are finite; forward mode gave 0
+    and reverse NaN."""
     import dualad.scipy.stats as dst
     dx, da, dxx = GAMMA_LOW_TAIL[(a, x)]
     f = lambda aa, xx: dst.gamma.logcdf(xx, aa)              # noqa: E731

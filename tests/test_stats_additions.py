@@ -84,6 +84,11 @@ def test_values_match_scipy(name):
                     # SciPy's log(pdf) / log(sf) underflow to -inf at x = 200: ours is exact
                     keep = ~(x == 200.0)
                     got, ref = got[keep], ref[keep]
+                if name in ("chi2", "gamma") and m == "logcdf":
+                    # SciPy's log(gammainc) is -inf at x = 1e-300: ours is the finite value
+                    # (tests/test_stats_audit_fixes.py checks it against mpmath)
+                    keep = ~((x == 1e-300) & (loc == 0.0) & (scale > 0))
+                    got, ref = got[keep], ref[keep]
                 np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0,
                                            err_msg=f"{name}{shp} {m} loc={loc} scale={scale}")
 

@@ -102,3 +102,81 @@ def test_logistic_near_mode(x):
     assert ad.grad(stats.logistic.pdf)(x) == approx(pdf * d1, rel=1e-15, abs=0)
     # in loc: d/dloc = -d/dx
     assert ad.grad(f, argnums=1)(0.0, -x) == approx(-(-np.tanh(x / 2)), rel=1e-15, abs=0)
+
+
+# --- lognorm.cdf / sf / logsf at tiny x: second derivatives (0 * inf) ----------------
+# Through ndtr(log(x) / s) the chain rule forms ndtr''(z) z_x^2 with z_x^2 = 1/(s x)^2
+# overflowing while the density has underflowed: forward-over-forward was NaN for
+# x <= 1e-160.  mpmath (50 digits): every first and second derivative in (x, s) at
+# these points is below 1e-2900 in magnitude (e.g. d2/dx2 of the cdf is 8.7e-2955 at
+# s = 3, x = 1e-160), i.e. exactly 0 in double.
+@pytest.mark.parametrize("method", ["cdf", "sf", "logsf"])
+@pytest.mark.parametrize("s", [0.5, 1.0, 3.0])
+@pytest.mark.parametrize("x", [1e-300, 1e-200, 1e-160])
+def test_lognorm_tails_second_derivatives_at_tiny_x(method, s, x):
+    f = lambda v: getattr(stats.lognorm, method)(v[0], v[1])     # noqa: E731
+    v = np.array([x, s])
+    for h in _hessians(f, v):
+        assert np.array_equal(h, np.zeros((2, 2)))
+    assert float(ad.jacfwd(ad.jacfwd(lambda u: getattr(stats.lognorm, method)(u, s)))(x)) == 0
+
+
+# s = 9.4, x = 1e-160: z = log(x)/s = -39.2, so phi(z) underflows (e^-768) while the
+# derivatives do not.  mpmath (50 digits): d2/dx2 = phi(z) (-z/s - 1) / (s x^2) and
+# d2/dxds = phi(z) (z^2 - 1) / (s^2 x) (the cdf's; the sf's and logsf's are their
+# negatives to 1e-300 relative).
+LOGNORM_BAND = (3.7312181410991616e-15, 1.9225167247061002e-173)
+
+
+@pytest.mark.parametrize("method, sign", [("cdf", 1.0), ("sf", -1.0), ("logsf", -1.0)])
+def test_lognorm_tails_where_phi_underflows_but_derivatives_do_not(method, sign):
+    f = lambda v: getattr(stats.lognorm, method)(v[0], v[1])     # noqa: E731
+    v = np.array([1e-160, 9.4])
+    dxx, dxs = LOGNORM_BAND
+    for h in _hessians(f, v):
+        assert h[0, 0] == approx(sign * dxx, rel=1e-13, abs=0)
+        assert h[0, 1] == approx(sign * dxs, rel=1e-12, abs=0)
+    for h in (ad.jacfwd(ad.jacfwd(f))(v), ad.hessian(f)(v), ad.jacfwd(ad.jacrev(f))(v)):
+        assert h[1, 0] == approx(sign * dxs, rel=1e-12, abs=0)
+
+
+# --- binom.pmf at p -> 0: exp(logpmf)'s second derivative was 0 * inf -----------------
+# pmf = C(n, k) p^k (1-p)^(n-k); closed form: d2/dp2 = C(n,k) [k(k-1) p^(k-2) (1-p)^(n-k)
+# - 2k(n-k) p^(k-1) (1-p)^(n-k-1) + ...] = 90 (k = 2, n = 10) and 720 p = 7.2e-298
+# (k = 3) at p = 1e-300 (the other terms are below 1e-296 relative); d/dp = 90 p and
+# 0 (3 p^2 C underflows).  Was NaN (forward-over-forward, hessian) or 0 (reverse).
+@pytest.mark.parametrize("k, d1, d2", [(2, 9e-299, 90.0), (3, 0.0, 7.2e-298)])
+def test_binom_pmf_second_derivative_at_tiny_p(k, d1, d2):
+    f = lambda p: stats.binom.pmf(float(k), 10, p)               # noqa: E731
+    p = 1e-300
+    assert float(ad.grad(f)(p)) == approx(d1, rel=1e-13, abs=0)
+    for got in (ad.jacfwd(ad.jacfwd(f))(p), ad.grad(ad.grad(f))(p), ad.jacrev(ad.jacrev(f))(p),
+                ad.jacfwd(ad.grad(f))(p), ad.hessian(lambda v: f(v[0]))(np.array([p]))[0, 0]):
+        assert float(got) == approx(d2, rel=1e-13, abs=0)
+    assert f(p) == 0.0 and stats.binom.pmf(1.0, 10, p) == approx(1e-299, rel=1e-14, abs=0)
+
+
+# --- gamma.logcdf where gammainc underflows: the value and a symmetric Hessian --------
+# log P(a, x) for a = 2.5; mpmath (50 digits): log(gammainc(a, 0, x, regularized=True)),
+# d/da by mp.diff, d2/dxda = d/da [x^(a-1) e^-x / (Gamma(a) P)] by mp.diff, d2/da2 by
+# mp.diff.  The value was -inf (log of SciPy's underflowed P) from x ~ 1e-123, and
+# d2/dxda was inf in one nesting order where the truth is 1/x.
+GAMMA_LOGCDF_TINY = [  # (x, value, d/da, d2/dxda, d2/da2)
+    (1e-300, -1728.1397933478813, -691.87868453885895, 1e300, -0.33035775610023486),
+    (1e-200, -1152.4935200993699, -461.62017523945438, 1e200, -0.33035775610023486),
+    (1e-160, -922.23501079996535, -369.51677151969255, 1e160, -0.33035775610023486),
+]
+
+
+@pytest.mark.parametrize("x, val, da, dxa, daa", GAMMA_LOGCDF_TINY)
+def test_gamma_logcdf_finite_where_gammainc_underflows(x, val, da, dxa, daa):
+    assert stats.gamma.logcdf(x, 2.5) == approx(val, rel=1e-14, abs=0)
+    assert stats.chi2.logcdf(2 * x, 5.0) == approx(val, rel=1e-14, abs=0)
+    f = lambda v: stats.gamma.logcdf(v[0], v[1])                 # noqa: E731
+    v = np.array([x, 2.5])
+    assert ad.grad(f)(v)[1] == approx(da, rel=1e-13, abs=0)
+    for h in _hessians(f, v):
+        assert h[0, 1] == approx(dxa, rel=1e-13, abs=0)
+        assert h[1, 0] == approx(dxa, rel=1e-13, abs=0)
+        assert h[1, 1] == approx(daa, rel=1e-12, abs=0)
+        assert h[0, 0] == -np.inf          # -a / x^2 overflows

@@ -63,7 +63,7 @@ import scipy.special as _sp
 from .. import numpy as dnp
 from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from . import special as sp
-from .special._common import _piecewise
+from .special._common import _bcast, _nary, _piecewise
 from . import linalg as sla
 
 __all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy", "logistic",
@@ -535,8 +535,8 @@ _P_TINY = 1e-250   # a tail probability below which log's derivatives come from 
 
 def _log_of_tail(p, series, direct, fills):
     """``log`` of a tail probability: ``direct(safe)`` where its plain value ``p``
-    is not tiny; where it is (or underflows to 0, so that the value is -inf, as
-    SciPy's), ``series(safe)``, whose derivatives stay finite and exact.
+    is not tiny; where it is (or underflows to 0), ``series(safe)``, whose
+    derivatives stay finite and exact.
     ``safe(v, i)`` gives argument ``v`` where that form applies and elsewhere a
     plain fill where the form is cheap and finite: ``fills[i] = (for series,
     for direct)``."""
@@ -1007,6 +1007,56 @@ class chi2_gen(_Continuous):
                               lambda v, df: 2 * sp.gammainccinv(0.5 * df, v), True)
 
 
+def _lognorm_tail_prim(upper, log):
+    """The standard log-normal ``ndtr(+-log(y) / s)`` (``upper``: the survival
+    function) or its ``log``, as one primitive of ``(y, s)``.  Its derivatives are
+    the density in log form: ``d/dy = +-exp(logpdf(y) - L)``, ``d/ds = -+(z/s)
+    exp(-z^2/2 - log(2 pi)/2 - L)`` (``z = log(y) / s``, ``L`` the value for the log
+    forms, else 0), with no separate ``1/(s y)`` factor: through the chain rule
+    ``ndtr'(z) z_y`` the second derivative in ``y`` is ``ndtr''(z) z_y^2 + ndtr'(z)
+    z_yy``, where at ``y <= 1e-160`` ``z_y^2`` overflows while ``ndtr'(z)`` has
+    underflowed (``0 * inf``: NaN in forward-over-forward, where the truth is 0 or
+    tiny).  Here every nesting forms ``exp(logpdf)`` times finite factors."""
+    sign = -1.0 if upper else 1.0
+    fn = _sp.log_ndtr if log else _sp.ndtr
+
+    def impl(y, s):
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            return fn(sign * (_np.log(y) / s))
+
+    def dy(ans, y, s):
+        ly = dnp.log(y)
+        z = ly / s
+        e = -0.5 * (z * z) - dnp.log(s) - ly - _HALF_LOG_2PI
+        return sign * dnp.exp(e - ans if log else e)
+
+    def ds(ans, y, s):
+        # -(z/s) phi(z) = -(z y) pdf(y): below y = 1 in the second form, whose
+        # y-derivative does not come from phi(z) where that underflows but the
+        # density does not (x = 1e-160, s = 9.4: d2/dyds was 0, the truth 1.9e-173);
+        # above it in the first (there the density underflows first)
+        def lower(safe):
+            ys = safe(y, 0.5)
+            ly = dnp.log(ys)
+            z = ly / s
+            e = -0.5 * (z * z) - dnp.log(s) - ly - _HALF_LOG_2PI
+            return -sign * (z * ys) * dnp.exp(e - safe(ans, 0.0) if log else e)
+
+        def upper(safe):
+            z = dnp.log(safe(y, 2.0)) / s
+            e = -0.5 * (z * z) - _HALF_LOG_2PI
+            return -sign * (z / s) * dnp.exp(e - safe(ans, 0.0) if log else e)
+        y, s, ans = _bcast(y, s, ans)
+        return _piecewise(_pv(y) < 1, lower, upper)
+    name = ("log" if log else "") + ("sf" if upper else "cdf")
+    return _nary(impl, f"lognorm_{name}_std", [dy, ds], ["y", "s"])
+
+
+_lognorm_cdf_std = _lognorm_tail_prim(False, False)
+_lognorm_sf_std = _lognorm_tail_prim(True, False)
+_lognorm_logsf_std = _lognorm_tail_prim(True, True)
+
+
 class lognorm_gen(_Continuous):
     """The log-normal distribution: ``lognorm.logpdf(x, s, loc=0, scale=1)``
     etc. (``log((x - loc) / scale)`` is normal with standard deviation ``s``),
@@ -1029,21 +1079,28 @@ class lognorm_gen(_Continuous):
         val = -0.5 * (z * z) - dnp.log(s) - ly - _HALF_LOG_2PI - _log(scale)
         return _invalid(bad, _outside(out, val, -_np.inf))
 
+    # cdf, sf and logsf below the median (y < 1, where the density at tiny y
+    # underflows while 1 / y^2 overflows) are primitives of (y, s) whose derivatives
+    # are the density in log form: see _lognorm_tail_prim
     def cdf(self, x, s, loc=0, scale=1):
-        ly, z, out, bad = self._z(x, s, loc, scale)
-        return _invalid(bad, _outside(out, sp.ndtr(z), 0.0))
+        y, out, ys = _half_line(x, loc, scale, closed=False)
+        return _invalid(_not_pos(s, scale), _outside(out, _lognorm_cdf_std(ys, s), 0.0))
 
     def sf(self, x, s, loc=0, scale=1):
-        ly, z, out, bad = self._z(x, s, loc, scale)
-        return _invalid(bad, _outside(out, sp.ndtr(-z), 1.0))
+        y, out, ys = _half_line(x, loc, scale, closed=False)
+        return _invalid(_not_pos(s, scale), _outside(out, _lognorm_sf_std(ys, s), 1.0))
 
     def logcdf(self, x, s, loc=0, scale=1):
         ly, z, out, bad = self._z(x, s, loc, scale)
         return _invalid(bad, _outside(out, sp.log_ndtr(z), -_np.inf))
 
     def logsf(self, x, s, loc=0, scale=1):
-        ly, z, out, bad = self._z(x, s, loc, scale)
-        return _invalid(bad, _outside(out, sp.log_ndtr(-z), 0.0))
+        # above the median log_ndtr(-z), whose derivative (a Mills ratio) does not
+        # cancel where the tail is small
+        y, out, ys = _half_line(x, loc, scale, closed=False)
+        val = _split(ys, 1.0, lambda v: _lognorm_logsf_std(v, s),
+                     lambda v: sp.log_ndtr(-(dnp.log(v) / s)))
+        return _invalid(_not_pos(s, scale), _outside(out, val, 0.0))
 
     def ppf(self, q, s, loc=0, scale=1):
         return self._quantile(q, (s,), loc, scale, lambda v, s: dnp.exp(s * sp.ndtri(v)), False)
@@ -1307,7 +1364,30 @@ class binom_gen(_CountTails):
         return _invalid(self._bad(n, p), _outside(~ok, out, -_np.inf))
 
     def pmf(self, k, n, p, loc=0):
-        return dnp.exp(self.logpmf(k, n, p, loc))
+        """``exp(logpmf)``; where that is below ``e^-600`` with ``p <= 1/2`` and ``k >=
+        1``, ``exp(comb + (n-k) log1p(-p)) * p**k``: through ``exp(logpmf)`` the
+        second ``p``-derivative is ``pmf ((k/p)^2 - k/p^2 + ...)``, where ``pmf``
+        underflows while ``(k/p)^2`` overflows (NaN at ``p = 1e-300``; the truth
+        ``k (k-1) C(n, k) p^(k-2)`` is 90 at ``k = 2``, ``n = 10``)."""
+        lp = self.logpmf(k, n, p, loc)
+        n = _integer_param(n, self.name, "n")
+        kk, ok = _counts(k, loc)
+        pv = _pv(p)
+        with _np.errstate(all="ignore"):
+            kb, nb, pb = _np.broadcast_arrays(kk, n, pv)
+            ks = _np.where(ok, kb, 0.0)
+            comb = _sp.gammaln(nb + 1) - (_sp.gammaln(ks + 1) + _sp.gammaln(nb - ks + 1))
+            rest = comb + (nb - ks) * _np.log1p(-pb)
+            power = ok & (kb >= 1) & (kb <= nb) & (pb > 0) & (pb <= 0.5) & \
+                (_np.asarray(primal_of(lp)) < -600) & (rest < 600) & ~self._bad(nb, pb)
+        if not power.any():
+            return dnp.exp(lp)
+
+        def small(safe):
+            ps = safe(p, 0.25)
+            return dnp.exp(_sub(~power, comb, 0.0) + sp.xlog1py(_sub(~power, nb - ks, 1.0), -ps)) \
+                * ps ** _sub(~power, ks, 1.0)
+        return _piecewise(power, small, lambda safe: dnp.exp(safe(lp, 0.0)))
 
     def _tails(self, k, n, p, loc, upper):
         # cdf = I_{1-p}(n - k, k + 1) = betaincc(k + 1, n - k, p); sf = betainc(k + 1, n - k, p)

@@ -276,8 +276,10 @@ def _lowtail_sums(a, x, with_psi):
 
 
 def _glogp_dx(ans, a, x):
+    # (a / T) / x, not a / (x T): the a-derivative of the latter forms (x T)^2, which
+    # underflows for x < 1e-154 (d2/dxda was inf where the truth is 1/x = 1e160)
     a, x = _bcast(a, x)
-    return a / (x * _lowtail_sums(a, x, False)[0])
+    return (a / _lowtail_sums(a, x, False)[0]) / x
 
 
 def _glogp_da(ans, a, x):
@@ -286,9 +288,29 @@ def _glogp_da(ans, a, x):
     return dnp.log(x) - p / t
 
 
+_LOGP_SERIES_BELOW = 1e-300     # P below which log P is the series' (SciPy's P underflows)
+
+
 def _log_gammainc_impl(a, x):
+    """SciPy's ``log(gammainc(a, x))``; where ``gammainc`` is below 1e-300 (it
+    underflows to 0 from ``x^a ~ 1e-308``, where its log is -inf),
+    ``a log x - x - gammaln(a+1) + log T`` with the series ``T`` of the rules: the
+    finite value, computed in float64."""
     with _np.errstate(divide="ignore"):
-        return _np.log(_sp.gammainc(a, x))
+        out = _np.log(_sp.gammainc(a, x))
+    with _np.errstate(invalid="ignore"):
+        av, xv = _np.broadcast_arrays(_np.asarray(a, dtype=float), _np.asarray(x, dtype=float))
+        low = (out < _np.log(_LOGP_SERIES_BELOW)) & (xv > 0) & (xv < av + 1) & \
+            _np.isfinite(av) & _np.isfinite(xv)
+    if not _np.any(low):
+        return out
+    al, xl = av[low], xv[low]
+    t = _lowtail_sums(al, xl, False)[0]
+    ser = al * _np.log(xl) - xl - _sp.gammaln(al + 1) + _np.log(t)
+    res = _np.array(out, dtype=_np.result_type(out, _np.float64), copy=True)
+    res = _np.broadcast_to(res, low.shape).copy()
+    res[low] = ser
+    return res.astype(_np.asarray(out).dtype)[()]
 
 
 # log P for x below the median, derivatives relative to P however small it is
