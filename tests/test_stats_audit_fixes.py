@@ -180,3 +180,81 @@ def test_gamma_logcdf_finite_where_gammainc_underflows(x, val, da, dxa, daa):
         assert h[1, 0] == approx(dxa, rel=1e-13, abs=0)
         assert h[1, 1] == approx(daa, rel=1e-12, abs=0)
         assert h[0, 0] == -np.inf          # -a / x^2 overflows
+
+
+# --- poisson / nbinom / binom pmf at a small base: exp(logpmf)'s second derivative ---
+# pmf = exp(logpmf) differentiates to pmf (lp'^2 + lp'') with lp' ~ k / base: at base =
+# 1e-300 the pmf underflows while (k / base)^2 overflows (NaN forward-over-forward, 0
+# reverse), and at k = 1 (nbinom: n = 1) the two 1/base^2 terms cancel (0 for -2 at
+# base = 1e-100).  Closed forms: poisson e^-mu mu^k / k!: d2/dmu2 = (mu - 2) e^-mu (k = 1),
+# (1 - 2 mu + mu^2/2) e^-mu (k = 2); nbinom(k, n, p) = poch(n, k) / k! p^n (1-p)^k:
+# 2 p^2 (1-p) at (1, 2): d/dp = 4p - 6p^2, d2 = 4 - 12p; p^2 at (0, 2): d2 = 2; p (1-p)
+# at (1, 1): d2 = -2; binom(1, 10, p) = 10 p (1-p)^9: d2 = 10 (-18 (1-p)^8 + 72 p (1-p)^7).
+# Values at 1e-8, 1e-5, 1e-3 by mpmath (50 digits) of these forms (mp.diff for
+# nbinom(3, 0.5, p)).
+def _pmf_seconds(f, x):
+    return [ad.grad(ad.grad(f))(x), ad.jacfwd(ad.jacfwd(f))(x), ad.jacrev(ad.jacrev(f))(x),
+            ad.jacfwd(ad.grad(f))(x), ad.jacrev(ad.jacfwd(f))(x),
+            ad.hessian(lambda v: f(v[0]))(np.array([x]))[0, 0]]
+
+
+PMF_SMALL_BASE = [  # (name, k, shape, base, d/dbase, d2/dbase2)
+    ("poisson", 2, (), 1e-300, 1e-300, 1.0),
+    ("poisson", 1, (), 1e-300, 1.0, -2.0),
+    ("poisson", 1, (), 1e-100, 1.0, -2.0),
+    ("poisson", 1, (), 1e-8, 0.99999998000000015, -1.9999999700000002),
+    ("poisson", 2, (), 1e-5, None, 0.99997000029999833),
+    ("poisson", 5, (), 1e-300, 0.0, 0.0),
+    ("poisson", 0, (), 1e-300, -1.0, 1.0),
+    ("nbinom", 1, (2.0,), 1e-300, 4e-300, 4.0),
+    ("nbinom", 0, (2.0,), 1e-300, 2e-300, 2.0),
+    ("nbinom", 1, (1.0,), 1e-100, 1.0, -2.0),
+    ("nbinom", 1, (2.0,), 1e-5, None, 3.99988),
+    ("nbinom", 3, (0.5,), 1e-3, None, -2492.6530994491447),
+    ("binom", 1, (10,), 1e-100, 10.0, -180.0),
+    ("binom", 1, (10,), 1e-8, None, -179.99997840000101),
+]
+
+
+@pytest.mark.parametrize("name, k, shape, x, d1, d2", PMF_SMALL_BASE)
+def test_count_pmf_derivatives_at_small_base(name, k, shape, x, d1, d2):
+    f = lambda v: getattr(stats, name).pmf(float(k), *shape, v)   # noqa: E731
+    if d1 is not None:
+        for g in (ad.grad(f)(x), ad.jvp(f, (x,), (1.0,))[1], ad.jacrev(f)(x)):
+            assert float(g) == approx(d1, rel=1e-13, abs=0)
+    for g in _pmf_seconds(f, x):
+        assert float(g) == approx(d2, rel=1e-13, abs=0)
+
+
+def test_count_pmf_small_base_in_arrays_and_values():
+    # mixed points in one array: each entry's own form, no NaN from the other's
+    # 1/mu^2 (forward-over-reverse was NaN at mu = 1e-300 beside mu = 3).  Truth:
+    # d2/dmu2 of e^-mu mu^k / k! = e^-mu mu^(k-2) (k(k-1) - 2k mu + mu^2) / k!
+    import math
+    import scipy.stats as sst
+    k = np.array([2.0, 1.0, 2.0, 5.0, 0.0])
+    mu = np.array([1e-300, 1e-5, 0.3, 3.0, 50.0])
+    want = [math.exp(-m) * (kk * (kk - 1) * m ** (kk - 2) - 2 * kk * m ** (kk - 1) + m ** kk)
+            / math.factorial(int(kk)) for kk, m in zip(k, mu)]
+    f = lambda m: stats.poisson.pmf(k, m).sum()                   # noqa: E731
+    for h in _hessians(f, mu):
+        np.testing.assert_allclose(np.diag(h), want, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(stats.poisson.pmf(k, mu), sst.poisson.pmf(k, mu), rtol=1e-14, atol=0)
+    p = np.array([1e-300, 1e-5, 0.3, 0.7])
+    for kk in (0.0, 1.0, 2.0, 5.0):
+        np.testing.assert_allclose(stats.nbinom.pmf(kk, 2.5, p), sst.nbinom.pmf(kk, 2.5, p),
+                                   rtol=1e-14, atol=0)
+        # SciPy's binom.pmf(1, 10, 1e-300) is 9.4e-14 above 1e-299
+        np.testing.assert_allclose(stats.binom.pmf(kk, 10, p), sst.binom.pmf(kk, 10, p),
+                                   rtol=2e-13, atol=0)
+
+
+def test_nbinom_pmf_n_derivatives_at_small_p():
+    # nbinom(k, n, p) in (n, p) at p = 1e-200, n = 0.7 (k = 0: p^n; k = 3: poch(n, 3)/6
+    # p^n (1-p)^3).  mpmath (60 digits), mp.diff of the closed form in (n, p):
+    # d2/dn2 and d2/dp2; the mixed entry is checked symmetric.
+    f = lambda v: stats.nbinom.pmf(0.0, v[0], v[1])               # noqa: E731
+    for h in _hessians(f, np.array([0.7, 1e-200])):
+        assert h[0, 0] == approx(1e-140 * np.log(1e-200) ** 2, rel=1e-13, abs=0)
+        assert h[1, 1] == approx(0.7 * -0.3 * 1e-200 ** (0.7 - 2), rel=1e-13, abs=0)
+        assert h[0, 1] == approx(h[1, 0], rel=1e-13, abs=0)

@@ -1259,6 +1259,39 @@ class weibull_min_gen(_Continuous):
         return self._quantile(q, (c,), loc, scale, lambda v, c: (-dnp.log(v)) ** (1 / c), True)
 
 
+# A count pmf exp(logpmf) is rest + expo log(base) in log form; where the base is
+# small its derivatives through exp(logpmf) are pmf (lp'^2 + lp''), with lp' ~
+# expo / base: where the pmf underflows while (expo / base)^2 overflows that is
+# 0 * inf (NaN at base = 1e-300), and at expo = 1 the two 1/base^2 terms cancel (relative
+# error ~ eps / base in the second derivative: 1e-8 at base = 1e-8, all of it at 1e-100).
+_PMF_POWER_LOG = -600.0     # exp(logpmf) below e^-600 ...
+_PMF_POWER_BASE = 1e-2      # ... or a base below 1e-2: the product form
+
+
+def _pmf_from_power(lp, base, expo, rest, use):
+    """The pmf ``exp(lp(safe))`` of a count distribution whose log is ``rest +
+    expo log(base)``; where the plain mask ``use`` allows it, ``0 < base <= 1/2``,
+    ``expo > 0`` and the pmf is below ``e^-600`` or ``base < 1e-2``, the product
+    ``exp(rest(safe)) * base**expo``, whose derivatives are those of ``base**expo``
+    times finite factors, so that none forms ``0 * inf`` or cancels.  ``lp`` and
+    ``rest`` are the traced logs as functions of ``safe(v, fill)`` (see
+    ``_piecewise``: each form sees its own points only, so that the other one's
+    ``1/base^2`` at ``base = 1e-300`` does not meet a zero cotangent, nor the
+    product a large ``rest`` where the pmf is not small); ``base`` gets fill 1/4
+    and ``expo`` 1.  The traced arguments are ``base`` and ``expo`` only."""
+    lpv = primal_of(lp(lambda v, fill: primal_of(v)))
+    with _np.errstate(all="ignore"):
+        lb, bv, ev, use = _np.broadcast_arrays(lpv, _pv(base), _pv(expo), use)
+        power = use & (bv > 0) & (bv <= 0.5) & (ev > 0) & _np.isfinite(ev) & \
+            ((lb < _PMF_POWER_LOG) | (bv < _PMF_POWER_BASE)) & (lb - ev * _np.log(bv) < 600)
+    if not power.any() and not (_traced(base) or _traced(expo)):
+        return dnp.exp(lpv)
+
+    def small(safe):
+        return dnp.exp(rest(safe)) * safe(base, 0.25) ** safe(expo, 1.0)
+    return _piecewise(power, small, lambda safe: dnp.exp(lp(safe)))
+
+
 class poisson_gen(_Moments):
     """The Poisson distribution: ``poisson.logpmf(k, mu, loc=0)`` etc.,
     differentiable in ``mu``."""
@@ -1277,7 +1310,16 @@ class poisson_gen(_Moments):
         return _outside(~ok, out, -_np.inf)
 
     def pmf(self, k, mu, loc=0):
-        return dnp.exp(self.logpmf(k, mu, loc))
+        """``exp(logpmf)``; for ``k >= 1`` where that is below ``e^-600`` or ``mu <
+        1e-2``, ``exp(-mu - gammaln(k+1)) * mu**k`` (see ``_pmf_from_power``: the
+        second ``mu``-derivative at ``k = 2``, ``mu = 1e-300`` was NaN or 0, the
+        truth 1)."""
+        k = _np.asarray(primal_of(k)) - loc
+        ok = (k >= 0) & (k == _np.floor(k))
+        ks = _np.where(ok, k, 0.0)
+        lg = _sp.gammaln(ks + 1)
+        return _pmf_from_power(lambda safe: self.logpmf(k, safe(mu, 1.0)), mu, ks,
+                               lambda safe: -safe(mu, 0.25) - safe(lg, 0.0), ok)
 
     @staticmethod
     def _tail(gamma_fn, k, mu, loc, below):
@@ -1364,30 +1406,22 @@ class binom_gen(_CountTails):
         return _invalid(self._bad(n, p), _outside(~ok, out, -_np.inf))
 
     def pmf(self, k, n, p, loc=0):
-        """``exp(logpmf)``; where that is below ``e^-600`` with ``p <= 1/2`` and ``k >=
-        1``, ``exp(comb + (n-k) log1p(-p)) * p**k``: through ``exp(logpmf)`` the
-        second ``p``-derivative is ``pmf ((k/p)^2 - k/p^2 + ...)``, where ``pmf``
-        underflows while ``(k/p)^2`` overflows (NaN at ``p = 1e-300``; the truth
-        ``k (k-1) C(n, k) p^(k-2)`` is 90 at ``k = 2``, ``n = 10``)."""
-        lp = self.logpmf(k, n, p, loc)
+        """``exp(logpmf)``; for ``k >= 1`` where that is below ``e^-600`` or ``p <
+        1e-2`` (``p <= 1/2``), ``exp(comb + (n-k) log1p(-p)) * p**k``: through
+        ``exp(logpmf)`` the second ``p``-derivative is ``pmf ((k/p)^2 - k/p^2 +
+        ...)``, where ``pmf`` underflows while ``(k/p)^2`` overflows (NaN at ``p =
+        1e-300``; the truth ``k (k-1) C(n, k) p^(k-2)`` is 90 at ``k = 2``, ``n =
+        10``), and at ``k = 1`` the ``1/p^2`` terms cancel (see ``_pmf_from_power``)."""
         n = _integer_param(n, self.name, "n")
         kk, ok = _counts(k, loc)
-        pv = _pv(p)
         with _np.errstate(all="ignore"):
-            kb, nb, pb = _np.broadcast_arrays(kk, n, pv)
-            ks = _np.where(ok, kb, 0.0)
+            kb, nb = _np.broadcast_arrays(kk, n)
+            ks = _np.where(ok & (kb <= nb), kb, 0.0)
             comb = _sp.gammaln(nb + 1) - (_sp.gammaln(ks + 1) + _sp.gammaln(nb - ks + 1))
-            rest = comb + (nb - ks) * _np.log1p(-pb)
-            power = ok & (kb >= 1) & (kb <= nb) & (pb > 0) & (pb <= 0.5) & \
-                (_np.asarray(primal_of(lp)) < -600) & (rest < 600) & ~self._bad(nb, pb)
-        if not power.any():
-            return dnp.exp(lp)
-
-        def small(safe):
-            ps = safe(p, 0.25)
-            return dnp.exp(_sub(~power, comb, 0.0) + sp.xlog1py(_sub(~power, nb - ks, 1.0), -ps)) \
-                * ps ** _sub(~power, ks, 1.0)
-        return _piecewise(power, small, lambda safe: dnp.exp(safe(lp, 0.0)))
+            use = ok & (kb <= nb) & ~self._bad(nb, _pv(p))
+        return _pmf_from_power(lambda safe: self.logpmf(k, n, safe(p, 0.25), loc), p, ks,
+                               lambda safe: safe(comb, 0.0) +
+                               sp.xlog1py(safe(nb - ks, 1.0), -safe(p, 0.25)), use)
 
     def _tails(self, k, n, p, loc, upper):
         # cdf = I_{1-p}(n - k, k + 1) = betaincc(k + 1, n - k, p); sf = betainc(k + 1, n - k, p)
@@ -1419,19 +1453,33 @@ class nbinom_gen(_CountTails):
         nv, pv = _pv(n), _pv(p)
         return ~((nv > 0) & (pv > 0) & (pv <= 1))
 
-    def logpmf(self, k, n, p, loc=0):
-        k, ok = _counts(k, loc)
-        ks = _np.where(ok, k, 0.0)
+    @staticmethod
+    def _rest(ks, n, p):
+        """``log poch(n, k) - log k! + k log1p(-p)``: ``logpmf`` less ``n log p``."""
         # log poch(n, k) = gammaln(n + k) - gammaln(n), 0 at k = 0, for k >= 1
         # log n + gammaln(n + k) - gammaln(n + 1): the difference of gammaln at n
         # and n + k cancelled (its second n-derivative, ~1/n^2, lost eps/n^2: 0.0 for
         # 0.48 at n = 1e-8, k = 0)
         lpoch = _outside(ks == 0, sp.gammaln(n + ks) - sp.gammaln(n + 1) + dnp.log(n), 0.0)
-        out = lpoch - _sp.gammaln(ks + 1) + n * dnp.log(p) + sp.xlog1py(ks, -p)
+        return lpoch - _sp.gammaln(ks + 1) + sp.xlog1py(ks, -p)
+
+    def logpmf(self, k, n, p, loc=0):
+        k, ok = _counts(k, loc)
+        ks = _np.where(ok, k, 0.0)
+        out = self._rest(ks, n, p) + n * dnp.log(p)
         return _invalid(self._bad(n, p), _outside(~ok, out, -_np.inf))
 
     def pmf(self, k, n, p, loc=0):
-        return dnp.exp(self.logpmf(k, n, p, loc))
+        """``exp(logpmf)``; where that is below ``e^-600`` or ``p < 1e-2`` (``p <=
+        1/2``), ``exp(log poch(n, k) - log k! + k log1p(-p)) * p**n`` (see
+        ``_pmf_from_power``: the second ``p``-derivative at ``k = 1``, ``n = 2``, ``p =
+        1e-300`` was NaN or 0, the truth 4)."""
+        kk, ok = _counts(k, loc)
+        ks = _np.where(ok, kk, 0.0)
+        use = ok & ~self._bad(n, p)
+        return _pmf_from_power(
+            lambda safe: self.logpmf(k, safe(n, 1.0), safe(p, 0.25), loc), p, n,
+            lambda safe: self._rest(safe(ks, 0.0), safe(n, 1.0), safe(p, 0.25)), use)
 
     def _tails(self, k, n, p, loc, upper):
         # cdf = betainc(n, k + 1, p), sf = betaincc(n, k + 1, p)
