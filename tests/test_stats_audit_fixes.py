@@ -258,3 +258,30 @@ def test_nbinom_pmf_n_derivatives_at_small_p():
         assert h[0, 0] == approx(1e-140 * np.log(1e-200) ** 2, rel=1e-13, abs=0)
         assert h[1, 1] == approx(0.7 * -0.3 * 1e-200 ** (0.7 - 2), rel=1e-13, abs=0)
         assert h[0, 1] == approx(h[1, 0], rel=1e-13, abs=0)
+
+
+# --- gamma / beta cdf at tiny x: the density's x-derivative where the density underflows
+# d2/dx2 cdf = d/dx pdf; pdf = exp((a-1) log x - ...) underflows at x = 1e-300, a = 2.5
+# (1e-450) while (a-1)/x overflows the other way, so exp(log pdf)'s derivative was
+# 0 * 1.5e300 = 0 in every nesting; the truth is ~1.5 x^0.5 / Gamma(2.5).  mpmath (50
+# digits): mp.diff of x^(a-1) e^-x / Gamma(a) and x^(a-1) (1-x)^(b-1) / B(a, b) in x.
+GAMMA_BETA_TINY = [  # (x, gamma(2.5) d2/dx2, beta(2.5, 1.5) d2/dx2)
+    (1e-300, 1.1283791670955126e-150, 7.6394372684109762e-150),
+    (1e-250, 1.1283791670955126e-125, 7.6394372684109763e-125),
+    (1e-200, 1.1283791670955126e-100, 7.639437268410976e-100),     # was right
+]
+
+
+@pytest.mark.parametrize("x, dg, db", GAMMA_BETA_TINY)
+def test_gamma_beta_cdf_second_x_derivative_at_tiny_x(x, dg, db):
+    cases = [(lambda v: stats.gamma.cdf(v, 2.5), dg), (lambda v: stats.gamma.sf(v, 2.5), -dg),
+             (lambda v: stats.chi2.cdf(2 * v, 5.0), dg),     # chi2(5) = gamma(2.5, scale 2)
+             (lambda v: stats.beta.cdf(v, 2.5, 1.5), db), (lambda v: stats.beta.sf(v, 2.5, 1.5), -db)]
+    for f, want in cases:
+        for g in _pmf_seconds(f, x):
+            assert float(g) == approx(want, rel=1e-13, abs=0)
+    # the x-x entry of the joint Hessians (the a-entries are 0 or tiny here)
+    for h in _hessians(lambda v: stats.gamma.cdf(v[0], v[1]), np.array([x, 2.5])):
+        assert h[0, 0] == approx(dg, rel=1e-13, abs=0)
+    for h in _hessians(lambda v: stats.beta.cdf(v[0], v[1], 1.5), np.array([x, 2.5])):
+        assert h[0, 0] == approx(db, rel=1e-13, abs=0)

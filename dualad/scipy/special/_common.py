@@ -146,6 +146,39 @@ def _in_double(rule):
     return wrapped
 
 
+_DENSITY_POWER_LOG = -600.0    # log density below which x^e exp(rest) is the form
+
+
+def _x_power_density(log_form, args, fills, expo, rest):
+    """A density ``exp(log_form(*args))`` = ``x^expo exp(rest)`` (``x = args[-1]``);
+    where its log is below ``-600`` and ``0 < x < 1``, ``x**expo(*a) *
+    exp(rest(*a))``.  At tiny ``x`` the density underflows while ``expo / x`` (the
+    x-derivative of the log) overflows, so ``exp(log)``'s x-derivative is ``0 *
+    1e300`` = 0 where the truth (``gamma.cdf``'s second derivative at ``x =
+    1e-300``, ``a = 2.5``, is 1.1e-150) is not; the product differentiates as
+    ``expo x^(expo-1) exp(rest) + ...``.  The log form is computed once; where
+    the mask is empty (the common case) that is all.  Otherwise each form sees
+    its own points only (``args`` replaced by ``fills`` elsewhere), so that the
+    log form's ``expo / x^2`` at ``x = 1e-300`` meets no zero cotangent."""
+    lf = log_form(*args)
+    lv = _np.asarray(primal_of(lf))
+    xv = _pv(args[-1])
+    with _np.errstate(invalid="ignore"):
+        mask = (lv < _DENSITY_POWER_LOG) & (xv > 0) & (xv < 1)
+    if not mask.any():
+        return dnp.exp(lf)
+
+    def form(power):
+        def f(safe):
+            sa = [safe(v, fill) for v, fill in zip(args, fills)]
+            if power:
+                return sa[-1] ** expo(*sa) * dnp.exp(rest(*sa))
+            return dnp.exp(log_form(*sa))
+        return f
+    return _piecewise(_np.broadcast_to(mask, _np.broadcast_shapes(*(_np.shape(primal_of(v)) for v in args))),
+                      form(True), form(False))
+
+
 def _bcast(*vals):
     """The (possibly traced) arguments broadcast to their common shape."""
     shp = _np.broadcast_shapes(*(shape_of(v) for v in vals))

@@ -8,18 +8,22 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import primal_of, shape_of
-from ._common import _bcast, _in_double, _nary, _pv, _scan_terms, _sub
+from ._common import _bcast, _in_double, _nary, _pv, _scan_terms, _sub, _x_power_density
 from ._gamma import betaln, digamma, gammaln
 from ._logistic import xlog1py, xlogy
 
 
 def _betainc_dx(ans, a, b, x):
     # as _incgamma._gammainc_dx: the exponent in float64 for float32 input (its terms cancel)
+    # (x**(a-1) exp((b-1) log1p(-x) - betaln(a, b)) where that is below e^-600 at x < 1)
     dt = _np.result_type(*(primal_of(v) for v in (a, b, x)))
-    if dt.kind == "f" and dt.itemsize < 8:
+    wide = dt.kind == "f" and dt.itemsize < 8
+    if wide:
         a, b, x = (dnp.astype(v, _np.float64) for v in (a, b, x))
-        return dnp.astype(dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b)), dt)
-    return dnp.exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b))
+    f = _x_power_density(lambda a, b, x: xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b),
+                         (a, b, x), (2.0, 2.0, 0.5), lambda a, b, x: a - 1,
+                         lambda a, b, x: xlog1py(b - 1, -x) - betaln(a, b))
+    return dnp.astype(f, dt) if wide else f
 
 
 _BETA_TOL = 1e-18          # relative size of the first neglected term (and its tail)

@@ -13,7 +13,7 @@ from ...numpy._ufuncs import times_finite_zero
 from ...registry import defjvp, defvjp_direct
 from ...tracer import primal_of, shape_of
 from ._common import (_bcast, _fdtype, _GL_U, _GL_W, _in_double, _nary, _pv, _scan_terms,
-                      _SPAN, _sub)
+                      _SPAN, _sub, _x_power_density)
 from ._gamma import digamma, gammaln, polygamma
 from ._logistic import xlogy
 
@@ -23,11 +23,15 @@ def _gammainc_dx(ans, a, x):
     # x**(a-1) exp(-x) / Gamma(a), computed in logs; for float32 (and narrower) input
     # the exponent is formed in float64 and the result cast back: its terms of size
     # a log a cancel (7% error at a = x = 1e5 in float32 otherwise)
+    # (x**(a-1) exp(-x - gammaln(a)) where that is below e^-600 at x < 1: see
+    # _x_power_density)
     dt = _np.result_type(*(primal_of(v) for v in (a, x)))
-    if dt.kind == "f" and dt.itemsize < 8:
+    wide = dt.kind == "f" and dt.itemsize < 8
+    if wide:
         a, x = dnp.astype(a, _np.float64), dnp.astype(x, _np.float64)
-        return dnp.astype(dnp.exp(xlogy(a - 1, x) - x - gammaln(a)), dt)
-    return dnp.exp(xlogy(a - 1, x) - x - gammaln(a))
+    f = _x_power_density(lambda a, x: xlogy(a - 1, x) - x - gammaln(a), (a, x), (2.0, 0.5),
+                         lambda a, x: a - 1, lambda a, x: -x - gammaln(a))
+    return dnp.astype(f, dt) if wide else f
 
 
 def _bell(derivs):
