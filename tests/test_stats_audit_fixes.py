@@ -285,3 +285,26 @@ def test_gamma_beta_cdf_second_x_derivative_at_tiny_x(x, dg, db):
         assert h[0, 0] == approx(dg, rel=1e-13, abs=0)
     for h in _hessians(lambda v: stats.beta.cdf(v[0], v[1], 1.5), np.array([x, 2.5])):
         assert h[0, 0] == approx(db, rel=1e-13, abs=0)
+
+
+# --- gamma.logcdf in float32 where gammainc underflows in float32 ----------------------
+# The series took over below P = 1e-250 judged in float64, while the float32 value
+# was log(gammainc) in float32, 0 from P ~ 1e-45: -inf (and NaN / inf derivatives) at
+# x = 1e-30, a = 2.5.  mpmath (40 digits) at the float32 x: log P, d/dx, d/da.
+GAMMA_LOGCDF_F32 = [  # (x, value, d/dx, d/da)
+    (1e-30, -173.89485556897281, 2.4999999920723079e+30, -70.180709427295537),
+    (1e-20, -116.33022833138555, 2.5000000793361962e+20, -47.154858532260635),
+]
+
+
+@pytest.mark.parametrize("x, val, dx, da", GAMMA_LOGCDF_F32)
+def test_gamma_logcdf_float32_tiny_x(x, val, dx, da):
+    x32, a32 = np.float32(x), np.float32(2.5)
+    v = stats.gamma.logcdf(x32, a32)
+    assert v.dtype == np.float32 and v == approx(val, rel=1e-6, abs=0)
+    assert stats.chi2.logcdf(2 * x32, np.float32(5.0)) == approx(val, rel=1e-6, abs=0)
+    f = lambda u: stats.gamma.logcdf(u[0], u[1])                  # noqa: E731
+    u = np.array([x32, a32])
+    for g in (ad.grad(f)(u), ad.jacfwd(f)(u)):
+        assert g.dtype == np.float32
+        assert g[0] == approx(dx, rel=1e-6, abs=0) and g[1] == approx(da, rel=1e-6, abs=0)

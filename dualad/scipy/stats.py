@@ -531,17 +531,18 @@ class t_gen(_Continuous):
 
 
 _P_TINY = 1e-250   # a tail probability below which log's derivatives come from a series
+_P_TINY_32 = 1e-30  # the same in float32 (its smallest normal number is 1.2e-38)
 
 
-def _log_of_tail(p, series, direct, fills):
+def _log_of_tail(p, series, direct, fills, tiny_below=_P_TINY):
     """``log`` of a tail probability: ``direct(safe)`` where its plain value ``p``
-    is not tiny; where it is (or underflows to 0), ``series(safe)``, whose
-    derivatives stay finite and exact.
+    is not tiny (below ``tiny_below``); where it is (or underflows to 0),
+    ``series(safe)``, whose derivatives stay finite and exact.
     ``safe(v, i)`` gives argument ``v`` where that form applies and elsewhere a
     plain fill where the form is cheap and finite: ``fills[i] = (for series,
     for direct)``."""
     with _np.errstate(invalid="ignore"):
-        tiny = p < _P_TINY
+        tiny = p < tiny_below
     if not tiny.any():
         return direct(lambda v, i: v)
 
@@ -559,9 +560,13 @@ def _log_gammainc_lower(a, v):
     with _np.errstate(all="ignore"):
         p = _np.where((vv > 0) & (av > 0), _sp.gammainc(av, vv), 1.0)
     top = _np.maximum(av, 1.0)
+    # in float32 gammainc is 0 below ~1e-45 and subnormal below 1.2e-38 (log -inf
+    # at x = 1e-30, a = 2.5): the series from P = 1e-30 there
+    dt = _np.result_type(primal_of(a), primal_of(v))
+    tiny = _P_TINY if dt.kind != "f" or dt.itemsize >= 8 else _P_TINY_32
     return _log_of_tail(p, lambda safe: sp._log_gammainc_low(safe(a, 0), safe(v, 1)),
                         lambda safe: dnp.log(sp.gammainc(safe(a, 0), safe(v, 1))),
-                        [(top, top), (0.25 * top, top)])
+                        [(top, top), (0.25 * top, top)], tiny)
 
 
 _BETA_SMALL_TERMS = 30    # terms of the series in _log_betainc_small (w <= 0.1, b w <= 1)

@@ -299,22 +299,23 @@ def _log_gammainc_impl(a, x):
     """SciPy's ``log(gammainc(a, x))``; where ``gammainc`` is below 1e-300 (it
     underflows to 0 from ``x^a ~ 1e-308``, where its log is -inf),
     ``a log x - x - gammaln(a+1) + log T`` with the series ``T`` of the rules: the
-    finite value, computed in float64."""
-    with _np.errstate(divide="ignore"):
-        out = _np.log(_sp.gammainc(a, x))
+    finite value.  Computed in float64 and rounded to the arguments' dtype: in
+    float32 SciPy's ``gammainc`` is 0 from ~1e-45 (its log -inf: ``gamma.logcdf``
+    at ``x = 1e-30``, ``a = 2.5``, where the truth is -173.89) and subnormal above."""
+    dt = _np.result_type(_np.asarray(a), _np.asarray(x), _np.float32)
     with _np.errstate(invalid="ignore"):
         av, xv = _np.broadcast_arrays(_np.asarray(a, dtype=float), _np.asarray(x, dtype=float))
+    with _np.errstate(divide="ignore"):
+        out = _np.log(_sp.gammainc(av, xv))
+    with _np.errstate(invalid="ignore"):
         low = (out < _np.log(_LOGP_SERIES_BELOW)) & (xv > 0) & (xv < av + 1) & \
             _np.isfinite(av) & _np.isfinite(xv)
-    if not _np.any(low):
-        return out
-    al, xl = av[low], xv[low]
-    t = _lowtail_sums(al, xl, False)[0]
-    ser = al * _np.log(xl) - xl - _sp.gammaln(al + 1) + _np.log(t)
-    res = _np.array(out, dtype=_np.result_type(out, _np.float64), copy=True)
-    res = _np.broadcast_to(res, low.shape).copy()
-    res[low] = ser
-    return res.astype(_np.asarray(out).dtype)[()]
+    if _np.any(low):
+        al, xl = av[low], xv[low]
+        t = _lowtail_sums(al, xl, False)[0]
+        out = _np.array(out, copy=True)
+        out[low] = al * _np.log(xl) - xl - _sp.gammaln(al + 1) + _np.log(t)
+    return out.astype(dt, copy=False)[()]
 
 
 # log P for x below the median, derivatives relative to P however small it is
