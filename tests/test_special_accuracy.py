@@ -450,6 +450,68 @@ def test_scaled_bessel_batched_across_threshold():
           1e-15)
 
 
+
+# --- ive, kve at large order, max(20, v) <= x < v^2 --------------------------------------
+# (v, x, d/dx, d2/dx2): mpmath 1.3.0, mp.mp.dps = 50, mp.diff of besseli(v, y) * exp(-y)
+# (ive) and besselk(v, y) * exp(y) (kve).  The recurrence forms lost up to v^2 of
+# relative precision here (before: kve'' 1.6e-4 off at (300, 89999), ive'' 2e-6).
+IVE_LARGE_ORDER = [
+    (300.0, 89999.0, 7.468446608144789e-14, -4.97912115195448e-14),
+    (300.0, 20000.0, 2.6015495531334577e-08, -6.967698410217495e-13),
+    (300.0, 1000.0, 2.139544476027261e-23, 8.90097998963585e-25),
+    (50.0, 2000.0, 2.9877456292366036e-07, -8.770397543263917e-10),
+    (50.0, 100.0, 2.0455486120741042e-08, 1.9357939331456148e-09),
+    (15.0, 200.0, 5.13295307187656e-06, -2.509967447878961e-07),
+    (-300.0, 5000.0, 1.18493013962164e-09, 1.5253622434883395e-12),   # I_-n = I_n
+]
+KVE_LARGE_ORDER = [
+    (300.0, 89999.0, -7.653319594370763e-08, 2.1259351016775022e-12),
+    (300.0, 20000.0, -1.1559153427550952e-05, 2.6399877841481442e-09),
+    (300.0, 1000.0, -4.33907605554259e+16, 2014873914496557.2),
+    (50.0, 2000.0, -2.943134716498674e-05, 3.942985760799903e-08),
+    (50.0, 100.0, -3042.4282149238043, 427.62871741004307),
+    (15.0, 200.0, -0.0008211635290948077, 1.0600442929425588e-05),
+    (-300.0, 5000.0, -0.271614928452256, 0.0006212116792276064),      # K_-v = K_v
+]
+
+
+@pytest.mark.parametrize("name, v, x, d1, d2",
+                         [("ive",) + r for r in IVE_LARGE_ORDER]
+                         + [("kve",) + r for r in KVE_LARGE_ORDER])
+def test_scaled_bessel_derivatives_at_large_order(name, v, x, d1, d2):
+    # the uniform (Debye) expansion of the logarithmic derivative times SciPy's value:
+    # as accurate as SciPy's ive / kve themselves (about 1e-13 at these orders)
+    f = getattr(dsp, name)
+    check(first(f, 1, (v, x)), d1, 5e-13)
+    check(second(f, 1, 1, (v, x)), d2, 5e-13)
+
+
+
+def test_scaled_bessel_third_derivative_at_large_order():
+    # mpmath (dps 50, mp.diff(..., 3)): d3/dx3 of kve(300, x) at 89999, of ive(300, x) at 3000
+    g = ad.grad(ad.grad(ad.grad(lambda y: dsp.kve(300.0, y))))(89999.0)
+    assert g == pytest.approx(-8.976215312184483e-17, rel=1e-12, abs=0)
+    g = ad.grad(ad.grad(ad.grad(lambda y: dsp.ive(300.0, y))))(3000.0)
+    assert g == pytest.approx(1.5353447158339802e-16, rel=1e-12, abs=0)
+
+def test_scaled_bessel_large_order_batched_and_float32():
+    # one array across the three regions (recurrence below x = v, uniform
+    # expansion, Hankel's series from v^2) equals the element-wise values
+    v = np.array([300.0, 300.0, 300.0, 300.0, 12.0, 12.0])
+    x = np.array([250.0, 1000.0, 89999.0, 1e5, 30.0, 200.0])
+    for f in (dsp.ive, dsp.kve):
+        one = [first(f, 1, (a, b)) for a, b in zip(v, x)]
+        check(first(f, 1, (v, x)), np.array([o[0] for o in one]), 1e-15)
+        two = [second(f, 1, 1, (a, b))[0] for a, b in zip(v, x)]
+        check(second(f, 1, 1, (v, x)), np.array(two), 1e-15)
+    # float32 in, float32 out, computed in double (kve'(300, 5000): mpmath
+    # -0.271614928452256, kve'' 0.0006212116792276064)
+    g = ad.grad(lambda y: dsp.kve(300.0, y))(np.float32(5000.0))
+    g2 = ad.grad(ad.grad(lambda y: dsp.kve(300.0, y)))(np.float32(5000.0))
+    assert g.dtype == np.float32 and g2.dtype == np.float32
+    assert g == pytest.approx(-0.271614928452256, rel=1e-6, abs=0)
+    assert g2 == pytest.approx(0.0006212116792276064, rel=1e-6, abs=0)
+
 # --- stdtr in df, near t = 0 and for df < 1000 ----------------------------------------
 # (df, t, d/ddf, d2/ddf2, d2/ddf dt)
 STUDENT = [

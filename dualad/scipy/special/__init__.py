@@ -11,7 +11,9 @@ Conventions at awkward points:
   The derivative in ``x`` is ``log(y)`` (``log1p(y)``), ``-inf`` at ``y == 0``.
 * ``i0e``, ``i1e`` have a kink at 0; their derivative there uses ``sign(0) = 0``.
   For ``|x| >= max(20, v^2)`` the derivative of ``i0e``, ``i1e``, ``ive`` is the
-  asymptotic series differentiated term by term (no cancellation).
+  asymptotic series differentiated term by term (no cancellation); for orders
+  ``|v| >= 10`` and ``max(20, |v|) <= |x| < v^2`` that of ``ive`` and ``kve`` is
+  the value times the logarithmic derivative from the uniform (Debye) expansions.
 * ``rel_entr(x, y)`` / ``kl_div(x, y)``: where ``x == 0`` the derivative in
   ``y`` is that of the zero branch (``0`` and ``1``).  The derivative in ``x``
   uses ``log(x) - log(y)`` where ``x / y`` over- or underflows.
