@@ -716,3 +716,20 @@ def test_a_traced_value_used_as_an_index_is_named_as_such():
         ad.grad(lambda v: dnp.sum(np.ones(3)[v[0]]))(np.array([1.0]))
     msg = str(info.value)
     assert "an index must be an integer array" in msg and "NumPy's ones" not in msg
+
+
+@pytest.mark.parametrize("fn", ["split", "array_split"])
+@pytest.mark.parametrize("shape, axis", [((2, 3), 2), ((2, 3), -3), ((2, 3), 1.0), ((), 0)])
+@pytest.mark.parametrize("sections", [1, [1]])
+def test_split_bad_axis_raises_what_numpy_raises(fn, shape, axis, sections):
+    # NumPy reads ary.shape[axis] first: IndexError "tuple index out of range"
+    # (TypeError for a float axis), not the AxisError dualad raised before
+    x = np.arange(float(np.prod(shape))).reshape(shape)
+    with pytest.raises(Exception) as want:
+        getattr(np, fn)(x, sections, axis=axis)
+    for call in (lambda: ad.jvp(lambda t: getattr(np, fn)(t, sections, axis=axis), (x,), (x,)),
+                 lambda: ad.vjp(lambda t: getattr(dnp, fn)(t, sections, axis=axis), x)):
+        with pytest.raises(Exception) as got:
+            call()
+        assert type(got.value) is type(want.value)
+        assert str(got.value) == str(want.value)

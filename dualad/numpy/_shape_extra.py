@@ -497,8 +497,10 @@ def array_split(ary, indices_or_sections, axis=0):
     """``numpy.array_split``."""
     if not _traced(ary):
         return _np.array_split(ary, indices_or_sections, axis)
-    axis = _axis1(axis, ndim_of(ary))
+    # NumPy reads ary.shape[axis] first: a bad axis raises its IndexError ("tuple
+    # index out of range") or TypeError, not an AxisError
     n = shape_of(ary)[axis]
+    axis = _axis1(axis, ndim_of(ary))
     if _np.ndim(indices_or_sections) == 0:
         k = int(indices_or_sections)
         if k <= 0:
@@ -517,7 +519,7 @@ def split(ary, indices_or_sections, axis=0):
     if not _traced(ary):
         return _np.split(ary, indices_or_sections, axis)
     if _np.ndim(indices_or_sections) == 0:
-        n = shape_of(ary)[_axis1(axis, ndim_of(ary))]
+        n = shape_of(ary)[axis]          # NumPy's IndexError for a bad axis
         if n % int(indices_or_sections):
             raise ValueError("array split does not result in an equal division")
     return array_split(ary, indices_or_sections, axis)
