@@ -284,7 +284,9 @@ def test_power_with_a_list_exponent_or_base():
 def test_masked_zero_times_inf_raises_no_invalid_warning():
     """``times_finite_zero`` forms ``0 * inf`` and masks it to 0: the NaN it
     masks is its own business, so no 'invalid value' RuntimeWarning reaches
-    the user (whose code may turn warnings into errors)."""
+    the user (whose code may turn warnings into errors).  The 'divide by zero'
+    of sqrt's own rule at 0 (``0.5 / 0 = inf``, its true derivative there,
+    which the unguarded where() then discards) is NumPy's and stays: expected."""
     import warnings
     f = lambda x: dnp.sum(dnp.where(x > 0, dnp.sqrt(dnp.abs(x)), 0.0))   # noqa: E731
     x = np.array([0.0, 1.0])
@@ -294,7 +296,9 @@ def test_masked_zero_times_inf_raises_no_invalid_warning():
             t(f)(x)
     invalid = [w for w in caught if "invalid value" in str(w.message)]
     assert not invalid, [str(w.message) for w in invalid]
-    np.testing.assert_array_equal(ad.grad(f)(x), [0.0, 0.5])
+    assert all("divide by zero" in str(w.message) for w in caught), [str(w.message) for w in caught]
+    with pytest.warns(RuntimeWarning, match="divide by zero"):
+        np.testing.assert_array_equal(ad.grad(f)(x), [0.0, 0.5])
 
 
 @pytest.mark.parametrize("base", ["e", "2"])
