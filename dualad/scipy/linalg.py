@@ -34,18 +34,21 @@ so does ``cholesky`` (``a = L L^H``).
   cotangent ``G`` is ``L(A^T, G)`` (``logm``: ``L(A, G^T)^T``, real blocks for a
   real ``A``, so a negative eigenvalue keeps SciPy's branch).  ``L`` is linear
   in ``E``, so the block is formed with ``c E`` for a power of 2 ``c`` making
-  ``||c E||_1 ~ ||A||_1`` (per matrix of a batch) and the result divided by ``c``; ``expm`` first balances
-  ``A`` by a diagonal similarity (``gebal``'s powers of 2; ``_expm_frechet_rule``)
-  so that ``||A||_1`` is not inflated by bad scaling.  SciPy's scaling and
+  ``||c E||_1 ~ ||A||_1`` (per matrix of a batch) and the result divided by ``c``;
+  ``A`` is first balanced by a diagonal similarity (``gebal``'s powers of 2;
+  ``_balanced_frechet``), so that ``||A||_1`` is not inflated by bad scaling
+  (``expm``) and SciPy's Schur-based ``logm`` of the block loses nothing to it.  SciPy's scaling and
   squaring is then sized by ``A`` alone, and a tangent or cotangent of any
   magnitude (``1e30`` in float32, ``1e300`` in float64) gives the same relative
   accuracy as one of size ``||A||``.
-* ``sqrtm``: the JVP solves ``X dX + dX X = dA`` (a Sylvester equation).
+* ``sqrtm``: the JVP solves ``X dX + dX X = dA`` (a Sylvester equation), in
+  the coordinates of ``gebal``'s balancing of ``A`` (with ``X`` the ``sqrtm`` of
+  the balanced matrix).
 * ``cosm``, ``sinm``, ``tanm``, ``coshm``, ``sinhm``, ``tanhm``: SciPy's own
   compositions of ``expm`` and ``solve``, built from the traced ones.  ``signm``:
   a primitive whose derivative solves ``N L + L N = E - S E S`` (``N = S A``).
-  ``fractional_matrix_power``: the block identity in ``A``, ``logm(A) A^t`` in
-  ``t``.  ``funm`` has no rule (``NotImplementedError`` on traced input).
+  ``fractional_matrix_power``: the block identity in ``A`` (balanced as for
+  ``logm``), ``logm(A) A^t`` in ``t``.  ``funm`` has no rule (``NotImplementedError`` on traced input).
 * ``solve_sylvester(a, b, q)`` (``a x + x b = q``): differentiable in all three;
   ``solve_continuous_lyapunov(a, q)`` is ``solve_sylvester(a, a^H, q)``.
 * SciPy's namesakes of the decompositions, with SciPy's signatures and
@@ -761,15 +764,6 @@ def _frechet(f, a, e, floor=None):
     return f(_block(a, e * c))[..., :n, n:] * cinv
 
 
-def _frechet_vjp(f, g, ans, a):
-    """The VJP ``L(A^T, G)`` of a primary matrix function ``f`` (``logm``,
-    ``fractional_matrix_power``) as ``L(A, G^T)^T``.  The block keeps ``A`` itself
-    (not ``A^T``): at a real ``A`` with a negative eigenvalue, nested derivatives
-    then take ``f`` of blocks built like forward mode's, where SciPy's real Schur
-    form keeps the repeated eigenvalue on SciPy's side of the cut (with ``A^T`` its
-    blocks split it into a pair straddling the cut, and reverse-over-forward /
-    reverse-over-reverse came out as garbage or NaN)."""
-    return sum_to(_mT(_frechet(f, a, _mT(g))), shape_of(a), _nb(g, ans))
 
 
 def _diag_balance(a):
@@ -789,20 +783,44 @@ def _diag_balance(a):
     return _lead_loop(one, av)
 
 
-def _expm_frechet_rule(a, e):
-    """``L(a, e)`` for expm's rules: ``D L(D^-1 a D, D^-1 e D) D^-1`` with the
-    diagonal scaling ``D`` of LAPACK's ``gebal`` (powers of 2 computed from the
-    value of ``a``: plain constants, so the identity is exact at every order).
+def _balanced_frechet(f, a, e, floor=None):
+    """``L_f(a, e)`` as ``D L_f(D^-1 a D, D^-1 e D) D^-1`` with the diagonal
+    scaling ``D`` of LAPACK's ``gebal`` (powers of 2 computed from the value of
+    ``a``: plain constants, so the identity, exact for every primary matrix
+    function, holds at every order of derivative).  ``D^-1 x D`` is ``x * s``
+    (:func:`_diag_balance`).
 
-    SciPy chooses the Padé degree and the number of squarings of the block
+    expm: SciPy chooses the Padé degree and the number of squarings of the block
     ``[[a, c e], [0, a]]`` from norms of its powers; for a badly scaled ``a``
     (``D0 (3I + 0.5N) D0^-1``, ``D0 = diag(1e-2, 1, 1e2)``) the balancing term
     ``c e`` (sized like ``||a||_1``, far above ``a``'s spectral scale) made SciPy
     overscale, and second derivatives lost up to 2.7e-4 relative (jacrev of
-    jacrev; 3.8 and NaN at ``diag(1e-3, 1, 1e3)``) against mpmath.  The
-    balanced block keeps them at 1e-15..1e-12 (tests/test_scipy_linalg_scaling.py)."""
+    jacrev; 3.8 and NaN at ``diag(1e-3, 1, 1e3)``) against mpmath.  logm,
+    fractional_matrix_power: SciPy's Schur-based inverse scaling and squaring of
+    the unbalanced block lost ``||a|| / ||logm(a)||``: at ``D (3I + 0.5N) D^-1``,
+    ``D = diag(1, 1e3, 1e6)``, first derivatives were off by 7e-12 and second
+    ones by 1.1e-11 (single Hessian entries up to 9e-9; fractional_matrix_power's
+    jacrev of jacrev 1.8e-9) against mpmath; balanced, 4e-15 and 2e-14.  Tests
+    in tests/test_scipy_linalg_scaling.py."""
     s = _diag_balance(a)
-    return _frechet(expm_p, a * s, e * s, 1.0) / s
+    return _frechet(f, a * s, e * s, floor) / s
+
+
+def _expm_frechet_rule(a, e):
+    """``L(a, e)`` for expm's rules (:func:`_balanced_frechet`, with ``floor`` 1)."""
+    return _balanced_frechet(expm_p, a, e, 1.0)
+
+
+def _frechet_vjp(f, g, ans, a):
+    """The VJP ``L(A^T, G)`` of a primary matrix function ``f`` (``logm``,
+    ``fractional_matrix_power``) as ``L(A, G^T)^T``, balanced
+    (:func:`_balanced_frechet`).  The block keeps ``A`` itself
+    (not ``A^T``): at a real ``A`` with a negative eigenvalue, nested derivatives
+    then take ``f`` of blocks built like forward mode's, where SciPy's real Schur
+    form keeps the repeated eigenvalue on SciPy's side of the cut (with ``A^T`` its
+    blocks split it into a pair straddling the cut, and reverse-over-forward /
+    reverse-over-reverse came out as garbage or NaN)."""
+    return sum_to(_mT(_balanced_frechet(f, a, _mT(g))), shape_of(a), _nb(g, ans))
 
 
 def _expm_impl(a):
@@ -833,7 +851,7 @@ def _logm_impl(a):
 
 
 logm_p = primitive(_logm_impl, name="scipy.linalg.logm")
-defjvp(logm_p, lambda t, ans, a: _frechet(logm_p, a, t))
+defjvp(logm_p, lambda t, ans, a: _balanced_frechet(logm_p, a, t))
 defvjp_direct(logm_p, lambda g, ans, a: _frechet_vjp(logm_p, g, ans, a))
 
 
@@ -879,8 +897,31 @@ def _sqrtm_impl(a):
 
 
 sqrtm_p = primitive(_sqrtm_impl, name="scipy.linalg.sqrtm")
-defjvp(sqrtm_p, lambda t, ans, a: sylvester_p(ans, ans, t))
-defvjp_direct(sqrtm_p, lambda g, ans, a: sylvester_p(_mT(ans), _mT(ans), g))
+
+
+def _sqrtm_frechet(x, a, e):
+    """``L`` with ``x L + L x = e`` (``x = sqrtm(a)``), solved balanced:
+    ``D L' D^-1`` with ``x' L' + L' x' = e'``, ``x' = sqrtm(D^-1 a D) = D^-1 x D``,
+    ``e' = D^-1 e D`` and ``D`` the ``gebal`` scaling of ``a`` (constant powers
+    of 2, so exact at every order).  On a badly scaled ``a`` SciPy's value ``x``
+    itself is off by ``~eps ||x||`` (entries of ``x`` far below ``||x||``
+    relatively far more), and so was the Sylvester equation built on it: at
+    ``D (3I + 0.5N) D^-1``, ``D = diag(1, 1e3, 1e6)``, first derivatives were off
+    by 7e-12 and second ones by 1e-11 (single Hessian entries 1e-8) against
+    mpmath.  Where ``D`` is not the identity, ``x'`` is therefore ``sqrtm`` of the
+    balanced matrix (traced, so nested derivatives see its rule, where the
+    balancing is the identity), not ``x`` rescaled."""
+    s = _diag_balance(a)
+    if _np.all(s == 1):
+        return sylvester_p(x, x, e)
+    xs = sqrtm_p(a * s)
+    if _is_complex(xs) and not _is_complex(x):
+        xs = dnp.real(xs)     # x's imaginary part was rounding (_real_if_close)
+    return sylvester_p(xs, xs, e * s) / s
+
+
+defjvp(sqrtm_p, lambda t, ans, a: _sqrtm_frechet(ans, a, t))
+defvjp_direct(sqrtm_p, lambda g, ans, a: _sqrtm_frechet(_mT(ans), _mT(a), g))
 
 
 def sqrtm(A, disp=True, blocksize=64):
@@ -1021,7 +1062,7 @@ def _fmp_check(a, t):
 
 def _fmp_jvp_a(t, ans, a, p):
     _fmp_check(a, p)
-    return _frechet(lambda m: fmp_p(m, p), a, t)
+    return _balanced_frechet(lambda m: fmp_p(m, p), a, t)
 
 
 def _fmp_vjp_a(g, ans, a, p):
