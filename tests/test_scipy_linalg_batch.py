@@ -528,3 +528,46 @@ def test_null_space_and_orth_of_a_traced_stack(name):
         ref(b)
     with pytest.raises(ValueError, match="different numerical ranks"):
         ad.jvp(f, (b,), (b,))
+
+
+@pytest.mark.parametrize("lower", [False, True, 1, 0, np.True_])
+@pytest.mark.parametrize("stack", [SPD_STACK[0], SPD_STACK, SPD_STACK[None], HPD_STACK],
+                         ids=["2-D", "3-D", "4-D", "complex"])
+def test_cho_factor_container_is_scipys(stack, lower):
+    """``cho_factor`` returns what SciPy returns: ``(c, lower)`` (``lower`` as given)
+    for a matrix, the list ``[c, flags]`` (an array of flags over the stack axes)
+    for a stack, traced or not.  It used to return ``(c, bool(lower))`` for both."""
+    want = sl.cho_factor(stack, lower=lower)
+    b = np.arange(1.0, 4.0)
+
+    def check(got):
+        assert type(got) is type(want)
+        flags = got[1]
+        assert type(flags) is type(want[1])
+        if isinstance(want[1], np.ndarray):
+            assert flags.dtype == want[1].dtype and flags.shape == want[1].shape
+            np.testing.assert_array_equal(flags, want[1])
+        else:
+            assert flags == want[1]
+
+    check(L.cho_factor(stack, lower=lower))
+    seen = []
+
+    def f(a):
+        got = L.cho_factor(a, lower=lower)
+        seen.append(got)
+        return L.cho_solve(got, b)
+
+    x, dx = ad.jvp(f, (stack,), (stack,))
+    check(seen[0])
+    np.testing.assert_allclose(x, sl.cho_solve(want, b), rtol=1e-13)
+    np.testing.assert_allclose(dx, -x, rtol=1e-13)      # d(a^-1 b) along da = a is -x
+    g = ad.grad(lambda a: dnp.real(dnp.sum(f(a))))(stack)
+    np.testing.assert_allclose(L.cho_solve(L.cho_factor(stack, lower=lower), b), x, rtol=1e-13)
+    assert g.shape == stack.shape
+
+
+def test_cho_solve_refuses_mixed_flags():
+    c = L.cho_factor(SPD_STACK, lower=True)[0]
+    with pytest.raises(ValueError, match="differ"):
+        L.cho_solve([c, np.array([True, False])], np.ones(3))

@@ -559,17 +559,25 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
-    """``scipy.linalg.cho_factor``: ``(c, lower)``; the unused triangle of ``c`` is 0.
-    A stack ``(..., n, n)`` gives a stack ``c`` (and the flag ``lower``, where
-    SciPy's batching returns a list with an array of flags)."""
-    return cholesky(a, lower=lower), bool(lower)
+    """``scipy.linalg.cho_factor``: ``(c, lower)``, ``lower`` as given; the unused
+    triangle of ``c`` is 0.  A stack ``(..., n, n)`` gives, as SciPy's batching
+    does, a list ``[c, flags]`` with ``c`` the stack of factors and ``flags`` the
+    array ``np.full(c.shape[:-2], lower)``.  :func:`cho_solve` takes either."""
+    c = cholesky(a, lower=lower)
+    lead = shape_of(c)[:-2]
+    if lead:
+        return [c, _np.full(lead, lower)]
+    return c, lower
 
 
 def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     """``scipy.linalg.cho_solve``: solve ``a x = b`` from ``cho_factor(a)``,
     differentiable in the factor and ``b``."""
     c, lower = c_and_lower
-    lower = bool(_np.all(lower))      # SciPy's cho_factor of a stack gives an array of flags
+    lower = _np.asarray(lower)        # cho_factor of a stack gives an array of flags
+    if lower.ndim and _np.any(lower) and not _np.all(lower):
+        raise ValueError("cho_solve: the flags `lower` of a stack of factors differ")
+    lower = bool(_np.all(lower))
     # a = L L^H = U^H U: the transposed solve is the conjugate-transposed one ('C';
     # for real c the same as 'T')
     bm, vec = _as_matrix_rhs(b)       # a vector b stays one for a stack c
