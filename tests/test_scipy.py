@@ -543,7 +543,7 @@ def test_lu_factor_is_differentiable_with_pivoting():
 
 
 def test_lu_factor_of_a_traced_non_square_matrix_is_refused():
-    with pytest.raises(NotImplementedError, match="lu_factor.*square 2-D"):
+    with pytest.raises(NotImplementedError, match="lu_factor.*square matrices"):
         # full rank (all-ones made SciPy warn 'singular matrix' on the primal)
         ad.grad(lambda a: dnp.sum(linalg.lu_factor(a)[0]))(np.array([[2.0, 1.0], [1.0, 3.0], [1.0, 1.0]]))
     assert ad.grad(lambda a: dnp.sum(linalg.lu_factor(a)[0]))(np.eye(2)).shape == (2, 2)

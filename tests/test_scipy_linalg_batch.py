@@ -571,3 +571,123 @@ def test_cho_solve_refuses_mixed_flags():
     c = L.cho_factor(SPD_STACK, lower=True)[0]
     with pytest.raises(ValueError, match="differ"):
         L.cho_solve([c, np.array([True, False])], np.ones(3))
+
+
+# --- lu / lu_factor / lu_solve of stacks under tracing ---------------------------------------------
+# Used to raise NotImplementedError ("square 2-D matrices only") for traced stacks,
+# and lu_solve of SciPy's stacked factors with a traced b raised a reshape
+# ValueError.  Truths: SciPy's own values, and Richardson-extrapolated central
+# differences of SciPy's own lu_factor / lu.
+_LU_STACK = np.random.default_rng(11).standard_normal((2, 3, 3))
+_LU_W = np.random.default_rng(12).standard_normal((2, 3, 3))
+
+
+def _rich(f, x, h=1e-3):
+    """The Jacobian ``d f / d x`` (shape ``f(x).shape + x.shape``) at ``x``:
+    Richardson-extrapolated central differences of the plain function ``f``."""
+    out = []
+    for k in range(x.size):
+        e = np.zeros(x.size)
+        e[k] = 1.0
+        e = e.reshape(x.shape)
+
+        def d(s):
+            return (f(x + s * e) - f(x - s * e)) / (2 * s)
+        out.append((4 * d(h / 2) - d(h)) / 3)
+    return np.moveaxis(np.array(out), 0, -1).reshape(np.shape(f(x)) + x.shape)
+
+
+def _lu_sum(x):
+    return np.sum(_LU_W * sl.lu_factor(x)[0])
+
+
+_LU_NESTINGS = {"hessian": ad.hessian, "jacfwd(jacfwd)": lambda f: ad.jacfwd(ad.jacfwd(f)),
+                "jacrev(jacrev)": lambda f: ad.jacrev(ad.jacrev(f)),
+                "jacfwd(jacrev)": lambda f: ad.jacfwd(ad.jacrev(f)),
+                "jacrev(jacfwd)": lambda f: ad.jacrev(ad.jacfwd(f))}
+
+
+def test_lu_factor_of_a_traced_stack():
+    a = _LU_STACK
+    want = sl.lu_factor(a)
+    seen = []
+
+    def packed(x):
+        f = L.lu_factor(x)
+        seen.append(f)
+        return f[0]
+
+    v, t = ad.jvp(packed, (a,), (a,))
+    assert isinstance(seen[0], list) and len(seen[0]) == 2       # SciPy's list
+    np.testing.assert_array_equal(v, want[0])
+    np.testing.assert_array_equal(seen[0][1], want[1])
+    assert seen[0][1].dtype == want[1].dtype
+    jac = _rich(lambda x: sl.lu_factor(x)[0], a)
+    np.testing.assert_allclose(t, np.einsum("...klm,klm->...", jac, a), rtol=1e-8, atol=1e-9)
+    for J in (ad.jacfwd(packed)(a), ad.jacrev(packed)(a)):
+        np.testing.assert_allclose(J, jac, rtol=1e-8, atol=1e-9)
+    S = lambda x: dnp.sum(_LU_W * L.lu_factor(x)[0])                        # noqa: E731
+    np.testing.assert_allclose(ad.grad(S)(a), _rich(_lu_sum, a), rtol=1e-8, atol=1e-9)
+    # lu_solve with the stacked traced factors differentiates through solve
+    b = np.arange(1.0, 4.0)
+    x, dx = ad.jvp(lambda m: L.lu_solve(L.lu_factor(m), b, trans=1), (a,), (a,))
+    np.testing.assert_array_equal(x, sl.lu_solve(want, b, trans=1))
+    np.testing.assert_allclose(dx, -x, rtol=1e-13)        # along da = a: -a^-T b
+
+
+_LU_H = None
+
+
+@pytest.mark.parametrize("nest", list(_LU_NESTINGS))
+def test_lu_factor_of_a_traced_stack_second_order(nest):
+    global _LU_H
+    if _LU_H is None:     # differences of the Richardson gradient of SciPy's lu_factor
+        _LU_H = _rich(lambda x: _rich(_lu_sum, x, 1e-4), _LU_STACK, 1e-3)
+    S = lambda x: dnp.sum(_LU_W * L.lu_factor(x)[0])                        # noqa: E731
+    H = _LU_NESTINGS[nest](S)(_LU_STACK)
+    np.testing.assert_allclose(H, _LU_H, rtol=1e-5, atol=1e-6 * np.abs(_LU_H).max())
+    assert np.all(H[0, :, :, 1] == 0) and np.all(H[1, :, :, 0] == 0)      # matrices apart
+
+
+@pytest.mark.parametrize("kw", [{}, {"permute_l": True}, {"p_indices": True}],
+                         ids=["P", "permute_l", "p_indices"])
+def test_lu_of_a_traced_stack(kw):
+    a = np.concatenate([_LU_STACK, _LU_STACK[::-1] + 0.5]).reshape(2, 2, 3, 3)
+    want = sl.lu(a, **kw)
+    got = ad.jvp(lambda x: L.lu(x, **kw), (a,), (a,))[0]
+    assert type(got) is type(want) and len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape
+        np.testing.assert_array_equal(g, w)
+    for j in (len(want) - 2, len(want) - 1):       # L (P L with permute_l) and U
+        jac = _rich(lambda x: sl.lu(x, **kw)[j], a)
+        for J in (ad.jacfwd(lambda x: L.lu(x, **kw)[j])(a),
+                  ad.jacrev(lambda x: L.lu(x, **kw)[j])(a)):
+            np.testing.assert_allclose(J, jac, rtol=1e-8, atol=1e-9)
+
+
+def test_lu_of_a_traced_non_square_stack_is_refused():
+    with pytest.raises(NotImplementedError, match="square matrices and stacks"):
+        ad.grad(lambda x: dnp.sum(L.lu(x)[1]))(np.ones((2, 3, 2)))
+    with pytest.raises(NotImplementedError, match="square matrices and stacks"):
+        ad.grad(lambda x: dnp.sum(L.lu_factor(x)[0]))(np.ones((2, 3, 2)))
+
+
+@pytest.mark.parametrize("trans", [0, 1, 2])
+@pytest.mark.parametrize("bshape", [(3,), (4, 1, 3, 2)])
+def test_lu_solve_of_scipys_stacked_factors_traced_b(trans, bshape):
+    fac = sl.lu_factor(_LU_STACK)
+    b = np.arange(1.0, 1.0 + np.prod(bshape)).reshape(bshape)
+    want = sl.lu_solve(fac, b, trans=trans)
+    v, t = ad.jvp(lambda z: L.lu_solve(fac, z, trans=trans), (b,), (b,))
+    np.testing.assert_array_equal(v, want)
+    np.testing.assert_allclose(t, want, rtol=1e-13)          # linear in b
+    g = ad.grad(lambda z: dnp.sum(L.lu_solve(fac, z, trans=trans)))(b)
+    # the transpose of b -> op(a)^-1 b (real a: a^-T for trans 0, else a^-1), by
+    # SciPy, summed over the stack axes b lacks
+    tt = 1 if trans == 0 else 0
+    if b.ndim == 1:
+        truth = sl.lu_solve(fac, np.ones((2, 3, 1)), trans=tt)[..., 0].sum(0)
+    else:
+        truth = sl.lu_solve(fac, np.ones((4, 2, 3, 2)), trans=tt).sum(1, keepdims=True)
+    np.testing.assert_allclose(g, truth, rtol=1e-12)

@@ -25,7 +25,7 @@ so does ``cholesky`` (``a = L L^H``).
   read triangle stands for a Hermitian matrix whose diagonal is real (LAPACK
   ignores its imaginary part, which gets derivative 0).
 * ``lu_factor`` / ``lu_solve``: the packed factors of a traced square matrix
-  are differentiable (``F = L^-1 P da U^-1``, ``dL = L tril(F, -1)``,
+  (or of each matrix of a stack) are differentiable (``F = L^-1 P da U^-1``, ``dL = L tril(F, -1)``,
   ``dU = triu(F) U``); a factorisation from :func:`lu_factor` also remembers
   its matrix and ``lu_solve`` differentiates through ``solve`` with it; a
   plain SciPy ``(lu, piv)`` pair is a constant (derivative in ``b`` only).
@@ -170,7 +170,8 @@ def _solve_2d(a, b, structure, lower):
 
 def _solve_impl(a, b, structure=None, lower=False):
     # a: (..., n, n); b: (..., n, k), leading axes broadcast.  ``structure``
-    # ('sym' / 'pos', with ``lower``; 'T' for a transposed general system) only
+    # ('sym' / 'pos', with ``lower``; 'T' / 'H' for a transposed general system,
+    # 'N' for lu_solve's plain one, which stacks also solve per matrix) only
     # picks the LAPACK calls SciPy makes, so that values match scipy.linalg.solve
     # bit for bit; the derivative is the same.  Stacks go to NumPy's batched solver.
     a = _np.asarray(a)
@@ -180,6 +181,9 @@ def _solve_impl(a, b, structure=None, lower=False):
         if (a.dtype.kind == "c" or b.dtype.kind == "c") and structure in ("sym", "pos"):
             structure = None
         return _solve_2d(a, b, structure, lower)
+    if structure in ("N", "T", "H") and a.ndim > 2 and a.size and b.size:
+        # lu_solve with the factors of a stack: SciPy's getrf / getrs per matrix
+        return _lead_loop(lambda m, r: _solve_2d(m, r, structure, lower), a, b, core=(2, 2))
     return _np.linalg.solve(a, b)
 
 
@@ -598,10 +602,19 @@ class LUFactors(tuple):
     matrix = None
 
 
+class LUFactorsStack(list):
+    """``[lu, piv]`` from :func:`lu_factor` of a stack (SciPy's batching returns a
+    list), remembering the matrix as :class:`LUFactors` does."""
+
+    matrix = None
+
+
 def lu_factor(a, overwrite_a=False, check_finite=True):
-    """``scipy.linalg.lu_factor``: ``(lu, piv)``.  On a traced square matrix
-    ``lu`` is differentiable (the pivots are integers, constant), and the
-    result also differentiates through :func:`lu_solve`.
+    """``scipy.linalg.lu_factor``: ``(lu, piv)`` (for a stack ``(..., n, n)``, as
+    SciPy, the list ``[lu, piv]`` of stacked factors and pivots).  On a traced
+    square matrix (or stack of them) ``lu`` is differentiable (the pivots are
+    integers, constant), and the result also differentiates through
+    :func:`lu_solve`.
 
     >>> import numpy as np, dualad as ad, dualad.numpy as dnp
     >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -612,13 +625,18 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
     lu, piv = _sl.lu_factor(_np.asarray(primal_of(a)))
     if isinstance(a, Tracer):
         shp = shape_of(a)
-        if len(shp) != 2 or shp[0] != shp[1]:
+        if len(shp) < 2 or shp[-1] != shp[-2]:
             raise NotImplementedError(
                 f"lu_factor: the factors of a traced {shp} matrix have no derivative "
-                f"rule (square 2-D matrices only); for solves, use solve or lu_solve "
-                f"with the factors of a square matrix")
-        lu = lu_p(a, lu=lu, piv=piv)
-    out = LUFactors((lu, piv))
+                f"rule (square matrices and stacks of them only); for solves, use solve "
+                f"or lu_solve with the factors of a square matrix")
+        lead = shp[:-2]
+        if lead:      # the 2-D rule per matrix of the stack (SciPy loops too)
+            parts = [lu_p(a[idx], lu=lu[idx], piv=piv[idx]) for idx in _np.ndindex(*lead)]
+            lu = dnp.reshape(dnp.stack(parts), shp)
+        else:
+            lu = lu_p(a, lu=lu, piv=piv)
+    out = LUFactorsStack((lu, piv)) if len(shape_of(a)) > 2 else LUFactors((lu, piv))
     out.matrix = a
     return out
 
@@ -661,24 +679,36 @@ defvjp_direct(lu_p, _lu_vjp)
 
 
 def _lu_solve_impl(b, lu, piv, trans=0):
-    # b: (..., n, k)
+    # b: (..., n, k).  2-D factors: one getrs call with the stack of b folded into
+    # its columns; stacked factors (SciPy's lu_factor of a stack): one call per
+    # matrix, the leading axes of the factors and of b broadcast, as SciPy's batching
     b = _np.asarray(b)
+    if lu.ndim > 2:
+        return _lead_loop(lambda m, p, r: _sl.lu_solve((m, p), r, trans=trans), lu, piv, b,
+                          core=(2, 1, 2))
     lead, (n, k) = b.shape[:-2], b.shape[-2:]
     bb = _np.moveaxis(b.reshape((-1, n, k)), 0, -2).reshape((n, -1))
     x = _sl.lu_solve((lu, piv), bb, trans=trans)
     return _np.moveaxis(x.reshape((n, -1, k)), -2, 0).reshape(lead + (n, k))
 
 
+def _lu_solve_jvp(t, ans, b, lu, piv, trans=0):
+    return lu_solve_p(_pad(t, b, ans), lu, piv, trans=trans)
+
+
 def _lu_solve_vjp(g, ans, b, lu, piv, trans=0):
     # the transpose of b -> op(a)^-1 b: a^-T for trans 0, a^-1 for trans 1, and
-    # conj(a)^-1 = conj(a^-1 conj(.)) for trans 2 (op(a)^-1 = conj(a^-T))
+    # conj(a)^-1 = conj(a^-1 conj(.)) for trans 2 (op(a)^-1 = conj(a^-T)); summed
+    # over the stack axes b does not have (stacked factors)
     if trans == 2:
-        return dnp.conj(lu_solve_p(dnp.conj(g), lu, piv, trans=0))
-    return lu_solve_p(g, lu, piv, trans=1 - trans)
+        r = dnp.conj(lu_solve_p(dnp.conj(g), lu, piv, trans=0))
+    else:
+        r = lu_solve_p(g, lu, piv, trans=1 - trans)
+    return sum_to(r, shape_of(b), _nb(g, ans))
 
 
 lu_solve_p = primitive(_lu_solve_impl, name="scipy.linalg.lu_solve")
-defjvp(lu_solve_p, lambda t, ans, b, lu, piv, trans=0: lu_solve_p(t, lu, piv, trans=trans))
+defjvp(lu_solve_p, _lu_solve_jvp)
 defvjp_direct(lu_solve_p, _lu_solve_vjp)
 
 
@@ -694,7 +724,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     if isinstance(m, Tracer):
         bm, vec = _as_matrix_rhs(b)
         if trans == 0:
-            x = solve_p(m, bm)
+            x = solve_p(m, bm, structure="N") if ndim_of(m) > 2 else solve_p(m, bm)
         elif trans == 2 and _is_complex(m):
             x = solve_p(_mH(m), bm, structure="H")
         else:
@@ -1474,16 +1504,27 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
     """``scipy.linalg.lu``: ``(P, L, U)`` with ``a = P L U``, ``(P L, U)`` with
     ``permute_l``, ``(p, L, U)`` (``a = L[p] U``) with ``p_indices``.  On a
-    traced square 2-D matrix ``L`` and ``U`` are differentiable through
-    :func:`lu_factor`'s rule; the permutation is constant."""
+    traced square matrix, or a stack of them (each output stacked, as SciPy's),
+    ``L`` and ``U`` are differentiable through :func:`lu_factor`'s rule; the
+    permutation is constant."""
     if not contains_tracer(a):
         return _sl.lu(a, permute_l=permute_l, check_finite=check_finite, p_indices=p_indices)
     a = _traced_matrix("lu", a)
     shp = shape_of(a)
-    if len(shp) != 2 or shp[0] != shp[1]:
+    if len(shp) < 2 or shp[-1] != shp[-2]:
         raise NotImplementedError(
-            f"dualad.scipy.linalg.lu of a traced {shp} array: square 2-D matrices only "
-            f"(the rule is lu_factor's)")
+            f"dualad.scipy.linalg.lu of a traced {shp} array: square matrices and stacks "
+            f"of them only (the rule is lu_factor's)")
+    lead = shp[:-2]
+    if lead:
+        _no_empty_batch("lu", lead)
+        outs = [lu(a[idx], permute_l=permute_l, p_indices=p_indices)
+                for idx in _np.ndindex(*lead)]
+        return tuple(
+            dnp.reshape(dnp.stack(parts), lead + shape_of(parts[0]))
+            if any(isinstance(x, Tracer) for x in parts)
+            else _np.reshape(_np.stack(parts), lead + _np.shape(parts[0]))
+            for parts in zip(*outs))
     packed, piv = lu_factor(a)
     n = shp[-1]
     dt = _fdtype(a)
