@@ -439,6 +439,23 @@ def _call_site(frame):
         return ""
 
 
+#: the opcodes of ``a[i] = v`` and ``a[i:j] = v`` (STORE_SLICE from Python 3.12)
+_STORE_OPS = ("STORE_SUBSCR", "STORE_SLICE")
+
+
+def _is_item_store(frame):
+    """Whether ``frame`` is executing an item or slice assignment ``a[i] = v``
+    (NumPy's ``__setitem__``, written in C, converts ``v`` there)."""
+    try:
+        import dis
+        for ins in dis.get_instructions(frame.f_code):
+            if ins.offset == frame.f_lasti:
+                return ins.opname in _STORE_OPS
+    except Exception:  # noqa: BLE001 - a message detail, never fatal
+        pass
+    return False
+
+
 def _call_site_hint(frame):
     """For a conversion made directly on the user's line: which expression, and
     the dualad.numpy function to call when it is a NumPy call dualad also has."""
@@ -446,6 +463,12 @@ def _call_site_hint(frame):
     if not where:
         return ""
     import re
+    if _is_item_store(frame):
+        return (f" The conversion happened in {where}: an item assignment into a NumPy "
+                f"array, which cannot hold a traced value. Build the new array "
+                f"instead: x = dualad.numpy.index_update(x, index, value) for x[index] "
+                f"= value, dualad.numpy.index_add(x, index, value) for x[index] += "
+                f"value, or dualad.numpy.where / stack / concatenate.")
     if where.split("` at ")[0].endswith("]"):
         return (f" The conversion happened in {where}: an index must be an integer "
                 f"array, which carries no derivative; index with a plain integer value "

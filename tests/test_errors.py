@@ -223,6 +223,39 @@ def test_slice_assignment_into_ndarray():
     _works_after()
 
 
+@pytest.mark.parametrize("body", [
+    "out[0] = x[1]",                 # STORE_SUBSCR, a scalar: __float__ converts
+    "out[1:4] = x",                  # a slice: __array__ converts
+    "out[0] += x[1]",
+    "out[np.array([0, 2])] = x[:2]",
+    "out[out == 0] = x[0]",
+])
+def test_item_assignment_message_names_the_assignment_not_an_index(body, tmp_path):
+    # the conversion happens at the store into the plain array; the message
+    # used to explain traced *indices* ("an index must be an integer array"),
+    # which the index here is not
+    src = tmp_path / "user_code.py"
+    src.write_text("import numpy as np\n"
+                   "def f(x):\n"
+                   "    out = np.zeros(5)\n"
+                   f"    {body}\n"
+                   "    return np.sum(out)\n")
+    ns = {}
+    exec(compile(src.read_text(), str(src), "exec"), ns)
+    for call in (lambda: ad.grad(ns["f"])(X), lambda: ad.jvp(ns["f"], (X,), (np.ones(3),))):
+        with pytest.raises(TypeError) as e:
+            call()
+        msg = str(e.value)
+        assert "an item assignment into a NumPy array" in msg
+        assert "an index must be" not in msg
+        assert "dualad.numpy.index_update" in msg and "index_add" in msg
+        assert f"{src}:4" in msg
+    # what the message says to write works
+    g = ad.grad(lambda x: dnp.sum(dnp.index_update(np.zeros(5), 0, x[1]) * 2.0))(X)
+    assert np.array_equal(g, [0.0, 2.0, 0.0])
+    _works_after()
+
+
 def test_float_of_traced_value():
     with pytest.raises(TypeError):
         ad.grad(lambda x: float(x) * 2.0)(1.0)
