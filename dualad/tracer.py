@@ -264,14 +264,22 @@ def _library_frames(frame):
     """``(entry, user)`` from ``frame`` outwards, dualad's own frames skipped:
     the outermost SciPy / NumPy frame before user code (the library function
     the user called; ``None`` if the call came straight from user code) and
-    the user's frame (``None`` if there is none)."""
-    entry = None
+    the user's frame (``None`` if there is none).
+
+    A library function that a transform called as the user's ``f`` (say
+    ``scipy.optimize.rosen`` given to ``dualad.optimize.minimize``) is the
+    entry: the SciPy / NumPy frames further out (SciPy's ``minimize`` calling
+    back into dualad) belong to another call and are passed over."""
+    entry, frozen = None, False
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if module.startswith(("scipy.", "numpy.")):
-            entry = frame
+            if not frozen:
+                entry = frame
         elif not module.startswith("dualad."):
             return entry, frame
+        elif entry is not None and module.startswith(_CALLERS_OF_USER_CODE):
+            frozen = True
         frame = frame.f_back
     return entry, None
 

@@ -900,3 +900,22 @@ def test_cobyqa_x0_near_a_bound_costs_no_extra_evaluation():
     ref = so.minimize(g, x0, method="COBYQA", bounds=[(-0.5, 0.8)] * 4)
     np.testing.assert_array_equal(res.x, ref.x)
     assert res.nfev == f.calls == g.calls == ref.nfev
+
+
+@pytest.mark.parametrize("call, named", [
+    (lambda: minimize(so.rosen, np.zeros(3), method="BFGS"), "scipy.optimize.rosen"),
+    (lambda: minimize(so.rosen, np.zeros(3), method="trust-ncg"), "scipy.optimize.rosen"),
+    (lambda: least_squares(so.rosen_der, np.zeros(3)), "scipy.optimize.rosen_der"),
+    (lambda: root(so.rosen_der, np.full(3, 0.5)), "scipy.optimize.rosen_der"),
+    (lambda: dualad.grad(so.rosen)(np.zeros(3)), "scipy.optimize.rosen"),
+])
+def test_a_library_objective_that_converts_is_named_not_scipys_minimize(call, named):
+    # SciPy's own rosen converts x with np.asarray; the message named
+    # "scipy.optimize.minimize" (the SciPy frame further out, which called back
+    # into dualad) as the function that converts its input
+    with pytest.raises(TypeError) as e:
+        call()
+    msg = str(e.value)
+    assert f"{named} converts its input to a plain array" in msg
+    assert "scipy.optimize.minimize converts" not in msg
+    assert "least_squares converts" not in msg and "root converts" not in msg
