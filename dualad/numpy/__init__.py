@@ -38,6 +38,7 @@ from ._shape_extra import *  # noqa: F401,F403
 from ._stats import *  # noqa: F401,F403
 from ._ufuncs import *  # noqa: F401,F403
 from ._ufuncs import where as _where
+from ._ufuncs import check_device
 
 
 def shape(a):
@@ -59,11 +60,18 @@ def result_type(*arrays_and_dtypes):
     return _np.result_type(*[_primal_of(a) for a in arrays_and_dtypes])
 
 
-def array(object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):  # noqa: A002
+def array(object, dtype=None, copy=True, order="K", subok=False, ndmin=0, ndmax=0,  # noqa: A002
+          like=None):
     """``numpy.array``; nested lists holding traced values are stacked."""
     if not _has_tracer(object):
-        return _np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+        kw = {"ndmax": ndmax} if ndmax else {}
+        return _np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin, **kw)
     out = _build(object)
+    if ndmax and ndim(out) > ndmax:  # noqa: F405
+        raise NotImplementedError(
+            f"array: ndmax={ndmax} would keep the innermost of the {ndim(out)} nested "  # noqa: F405
+            f"levels as objects, which a traced value cannot be; stack the levels "
+            f"wanted with dualad.numpy.stack instead")
     if dtype is not None:
         out = astype(out, dtype)  # noqa: F405
     while ndim(out) < ndmin:
@@ -79,11 +87,13 @@ def _build(x):
     return _np.asarray(x)
 
 
-def asarray(a, dtype=None, order=None, like=None, copy=None):
+def asarray(a, dtype=None, order=None, like=None, copy=None, *, device=None):
     """``numpy.asarray``; traced values are returned as they are."""
     if _has_tracer(a):
+        check_device(device, "asarray")
         return array(a, dtype=dtype)
-    return _np.asarray(a, dtype=dtype, order=order)
+    kw = {"device": device} if device is not None else {}
+    return _np.asarray(a, dtype=dtype, order=order, copy=copy, **kw)
 
 
 asanyarray = asarray

@@ -30,9 +30,11 @@ for _n in _NAMES:
     globals()[_n] = _values_only(getattr(_np, _n))
 
 
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
     """``numpy.full_like``; differentiable in ``fill_value``, not in ``a``."""
     from ..tracer import Tracer
+    from ._ufuncs import check_device
+    check_device(device, "full_like")
     base = _np.zeros_like(primal_of(a), dtype=dtype, shape=shape)
     if isinstance(fill_value, Tracer):
         from ._shape import broadcast_to

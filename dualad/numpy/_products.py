@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as _np
 
-from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
-from ..tracer import ndim_of, shape_of
+from ..registry import Primitive, defjvp, defvjp_direct, primitive, vjp_reads
+from ..tracer import Tracer, ndim_of, primal_of, shape_of
 from ._broadcast import sum_to
 from ._casting import real_for as _real_if
 
@@ -18,7 +18,46 @@ def _matmul_impl(a, b):
     return _np.matmul(a, b)
 
 
-matmul = primitive(_matmul_impl, name="matmul")
+class _MatMul(Primitive):
+    """``numpy.matmul`` with its ufunc keywords: on traced operands ``dtype``
+    (the operands are cast to it, as NumPy computes in it), ``casting``,
+    ``order`` and ``subok`` are taken; ``axes`` / ``axis`` / ``keepdims``
+    are refused with what to write instead; plain operands go to NumPy
+    unchanged."""
+
+    __slots__ = ()
+
+    def __call__(self, a, b, /, out=None, **kwargs):
+        if out is None and not kwargs:
+            return Primitive.__call__(self, a, b)
+        if not isinstance(a, Tracer) and not isinstance(b, Tracer):
+            return _np.matmul(a, b, out=out, **kwargs)
+        if out is not None:
+            return Primitive.__call__(self, a, b, out=out)    # refused: names out=
+        dtype = kwargs.pop("dtype", None)
+        casting = kwargs.pop("casting", "same_kind")
+        kwargs.pop("order", None)
+        kwargs.pop("subok", None)
+        if kwargs.get("signature") is None:
+            kwargs.pop("signature", None)
+        if kwargs.pop("keepdims", False):
+            kwargs["keepdims"] = True
+        if kwargs:
+            raise NotImplementedError(
+                f"matmul: {', '.join(f'{k}=' for k in kwargs)} on traced values is not "
+                f"supported by dualad; move the axes into the last two places with "
+                f"dualad.numpy.moveaxis first (and back after)")
+        if dtype is not None:
+            dt = _np.dtype(dtype)
+            have = _np.result_type(primal_of(a), primal_of(b))
+            if not _np.can_cast(have, dt, casting=casting):
+                raise TypeError(f"matmul: cannot cast the operands from {have} to {dt} "
+                                f"with casting rule {casting!r}")
+            a, b = astype(a, dt), astype(b, dt)
+        return Primitive.__call__(self, a, b)
+
+
+matmul = _MatMul(_matmul_impl, name="matmul")
 
 
 def _pad_lead(t, x_nd, target_nd):
@@ -148,3 +187,4 @@ __all__ = ["matmul", "dot"]
 # imported last: these modules import _broadcast, which this one imports
 from ._reductions import sum_p  # noqa: E402
 from ._shape import expand_dims, reshape, squeeze, swapaxes  # noqa: E402
+from ._ufuncs import astype  # noqa: E402

@@ -879,7 +879,29 @@ def _astype_vjp(g, ans, x, dtype):
     return astype(g, dt)
 
 
-astype = primitive(_astype_impl, name="astype")
+def check_device(device, who):
+    """NumPy's ``device=`` argument: only ``None`` and ``"cpu"`` exist."""
+    if device is not None and device != "cpu":
+        raise ValueError(f"{who}: device must be None or 'cpu' (NumPy arrays live on "
+                         f"the CPU), got {device!r}")
+
+
+class _AsType(Primitive):
+    """``numpy.astype(x, dtype, /, *, copy=True, device=None)``.  ``copy`` only
+    matters for plain arrays (a traced value is never written to); the rules
+    see ``(x, dtype)``."""
+
+    __slots__ = ()
+
+    def __call__(self, x, dtype, /, *, copy=True, device=None):
+        if device is not None:
+            check_device(device, "astype")
+        if copy is False and type(x) is _np.ndarray:
+            return x.astype(dtype, copy=False)
+        return Primitive.__call__(self, x, dtype)
+
+
+astype = _AsType(_astype_impl, name="astype")
 defjvp(astype, _astype_jvp)
 defvjp_direct(astype, _astype_vjp)
 
