@@ -139,3 +139,26 @@ def test_a_failure_mentions_the_step_for_badly_scaled_inputs():
     with pytest.raises(AssertionError, match=r"step eps=1e-06.*pass an eps="):
         check_grads(dnp.log, (np.array([2e-6]),), order=1, modes=("forward",))
     check_grads(dnp.log, (np.array([2e-6]),), order=1, eps=1e-12)
+
+
+@pytest.mark.parametrize("order, exc, words", [
+    (0, ValueError, "order=0 would check nothing"),
+    (-1, ValueError, "order=-1 would check nothing"),
+    (1.5, TypeError, "order must be a positive int"),
+    ("2", TypeError, "order must be a positive int"),
+    (True, TypeError, "order must be a positive int"),
+])
+def test_an_order_that_checks_nothing_or_is_not_an_int_is_refused(order, exc, words):
+    # order=0 / -1 returned None without checking anything (modes=() is refused
+    # for that reason), 1.5 checked order 1 only, "2" failed with "'<' not
+    # supported between instances of 'str' and 'int'"
+    with pytest.raises(exc, match=words):
+        check_grads(lambda x: x ** 2, (1.0,), order=order)
+    check_grads(lambda x: x ** 2, (1.0,), order=np.int64(1))
+
+
+@pytest.mark.parametrize("args", [(), ((),), ({},), (None,)])
+def test_args_with_nothing_to_differentiate_are_refused(args):
+    # () failed with "ValueError: max() arg is an empty sequence"
+    with pytest.raises(ValueError, match="nothing to differentiate"):
+        check_grads(lambda *a: 3.0, args)

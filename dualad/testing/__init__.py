@@ -177,7 +177,9 @@ def check_grads(f, args, order=2, modes=("forward", "reverse"), atol=None, rtol=
     containers of them).  ``modes`` is a tuple of ``"forward"`` and/or
     ``"reverse"`` (or one of them as a string).  Raises ``AssertionError``
     describing the worst mismatch over every output and input; returns
-    ``None`` when every check passes.  ``eps`` is the finite-difference step
+    ``None`` when every check passes.  ``order`` is a positive int (0, a
+    float or a bool is refused, as are empty ``modes`` and ``args`` with
+    nothing to differentiate).  ``eps`` is the finite-difference step
     (default 1e-6: pass one suited to inputs far from unit scale); ``seed``
     picks the random directions.  Reverse mode is checked against the
     differences and, when forward mode is checked too, against the transpose
@@ -185,6 +187,12 @@ def check_grads(f, args, order=2, modes=("forward", "reverse"), atol=None, rtol=
     """
     if not isinstance(args, (tuple, list)):
         raise TypeError("check_grads: args must be a tuple of positional arguments")
+    if isinstance(order, (bool, _np.bool_)) or not isinstance(order, (int, _np.integer)):
+        raise TypeError(f"check_grads: order must be a positive int (the highest "
+                        f"derivative to check), got {order!r}")
+    if order < 1:
+        raise ValueError(f"check_grads: order={order} would check nothing; use 1 for "
+                         f"first derivatives, 2 (the default) for second, ...")
     if isinstance(modes, str):
         modes = (modes,)
     if not modes:
@@ -194,6 +202,10 @@ def check_grads(f, args, order=2, modes=("forward", "reverse"), atol=None, rtol=
         if m not in ("forward", "reverse"):
             raise ValueError(f"check_grads: unknown mode {m!r}; use 'forward' and/or 'reverse'")
     leaves, tree = _tree.flatten(tuple(args))
+    if not leaves:
+        raise ValueError(f"check_grads: args {args!r} hold no arrays or numbers, so there "
+                         f"is nothing to differentiate; pass the point as a tuple of "
+                         f"positional arguments, e.g. (x,)")
     leaves = _as_float(leaves)
     g = _flat_fun(f, tree)
     eps, atol, rtol = _tols(leaves, eps, atol, rtol)
