@@ -56,6 +56,7 @@ from .forward import JVPTrace, jvp_flat
 from .reverse import vjp_flat
 from .tracer import Tracer, primal_of, shape_of
 from .transforms import (_Flat, _norm_argnums, argnums_arg, _unwrap_level, as_output,
+                         check_callable,
                          derivative_output, distinct_outputs, scalar_value_and_grad, tangent_leaves)
 
 __all__ = ["jacobian", "jacfwd", "jacrev", "hessian", "hvp", "explain_mode",
@@ -506,6 +507,7 @@ def _jacobian(f, argnums, mode, has_aux, chunk_size, who=None):
     if mode not in _MODES:
         raise ValueError(f"jacobian: mode must be one of {_MODES}, got {mode!r}")
     who = who or {"auto": "jacobian", "forward": "jacfwd", "reverse": "jacrev"}[mode]
+    check_callable(f, who)
     argnums = argnums_arg(argnums)
     cache = {}
 
@@ -632,6 +634,7 @@ def hessian(f, argnums=0, has_aux=False, chunk_size=None):
     >>> ad.hessian(lambda x, y: x * x * y, argnums=(0, 1))(2.0, 3.0)
     ((array(6.), array(4.)), (array(4.), array(0.)))
     """
+    check_callable(f, "hessian")
     argnums = argnums_arg(argnums)
     jacs = {}   # one Jacobian transform (with its shape cache) per argument count
 
@@ -665,6 +668,7 @@ def hvp(f, primals, tangents):
     >>> ad.hvp(f, (np.array([1.0, 2.0]),), (np.array([1.0, 0.0]),))
     array([6., 4.])
     """
+    check_callable(f, "hvp")
     if not isinstance(primals, (tuple, list)):
         primals = (primals,)
         tangents = (tangents,) if not isinstance(tangents, (tuple, list)) else tangents

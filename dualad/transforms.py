@@ -170,6 +170,17 @@ def _check_like(v, ref, kind, idx):
     return v
 
 
+def check_callable(f, who):
+    """Refuse a non-callable ``f`` when the transform is made, not at its call
+    deep inside dualad (a common slip: ``grad(f(x))`` instead of ``grad(f)``)."""
+    if not callable(f):
+        shown = repr(f)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise TypeError(f"{who}: f must be the function to differentiate, but got "
+                        f"{shown} of type {type(f).__name__}; pass the function itself "
+                        f"(f, not the value f(x))")
+
+
 def argnums_arg(argnums):
     """``argnums`` as a transform keeps it, converted once when it is made.
 
@@ -494,6 +505,7 @@ def jvp(f, primals, tangents, has_aux=False):
     >>> float(y), float(dy)
     (0.0, 2.0)
     """
+    check_callable(f, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp: primals and tangents must be tuples "
                         "(one entry per positional argument of f)")
@@ -523,6 +535,7 @@ def vjp(f, *primals, has_aux=False):
     >>> back(np.array([1.0, 1.0]))
     (array([3., 3.]), np.float64(3.0))
     """
+    check_callable(f, "vjp")
     flat = _Flat(f, primals, {}, tuple(range(len(primals))), has_aux, "vjp")
     outs, back = vjp_flat(flat, flat.leaves)
     tape = back.tape
@@ -609,6 +622,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
 
 def _value_and_grad(f, argnums, has_aux, who):
+    check_callable(f, who)
     argnums = argnums_arg(argnums)
 
     @functools.wraps(f)

@@ -766,3 +766,25 @@ def test_split_bad_axis_raises_what_numpy_raises(fn, shape, axis, sections):
             call()
         assert type(got.value) is type(want.value)
         assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("make, who", [
+    (lambda f: ad.grad(f), "grad"),
+    (lambda f: ad.value_and_grad(f), "value_and_grad"),
+    (lambda f: ad.jacobian(f), "jacobian"),
+    (lambda f: ad.jacfwd(f), "jacfwd"),
+    (lambda f: ad.jacrev(f), "jacrev"),
+    (lambda f: ad.hessian(f), "hessian"),
+    (lambda f: ad.jvp(f, (1.0,), (1.0,)), "jvp"),
+    (lambda f: ad.vjp(f, 1.0), "vjp"),
+    (lambda f: ad.hvp(f, (1.0,), (1.0,)), "hvp"),
+])
+@pytest.mark.parametrize("value", [np.float64(3.0), None, np.ones(2)])
+def test_a_value_instead_of_a_function_is_refused_when_the_transform_is_made(make, who, value):
+    # grad(f(x)) was accepted and failed later, inside dualad, with
+    # "'numpy.float64' object is not callable"
+    with pytest.raises(TypeError, match=rf"^{who}: f must be the function to differentiate, "
+                                        rf"but got .* of type {type(value).__name__}; pass "
+                                        rf"the function itself \(f, not the value f\(x\)\)"):
+        make(value)
+    _works_after()
