@@ -856,8 +856,22 @@ def _check_finite_x0(out, who, what):
     return out
 
 
-def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
-                  kwargs=None, **options):
+class _Unset:
+    """A positional argument of least_squares that was not given: SciPy's default applies."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<SciPy's default>"
+
+
+_UNSET = _Unset()
+_LSQ_POSITIONAL = ("ftol", "xtol", "gtol", "x_scale", "loss", "f_scale")
+
+
+def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", ftol=_UNSET,
+                  xtol=_UNSET, gtol=_UNSET, x_scale=_UNSET, loss=_UNSET, f_scale=_UNSET,
+                  *, args=(), kwargs=None, **options):
     """``scipy.optimize.least_squares`` with the residual Jacobian from dualad.
 
     ``fun(x, *args, **kwargs)`` returns the residuals (any shape; flattened);
@@ -868,7 +882,10 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
     :data:`dualad.jacobians.COST`); at ``x0``, where ``m`` is not known yet,
     in forward mode if ``n <=`` :data:`FIRST_FORWARD_MAX`, else from a
     reverse recording (followed by a forward pass if ``m >= n``).  Other
-    keyword arguments go to SciPy unchanged.
+    keyword arguments go to SciPy unchanged.  ``bounds``, ``method``,
+    ``ftol``, ``xtol``, ``gtol``, ``x_scale``, ``loss`` and ``f_scale`` may
+    also be given by position, in SciPy's order without its ``jac`` (which
+    dualad supplies); the others by keyword.
 
     >>> import numpy as np
     >>> from dualad.optimize import least_squares
@@ -880,6 +897,8 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", *, args=(),
     """
     _refuse_derivatives("least_squares", [k for k in ("jac", "jac_sparsity", "diff_step")
                                           if k in options], "Jacobian")
+    given = dict(zip(_LSQ_POSITIONAL, (ftol, xtol, gtol, x_scale, loss, f_scale)))
+    options.update({k: v for k, v in given.items() if v is not _UNSET})
     x0 = _as_x0(x0, "least_squares")
     shape = x0.shape
     if not isinstance(args, tuple):

@@ -919,3 +919,32 @@ def test_a_library_objective_that_converts_is_named_not_scipys_minimize(call, na
     assert f"{named} converts its input to a plain array" in msg
     assert "scipy.optimize.minimize converts" not in msg
     assert "least_squares converts" not in msg and "root converts" not in msg
+
+
+def test_least_squares_takes_scipys_positional_arguments_without_jac():
+    # SciPy: least_squares(fun, x0, jac, bounds, method, ftol, xtol, gtol, x_scale,
+    # loss, f_scale, ...); dualad takes the same minus jac.  ftol and the rest
+    # were keyword-only ("takes from 2 to 4 positional arguments but 5 were given")
+    t = np.linspace(0.0, 2.0, 9)
+    y = 3.0 * np.exp(-1.5 * t) + 0.05 * np.sin(7 * t)
+
+    def resid(p):
+        return p[0] * np.exp(-p[1] * t) - y
+
+    def jac(p):
+        e = np.exp(-p[1] * t)
+        return np.stack([e, -p[0] * t * e], axis=1)
+
+    pos = (1e-12, 1e-12, 1e-12, np.array([1.0, 2.0]), "soft_l1", 0.1)
+    ours = least_squares(resid, [1.0, 1.0], ([0.0, 0.0], [10.0, 10.0]), "trf", *pos)
+    theirs = so.least_squares(resid, [1.0, 1.0], jac, ([0.0, 0.0], [10.0, 10.0]), "trf", *pos)
+    np.testing.assert_allclose(ours.x, theirs.x, rtol=1e-10)
+    assert ours.nfev == theirs.nfev
+    # the same call by keyword gives the same result, and SciPy's defaults apply
+    kw = dict(zip(("ftol", "xtol", "gtol", "x_scale", "loss", "f_scale"), pos))
+    np.testing.assert_array_equal(
+        least_squares(resid, [1.0, 1.0], ([0.0, 0.0], [10.0, 10.0]), "trf", **kw).x, ours.x)
+    np.testing.assert_allclose(least_squares(resid, [1.0, 1.0]).x,
+                               so.least_squares(resid, [1.0, 1.0], jac).x, rtol=1e-10)
+    with pytest.raises(TypeError):
+        least_squares(resid, [1.0, 1.0], (-np.inf, np.inf), "trf", *pos, None)
