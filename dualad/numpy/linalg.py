@@ -25,9 +25,10 @@ Conventions at special points (see docs/linalg.md):
   ``1 / (s_i + s_j)`` part of a repeated pair (so ``U V^H`` is exact).
   Reverse mode warns (``DegenerateDerivativeWarning``) where its cotangent
   shows the result cannot be exact (:func:`_warn_if_read_apart`).
-* ``eig``: eigenvectors are defined up to a complex scale per column; their
-  derivative is valid for functions invariant under that scaling (such as
-  ``V @ diag(f(w)) @ inv(V)``).
+* ``eig``: NumPy returns unit-length eigenvectors, free up to a phase (a
+  sign when real) per column; their derivative keeps the length 1
+  (``dv_i - v_i Re(v_i^H dv_i)``, as PyTorch and autograd do) and is valid for
+  functions invariant under the phase (``|V|**2``, ``V @ diag(f(w)) @ inv(V)``).
 * ``norm`` at 0: the subgradient 0 (no NaN).  ``det`` of a singular matrix:
   the adjugate formula, computed from the SVD (finite, first order).
 * Complex input: ``inv``, ``solve``, ``det``, ``eig`` are holomorphic (JAX's
@@ -606,11 +607,26 @@ def _eig_impl(a):
 eig_p = primitive(_eig_impl, name="linalg.eig")
 
 
+def _unit_norm_tangent(v, dv):
+    """``dv_i - v_i Re(v_i^H dv_i)`` for each column: the tangent of the
+    eigenvectors kept at unit length, as NumPy and SciPy return them (LAPACK
+    normalizes each column; only its phase is free)."""
+    return dv - v * expand_dims(_re(sum_p(_cj(v) * dv, axis=-2)), -2)
+
+
+def _unit_norm_cotangent(v, gv):
+    """The transpose of :func:`_unit_norm_tangent` under ``Re(sum(a * b))``:
+    ``g_i - conj(v_i) Re(sum(g_i * v_i))``."""
+    return gv - _cj(v) * expand_dims(_re(sum_p(gv * v, axis=-2)), -2)
+
+
 def _eig_tangent(w, v, m):
     """The packed tangent of ``eig(C) = (w, v)`` given ``m = V^-1 dC V``
-    (shared with scipy.linalg's generalized problem, where ``C = B^-1 A``)."""
+    (shared with scipy.linalg's generalized problem, where ``C = B^-1 A``).
+    ``V (F o m)`` moves each eigenvector along the others; the projection then
+    keeps its length 1 (the derivative of the unit-norm vectors returned)."""
     dw = _diag(m)
-    dv = matmul(v, _gap_inverse(w) * m)
+    dv = _unit_norm_tangent(v, matmul(v, _gap_inverse(w) * m))
     return concatenate([expand_dims(dw, -2), dv], axis=-2)
 
 
@@ -623,7 +639,7 @@ def _eig_matrix_cotangent(g, ans):
     """The cotangent of ``C`` from that of ``eig(C) = ans`` (packed), complex:
     ``V^-T (diag(g_w) + F * V^T G_V) V^T``."""
     w, v = _row(ans, 0), _rows(ans, 1, None)
-    gw, gv = _row(g, 0), _rows(g, 1, None)
+    gw, gv = _row(g, 0), _unit_norm_cotangent(v, _rows(g, 1, None))
     inner = _diag_embed(gw) + _gap_inverse(w) * matmul(_T(v), gv)
     return matmul(matmul(_T(inv_p(v)), inner), _T(v))
 
@@ -637,8 +653,9 @@ defvjp_direct(eig_p, _eig_vjp)
 
 
 def eig(a):
-    """``numpy.linalg.eig``.  Eigenvector derivatives hold for functions
-    invariant under a complex rescaling of each eigenvector column."""
+    """``numpy.linalg.eig``.  Eigenvector derivatives are those of NumPy's
+    unit-length columns; each column's phase (its sign for a real one) is a
+    gauge, so differentiate functions invariant under it."""
     if not isinstance(a, Tracer):
         return _la.eig(a)
     packed = eig_p(a)
