@@ -113,11 +113,13 @@ linalg = _importlib.import_module(__name__ + ".linalg")
 fft = _importlib.import_module(__name__ + ".fft")
 emath = _importlib.import_module(__name__ + ".emath")
 polynomial = _importlib.import_module(__name__ + ".polynomial")
+lib = _importlib.import_module(__name__ + ".lib")
 
 _dispatch.register_module(_np, __import__(__name__, fromlist=["_"]))
 _dispatch.register_module(_np.linalg, linalg)
 _dispatch.register_module(_np.fft, fft)
 _dispatch.register_module(_np.emath, emath)
+_dispatch.register_module(_np.lib.stride_tricks, lib.stride_tricks)
 _dispatch._FUNCTIONS[_np.where] = _where
 
 # dualad's ufuncs answer to the ufunc methods (dnp.add.reduce, dnp.multiply.outer,

@@ -368,5 +368,47 @@ def unique_inverse(x):
     return _unique_result(_np.unique_inverse, x)
 
 
-__all__ = ["bincount", "histogram", "histogram_bin_edges", "histogram2d", "histogramdd",
+# --- set operations ---------------------------------------------------------------------
+def _ravel(a):
+    from ._shape import ravel
+    return ravel(_arr(a))
+
+
+def union1d(ar1, ar2):
+    """``numpy.union1d``: ``unique`` of the two arrays concatenated, so each value
+    carries the derivative of its first occurrence (in ``ar1`` before ``ar2``)."""
+    if not (contains_tracer(ar1) or contains_tracer(ar2)):
+        return _np.union1d(ar1, ar2)
+    from ._shape import concatenate
+    return unique(concatenate([_ravel(ar1), _ravel(ar2)]))
+
+
+def setdiff1d(ar1, ar2, assume_unique=False):
+    """``numpy.setdiff1d``: the (unique, unless ``assume_unique``) entries of
+    ``ar1`` not in ``ar2``, a selection of ``ar1`` (derivative 0 in ``ar2``,
+    whose values are only compared)."""
+    if not (contains_tracer(ar1) or contains_tracer(ar2)):
+        return _np.setdiff1d(ar1, ar2, assume_unique=assume_unique)
+    a = _ravel(ar1) if assume_unique else unique(ar1)
+    keep = _np.isin(_np.asarray(primal_of(a)), _np.asarray(primal_of(ar2)), invert=True)
+    return a[keep]
+
+
+def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
+    """``numpy.intersect1d``: the common values, each carrying the derivative
+    of its entry in ``ar1`` (at its first occurrence unless ``assume_unique``);
+    the indices are integers."""
+    if not (contains_tracer(ar1) or contains_tracer(ar2)):
+        return _np.intersect1d(ar1, ar2, assume_unique=assume_unique,
+                               return_indices=return_indices)
+    v, i1, i2 = _np.intersect1d(_np.asarray(primal_of(ar1)), _np.asarray(primal_of(ar2)),
+                                assume_unique=assume_unique, return_indices=True)
+    if contains_tracer(ar1):
+        out = _exact(v, _ravel(ar1)[i1])
+    else:
+        out = _exact(v, _ravel(ar2)[i2])
+    return (out, i1, i2) if return_indices else out
+
+
+__all__ = ["union1d", "setdiff1d", "intersect1d", "bincount", "histogram", "histogram_bin_edges", "histogram2d", "histogramdd",
            "unique", "unique_values", "unique_all", "unique_counts", "unique_inverse"]

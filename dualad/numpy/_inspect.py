@@ -13,7 +13,9 @@ from ..tracer import primal_of
 _NAMES = ["zeros_like", "ones_like", "empty_like", "isscalar", "iscomplexobj",
           "isrealobj", "allclose", "isclose", "array_equal", "array_equiv",
           "can_cast", "min_scalar_type", "may_share_memory", "shares_memory",
-          "count_nonzero", "ndim", "shape", "size"]
+          "count_nonzero", "ndim", "shape", "size",
+          # indices from an array's shape, and membership tests (booleans)
+          "diag_indices_from", "triu_indices_from", "tril_indices_from", "isin"]
 
 
 def _values_only(npfunc):
