@@ -417,11 +417,21 @@ def _dualad_numpy_has(name):
     return callable(f) and not isinstance(f, type)
 
 
+# NumPy functions that write into their first argument: dualad.numpy's versions
+# refuse traced values too, so the hint says what to build instead
+_NUMPY_WRITERS = {"fill_diagonal", "put", "putmask", "place", "copyto"}
+
+
 def _numpy_hint(name, qualname, user):
     """The hint for a NumPy function written in Python (``numpy.full``)."""
     public = f"numpy.{qualname}"
     where = _call_site(user)
     where = f" ({where})" if where else ""
+    if qualname in _NUMPY_WRITERS:
+        return (f" {public}{where} writes into a plain numpy array, which cannot hold a "
+                f"traced value: build the new array instead, with "
+                f"dualad.numpy.index_update(a, indices, values) or dualad.numpy.where(mask, "
+                f"values, a).")
     if qualname == name and _dualad_numpy_has(name):
         return (f" {public}{where} converts a traced argument to a plain array (NumPy "
                 f"dispatches it to dualad only from its first argument): call "
@@ -476,7 +486,8 @@ def _call_site_hint(frame):
                 f"array, which cannot hold a traced value. Build the new array "
                 f"instead: x = dualad.numpy.index_update(x, index, value) for x[index] "
                 f"= value, dualad.numpy.index_add(x, index, value) for x[index] += "
-                f"value, or dualad.numpy.where / stack / concatenate.")
+                f"value (x may be plain, e.g. numpy.zeros(n)), or dualad.numpy.where / "
+                f"stack / concatenate.")
     if where.split("` at ")[0].endswith("]"):
         return (f" The conversion happened in {where}: an index must be an integer "
                 f"array, which carries no derivative; index with a plain integer value "

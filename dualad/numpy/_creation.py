@@ -234,4 +234,57 @@ def copyto(dst, src, casting="same_kind", where=True):
         "index_update, or use dualad.stop_gradient(x) if the derivative is not wanted.")
 
 
-__all__ = ["full", "linspace", "logspace", "geomspace", "copyto"]
+# --- other in-place writers: clear refusals ---------------------------------------------
+def _refuse_write(name, target, instead):
+    """The TypeError for an in-place NumPy writer reached with a traced value."""
+    if isinstance(target, Tracer):
+        raise TypeError(
+            f"numpy.{name} writes into its first argument, and traced values are immutable "
+            f"(in place changes would be lost to the derivative). Build the new value "
+            f"instead: {instead}.")
+    raise TypeError(
+        f"numpy.{name} cannot write a traced value into a plain numpy array: its derivative "
+        f"would be lost. Build the new value instead: {instead}, or use "
+        f"dualad.stop_gradient(x) if the derivative is not wanted.")
+
+
+def fill_diagonal(a, val, wrap=False):
+    """``numpy.fill_diagonal``; refused on traced values (an in-place write)
+    with what to write instead."""
+    if not contains_tracer((a, val)):
+        return _np.fill_diagonal(a, val, wrap=wrap)
+    _refuse_write("fill_diagonal", a,
+                  "a = dualad.numpy.index_update(a, numpy.diag_indices_from(a), val) "
+                  "(square a), or a = dualad.numpy.where(numpy.eye(n, m, dtype=bool), val, a) "
+                  "for a 2-D a of shape (n, m)")
+
+
+def put(a, ind, v, mode="raise"):
+    """``numpy.put``; refused on traced values (an in-place write) with what to
+    write instead."""
+    if not contains_tracer((a, ind, v)):
+        return _np.put(a, ind, v, mode=mode)
+    _refuse_write("put", a, "a = dualad.numpy.index_update(a, numpy.unravel_index(ind, "
+                            "a.shape), v)")
+
+
+def putmask(a, mask, values):
+    """``numpy.putmask``; refused on traced values (an in-place write) with what
+    to write instead."""
+    if not contains_tracer((a, mask, values)):
+        return _np.putmask(a, mask, values)
+    _refuse_write("putmask", a, "a = dualad.numpy.where(mask, values, a) (values of a's "
+                                "shape, or broadcasting to it)")
+
+
+def place(arr, mask, vals):
+    """``numpy.place``; refused on traced values (an in-place write) with what
+    to write instead."""
+    if not contains_tracer((arr, mask, vals)):
+        return _np.place(arr, mask, vals)
+    _refuse_write("place", arr, "arr = dualad.numpy.index_update(arr, mask, vals) (vals "
+                                "with one entry per True of mask)")
+
+
+__all__ = ["full", "linspace", "logspace", "geomspace", "copyto", "fill_diagonal", "put",
+           "putmask", "place"]
