@@ -1,4 +1,8 @@
-"""Differentiable ``scipy.integrate.odeint`` and ``scipy.integrate.solve_ivp``.
+"""Differentiable ``scipy.integrate.odeint`` and ``scipy.integrate.solve_ivp``, and
+the quadrature of samples: ``trapezoid``, ``cumulative_trapezoid``, ``simpson``
+and ``cumulative_simpson`` (SciPy's formulas written with ``dualad.numpy``:
+SciPy's values and dtypes, differentiable in ``y``, ``x`` and ``dx``; see the
+end of this module and docs/scipy.md).
 
 ``odeint(func, y0, t, args=())`` and ``solve_ivp(fun, t_span, y0, method='RK45',
 t_eval=None, args=None, **options)`` keep SciPy's signatures and results (the
@@ -83,7 +87,8 @@ from ..registry import defjvp_joint, defvjp_varargs, primitive
 from ..reverse import vjp_flat
 from ..tracer import Tracer, contains_tracer, primal_of
 
-__all__ = ["odeint", "solve_ivp"]
+__all__ = ["odeint", "solve_ivp", "trapezoid", "cumulative_trapezoid", "simpson",
+           "cumulative_simpson"]
 
 
 def _call(func, y, t, params, tfirst):
@@ -473,3 +478,286 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
     res = box["res"]
     res.y = dnp.transpose(Y)
     return res
+
+
+# --- quadrature of samples: trapezoid, cumulative_trapezoid, simpson, cumulative_simpson ----
+#
+# SciPy's formulas, term for term (so the values are SciPy's, in its dtypes), written
+# with dualad.numpy operations: linear in y, rational in the spacings, differentiable
+# in both to every order.  Calls without traced values go to SciPy itself.
+
+def _traced(*xs):
+    return contains_tracer(list(xs))
+
+
+def _along(nd, axis, s):
+    idx = [slice(None)] * nd
+    idx[axis] = s
+    return tuple(idx)
+
+
+def _ndim(v):
+    return _np.ndim(primal_of(v))
+
+
+def _float(v):
+    """``v`` as an inexact array (integers become float64), as SciPy promotes it."""
+    v = dnp.asarray(v)
+    return v if _np.issubdtype(_np.result_type(primal_of(v)), _np.inexact) \
+        else dnp.astype(v, _np.float64)
+
+
+def _as64(v):
+    return v if _np.result_type(primal_of(v)) == _np.float64 else dnp.astype(v, _np.float64)
+
+
+def _safe_div(num, den, limit=0.0):
+    """``num / den`` where ``den != 0``, else ``limit`` (SciPy's ``true_divide(...,
+    where=den != 0)`` gives 0), with no division by zero in the derivatives either."""
+    nz = primal_of(den) != 0
+    return dnp.where(nz, num / dnp.where(nz, den, 1.0), limit)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """``scipy.integrate.trapezoid``, differentiable in ``y``, ``x`` and ``dx``.
+
+    SciPy's semantics: a 1-D ``x`` runs along ``axis``; an N-D ``x`` is
+    broadcast to ``y``'s shape; the result has ``y``'s (floating) dtype.
+    """
+    if not _traced(y, x, dx):
+        return _si.trapezoid(y, x=x, dx=dx, axis=axis)
+    y = dnp.asarray(y)
+    nd = _ndim(y)
+    dt = _np.result_type(primal_of(y))        # SciPy sums in y's floating dtype
+    if not _np.issubdtype(dt, _np.inexact):
+        dt = _np.dtype(_np.float64)
+    s1, s2 = _along(nd, axis, slice(1, None)), _along(nd, axis, slice(None, -1))
+    if x is None:
+        d = dx
+    else:
+        x = dnp.asarray(x)
+        if _ndim(x) == 1:
+            d = x[1:] - x[:-1]
+            shape = [1] * nd
+            shape[axis] = _np.shape(primal_of(d))[0]
+            d = dnp.reshape(d, tuple(shape))
+        else:
+            x = dnp.broadcast_to(x, _np.shape(primal_of(y)))
+            d = x[s1] - x[s2]
+    return dnp.sum(d * (y[s1] + y[s2]) / 2.0, axis=axis, dtype=dt)
+
+
+def cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None):
+    """``scipy.integrate.cumulative_trapezoid``, differentiable in ``y``, ``x`` and ``dx``.
+
+    ``initial`` is ``None`` or ``0`` (SciPy's rule): with ``0`` the result
+    starts with a zero and has ``y``'s length along ``axis``.
+    """
+    if not _traced(y, x, dx):
+        return _si.cumulative_trapezoid(y, x=x, dx=dx, axis=axis, initial=initial)
+    y = dnp.asarray(y)
+    shp = _np.shape(primal_of(y))
+    if shp[axis] == 0:
+        raise ValueError("At least one point is required along `axis`.")
+    nd = len(shp)
+    if x is None:
+        d = dx
+    else:
+        x = dnp.asarray(x)
+        if _ndim(x) == 1:
+            d = dnp.diff(x)
+            shape = [1] * nd
+            shape[axis] = -1
+            d = dnp.reshape(d, tuple(shape))
+        elif _ndim(x) != nd:
+            raise ValueError("If given, shape of x must be 1-D or the same as y.")
+        else:
+            d = dnp.diff(x, axis=axis)
+        if _np.shape(primal_of(d))[axis] != shp[axis] - 1:
+            raise ValueError("If given, length of x along axis must be the same as y.")
+    s1, s2 = _along(nd, axis, slice(1, None)), _along(nd, axis, slice(None, -1))
+    res = dnp.cumsum(d * (y[s1] + y[s2]) / 2.0, axis=axis)
+    if initial is not None:
+        if initial != 0:
+            raise ValueError("`initial` must be `None` or `0`.")
+        if not _np.isscalar(initial):
+            raise ValueError("`initial` parameter should be a scalar.")
+        shape = list(_np.shape(primal_of(res)))
+        shape[axis] = 1
+        res = dnp.concatenate([_np.full(tuple(shape), initial,
+                                        dtype=_np.result_type(primal_of(res))), res], axis=axis)
+    return res
+
+
+def _basic_simpson(y, start, stop, x, dx, axis):
+    nd = _ndim(y)
+    s0 = _along(nd, axis, slice(start, stop, 2))
+    s1 = _along(nd, axis, slice(start + 1, stop + 1, 2))
+    s2 = _along(nd, axis, slice(start + 2, stop + 2, 2))
+    if x is None:
+        result = dnp.sum(y[s0] + 4.0 * y[s1] + y[s2], axis=axis)
+        prod = result * (dx / 3.0)
+        # SciPy multiplies in place: an array keeps its dtype, a scalar does not
+        rdt = _np.result_type(primal_of(result))
+        if _ndim(result) and _np.result_type(primal_of(prod)) != rdt:
+            prod = dnp.astype(prod, rdt)
+        return prod
+    h = dnp.diff(x, axis=axis)
+    h0, h1 = _as64(h[s0]), _as64(h[s1])
+    hsum = h0 + h1
+    hprod = h0 * h1
+    h0divh1 = _safe_div(h0, h1)
+    tmp = hsum / 6.0 * (y[s0] * (2.0 - _safe_div(1.0, h0divh1))
+                        + y[s1] * (hsum * _safe_div(hsum, hprod))
+                        + y[s2] * (2.0 - h0divh1))
+    return dnp.sum(tmp, axis=axis)
+
+
+def simpson(y, x=None, *, dx=1.0, axis=-1):
+    """``scipy.integrate.simpson``, differentiable in ``y``, ``x`` and ``dx``.
+
+    SciPy 1.11+'s rule: Simpson's rule on an odd number of samples; for an even
+    number ``N >= 4``, Simpson's rule on the first ``N - 1`` samples plus
+    Cartwright's correction for the last interval (a parabola through the last
+    three samples); for ``N = 2``, the trapezoid.
+    """
+    if not _traced(y, x, dx):
+        return _si.simpson(y, x=x, dx=dx, axis=axis)
+    y = dnp.asarray(y)
+    shp = _np.shape(primal_of(y))
+    nd = len(shp)
+    N = shp[axis]
+    last_dx = dx
+    if x is not None:
+        x = dnp.asarray(x)
+        if _ndim(x) == 1:
+            shapex = [1] * nd
+            shapex[axis] = _np.shape(primal_of(x))[0]
+            x = dnp.reshape(x, tuple(shapex))
+        elif _ndim(x) != nd:
+            raise ValueError("If given, shape of x must be 1-D or the same as y.")
+        if _np.shape(primal_of(x))[axis] != N:
+            raise ValueError("If given, length of x along axis must be the same as y.")
+    if N % 2 == 1:
+        return _basic_simpson(y, 0, N - 2, x, dx, axis)
+    s1, s2, s3 = (_along(nd, axis, i) for i in (-1, -2, -3))
+    if N == 2:
+        if x is not None:
+            last_dx = x[s1] - x[s2]
+        return 0.0 + 0.5 * last_dx * (y[s1] + y[s2])
+    result = _basic_simpson(y, 0, N - 3, x, dx, axis)
+    if x is not None:
+        diffs = _as64(dnp.diff(x, axis=axis))
+        h = [dnp.squeeze(diffs[_along(nd, axis, slice(-2, -1))], axis=axis),
+             dnp.squeeze(diffs[_along(nd, axis, slice(-1, None))], axis=axis)]
+    else:
+        h = [_as64(dx)] * 2 if isinstance(dx, Tracer) else list(_np.asarray([dx, dx],
+                                                                          dtype=_np.float64))
+    # a traced dx = 0: SciPy's 0 is the value of the continuous extension (5 dx / 12,
+    # 2 dx / 3, dx / 12), whose derivatives are taken there
+    lim = (5 * h[0] / 12, 2 * h[0] / 3, h[0] / 12) if isinstance(h[0], Tracer) and x is None \
+        else (0.0, 0.0, 0.0)
+    alpha = _safe_div(2 * h[1] ** 2 + 3 * h[0] * h[1], 6 * (h[1] + h[0]), lim[0])
+    beta = _safe_div(h[1] ** 2 + 3.0 * h[0] * h[1], 6 * h[0], lim[1])
+    eta = _safe_div(1 * h[1] ** 3, 6 * h[0] * (h[0] + h[1]), lim[2])
+    out = result + (alpha * y[s1] + beta * y[s2] - eta * y[s3])
+    rdt = _np.result_type(primal_of(result))
+    if _ndim(result) and _np.result_type(primal_of(out)) != rdt:
+        out = dnp.astype(out, rdt)      # SciPy adds in place: an array keeps its dtype
+    return out
+
+
+def _cumulative_simpson_pieces(y, dx, unequal):
+    """The integral over every interval (last axis), as SciPy assembles it: the
+    parabola through each interval and its right neighbour (even intervals), or
+    its left neighbour (odd intervals and the last)."""
+    def pieces(y, dx):
+        f1, f2, f3 = y[..., :-2], y[..., 1:-1], y[..., 2:]
+        if not unequal:
+            d = dx[..., :-1]
+            return d / 3 * (5 * f1 / 4 + 2 * f2 - f3 / 4)
+        x21, x32 = dx[..., :-1], dx[..., 1:]
+        x31 = x21 + x32
+        x21_x31 = x21 / x31
+        x21_x32 = x21 / x32
+        x21x21_x31x32 = x21_x31 * x21_x32
+        coeff1 = 3 - x21_x31
+        coeff2 = 3 + x21x21_x31x32 + x21_x31
+        coeff3 = -x21x21_x31x32
+        return x21 / 6 * (coeff1 * f1 + coeff2 * f2 + coeff3 * f3)
+    first = pieces(y, dx)
+    second = dnp.flip(pieces(dnp.flip(y, axis=-1), dnp.flip(dx, axis=-1)), axis=-1)
+    m = _np.shape(primal_of(first))[-1] + 1          # the number of intervals
+    i = _np.arange(m)
+    use_first = (i % 2 == 0) & (i < m - 1)
+    bshape = _np.shape(primal_of(first))[:-1] + (1,)
+    pad = _np.zeros(bshape, dtype=_np.result_type(primal_of(first)))
+    sub = dnp.where(use_first, dnp.concatenate([first, pad], axis=-1),
+                    dnp.concatenate([pad, second], axis=-1))
+    dt = _np.result_type(primal_of(y), primal_of(dx))
+    if _np.result_type(primal_of(sub)) != dt:
+        sub = dnp.astype(sub, dt)
+    return dnp.cumsum(sub, axis=-1)
+
+
+def cumulative_simpson(y, *, x=None, dx=1.0, axis=-1, initial=None):
+    """``scipy.integrate.cumulative_simpson``, differentiable in ``y``, ``x``,
+    ``dx`` and ``initial``.
+
+    SciPy's rule: the integral over each interval is that of the parabola
+    through it and a neighbouring sample; fewer than three samples fall back to
+    ``cumulative_trapezoid``.  ``x`` must be strictly increasing.
+    """
+    if not _traced(y, x, dx, initial):
+        return _si.cumulative_simpson(y, x=x, dx=dx, axis=axis, initial=initial)
+    y = _float(y)
+    original_y = y
+    original_shape = _np.shape(primal_of(y))
+    nd = len(original_shape)
+    try:
+        y = dnp.swapaxes(y, axis, -1)
+    except (IndexError, ValueError) as e:
+        raise ValueError(f"`axis={axis}` is not valid for `y` with `y.ndim={nd}`.") from e
+    if original_shape[axis] < 3:
+        res = cumulative_trapezoid(original_y, x, dx=dx, axis=axis, initial=None)
+        res = dnp.swapaxes(res, axis, -1)
+    elif x is not None:
+        x = _float(x)
+        if not (_np.shape(primal_of(x)) == original_shape
+                or (_ndim(x) == 1 and _np.shape(primal_of(x))[0] == original_shape[axis])):
+            raise ValueError("If given, shape of `x` must be the same as `y` or 1-D with "
+                             "the same length as `y` along `axis`.")
+        x = dnp.broadcast_to(x, _np.shape(primal_of(y))) if _ndim(x) == 1 \
+            else dnp.swapaxes(x, axis, -1)
+        dxs = dnp.diff(x, axis=-1)
+        if _np.any(primal_of(dxs) <= 0):
+            raise ValueError("Input x must be strictly increasing.")
+        res = _cumulative_simpson_pieces(y, dxs, unequal=True)
+    else:
+        dx = _float(dx)
+        final_dx_shape = list(original_shape)
+        final_dx_shape[axis] -= 1
+        alt = list(original_shape)
+        alt[axis] = 1
+        if not (_ndim(dx) == 0 or _np.shape(primal_of(dx)) == tuple(alt)):
+            raise ValueError("If provided, `dx` must either be a scalar or have the same "
+                             "shape as `y` but with only 1 point along `axis`.")
+        dx = dnp.swapaxes(dnp.broadcast_to(dx, tuple(final_dx_shape)), axis, -1)
+        res = _cumulative_simpson_pieces(y, dx, unequal=False)
+    if initial is not None:
+        initial = _float(initial)
+        alt = list(original_shape)
+        alt[axis] = 1
+        if not (_ndim(initial) == 0 or _np.shape(primal_of(initial)) == tuple(alt)):
+            raise ValueError("If provided, `initial` must either be a scalar or have the "
+                             "same shape as `y` but with only 1 point along `axis`.")
+        initial = dnp.swapaxes(dnp.broadcast_to(initial, tuple(alt)), axis, -1)
+        rdt = _np.result_type(primal_of(res))
+        res = res + initial                 # SciPy adds in place: res keeps its dtype
+        if _np.result_type(primal_of(res)) != rdt:
+            res = dnp.astype(res, rdt)
+        dt = _np.result_type(primal_of(initial), primal_of(res))
+        res = dnp.concatenate([initial if _np.result_type(primal_of(initial)) == dt
+                               else dnp.astype(initial, dt),
+                               res if rdt == dt else dnp.astype(res, dt)], axis=-1)
+    return dnp.swapaxes(res, -1, axis)

@@ -2,7 +2,9 @@
 convolution along some axes, broadcasting over the others, all modes, both
 arguments, second order), dualad.scipy.integrate.odeint (first order,
 loose tolerance, few examples: the derivatives are as accurate as the
-integrations) and dualad.scipy.sparse.matmul (a sparse constant times a traced
+integrations), the quadrature of samples (trapezoid, simpson and their
+cumulative forms: compositions of getitem, sum and cumsum) and
+dualad.scipy.sparse.matmul (a sparse constant times a traced
 vector or matrix, on either side)."""
 import numpy as np
 import scipy.sparse
@@ -99,3 +101,20 @@ SPECS.append(
                    st.floats(0.1, 0.5), st.floats(1.0, 3.0)),
          # as odeint's: the differences see the solver's error divided by the step
          order=1, atol=5e-4, rtol=1e-3, max_examples=3, covers=("integrate.solve_ivp",)))
+
+
+def _quadrature(y, u):
+    # strictly increasing sample points x (cumulative_simpson requires it), traced
+    # through u; 5 and 4 samples: Simpson's odd rule and SciPy's even-N correction
+    x = dnp.cumsum(dnp.exp(u), axis=-1)
+    return (integrate.trapezoid(y * y, x, axis=-1), integrate.trapezoid(y, dx=u[0, 0], axis=0),
+            integrate.cumulative_trapezoid(y, x=x[0], initial=0) * y,
+            integrate.simpson(y * y, x=x), integrate.simpson(y[:, :4], x=x[1, :4]),
+            integrate.simpson(y[:, 1:], dx=u[1, 1]),
+            integrate.cumulative_simpson(y * y, x=x), integrate.cumulative_simpson(y, dx=u[0, 0]))
+
+
+SPECS.append(
+    Spec("integrate.quadrature", _quadrature,
+         st.tuples(arrays((2, 5)), arrays((2, 5), low=-1.0, high=1.0)),
+         covers=("getitem", "sum", "cumsum")))
