@@ -700,6 +700,17 @@ def _cumulative_simpson_pieces(y, dx, unequal):
     return dnp.cumsum(sub, axis=-1)
 
 
+def _one_point_along(v, shape, axis, name):
+    """``v`` after SciPy's check that it is a scalar or has ``shape`` with one
+    point along ``axis`` (cumulative_simpson's ``dx`` and ``initial``)."""
+    alt = list(shape)
+    alt[axis] = 1
+    if not (_ndim(v) == 0 or _np.shape(primal_of(v)) == tuple(alt)):
+        raise ValueError(f"If provided, `{name}` must either be a scalar or have the same "
+                         f"shape as `y` but with only 1 point along `axis`.")
+    return v
+
+
 def cumulative_simpson(y, *, x=None, dx=1.0, axis=-1, initial=None):
     """``scipy.integrate.cumulative_simpson``, differentiable in ``y``, ``x``,
     ``dx`` and ``initial``.
@@ -734,23 +745,15 @@ def cumulative_simpson(y, *, x=None, dx=1.0, axis=-1, initial=None):
             raise ValueError("Input x must be strictly increasing.")
         res = _cumulative_simpson_pieces(y, dxs, unequal=True)
     else:
-        dx = _float(dx)
+        dx = _one_point_along(_float(dx), original_shape, axis, "dx")
         final_dx_shape = list(original_shape)
         final_dx_shape[axis] -= 1
-        alt = list(original_shape)
-        alt[axis] = 1
-        if not (_ndim(dx) == 0 or _np.shape(primal_of(dx)) == tuple(alt)):
-            raise ValueError("If provided, `dx` must either be a scalar or have the same "
-                             "shape as `y` but with only 1 point along `axis`.")
         dx = dnp.swapaxes(dnp.broadcast_to(dx, tuple(final_dx_shape)), axis, -1)
         res = _cumulative_simpson_pieces(y, dx, unequal=False)
     if initial is not None:
-        initial = _float(initial)
+        initial = _one_point_along(_float(initial), original_shape, axis, "initial")
         alt = list(original_shape)
         alt[axis] = 1
-        if not (_ndim(initial) == 0 or _np.shape(primal_of(initial)) == tuple(alt)):
-            raise ValueError("If provided, `initial` must either be a scalar or have the "
-                             "same shape as `y` but with only 1 point along `axis`.")
         initial = dnp.swapaxes(dnp.broadcast_to(initial, tuple(alt)), axis, -1)
         rdt = _np.result_type(primal_of(res))
         res = res + initial                 # SciPy adds in place: res keeps its dtype
