@@ -308,3 +308,62 @@ def test_gamma_logcdf_float32_tiny_x(x, val, dx, da):
     for g in (ad.grad(f)(u), ad.jacfwd(f)(u)):
         assert g.dtype == np.float32
         assert g[0] == approx(dx, rel=1e-6, abs=0) and g[1] == approx(da, rel=1e-6, abs=0)
+
+
+# --- beta.cdf at tiny x: the a- and b-rules' x-derivative where betainc underflows
+# d/da betainc was its series with terms exp((a+n) log x + ...): at x = 1e-300, a = 1.5
+# they underflow to an exact 0 whose x-derivative was 0 * (a+n)/x = 0, so d/dx (dI/da)
+# (and dI/db) was 0 in every nesting while d/da (dI/dx) was right: an asymmetric
+# Hessian.  mpmath (50 digits): mp.diff in a (b) of the closed-form density
+# x^(a-1) (1-x)^(b-1) / B(a, b); at x = 1e-200 also mp.diff of mp.betainc(a, b, 0, x,
+# regularized=True) in a and b, and the density's x-derivative for the x-x entry.
+BETA_TINY_AB = [  # (a, b, x, d2I/dx da, d2I/dx db)
+    (1.5, 2.5, 1e-300, -3.5118793617795251e-147, 2.8162073891009754e-150),
+    (1.2, 0.7, 1e-300, -5.5690963604647832e-58, 1.271941341993835e-60),
+    (1.9, 5.0, 1e-300, -1.7842068623852188e-266, 9.0907404129077617e-270),
+    (0.5, 3.0, 1e-300, -6.4472705740457535e+152, 1.6909903645010254e+149),   # was right
+]
+
+
+@pytest.mark.parametrize("a, b, x, dxa, dxb", BETA_TINY_AB)
+def test_beta_cdf_param_x_hessian_at_tiny_x(a, b, x, dxa, dxb):
+    for h in _hessians(lambda v: stats.beta.cdf(v[2], v[0], v[1]), np.array([a, b, x])):
+        for i, j, want in ((0, 2, dxa), (2, 0, dxa), (1, 2, dxb), (2, 1, dxb)):
+            assert h[i, j] == approx(want, rel=1e-12, abs=0)
+    # grad of grad, both orders, and the complement (beta.sf = betaincc)
+    for want, f, x0 in (
+            (dxa, lambda aa: ad.grad(lambda xx: stats.beta.cdf(xx, aa, b))(x), a),
+            (dxa, lambda xx: ad.grad(lambda aa: stats.beta.cdf(xx, aa, b))(a), x),
+            (dxb, lambda xx: ad.grad(lambda bb: stats.beta.cdf(xx, a, bb))(b), x),
+            (-dxa, lambda xx: ad.grad(lambda aa: stats.beta.sf(xx, aa, b))(a), x)):
+        assert float(ad.grad(f)(x0)) == approx(want, rel=1e-12, abs=0)
+
+
+def test_beta_cdf_full_hessian_where_betainc_underflows_its_series():
+    # a = 1.4, b = 3, x = 1e-200: I ~ 4e-280, below e^-600, so the new form of the a-
+    # and b-rules (right before too: the series' terms did not underflow here)
+    a, b, x = 1.4, 3.0, 1e-200
+    grad = [-1.8760094358831413e-277, 1.7988766851766945e-280, 5.712e-80]
+    hess = [[8.6259977292220146e-275, -8.2609416682783423e-278, -2.6223332102363978e-77],
+            [-8.2609416682783423e-278, 2.2234352994903694e-281, 2.5184273592473723e-80],
+            [-2.6223332102363978e-77, 2.5184273592473723e-80, 2.2848e+120]]
+    f = lambda v: stats.beta.cdf(v[2], v[0], v[1])
+    p = np.array([a, b, x])
+    for g in (ad.grad(f)(p), ad.jacfwd(f)(p)):
+        for i in range(3):
+            assert g[i] == approx(grad[i], rel=1e-12, abs=0)
+    for h in _hessians(f, p):
+        for i in range(3):
+            for j in range(3):
+                assert h[i, j] == approx(hess[i][j], rel=1e-12, abs=0)
+
+
+# gammainc's a-rule was right at tiny x (checked with the beta fix): mpmath (50 digits),
+# mp.diff in a of x^(a-1) e^-x / Gamma(a) at x = 1e-300
+@pytest.mark.parametrize("a, want", [(1.5, -7.7949788934619467e-148),
+                                     (0.5, -3.8862056550600182e+152),
+                                     (1.9, -7.1860705499254235e-268)])
+def test_gamma_cdf_param_x_hessian_at_tiny_x(a, want):
+    for h in _hessians(lambda v: stats.gamma.cdf(v[1], v[0]), np.array([a, 1e-300])):
+        assert h[0, 1] == approx(want, rel=1e-12, abs=0)
+        assert h[1, 0] == approx(want, rel=1e-12, abs=0)
