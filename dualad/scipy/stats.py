@@ -63,7 +63,7 @@ import scipy.special as _sp
 from .. import numpy as dnp
 from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from . import special as sp
-from .special._common import _bcast, _nary, _piecewise
+from .special._common import _DENSITY_POWER_LOG, _bcast, _nary, _piecewise
 from . import linalg as sla
 
 __all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy", "logistic",
@@ -1269,7 +1269,8 @@ class weibull_min_gen(_Continuous):
 # expo / base: where the pmf underflows while (expo / base)^2 overflows that is
 # 0 * inf (NaN at base = 1e-300), and at expo = 1 the two 1/base^2 terms cancel (relative
 # error ~ eps / base in the second derivative: 1e-8 at base = 1e-8, all of it at 1e-100).
-_PMF_POWER_LOG = -600.0     # exp(logpmf) below e^-600 ...
+# exp(logpmf) below e^_DENSITY_POWER_LOG (the threshold of special's density
+# forms, _x_power_density) ...
 _PMF_POWER_BASE = 1e-2      # ... or a base below 1e-2: the product form
 
 
@@ -1288,7 +1289,7 @@ def _pmf_from_power(lp, base, expo, rest, use):
     with _np.errstate(all="ignore"):
         lb, bv, ev, use = _np.broadcast_arrays(lpv, _pv(base), _pv(expo), use)
         power = use & (bv > 0) & (bv <= 0.5) & (ev > 0) & _np.isfinite(ev) & \
-            ((lb < _PMF_POWER_LOG) | (bv < _PMF_POWER_BASE)) & (lb - ev * _np.log(bv) < 600)
+            ((lb < _DENSITY_POWER_LOG) | (bv < _PMF_POWER_BASE)) & (lb - ev * _np.log(bv) < 600)
     if not power.any() and not (_traced(base) or _traced(expo)):
         return dnp.exp(lpv)
 
