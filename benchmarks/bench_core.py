@@ -1,10 +1,14 @@
-"""The core issue's four speed benchmarks, dualad side by side with HIPS autograd
-and PyTorch (CPU, eager), one thread each.
+"""The core issue's four speed benchmarks, dualad side by side with HIPS autograd,
+PyTorch (CPU, eager) and JAX (CPU, eager; its jit as a reference), one thread each.
 
     python benchmarks/bench_core.py            # full run (about a minute)
     python benchmarks/bench_core.py --quick    # fewer repeats
 
-autograd and torch are optional: a missing peer is skipped, never an error.
+autograd, torch and jax are optional: a missing peer is skipped, never an error.
+JAX rows call ``jax.grad`` & co. without ``jax.jit`` (JAX's eager mode, each
+operation dispatched on its own), which is what dualad, autograd and torch's eager
+modes compare with; "under jax.jit" rows (compiled once, before timing) are a
+reference for what whole-program compilation gives.
 Timings are the best of several repeats (the least disturbed run).
 
 1. chain:  grad of a scalar function of 300 elementary operations
@@ -17,6 +21,8 @@ Timings are the best of several repeats (the least disturbed run).
            tanh, log-softmax cross-entropy) with respect to (W1, W2), in ms;
            hand-written NumPy backprop, torch.func and torch.autograd for comparison.
 4. long:   the gradient through 10^5 sequential scalar operations, in seconds.
+           (JAX has no row here: at about a millisecond per operation without
+           jit, as the chain shows, it would take minutes.)
 """
 from __future__ import annotations
 
@@ -26,6 +32,10 @@ import os
 for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
            "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ[_v] = "1"
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                           " --xla_cpu_multi_thread_eigen=false"
+                           " intra_op_parallelism_threads=1").strip()
 
 import argparse  # noqa: E402
 import functools  # noqa: E402
@@ -63,6 +73,36 @@ try:
         tfunc = None
 except ImportError:  # pragma: no cover - optional peer
     torch = tfunc = None
+
+try:
+    import jax  # noqa: E402
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp  # noqa: E402
+    import jax.nn as jnn  # noqa: E402
+except ImportError:  # pragma: no cover - optional peer
+    jax = jnp = jnn = None
+
+
+def jax_eager(fn):
+    """``fn`` as a JAX user runs it without ``jax.jit``: operation by operation,
+    each dispatched to its cached compiled kernel (JAX's eager mode).  (Under
+    ``jax.disable_jit()`` it would be far slower still: that also unrolls the
+    functions jax.numpy jits internally.)"""
+    def run():
+        return jax.block_until_ready(fn())
+    return run
+
+
+def jax_jit(fn, *args):
+    """``fn(*args)`` with ``fn`` compiled by ``jax.jit`` (the arguments are
+    passed at every call, not baked in as constants; compiled here, before
+    any timing)."""
+    jf = jax.jit(fn)
+
+    def run():
+        return jax.block_until_ready(jf(*args))
+    run()
+    return run
 
 
 CLOCK = time.perf_counter      # --cpu-time: time.process_time
@@ -135,6 +175,12 @@ def bench_chain(repeat):
             return xt.grad
         check("torch chain", tgrad().item(), d)
         fns["torch.autograd eager"] = tgrad
+    if jax is not None:
+        gj = jax.grad(chain_generic(jnp.sin, jnp.cos))
+        xj = jnp.float64(x0)
+        check("jax chain", float(jax_eager(lambda: gj(xj))()), d)
+        fns["jax.grad (no jit)"] = jax_eager(lambda: gj(xj))
+        fns["jax.grad under jax.jit (reference)"] = jax_jit(gj, xj)
     npf = chain_generic(np.sin, np.cos)
     fns["NumPy on floats, no derivative"] = lambda: npf(np.float64(x0))
     fns["math on Python floats, no derivative"] = lambda: ref_f(x0)
@@ -185,6 +231,12 @@ def bench_wide(repeat, n=10 ** 6):
         if tfunc is not None:
             tg = tfunc.grad(ft)
             fns["torch.func.grad"] = lambda: tg(xt0)
+    if jax is not None:
+        gj = jax.grad(wide_generic(jnp))
+        xj = jnp.asarray(x)
+        check("jax wide", np.asarray(jax_eager(lambda: gj(xj))()), ref)
+        fns["jax.grad (no jit)"] = jax_eager(lambda: gj(xj))
+        fns["jax.grad under jax.jit (reference)"] = jax_jit(gj, xj)
     times = interleaved(fns, repeat, 1)
     t_f = times["NumPy: f alone (the unit)"]
     return [(name, t * 1e3, t / t_f) for name, t in times.items()]
@@ -292,6 +344,14 @@ def bench_mlp(repeat):
             return val, a.grad, b.grad
         check("torch.autograd mlp W1", tautograd()[1].numpy(), g1_ref)
         fns["torch.autograd eager"] = tautograd
+    if jax is not None:
+        Xj, Yj, W1j, W2j = (jnp.asarray(a) for a in (X, Y, W1, W2))
+        jloss = mlp_loss_generic(jnp, lambda z: jnn.log_softmax(z, axis=1))
+        jvg = jax.value_and_grad(jloss, argnums=(0, 1))
+        jv, (j1, j2) = jax_eager(lambda: jvg(W1j, W2j, Xj, Yj))()
+        check("jax mlp W1", np.asarray(j1), g1_ref)
+        fns["jax.value_and_grad (no jit)"] = jax_eager(lambda: jvg(W1j, W2j, Xj, Yj))
+        fns["jax.value_and_grad under jax.jit (reference)"] = jax_jit(jvg, W1j, W2j, Xj, Yj)
     times = interleaved(fns, repeat, 5)
     t_np = times["hand-written NumPy backprop"]
     rows = [(n, t * 1e3, t / t_np) for n, t in times.items()]
