@@ -59,8 +59,8 @@ so does ``cholesky`` (``a = L L^H``).
   ``lstsq`` go through the SVD; ``polar`` is a primitive whose rule solves a
   Sylvester equation; ``expm_frechet`` is ``expm`` of a block matrix;
   ``toeplitz``, ``hankel``, ``circulant`` are indexing.  What has no
-  derivative (``eig`` with ``b`` or ``left``)
-  raises ``NotImplementedError`` saying what to call instead.
+  derivative (``eig(a, b, homogeneous_eigvals=True)``'s LAPACK
+  scaling) raises ``NotImplementedError`` saying what to call instead.
 
 >>> import numpy as np, dualad as ad
 >>> from dualad.scipy import linalg
@@ -1591,8 +1591,9 @@ defjvp(geig_p, _geig_jvp_a, _geig_jvp_b)
 defvjp_direct(geig_p, _geig_vjp_a, _geig_vjp_b)
 
 
-def _generalized_eig(a, b, right, homogeneous_eigvals):
-    """eig(a, b) with ``a`` or ``b`` traced: see :data:`geig_p`."""
+def _generalized_eig(a, b, homogeneous_eigvals):
+    """``(a, b, w, v)``: eig(a, b) with ``a`` or ``b`` traced (see :data:`geig_p`),
+    and the matrices as broadcast to a common stack."""
     if homogeneous_eigvals:
         raise NotImplementedError(
             "dualad.scipy.linalg.eig(a, b, homogeneous_eigvals=True): LAPACK's "
@@ -1617,7 +1618,7 @@ def _generalized_eig(a, b, right, homogeneous_eigvals):
     real = all(_np.result_type(primal_of(x)).kind != "c" for x in (a, b))
     if real and _np.all(wv.imag == 0):           # SciPy's eigenvectors are real then
         v = dnp.real(v)
-    return _seq(ndim_of(a), w, v) if right else w
+    return a, b, w, v
 
 
 def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
@@ -1628,7 +1629,8 @@ def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
     under it, such as ``V diag(f(w)) V^-1``).  The generalized problem
     ``A v = w B v`` (``b`` given) differentiates as ``eig(B^-1 A)``, in ``a``
     and ``b``, where all eigenvalues are finite.  Left eigenvectors
-    (``left=True``) have no rule.
+    (``left=True``) are SciPy's, differentiable with the same gauge (see
+    :func:`_left_eigenvectors`).
 
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
@@ -1639,19 +1641,54 @@ def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
     if not contains_tracer(a) and not contains_tracer(b):
         return _sl.eig(a, b, left=left, right=right, check_finite=check_finite,
                        homogeneous_eigvals=homogeneous_eigvals)
-    if left:
-        raise NotImplementedError("dualad.scipy.linalg.eig(left=True): left eigenvectors "
-                                  "have no derivative rule; use left=False")
     if b is not None:
-        return _generalized_eig(a, b, right, homogeneous_eigvals)
-    a = _traced_matrix("eig", a, square=True)
-    w, v = _nl.eig(a)
-    wdt = _np.result_type(primal_of(w))
-    if wdt.kind != "c":
-        w = dnp.astype(w, _np.result_type(wdt, _np.complex64))
+        a, b, w, v = _generalized_eig(a, b, homogeneous_eigvals)
+    else:
+        a = _traced_matrix("eig", a, square=True)
+        w, v = _nl.eig(a)
+        wdt = _np.result_type(primal_of(w))
+        if wdt.kind != "c":
+            w = dnp.astype(w, _np.result_type(wdt, _np.complex64))
+    outs = [w]
+    if left:
+        outs.append(_left_eigenvectors(a, b, v))
+    if right:
+        outs.append(v)
     if homogeneous_eigvals:
-        w = dnp.stack([w, dnp.ones_like(w)], axis=-2)
-    return _seq(ndim_of(a), w, v) if right else w
+        outs[0] = dnp.stack([w, dnp.ones_like(w)], axis=-2)
+    return outs[0] if len(outs) == 1 else _seq(ndim_of(a), *outs)
+
+
+def _left_eigenvectors(a, b, v):
+    """SciPy's left eigenvectors ``vl`` (``vl_i^H a = w_i vl_i^H b``, ``b`` = I
+    when None) from the traced right ones: the rows of ``V^-1 b^-1`` are the
+    ``vl_i^H`` up to scale.  Each column is brought to unit length, as SciPy's,
+    then multiplied by a constant phase (a sign, when real) that makes it
+    SciPy's vector: like the right vectors', that phase is a gauge, so
+    differentiate functions that do not depend on it (``|vl|``, spectral
+    projectors ``v_i vl_i^H / (vl_i^H b v_i)``, ...)."""
+    vinv_t = _mT(dnp.linalg.inv(v))                       # columns: conj(vl_i) up to scale
+    if b is not None:
+        vinv_t = dnp.linalg.solve(_mT(b), vinv_t)
+    u = dnp.conj(vinv_t) if _is_complex(vinv_t) else vinv_t
+    u = u / dnp.sqrt(dnp.sum(dnp.real(u * dnp.conj(u)) if _is_complex(u) else u * u,
+                             axis=-2, keepdims=True))
+    ap = _np.asarray(primal_of(a))
+    bp = None if b is None else _np.asarray(primal_of(b))
+    vl = _sl.eig(ap, bp, left=True, right=False)[1]          # SciPy's own vectors
+    up = _np.asarray(primal_of(u))
+    # phase of column i: from SciPy's column that u_i overlaps most (the same
+    # column, unless the two LAPACK calls ordered the eigenvalues differently)
+    overlap = _np.matmul(_np.conj(_np.swapaxes(up, -1, -2)), vl)    # [..., i, j] = u_i^H vl_j
+    j = _np.argmax(_np.abs(overlap), axis=-1)[..., None]
+    c = _np.take_along_axis(overlap, j, axis=-1)[..., 0]
+    with _np.errstate(invalid="ignore", divide="ignore"):
+        phase = c / _np.abs(c)
+    phase = _np.where(_np.isfinite(phase), phase, 1).astype(vl.dtype)
+    out = u * phase[..., None, :]
+    if _np.result_type(primal_of(out)) != vl.dtype:
+        out = dnp.astype(out, vl.dtype)
+    return out
 
 
 def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
