@@ -324,6 +324,26 @@ def test_polyval_poly1d_and_2d():
     check_grads(dnp.polyval, (p2, x))
 
 
+def test_polyval_empty_coefficients_give_empty_derivatives():
+    # NumPy's value of no coefficients is 0; the derivative in p has p's size 0
+    x = np.array([0.5, 1.0, 2.0])
+    p = np.zeros(0)
+    assert ad.grad(lambda q: dnp.sum(dnp.polyval(q, x)))(p).shape == (0,)
+    assert ad.jacrev(lambda q: dnp.polyval(q, x))(p).shape == (3, 0)
+    assert ad.jacfwd(lambda q: dnp.polyval(q, x))(p).shape == (3, 0)
+    np.testing.assert_array_equal(ad.grad(lambda u: dnp.sum(dnp.polyval(p, u)))(x), 0.0)
+
+
+def test_polyval_2d_coefficients_keep_float32():
+    # NumPy's Horner starts from zeros_like(x): float32 in, float32 out, NumPy's values
+    P = np.arange(6, dtype=np.float32).reshape(3, 2) / 7
+    X = np.array([0.3, 1.7], np.float32)
+    val, tan = ad.jvp(lambda x: dnp.polyval(P, x), (X,), (np.ones_like(X),))
+    assert val.dtype == tan.dtype == np.float32
+    np.testing.assert_array_equal(val, np.polyval(P, X))
+    np.testing.assert_allclose(tan, 2 * P[0] * X + P[1], rtol=1e-6)
+
+
 @pytest.mark.parametrize("as_seq", [list, tuple])
 def test_polyval_sequence_of_traced_coefficients(as_seq):
     """A list / tuple of coefficients (some traced, some plain), as NumPy takes;

@@ -117,7 +117,10 @@ def _polyval_jvp_x(t, ans, p, x):
 def _powers(x, n):
     """``stack([x**(n-1), ..., x, 1], axis=-1)`` by repeated products."""
     from ._shape import stack
-    pw = [_np.ones(shape_of(x), dtype=_np.result_type(primal_of(x)))]
+    dt = _np.result_type(primal_of(x))
+    if n == 0:                       # no coefficients: no columns
+        return _np.zeros(shape_of(x) + (0,), dtype=dt)
+    pw = [_np.ones(shape_of(x), dtype=dt)]
     for _ in range(n - 1):
         pw.append(pw[-1] * x)
     return stack(pw[::-1], axis=-1)
@@ -155,8 +158,9 @@ def polyval(p, x):
     p = _dnp.asarray(p)          # a list of (traced) coefficients is stacked
     x = _dnp.asarray(x)
     if ndim_of(p) != 1:
-        # NumPy's row-wise Horner for N-D coefficient arrays
-        y = _np.zeros(shape_of(x), dtype=float)
+        # NumPy's row-wise Horner for N-D coefficient arrays (from zeros_like(x),
+        # as NumPy's: float32 stays float32)
+        y = _np.zeros(shape_of(x), dtype=_np.result_type(primal_of(x)))
         for k in range(shape_of(p)[0]):
             y = y * x + p[k]
         return y
