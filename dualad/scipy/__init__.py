@@ -1,6 +1,6 @@
 """Differentiable SciPy: ``dualad.scipy.special``, ``linalg``, ``stats``,
-``signal``, ``integrate`` and ``sparse`` (products of sparse constants with
-traced arrays).
+``signal``, ``integrate``, ``interpolate`` (``CubicSpline``, ``PPoly``) and
+``sparse`` (products of sparse constants with traced arrays).
 
 Each submodule keeps SciPy's names and signatures; its primitives are named
 with a prefix (``"special.gammaln"``, ``"scipy.linalg.expm"``,
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib as _importlib
 
-__all__ = ["special", "linalg", "stats", "signal", "integrate", "sparse"]
+__all__ = ["special", "linalg", "stats", "signal", "integrate", "interpolate", "sparse"]
 
 
 def __getattr__(name):
