@@ -337,6 +337,32 @@ def _polynomial_hint(entry, module, name):
             f"instead (the same names and signatures), which accepts them.")
 
 
+def _interpolate_hint(entry, name, qualname):
+    """The hint for a call into ``scipy.interpolate`` (``entry``: its outermost
+    frame): building an interpolant (``__init__``) or calling one built by SciPy
+    (its ``self`` is the object); name dualad.scipy.interpolate's class."""
+    this = entry.f_locals.get("self") if "." in qualname else None
+    what = type(this).__name__ if this is not None else name
+    try:
+        ours = getattr(importlib.import_module("dualad.scipy.interpolate"), what, None)
+    except ImportError:
+        ours = None
+    if ours is None:
+        return (f" scipy.interpolate.{what} converts its input to a plain array, so it "
+                f"cannot see derivatives, and dualad.scipy.interpolate has no {what}: use "
+                f"dualad.scipy.interpolate.CubicSpline or PPoly (differentiable in the data, "
+                f"the knots and the points), or dualad.numpy.interp for linear interpolation.")
+    if this is not None and name != "__init__":
+        return (f" A scipy.interpolate.{what} converts the points it is evaluated at (and "
+                f"the bounds of its methods) to plain arrays, so it cannot see derivatives: "
+                f"build it with dualad.scipy.interpolate.{what} instead (the same signature), "
+                f"whose evaluation, derivative, antiderivative and integrate are "
+                f"differentiable.")
+    return (f" scipy.interpolate.{what} converts its input to a plain array, so it cannot "
+            f"see derivatives: call dualad.scipy.interpolate.{what} instead (the same "
+            f"signature), differentiable in its data, knots and evaluation points.")
+
+
 def _library_hint(frame):
     """A sentence naming the call that tried to turn a traced value into a plain
     array or float, and what to call instead, or ''.  ``frame`` is the caller
@@ -375,6 +401,8 @@ def _library_hint(frame):
                 "with array operations (faster).")
     if module.startswith("numpy.polynomial"):
         return _polynomial_hint(entry, module, name)
+    if module.startswith("scipy.interpolate"):
+        return _interpolate_hint(entry, name, qualname)
     if name.startswith("_"):
         return _call_site_hint(user)
     if module.startswith("numpy."):
