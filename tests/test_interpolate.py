@@ -1,0 +1,381 @@
+"""dualad.scipy.interpolate (CubicSpline, PPoly): values equal to SciPy's own,
+derivatives against independent truths: SciPy's own derivative splines
+(``spl(xs, nu + 1)`` for the points, the cardinal splines ``CubicSpline(x, e_j)``
+for the data, ``spl(b)`` for an integral's bound) and Richardson-extrapolated
+central differences of plain ``scipy.interpolate.CubicSpline`` (knots, boundary
+values), in forward and reverse mode and at second order."""
+
+import numpy as np
+import pytest
+import scipy.interpolate as si
+
+import dualad as ad
+import dualad.numpy as dnp
+from dualad.scipy import interpolate
+from dualad.scipy.interpolate import CubicSpline, PPoly
+
+BCS = ["not-a-knot", "clamped", "natural", "periodic", "tuple", "mixed"]
+X = np.array([0.0, 0.4, 1.1, 1.5, 2.3, 3.0, 3.2, 4.0])
+XS = np.array([-0.7, 0.0, 0.25, 0.9, 1.5, 2.0, 3.1, 4.0, 4.6])   # knots, outside, inside
+
+
+def _bc(bc, trail=(), v=None):
+    if bc == "tuple":
+        v = np.full(trail, 0.7) if v is None else v
+        return ((1, v), (2, -2.0 * v))
+    if bc == "mixed":
+        v = np.full(trail, 0.7) if v is None else v
+        return ((2, v), "not-a-knot")
+    return bc
+
+
+def _data(n, trail=(), bc="not-a-knot", seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=(n,) + trail)
+    if bc == "periodic":
+        y[-1] = y[0]
+    return X[:n].copy(), y
+
+
+def _traced(f, *args):
+    """``f(*args)`` computed with every argument traced (forward mode)."""
+    out, _ = ad.jvp(f, args, tuple(np.zeros_like(np.asarray(a) * 1.0) for a in args))
+    return out
+
+
+def _rel(a, b):
+    """The largest difference relative to the largest value (NaN where the other is
+    not NaN counts as infinitely wrong; NaN in both, as equal)."""
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape
+    if np.any(np.isnan(a) != np.isnan(b)):
+        return np.inf
+    ok = ~np.isnan(b)
+    if not np.any(ok):
+        return 0.0
+    return np.max(np.abs(a[ok] - b[ok])) / max(np.max(np.abs(b[ok])), 1e-300)
+
+
+def _richardson(f, x, h=1e-3):
+    """Jacobian of ``f`` at ``x`` by central differences at h and h/2, extrapolated."""
+    x = np.asarray(x, dtype=float)
+    cols = []
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e.flat[i] = 1.0
+        e = e.reshape(x.shape)
+        d = [(np.asarray(f(x + s * e)) - np.asarray(f(x - s * e))) / (2 * s) for s in (h, h / 2)]
+        cols.append((4 * d[1] - d[0]) / 3)
+    return np.stack(cols, axis=-1)
+
+
+# --- values: SciPy's -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bc", BCS)
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 8])
+def test_values_equal_scipys(bc, n):
+    x, y = _data(n, (3,), bc)
+    ref = si.CubicSpline(x, y, bc_type=_bc(bc, (3,)))
+    for nu in range(5):
+        got = _traced(lambda y: CubicSpline(x, y, bc_type=_bc(bc, (3,)))(XS, nu), y)
+        assert got.shape == ref(XS, nu).shape and got.dtype == np.float64
+        assert _rel(got, ref(XS, nu)) < 1e-14
+    spl = lambda y, x: CubicSpline(x, y, bc_type=_bc(bc, (3,)))      # noqa: E731
+    assert _rel(_traced(lambda y, x: spl(y, x).c, y, x), ref.c) < 1e-14
+    assert np.array_equal(_traced(lambda y, x: spl(y, x).x, y, x), ref.x)
+    assert _rel(_traced(lambda y: spl(y, x).integrate(-0.5, 3.3), y),
+                ref.integrate(-0.5, 3.3)) < 1e-14
+    assert _rel(_traced(lambda y: spl(y, x).integrate(3.3, 0.2, extrapolate=False), y),
+                ref.integrate(3.3, 0.2, extrapolate=False)) < 1e-14
+    for nu in (1, 2):
+        assert _rel(_traced(lambda y: spl(y, x).antiderivative(nu)(XS), y),
+                    ref.antiderivative(nu)(XS)) < 1e-13
+        assert _rel(_traced(lambda y: spl(y, x).derivative(nu)(XS), y),
+                    ref.derivative(nu)(XS)) < 1e-14
+    # without traced values the spline is SciPy's, bit for bit
+    plain = CubicSpline(x, y, bc_type=_bc(bc, (3,)))
+    assert np.array_equal(plain(XS), ref(XS)) and np.array_equal(plain.c, ref.c)
+    assert plain.extrapolate == ref.extrapolate and plain.axis == ref.axis
+
+
+@pytest.mark.parametrize("shape, axis", [((8,), 0), ((2, 8), 1), ((2, 8, 3), 1),
+                                         ((3, 2, 8), -1), ((8, 2, 2), 0)])
+@pytest.mark.parametrize("bc", ["not-a-knot", "periodic", "tuple"])
+def test_axis_and_shapes(shape, axis, bc):
+    rng = np.random.default_rng(3)
+    y = rng.normal(size=shape)
+    if bc == "periodic":
+        y = np.moveaxis(y, axis, 0)
+        y[-1] = y[0]
+        y = np.moveaxis(y, 0, axis)
+    trail = np.moveaxis(y, axis, 0).shape[1:]
+    ref = si.CubicSpline(X, y, axis=axis, bc_type=_bc(bc, trail))
+    xs = XS.reshape(3, 3)
+    got = _traced(lambda y: CubicSpline(X, y, axis=axis, bc_type=_bc(bc, trail))(xs, 1), y)
+    assert got.shape == ref(xs, 1).shape and _rel(got, ref(xs, 1)) < 1e-14
+    got = _traced(lambda y: CubicSpline(X, y, axis=axis, bc_type=_bc(bc, trail))
+                  .integrate(0.3, 5.1), y)
+    assert got.shape == ref.integrate(0.3, 5.1).shape
+    assert _rel(got, ref.integrate(0.3, 5.1)) < 1e-14
+    spl = CubicSpline(X, y, axis=axis, bc_type=_bc(bc, trail))
+    assert spl.axis == ref.axis
+
+
+def test_complex_y_and_extrapolate_options():
+    rng = np.random.default_rng(4)
+    y = rng.normal(size=8) + 1j * rng.normal(size=8)
+    ref = si.CubicSpline(X, y)
+    got = _traced(lambda y: CubicSpline(X, y)(XS), y)
+    assert got.dtype == np.complex128 and _rel(got, ref(XS)) < 1e-14
+    yr = rng.normal(size=8)
+    for ext in (False, "periodic", True):
+        ref = si.CubicSpline(X, yr, extrapolate=ext)
+        got = _traced(lambda y: CubicSpline(X, y, extrapolate=ext)(XS), yr)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(ref(XS)))
+        ok = ~np.isnan(got)
+        assert _rel(got[ok], ref(XS)[ok]) < 1e-14
+        got = _traced(lambda y: CubicSpline(X, y)(XS, extrapolate=ext), yr)
+        ok = ~np.isnan(got)
+        assert _rel(got[ok], si.CubicSpline(X, yr)(XS, extrapolate=ext)[ok]) < 1e-14
+        got = _traced(lambda y: CubicSpline(X, y).integrate(-1.0, 9.5, extrapolate=ext), yr)
+        ref = si.CubicSpline(X, yr).integrate(-1.0, 9.5, extrapolate=ext)
+        assert np.isnan(got) == np.isnan(ref) and (np.isnan(ref) or _rel(got, ref) < 1e-14)
+
+
+def test_nan_point_gives_nan_and_zero_derivative():
+    y = np.sin(X)
+    val, der = ad.jvp(lambda t: CubicSpline(X, y)(t), (np.array([np.nan, 1.0]),),
+                      (np.ones(2),))
+    assert np.isnan(val[0]) and np.isnan(si.CubicSpline(X, y)(np.nan))
+    assert der[1] == pytest.approx(si.CubicSpline(X, y)(1.0, 1), rel=1e-14, abs=0)
+
+
+def test_ppoly_matches_scipy():
+    rng = np.random.default_rng(5)
+    c, x = rng.normal(size=(5, 7, 2)), np.sort(rng.uniform(0, 4, 8))
+    ref = si.PPoly(c, x)
+    got = _traced(lambda c, x: PPoly(c, x)(XS, 2), c, x)
+    assert _rel(got, ref(XS, 2)) < 1e-14
+    got = _traced(lambda c: PPoly(c, x).antiderivative(2)(XS), c)
+    assert _rel(got, ref.antiderivative(2)(XS)) < 1e-13
+    got = _traced(lambda c: PPoly(c, x).integrate(x[1] - 0.2, x[-2] + 0.1), c)
+    assert _rel(got, ref.integrate(x[1] - 0.2, x[-2] + 0.1)) < 1e-14
+    c2 = np.moveaxis(c, 2, 0)               # (2, 5, 7, ...): the interpolation axis is 1
+    ref = si.PPoly(c2, x, axis=1)
+    got = _traced(lambda c: PPoly(c, x, axis=1)(XS), c2)
+    assert got.shape == ref(XS).shape and _rel(got, ref(XS)) < 1e-14
+    dga = ad.grad(lambda x: dnp.sum(PPoly(c, x)(XS[2:6])))(x)
+    fd = _richardson(lambda x: np.sum(si.PPoly(c, x)(XS[2:6])), x)
+    np.testing.assert_allclose(dga, fd, rtol=1e-7, atol=1e-7)
+
+
+# --- derivatives -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bc", BCS)
+def test_derivative_in_points_is_scipys_derivative(bc):
+    x, y = _data(8, (2,), bc)
+    ref = si.CubicSpline(x, y, bc_type=_bc(bc, (2,)))
+    xs = XS[[0, 2, 3, 5, 6, 8]]        # not at knots: the derivatives jump there
+    for nu in range(3):
+        spl = CubicSpline(x, y, bc_type=_bc(bc, (2,)))
+        f = lambda t: spl(t, nu)                          # noqa: E731
+        J = ad.jacfwd(f)(xs)                              # (6, 2, 6): diagonal in the points
+        truth = ref(xs, nu + 1)
+        for mode in (ad.jacfwd, ad.jacrev):
+            J = mode(f)(xs)
+            got = np.einsum("iki->ik", J)
+            assert _rel(got, truth) < 1e-13
+        # second order: spl(t, nu + 2), in every nesting
+        g = lambda t: dnp.sum(spl(t, nu))                 # noqa: E731
+        for H in (ad.hessian(g)(xs), ad.jacfwd(ad.jacfwd(g))(xs), ad.jacrev(ad.jacrev(g))(xs),
+                  ad.jacfwd(ad.jacrev(g))(xs)):
+            assert _rel(np.diag(H), ref(xs, nu + 2).sum(axis=1)) < 1e-13
+            assert np.allclose(H - np.diag(np.diag(H)), 0.0)
+
+
+@pytest.mark.parametrize("bc", ["not-a-knot", "clamped", "natural", "periodic"])
+def test_derivative_in_y_is_the_cardinal_splines(bc):
+    # the spline is linear in y: d spl(xs) / d y_j is the spline of the unit data e_j,
+    # and d^2 spl / (d xs d y_j) that spline's derivative (SciPy's own splines)
+    n = 8
+    x, y = _data(n, (), bc)
+    xs = XS[[0, 2, 3, 5, 6, 8]]
+    free = n - 1 if bc == "periodic" else n
+
+    def full(u):        # the data from its free entries (periodic: y[-1] = y[0])
+        return dnp.concatenate([u, u[:1]]) if bc == "periodic" else u
+
+    def card(j, nu):
+        e = np.zeros(n)
+        e[j] = 1.0
+        if bc == "periodic" and j == 0:
+            e[-1] = 1.0
+        return si.CubicSpline(x, e, bc_type=bc)(xs, nu)
+    truth = np.stack([card(j, 0) for j in range(free)], axis=1)
+    dtruth = np.stack([card(j, 1) for j in range(free)], axis=1)
+    f = lambda u: CubicSpline(x, full(u), bc_type=bc)(xs)                 # noqa: E731
+    for mode in (ad.jacfwd, ad.jacrev):
+        assert _rel(mode(f)(y[:free]), truth) < 1e-13
+    # mixed second derivative d/dxs d/dy: forward over reverse and reverse over forward
+    g = lambda u, t: dnp.sum(CubicSpline(x, full(u), bc_type=bc)(t))      # noqa: E731
+    for outer, inner in ((ad.jacfwd, ad.grad), (ad.jacrev, ad.grad),
+                         (ad.jacfwd, lambda h, argnums: ad.jacfwd(h, argnums=argnums))):
+        M = outer(lambda t: inner(g, argnums=0)(y[:free], t))(xs)         # (free, 6)
+        assert _rel(M.T, dtruth) < 1e-12
+    # linear in y: the second derivative in y is zero
+    H = ad.hessian(lambda u: dnp.sum(CubicSpline(x, full(u), bc_type=bc)(xs) * 1.0))(y[:free])
+    assert np.max(np.abs(H)) == 0.0
+
+
+@pytest.mark.parametrize("bc", BCS)
+def test_derivative_in_knots_against_scipy_differences(bc):
+    x, y = _data(8, (2,), bc)
+    xs = XS[[0, 2, 3, 5, 6, 8]]
+    bct = _bc(bc, (2,))
+
+    def plain(xk):
+        s = si.CubicSpline(xk, y, bc_type=bct)
+        return np.concatenate([s(xs).ravel(), s(xs, 1).ravel(), [s.integrate(0.3, 3.6)[0]]])
+
+    def ours(xk):
+        s = CubicSpline(xk, y, bc_type=bct)
+        return dnp.concatenate([dnp.ravel(s(xs)), dnp.ravel(s(xs, 1)),
+                                dnp.reshape(s.integrate(0.3, 3.6)[0], (1,))])
+    fd = _richardson(plain, x)
+    for mode in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(mode(ours)(x), fd, rtol=1e-7, atol=1e-8)
+
+
+def test_second_derivative_in_knots_against_scipy_differences():
+    x, y = _data(8, (), "not-a-knot")
+    xs = np.array([0.25, 1.3, 2.9])
+
+    def plain(xk):
+        return np.sum(si.CubicSpline(xk, y)(xs) ** 2)
+
+    def ours(xk):
+        return dnp.sum(CubicSpline(xk, y)(xs) ** 2)
+    # Richardson second differences of SciPy's spline (steps h and h/2)
+    h, n = 1e-3, x.size
+    E = np.eye(n)
+
+    def second(s):
+        H = np.empty((n, n))
+        for i in range(n):
+            for j in range(n):
+                H[i, j] = (plain(x + s * E[i] + s * E[j]) - plain(x + s * E[i] - s * E[j])
+                           - plain(x - s * E[i] + s * E[j]) + plain(x - s * E[i] - s * E[j])) \
+                    / (4 * s * s)
+        return H
+    fd = (4 * second(h / 2) - second(h)) / 3
+    for H in (ad.hessian(ours)(x), ad.jacfwd(ad.jacfwd(ours))(x),
+              ad.jacrev(ad.jacrev(ours))(x), ad.jacrev(ad.jacfwd(ours))(x)):
+        np.testing.assert_allclose(H, fd, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["tuple", "mixed"])
+def test_derivative_in_boundary_values(kind):
+    x, y = _data(8, (2,), "tuple")
+    xs = XS[[0, 2, 3, 5, 6, 8]]
+    v0 = np.array([0.4, -1.2])
+
+    def plain(v):
+        s = si.CubicSpline(x, y, bc_type=_bc(kind, v=v))
+        return np.concatenate([s(xs).ravel(), s.integrate(0.1, 3.9)])
+
+    def ours(v):
+        s = CubicSpline(x, y, bc_type=_bc(kind, v=v))
+        return dnp.concatenate([dnp.ravel(s(xs)), s.integrate(0.1, 3.9)])
+    fd = _richardson(plain, v0)
+    for mode in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(mode(ours)(v0), fd, rtol=1e-9, atol=1e-10)
+    # the spline is affine in the boundary values: zero second derivative
+    H = ad.hessian(lambda v: dnp.sum(ours(v)))(v0)
+    assert np.max(np.abs(H)) < 1e-12
+
+
+@pytest.mark.parametrize("extrapolate", [True, False, "periodic"])
+def test_integral_bounds(extrapolate):
+    y = np.sin(X)
+    y[-1] = y[0]
+    bc = "periodic" if extrapolate == "periodic" else "not-a-knot"
+    ref = si.CubicSpline(X, y, bc_type=bc)
+    lo, hi = (-2.3, 9.7) if extrapolate != False else (0.3, 3.7)   # noqa: E712
+    for a, b in ((lo, hi), (hi, lo), (1.2, 1.35)):
+        def f(a, b):
+            return CubicSpline(X, y, bc_type=bc).integrate(a, b, extrapolate=extrapolate)
+        val = _traced(f, a, b)
+        assert _rel(val, ref.integrate(a, b, extrapolate=extrapolate)) < 1e-13
+        for mode in (ad.jacfwd, ad.jacrev):
+            da, db = mode(f, argnums=(0, 1))(a, b)
+            assert db == pytest.approx(ref(b, extrapolate=extrapolate), rel=1e-13, abs=1e-15)
+            assert da == pytest.approx(-ref(a, extrapolate=extrapolate), rel=1e-13, abs=1e-15)
+        # second order: d2/db2 = spl'(b), d2/da db = 0
+        H = ad.hessian(lambda ab: f(ab[0], ab[1]))(np.array([a, b]))
+        assert H[1, 1] == pytest.approx(ref(b, 1, extrapolate=extrapolate), rel=1e-12, abs=1e-14)
+        assert H[0, 0] == pytest.approx(-ref(a, 1, extrapolate=extrapolate), rel=1e-12,
+                                        abs=1e-14)
+        assert H[0, 1] == 0.0
+    # derivative in y of the integral: the integrals of the cardinal splines
+    g = ad.grad(lambda u: CubicSpline(X, u).integrate(0.3, 3.7))(np.cos(X))
+    truth = [si.CubicSpline(X, e).integrate(0.3, 3.7) for e in np.eye(8)]
+    assert _rel(g, truth) < 1e-13
+
+
+def test_derivative_and_antiderivative_methods():
+    y = np.cos(X)
+    spl, ref = CubicSpline(X, y), si.CubicSpline(X, y)
+    xs = XS[[0, 2, 3, 5, 6, 8]]
+    # d/dxs of the antiderivative is the spline; of the derivative, the second derivative
+    J = ad.jacfwd(lambda t: spl.antiderivative()(t))(xs)
+    assert _rel(np.diag(J), ref(xs)) < 1e-13
+    J = ad.jacrev(lambda t: spl.derivative()(t))(xs)
+    assert _rel(np.diag(J), ref(xs, 2)) < 1e-13
+    assert isinstance(spl.derivative(), PPoly) and isinstance(spl.antiderivative(), PPoly)
+    # in y: the antiderivative of the cardinal splines
+    G = ad.jacrev(lambda u: CubicSpline(X, u).antiderivative(2)(xs))(y)
+    truth = np.stack([si.CubicSpline(X, e).antiderivative(2)(xs) for e in np.eye(8)], axis=1)
+    assert _rel(G, truth) < 1e-12
+
+
+def test_solve_banded_primitive_against_dense_solve():
+    rng = np.random.default_rng(7)
+    n = 6
+    ab = rng.normal(size=(3, n))
+    ab[1] += 4.0
+    b = rng.normal(size=(n, 2))
+
+    def dense(ab):
+        return np.diag(ab[1]) + np.diag(ab[0, 1:], 1) + np.diag(ab[2, :-1], -1)
+    x = interpolate.solve_banded_p(ab, b)
+    np.testing.assert_allclose(x, np.linalg.solve(dense(ab), b), rtol=1e-13)
+    fd = _richardson(lambda a: np.linalg.solve(dense(a), b), ab).reshape(n, 2, 3, n)
+    for mode in (ad.jacfwd, ad.jacrev):
+        J = mode(lambda a: interpolate.solve_banded_p(a, b))(ab)
+        np.testing.assert_allclose(J, fd, rtol=1e-8, atol=1e-9)
+    assert np.all(J[..., 0, 0] == 0) and np.all(J[..., 2, -1] == 0)   # corners are not read
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def test_scipy_cubicspline_on_traced_values_names_dualads():
+    x = np.linspace(0.0, 3.0, 6)
+    with pytest.raises(TypeError, match=r"call dualad\.scipy\.interpolate\.CubicSpline instead"):
+        ad.grad(lambda y: si.CubicSpline(x, y)(1.3))(np.sin(x))
+    spl = si.CubicSpline(x, np.sin(x))
+    with pytest.raises(TypeError, match=r"build it with dualad\.scipy\.interpolate\.CubicSpline"):
+        ad.grad(lambda t: spl(t))(1.3)
+    with pytest.raises(TypeError, match=r"dualad\.scipy\.interpolate has no interp1d"):
+        ad.grad(lambda y: si.interp1d(x, y)(1.3))(np.sin(x))
+
+
+def test_input_errors_are_scipys():
+    y = np.sin(X)
+    for args, kw in [((X[::-1], y), {}), ((X, y[:-1]), {}),
+                     ((X, y), {"bc_type": "periodic"}), ((X, y), {"bc_type": ((3, 0.0), "natural")}),
+                     ((X, y), {"bc_type": "bogus"})]:
+        with pytest.raises(ValueError) as theirs:
+            si.CubicSpline(*args, **kw)
+        with pytest.raises(ValueError) as ours:
+            _traced(lambda y: CubicSpline(args[0], y, **kw).c, args[1])
+        assert str(ours.value) == str(theirs.value)
