@@ -3,9 +3,11 @@ convolution along some axes, broadcasting over the others, all modes, both
 arguments, second order), dualad.scipy.integrate.odeint (first order,
 loose tolerance, few examples: the derivatives are as accurate as the
 integrations), the quadrature of samples (trapezoid, simpson and their
-cumulative forms: compositions of getitem, sum and cumsum) and
+cumulative forms: compositions of getitem, sum and cumsum),
 dualad.scipy.sparse.matmul (a sparse constant times a traced
-vector or matrix, on either side)."""
+vector or matrix, on either side) and dualad.scipy.interpolate's tridiagonal
+solve (directly, and inside CubicSpline with traced knots, data, boundary
+values and points)."""
 import numpy as np
 import scipy.sparse
 from hypothesis import strategies as st
@@ -118,3 +120,27 @@ SPECS.append(
     Spec("integrate.quadrature", _quadrature,
          st.tuples(arrays((2, 5)), arrays((2, 5), low=-1.0, high=1.0)),
          covers=("getitem", "sum", "cumsum")))
+
+
+def _banded_and_spline(ab, b, u, y, v):
+    # the tridiagonal solve directly (a diagonally dominant band), and through
+    # CubicSpline: knots x traced through u (strictly increasing), data y, the
+    # boundary value v, and points at fixed fractions of the range (away from the
+    # knots for the drawn u: the derivatives in the points jump at knots)
+    from dualad.scipy import interpolate
+    band = ab + dnp.stack([dnp.zeros(4), 5.0 + dnp.zeros(4), dnp.zeros(4)])
+    x = dnp.cumsum(0.5 + dnp.exp(u))
+    xs = x[0] + (x[-1] - x[0]) * np.array([0.1234, 0.5678, 0.9012, 1.1])
+    s1 = interpolate.CubicSpline(x, y)
+    s2 = interpolate.CubicSpline(x, y, bc_type=((1, v), "natural"))
+    yp = dnp.concatenate([y[:-1], y[:1]])
+    s3 = interpolate.CubicSpline(x, yp, bc_type="periodic")
+    return (interpolate.solve_banded_p(band, b), s1(xs) * s1(xs, 1), s2(xs) ** 2,
+            s3(xs, 2), s3.integrate(x[1], xs[2]) * v)
+
+
+SPECS.append(
+    Spec("interpolate.solve_banded", _banded_and_spline,
+         st.tuples(arrays((3, 4)), arrays((4, 2)), arrays((5,), low=-1.0, high=1.0),
+                   arrays((5, 2)), arrays((2,))),
+         covers=("interpolate.solve_banded",)))
