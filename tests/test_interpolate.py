@@ -367,6 +367,8 @@ def test_scipy_cubicspline_on_traced_values_names_dualads():
         ad.grad(lambda t: spl(t))(1.3)
     with pytest.raises(TypeError, match=r"dualad\.scipy\.interpolate has no interp1d"):
         ad.grad(lambda y: si.interp1d(x, y)(1.3))(np.sin(x))
+    with pytest.raises(TypeError, match=r"call dualad\.scipy\.interpolate\.PchipInterpolator"):
+        ad.grad(lambda y: si.PchipInterpolator(x, y)(1.3))(np.sin(x))
 
 
 def test_input_errors_are_scipys():
@@ -379,3 +381,83 @@ def test_input_errors_are_scipys():
         with pytest.raises(ValueError) as ours:
             _traced(lambda y: CubicSpline(args[0], y, **kw).c, args[1])
         assert str(ours.value) == str(theirs.value)
+
+
+# --- Hermite splines: CubicHermiteSpline, PchipInterpolator, Akima1DInterpolator ------------
+
+HERMITE = [("PchipInterpolator", {}), ("Akima1DInterpolator", {}),
+           ("Akima1DInterpolator", {"method": "makima"}), ("CubicHermiteSpline", None)]
+
+
+def _hermite(module, name, kw, x, y):
+    args = (x, y) if kw is not None else (x, y, dnp.cos(y) if module is interpolate
+                                          else np.cos(y))
+    return getattr(module, name)(*args, **(kw or {}))
+
+
+@pytest.mark.parametrize("name, kw", HERMITE)
+@pytest.mark.parametrize("n", [2, 3, 4, 8])
+@pytest.mark.parametrize("trail", [(), (3,)])
+def test_hermite_values_equal_scipys(name, kw, n, trail):
+    rng = np.random.default_rng(n)
+    y = rng.normal(size=(n,) + trail)
+    if n == 8:
+        y[2:4] = y[1]         # a flat stretch: PCHIP's zero slopes, Akima's equal secants
+    x = X[:n]
+    ref = _hermite(si, name, kw, x, y)
+    for nu in range(4):
+        got = _traced(lambda y: _hermite(interpolate, name, kw, x, y)(XS, nu), y)
+        assert _rel(got, ref(XS, nu)) < 1e-14
+    got = _traced(lambda y: _hermite(interpolate, name, kw, x, y).integrate(0.1, 3.9), y)
+    assert _rel(got, ref.integrate(0.1, 3.9)) < 1e-14
+    plain = _hermite(interpolate, name, kw, x, y)
+    assert np.array_equal(plain.c, ref.c) and plain.extrapolate == ref.extrapolate
+
+
+@pytest.mark.parametrize("name, kw", HERMITE)
+def test_hermite_derivatives_against_scipy(name, kw):
+    # data with no secant at a branch switch (no zero or sign-change ties), so the
+    # slopes are smooth there; truths: SciPy's spl(xs, 1) in the points, Richardson
+    # differences of SciPy's own interpolator in the data and the knots
+    y = np.array([0.0, 0.5, 1.5, 1.2, 2.0, 3.5, 3.0, 4.0])
+    xs = np.array([0.2, 0.7, 1.3, 1.9, 2.6, 3.1, 3.6])
+    ref = _hermite(si, name, kw, X, y)
+    spl = _hermite(interpolate, name, kw, X, y)
+    for mode in (ad.jacfwd, ad.jacrev):
+        assert _rel(np.diag(mode(lambda t: spl(t))(xs)), ref(xs, 1)) < 1e-13
+    H = ad.hessian(lambda t: dnp.sum(spl(t)))(xs)
+    assert _rel(np.diag(H), ref(xs, 2)) < 1e-13
+    fd_y = _richardson(lambda y: _hermite(si, name, kw, X, y)(xs), y)
+    fd_x = _richardson(lambda x: _hermite(si, name, kw, x, y)(xs), X)
+    for mode in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(mode(lambda y: _hermite(interpolate, name, kw, X, y)(xs))(y),
+                                   fd_y, rtol=1e-8, atol=1e-9)
+        np.testing.assert_allclose(mode(lambda x: _hermite(interpolate, name, kw, x, y)(xs))(X),
+                                   fd_x, rtol=1e-7, atol=1e-8)
+    # second order in the data: Richardson differences of SciPy's gradient... of
+    # the sum of squares, whose Hessian is 2 (J^T J + sum r H_r): compare with
+    # central second differences of SciPy's own interpolator
+
+    def plain(y):
+        return np.sum(_hermite(si, name, kw, X, y)(xs) ** 2)
+    h, n, E = 1e-3, y.size, np.eye(y.size)
+
+    def second(s):
+        return np.array([[(plain(y + s * E[i] + s * E[j]) - plain(y + s * E[i] - s * E[j])
+                           - plain(y - s * E[i] + s * E[j]) + plain(y - s * E[i] - s * E[j]))
+                          / (4 * s * s) for j in range(n)] for i in range(n)])
+    fd = (4 * second(h / 2) - second(h)) / 3
+    ours = lambda y: dnp.sum(_hermite(interpolate, name, kw, X, y)(xs) ** 2)   # noqa: E731
+    for Hy in (ad.hessian(ours)(y), ad.jacrev(ad.jacrev(ours))(y)):
+        np.testing.assert_allclose(Hy, fd, rtol=1e-5, atol=1e-5)
+
+
+def test_pchip_branch_taken_at_a_flat_stretch():
+    # y[1] = y[2]: a zero secant sets the slopes at both ends of it to 0 (SciPy's
+    # rule); the derivative is that of the branch taken: those slopes stay 0, so
+    # moving y[3] changes nothing on [x[1], x[2]]
+    y = np.array([0.0, 1.0, 1.0, 2.0, 2.5])
+    x = X[:5]
+    g = ad.grad(lambda y: interpolate.PchipInterpolator(x, y)(0.7))(y)
+    assert g[0] == g[3] == g[4] == 0.0 and g[1] + g[2] == pytest.approx(1.0, rel=1e-14)
+    assert g[2] == pytest.approx(si.PchipInterpolator(x, [0, 0, 1, 0, 0])(0.7), rel=1e-14)

@@ -1,5 +1,5 @@
 """Differentiable SciPy: ``dualad.scipy.special``, ``linalg``, ``stats``,
-``signal``, ``integrate``, ``interpolate`` (``CubicSpline``, ``PPoly``) and
+``signal``, ``integrate``, ``interpolate`` (``CubicSpline``, ``PchipInterpolator``, ...) and
 ``sparse`` (products of sparse constants with traced arrays).
 
 Each submodule keeps SciPy's names and signatures; its primitives are named

@@ -1,5 +1,6 @@
-"""Differentiable ``scipy.interpolate``: ``CubicSpline``, and ``PPoly`` (the
-piecewise polynomials it builds), with SciPy's signatures and values.
+"""Differentiable ``scipy.interpolate``: ``CubicSpline``, ``CubicHermiteSpline``,
+``PchipInterpolator``, ``Akima1DInterpolator`` and ``PPoly`` (the piecewise
+polynomials they build), with SciPy's signatures and values.
 
 ``CubicSpline(x, y, axis=0, bc_type='not-a-knot', extrapolate=None)`` computes
 SciPy's coefficients with SciPy's formulas, written with ``dualad.numpy``: the
@@ -35,6 +36,13 @@ values: a point moving across a knot is not a differentiable event.  With
 derivative.  With periodic extrapolation ``xs`` is mapped into the base period
 by ``x[0] + (xs - x[0]) % (x[-1] - x[0])`` (derivative 1 in ``xs``).
 
+``CubicHermiteSpline``, ``PchipInterpolator`` and ``Akima1DInterpolator``
+(``method='akima'`` or ``'makima'``) are built the same way (differentiable in
+``x``, ``y``, ``dydx`` and the points).  PCHIP's and Akima's slopes are piecewise
+smooth in the data, with branches (zero or sign-changing secants, ``abs`` of
+secant differences, Akima's fallback where both weights vanish) chosen from the
+values: the derivative is that of the branch taken, with ``abs'(0) = 0``.
+
 ``PPoly(c, x, extrapolate=None, axis=0)`` is SciPy's class for the supported
 part: increasing breakpoints, evaluation, ``derivative``, ``antiderivative``
 and ``integrate``, with ``c`` and ``x`` traced or not.  ``solve``, ``roots``,
@@ -68,7 +76,8 @@ from .. import numpy as dnp
 from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import Tracer, contains_tracer, primal_of
 
-__all__ = ["CubicSpline", "PPoly"]
+__all__ = ["CubicSpline", "CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator",
+           "PPoly"]
 
 
 # --- the tridiagonal solve ------------------------------------------------------------------
@@ -649,3 +658,153 @@ class CubicSpline(PPoly):
         self._x = x
         self.extrapolate = extrapolate
         self.axis = axis
+
+
+# --- Hermite splines: CubicHermiteSpline, PchipInterpolator, Akima1DInterpolator ------------
+
+def _from_scipy(self, ref):
+    self._c, self._x = ref.c, ref.x
+    self.extrapolate, self.axis = ref.extrapolate, ref.axis
+
+
+class CubicHermiteSpline(PPoly):
+    """``scipy.interpolate.CubicHermiteSpline(x, y, dydx, axis=0, extrapolate=None)``,
+    differentiable in ``x``, ``y``, ``dydx`` and the evaluation points."""
+
+    def __init__(self, x, y, dydx, axis=0, extrapolate=None):
+        if not _traced(x, y, dydx):
+            _from_scipy(self, _si.CubicHermiteSpline(x, y, dydx, axis=axis,
+                                                     extrapolate=extrapolate))
+            return
+        dydx = dnp.asarray(dydx)
+        if _shape(dydx) != _shape(y):
+            raise ValueError("The shapes of `y` and `dydx` must be identical.")
+        if not _np.all(_np.isfinite(primal_of(dydx))):
+            raise ValueError("`dydx` must contain only finite values.")
+        cplx = _np.iscomplexobj(primal_of(y)) or _np.iscomplexobj(primal_of(dydx))
+        x, dx, y, axis = _prepare_input(x, y, axis)
+        dt = _np.complex128 if cplx else _np.float64
+        dydx = dnp.moveaxis(_as(dydx, dt), axis, 0)
+        self._init(x, dx, _as(y, dt), dydx, axis, extrapolate)
+
+    def _init(self, x, dx, y, dydx, axis, extrapolate):
+        self._c = _hermite_coefficients(dx, y, dydx)
+        self._x = x
+        self.extrapolate = True if extrapolate is None else (
+            extrapolate if extrapolate == "periodic" else bool(extrapolate))
+        self.axis = axis
+
+
+def _pchip_edge(h0, h1, m0, m1):
+    """SciPy's ``PchipInterpolator._edge_case``: the one-sided three-point
+    estimate, set to 0 or ``3 m0`` where it would break monotonicity (the
+    branch is chosen from the values; its derivative is taken)."""
+    d = ((2 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
+    dv, m0v, m1v = (_np.asarray(primal_of(v)) for v in (d, m0, m1))
+    mask = _np.sign(dv) != _np.sign(m0v)
+    mask2 = (_np.sign(m0v) != _np.sign(m1v)) & (_np.abs(dv) > 3.0 * _np.abs(m0v))
+    mmm = ~mask & mask2
+    d = dnp.where(mmm, 3.0 * m0, d)
+    return dnp.where(mask, 0.0, d)
+
+
+class PchipInterpolator(CubicHermiteSpline):
+    """``scipy.interpolate.PchipInterpolator(x, y, axis=0, extrapolate=None)``.
+
+    Differentiable in ``x``, ``y`` and the points.  PCHIP's slopes are
+    piecewise smooth functions of the data: 0 where neighbouring secants differ
+    in sign or one is zero, else their weighted harmonic mean, with the end
+    slopes clipped to keep monotonicity.  The branch is chosen from the values
+    and the derivative is that of the branch taken (where the data sit exactly
+    on a switch, e.g. a zero secant, the derivative is one-sided).
+    """
+
+    def __init__(self, x, y, axis=0, extrapolate=None):
+        if not _traced(x, y):
+            _from_scipy(self, _si.PchipInterpolator(x, y, axis=axis, extrapolate=extrapolate))
+            return
+        x, dx, y, axis = _prepare_input(x, y, axis)
+        if _np.iscomplexobj(primal_of(y)):
+            raise ValueError("`PchipInterpolator` only works with real values for `y`. If "
+                             "you are trying to use the real components of the passed array, "
+                             "use `np.real` on the array before passing to "
+                             "`PchipInterpolator`.")
+        nd = len(_shape(y))
+        hk = _col(dx, nd)
+        mk = (y[1:] - y[:-1]) / hk
+        if _shape(y)[0] == 2:
+            dk = dnp.concatenate([mk, mk], axis=0)
+        else:
+            mv = _np.asarray(primal_of(mk))
+            smk = _np.sign(mv)
+            cond = (smk[1:] != smk[:-1]) | (mv[1:] == 0) | (mv[:-1] == 0)
+            w1 = 2 * hk[1:] + hk[:-1]
+            w2 = hk[1:] + 2 * hk[:-1]
+            m0 = dnp.where(cond, 1.0, mk[:-1])         # no division by 0 off the branch
+            m1 = dnp.where(cond, 1.0, mk[1:])
+            whmean = (w1 / m0 + w2 / m1) / (w1 + w2)
+            mid = dnp.where(cond, 0.0, 1.0 / whmean)
+            first = _pchip_edge(hk[0], hk[1], mk[0], mk[1])
+            last = _pchip_edge(hk[-1], hk[-2], mk[-1], mk[-2])
+            dk = dnp.concatenate([first[None], mid, last[None]], axis=0)
+        self._init(x, dx, y, dk, axis, extrapolate)
+
+
+class Akima1DInterpolator(CubicHermiteSpline):
+    """``scipy.interpolate.Akima1DInterpolator(x, y, axis=0, *, method='akima',
+    extrapolate=None)`` (``method='makima'`` too; no extrapolation by default, as
+    in SciPy).
+
+    Differentiable in ``x``, ``y`` and the points.  Akima's slopes weigh the
+    neighbouring secants by ``|m[i+1] - m[i]|`` (plus ``|m[i+1] + m[i]| / 2`` for
+    makima): the derivative is that of the branch taken, with ``abs'(0) = 0``;
+    where both weights vanish (SciPy's test ``f1 + f2 > 1e-9 max(f1 + f2)``,
+    read from the values) the slope is the mean of the outer secants.
+    """
+
+    def __init__(self, x, y, axis=0, *, method="akima", extrapolate=None):
+        if method not in {"akima", "makima"}:
+            raise NotImplementedError(f"`method`={method} is unsupported.")
+        if not _traced(x, y):
+            _from_scipy(self, _si.Akima1DInterpolator(x, y, axis=axis, method=method,
+                                                      extrapolate=extrapolate))
+            return
+        x, dx, y, axis = _prepare_input(x, y, axis)
+        if _np.iscomplexobj(primal_of(y)):
+            raise ValueError("`Akima1DInterpolator` only works with real values for `y`. If "
+                             "you are trying to use the real components of the passed array, "
+                             "use `np.real` on the array before passing to "
+                             "`Akima1DInterpolator`.")
+        extrapolate = False if extrapolate is None else extrapolate
+        nd = len(_shape(y))
+        dxr = _col(dx, nd)
+        if _shape(y)[0] == 2:
+            mk = (y[1:] - y[:-1]) / dxr
+            t = dnp.concatenate([mk, mk], axis=0)
+        else:
+            s = (y[1:] - y[:-1]) / dxr                       # m[2:-2]
+            m1 = 2. * s[0] - s[1]
+            m0 = 2. * m1 - s[0]
+            mm2 = 2. * s[-1] - s[-2]
+            mm1 = 2. * mm2 - s[-1]
+            m = dnp.concatenate([m0[None], m1[None], s, mm2[None], mm1[None]], axis=0)
+            t_fill = .5 * (m[3:] + m[:-3])
+            dm = dnp.abs(m[1:] - m[:-1])
+            if method == "makima":
+                pm = dnp.abs(m[1:] + m[:-1])
+                f1 = dm[2:] + 0.5 * pm[2:]
+                f2 = dm[:-2] + 0.5 * pm[:-2]
+            else:
+                f1 = dm[2:]
+                f2 = dm[:-2]
+            f12 = f1 + f2
+            fv = _np.asarray(primal_of(f12))
+            mmax = _np.max(fv) if fv.size > 0 else -_np.inf
+            ind = fv > 1.e-9 * mmax
+            safe = dnp.where(ind, f12, 1.0)
+            t_set = m[1:-2] + (f2 / safe) * (m[2:-1] - m[1:-2])
+            t = dnp.where(ind, t_set, t_fill)
+        self._init(x, dx, y, t, axis, extrapolate)
+
+    def extend(self, c, x, right=True):
+        raise NotImplementedError("Extending a 1-D Akima interpolator is not yet implemented")
