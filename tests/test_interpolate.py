@@ -179,10 +179,9 @@ def test_derivative_in_points_is_scipys_derivative(bc):
     for nu in range(3):
         spl = CubicSpline(x, y, bc_type=_bc(bc, (2,)))
         f = lambda t: spl(t, nu)                          # noqa: E731
-        J = ad.jacfwd(f)(xs)                              # (6, 2, 6): diagonal in the points
         truth = ref(xs, nu + 1)
         for mode in (ad.jacfwd, ad.jacrev):
-            J = mode(f)(xs)
+            J = mode(f)(xs)                               # (6, 2, 6): diagonal in the points
             got = np.einsum("iki->ik", J)
             assert _rel(got, truth) < 1e-13
         # second order: spl(t, nu + 2), in every nesting
@@ -374,7 +373,8 @@ def test_scipy_cubicspline_on_traced_values_names_dualads():
 def test_input_errors_are_scipys():
     y = np.sin(X)
     for args, kw in [((X[::-1], y), {}), ((X, y[:-1]), {}),
-                     ((X, y), {"bc_type": "periodic"}), ((X, y), {"bc_type": ((3, 0.0), "natural")}),
+                     ((X, y), {"bc_type": "periodic"}),
+                     ((X, y), {"bc_type": ((3, 0.0), "natural")}),
                      ((X, y), {"bc_type": "bogus"})]:
         with pytest.raises(ValueError) as theirs:
             si.CubicSpline(*args, **kw)
@@ -434,9 +434,8 @@ def test_hermite_derivatives_against_scipy(name, kw):
                                    fd_y, rtol=1e-8, atol=1e-9)
         np.testing.assert_allclose(mode(lambda x: _hermite(interpolate, name, kw, x, y)(xs))(X),
                                    fd_x, rtol=1e-7, atol=1e-8)
-    # second order in the data: Richardson differences of SciPy's gradient... of
-    # the sum of squares, whose Hessian is 2 (J^T J + sum r H_r): compare with
-    # central second differences of SciPy's own interpolator
+    # second order in the data (PCHIP and Akima are nonlinear in y): the Hessian of
+    # a sum of squares against Richardson second differences of SciPy's interpolator
 
     def plain(y):
         return np.sum(_hermite(si, name, kw, X, y)(xs) ** 2)

@@ -23,9 +23,10 @@ complex ``y``, ``extrapolate`` (``True``, ``False``, ``'periodic'``), and the
 methods ``derivative``, ``antiderivative`` and ``integrate``; ``x``, ``c`` and
 ``axis`` are the attributes SciPy has (``c`` is traced when ``y`` or ``x`` is).
 Called with no traced value, the constructor and the methods are SciPy's own
-(the same values, bit for bit).  Traced, the values agree with SciPy's to
-rounding (about 1e-15 relative; the antiderivative's constants are a cumulative
-sum, where SciPy adds the terms in another order).
+(the same values, bit for bit).  Traced, the operations are SciPy's, term for
+term (values and integrals came out equal to SciPy's in the tests); the
+antiderivative's constants differ by rounding (about 1e-15 relative: they are a
+cumulative sum, where SciPy adds the terms in another order).
 
 Conventions at the knots: a spline is evaluated on the half-open interval
 ``[x[i], x[i+1])`` (the last one closed), as SciPy does, so at a knot the
@@ -74,7 +75,7 @@ from scipy.special import poch as _poch
 
 from .. import numpy as dnp
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, contains_tracer, primal_of
+from ..tracer import contains_tracer, primal_of
 
 __all__ = ["CubicSpline", "CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator",
            "PPoly"]
