@@ -970,7 +970,17 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
         raise ValueError(f"root: the function returned {out.size} values for "
                          f"{x0.size} unknowns; they must be equal (use "
                          f"least_squares for over- or under-determined systems)")
-    kw = {"jac": vec.jac} if meth in _ROOT_JAC else {}
+    kw = {}
+    if meth in _ROOT_JAC:
+        if (options or {}).get("col_deriv"):
+            # SciPy's col_deriv: the Jacobian callable returns "derivatives down
+            # the columns", i.e. J^T (MINPACK's column layout); giving J would
+            # make MINPACK use J^T as the Jacobian
+            def jac_t(x):
+                return _np.ascontiguousarray(vec.jac(x).T)
+            kw["jac"] = jac_t
+        else:
+            kw["jac"] = vec.jac
     if meth == "lm":
         f = vec.value_speculative   # lm asks for the Jacobian at almost every point
     else:
