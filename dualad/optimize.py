@@ -153,6 +153,19 @@ def _as_x0(x0, who):
     return x
 
 
+def _real64(a):
+    """A derivative (gradient, Hessian product, Jacobian block) of a real
+    function of real ``x`` as float64.  Through complex intermediates
+    (``np.fft``, ``x + 1j``, ``abs(z)``) the sweeps can carry complex
+    cotangents whose real part is the derivative (the imaginary part is not
+    part of it): the real part is taken explicitly, with no ``ComplexWarning``,
+    as :func:`dualad.hessian` / :func:`dualad.jacrev` do."""
+    a = _np.asarray(a)
+    if a.dtype.kind == "c":
+        a = a.real
+    return _np.asarray(a, dtype=_np.float64)
+
+
 def _trace_error(who, what, e):
     return TypeError(
         f"{who}: the {what} could not be differentiated by dualad: "
@@ -197,7 +210,7 @@ class _Recording:
         vg = _value_and_grad(scalar_fun)
         outs, back = _vjp_flat(lambda xs: list(vg(xs[0])), [x])
         self.value = _primal_of(outs[0])
-        self.grad = _np.asarray(outs[1], dtype=_np.float64).reshape(-1)
+        self.grad = _real64(outs[1]).reshape(-1)
         self._back = back
         self.shape = _np.shape(x)
         self.n = int(_np.size(x))
@@ -207,7 +220,7 @@ class _Recording:
         r = self._back([None, v])[0]
         if r is None:
             return _np.zeros(self.n)
-        return _np.asarray(r, dtype=_np.float64).reshape(-1)
+        return _real64(r).reshape(-1)
 
     def hess(self):
         n = self.n
@@ -216,7 +229,7 @@ class _Recording:
         if r is None:
             return _np.zeros((n, n))
         # symmetric up to rounding: not symmetrized (that would cost 3 passes over n**2)
-        return _np.asarray(r, dtype=_np.float64).reshape(n, n)
+        return _real64(r).reshape(n, n)
 
     def operator(self, counts=None):
         def mv(v):
@@ -350,7 +363,7 @@ class _Objective:
             raise _trace_error(self.who, "objective", err) from err
         self.counts["njev"] += 1
         e["f"] = float(v)
-        e["g"] = _np.asarray(g, dtype=_np.float64).reshape(-1)
+        e["g"] = _real64(g).reshape(-1)
 
     # plain evaluation (derivative-free methods)
     def value(self, x):
@@ -473,7 +486,7 @@ class _Vector:
         def from_back(back, m):   # m cotangents in one batched sweep
             c = back([_np.eye(m)])[0]
             return _np.zeros((m, n)) if c is None else \
-                _np.asarray(c, dtype=_np.float64).reshape(m, n)
+                _real64(c).reshape(m, n)
         try:
             if m is None and n > FIRST_FORWARD_MAX:
                 # first pass, number of outputs unknown: a reverse recording;
@@ -496,7 +509,7 @@ class _Vector:
                 m = self.m = f.size
                 t = tans[0]
                 jac = _np.zeros((m, n)) if t is None else \
-                    _np.asarray(t, dtype=_np.float64).reshape(n, m).T.copy()
+                    _real64(t).reshape(n, m).T.copy()
             elif jac is None:
                 f, back = reverse()
                 jac = from_back(back, m)

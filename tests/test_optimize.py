@@ -987,3 +987,96 @@ def test_root_col_deriv_nonlinear_system_matches_scipy_with_hand_written_transpo
     np.testing.assert_allclose(r.x, s.x, rtol=1e-12, atol=1e-14)
     assert np.max(np.abs(F_np(r.x))) < 1e-11    # SciPy's own xtol stop: |F| ~ 2e-12
     assert r.nfev <= s.nfev       # SciPy's iterations with the right layout (cache: <=)
+
+
+# ---------------------------------------------------------------------------
+# complex intermediates: real parts of the sweeps, no ComplexWarning
+# ---------------------------------------------------------------------------
+def _f_complex(x):      # = sum(x**4 + x**2) + sum((x - 0.5)**2), through |x + i|^2
+    return np.sum(np.abs(x + 1j) ** 2 * x ** 2) + np.sum((x - 0.5) ** 2)
+
+
+def _real_root_cubic():  # closed form: the gradient 4 t^3 + 4 t - 1 vanishes at t
+    return [z.real for z in np.roots([4.0, 0.0, 4.0, -1.0]) if abs(z.imag) < 1e-12][0]
+
+
+@pytest.mark.parametrize("method,hessian", [
+    ("trust-exact", "auto"), ("dogleg", "auto"), ("Newton-CG", "hess"),
+    ("Newton-CG", "hessp"), ("trust-ncg", "hessp"), ("trust-krylov", "hess"),
+    ("trust-constr", "hess"), ("trust-constr", "hessp")])
+def test_hessians_through_complex_intermediates_raise_no_complex_warning(method, hessian):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # a ComplexWarning would raise
+        res = minimize(_f_complex, 0.8 * np.ones(3), method=method, hessian=hessian)
+    np.testing.assert_allclose(res.x, _real_root_cubic(), rtol=1e-6)
+    assert res.nhev > 0
+
+
+def test_recording_hess_and_hvp_through_complex_intermediates_are_real_and_exact():
+    from dualad.optimize import _Recording
+
+    # Parseval: sum |fft(x)|^2 / n = sum x^2, so H = 2 I + diag(12 x^2)
+    def f(x):
+        return np.sum(np.abs(np.fft.fft(x)) ** 2) / x.size + np.sum(x ** 4)
+    x = np.array([0.5, 1.0, 2.0])
+    v = np.array([1.0, 2.0, 3.0])
+    H = np.diag(2.0 + 12.0 * x ** 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rec = _Recording(f, x)
+        h, hv = rec.hess(), rec.hvp(v)
+    assert h.dtype == hv.dtype == rec.grad.dtype == np.float64
+    np.testing.assert_allclose(h, H, rtol=1e-14, atol=1e-13)
+    np.testing.assert_allclose(hv, H @ v, rtol=1e-14, atol=1e-13)
+    np.testing.assert_allclose(rec.grad, 2.0 * x + 4.0 * x ** 3, rtol=1e-14)
+    # |x + i|^2 x^2 = x^4 + x^2: complex cotangents in the sweep, H = diag(12 x^2 + 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rec = _Recording(lambda x: np.sum(np.abs(x + 1j) ** 2 * x ** 2), x)
+        h, hv = rec.hess(), rec.hvp(v)
+    H = np.diag(12.0 * x ** 2 + 2.0)
+    assert h.dtype == hv.dtype == np.float64
+    np.testing.assert_allclose(h, H, rtol=1e-14, atol=1e-13)
+    np.testing.assert_allclose(hv, H @ v, rtol=1e-14, atol=1e-13)
+
+
+@pytest.mark.parametrize("hessian", ["hess", "hessp"])
+def test_trust_constr_constraint_hessian_through_complex_intermediates(hessian):
+    # min sum x^2 s.t. sum(|x + i|^2 x) = sum(x^3 + x) = 1: symmetric solution
+    # x_i = t with 3 (t^3 + t) = 1 (closed form by np.roots)
+    from scipy.optimize import NonlinearConstraint
+    t = [z.real for z in np.roots([3.0, 0.0, 3.0, -1.0]) if abs(z.imag) < 1e-12][0]
+    con = NonlinearConstraint(lambda x: np.sum(np.abs(x + 1j) ** 2 * x), 1.0, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = minimize(lambda x: np.sum(x ** 2), np.array([1.0, 2.0, 0.5]),
+                       method="trust-constr", constraints=[con], hessian=hessian)
+    np.testing.assert_allclose(res.x, t, rtol=1e-6)
+    assert sum(res.constr_nhev) > 0
+
+
+def test_reverse_mode_jacobians_through_complex_intermediates():
+    n = 30                      # 2 outputs, 30 unknowns: reverse mode
+    x = np.linspace(0.1, 1.0, n)
+
+    def fun(x):
+        return dnp.stack([np.sum(np.abs(x + 1j) ** 2) - 40.0, np.sum(x) - 3.0])
+    vec = _Vector(fun, (), (n,), "least_squares", "residual function")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        vec.value(x)                     # m known: the auto rule picks reverse
+        J = vec.jac(x + 0.0)
+        np.testing.assert_allclose(J, np.vstack([2.0 * x, np.ones(n)]), rtol=1e-15)
+        res = least_squares(fun, 0.3 * np.ones(n))
+        # SciPy with the hand-written Jacobian takes the same path
+        s = so.least_squares(lambda x: np.array([np.sum(x ** 2) - 10.0, np.sum(x) - 3.0]),
+                             0.3 * np.ones(n), jac=lambda x: np.vstack([2.0 * x, np.ones(n)]))
+        np.testing.assert_allclose(res.x, s.x, rtol=1e-10)
+        assert res.nfev == s.nfev and res.cost < 1e-14
+        # SLSQP with a reverse-mode constraint Jacobian: min |x - a|^2 s.t.
+        # sum(|x + i|^2) = 40, i.e. |x|^2 = 10 -> x = sqrt(10) a / |a|
+        a = np.linspace(1.0, 2.0, n)
+        r = minimize(lambda x: np.sum((x - a) ** 2), np.ones(n), method="SLSQP",
+                     constraints={"type": "eq",
+                                  "fun": lambda x: np.sum(np.abs(x + 1j) ** 2) - 40.0})
+    np.testing.assert_allclose(r.x, np.sqrt(10.0) * a / np.linalg.norm(a), rtol=1e-6)
