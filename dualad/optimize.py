@@ -46,9 +46,11 @@ What is supplied, and how
   Pass ``hessian="hess"`` or ``"hessp"`` to override (``"hessp"`` is a
   ``ValueError`` for dogleg and trust-exact), or ``None`` to supply no second
   derivative: SciPy then approximates it for Newton-CG (finite differences
-  of the exact gradient) and trust-constr (a BFGS update), and raises its
-  own ``ValueError`` for trust-ncg, trust-krylov, dogleg and trust-exact,
-  which need a Hessian.
+  of the exact gradient) and trust-constr (a BFGS update, for the objective
+  and for the constraints, which then get no exact Hessian either: SciPy's
+  default ``BFGS()``, or the constraint's own ``hess``), and raises its own
+  ``ValueError`` for trust-ncg, trust-krylov, dogleg and trust-exact, which
+  need a Hessian.
 * Jacobians of vector functions (constraints, ``least_squares``' residuals,
   ``root``'s systems), value and Jacobian from one pass with all directions
   in one batch: forward or reverse mode by :func:`dualad.jacobian`'s auto
@@ -65,7 +67,8 @@ What is supplied, and how
   or a ``LinearOperator`` of products by the rule above).  Dict constraints
   are turned into ``NonlinearConstraint`` for ``trust-constr``.  A
   constraint's own callable ``jac`` / ``hess`` is kept; a quasi-Newton
-  strategy (SciPy's default ``BFGS()``) is replaced by the exact Hessian.
+  strategy (SciPy's default ``BFGS()``) is replaced by the exact Hessian,
+  except with ``hessian=None``, where it is kept.
   Like ``fun``, the user's own ``jac`` / ``hess`` get ``x`` in x0's shape
   (and a dict's ``args``); ``jac`` may return ``(m,) + x0.shape``.
   ``LinearConstraint`` and ``Bounds`` refer to the flattened ``x``.
@@ -668,9 +671,15 @@ def _user_chess(hess, shape, n):
 
 
 def _constraint(c, shape, method, n, counts, hess_mode):
-    """One constraint with dualad's derivatives attached."""
+    """One constraint with dualad's derivatives attached.
+
+    For trust-constr, the Hessian of ``v . c`` follows ``hess_mode`` (the
+    objective's choice): dense for "hess", products for "hessp", and none for
+    None (``hessian=None``: no second derivative anywhere; SciPy's default
+    quasi-Newton ``BFGS()``, or the constraint's own ``hess``, applies)."""
     trust = method == "trust-constr"
     dense = hess_mode != "hessp"
+    exact_hess = hess_mode is not None
 
     if isinstance(c, dict):
         c = dict(c)
@@ -686,8 +695,8 @@ def _constraint(c, shape, method, n, counts, hess_mode):
             else vec.jac
         if trust:
             lb, ub = (0.0, 0.0) if c["type"] == "eq" else (0.0, _np.inf)
-            return _so.NonlinearConstraint(vec.value, lb, ub, jac=jac,
-                                           hess=lambda x, v: vec.hess(x, v, dense))
+            kw = {"hess": lambda x, v: vec.hess(x, v, dense)} if exact_hess else {}
+            return _so.NonlinearConstraint(vec.value, lb, ub, jac=jac, **kw)
         c["fun"] = vec.value
         c.pop("args", None)
         c["jac"] = jac
@@ -703,8 +712,12 @@ def _constraint(c, shape, method, n, counts, hess_mode):
             from scipy.optimize import HessianUpdateStrategy
             user_h = c.hess if (callable(c.hess) and not isinstance(
                 c.hess, HessianUpdateStrategy)) else None
-            kw["hess"] = _user_chess(user_h, shape, n) if user_h else \
-                (lambda x, v: vec.hess(x, v, dense))
+            if user_h:
+                kw["hess"] = _user_chess(user_h, shape, n)
+            elif exact_hess:
+                kw["hess"] = lambda x, v: vec.hess(x, v, dense)
+            else:
+                kw["hess"] = c.hess    # SciPy's BFGS() default, or the user's strategy
         return _so.NonlinearConstraint(vec.value, c.lb, c.ub, jac=jac,
                                        keep_feasible=c.keep_feasible, **kw)
     return c  # LinearConstraint: already in terms of the flat x

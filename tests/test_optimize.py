@@ -1080,3 +1080,54 @@ def test_reverse_mode_jacobians_through_complex_intermediates():
                      constraints={"type": "eq",
                                   "fun": lambda x: np.sum(np.abs(x + 1j) ** 2) - 40.0})
     np.testing.assert_allclose(r.x, np.sqrt(10.0) * a / np.linalg.norm(a), rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# trust-constr with hessian=None: no second derivatives, constraints included
+# ---------------------------------------------------------------------------
+def _hs071_scipy_parts():
+    f = lambda x: x[0] * x[3] * (x[0] + x[1] + x[2]) + x[2]
+    g = lambda x: np.array([x[3] * (2 * x[0] + x[1] + x[2]), x[0] * x[3],
+                            x[0] * x[3] + 1.0, x[0] * (x[0] + x[1] + x[2])])
+    c1 = lambda x: x[0] * x[1] * x[2] * x[3]
+    j1 = lambda x: np.array([[x[1] * x[2] * x[3], x[0] * x[2] * x[3],
+                              x[0] * x[1] * x[3], x[0] * x[1] * x[2]]])
+    c2 = lambda x: np.sum(x ** 2)
+    j2 = lambda x: 2.0 * x.reshape(1, -1)
+    return f, g, c1, j1, c2, j2
+
+
+@pytest.mark.parametrize("style", ["nlc", "dict"])
+def test_trust_constr_hessian_none_supplies_no_constraint_hessian(style):
+    from scipy.optimize import Bounds, NonlinearConstraint
+    f, g, c1, j1, c2, j2 = _hs071_scipy_parts()
+    x0 = np.array([1.0, 5.0, 5.0, 1.0])
+    bounds = Bounds(np.ones(4), 5 * np.ones(4))
+    # SciPy with hand-written Jacobians and no Hessians: BFGS for all (its default)
+    s = so.minimize(f, x0, jac=g, method="trust-constr", bounds=bounds,
+                    constraints=[NonlinearConstraint(c1, 25.0, np.inf, jac=j1),
+                                 NonlinearConstraint(c2, 40.0, 40.0, jac=j2)])
+    if style == "nlc":
+        cons = [NonlinearConstraint(c1, 25.0, np.inf), NonlinearConstraint(c2, 40.0, 40.0)]
+    else:
+        cons = [{"type": "ineq", "fun": lambda x: c1(x) - 25.0},
+                {"type": "eq", "fun": lambda x: c2(x) - 40.0}]
+    r = minimize(f, x0, method="trust-constr", bounds=bounds, constraints=cons,
+                 hessian=None)
+    assert list(r.constr_nhev) == [0, 0, 0] and r.nhev == 0   # was [215, 215, 0]
+    assert r.nit == s.nit
+    np.testing.assert_allclose(r.x, s.x, rtol=1e-7)
+    np.testing.assert_allclose(r.x, [1.0, 4.74300, 3.82115, 1.37941], atol=2e-5)
+    # the default still gets exact constraint Hessians
+    r = minimize(f, x0, method="trust-constr", bounds=bounds, constraints=cons)
+    assert min(r.constr_nhev[:2]) > 0
+
+
+@pytest.mark.filterwarnings("ignore:delta_grad")   # SciPy's, for the linear objective
+def test_trust_constr_hessian_none_keeps_a_constraints_own_strategy():
+    from scipy.optimize import NonlinearConstraint, SR1
+    con = NonlinearConstraint(lambda x: np.sum(x ** 2), 1.0, 1.0, hess=SR1())
+    r = minimize(lambda x: x[0] + 2.0 * x[1], np.array([0.5, 0.5]), method="trust-constr",
+                 constraints=[con], hessian=None)
+    np.testing.assert_allclose(r.x, -np.array([1.0, 2.0]) / np.sqrt(5.0), rtol=1e-6)
+    assert r.constr_nhev[0] == 0
