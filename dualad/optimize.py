@@ -74,8 +74,22 @@ What is supplied, and how
   ``LinearConstraint`` and ``Bounds`` refer to the flattened ``x``.
 * ``x0`` of any shape: SciPy sees ``x.ravel()``; the user's function,
   callbacks (also ``least_squares``', and trust-constr's ``state``, a
-  shaped copy) and the result's ``x`` and ``jac`` see the shape of ``x0``.
-  Values are optimized in float64.
+  shaped copy) and the result's x-shaped vectors see the shape of ``x0``:
+  ``x``, the objective's gradient ``jac`` / ``grad``, trust-constr's
+  ``lagrangian_grad``, ``least_squares``' ``active_mask``, each of
+  ``allvecs`` (``return_all``) and Nelder-Mead's ``final_simplex``
+  (``(n + 1,) + x0.shape``); matrices (``hess_inv``, ``least_squares``'
+  ``jac``, trust-constr's constraint ``jac``) and trust-constr's ``v`` /
+  ``constr`` stay as SciPy gives them.  Options holding one value per
+  element of ``x`` may be shaped like ``x0`` (or broadcast to it), as the
+  bounds may, and are flattened: ``least_squares``' ``x_scale``, ``root``'s
+  ``diag`` (hybr, lm), TNC's ``scale`` and ``offset``; so may stacks of
+  x-shaped vectors, ``(k,) + x0.shape``: Nelder-Mead's ``initial_simplex``,
+  Powell's ``direc``.  Values are optimized in float64.
+* Functions with complex intermediates (``np.fft``, ``x + 1j``,
+  ``abs(z)``) but real output: the derivative is the real part of what the
+  sweeps carry, taken explicitly (no ``ComplexWarning``), as in
+  :func:`dualad.hessian` and :func:`dualad.jacrev`.
 
 Counters
 --------
@@ -604,22 +618,90 @@ def _flat_bounds(bounds, shape, n, who="minimize"):
     return bounds
 
 
+def _flat_xlike(a, shape, n):
+    """A length-``n`` option (``least_squares``' ``x_scale``, ``root``'s
+    ``diag``, TNC's ``scale`` / ``offset``) for the flat x: an array shaped like
+    (or broadcasting to) x0 is flattened, as bounds are; scalars, strings,
+    flat arrays of ``n`` entries and anything else go to SciPy unchanged
+    (its own checks and errors apply)."""
+    if a is None or isinstance(a, str):
+        return a
+    try:
+        arr = _np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        return a
+    if arr.ndim == 0 or (arr.ndim == 1 and arr.size == n):
+        return a
+    try:
+        return _np.broadcast_to(arr, shape).reshape(-1)
+    except ValueError:
+        return a
+
+
+def _flat_xbatch(a, shape, n):
+    """An option holding a stack of x-shaped vectors (Nelder-Mead's
+    ``initial_simplex``, Powell's ``direc``): ``(k,) + x0.shape`` becomes
+    SciPy's ``(k, n)``; anything else goes to SciPy unchanged."""
+    if a is None:
+        return a
+    try:
+        arr = _np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        return a
+    if arr.ndim >= 1 and arr.shape[1:] == tuple(shape) and tuple(shape) != (n,):
+        return arr.reshape(arr.shape[0], n)
+    return a
+
+
+#: options of length n (or stacks of x-shaped vectors), per method
+_XLIKE_OPTIONS = {"tnc": ("scale", "offset"), "hybr": ("diag",), "lm": ("diag",)}
+_XBATCH_OPTIONS = {"nelder-mead": ("initial_simplex",), "powell": ("direc",)}
+
+
+def _flat_options(options, meth, shape, n):
+    """A copy of ``options`` with the x-shaped entries of method ``meth``
+    flattened (see :func:`_flat_xlike`); the user's dict is not modified."""
+    if not options or not isinstance(meth, str):
+        return options
+    keys1 = _XLIKE_OPTIONS.get(meth, ())
+    keys2 = _XBATCH_OPTIONS.get(meth, ())
+    if not any(k in options for k in keys1 + keys2):
+        return options
+    options = dict(options)
+    for k in keys1:
+        if k in options:
+            options[k] = _flat_xlike(options[k], shape, n)
+    for k in keys2:
+        if k in options:
+            options[k] = _flat_xbatch(options[k], shape, n)
+    return options
+
+
 def _shaped_result(r, shape, keys):
     """A shallow copy of the OptimizeResult ``r`` with ``x`` (and the other
-    ``keys`` holding a flat array of x's size: the objective's gradient) in
-    x0's shape.  A copy: SciPy's own object is left as it is."""
+    ``keys`` holding a flat array of x's size: the objective's gradient,
+    trust-constr's ``lagrangian_grad``, least_squares' ``active_mask``) in
+    x0's shape; ``allvecs`` becomes a list of shaped x's and ``final_simplex``
+    ``(sim, fsim)`` with ``sim`` of shape ``(n + 1,) + x0.shape``.  A copy:
+    SciPy's own object is left as it is."""
     r = _so.OptimizeResult(r)
     n = int(_np.prod(shape, dtype=int))
     for k in keys:
         v = r.get(k)
         if k == "x" and v is not None:
             r[k] = _np.asarray(v).reshape(shape)
+        elif k == "allvecs" and isinstance(v, list):
+            r[k] = [_np.asarray(a).reshape(shape) if _np.size(a) == n else a for a in v]
+        elif k == "final_simplex" and isinstance(v, tuple) and len(v) == 2:
+            sim = _np.asarray(v[0])
+            if sim.ndim == 2 and sim.shape[1] == n:
+                r[k] = (sim.reshape((sim.shape[0],) + tuple(shape)), v[1])
         elif isinstance(v, _np.ndarray) and v.ndim == 1 and v.size == n:
             r[k] = v.reshape(shape)
     return r
 
 
-def _wrap_callback(callback, shape, keys=("x", "jac", "grad")):
+def _wrap_callback(callback, shape, keys=("x", "jac", "grad", "lagrangian_grad")):
     """The user's callback, seeing x (and the gradient) in x0's shape: in
     ``callback(intermediate_result)``, in the old-style ``callback(xk)``, and in
     trust-constr's ``callback(xk, state)`` (``state`` a shaped copy)."""
@@ -851,9 +933,11 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
                        else meth,
                        bounds=fbounds,
                        constraints=cons if cons else (), tol=tol,
-                       callback=_wrap_callback(callback, shape), options=options, **kw)
+                       callback=_wrap_callback(callback, shape),
+                       options=_flat_options(options, meth, shape, n), **kw)
     # trust-constr: grad is the objective's, jac a list (left as it is)
-    res = _shaped_result(res, shape, ("x", "jac", "grad"))
+    res = _shaped_result(res, shape, ("x", "jac", "grad", "lagrangian_grad", "allvecs",
+                                      "final_simplex"))
     for k in ("nfev", "njev", "nhev"):
         if k in res or obj.counts[k] or (k == "njev" and want_jac) or \
                 (k == "nhev" and second is not None):
@@ -927,6 +1011,8 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", ftol=_UNSET
     options.update({k: v for k, v in given.items() if v is not _UNSET})
     x0 = _as_x0(x0, "least_squares")
     shape = x0.shape
+    if "x_scale" in options:      # shaped like x0: flattened, as the bounds are
+        options["x_scale"] = _flat_xlike(options["x_scale"], shape, x0.size)
     if not isinstance(args, tuple):
         args = (args,)
     vec = _Vector(fun, args, shape, "least_squares", "residual function", kwargs)
@@ -951,7 +1037,7 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", ftol=_UNSET
         options["callback"] = _wrap_callback(options["callback"], shape, keys=("x",))
     res = _so.least_squares(resid, x0.reshape(-1), jac=vec.jac,
                             bounds=bounds, method=method, **options)
-    res = _shaped_result(res, shape, ("x", "grad"))
+    res = _shaped_result(res, shape, ("x", "grad", "active_mask"))
     res.nfev = vec.counts["nfev"]
     res.njev = vec.counts["njev"]
     return res
@@ -972,6 +1058,9 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
     more often than the Jacobian, so values are computed plainly and the
     Jacobian, with the value, only when asked for); the other methods use
     no Jacobian and get plain evaluations.  ``jac`` is refused with a ``TypeError``.
+    With ``options={"col_deriv": True}`` (hybr, lm) the Jacobian is handed
+    over transposed, as SciPy's ``col_deriv`` asks (MINPACK's column layout);
+    ``options["diag"]`` may be shaped like ``x0``.
 
     Build the output with ``dualad.numpy`` (``dnp.array`` / ``dnp.stack``):
     plain ``numpy.array([...])`` cannot hold traced values.
@@ -1016,7 +1105,7 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
         def cb(xk, fk):
             return callback(_np.asarray(xk).reshape(shape), fk)
     res = _so.root(f, x0.reshape(-1), method=method, tol=tol, callback=cb,
-                   options=options, **kw)
+                   options=_flat_options(options, meth, shape, x0.size), **kw)
     res = _shaped_result(res, shape, ("x",))
     res.nfev = vec.counts["nfev"]
     if meth in _ROOT_JAC:

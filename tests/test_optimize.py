@@ -1083,6 +1083,92 @@ def test_reverse_mode_jacobians_through_complex_intermediates():
 
 
 # ---------------------------------------------------------------------------
+# length-n options shaped like x0 are flattened, as bounds are
+# ---------------------------------------------------------------------------
+def test_least_squares_x_scale_shaped_like_x0():
+    res = least_squares(lambda x: x - 2.0, np.zeros((2, 2)), x_scale=np.ones((2, 2)))
+    np.testing.assert_allclose(res.x, 2.0 * np.ones((2, 2)), rtol=1e-12)
+    # a non-uniform scale changes the path: same run as SciPy's flat problem
+    # with the hand-written Jacobian and the flattened scale
+    c = np.array([1.0, 2.0, 3.0, 4.0])
+    resid = lambda x: np.exp(0.3 * x.reshape(-1)) - c
+    jac = lambda x: np.diag(0.3 * np.exp(0.3 * x))
+    scale = np.array([[1.0, 5.0], [0.2, 3.0]])
+    for method in ("trf", "dogbox", "lm"):
+        s = so.least_squares(resid, np.zeros(4), jac=jac, x_scale=scale.reshape(-1),
+                             method=method)
+        r = least_squares(resid, np.zeros((2, 2)), x_scale=scale, method=method)
+        assert r.x.shape == (2, 2)
+        np.testing.assert_allclose(r.x.reshape(-1), s.x, rtol=1e-12)
+        np.testing.assert_allclose(r.x.reshape(-1), np.log(c) / 0.3, rtol=1e-8)
+        assert r.nfev == s.nfev
+        # by position, and a row broadcasting to x0's shape
+        r2 = least_squares(resid, np.zeros((2, 2)), (-np.inf, np.inf), method, 1e-8,
+                           1e-8, 1e-8, scale[0])
+        s2 = so.least_squares(resid, np.zeros(4), jac=jac, method=method,
+                              x_scale=np.tile(scale[0], 2))
+        np.testing.assert_allclose(r2.x.reshape(-1), s2.x, rtol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["hybr", "lm"])
+def test_root_diag_shaped_like_x0(method):
+    def F_np(x):
+        x = x.reshape(-1)
+        return np.array([x[0] + 2.0 * x[1] ** 2 - 3.0, x[1] + 0.5 * x[0] * x[3] - 1.0,
+                         3.0 * x[2] - x[0] ** 2, x[3] - 0.2 * x[2]])
+
+    def J(x):
+        return np.array([[1.0, 4.0 * x[1], 0.0, 0.0], [0.5 * x[3], 1.0, 0.0, 0.5 * x[0]],
+                         [-2.0 * x[0], 0.0, 3.0, 0.0], [0.0, 0.0, -0.2, 1.0]])
+    diag = np.array([[1.0, 10.0], [0.5, 2.0]])
+    x0 = 0.5 * np.ones((2, 2))
+    s = so.root(F_np, x0.reshape(-1), jac=J, method=method,
+                options={"diag": diag.reshape(-1)})
+    r = root(lambda x: dnp.stack([x[0, 0] + 2.0 * x[0, 1] ** 2 - 3.0,
+                                  x[0, 1] + 0.5 * x[0, 0] * x[1, 1] - 1.0,
+                                  3.0 * x[1, 0] - x[0, 0] ** 2, x[1, 1] - 0.2 * x[1, 0]]),
+             x0, method=method, options={"diag": diag})
+    assert s.success and r.success and r.x.shape == (2, 2)
+    np.testing.assert_allclose(r.x.reshape(-1), s.x, rtol=1e-12, atol=1e-14)
+    assert np.max(np.abs(F_np(r.x))) < 1e-12
+
+
+def test_tnc_scale_and_offset_shaped_like_x0():
+    a = np.array([[1.0, -2.0], [0.5, 3.0]])
+    f = lambda x: np.sum(np.cosh(x - a))
+    g = lambda x: np.sinh(x - a.reshape(-1))
+    opts = {"scale": np.array([[1.0, 2.0], [0.5, 4.0]]),
+            "offset": np.array([[0.1, -0.2], [0.0, 0.3]])}
+    s = so.minimize(lambda x: np.sum(np.cosh(x - a.reshape(-1))), np.zeros(4), jac=g,
+                    method="TNC", options={k: v.reshape(-1) for k, v in opts.items()})
+    r = minimize(f, np.zeros((2, 2)), method="TNC", options=opts)
+    assert r.x.shape == (2, 2)
+    np.testing.assert_allclose(r.x.reshape(-1), s.x, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(r.x, a, atol=1e-4)
+    assert r.nfev == s.nfev
+    assert opts["scale"].shape == (2, 2)        # the user's options are not modified
+
+
+def test_simplex_and_direction_options_shaped_like_x0():
+    a = np.array([[1.0, -2.0]])
+    f = lambda x: np.sum((x - a) ** 2 * np.array([[1.0, 3.0]]))
+    f_flat = lambda x: np.sum((x - a.reshape(-1)) ** 2 * np.array([1.0, 3.0]))
+    sim = np.array([[[0.0, 0.0]], [[1.0, 0.0]], [[0.0, 1.0]]])     # (3,) + x0.shape
+    s = so.minimize(f_flat, np.zeros(2), method="Nelder-Mead",
+                    options={"initial_simplex": sim.reshape(3, 2)})
+    r = minimize(f, np.zeros((1, 2)), method="Nelder-Mead",
+                 options={"initial_simplex": sim})
+    np.testing.assert_array_equal(r.x.reshape(-1), s.x)
+    assert r.final_simplex[0].shape == (3, 1, 2)
+    np.testing.assert_array_equal(r.final_simplex[0].reshape(3, 2), s.final_simplex[0])
+    direc = np.array([[[1.0, 1.0]], [[1.0, -1.0]]])                # (2,) + x0.shape
+    s = so.minimize(f_flat, np.zeros(2), method="Powell",
+                    options={"direc": direc.reshape(2, 2)})
+    r = minimize(f, np.zeros((1, 2)), method="Powell", options={"direc": direc})
+    np.testing.assert_allclose(r.x.reshape(-1), s.x, rtol=1e-12, atol=1e-14)
+
+
+# ---------------------------------------------------------------------------
 # trust-constr with hessian=None: no second derivatives, constraints included
 # ---------------------------------------------------------------------------
 def _hs071_scipy_parts():
@@ -1131,3 +1217,32 @@ def test_trust_constr_hessian_none_keeps_a_constraints_own_strategy():
                  constraints=[con], hessian=None)
     np.testing.assert_allclose(r.x, -np.array([1.0, 2.0]) / np.sqrt(5.0), rtol=1e-6)
     assert r.constr_nhev[0] == 0
+
+
+# ---------------------------------------------------------------------------
+# x-shaped result fields
+# ---------------------------------------------------------------------------
+def test_result_vectors_are_shaped_like_x0():
+    from scipy.optimize import NonlinearConstraint
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    f_flat = lambda x: np.sum((x - a.reshape(-1)) ** 2)
+    g = lambda x: 2.0 * (x - a.reshape(-1))
+    con_flat = NonlinearConstraint(lambda x: np.sum(x), 5.0, 5.0,
+                                   jac=lambda x: np.ones((1, 4)),
+                                   hess=lambda x, v: np.zeros((4, 4)))
+    s = so.minimize(f_flat, np.zeros(4), jac=g, hess=lambda x: 2.0 * np.eye(4),
+                    method="trust-constr", constraints=[con_flat])
+    r = minimize(lambda x: np.sum((x - a) ** 2), np.zeros((2, 2)), method="trust-constr",
+                 constraints=[NonlinearConstraint(lambda x: np.sum(x), 5.0, 5.0)])
+    for k in ("x", "grad", "lagrangian_grad"):
+        assert r[k].shape == (2, 2), k
+        np.testing.assert_allclose(r[k].reshape(-1), s[k], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(r.x, a - 1.25, rtol=1e-7)   # closed form: a - (10 - 5) / 4
+    # least_squares' active_mask; return_all's allvecs
+    r = least_squares(lambda x: x - a, np.zeros((2, 2)), bounds=(-np.inf, 2.5))
+    assert r.active_mask.shape == (2, 2)
+    np.testing.assert_array_equal(r.active_mask, [[0, 0], [1, 1]])
+    r = minimize(lambda x: np.sum((x - a) ** 2), np.zeros((2, 2)), method="BFGS",
+                 options={"return_all": True})
+    assert all(v.shape == (2, 2) for v in r.allvecs)
+    np.testing.assert_array_equal(r.allvecs[0], np.zeros((2, 2)))
