@@ -33,11 +33,11 @@ import numpy as _np
 import scipy.signal as _ss
 
 from .. import numpy as dnp
-from ..numpy._broadcast import unbroadcast
+from ..numpy._broadcast import sum_to, unbroadcast
 from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 
-__all__ = ["convolve", "correlate", "fftconvolve", "oaconvolve"]
+__all__ = ["convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter"]
 
 
 def _conv_impl(a, b):
@@ -333,3 +333,242 @@ def correlate(in1, in2, mode="full", method="auto"):
         raise ValueError("Acceptable method flags are 'auto', 'direct', or 'fft'.")
     full = conv_p(in1, rev)
     return _slice_mode(full, s1, s2, mode)
+
+
+# --- linear filters ---------------------------------------------------------------
+# The primitive "signal.lfilter" is SciPy's lfilter generalized so that its rules can
+# call it on tangents with leading batch axes: ``lfilter_p(b, a, x, zi, axis=ax)``
+# with ``ax`` a negative axis, ``b`` and ``a`` holding their coefficients along
+# ``ax`` (other axes broadcasting against those of ``x`` and ``zi``, the filtering
+# axis left out), ``zi`` None (the output is y) or the initial state (the output is
+# ``concatenate([y, zf], ax)``; a 0-d zi stands for a zero state).  Each distinct set
+# of coefficients is one call of SciPy's lfilter, on the whole broadcast signal.
+def _to_last(v, axis):
+    v = _np.asarray(v)
+    if v.ndim < -axis:
+        v = v.reshape((1,) * (-axis - v.ndim) + v.shape)
+    return _np.moveaxis(v, axis, -1)
+
+
+def _lfilter_impl(b, a, x, zi=None, axis=-1):
+    b_, a_, x_ = _to_last(b, axis), _to_last(a, axis), _to_last(x, axis)
+    K = max(b_.shape[-1], a_.shape[-1]) - 1
+    shapes = [b_.shape[:-1], a_.shape[:-1], x_.shape[:-1]]
+    zero_state = zi is not None and _np.ndim(zi) == 0
+    if zi is not None and not zero_state:
+        zi_ = _to_last(zi, axis)
+        shapes.append(zi_.shape[:-1])
+    loop = _np.broadcast_shapes(*shapes)
+    xb = _np.broadcast_to(x_, loop + x_.shape[-1:])
+    if zi is not None:
+        if zero_state:
+            zi_ = _np.zeros(loop + (K,), dtype=_np.result_type(b_, a_, x_))
+        else:
+            zi_ = _np.broadcast_to(zi_, loop + zi_.shape[-1:])
+    coef = _np.broadcast_shapes(b_.shape[:-1], a_.shape[:-1])
+    coef = (1,) * (len(loop) - len(coef)) + coef
+    bb = _np.broadcast_to(b_, coef + b_.shape[-1:])
+    ab = _np.broadcast_to(a_, coef + a_.shape[-1:])
+    out = None
+    for idx in _np.ndindex(*coef):
+        sel = tuple(i if c != 1 else slice(None) for i, c in zip(idx, coef))
+        r = _ss.lfilter(bb[idx], ab[idx], xb[sel], axis=-1,
+                        zi=None if zi is None else zi_[sel])
+        if zi is not None:
+            r = _np.concatenate([r[0], r[1]], axis=-1)
+        if out is None:
+            if all(c == 1 for c in coef):
+                out = r
+                break
+            out = _np.empty(loop + r.shape[-1:], dtype=r.dtype)
+        out[sel] = r
+    return _np.moveaxis(out, -1, axis)
+
+
+lfilter_p = primitive(_lfilter_impl, name="signal.lfilter")
+
+
+def _ax_slice(v, start, stop, axis, step=None):
+    """``v[start:stop:step]`` along the negative ``axis`` (any leading batch axes)."""
+    return v[(Ellipsis, slice(start, stop, step)) + (slice(None),) * (-axis - 1)]
+
+
+def _ax_flip(v, axis):
+    return _ax_slice(v, None, None, axis, -1)
+
+
+def _zero_state(zi):
+    return None if zi is None else 0
+
+
+def _lf_pad(t, arg, ans):
+    """Tangent ``t`` of ``arg`` with unit axes after its batch axes, so that it has
+    ``ndim(ans)`` axes after them (and broadcasts as ``arg`` did)."""
+    nb = ndim_of(t) - ndim_of(arg)
+    return _padded(t, ndim_of(ans), nb)
+
+
+def _lf_y(ans, x, zi, axis):
+    return ans if zi is None else _ax_slice(ans, 0, shape_of(x)[axis], axis)
+
+
+def _lf_jvp_b(t, ans, b, a, x, zi=None, axis=-1):
+    return lfilter_p(_lf_pad(t, b, ans), a, x, _zero_state(zi), axis=axis)
+
+
+def _lf_jvp_a(t, ans, b, a, x, zi=None, axis=-1):
+    t = _lf_pad(t, a, ans)
+    y = _lf_y(ans, x, zi, axis)
+    if zi is None:
+        return -lfilter_p(t, a, y, None, axis=axis)
+    # zi is the state of the filter normalized by a[0]: a change of a[0] alone
+    # rescales it.  (db, da) acts as (db - b s, da - a s), s = da[0] / a[0], which
+    # keeps a[0]: there the change of the normalized a acts through -lfilter(., a, y).
+    s = _ax_slice(t, 0, 1, axis) / _ax_slice(a, 0, 1, axis)
+    da = t - a * s
+    extra = shape_of(b)[axis] - shape_of(a)[axis]
+    if extra > 0:    # the state has max(len(a), len(b)) - 1 entries: pad da
+        zs = list(shape_of(da))
+        zs[axis] = extra
+        da = dnp.concatenate([da, _np.zeros(zs, dtype=_np.result_type(primal_of(da)))],
+                             axis=axis)
+    return (-lfilter_p(da, a, y, 0, axis=axis)
+            - s * lfilter_p(b, a, x, 0, axis=axis))
+
+
+def _lf_jvp_x(t, ans, b, a, x, zi=None, axis=-1):
+    return lfilter_p(b, a, _lf_pad(t, x, ans), _zero_state(zi), axis=axis)
+
+
+def _lf_jvp_zi(t, ans, b, a, x, zi=None, axis=-1):
+    zb = _np.zeros(shape_of(b), dtype=_np.result_type(primal_of(b)))
+    zx = _np.zeros(shape_of(x), dtype=_np.result_type(primal_of(x)))
+    return lfilter_p(zb, a, zx, _lf_pad(t, zi, ans), axis=axis)
+
+
+def _lf_cot(g, a, x, zi, axis):
+    """The cotangent ``g`` (of y, or of [y, zf]) as one of the output of the filter
+    run from rest on x followed by K zeros: zf = T^-1 (those K outputs), T^-1 the
+    lower-triangular Toeplitz matrix of a / a[0]; so ``[g_y, T^-T g_zf]``, flipped."""
+    if zi is None:
+        return _ax_flip(g, axis)
+    n = shape_of(x)[axis]
+    gz = _ax_slice(g, n, None, axis)
+    w = lfilter_p(a, _ax_slice(a, 0, 1, axis), _ax_flip(gz, axis), None, axis=axis)
+    return dnp.concatenate([w, _ax_flip(_ax_slice(g, 0, n, axis), axis)], axis=axis)
+
+
+def _lf_q(g, a, x, zi, axis):
+    """``R^T`` of the cotangent, R the recursive part 1 / A(z) of the filter (with
+    1 / a[0]): the transpose of a causal filter is that filter run backwards."""
+    one = _np.ones((1,) * -axis, dtype=_np.result_type(primal_of(a)))
+    return _ax_flip(lfilter_p(one, a, _lf_cot(g, a, x, zi, axis), None, axis=axis), axis)
+
+
+def _lf_corr(q, w, n, axis):
+    """``c[k] = sum_m q[m + k] w[m]`` for lags k < n, summed along ``axis``
+    (leading axes kept): the transpose, in the coefficients, of convolving them
+    with ``w``."""
+    lq, lw = shape_of(q)[axis], shape_of(w)[axis]
+    parts = []
+    for k in range(n):
+        m = max(0, min(lw, lq - k))
+        parts.append(dnp.sum(_ax_slice(q, k, k + m, axis) * _ax_slice(w, 0, m, axis),
+                             axis=axis, keepdims=True))
+    return dnp.concatenate(parts, axis=axis)
+
+
+def _lf_nb(g, ans):
+    return ndim_of(g) - ndim_of(ans)
+
+
+def _lf_vjp_b(g, ans, b, a, x, zi=None, axis=-1):
+    q = _lf_q(g, a, x, zi, axis)
+    return sum_to(_lf_corr(q, x, shape_of(b)[axis], axis), shape_of(b), _lf_nb(g, ans))
+
+
+def _lf_vjp_a(g, ans, b, a, x, zi=None, axis=-1):
+    q = _lf_q(g, a, x, zi, axis)
+    ga = -_lf_corr(q, _lf_y(ans, x, zi, axis), shape_of(a)[axis], axis)
+    if zi is not None:           # the transpose of the a[0] term of the JVP
+        cx = _lf_corr(q, x, shape_of(b)[axis], axis)
+        c = (dnp.sum(a * ga, axis=axis, keepdims=True)
+             + dnp.sum(b * cx, axis=axis, keepdims=True)) / _ax_slice(a, 0, 1, axis)
+        e0 = _np.zeros(shape_of(a)[axis])
+        e0[0] = 1.0
+        ga = ga - c * e0.reshape(e0.shape + (1,) * (-axis - 1))
+    return sum_to(ga, shape_of(a), _lf_nb(g, ans))
+
+
+def _lf_vjp_x(g, ans, b, a, x, zi=None, axis=-1):
+    r = _ax_flip(lfilter_p(b, a, _lf_cot(g, a, x, zi, axis), None, axis=axis), axis)
+    r = _ax_slice(r, 0, shape_of(x)[axis], axis)
+    return sum_to(r, shape_of(x), _lf_nb(g, ans))
+
+
+def _lf_vjp_zi(g, ans, b, a, x, zi=None, axis=-1):
+    q = _lf_q(g, a, x, zi, axis)
+    r = _ax_slice(a, 0, 1, axis) * _ax_slice(q, 0, shape_of(zi)[axis], axis)
+    return sum_to(r, shape_of(zi), _lf_nb(g, ans))
+
+
+defjvp(lfilter_p, _lf_jvp_b, _lf_jvp_a, _lf_jvp_x, _lf_jvp_zi)
+defvjp_direct(lfilter_p, _lf_vjp_b, _lf_vjp_a, _lf_vjp_x, _lf_vjp_zi)
+
+
+def _coef_axis(c, nd, axis, name):
+    """1-D coefficients ``c`` as an ``nd``-D array holding them along ``axis``."""
+    if ndim_of(c) == 0:
+        c = dnp.reshape(c, (1,))
+    if ndim_of(c) != 1 or shape_of(c)[0] == 0:
+        raise ValueError(f"Parameter {name} is not a non-empty 1d array, since "
+                         f"{name}.shape={tuple(shape_of(c))}!")
+    return dnp.reshape(c, shape_of(c) + (1,) * (-axis - 1))
+
+
+def _neg_axis(axis, nd):
+    axis = operator.index(axis)
+    if not -nd <= axis < nd:
+        raise _np.exceptions.AxisError(axis, nd)
+    return axis - nd if axis >= 0 else axis
+
+
+def lfilter(b, a, x, axis=-1, zi=None):
+    """``scipy.signal.lfilter``: ``y``, or ``(y, zf)`` when ``zi`` is given,
+    differentiable in ``b``, ``a``, ``x`` and ``zi`` to any order, with SciPy's
+    values (its own lfilter runs on the values).
+
+    The derivative in ``x`` is ``lfilter(b, a, dx)``, in ``b`` ``lfilter(db, a, x)``,
+    in ``a`` ``-lfilter(da, a, y)`` (plus, with ``zi``, the rescaling of the state by
+    a change of ``a[0]``); reverse mode runs the filter backwards in time.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import signal
+    >>> x = np.array([1.0, 0.0, 0.0, 0.0])          # y[n] = x[n] + c y[n-1] = c^n
+    >>> ad.jacfwd(lambda c: signal.lfilter(np.array([1.0]), ad.numpy.stack([1.0, -c]), x))(0.5)
+    array([0.  , 1.  , 1.  , 0.75])
+    """
+    if not any(isinstance(v, Tracer) for v in (b, a, x, zi)):
+        return _ss.lfilter(b, a, x, axis=axis, zi=zi)
+    x = x if isinstance(x, Tracer) else _np.asarray(x)
+    nd = ndim_of(x)
+    if nd == 0:
+        raise ValueError("x must be at least 1-D")
+    ax = _neg_axis(axis, nd)
+    b = b if isinstance(b, Tracer) else _np.atleast_1d(_np.asarray(b))
+    a = a if isinstance(a, Tracer) else _np.atleast_1d(_np.asarray(a))
+    bb, aa = _coef_axis(b, nd, ax, "b"), _coef_axis(a, nd, ax, "a")
+    if zi is None:
+        return lfilter_p(bb, aa, x, None, axis=ax)
+    zi = zi if isinstance(zi, Tracer) else _np.asarray(zi)
+    K = max(shape_of(bb)[ax], shape_of(aa)[ax]) - 1
+    expected = list(shape_of(x))
+    expected[ax] = K
+    zs = shape_of(zi)
+    if (ndim_of(zi) != nd or zs[ax] != K
+            or any(z not in (e, 1) for z, e in zip(zs, expected))):
+        raise ValueError(f"Unexpected shape for parameter zi: expected "
+                         f"{tuple(expected)}, found {tuple(zs)}.")
+    out = lfilter_p(bb, aa, x, zi, axis=ax)
+    n = shape_of(x)[ax]
+    return _ax_slice(out, 0, n, ax), _ax_slice(out, n, None, ax)
