@@ -37,7 +37,8 @@ from ..numpy._broadcast import sum_to, unbroadcast
 from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 
-__all__ = ["convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter"]
+__all__ = ["convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi",
+           "sosfilt", "sosfilt_zi", "filtfilt", "sosfiltfilt"]
 
 
 def _conv_impl(a, b):
@@ -572,3 +573,238 @@ def lfilter(b, a, x, axis=-1, zi=None):
     out = lfilter_p(bb, aa, x, zi, axis=ax)
     n = shape_of(x)[ax]
     return _ax_slice(out, 0, n, ax), _ax_slice(out, n, None, ax)
+
+
+def _traced(*vs):
+    return any(isinstance(v, Tracer) for v in vs)
+
+
+def _arr(v):
+    return v if isinstance(v, Tracer) else _np.asarray(v)
+
+
+def lfilter_zi(b, a):
+    """``scipy.signal.lfilter_zi``: the steady state of the step response,
+    SciPy's steps (normalization by ``a[0]``, the solve of ``(I - A) zi = B``),
+    differentiable in ``b`` and ``a``."""
+    if not _traced(b, a):
+        return _ss.lfilter_zi(b, a)
+    b = dnp.atleast_1d(_arr(b))
+    if ndim_of(b) != 1:
+        raise ValueError("Numerator b must be 1-D.")
+    a = dnp.atleast_1d(_arr(a))
+    if ndim_of(a) != 1:
+        raise ValueError("Denominator a must be 1-D.")
+    while shape_of(a)[0] > 1 and primal_of(a)[0] == 0.0:
+        a = a[1:]
+    if shape_of(a)[0] < 1:
+        raise ValueError("There must be at least one nonzero `a` coefficient.")
+    if isinstance(a, Tracer) or primal_of(a)[0] != 1.0:
+        # a traced a[0] of value 1 is divided too (exactly), for its derivative
+        b = b / a[0]
+        a = a / a[0]
+    n = max(shape_of(a)[0], shape_of(b)[0])
+    if shape_of(a)[0] < n:
+        a = dnp.concatenate([a, _np.zeros(n - shape_of(a)[0], dtype=_np.result_type(primal_of(a)))])
+    elif shape_of(b)[0] < n:
+        b = dnp.concatenate([b, _np.zeros(n - shape_of(b)[0], dtype=_np.result_type(primal_of(b)))])
+    dt = _np.result_type(primal_of(a), primal_of(b))
+    if n == 1:
+        return _np.zeros(0, dtype=dt)
+    # I - companion(a).T: its first column is e0 + a[1:] / a[0] (as 1 - (-a1), 0 - (-ak)),
+    # the rest the constant identity minus the superdiagonal
+    rest = _np.eye(n - 1, dtype=dt) - _np.eye(n - 1, k=1, dtype=dt)
+    rest[0, 0] = 0.0
+    e0 = _np.zeros(n - 1, dtype=dt)
+    e0[0] = 1.0
+    col = e0 - (-a[1:] / a[0])
+    iminus_a = rest + dnp.reshape(col, (n - 1, 1)) * e0
+    if _np.result_type(primal_of(iminus_a)) != dt:
+        iminus_a = dnp.astype(iminus_a, dt)
+    rhs = b[1:] - a[1:] * b[0]
+    return dnp.linalg.solve(iminus_a, rhs)
+
+
+def _check_sos(sos):
+    sos = _arr(sos)
+    if ndim_of(sos) < 2:
+        sos = dnp.reshape(sos, (1,) * (2 - ndim_of(sos)) + tuple(shape_of(sos)))
+    if ndim_of(sos) != 2:
+        raise ValueError('sos array must be 2D')
+    n_sections, m = shape_of(sos)
+    if m != 6:
+        raise ValueError('sos array must be shape (n_sections, 6)')
+    if not _np.all(primal_of(sos)[:, 3] == 1):
+        raise ValueError('sos[:, 3] should be all ones')
+    return sos, n_sections
+
+
+def sosfilt_zi(sos):
+    """``scipy.signal.sosfilt_zi``: each section's ``lfilter_zi`` scaled by the
+    DC gains of the sections before it, differentiable in ``sos``."""
+    if not _traced(sos):
+        return _ss.sosfilt_zi(sos)
+    if ndim_of(sos) != 2 or shape_of(sos)[1] != 6:
+        raise ValueError('sos must be shape (n_sections, 6)')
+    dt = _np.result_type(primal_of(sos))
+    if dt.kind in "biu":
+        sos = dnp.astype(sos, _np.float64)
+        dt = _np.dtype(_np.float64)
+    rows = []
+    scale = 1.0
+    for section in range(shape_of(sos)[0]):
+        b = sos[section, :3]
+        a = sos[section, 3:]
+        rows.append(scale * lfilter_zi(b, a))
+        scale = scale * (dnp.sum(b) / dnp.sum(a))
+    zi = dnp.stack(rows)
+    return zi if _np.result_type(primal_of(zi)) == dt else dnp.astype(zi, dt)
+
+
+def sosfilt(sos, x, axis=-1, zi=None):
+    """``scipy.signal.sosfilt``: the second-order sections applied in cascade,
+    each an ``lfilter`` (``zi`` of shape ``(n_sections, ..., 2, ...)``; returns
+    ``(y, zf)`` with it), differentiable in ``sos``, ``x`` and ``zi``."""
+    if not _traced(sos, x, zi):
+        return _ss.sosfilt(sos, x, axis=axis, zi=zi)
+    x = _arr(x)
+    sos, n_sections = _check_sos(sos)
+    nd = ndim_of(x)
+    ax = _neg_axis(axis, nd)
+    inputs = [primal_of(sos), primal_of(x)] + ([] if zi is None else [primal_of(zi)])
+    dtype = _np.result_type(*inputs)
+    if dtype.char not in 'fdgFDGO':
+        raise NotImplementedError(f"input type '{dtype}' not supported")
+    if zi is not None:
+        zi = _arr(zi)
+        want = list(shape_of(x))
+        want[ax] = 2
+        want = tuple([n_sections] + want)
+        if tuple(shape_of(zi)) != want:
+            raise ValueError(f"Invalid zi shape. With axis={axis!r}, an input with shape "
+                             f"{tuple(shape_of(x))!r}, and an sos array with {n_sections} "
+                             f"sections, zi must have shape {want!r}, got "
+                             f"{tuple(shape_of(zi))!r}.")
+    if _np.result_type(primal_of(x)) != dtype:
+        x = dnp.astype(x, dtype)
+    if _np.result_type(primal_of(sos)) != dtype:
+        sos = dnp.astype(sos, dtype)
+    y, zfs = x, []
+    for s in range(n_sections):
+        if zi is None:
+            y = lfilter(sos[s, :3], sos[s, 3:], y, axis=ax)
+        else:
+            zs = zi[s] if _np.result_type(primal_of(zi)) == dtype else dnp.astype(zi[s], dtype)
+            y, zf = lfilter(sos[s, :3], sos[s, 3:], y, axis=ax, zi=zs)
+            zfs.append(zf)
+    # SciPy's biquad loop rounds differently from lfilter (its state update adds in
+    # another order): the cascade's value (about 1e-16 of max|y| away) is moved to
+    # SciPy's own, a constant added, so the derivatives are the cascade's
+    ref = _ss.sosfilt(primal_of(sos), primal_of(x), axis=axis,
+                      zi=None if zi is None else primal_of(zi))
+    if zi is None:
+        return _to_value(y, ref)
+    zf = dnp.stack(zfs)
+    return _to_value(y, ref[0]), _to_value(zf, ref[1])
+
+
+def _to_value(v, ref):
+    """Traced ``v`` with the value ``ref`` (close to its own) and its derivatives."""
+    d = ref - primal_of(v)
+    return v + d if _np.any(d) else v
+
+
+def _ext(x, n, axis, kind):
+    """SciPy's ``odd_ext``, ``even_ext`` and ``const_ext`` along the negative ``axis``."""
+    if n < 1:
+        return x
+    if kind != "constant" and n > shape_of(x)[axis] - 1:
+        raise ValueError(("The extension length n (%d) is too big. " +
+                          "It must not exceed x.shape[axis]-1, which is %d.")
+                         % (n, shape_of(x)[axis] - 1))
+    left_end = _ax_slice(x, 0, 1, axis)
+    right_end = _ax_slice(x, -1, None, axis)
+    if kind == "constant":
+        ones_shape = [1] * ndim_of(x)
+        ones_shape[axis] = n
+        ones = _np.ones(ones_shape, dtype=_np.result_type(primal_of(x)))
+        return dnp.concatenate([ones * left_end, x, ones * right_end], axis=axis)
+    left_ext = _ax_slice(x, n, 0, axis, -1)
+    right_ext = _ax_slice(x, -2, -(n + 2), axis, -1)
+    if kind == "odd":
+        left_ext = 2 * left_end - left_ext
+        right_ext = 2 * right_end - right_ext
+    return dnp.concatenate([left_ext, x, right_ext], axis=axis)
+
+
+def _validate_pad(padtype, padlen, x, axis, ntaps):
+    if padtype not in ['even', 'odd', 'constant', None]:
+        raise ValueError(f"Unknown value '{padtype}' given to padtype. "
+                         "padtype must be 'even', 'odd', 'constant', or None.")
+    if padtype is None:
+        padlen = 0
+    edge = ntaps * 3 if padlen is None else padlen
+    if shape_of(x)[axis] <= edge:
+        raise ValueError(f"The length of the input vector x must be greater than padlen, "
+                         f"which is {edge}.")
+    ext = _ext(x, edge, axis, padtype) if padtype is not None and edge > 0 else x
+    return edge, ext
+
+
+def filtfilt(b, a, x, axis=-1, padtype='odd', padlen=None, method='pad', irlen=None):
+    """``scipy.signal.filtfilt`` (``method='pad'``): SciPy's steps (the padded
+    extension, ``lfilter_zi`` times the first value as the state, the forward
+    filter, the backward filter from the last value) with differentiable
+    operations, so the values are SciPy's; differentiable in ``b``, ``a``, ``x``.
+    ``method='gust'`` is not differentiable here (a ``NotImplementedError`` for
+    traced arguments)."""
+    if not _traced(b, a, x):
+        return _ss.filtfilt(b, a, x, axis=axis, padtype=padtype, padlen=padlen,
+                            method=method, irlen=irlen)
+    if method not in ["pad", "gust"]:
+        raise ValueError("method must be 'pad' or 'gust'.")
+    if method == "gust":
+        raise NotImplementedError("dualad.scipy.signal.filtfilt differentiates "
+                                  "method='pad' only, not 'gust'")
+    b = dnp.atleast_1d(_arr(b))
+    a = dnp.atleast_1d(_arr(a))
+    x = _arr(x)
+    ax = _neg_axis(axis, ndim_of(x))
+    edge, ext = _validate_pad(padtype, padlen, x, ax,
+                              ntaps=max(shape_of(a)[0], shape_of(b)[0]))
+    zi = lfilter_zi(b, a)
+    zi_shape = [1] * ndim_of(x)
+    zi_shape[ax] = shape_of(zi)[0]
+    zi = dnp.reshape(zi, zi_shape)
+    y, _ = lfilter(b, a, ext, axis=ax, zi=zi * _ax_slice(ext, None, 1, ax))
+    y0 = _ax_slice(y, -1, None, ax)
+    y, _ = lfilter(b, a, _ax_flip(y, ax), axis=ax, zi=zi * y0)
+    y = _ax_flip(y, ax)
+    if edge > 0:
+        y = _ax_slice(y, edge, -edge, ax)
+    return y
+
+
+def sosfiltfilt(sos, x, axis=-1, padtype='odd', padlen=None):
+    """``scipy.signal.sosfiltfilt``: SciPy's steps with ``sosfilt`` and
+    ``sosfilt_zi``, differentiable in ``sos`` and ``x``."""
+    if not _traced(sos, x):
+        return _ss.sosfiltfilt(sos, x, axis=axis, padtype=padtype, padlen=padlen)
+    sos, n_sections = _check_sos(sos)
+    x = _arr(x)
+    ax = _neg_axis(axis, ndim_of(x))
+    sv = primal_of(sos)
+    ntaps = 2 * n_sections + 1
+    ntaps -= min(int((sv[:, 2] == 0).sum()), int((sv[:, 5] == 0).sum()))
+    edge, ext = _validate_pad(padtype, padlen, x, ax, ntaps=ntaps)
+    zi = sosfilt_zi(sos)
+    zi_shape = [1] * ndim_of(x)
+    zi_shape[ax] = 2
+    zi = dnp.reshape(zi, [n_sections] + zi_shape)
+    y, _ = sosfilt(sos, ext, axis=ax, zi=zi * _ax_slice(ext, None, 1, ax))
+    y0 = _ax_slice(y, -1, None, ax)
+    y, _ = sosfilt(sos, _ax_flip(y, ax), axis=ax, zi=zi * y0)
+    y = _ax_flip(y, ax)
+    if edge > 0:
+        y = _ax_slice(y, edge, -edge, ax)
+    return y
