@@ -1,6 +1,9 @@
-"""Differentiable ``scipy.signal`` convolutions.
+"""Differentiable ``scipy.signal`` convolutions and linear filters.
 
-Two primitives, both bilinear in their two arguments:
+The filters (``lfilter``, ``lfilter_zi``, ``sosfilt``, ``sosfilt_zi``,
+``filtfilt``, ``sosfiltfilt``) rest on one primitive, ``"signal.lfilter"``
+(SciPy's lfilter, see below); the convolutions on two primitives, both
+bilinear in their two arguments:
 
 * ``"signal.convolve"``: the full N-D convolution over all axes, computed
   directly (``convolve`` / ``correlate`` with ``method='direct'``);

@@ -144,3 +144,24 @@ SPECS.append(
          st.tuples(arrays((3, 4)), arrays((4, 2)), arrays((5,), low=-1.0, high=1.0),
                    arrays((5, 2)), arrays((2,))),
          covers=("interpolate.solve_banded",)))
+
+
+def _filters(b, a1, x, zi, a0):
+    # a stable denominator (|a1|, |a2| <= 0.3) with a traced leading coefficient a0
+    # that is not 1; y alone, (y, zf) with zi, along axis 0 of a 2-D x, a FIR filter,
+    # filtfilt (its padded extension and lfilter_zi) and second-order sections
+    a = dnp.concatenate([dnp.reshape(a0, (1,)), a1])
+    y, zf = signal.lfilter(b, a, x, zi=zi)
+    sos = dnp.concatenate([dnp.reshape(b, (1, 3)), np.ones((1, 1)), dnp.reshape(a1, (1, 2))],
+                          axis=1)
+    return (signal.lfilter(b, a, x), y, zf,
+            signal.lfilter(b, a, dnp.reshape(x, (3, 2)), axis=0),
+            signal.lfilter(b[:2], a[:1], x),
+            signal.filtfilt(b, a, x, padlen=2), signal.sosfilt(sos, x))
+
+
+SPECS.append(
+    Spec("signal.lfilter", _filters,
+         st.tuples(arrays((3,)), arrays((2,), low=-0.3, high=0.3), arrays((6,)), arrays((2,)),
+                   st.floats(1.2, 2.0)),
+         max_examples=8, covers=("signal.lfilter",)))
