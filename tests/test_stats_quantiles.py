@@ -90,6 +90,12 @@ def test_values_match_scipy(name, m):
                            (-3.0, np.inf)):
             ref = _sst(name, m)(Q_VALUES, *shp, loc=loc, scale=scale)
             got = _ours(name, m)(Q_VALUES, *shp, loc, scale)
+            if name == "t" and m in ("ppf", "isf") and shp in ((2.7,), (0.3,)):
+                # q = 1e-300: SciPy's stdtrit fails in the far tail (+inf at df = 2.7, truth
+                # -1.2148005685032819e+111 by mpmath; -3.67e153 at df = 0.3, truth
+                # beyond the largest float); dualad's value there: test_t_far_tail.py
+                keep = Q_VALUES != 1e-300
+                ref, got = ref[keep], got[keep]
             assert isinstance(got, np.ndarray) and got.dtype == ref.dtype
             assert got.shape == ref.shape
             np.testing.assert_allclose(got, ref, rtol=1e-14, atol=0,

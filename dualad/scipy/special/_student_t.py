@@ -7,10 +7,11 @@ import numpy as _np
 import scipy.special as _sp
 
 from ... import numpy as dnp
+from ...numpy._ufuncs import times_finite_zero
 from ...tracer import primal_of, shape_of
 from ._common import (_bcast, _fdtype, _GL_U, _GL_W, _HALF_LOG_2PI, _nary, _piecewise, _pv, _QU,
                       _QW, _SPAN, _sub)
-from ._gamma import digamma, gammaln
+from ._gamma import betaln, digamma, gammaln
 from ._incbeta import _betainc_dparam, _betainc_dx
 
 
@@ -306,38 +307,148 @@ _log_stdtr.__doc__ = ("``log(stdtr(df, t))`` for ``t <= 0`` (internal: ``stats.t
                       "and ``logsf`` in the lower tail).")
 
 # --- inverse of Student's t cdf ------------------------------------------------------
+_T_FAR_INV = 1e8     # abs(t) / sqrt(df) from which stdtrit uses the tail's leading term
+_T_INV_RTOL = 1e-13  # SciPy's far-tail quantile is replaced if it is off by more than this
+
+
+def _t_far_inv_mask(df, t):
+    """Where ``t^2 > 1e16 df`` (``x = df / (df + t^2) < 1e-16``), on plain values:
+    there ``P = stdtr(df, -abs(t)) = x^a / (2 a B(a, 1/2)) (1 + O(x))``, ``a = df/2``,
+    to rounding."""
+    dv, tv = _pv(df), _pv(t)
+    with _np.errstate(invalid="ignore", over="ignore"):
+        return (_np.abs(tv) > _T_FAR_INV * _np.sqrt(dv)) & (dv > 0) & _np.isfinite(dv) & \
+            ~_np.isnan(tv)
+
+
+def _stdtrit_impl(df, p):
+    """SciPy's ``stdtrit``, except in the far tail (``x = df / (df + t^2) < 1e-16``),
+    where SciPy's root finder fails for some ``df``: ``+inf`` for ``p = 1e-280`` at
+    ``df = 5`` (the truth is ``-1.57e56``), ``-4.74e153`` (its ``t^2`` would overflow)
+    for ``p = 1e-100`` at ``df = 0.5`` (truth ``-1.03e199``), ``-3.76e79`` for ``1e-200``
+    at ``df = 2.5`` (truth ``-8.77e79``), errors up to 2e-10 near those points.  There
+    the tail's leading term is inverted: ``abs(t) = sqrt(df) (2 P a B(a, 1/2))^(-1/df)``
+    (relative error ``O(x) / df`` from the truncation, about ``eps abs(log P) / df``
+    from rounding), and replaces SciPy's value where the two differ by more than
+    1e-13 relative (SciPy's value is kept elsewhere); ``-inf`` / ``inf`` where
+    ``abs(t)`` exceeds the largest float."""
+    out = _sp.stdtrit(df, p)
+    dfv, pv = _np.broadcast_arrays(_np.asarray(df, dtype=float), _np.asarray(p, dtype=float))
+    with _np.errstate(all="ignore"):
+        upper = pv > 0.5
+        tail = _np.where(upper, 1 - pv, pv)            # 1 - p exact for p > 1/2
+        a = 0.5 * dfv
+        ok = (tail > 0) & (dfv > 0) & _np.isfinite(dfv)
+        if not ok.any():
+            return out
+        lbase = _np.log(2 * a) + _sp.betaln(a, 0.5)    # log(2 a B(a, 1/2))
+        base = tail * _np.exp(lbase)
+        # power where 2 P a B is a normal float (1/df exact: to rounding); else in logs
+        mag = _np.where(base > 1e-300, _np.power(base, -1.0 / dfv),
+                        _np.exp(-(_np.log(tail) + lbase) / dfv))
+        far_t = _np.sqrt(dfv) * mag
+        far_t = _np.where(upper, far_t, -far_t)
+        use = ok & (_np.abs(far_t) > _T_FAR_INV * _np.sqrt(dfv)) & ~_np.isnan(far_t)
+        ov = _np.asarray(out, dtype=float)
+        use &= ~(_np.isfinite(far_t) & (_np.abs(ov - far_t) <= _T_INV_RTOL * _np.abs(far_t)))
+    if not use.any():
+        return out
+    res = _np.where(use, far_t, ov).astype(_np.result_type(out))
+    return res[()] if res.ndim == 0 else res
+
+
+def _far_dlogp(df, s):
+    """``d/ddf log P`` in the far tail from ``s = log abs(t)``:
+    ``(log x + 1 + digamma(a + 1/2) - digamma(a + 1)) / 2``, ``log x = log df - 2 s``
+    (``_t_tail_far`` without its terms below ``x < 1e-16``)."""
+    a = 0.5 * df
+    return 0.5 * (dnp.log(df) - 2 * s + 1 + digamma(a + 0.5) - digamma(a + 1))
+
+
+def _far_logq_impl(df, P, t):
+    # log abs(t): SciPy's where finite, else the inverted leading term
+    with _np.errstate(all="ignore"):
+        a = 0.5 * _np.asarray(df, dtype=float)
+        s = 0.5 * _np.log(2 * a) - (_np.log(P) + _np.log(2 * a) + _sp.betaln(a, 0.5)) / (2 * a)
+        lt = _np.log(_np.abs(_np.asarray(t, dtype=float)))
+    return _np.where(_np.isfinite(lt), lt, s)
+
+
+# s = log abs(t) in the far tail as one primitive of (df, P) (t only gives its value):
+# ds/ddf = d/ddf log P / df, ds/dP = -1 / (df P).  One node, so a reverse sweep that
+# arrives with an infinite cotangent (dt/dp = 1 / f overflows: 3e599 at df = 1,
+# p = 1e-300) leaves it along one path per input, not along several of opposite signs
+# (inf - inf) as the expression log(df) / 2 - log(2 P a B(a, 1/2)) / df would
+_far_logq = _nary(_far_logq_impl, "t_far_logq",
+                  [lambda ans, df, P, t: _far_dlogp(df, ans) / df,
+                   lambda ans, df, P, t: -1 / (df * P), None], ["df", "P", "t"])
+
+
+def _stdtrit_far_log(t, df, p):
+    """``(s, P)`` in the far tail: ``s = log abs(t)`` (``_far_logq``), ``P = p``
+    below the median, ``1 - p`` above.  The rules below are functions of ``s`` and
+    ``P``, not of ``t``: their derivatives never meet ``dt/dp`` itself, which
+    overflows where they stay finite, nor ``t`` where ``t`` overflows."""
+    P = dnp.where(_pv(t) < 0, p, 1 - p)
+    return _far_logq(df, P, t), P
+
+
+def _exp_rel(v, u):
+    """``v exp(u - u0)``, ``u0`` the plain value of ``u``: the plain value ``v`` (computed
+    directly, to rounding) with the derivatives of ``exp(u)`` (``v`` times those of ``u``).
+    An overflowing ``v`` (``inf``) keeps a zero cotangent or tangent zero (no
+    ``0 * inf``: reverse-mode Hessians sweep zero cotangents through ``dt/dp = inf``)."""
+    return times_finite_zero(dnp.exp(u - _pv(u)), v)
+
+
+def _stdtrit_far_dp(t, df, p):
+    """``dt/dp = 1 / f(t) = abs(t) / (df P)`` in the far tail (the neglected terms are
+    below ``x < 1e-16``), its derivatives those of ``exp(s - log df - log P)``."""
+    s, P = _stdtrit_far_log(t, df, p)
+    with _np.errstate(all="ignore"):
+        v = _np.abs(_pv(t)) / _pv(df) / _pv(P)
+    return _exp_rel(v, s - dnp.log(df) - dnp.log(P))
+
+
+def _stdtrit_far_ddf(t, df, p):
+    """``dt/ddf = (t / df) d/ddf log P`` in the far tail (``P / f(t) = abs(t) / df``)."""
+    s, _ = _stdtrit_far_log(t, df, p)
+    with _np.errstate(all="ignore"):
+        v = _pv(t) / _pv(df)
+    return times_finite_zero(_far_dlogp(df, s), _exp_rel(v, s - dnp.log(df)))
+
+
 def _stdtrit_dp(ans, df, p):
-    # dt/dp = 1 / f(t), f the t density (the cancellation-free log density)
-    return dnp.exp(-_t_logpdf_std(ans, df))
+    # dt/dp = 1 / f(t), f the t density (the cancellation-free log density); in the
+    # far tail abs(t) / (df P)
+    df, t, p = _bcast(df, ans, p)
+    far = _t_far_inv_mask(df, t)
+    return _piecewise(far, lambda safe: _stdtrit_far_dp(safe(t, -1e20), safe(df, 1.0),
+                                                        safe(p, 1e-20)),
+                      lambda safe: dnp.exp(-_t_logpdf_std(safe(t, 0.5), safe(df, 1.0))))
 
 
 def _stdtrit_ddf(ans, df, p):
     # dt/ddf = -(d/ddf stdtr(df, t)) / f(t), through stdtr's own df-derivative; in
-    # the far tail sign(t) (d/ddf log P) P / f(t), P = stdtr(df, -|t|), where
-    # P / f(t) = sqrt(df + t^2) / df (P and f can underflow, 1 / f overflow)
+    # the far tail (t / df) d/ddf log P, P = stdtr(df, -|t|) (P / f(t) = abs(t) / df)
     df, t, p = _bcast(df, ans, p)
-    far = _t_far_mask(df, t)
+    far = _t_far_inv_mask(df, t)
 
-    def far_form(safe):
-        # there P / f(t) = sqrt(df + t^2) / df exactly (leading terms of both):
-        # no exp of a difference of two large logs
-        d, tt = safe(df, 1.0), safe(t, 1e20)
-        _, dlogp = _t_tail_far(d, tt)
-        return dlogp * (tt / d) * dnp.sqrt(1 + d / tt / tt)
     def lower(safe):
-        # t < 0: -(F_df / p) exp(log p - log f(t)), F = p (the density underflows
-        # before p does: at df = 30, p = 1e-300, f(t) = 6e-310 and 1 / f overflows)
+        # t < 0: -(F_df / p) exp(log p - log f(t)), F = p (the density can underflow
+        # before p does)
         d, tt, pp = safe(df, 1.0), safe(t, -1.0), safe(p, 0.1)
         return -(_t_cdf_ddf(None, d, tt) / pp) * dnp.exp(dnp.log(pp) - _t_logpdf_std(tt, d))
 
     def rest(safe):
         d, tt = safe(df, 1.0), safe(t, 0.5)
-        return -_t_cdf_ddf(None, d, tt) * _stdtrit_dp(tt, d, p)
+        return -_t_cdf_ddf(None, d, tt) * dnp.exp(-_t_logpdf_std(tt, d))
 
     with _np.errstate(invalid="ignore"):
         low = (_pv(t) < 0) & (_pv(p) > 0)
-    return _piecewise(far, far_form,
+    return _piecewise(far, lambda safe: _stdtrit_far_ddf(safe(t, -1e20), safe(df, 1.0),
+                                                         safe(p, 1e-20)),
                       lambda safe: _piecewise(low & ~far, lower, rest))
 
 
-stdtrit = _nary(_sp.stdtrit, "stdtrit", [_stdtrit_ddf, _stdtrit_dp], ["df", "p"])
+stdtrit = _nary(_stdtrit_impl, "stdtrit", [_stdtrit_ddf, _stdtrit_dp], ["df", "p"])
