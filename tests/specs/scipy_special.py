@@ -5,6 +5,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from dualad.scipy import special as sp
+from dualad.scipy.special._student_t import _far_logq
 from dualad.testing.strategies import array_args, arrays, shapes
 
 from . import Spec
@@ -197,4 +198,8 @@ SPECS = [
          st.tuples(st.floats(1001.0, 3000.0), arrays((3,), low=0.05, high=0.95, avoid=[0.5],
                                                      margin=0.05)),
          covers=("special.stdtrit",)),
+    # stdtrit's far tail: s = log abs(t) of the inverted leading term as a function of
+    # (df, P) (t = inf: no SciPy value to shift to, the formula itself)
+    Spec("special.t_far_logq", lambda df, P: _far_logq(df, P, np.inf),
+         st.tuples(arrays((3,), low=0.5, high=8.0), arrays((3,), low=1e-3, high=0.3))),
 ]
