@@ -13,7 +13,7 @@ import scipy.sparse
 from hypothesis import strategies as st
 
 import dualad.numpy as dnp
-from dualad.scipy import integrate, signal, sparse
+from dualad.scipy import integrate, interpolate, signal, sparse
 from dualad.testing.strategies import arrays
 
 from . import Spec
@@ -127,7 +127,6 @@ def _banded_and_spline(ab, b, u, y, v):
     # CubicSpline: knots x traced through u (strictly increasing), data y, the
     # boundary value v, and points at fixed fractions of the range (away from the
     # knots for the drawn u: the derivatives in the points jump at knots)
-    from dualad.scipy import interpolate
     band = ab + dnp.stack([dnp.zeros(4), 5.0 + dnp.zeros(4), dnp.zeros(4)])
     x = dnp.cumsum(0.5 + dnp.exp(u))
     xs = x[0] + (x[-1] - x[0]) * np.array([0.1234, 0.5678, 0.9012, 1.1])
