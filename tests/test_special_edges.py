@@ -113,6 +113,67 @@ def test_log_ndtr_batched_and_checked():
     check_grads(special._log_ndtr_h, (x,), order=2)
 
 
+# Third and fourth derivatives.  h' = 1 - r h cancelled in the left tail (r h -> 1):
+# f''' was 1.2e-9 off at -100, 5.5e-5 at -1e3, 8e-2 at -1e4 and had the wrong sign at
+# -1e5 (-1.19e-11 against 2.0e-15); f'''' was 4e-6 off at -100.
+# mpmath (dps 500, exact for these orders): with h = x + r, r = npdf(x)/ncdf(x), the
+# Taylor coefficients of h from h' = 1 + x h - h^2; f''' = h'', f'''' = h'''.  f''' agrees
+# with the closed form r((x + r)(x + 2r) - 1), f'''' with mp.diff(log(ncdf), x, 4).
+LOG_NDTR_D34_REF = [
+    (-1e8, 1.9999999999999976e-24, 5.999999999999988e-32),
+    (-1e5, 1.9999999976e-15, 5.999999988e-20),
+    (-1e3, 1.9999760002999959e-9, 5.9998800020999627e-12),
+    (-100.0, 1.9976029958623432e-6, 5.9880209627737542e-8),
+    (-5.9999, 0.0069538274274605189, 0.0028993602472407376),
+    (-3.0001, 0.031468779844023907, 0.018929189287239802),
+    (-2.0001, 0.059351919237670721, 0.039419084070029887),
+    (-1.9999, 0.059359803636450782, 0.039424903867763927),
+    (-0.5, 0.16260392517612297, 0.10301187006051434),
+    (2.0, 0.18439481503247759, -0.18785468561160969),
+]
+
+
+def _jvp_d(f):
+    return lambda u: ad.jvp(f, (u,), (np.ones_like(u),))[1]
+
+
+@pytest.mark.parametrize("x, r3, r4", LOG_NDTR_D34_REF)
+def test_log_ndtr_third_fourth_derivatives_mpmath(x, r3, r4):
+    f = special.log_ndtr
+    g, jf, jr = ad.grad, ad.jacfwd, ad.jacrev
+    third = [g(g(g(f))), _jvp_d(_jvp_d(_jvp_d(f))), jf(ad.hessian(f)), jr(ad.hessian(f)),
+             jr(jf(jr(f))), _jvp_d(g(_jvp_d(f)))]
+    for d in third:
+        assert d(x) == pytest.approx(r3, rel=1e-12, abs=0)
+    fourth = [g(g(g(g(f)))), _jvp_d(_jvp_d(_jvp_d(_jvp_d(f)))), ad.hessian(ad.hessian(f)),
+              jr(jf(ad.hessian(f)))]
+    for d in fourth:
+        assert d(x) == pytest.approx(r4, rel=1e-12, abs=0)
+
+
+def test_log_ndtr_third_derivative_float32_and_batched():
+    d3 = ad.jacfwd(ad.hessian(special.log_ndtr))
+    v = d3(np.float32(-1e4))
+    assert v.dtype == np.float32
+    assert v == pytest.approx(1.99999976e-12, rel=1e-6, abs=0)   # mpmath, as above
+    x = np.array([r[0] for r in LOG_NDTR_D34_REF])
+    got = _jvp_d(_jvp_d(_jvp_d(special.log_ndtr)))(x)            # tail and body mixed
+    np.testing.assert_allclose(got, [r[1] for r in LOG_NDTR_D34_REF], rtol=1e-12, atol=0)
+    T = ad.jacrev(ad.hessian(lambda u: special.log_ndtr(u).sum()))(x[:4])
+    i = np.arange(4)
+    np.testing.assert_allclose(T[i, i, i], [r[1] for r in LOG_NDTR_D34_REF[:4]], rtol=1e-12, atol=0)
+    T[i, i, i] = 0.0
+    np.testing.assert_array_equal(T, 0.0)        # separable: exact zeros elsewhere
+
+
+def test_log_ndtr_third_derivative_complex_mpmath():
+    # mpmath (dps 500): mp.diff(lambda w: log(erfc(-w/sqrt 2)/2), -1000+50j, 3); was 6e-5 off
+    z = np.complex128(-1000 + 50j)
+    ref = 1.9701635183604527e-09 + 2.9750717312712986e-10j
+    got = _jvp_d(_jvp_d(_jvp_d(special.log_ndtr)))(z)
+    assert abs(complex(got) - ref) <= 1e-13 * abs(ref)
+
+
 # --- 2. betainc in a and b (and stdtr in df) -------------------------------------------
 @pytest.mark.parametrize("a, b, x, wrt, ref", [
     (400.0, 3.0, 0.52, 0, -3.0529795463644768e-110),   # mpmath

@@ -39,6 +39,7 @@ SPECS = [
     Spec("special.ndtr", sp.ndtr, one(-3.0, 3.0)),
     Spec("special.log_ndtr", sp.log_ndtr, one(-6.0, 3.0)),
     Spec("special.log_ndtr_h", sp._log_ndtr_h, one(-8.0, 3.0)),
+    Spec("special.log_ndtr_h_dk", lambda x: sp._log_ndtr_h_dk(x, 2), one(-8.0, 3.0)),
     Spec("special.ndtri", sp.ndtri, one(0.05, 0.95)),
     Spec("special.expit", sp.expit, one(-4.0, 4.0), covers=("special.expit", "special.expit_d")),
     Spec("special.logit", sp.logit, one(0.05, 0.95)),

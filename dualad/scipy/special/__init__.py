@@ -58,7 +58,10 @@ Conventions at awkward points:
 * ``log_ndtr``: the derivative ``phi(x) / Phi(x)`` comes from ``h(x) = x +
   phi(x) / Phi(x)`` (a continued fraction for ``x < -3``), so it and the second
   derivative ``-r (x + r) = -r h`` keep full precision as ``x -> -inf`` (complex
-  ``x``: the same in complex arithmetic, split at ``Re x``).
+  ``x``: the same in complex arithmetic, split at ``Re x``).  The derivatives of
+  ``h`` (third and higher of ``log_ndtr``) come from ``_log_ndtr_h_dk``, which
+  differentiates the continued fraction as a power series (``h' = 1 - r h``
+  cancels in the tail).
 * Where a derivative is infinite or NaN (``entr``, ``logit``, ``xlogy`` at 0,
   ``erfinv`` at 1, poles of ``gammaln``, ...), a zero tangent or cotangent
   gives exactly 0 (``times_finite_zero``), so Jacobians have exact zeros off
@@ -100,7 +103,7 @@ from ._bessel_extra import (airy, airye, hankel1, hankel1e, hankel2, hankel2e, m
                             voigt_profile, wofz)
 from ._boxcox import boxcox, boxcox1p, inv_boxcox, inv_boxcox1p
 from ._common import _pv, _sub
-from ._error import (_log_ndtr_h, dawsn, dawsn_dk, erf, erfc, erfcinv, erfcx, erfcx_dk, erfi,
+from ._error import (_log_ndtr_h, _log_ndtr_h_dk, dawsn, dawsn_dk, erf, erfc, erfcinv, erfcx, erfcx_dk, erfi,
                      erfinv, log_ndtr, ndtr, ndtri, owens_t)
 from ._gamma import (beta, betaln, binom, digamma, gamma, gammaln, loggamma, multigammaln,
                      polygamma, polygamma_complex, psi)
