@@ -123,3 +123,37 @@ def test_float32_stays_float32():
     ref = sl.eig(a, left=True)
     assert vl.dtype == ref[1].dtype == np.float32
     assert ad.grad(lambda a: _f(a))(a).dtype == np.float32
+
+
+# a pencil with a real spectrum on which a phase taken from SciPy's right=False
+# call (only its first column normalized) flipped the sign of vl[:, 0]
+A_SIGN = np.array([[-1.2, 0.1, -0.2], [-0.5, 0.3, 0.9], [0.0, -1.2, 0.4]])
+B_SIGN = np.array([[1.5, 1.0, -0.3], [0.7, 0.8, 1.7], [-0.8, -0.6, 2.4]])
+
+
+def test_generalized_left_vectors_have_scipys_sign_and_derivative():
+    ref = sl.eig(A_SIGN, B_SIGN, left=True)[1]
+    val, tan = ad.jvp(lambda m: L.eig(m, B_SIGN, left=True)[1], (A_SIGN,), (np.eye(3),))
+    np.testing.assert_allclose(val, ref, rtol=0, atol=1e-13)
+    # SciPy's real vectors have a locally constant sign: differentiate them directly
+    truth = richardson_jacobian(lambda t: sl.eig(A_SIGN + t * np.eye(3), B_SIGN, left=True)[1],
+                                [0.0], 0)
+    np.testing.assert_allclose(tan, truth, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_generalized_left_vectors_are_scipys_on_random_pencils(seed):
+    r = np.random.default_rng(seed)
+    a, b = r.standard_normal((3, 3)), r.standard_normal((3, 3))
+    val = ad.jvp(lambda m: L.eig(m, b, left=True)[1], (a,), (np.eye(3),))[0]
+    np.testing.assert_allclose(val, sl.eig(a, b, left=True)[1], rtol=0, atol=1e-10)
+
+
+def test_generalized_left_only_has_unit_columns():
+    # SciPy 1.17's eig(a, b, left=True, right=False) normalizes only the first
+    # column (against its documentation); dualad's columns are all unit length and
+    # equal SciPy's normalized ones (those of right=True)
+    vl = ad.jvp(lambda m: L.eig(m, B_SIGN, left=True, right=False)[1], (A_SIGN,),
+                (np.eye(3),))[0]
+    np.testing.assert_allclose(np.linalg.norm(vl, axis=0), 1.0, rtol=1e-14)
+    np.testing.assert_allclose(vl, sl.eig(A_SIGN, B_SIGN, left=True)[1], rtol=0, atol=1e-13)

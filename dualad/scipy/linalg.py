@@ -1664,7 +1664,9 @@ def _left_eigenvectors(a, b, v):
     when None) from the traced right ones: the rows of ``V^-1 b^-1`` are the
     ``vl_i^H`` up to scale.  Each column is brought to unit length, as SciPy's,
     then multiplied by a constant phase (a sign, when real) that makes it
-    SciPy's vector: like the right vectors', that phase is a gauge, so
+    SciPy's vector (SciPy 1.17's ``eig(a, b, left=True, right=False)`` leaves
+    all but the first column at LAPACK's scale, against its documentation:
+    dualad's columns are unit length there too): like the right vectors', that phase is a gauge, so
     differentiate functions that do not depend on it (``|vl|``, spectral
     projectors ``v_i vl_i^H / (vl_i^H b v_i)``, ...)."""
     vinv_t = _mT(dnp.linalg.inv(v))                       # columns: conj(vl_i) up to scale
@@ -1675,7 +1677,11 @@ def _left_eigenvectors(a, b, v):
                              axis=-2, keepdims=True))
     ap = _np.asarray(primal_of(a))
     bp = None if b is None else _np.asarray(primal_of(b))
-    vl = _sl.eig(ap, bp, left=True, right=False)[1]          # SciPy's own vectors
+    # SciPy's own vectors; right=True: with right=False, SciPy 1.17's generalized
+    # eig normalizes only the first column of vl (its loop runs over the dummy vr)
+    vl = _sl.eig(ap, bp, left=True, right=True)[1]
+    with _np.errstate(invalid="ignore", divide="ignore"):
+        vl = vl / _np.linalg.norm(vl, axis=-2, keepdims=True)
     up = _np.asarray(primal_of(u))
     # phase of column i: from SciPy's column that u_i overlaps most (the same
     # column, unless the two LAPACK calls ordered the eigenvalues differently)
