@@ -312,3 +312,28 @@ def test_bad_arguments():
         ad.grad(lambda x: dnp.sum(signal.lfilter(np.zeros((2, 2)), A, x)))(X)
     with pytest.raises(NotImplementedError, match="'gust'"):
         ad.grad(lambda x: dnp.sum(signal.filtfilt(B, A, x, method="gust")))(X)
+
+
+@pytest.mark.parametrize("b, a", [([1.0], [2.0]), ([1.0], [0.0, 0.0]), ([1.0], [0.0]),
+                                  ([1.0, 2.0], []), ([1.0, 2.0], [0.0, 0.0])])
+def test_lfilter_zi_degenerate_coefficients_as_scipy(b, a):
+    # len(a) = len(b) = 1 (after dropping leading zeros of a): SciPy raises
+    # (companion needs 2 coefficients); traced dualad used to return [].  An all-zero
+    # a with a longer b gives SciPy's [nan] (a / a[0]), with no error.
+    b, a = np.array(b), np.array(a)
+    with np.errstate(all="ignore"):
+        try:
+            want = ss.lfilter_zi(b, a)
+        except ValueError as e:
+            want = e
+        for i, args in enumerate([(b, a), (b, a)]):
+            if args[i].size == 0:
+                continue
+            if isinstance(want, ValueError):
+                with pytest.raises(ValueError) as ours:
+                    _traced_value(signal.lfilter_zi, args, i)
+                assert str(ours.value) == str(want)
+            else:
+                got = _traced_value(signal.lfilter_zi, args, i)
+                assert got.shape == want.shape
+                np.testing.assert_array_equal(got, want)

@@ -588,8 +588,8 @@ def _arr(v):
 
 def lfilter_zi(b, a):
     """``scipy.signal.lfilter_zi``: the steady state of the step response,
-    SciPy's steps (normalization by ``a[0]``, the solve of ``(I - A) zi = B``),
-    differentiable in ``b`` and ``a``."""
+    SciPy's steps (normalization by ``a[0]``, the solve of ``(I - A) zi = B``)
+    and errors, differentiable in ``b`` and ``a``."""
     if not _traced(b, a):
         return _ss.lfilter_zi(b, a)
     b = dnp.atleast_1d(_arr(b))
@@ -613,7 +613,9 @@ def lfilter_zi(b, a):
         b = dnp.concatenate([b, _np.zeros(n - shape_of(b)[0], dtype=_np.result_type(primal_of(b)))])
     dt = _np.result_type(primal_of(a), primal_of(b))
     if n == 1:
-        return _np.zeros(0, dtype=dt)
+        # SciPy's companion(a) needs two coefficients (a NaN a[0] after dividing an
+        # all-zero a by itself leaves n >= 2 only when b is longer)
+        raise ValueError("The length of `a` along the last axis must be at least 2.")
     # I - companion(a).T: its first column is e0 + a[1:] / a[0] (as 1 - (-a1), 0 - (-ak)),
     # the rest the constant identity minus the superdiagonal
     rest = _np.eye(n - 1, dtype=dt) - _np.eye(n - 1, k=1, dtype=dt)
