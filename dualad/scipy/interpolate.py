@@ -35,7 +35,11 @@ derivatives in ``xs`` (and in the knots) are those of the piece on the right
 values: a point moving across a knot is not a differentiable event.  With
 ``extrapolate=False`` a point outside ``[x[0], x[-1]]`` gives NaN, with zero
 derivative.  With periodic extrapolation ``xs`` is mapped into the base period
-by ``x[0] + (xs - x[0]) % (x[-1] - x[0])`` (derivative 1 in ``xs``).
+by ``x[0] + (xs - x[0]) % (x[-1] - x[0])`` (derivative 1 in ``xs``).  A NaN
+point (an infinite one too, with periodic extrapolation) gives NaN, as in SciPy
+(for every ``nu``), with zero derivative in every mode: it does not make the
+derivatives of the other points NaN.  ``integrate`` with a NaN bound raises
+SciPy's ``ValueError``.
 
 ``CubicHermiteSpline``, ``PchipInterpolator`` and ``Akima1DInterpolator``
 (``method='akima'`` or ``'makima'``) are built the same way (differentiable in
@@ -306,29 +310,47 @@ class PPoly:
         x = dnp.asarray(x)
         x_shape = _shape(x)
         xp = _as(dnp.ravel(x), _np.float64)
+        bad = None
         if extrapolate == "periodic":
             x0 = self._x[0]
+            # a non-finite point has no image in the base period (NaN, as in SciPy):
+            # it is replaced by x[0] before the remainder, whose derivative in the
+            # period, -floor((xp - x0) / period), would be NaN there (0 * NaN in reverse
+            # mode), and masked in _evaluate
+            bad = ~_np.isfinite(_np.asarray(primal_of(xp)))
+            if _np.any(bad):
+                xp = dnp.where(bad, _np.asarray(primal_of(x0), dtype=float), xp)
             xp = x0 + dnp.remainder(xp - x0, self._x[-1] - x0)
             extrapolate = False
-        out = self._evaluate(xp, nu, bool(extrapolate))
+        out = self._evaluate(xp, nu, bool(extrapolate), bad)
         trail = _shape(self._c)[2:]
         out = dnp.reshape(out, x_shape + trail)
         return _moveaxis_out(out, len(x_shape), self.axis)
 
-    def _evaluate(self, xp, nu, extrapolate):
+    def _evaluate(self, xp, nu, extrapolate, bad=None):
+        """The ``nu``-th derivative at the 1-D points ``xp``: NaN where a point has
+        no interval (NaN, outside without extrapolation, or ``bad``), with zero
+        derivative there (the local offset ``s`` of those points is replaced by 0
+        before the polynomial is evaluated, so no NaN or infinite partial meets
+        their zero cotangent)."""
         c, xk = self._c, self._x
         k, trail = _shape(c)[0], _shape(c)[2:]
         idx, ok = _find_interval(_np.asarray(primal_of(xk)), _np.asarray(primal_of(xp)),
                                  extrapolate)
+        if bad is not None:
+            ok = ok & ~bad
         n = idx.shape[0]
         dt = _np.result_type(primal_of(c))
+        col = (n,) + (1,) * len(trail)
         if nu >= k:
-            return dnp.zeros((n,) + trail, dtype=dt)
-        s = dnp.reshape(xp - xk[idx], (n,) + (1,) * len(trail))
-        out = _local(c[:, idx], s, nu)
+            out = _np.zeros((n,) + trail, dtype=dt)          # SciPy: 0, NaN where not ok
+        else:
+            s = xp - xk[idx]
+            if not _np.all(ok):
+                s = dnp.where(ok, s, 0.0)
+            out = _local(c[:, idx], dnp.reshape(s, col), nu)
         if not _np.all(ok):
-            mask = _np.reshape(ok, (n,) + (1,) * len(trail))
-            out = dnp.where(mask, out, _np.array(_np.nan, dtype=dt))
+            out = dnp.where(_np.reshape(ok, col), out, _np.array(_np.nan, dtype=dt))
         return out
 
     def derivative(self, nu=1):
@@ -384,6 +406,8 @@ class PPoly:
     def _integral(self, a, b, extrapolate):
         """SciPy's ``_ppoly.integrate`` (``a <= b``): the local antiderivatives
         over the intervals from ``a``'s to ``b``'s, added in order."""
+        if not primal_of(a) <= primal_of(b):                 # a NaN bound, as SciPy
+            raise ValueError("Integral bounds not in order")
         c, xk = self._c, self._x
         xv = _np.asarray(primal_of(xk))
         trail = _shape(c)[2:]
