@@ -441,6 +441,7 @@ def main(argv=None):
     peers.append(f"autograd {getattr(autograd, '__version__', '1.9.x')}" if autograd
                  else "autograd: not installed (skipped)")
     peers.append(f"torch {torch.__version__}" if torch else "torch: not installed (skipped)")
+    peers.append(f"jax {jax.__version__}" if jax else "jax: not installed (skipped)")
     print(f"# dualad core benchmarks\n\nPython {sys.version.split()[0]}; "
           f"{', '.join(peers)}; one thread each; clock: "
           f"{'process CPU time' if args.cpu_time else 'wall'}.\n")
