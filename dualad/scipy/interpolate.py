@@ -733,6 +733,14 @@ def _pchip_edge(h0, h1, m0, m1):
     return dnp.where(mask, 0.0, d)
 
 
+def _require_real(y, cls):
+    """SciPy's error for complex data in interpolators defined for real ``y`` only."""
+    if _np.iscomplexobj(primal_of(y)):
+        raise ValueError(f"`{cls}` only works with real values for `y`. If you are trying "
+                         f"to use the real components of the passed array, use `np.real` on "
+                         f"the array before passing to `{cls}`.")
+
+
 class PchipInterpolator(CubicHermiteSpline):
     """``scipy.interpolate.PchipInterpolator(x, y, axis=0, extrapolate=None)``.
 
@@ -749,11 +757,7 @@ class PchipInterpolator(CubicHermiteSpline):
             _from_scipy(self, _si.PchipInterpolator(x, y, axis=axis, extrapolate=extrapolate))
             return
         x, dx, y, axis = _prepare_input(x, y, axis)
-        if _np.iscomplexobj(primal_of(y)):
-            raise ValueError("`PchipInterpolator` only works with real values for `y`. If "
-                             "you are trying to use the real components of the passed array, "
-                             "use `np.real` on the array before passing to "
-                             "`PchipInterpolator`.")
+        _require_real(y, "PchipInterpolator")
         nd = len(_shape(y))
         hk = _col(dx, nd)
         mk = (y[1:] - y[:-1]) / hk
@@ -795,11 +799,7 @@ class Akima1DInterpolator(CubicHermiteSpline):
                                                       extrapolate=extrapolate))
             return
         x, dx, y, axis = _prepare_input(x, y, axis)
-        if _np.iscomplexobj(primal_of(y)):
-            raise ValueError("`Akima1DInterpolator` only works with real values for `y`. If "
-                             "you are trying to use the real components of the passed array, "
-                             "use `np.real` on the array before passing to "
-                             "`Akima1DInterpolator`.")
+        _require_real(y, "Akima1DInterpolator")
         extrapolate = False if extrapolate is None else extrapolate
         nd = len(_shape(y))
         dxr = _col(dx, nd)

@@ -113,11 +113,21 @@ _log_ndtr_h.__doc__ = ("``x + d/dx log_ndtr(x)``, accurate for very negative ``x
                        "(internal: the rules of ``log_ndtr``).  Derivatives of every "
                        "order from ``_log_ndtr_h_dk`` (``1 - r h`` cancels in the "
                        "left tail).")
-_log_ndtr_h_dk = _nary(_log_ndtr_h_dk_impl, "log_ndtr_h_dk",
-                       [lambda ans, x, k: _log_ndtr_h_dk(x, primal_of(k) + 1), None], ["x", "k"])
-_log_ndtr_h_dk.__doc__ = ("``_log_ndtr_h_dk(x, k)``: the k-th derivative (k >= 1) of "
-                          "``_log_ndtr_h`` without cancellation (internal); "
-                          "differentiable in ``x``.")
+def _kth_derivative(impl, name, doc):
+    """A primitive ``f(x, k)``: the k-th derivative (k >= 1, a plain integer) of
+    some function, from ``impl``, whose x-derivative is ``f(x, k + 1)``, so every
+    order is computed without the cancellation of its recurrence; ``doc`` says
+    of what and why."""
+    def rule(ans, x, k):
+        return prim(x, primal_of(k) + 1)
+    prim = _nary(impl, name, [rule, None], ["x", "k"])
+    prim.__doc__ = f"``{name}(x, k)``: {doc}; differentiable in ``x``."
+    return prim
+
+
+_log_ndtr_h_dk = _kth_derivative(
+    _log_ndtr_h_dk_impl, "log_ndtr_h_dk",
+    "the k-th derivative of ``_log_ndtr_h`` without cancellation (internal)")
 
 
 def _log_ndtr_ratio(x):
@@ -210,16 +220,12 @@ def _dawsn_dk_impl(x, k):
     return out[()] if out.ndim == 0 else out
 
 
-erfcx_dk = _nary(_erfcx_dk_impl, "erfcx_dk",
-                 [lambda ans, x, k: erfcx_dk(x, primal_of(k) + 1), None], ["x", "k"])
-erfcx_dk.__doc__ = ("``erfcx_dk(x, k)``: the k-th derivative of ``erfcx`` (real ``x``, "
-                    "k >= 1), without the cancellation of ``2x erfcx(x) - 2/sqrt(pi)`` at "
-                    "large ``x``; differentiable in ``x``.")
-dawsn_dk = _nary(_dawsn_dk_impl, "dawsn_dk",
-                 [lambda ans, x, k: dawsn_dk(x, primal_of(k) + 1), None], ["x", "k"])
-dawsn_dk.__doc__ = ("``dawsn_dk(x, k)``: the k-th derivative of ``dawsn`` (real ``x``, "
-                    "k >= 1), without the cancellation of ``1 - 2x dawsn(x)`` at large "
-                    "``|x|``; differentiable in ``x``.")
+erfcx_dk = _kth_derivative(
+    _erfcx_dk_impl, "erfcx_dk", "the k-th derivative of ``erfcx`` (real ``x``), without "
+    "the cancellation of ``2x erfcx(x) - 2/sqrt(pi)`` at large ``x``")
+dawsn_dk = _kth_derivative(
+    _dawsn_dk_impl, "dawsn_dk", "the k-th derivative of ``dawsn`` (real ``x``), without "
+    "the cancellation of ``1 - 2x dawsn(x)`` at large ``|x|``")
 
 erfcx = _unary(_sp.erfcx, "erfcx", lambda ans, x: (
     2 * x * ans - 2 / _SQRT_PI if _is_complex(x) else erfcx_dk(x, 1)))
