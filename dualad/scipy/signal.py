@@ -41,7 +41,8 @@ from ..registry import defjvp, defvjp_direct, primitive, vjp_reads
 from ..tracer import Tracer, ndim_of, primal_of, shape_of
 
 __all__ = ["convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi",
-           "sosfilt", "sosfilt_zi", "filtfilt", "sosfiltfilt", "savgol_filter"]
+           "sosfilt", "sosfilt_zi", "filtfilt", "sosfiltfilt", "savgol_filter",
+           "convolve2d", "correlate2d"]
 
 
 def _conv_impl(a, b):
@@ -913,3 +914,83 @@ def savgol_filter(x, window_length, polyorder, deriv=0, delta=1.0, axis=-1,
     if _np.result_type(primal_of(y)) != dt:
         y = dnp.astype(y, dt)
     return _to_value(dnp.moveaxis(y, -1, ax), ref)
+
+
+# --- 2-D convolution with boundary conditions --------------------------------------
+def _c2_index(m, pad, boundary):
+    """Indices into a length-``m`` axis (``m`` for the fill value) of the positions
+    ``-pad .. m + pad - 1`` extended by ``boundary``."""
+    if boundary == "fill":
+        r = _np.arange(-pad, m + pad)
+        return _np.where((r >= 0) & (r < m), r, m)
+    return _np.pad(_np.arange(m), pad, mode={"wrap": "wrap", "symm": "symmetric"}[boundary])
+
+
+def _conv2d(in1, in2, mode, boundary, fillvalue, correlate=False):
+    """SciPy's ``_convolve2d`` (flip=1) on traced inputs: ``in1`` extended by
+    ``boundary`` far enough for every 'full' output, the 'valid' part of its
+    direct convolution with ``in2`` (the full result), sliced to ``mode`` ('same'
+    centred as SciPy's correlation when ``correlate``: ``in2`` is then the
+    reversed kernel)."""
+    (m, n), (p, q) = shape_of(in1), shape_of(in2)
+    if boundary == "fill":
+        dt = _np.result_type(primal_of(in1), primal_of(fillvalue))
+        fv = fillvalue if isinstance(fillvalue, Tracer) else _np.asarray(fillvalue, dtype=dt)
+        in1 = dnp.concatenate([in1, fv * _np.ones((m, 1), dtype=dt)], axis=1)
+        in1 = dnp.concatenate([in1, fv * _np.ones((1, n + 1), dtype=dt)], axis=0)
+    ri = _c2_index(m, p - 1, boundary)
+    ci = _c2_index(n, q - 1, boundary)
+    ext = in1[ri[:, None], ci[None, :]]
+    full = conv_p(ext, in2)[p - 1:p - 1 + m + p - 1, q - 1:q - 1 + n + q - 1]
+    if mode == "same" and correlate:    # SciPy's correlation centres at in2's shape // 2
+        return full[p // 2:p // 2 + m, q // 2:q // 2 + n]
+    return _slice_mode(full, (m, n), (p, q), mode)
+
+
+def _c2_args(name, in1, in2, mode, boundary, fillvalue):
+    in1, in2 = _arr(in1), _arr(in2)
+    if not ndim_of(in1) == ndim_of(in2) == 2:
+        raise ValueError(f"{name} inputs must both be 2-D arrays")
+    ref = getattr(_ss, name)(primal_of(in1), primal_of(in2), mode=mode, boundary=boundary,
+                             fillvalue=primal_of(fillvalue))   # SciPy's value and errors
+    swap = _swap_needed(mode, shape_of(in1), shape_of(in2), (0, 1))
+    boundary = {"fill": "fill", "pad": "fill", "wrap": "wrap", "circular": "wrap",
+                "symm": "symm", "symmetric": "symm"}[boundary]
+    return in1, in2, swap, boundary, ref
+
+
+def _c2_out(out, ref):
+    if _np.result_type(primal_of(out)) != ref.dtype:
+        out = dnp.astype(out, ref.dtype)
+    return _to_value(out, ref)
+
+
+def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+    """``scipy.signal.convolve2d`` (modes 'full', 'same', 'valid'; boundaries
+    'fill', 'wrap', 'symm'), differentiable in ``in1``, ``in2`` and
+    ``fillvalue``: ``in1`` extended by the boundary condition (a differentiable
+    gather), then convolved with ``in2`` by the direct convolution primitive;
+    the value returned is SciPy's own."""
+    if not _traced(in1, in2, fillvalue):
+        return _ss.convolve2d(in1, in2, mode=mode, boundary=boundary, fillvalue=fillvalue)
+    in1, in2, swap, boundary, ref = _c2_args("convolve2d", in1, in2, mode, boundary, fillvalue)
+    if swap:
+        in1, in2 = in2, in1
+    return _c2_out(_conv2d(in1, in2, mode, boundary, fillvalue), ref)
+
+
+def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+    """``scipy.signal.correlate2d``: as SciPy, the convolution of ``in1`` with
+    ``in2`` conjugated and reversed (``in1`` and ``in2`` swapped for 'valid'
+    when ``in2`` is the larger, the result reversed), differentiable in
+    ``in1``, ``in2`` and ``fillvalue``."""
+    if not _traced(in1, in2, fillvalue):
+        return _ss.correlate2d(in1, in2, mode=mode, boundary=boundary, fillvalue=fillvalue)
+    in1, in2, swap, boundary, ref = _c2_args("correlate2d", in1, in2, mode, boundary, fillvalue)
+    if swap:
+        in1, in2 = in2, in1
+    k = _flip_all(in2)
+    if _np.iscomplexobj(primal_of(k)):
+        k = dnp.conj(k)
+    out = _conv2d(in1, k, mode, boundary, fillvalue, correlate=True)
+    return _c2_out(_flip_all(out) if swap else out, ref)
