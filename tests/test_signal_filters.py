@@ -337,3 +337,35 @@ def test_lfilter_zi_degenerate_coefficients_as_scipy(b, a):
                 got = _traced_value(signal.lfilter_zi, args, i)
                 assert got.shape == want.shape
                 np.testing.assert_array_equal(got, want)
+
+
+# --- long filters: the coefficients' VJPs by one FFT correlation ------------------
+def test_lfilter_long_fir_grad_is_the_correlation():
+    # d/db[k] sum_n w[n] y[n] = sum_n w[n] x[n - k] (y = b * x, truncated): numpy's
+    # own correlate, independently
+    rng = np.random.default_rng(7)
+    b, x, w = ss.firwin(41, 0.3), rng.standard_normal(500), rng.standard_normal(500)
+    truth = np.correlate(w, x, mode="full")[len(x) - 1:len(x) - 1 + len(b)]
+    g = ad.grad(lambda bb: dnp.sum(signal.lfilter(bb, np.array([1.0]), x) * w))(b)
+    np.testing.assert_allclose(g, truth, rtol=1e-13, atol=1e-13 * np.abs(truth).max())
+    # a signal shorter than the filter: the lags past its end get empty sums
+    g = ad.grad(lambda bb: dnp.sum(signal.lfilter(bb, np.array([1.0]), x[:5]) * w[:5]))(b)
+    truth = np.correlate(w[:5], x[:5], mode="full")[4:]
+    np.testing.assert_allclose(g, np.concatenate([truth, np.zeros(len(b) - 5)]), rtol=0,
+                               atol=1e-15)
+
+
+@pytest.mark.parametrize("with_zi", [False, True])
+def test_lfilter_long_coefficients_second_order(with_zi):
+    rng = np.random.default_rng(8)
+    b = rng.standard_normal(12) / 4
+    a = np.concatenate([[1.2], rng.standard_normal(10) * 0.03])     # stable, 11 taps
+    x = rng.standard_normal(15)
+    if with_zi:
+        zi = rng.standard_normal(11)
+        check_grads(lambda b, a, x, zi: _dstacked(*signal.lfilter(b, a, x, zi=zi)),
+                    (b, a, x, zi), order=2)
+    else:
+        check_grads(lambda b, a, x: signal.lfilter(b, a, x), (b, a, x[:6]), order=2)
+        check_grads(lambda b, a, x: signal.lfilter(b, a, x, axis=0),
+                    (b, a, rng.standard_normal((14, 2))), order=2)
