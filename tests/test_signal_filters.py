@@ -369,3 +369,30 @@ def test_lfilter_long_coefficients_second_order(with_zi):
         check_grads(lambda b, a, x: signal.lfilter(b, a, x), (b, a, x[:6]), order=2)
         check_grads(lambda b, a, x: signal.lfilter(b, a, x, axis=0),
                     (b, a, rng.standard_normal((14, 2))), order=2)
+
+
+# --- an empty signal with a state: zf = zi ---------------------------------------------
+def test_lfilter_empty_x_returns_zi_as_final_state():
+    # SciPy returns uninitialized memory for zf here (a SciPy bug); nothing was
+    # filtered, so the true final state is zi itself (closed form)
+    zi = np.array([0.25, -1.5])
+    y, zf = signal.lfilter(B, A, np.zeros(0), zi=zi)
+    assert y.shape == (0,)
+    np.testing.assert_array_equal(zf, zi)
+    f = lambda z: signal.lfilter(B, A, np.zeros(0), zi=z)[1]  # noqa: E731
+    np.testing.assert_array_equal(ad.jacfwd(f)(zi), np.eye(2))
+    np.testing.assert_array_equal(ad.jacrev(f)(zi), np.eye(2))
+    y, zf = ad.jvp(f, (zi,), (np.ones(2),))
+    np.testing.assert_array_equal(y, zi)
+    # no dependence on the coefficients or on the (empty) signal
+    g = ad.jacrev(lambda bb, aa: signal.lfilter(bb, aa, np.zeros(0), zi=zi)[1], (0, 1))(B, A)
+    assert not np.any(g[0]) and not np.any(g[1])
+    # N-D: zi broadcast to the state's shape, along axis 0, float32 kept
+    zi3 = np.float32([[1.0], [2.0]])
+    x3 = np.zeros((0, 3), np.float32)
+    y, zf = signal.lfilter(np.float32(B), np.float32(A), x3, axis=0, zi=zi3)
+    assert y.shape == (0, 3) and zf.dtype == np.float32
+    np.testing.assert_array_equal(zf, np.broadcast_to(zi3, (2, 3)))
+    zf_t = ad.jvp(lambda z: signal.lfilter(np.float32(B), np.float32(A), x3, axis=0, zi=z)[1],
+                  (zi3,), (zi3,))[1]
+    np.testing.assert_array_equal(zf_t, np.broadcast_to(zi3, (2, 3)))

@@ -563,6 +563,10 @@ def lfilter(b, a, x, axis=-1, zi=None):
     in ``a`` ``-lfilter(da, a, y)`` (plus, with ``zi``, the rescaling of the state by
     a change of ``a[0]``); reverse mode runs the filter backwards in time.
 
+    With an empty ``x`` and ``zi`` given, ``zf`` is ``zi`` (broadcast to the
+    state's shape; derivative the identity in ``zi``): nothing was filtered.
+    This deliberately differs from SciPy, which returns uninitialized memory.
+
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import signal
     >>> x = np.array([1.0, 0.0, 0.0, 0.0])          # y[n] = x[n] + c y[n-1] = c^n
@@ -570,7 +574,13 @@ def lfilter(b, a, x, axis=-1, zi=None):
     array([0.  , 1.  , 1.  , 0.75])
     """
     if not any(isinstance(v, Tracer) for v in (b, a, x, zi)):
-        return _ss.lfilter(b, a, x, axis=axis, zi=zi)
+        out = _ss.lfilter(b, a, x, axis=axis, zi=zi)
+        if zi is not None and _np.shape(x)[axis] == 0:
+            # SciPy returns uninitialized memory for zf here: nothing was
+            # filtered, so the final state is the initial one
+            zf = _np.broadcast_to(_np.asarray(zi), out[1].shape).astype(out[1].dtype)
+            return out[0], zf
+        return out
     x = x if isinstance(x, Tracer) else _np.asarray(x)
     nd = ndim_of(x)
     if nd == 0:
@@ -590,8 +600,15 @@ def lfilter(b, a, x, axis=-1, zi=None):
             or any(z not in (e, 1) for z, e in zip(zs, expected))):
         raise ValueError(f"Unexpected shape for parameter zi: expected "
                          f"{tuple(expected)}, found {tuple(zs)}.")
-    out = lfilter_p(bb, aa, x, zi, axis=ax)
     n = shape_of(x)[ax]
+    if n == 0:    # nothing filtered: zf = zi (SciPy returns uninitialized memory)
+        y, zf = _ss.lfilter(primal_of(b), primal_of(a), primal_of(x), axis=ax,
+                            zi=primal_of(zi))
+        zf_t = dnp.broadcast_to(zi, zf.shape)
+        if _np.result_type(primal_of(zf_t)) != zf.dtype:
+            zf_t = dnp.astype(zf_t, zf.dtype)
+        return y, zf_t
+    out = lfilter_p(bb, aa, x, zi, axis=ax)
     return _ax_slice(out, 0, n, ax), _ax_slice(out, n, None, ax)
 
 
