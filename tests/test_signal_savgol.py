@@ -69,3 +69,10 @@ def test_savgol_errors_are_scipys():
         ad.grad(lambda v: signal.savgol_filter(v, 5, 2).sum())(np.ones(3))
     with pytest.raises(ValueError, match="mode must be"):
         ad.grad(lambda v: signal.savgol_filter(v, 5, 2, mode="reflect").sum())(np.ones(9))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_savgol_second_order_in_x_delta_cval(mode):
+    from dualad.testing import check_grads
+    check_grads(lambda x, d, c: signal.savgol_filter(x, 5, 3, deriv=1, delta=d, mode=mode, cval=c),
+                (RNG.standard_normal(8), 0.8, 0.3), order=2)
