@@ -1,6 +1,8 @@
 """Differentiable ``scipy.interpolate``: ``CubicSpline``, ``CubicHermiteSpline``,
 ``PchipInterpolator``, ``Akima1DInterpolator`` and ``PPoly`` (the piecewise
-polynomials they build), with SciPy's signatures and values.
+polynomials they build), ``RegularGridInterpolator`` and ``interpn`` (methods
+'linear' and 'nearest'), with SciPy's signatures and values.  The last two are
+described in their docstrings and in docs/scipy.md; they are written with ``dualad.numpy`` (no primitive of their own).
 
 ``CubicSpline(x, y, axis=0, bc_type='not-a-knot', extrapolate=None)`` computes
 SciPy's coefficients with SciPy's formulas, written with ``dualad.numpy``: the
@@ -82,7 +84,7 @@ from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import contains_tracer, primal_of
 
 __all__ = ["CubicSpline", "CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator",
-           "PPoly"]
+           "PPoly", "RegularGridInterpolator", "interpn"]
 
 
 # --- the tridiagonal solve ------------------------------------------------------------------
@@ -833,3 +835,225 @@ class Akima1DInterpolator(CubicHermiteSpline):
 
     def extend(self, c, x, right=True):
         raise NotImplementedError("Extending a 1-D Akima interpolator is not yet implemented")
+
+
+# --- RegularGridInterpolator, interpn -------------------------------------------------------
+
+def _check_grid(points):
+    """SciPy's ``_check_points``: float64 grids, descending ones flipped (their
+    indices returned)."""
+    grid, descending = [], []
+    for i, p in enumerate(points):
+        p = _as(dnp.asarray(p), _np.float64)
+        pv = _np.asarray(primal_of(p))
+        if not _np.all(pv[1:] > pv[:-1]):
+            if _np.all(pv[1:] < pv[:-1]):
+                descending.append(i)
+                p = dnp.flip(p)
+            else:
+                raise ValueError(f"The points in dimension {i} must be strictly ascending "
+                                 f"or descending")
+        grid.append(p)
+    return tuple(grid), tuple(descending)
+
+
+def _check_grid_dimensionality(points, values):
+    nd = len(_shape(values))
+    if len(points) > nd:
+        raise ValueError(f"There are {len(points)} point arrays, but values has {nd} "
+                         f"dimensions")
+    for i, p in enumerate(points):
+        if len(_shape(p)) != 1:
+            raise ValueError(f"The points in dimension {i} must be 1-dimensional")
+        if _shape(values)[i] != _shape(p)[0]:
+            raise ValueError(f"There are {_shape(p)[0]} points and {_shape(values)[i]} "
+                             f"values in dimension {i}")
+
+
+def _ndim_coords(xi, ndim):
+    """SciPy's ``_ndim_coords_from_arrays``: the points as an array ``(..., ndim)``."""
+    if isinstance(xi, tuple) and len(xi) == 1:
+        xi = xi[0]
+    if isinstance(xi, tuple):
+        p = [dnp.asarray(v) for v in xi]
+        shape = _np.broadcast_shapes(*(_shape(v) for v in p))
+        return dnp.stack([_as(dnp.broadcast_to(v, shape), _np.float64) for v in p], axis=-1)
+    xi = dnp.asarray(xi)
+    if len(_shape(xi)) == 1:
+        xi = dnp.reshape(xi, (-1, ndim))
+    return xi
+
+
+def _grid_bounds_check(grid, xv):
+    for i in range(len(grid)):
+        g = _np.asarray(primal_of(grid[i]))
+        p = xv[:, i]
+        if not _np.logical_and(_np.all(g[0] <= p), _np.all(p <= g[-1])):
+            raise ValueError(f"One of the requested xi is out of bounds in dimension {i}")
+
+
+def _check_grid_method(method, supported):
+    if method not in supported:
+        if method in ("slinear", "cubic", "quintic", "pchip"):
+            raise NotImplementedError(
+                f"dualad.scipy.interpolate.RegularGridInterpolator supports method "
+                f"'linear' and 'nearest', not {method!r}")
+        raise ValueError(f"Method '{method}' is not defined")
+
+
+class RegularGridInterpolator:
+    """``scipy.interpolate.RegularGridInterpolator(points, values, method='linear',
+    bounds_error=True, fill_value=nan)`` for ``method`` ``'linear'`` and
+    ``'nearest'``: differentiable in ``values``, the evaluation points and the
+    grid ``points`` (and in a traced ``fill_value``).
+
+    Linear: inside each cell the interpolant is multilinear, so its derivative in
+    the points is the gradient of that multilinear function (of the cell the point
+    is assigned to, SciPy's: ``[g[i], g[i+1])``, the last cell closed; on a grid
+    line the derivative is the one-sided one of that cell).  Nearest: the value of
+    the nearest grid node (ties rounded down, as SciPy), derivative 0 in the points
+    and one-hot in ``values``.  A NaN point gives NaN, a point outside the grid with
+    ``bounds_error=False`` gives ``fill_value`` (``None``: the edge cells are
+    extended), with zero derivative in either case.  Without traced inputs the
+    values are SciPy's own.
+    """
+
+    _METHODS = ("linear", "nearest")
+
+    def __init__(self, points, values, method="linear", bounds_error=True,
+                 fill_value=_np.nan):
+        _check_grid_method(method, self._METHODS)
+        self.method = method
+        self.bounds_error = bounds_error
+        self._traced_data = _traced(*points, values, fill_value)
+        if not self._traced_data:
+            self._ref = _si.RegularGridInterpolator(points, values, method=method,
+                                                    bounds_error=bounds_error,
+                                                    fill_value=fill_value)
+            self._grid = self._ref.grid
+            self._values = self._ref.values
+            self.fill_value = fill_value
+            return
+        self._ref = None
+        self._grid, desc = _check_grid(points)
+        values = dnp.asarray(values)
+        if not _np.issubdtype(_np.result_type(primal_of(values)), _np.inexact):
+            values = _as(values, _np.float64)
+        _check_grid_dimensionality(self._grid, values)
+        if fill_value is not None:
+            fdt = _np.result_type(primal_of(fill_value))
+            if not _np.can_cast(fdt, _np.result_type(primal_of(values)), casting="same_kind"):
+                raise ValueError("fill_value must be either 'None' or of a type compatible "
+                                 "with values")
+        self.fill_value = fill_value
+        self._values = dnp.flip(values, axis=desc) if desc else values
+
+    @property
+    def grid(self):
+        """The grid, each axis increasing (descending ones flipped, as SciPy)."""
+        return self._grid
+
+    @property
+    def values(self):
+        """The values (flipped along the descending axes, as SciPy)."""
+        return self._values
+
+    def __call__(self, xi, method=None):
+        """The interpolant at ``xi`` (shape ``(..., ndim)`` or a tuple of arrays);
+        ``method`` overrides the one given to the constructor."""
+        is_method_changed = method is not None and method != self.method
+        method = self.method if method is None else method
+        _check_grid_method(method, self._METHODS)
+        if self._ref is not None and not contains_tracer(xi):
+            return self._ref(xi, method=method if is_method_changed else None)
+        return _grid_evaluate(self._grid, self._values, xi, method, self.bounds_error,
+                              self.fill_value)
+
+
+def _grid_evaluate(grid, values, xi, method, bounds_error, fill_value):
+    ndim = len(grid)
+    xi = _ndim_coords(xi, ndim)
+    if _shape(xi)[-1] != ndim:
+        raise ValueError(f"The requested sample points xi have dimension {_shape(xi)[-1]} "
+                         f"but this RegularGridInterpolator has dimension {ndim}")
+    xi_shape = _shape(xi)
+    xi = _as(dnp.reshape(xi, (-1, ndim)), _np.float64)
+    xv = _np.asarray(primal_of(xi))
+    n = xv.shape[0]
+    nans = _np.any(_np.isnan(xv), axis=-1)
+    gv = [_np.asarray(primal_of(g)) for g in grid]
+    if bounds_error:
+        _grid_bounds_check(grid, xv)
+        oob = _np.zeros(n, dtype=bool)
+    else:
+        with _np.errstate(invalid="ignore"):
+            oob = _np.zeros(n, dtype=bool)
+            for i, g in enumerate(gv):
+                oob |= (xv[:, i] < g[0]) | (xv[:, i] > g[-1])
+    fill = not bounds_error and fill_value is not None
+    masked = nans | oob if fill else nans
+    # the masked points are moved onto the grid's first node before the interpolant
+    # is evaluated (their values are replaced below), so that no NaN or infinite
+    # partial meets their zero cotangent
+    if _np.any(masked):
+        safe = _np.array([g[0] for g in gv])
+        xi = dnp.where(masked[:, None], safe, xi)
+        xv = _np.where(masked[:, None], safe, xv)
+    trail = len(_shape(values)) - ndim
+    idx, dist = [], []
+    for i, g in enumerate(gv):
+        if g.shape[0] == 1:          # SciPy: index -1, distance 0 (values[-1] == values[0])
+            idx.append(_np.full(n, -1, dtype=_np.intp))
+            dist.append(_np.zeros(n))
+            continue
+        j = _np.clip(_np.searchsorted(g, xv[:, i], side="right") - 1, 0, g.shape[0] - 2)
+        idx.append(j)
+        gi = grid[i]
+        dist.append((xi[:, i] - gi[j]) / (gi[j + 1] - gi[j]))
+    if method == "nearest":
+        ind = tuple(_np.where(_np.asarray(primal_of(d)) <= .5, j, j + 1)
+                    for j, d in zip(idx, dist))
+        result = values[ind]
+    else:
+        result = None
+        for corner in _np.ndindex(*(2,) * ndim):
+            w = None
+            for i, b in enumerate(corner):
+                wi = dist[i] if b else 1 - dist[i]
+                w = wi if w is None else w * wi
+            term = values[tuple(j + b for j, b in zip(idx, corner))] * \
+                dnp.reshape(w, (n,) + (1,) * trail)
+            result = term if result is None else result + term
+    dt = _np.result_type(primal_of(result))
+    if fill and _np.any(oob):
+        fv = fill_value if contains_tracer(fill_value) else _np.asarray(fill_value, dtype=dt)
+        result = dnp.where(_np.reshape(oob, (n,) + (1,) * trail), fv, result)
+    if _np.any(nans):
+        result = dnp.where(_np.reshape(nans, (n,) + (1,) * trail), _np.array(_np.nan, dt),
+                           result)
+    return dnp.reshape(result, xi_shape[:-1] + _shape(values)[ndim:])
+
+
+def interpn(points, values, xi, method="linear", bounds_error=True, fill_value=_np.nan):
+    """``scipy.interpolate.interpn`` for ``method`` ``'linear'`` and ``'nearest'``:
+    ``RegularGridInterpolator(points, values, method, bounds_error, fill_value)(xi)``,
+    differentiable in ``points``, ``values`` and ``xi``."""
+    if not _traced(*points, values, xi, fill_value):
+        return _si.interpn(points, values, xi, method=method, bounds_error=bounds_error,
+                           fill_value=fill_value)
+    if method not in ("linear", "nearest", "cubic", "quintic", "pchip", "splinef2d",
+                      "slinear", "slinear_legacy", "cubic_legacy", "quintic_legacy"):
+        raise ValueError("interpn only understands the methods 'linear', 'nearest', "
+                         "'slinear', 'cubic', 'quintic', 'pchip', and 'splinef2d'. You "
+                         f"provided {method}.")
+    grid, _ = _check_grid(points)
+    _check_grid_dimensionality(grid, dnp.asarray(values))
+    xi_c = _ndim_coords(xi, len(grid))
+    if _shape(xi_c)[-1] != len(grid):
+        raise ValueError(f"The requested sample points xi have dimension {_shape(xi_c)[-1]}, "
+                         f"but this RegularGridInterpolator has dimension {len(grid)}")
+    if bounds_error:
+        _grid_bounds_check(grid, _np.reshape(_np.asarray(primal_of(xi_c)), (-1, len(grid))))
+    return RegularGridInterpolator(points, values, method=method, bounds_error=bounds_error,
+                                   fill_value=fill_value)(xi_c)
+
