@@ -353,6 +353,11 @@ def _interpolate_hint(entry, name, qualname):
                 f"dualad.scipy.interpolate.CubicSpline or PPoly (differentiable in the data, "
                 f"the knots and the points), or dualad.numpy.interp for linear interpolation.")
     if this is not None and name != "__init__":
+        if not hasattr(ours, "antiderivative"):    # interp1d, RegularGridInterpolator
+            return (f" A scipy.interpolate.{what} converts its data and the points it is "
+                    f"evaluated at to plain arrays, so it cannot see derivatives: build it "
+                    f"with dualad.scipy.interpolate.{what} instead (the same signature), "
+                    f"differentiable in its data and the points.")
         return (f" A scipy.interpolate.{what} converts the points it is evaluated at (and "
                 f"the bounds of its methods) to plain arrays, so it cannot see derivatives: "
                 f"build it with dualad.scipy.interpolate.{what} instead (the same signature), "
