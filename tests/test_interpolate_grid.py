@@ -1,4 +1,4 @@
-"""dualad.scipy.interpolate's RegularGridInterpolator and interpn:
+"""dualad.scipy.interpolate's RegularGridInterpolator, interpn and interp1d:
 values equal to SciPy's own (to ~1e-14), derivatives against independent truths:
 
 * in the data (values, y): SciPy's own class applied to unit arrays (the map is
@@ -18,7 +18,7 @@ import scipy.interpolate as si
 
 import dualad as ad
 import dualad.numpy as dnp
-from dualad.scipy.interpolate import RegularGridInterpolator, interpn
+from dualad.scipy.interpolate import RegularGridInterpolator, interp1d, interpn
 
 MODES = [ad.jacfwd, ad.jacrev]
 
@@ -210,3 +210,109 @@ def test_grid_nearest_derivative_in_points_is_zero():
     for mode in MODES:
         assert np.all(mode(f)(XI3) == 0)
     assert np.all(ad.hessian(lambda q: f(q)[0])(XI3[0]) == 0)
+
+
+def test_plain_scipy_grid_classes_name_dualads():
+    f = si.RegularGridInterpolator(G2, V2)
+    with pytest.raises(TypeError, match=r"dualad\.scipy\.interpolate\.RegularGridInterpolator"):
+        ad.grad(lambda p: f(p)[0])(XI2[0])
+    with pytest.raises(TypeError, match=r"call dualad\.scipy\.interpolate\.interpn instead"):
+        ad.grad(lambda p: si.interpn(G2, V2, p)[0])(XI2[0])
+    with pytest.raises(TypeError, match=r"dualad\.scipy\.interpolate\.interp1d"):
+        ad.grad(lambda y: si.interp1d(G2[0], y)(1.3))(V2[:, 0])
+    g = si.interp1d(G2[0], V2[:, 0])
+    # (no 'derivative, antiderivative and integrate': interp1d has no such methods)
+    with pytest.raises(TypeError, match=r"build it with dualad\.scipy\.interpolate\.interp1d "
+                                        r"instead \(the same signature\), differentiable in its "
+                                        r"data and the points"):
+        ad.grad(lambda t: g(t))(1.3)
+
+
+# --- interp1d ---------------------------------------------------------------------------------
+
+KINDS = ["linear", "nearest", "nearest-up", "previous", "next", "zero", "slinear",
+         "quadratic", "cubic"]
+SPLINE_K = {"zero": 0, "slinear": 1, "quadratic": 2, "cubic": 3}
+X1 = np.array([0.0, 0.4, 1.1, 1.5, 2.3, 3.0, 3.2, 4.0])
+Y1 = RNG.normal(size=(2, 8))
+XS1 = np.array([-0.7, 0.0, 0.25, 0.9, 1.5, 1.3, 2.0, 3.1, 4.0, 4.6, np.nan])
+FILLS = [np.nan, "extrapolate", (-1.5, 2.5)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fill", FILLS, ids=["nan", "extrapolate", "tuple"])
+def test_interp1d_values_equal_scipys(kind, fill):
+    kw = dict(kind=kind, bounds_error=False, fill_value=fill)
+    with np.errstate(invalid="ignore"):
+        ref = si.interp1d(X1, Y1, **kw)(XS1)
+    got = _traced(lambda y: interp1d(X1, y, **kw)(XS1), Y1)
+    assert got.shape == ref.shape and got.dtype == ref.dtype and _rel(got, ref) <= 2e-14
+    got = _traced(lambda x: interp1d(x, Y1, **kw)(XS1), X1)
+    assert _rel(got, ref) <= 2e-14
+    got = _traced(lambda p: interp1d(X1, Y1, **kw)(p), XS1)      # built untraced, called traced
+    assert _rel(got, ref) <= 2e-14
+
+
+def test_interp1d_axis_unsorted_float32_and_errors():
+    y = RNG.normal(size=(8, 3, 2))
+    perm = RNG.permutation(8)
+    xs = np.array([[0.3, 2.2], [3.9, 1.0]])
+    for kind in ["linear", "cubic", "nearest"]:
+        ref = si.interp1d(X1[perm], y[perm], kind=kind, axis=0)(xs)
+        got = _traced(lambda yy: interp1d(X1[perm], yy, kind=kind, axis=0)(xs), y[perm])
+        assert got.shape == ref.shape and _rel(got, ref) <= 2e-14
+        y32 = Y1.astype(np.float32)
+        ref = si.interp1d(X1, y32, kind=kind)(xs)
+        got = _traced(lambda yy: interp1d(X1, yy, kind=kind)(xs), y32)
+        assert got.dtype == ref.dtype and _rel(got, ref) <= 1e-6
+    with pytest.raises(ValueError, match=r"A value \(4.5\) in x_new is above"):
+        _traced(lambda yy: interp1d(X1, yy)(4.5), Y1)
+    with pytest.raises(ValueError, match="Cannot extrapolate and raise"):
+        _traced(lambda yy: interp1d(X1, yy, bounds_error=True, fill_value="extrapolate"), Y1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("mode", MODES)
+def test_interp1d_derivative_in_y_is_scipy_on_unit_arrays(kind, mode):
+    kw = dict(kind=kind, bounds_error=False, fill_value="extrapolate")
+    xs = XS1[:-1]
+    J = mode(lambda y: interp1d(X1, y, **kw)(xs))(Y1[0])
+    truth = _jac_by_units(lambda e: si.interp1d(X1, e, **kw)(xs), (8,), (len(xs),))
+    # 'previous' / 'next' extrapolated: NaN on one side, with zero derivative
+    truth = np.where(np.isnan(truth), 0.0, truth)
+    np.testing.assert_allclose(J, truth, rtol=1e-13, atol=1e-14)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("mode", MODES)
+def test_interp1d_derivative_in_points(kind, mode):
+    kw = dict(kind=kind, bounds_error=False, fill_value="extrapolate")
+    xs = np.array([-0.7, 0.25, 0.9, 1.3, 2.0, 3.1, 3.7, 4.6])
+    f = interp1d(X1, Y1[0], **kw)
+    J = np.diagonal(mode(f)(xs))
+    if kind in SPLINE_K or kind == "linear":
+        k = SPLINE_K.get(kind, 1)
+        spl = si.make_interp_spline(X1, Y1[0], k=k)
+        np.testing.assert_allclose(J, spl.derivative(1)(xs) if k else 0 * xs,
+                                   rtol=1e-12, atol=1e-12)
+        h = np.einsum('iii->i', ad.jacfwd(ad.jacrev(f))(xs))
+        h2 = np.array([ad.hessian(f)(p) for p in xs])
+        truth = spl.derivative(2)(xs) if k >= 2 else 0 * xs
+        np.testing.assert_allclose(h, truth, rtol=1e-11, atol=1e-11)
+        np.testing.assert_allclose(h2, truth, rtol=1e-11, atol=1e-11)
+    else:
+        assert np.all(J == 0)
+    # NaN and filled points: NaN / fill value with zero derivative, others finite
+    g = ad.grad(lambda p: dnp.nansum(interp1d(X1, Y1[0], kind=kind, bounds_error=False)(p)))(XS1)
+    assert np.all(np.isfinite(g)) and g[0] == 0 and g[-1] == 0 and g[-2] == 0
+
+
+@pytest.mark.parametrize("kind", ["linear", "slinear", "quadratic", "cubic"])
+@pytest.mark.parametrize("mode", MODES)
+def test_interp1d_derivative_in_knots_vs_scipy_differences(kind, mode):
+    # away from the knots (quadratic: the midpoints 0.2, 0.75, 1.3, ... move with x)
+    xs = np.array([-0.3, 0.25, 0.9, 1.35, 2.0, 3.05, 3.7, 4.4])
+    J = mode(lambda x: interp1d(x, Y1[1], kind=kind, fill_value="extrapolate")(xs))(X1)
+    truth = _richardson(lambda x: si.interp1d(x, Y1[1], kind=kind,
+                                              fill_value="extrapolate")(xs), X1)
+    np.testing.assert_allclose(J, truth, rtol=1e-7, atol=1e-8)

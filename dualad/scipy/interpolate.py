@@ -1,8 +1,9 @@
 """Differentiable ``scipy.interpolate``: ``CubicSpline``, ``CubicHermiteSpline``,
 ``PchipInterpolator``, ``Akima1DInterpolator`` and ``PPoly`` (the piecewise
 polynomials they build), ``RegularGridInterpolator`` and ``interpn`` (methods
-'linear' and 'nearest'), with SciPy's signatures and values.  The last two are
-described in their docstrings and in docs/scipy.md; they are written with ``dualad.numpy`` (no primitive of their own).
+'linear' and 'nearest') and ``interp1d`` (every kind), with SciPy's signatures
+and values.  The last three are described in their docstrings and in
+docs/scipy.md; they are written with ``dualad.numpy`` (no primitive of their own).
 
 ``CubicSpline(x, y, axis=0, bc_type='not-a-knot', extrapolate=None)`` computes
 SciPy's coefficients with SciPy's formulas, written with ``dualad.numpy``: the
@@ -84,7 +85,7 @@ from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import contains_tracer, primal_of
 
 __all__ = ["CubicSpline", "CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator",
-           "PPoly", "RegularGridInterpolator", "interpn"]
+           "PPoly", "RegularGridInterpolator", "interpn", "interp1d"]
 
 
 # --- the tridiagonal solve ------------------------------------------------------------------
@@ -1057,3 +1058,259 @@ def interpn(points, values, xi, method="linear", bounds_error=True, fill_value=_
     return RegularGridInterpolator(points, values, method=method, bounds_error=bounds_error,
                                    fill_value=fill_value)(xi_c)
 
+
+# --- interp1d -------------------------------------------------------------------------------
+
+def _deboor(t, c, k, xp, ell):
+    """The B-spline ``sum c[i] B_{i,k,t}`` at the 1-D points ``xp`` (``t[ell] <= xp
+    < t[ell + 1]``, or the edge interval when extrapolating): de Boor's recursion,
+    written with dualad operations (differentiable in ``t``, ``c`` and ``xp``)."""
+    d = [c[ell + j - k] for j in range(k + 1)]
+    for r in range(1, k + 1):
+        for j in range(k, r - 1, -1):
+            left = t[ell + j - k]
+            alpha = (xp - left) / (t[ell + j + 1 - r] - left)
+            if len(_shape(d[j])) > 1:
+                alpha = dnp.reshape(alpha, _shape(alpha) + (1,) * (len(_shape(d[j])) - 1))
+            d[j] = (1 - alpha) * d[j - 1] + alpha * d[j]
+    return d[k]
+
+
+def _spline_interval(tv, k, n, xv):
+    return _np.clip(_np.searchsorted(tv, xv, side="right") - 1, k, n - 1)
+
+
+def _interp_spline(x, y, k):
+    """SciPy's ``make_interp_spline(x, y, k)`` (default ``bc_type``), ``y`` of
+    shape ``(n, r)``: the knots and the coefficients; for ``k >= 2`` the
+    collocation system is solved densely (differentiable in ``x`` and ``y``)."""
+    n = _shape(x)[0]
+    if k == 0:
+        return dnp.concatenate([x, x[-1:]]), y
+    if k == 1:
+        return dnp.concatenate([x[:1], x, x[-1:]]), y
+    if k == 2:
+        mid = (x[1:] + x[:-1]) / 2.
+        t = dnp.concatenate([dnp.broadcast_to(x[:1], (3,)), mid[1:-1],
+                             dnp.broadcast_to(x[-1:], (3,))])
+    elif k % 2 == 1:
+        m = (k - 1) // 2
+        t = dnp.concatenate([dnp.broadcast_to(x[:1], (k + 1,)), x[m + 1:n - m - 1],
+                             dnp.broadcast_to(x[-1:], (k + 1,))])
+    else:
+        raise NotImplementedError(f"spline order {k} is not supported")
+    tv = _np.asarray(primal_of(t))
+    ell = _spline_interval(tv, k, n, _np.asarray(primal_of(x)))
+    A = _deboor(t, _np.eye(n), k, x, ell)                  # A[j, i] = B_i(x[j])
+    from .linalg import solve
+    return t, solve(A, y, check_finite=False)
+
+
+def _do_extrapolate(fill_value):
+    return isinstance(fill_value, str) and fill_value == "extrapolate"
+
+
+class interp1d:
+    """``scipy.interpolate.interp1d(x, y, kind='linear', axis=-1, copy=True,
+    bounds_error=None, fill_value=nan, assume_sorted=False)`` (SciPy's legacy
+    class), differentiable in ``x``, ``y``, the points it is called at and a
+    traced ``fill_value``.
+
+    Every ``kind`` of SciPy: 'linear', 'nearest', 'nearest-up', 'previous',
+    'next' (derivative 0 in the points and one-hot in ``y`` for the last four),
+    and the splines 'zero', 'slinear', 'quadratic', 'cubic' (or an integer order
+    up to 3): SciPy's ``make_interp_spline`` B-spline (its knots, and its
+    collocation system, solved densely: ``O(n^3)``), evaluated by de Boor's
+    recursion.  ``fill_value='extrapolate'``, ``(below, above)`` and
+    ``bounds_error`` as SciPy.  Which interval a point falls in is read from the
+    values (SciPy's rules); a point outside the data given ``fill_value``, or NaN,
+    has zero derivative.  Without traced inputs the values are SciPy's own.
+    """
+
+    def __init__(self, x, y, kind="linear", axis=-1, copy=True, bounds_error=None,
+                 fill_value=_np.nan, assume_sorted=False):
+        self._ref = None
+        fills = list(fill_value) if isinstance(fill_value, tuple) else [fill_value]
+        if not _traced(x, y, *[f for f in fills if not isinstance(f, str)]):
+            self._ref = _si.interp1d(x, y, kind=kind, axis=axis, copy=copy,
+                                     bounds_error=bounds_error, fill_value=fill_value,
+                                     assume_sorted=assume_sorted)
+            for a in ("x", "y", "axis", "bounds_error", "copy"):
+                setattr(self, a, getattr(self._ref, a))
+            self._kind = self._ref._kind
+            self._fill_value_orig = self._ref.fill_value
+            self._args = (x, y, kind, axis, copy, bounds_error, fill_value, assume_sorted)
+            return
+        self._build(x, y, kind, axis, copy, bounds_error, fill_value, assume_sorted)
+
+    def _build(self, x, y, kind, axis, copy, bounds_error, fill_value, assume_sorted):
+        x, y = dnp.asarray(x), dnp.asarray(y)
+        if len(_shape(x)) != 1:
+            raise ValueError("the x array must have exactly one dimension.")
+        if len(_shape(y)) == 0:
+            raise ValueError("the y array must have at least one dimension.")
+        if not _np.issubdtype(_np.result_type(primal_of(y)), _np.inexact):
+            y = _as(y, _np.float64)
+        self.bounds_error = bounds_error
+        self.copy = copy
+        order = None
+        if kind in ("zero", "slinear", "quadratic", "cubic"):
+            order = {"zero": 0, "slinear": 1, "quadratic": 2, "cubic": 3}[kind]
+            kind = "spline"
+        elif isinstance(kind, int):
+            order, kind = kind, "spline"
+        elif kind not in ("linear", "nearest", "nearest-up", "previous", "next"):
+            raise NotImplementedError(f"{kind} is unsupported: Use fitpack routines for "
+                                      f"other types.")
+        self.axis = axis % len(_shape(y))
+        if not assume_sorted:
+            ind = _np.argsort(_np.asarray(primal_of(x)), kind="mergesort")
+            x = x[ind]
+            y = dnp.take(y, ind, axis=self.axis)
+        if _shape(x)[0] != _shape(y)[self.axis]:
+            raise ValueError(f"x and y arrays must be equal in length along interpolation "
+                             f"axis.")
+        self.x = x
+        self.y = y
+        self._y_extra_shape = _shape(y)[:self.axis] + _shape(y)[self.axis + 1:]
+        self._y = dnp.reshape(dnp.moveaxis(y, self.axis, 0), (_shape(y)[self.axis], -1))
+        self._kind = kind
+        xf = _as(x, _np.float64)
+        if kind == "spline":
+            minval = order + 1
+            if order > 3 or order < 0:
+                raise NotImplementedError(f"spline order {order} is not supported by "
+                                          f"dualad.scipy.interpolate.interp1d")
+        else:
+            minval = 1
+            if kind in ("previous", "next") and _do_extrapolate(fill_value):
+                self._check_and_update_bounds_error_for_extrapolation()
+                fill_value = ((_np.nan, dnp.take(y, -1, axis=self.axis)) if kind == "previous"
+                              else (dnp.take(y, 0, axis=self.axis), _np.nan))
+        if _shape(x)[0] < minval:
+            raise ValueError(f"x and y arrays must have at least {minval} entries")
+        if kind == "spline":
+            yk = self._y if _np.iscomplexobj(primal_of(self._y)) else _as(self._y, _np.float64)
+            self._t, self._c = _interp_spline(xf, yk, order)
+            self._order = order
+        self._xf = xf
+        self._set_fill_value(fill_value)
+
+    def _check_and_update_bounds_error_for_extrapolation(self):
+        if self.bounds_error:
+            raise ValueError("Cannot extrapolate and raise at the same time.")
+        self.bounds_error = False
+
+    def _set_fill_value(self, fill_value):
+        if _do_extrapolate(fill_value):
+            self._check_and_update_bounds_error_for_extrapolation()
+            self._extrapolate = True
+        else:
+            shape = self._y_extra_shape or (1,)
+
+            def up_to(v, name):
+                v = dnp.asarray(v)
+                try:
+                    _np.broadcast_shapes(_shape(v), shape)
+                    if _np.broadcast_shapes(_shape(v), shape) != tuple(shape):
+                        raise ValueError
+                except ValueError:
+                    raise ValueError(f"{name} with shape {_shape(v)} cannot be broadcast "
+                                     f"to {tuple(shape)}") from None
+                return dnp.reshape(dnp.broadcast_to(v, shape), (-1,))
+            if isinstance(fill_value, tuple) and len(fill_value) == 2:
+                below = up_to(fill_value[0], "fill_value (below)")
+                above = up_to(fill_value[1], "fill_value (above)")
+            else:
+                below = above = up_to(fill_value, "fill_value")
+            self._fill_below, self._fill_above = below, above
+            self._extrapolate = False
+            if self.bounds_error is None:
+                self.bounds_error = True
+        self._fill_value_orig = fill_value
+
+    @property
+    def fill_value(self):
+        """The fill value."""
+        return self._fill_value_orig
+
+    def __call__(self, x):
+        """The interpolant at ``x``: the interpolation axis of ``y`` replaced by the
+        shape of ``x``."""
+        if self._ref is not None and not contains_tracer(x):
+            return self._ref(x)
+        if self._ref is not None:          # built by SciPy from plain data
+            self._build(*self._args)
+            self._ref = None
+        x = dnp.asarray(x)
+        if not _np.issubdtype(_np.result_type(primal_of(x)), _np.inexact):
+            x = _as(x, _np.float64)
+        x_shape = _shape(x)
+        xn = dnp.ravel(x)
+        y = self._evaluate(xn)
+        y = dnp.reshape(y, x_shape + self._y_extra_shape)
+        if self.axis != 0 and x_shape != ():
+            nx, ny = len(x_shape), len(self._y_extra_shape)
+            s = (list(range(nx, nx + self.axis)) + list(range(nx))
+                 + list(range(nx + self.axis, nx + ny)))
+            y = dnp.transpose(y, tuple(s))
+        return y
+
+    def _evaluate(self, xn):
+        xv = _np.asarray(primal_of(xn))
+        xk = _np.asarray(primal_of(self._xf))
+        n = xk.shape[0]
+        with _np.errstate(invalid="ignore"):
+            below, above = xv < xk[0], xv > xk[-1]
+        if not self._extrapolate:
+            if self.bounds_error and below.any():
+                raise ValueError(f"A value ({xv[_np.argmax(below)]}) in x_new is below the "
+                                 f"interpolation range's minimum value ({xk[0]}).")
+            if self.bounds_error and above.any():
+                raise ValueError(f"A value ({xv[_np.argmax(above)]}) in x_new is above the "
+                                 f"interpolation range's maximum value ({xk[-1]}).")
+        kind = self._kind
+        nans = _np.isnan(xv)
+        if kind in ("linear", "spline"):
+            # NaN points (and points to be filled) are moved to x[0] before the
+            # interpolant is evaluated, so that no NaN or infinite partial meets their
+            # zero cotangent; their values are set below
+            masked = nans if self._extrapolate else nans | below | above
+            if _np.any(masked):
+                xn = dnp.where(masked, xk[0], xn)
+                xv = _np.where(masked, xk[0], xv)
+        if kind == "linear":
+            hi = _np.clip(_np.searchsorted(xk, xv), 1, n - 1)
+            lo = hi - 1
+            x_lo, x_hi = self._xf[lo], self._xf[hi]
+            y_lo, y_hi = self._y[lo], self._y[hi]
+            slope = (y_hi - y_lo) / (x_hi - x_lo)[:, None]
+            out = slope * (xn - x_lo)[:, None] + y_lo
+        elif kind in ("nearest", "nearest-up"):
+            bds = xk / 2.0
+            bds = bds[1:] + bds[:-1]
+            side = "left" if kind == "nearest" else "right"
+            i = _np.clip(_np.searchsorted(bds, xv, side=side), 0, n - 1)
+            out = self._y[i]
+        elif kind in ("previous", "next"):
+            ind = 0 if kind == "previous" else 1
+            shift = _np.nextafter(xk, -_np.inf if ind == 0 else _np.inf)
+            i = _np.clip(_np.searchsorted(shift, xv, side="left" if ind == 0 else "right"),
+                         1 - ind, n - ind)
+            out = self._y[i + ind - 1]
+        else:
+            k = self._order
+            nc = _shape(self._c)[0]
+            ell = _spline_interval(_np.asarray(primal_of(self._t)), k, nc, xv)
+            out = _deboor(self._t, self._c, k, xn, ell)
+        dt = _np.result_type(primal_of(out))
+        col = (_shape(out)[0], 1)
+        if kind in ("linear", "spline") and _np.any(nans):
+            out = dnp.where(_np.reshape(nans, col), _np.array(_np.nan, dt), out)
+        if not self._extrapolate and _shape(out)[0] > 0:
+            for mask, fv in ((below, self._fill_below), (above, self._fill_above)):
+                if _np.any(mask):
+                    if not contains_tracer(fv):
+                        fv = _np.asarray(primal_of(fv)).astype(dt)
+                    out = dnp.where(_np.reshape(mask, col), fv, out)
+        return out
