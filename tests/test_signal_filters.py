@@ -396,3 +396,20 @@ def test_lfilter_empty_x_returns_zi_as_final_state():
     zf_t = ad.jvp(lambda z: signal.lfilter(np.float32(B), np.float32(A), x3, axis=0, zi=z)[1],
                   (zi3,), (zi3,))[1]
     np.testing.assert_array_equal(zf_t, np.broadcast_to(zi3, (2, 3)))
+
+
+@pytest.mark.parametrize("taps", [5, 9, 40])
+def test_coefficient_gradients_exact_next_to_a_huge_sample(taps):
+    # d y[n-1] / d b[k] = x[n-1-k] for an FIR filter, and = -x[n-1-k] in a with
+    # y = x: each entry a single sample, exact; a correlation by FFT would put an
+    # error of eps * 1e14 on the O(1) entries (2% relative)
+    rng = np.random.default_rng(0)
+    n = 60
+    x = rng.standard_normal(n)
+    x[0] = 1e14
+    b = rng.standard_normal(taps)
+    g = ad.grad(lambda b: signal.lfilter(b, np.array([1.0]), x)[-1])(b)
+    np.testing.assert_allclose(g, x[n - 1 - np.arange(taps)], rtol=1e-15)
+    a = np.r_[1.0, np.zeros(taps - 1)]
+    ga = ad.grad(lambda a: signal.lfilter(np.array([1.0]), a, x)[-1])(a)
+    np.testing.assert_allclose(ga[1:], -x[n - 1 - np.arange(1, taps)], rtol=1e-15)

@@ -470,27 +470,11 @@ def _lf_q(g, a, x, zi, axis):
     return _ax_flip(lfilter_p(one, a, _lf_cot(g, a, x, zi, axis), None, axis=axis), axis)
 
 
-_LF_CORR_LOOP = 8     # up to this many lags, one product and sum per lag
-
-
 def _lf_corr(q, w, n, axis):
     """``c[k] = sum_m q[m + k] w[m]`` for lags k < n, summed along ``axis``
     (leading axes kept): the transpose, in the coefficients, of convolving them
-    with ``w``.  Many lags (long FIR filters): one FFT correlation, the
-    ``"signal.fftconvolve"`` primitive, so the rule differentiates again."""
+    with ``w``."""
     lq, lw = shape_of(q)[axis], shape_of(w)[axis]
-    if n > _LF_CORR_LOOP and lq > 0 and lw > 0:
-        # one FFT correlation (q convolved with w reversed) for all the lags,
-        # instead of n products and sums over the whole signal
-        full = fftconv_p(q, _ax_flip(w, axis), axes=(axis,))
-        c = _ax_slice(full, lw - 1, lw - 1 + n, axis)
-        short = n - shape_of(c)[axis]       # lags past the end of q: empty sums
-        if short > 0:
-            zs = list(shape_of(c))
-            zs[axis] = short
-            c = dnp.concatenate([c, _np.zeros(zs, dtype=_np.result_type(primal_of(c)))],
-                                axis=axis)
-        return c
     parts = []
     for k in range(n):
         m = max(0, min(lw, lq - k))
