@@ -470,6 +470,68 @@ def test_solve_banded_primitive_against_dense_solve():
     assert np.all(J[..., 0, 0] == 0) and np.all(J[..., 2, -1] == 0)   # corners are not read
 
 
+def _dense_from_band(ab, l, u):
+    n = ab.shape[1]
+    A = np.zeros((n, n), dtype=ab.dtype)
+    for r in range(l + u + 1):
+        d = u - r                                  # row r: the diagonal at offset d
+        A += np.diag(ab[r, max(d, 0):n + min(d, 0)], d)
+    return A
+
+
+@pytest.mark.parametrize("l_and_u", [(2, 1), (1, 3), (3, 3)])
+def test_solve_banded_primitive_wider_bands_against_dense_solve(l_and_u):
+    # the (l, u) keyword (interp1d's collocation systems have (k, k)): values and
+    # first derivatives in the band and the right-hand side against NumPy's dense
+    # solve and its Richardson differences, second order (the Hessian of a linear
+    # functional in the band) against Richardson differences of the closed-form
+    # gradient -A^{-T} c x^T read on the band
+    l, u = l_and_u
+    rng = np.random.default_rng(11)
+    n = 7
+    ab = rng.normal(size=(l + u + 1, n))
+    ab[u] += 8.0
+    b = rng.normal(size=(n, 2))
+    x = interpolate.solve_banded_p(ab, b, l_and_u=l_and_u)
+    np.testing.assert_allclose(x, np.linalg.solve(_dense_from_band(ab, l, u), b), rtol=1e-13)
+    fd = _richardson(lambda a: np.linalg.solve(_dense_from_band(a, l, u), b), ab)
+    fd = fd.reshape(n, 2, l + u + 1, n)
+    fdb = _richardson(lambda bb: np.linalg.solve(_dense_from_band(ab, l, u), bb), b)
+    for mode in (ad.jacfwd, ad.jacrev):
+        J = mode(lambda a: interpolate.solve_banded_p(a, b, l_and_u=l_and_u))(ab)
+        np.testing.assert_allclose(J, fd, rtol=1e-8, atol=1e-9)
+        Jb = mode(lambda bb: interpolate.solve_banded_p(ab, bb, l_and_u=l_and_u))(b)
+        np.testing.assert_allclose(Jb, fdb.reshape(n, 2, n, 2), rtol=1e-8, atol=1e-9)
+    mask = _dense_from_band(np.ones_like(ab), l, u) != 0
+    inband = np.zeros_like(ab, dtype=bool)
+    for r in range(l + u + 1):
+        d = u - r
+        inband[r, max(d, 0):n + min(d, 0)] = True
+    assert np.all(J[..., ~inband] == 0)               # entries outside the matrix are not read
+    c = rng.normal(size=(n, 2))
+
+    def grad_closed(a):                               # d <c, A^{-1} b> / d ab
+        A = _dense_from_band(a, l, u)
+        G = -np.linalg.solve(A.T, c) @ np.linalg.solve(A, b).T
+        out = np.zeros_like(a)
+        for r in range(l + u + 1):
+            d = u - r
+            j = np.arange(max(d, 0), n + min(d, 0))
+            out[r, j] = G[j - d, j]
+        return out
+    assert mask.sum() == inband.sum()
+    np.testing.assert_allclose(ad.grad(lambda a: dnp.sum(
+        c * interpolate.solve_banded_p(a, b, l_and_u=l_and_u)))(ab), grad_closed(ab),
+        rtol=1e-12, atol=1e-14)
+    H_fd = _richardson(grad_closed, ab).reshape(l + u + 1, n, l + u + 1, n)
+
+    def f(a):
+        return dnp.sum(c * interpolate.solve_banded_p(a, b, l_and_u=l_and_u))
+    for H in (ad.hessian(f)(ab), ad.jacfwd(ad.jacrev(f))(ab), ad.jacrev(ad.jacfwd(f))(ab),
+              ad.jacrev(ad.jacrev(f))(ab), ad.jacfwd(ad.jacfwd(f))(ab)):
+        np.testing.assert_allclose(H, H_fd, rtol=1e-7, atol=1e-8)
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 def test_scipy_cubicspline_on_traced_values_names_dualads():
