@@ -316,3 +316,29 @@ def test_interp1d_derivative_in_knots_vs_scipy_differences(kind, mode):
     truth = _richardson(lambda x: si.interp1d(x, Y1[1], kind=kind,
                                               fill_value="extrapolate")(xs), X1)
     np.testing.assert_allclose(J, truth, rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("kind", ["quadratic", "cubic"])
+def test_interp1d_spline_many_points_equal_scipys(kind):
+    # n = 2000 data points (the collocation system is banded, O(n): it was solved
+    # as a dense n x n matrix): values, with y, x or the points traced, equal to
+    # SciPy's interp1d; the gradient in y of the sum over the points equal to the
+    # exact Jacobian SciPy gives (its interp1d of the identity's columns, summed);
+    # a directional derivative in the knots x against Richardson differences of
+    # SciPy's interp1d
+    rng = np.random.default_rng(2000)
+    n = 2000
+    x = np.cumsum(rng.uniform(0.5, 1.5, n))
+    y = np.sin(x / 7.0) + 0.1 * rng.normal(size=n)
+    xs = np.sort(rng.uniform(x[0], x[-1], 300))
+    ref = si.interp1d(x, y, kind=kind)(xs)
+    assert _rel(_traced(lambda yy: interp1d(x, yy, kind=kind)(xs), y), ref) <= 1e-14
+    assert _rel(_traced(lambda xx: interp1d(xx, y, kind=kind)(xs), x), ref) <= 1e-14
+    assert _rel(_traced(lambda p: interp1d(x, y, kind=kind)(p), xs), ref) <= 1e-14
+    g = ad.grad(lambda yy: dnp.sum(interp1d(x, yy, kind=kind)(xs)))(y)
+    truth = si.interp1d(x, np.eye(n), kind=kind, axis=0)(xs).sum(0)
+    np.testing.assert_allclose(g, truth, rtol=1e-12, atol=1e-12)
+    v = rng.normal(size=n) * 0.1
+    _, jv = ad.jvp(lambda xx: interp1d(xx, y, kind=kind)(xs), (x,), (v,))
+    fd = _richardson(lambda h: si.interp1d(x + h * v, y, kind=kind)(xs), np.zeros(()), h=1e-3)
+    np.testing.assert_allclose(jv, fd, rtol=1e-6, atol=1e-7)

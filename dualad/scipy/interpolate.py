@@ -1129,10 +1129,28 @@ def _spline_interval(tv, k, n, xv):
     return _np.clip(_np.searchsorted(tv, xv, side="right") - 1, k, n - 1)
 
 
+def _bspline_basis(t, k, xp, ell):
+    """The ``k + 1`` B-splines nonzero on the interval ``ell`` of each point,
+    ``B[j, m] = B_{ell[j] - k + m, k, t}(xp[j])`` (shape ``(len(xp), k + 1)``):
+    de Boor's recursion on unit coefficients (differentiable in ``t`` and ``xp``)."""
+    npts = _shape(xp)[0]
+    d = [_np.broadcast_to(e, (npts, k + 1)) for e in _np.eye(k + 1)]
+    for r in range(1, k + 1):
+        for j in range(k, r - 1, -1):
+            left = t[ell + j - k]
+            alpha = ((xp - left) / (t[ell + j + 1 - r] - left))[:, None]
+            d[j] = (1 - alpha) * d[j - 1] + alpha * d[j]
+    return d[k]
+
+
 def _interp_spline(x, y, k):
     """SciPy's ``make_interp_spline(x, y, k)`` (default ``bc_type``), ``y`` of
-    shape ``(n, r)``: the knots and the coefficients; for ``k >= 2`` the
-    collocation system is solved densely (differentiable in ``x`` and ``y``)."""
+    shape ``(n, r)``: the knots and the coefficients (differentiable in ``x`` and
+    ``y``).  For ``k >= 2`` the collocation matrix ``A[j, i] = B_i(x[j])`` is
+    assembled in SciPy's banded storage with (l, u) = (k, k), as SciPy's
+    ``make_interp_spline`` does (row ``j`` is nonzero in the columns
+    ``ell[j] - k .. ell[j]``, which lie within ``k`` of ``j`` for these knots), and
+    solved by the banded primitive (LAPACK's ``gbsv``, as SciPy): ``O(n k^2)``."""
     n = _shape(x)[0]
     if k == 0:
         return dnp.concatenate([x, x[-1:]]), y
@@ -1150,9 +1168,19 @@ def _interp_spline(x, y, k):
         raise NotImplementedError(f"spline order {k} is not supported")
     tv = _np.asarray(primal_of(t))
     ell = _spline_interval(tv, k, n, _np.asarray(primal_of(x)))
-    A = _deboor(t, _np.eye(n), k, x, ell)                  # A[j, i] = B_i(x[j])
-    from .linalg import solve
-    return t, solve(A, y, check_finite=False)
+    vals = _bspline_basis(t, k, x, ell)                     # (n, k + 1)
+    # ab[k + j - i, i] = A[j, i] for i = ell[j] - k + m: a gather from the flat
+    # values (index n * (k + 1) is a zero)
+    rows = _np.arange(n)[:, None]
+    cols = ell[:, None] - k + _np.arange(k + 1)
+    band = k + rows - cols
+    if _np.any(band < 0) or _np.any(band > 2 * k):
+        raise AssertionError("collocation row outside the band")   # not for these knots
+    idx = _np.full((2 * k + 1, n), n * (k + 1))
+    idx[band, cols] = _np.arange(n * (k + 1)).reshape(n, k + 1)
+    flat = dnp.concatenate([dnp.reshape(vals, (-1,)), _np.zeros(1)])
+    ab = flat[idx]
+    return t, solve_banded_p(ab, y, l_and_u=(k, k))
 
 
 def _do_extrapolate(fill_value):
@@ -1169,9 +1197,10 @@ class interp1d:
     'next' (derivative 0 in the points and one-hot in ``y`` for the last four),
     and the splines 'zero', 'slinear', 'quadratic', 'cubic' (or an integer order
     up to 3): SciPy's ``make_interp_spline`` B-spline (its knots, and its
-    collocation system, solved densely: ``O(n^3)``), evaluated by de Boor's
-    recursion.  ``fill_value='extrapolate'``, ``(below, above)`` and
-    ``bounds_error`` as SciPy.  Which interval a point falls in is read from the
+    collocation system in banded form, solved as SciPy does by LAPACK's banded
+    ``gbsv``: ``O(n)`` for ``n`` data points), evaluated by de Boor's recursion.
+    ``fill_value='extrapolate'``, ``(below, above)`` and ``bounds_error`` as
+    SciPy.  Which interval a point falls in is read from the
     values (SciPy's rules); a point outside the data given ``fill_value``, or NaN,
     has zero derivative.  Without traced inputs the values are SciPy's own.
     """

@@ -5,9 +5,10 @@ loose tolerance, few examples: the derivatives are as accurate as the
 integrations), the quadrature of samples (trapezoid, simpson and their
 cumulative forms: compositions of getitem, sum and cumsum),
 dualad.scipy.sparse.matmul (a sparse constant times a traced
-vector or matrix, on either side) and dualad.scipy.interpolate's tridiagonal
-solve (directly, and inside CubicSpline with traced knots, data, boundary
-values and points)."""
+vector or matrix, on either side) and dualad.scipy.interpolate's banded
+solve (directly, tridiagonal and with (l, u) = (2, 1), inside CubicSpline with
+traced knots, data, boundary values and points, and inside interp1d's cubic and
+quadratic B-spline collocation systems)."""
 import numpy as np
 import scipy.sparse
 from hypothesis import strategies as st
@@ -142,6 +143,26 @@ SPECS.append(
     Spec("interpolate.solve_banded", _banded_and_spline,
          st.tuples(arrays((3, 4)), arrays((4, 2)), arrays((5,), low=-1.0, high=1.0),
                    arrays((5, 2)), arrays((2,))),
+         covers=("interpolate.solve_banded",)))
+
+
+def _wide_band_and_interp1d(ab, b, u, y):
+    # the banded solve with (l, u) = (2, 1) (a diagonally dominant band), and
+    # through interp1d's B-spline collocation systems ((l, u) = (k, k)): knots x
+    # traced through u, data y, points at fixed fractions of the range (away from
+    # the knots and the quadratic's midpoint knots for the drawn u)
+    band = ab + dnp.stack([dnp.zeros(5), 8.0 + dnp.zeros(5), dnp.zeros(5), dnp.zeros(5)])
+    x = dnp.cumsum(0.5 + dnp.exp(u))
+    xs = x[0] + (x[-1] - x[0]) * np.array([0.1234, 0.5678, 0.9012])
+    f3 = interpolate.interp1d(x, y, kind="cubic")
+    f2 = interpolate.interp1d(x, y, kind="quadratic")
+    return (interpolate.solve_banded_p(band, b, l_and_u=(2, 1)), f3(xs) * f2(xs))
+
+
+SPECS.append(
+    Spec("interpolate.solve_banded (l, u) = (2, 1), interp1d", _wide_band_and_interp1d,
+         st.tuples(arrays((4, 5)), arrays((5, 2)), arrays((6,), low=-1.0, high=1.0),
+                   arrays((6,))),
          covers=("interpolate.solve_banded",)))
 
 
