@@ -342,3 +342,27 @@ def test_interp1d_spline_many_points_equal_scipys(kind):
     _, jv = ad.jvp(lambda xx: interp1d(xx, y, kind=kind)(xs), (x,), (v,))
     fd = _richardson(lambda h: si.interp1d(x + h * v, y, kind=kind)(xs), np.zeros(()), h=1e-3)
     np.testing.assert_allclose(jv, fd, rtol=1e-6, atol=1e-7)
+
+
+def test_interp1d_linear_keeps_float32_as_scipy():
+    x = np.linspace(0, 2, 6).astype(np.float32)
+    y = np.sin(x).astype(np.float32)
+    p = np.float32([0.3, 1.1])
+    ref = si.interp1d(x, y)(p)
+    for args, f in (((p,), lambda q: interp1d(x, y)(q)),
+                    ((y,), lambda yy: interp1d(x, yy)(p)),
+                    ((x,), lambda xx: interp1d(xx, y)(p))):
+        val, tan = ad.jvp(f, args, (np.ones_like(args[0]),))
+        assert val.dtype == ref.dtype == np.float32 and tan.dtype == np.float32
+        np.testing.assert_array_equal(val, ref)
+
+
+def test_interp1d_spline_with_unsorted_assume_sorted_raises_as_scipy():
+    x = np.array([0.0, 2.0, 1.0, 3.0])
+    y = np.array([0.0, 4.0, 1.0, 9.0])
+    with pytest.raises(ValueError, match="strictly increasing") as plain:
+        si.interp1d(x, y, kind="cubic", assume_sorted=True)
+    with pytest.raises(ValueError, match="strictly increasing") as traced:
+        ad.jvp(lambda yy: interp1d(x, yy, kind="cubic", assume_sorted=True,
+                                      bounds_error=False)(np.array([0.5, 1.5])), (y,), (y,))
+    assert str(traced.value) == str(plain.value)

@@ -1268,6 +1268,9 @@ class interp1d:
         if _shape(x)[0] < minval:
             raise ValueError(f"x and y arrays must have at least {minval} entries")
         if kind == "spline":
+            xs = _np.asarray(primal_of(xf))
+            if _np.any(xs[1:] <= xs[:-1]):           # make_interp_spline's check
+                raise ValueError("Expect x to be a 1D strictly increasing sequence.")
             yk = self._y if _np.iscomplexobj(primal_of(self._y)) else _as(self._y, _np.float64)
             self._t, self._c = _interp_spline(xf, yk, order)
             self._order = order
@@ -1360,7 +1363,8 @@ class interp1d:
         if kind == "linear":
             hi = _np.clip(_np.searchsorted(xk, xv), 1, n - 1)
             lo = hi - 1
-            x_lo, x_hi = self._xf[lo], self._xf[hi]
+            # the knots in their own dtype, as SciPy's _call_linear (float32 stays float32)
+            x_lo, x_hi = self.x[lo], self.x[hi]
             y_lo, y_hi = self._y[lo], self._y[hi]
             slope = (y_hi - y_lo) / (x_hi - x_lo)[:, None]
             out = slope * (xn - x_lo)[:, None] + y_lo
