@@ -1,6 +1,7 @@
 """Small derivative helpers shared by test files: ``both`` (the tail tests,
-test_special_tails.py, test_stats_edges.py) and ``richardson_jacobian``
-(finite-difference Jacobians of plain NumPy functions)."""
+test_special_tails.py, test_stats_edges.py), ``richardson_jacobian``
+(finite-difference Jacobians of plain NumPy functions) and ``nan_aware_rel``
+(relative error with NaN patterns compared, the interpolation tests)."""
 import numpy as np
 
 import dualad as ad
@@ -59,3 +60,17 @@ def same(got, want):
     assert got.dtype == want.dtype
     assert got.shape == want.shape
     np.testing.assert_array_equal(got, want)
+
+
+def nan_aware_rel(a, b):
+    """The largest difference of ``a`` from ``b`` relative to the largest entry of
+    ``b``; NaN where the other is not NaN counts as infinitely wrong, NaN in both
+    as equal."""
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape
+    if np.any(np.isnan(a) != np.isnan(b)):
+        return np.inf
+    ok = ~np.isnan(b)
+    if not np.any(ok):
+        return 0.0
+    return np.max(np.abs(a[ok] - b[ok])) / max(np.max(np.abs(b[ok])), 1e-300)
