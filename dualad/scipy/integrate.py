@@ -486,10 +486,6 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
 # with dualad.numpy operations: linear in y, rational in the spacings, differentiable
 # in both to every order.  Calls without traced values go to SciPy itself.
 
-def _traced(*xs):
-    return contains_tracer(list(xs))
-
-
 def _along(nd, axis, s):
     idx = [slice(None)] * nd
     idx[axis] = s
@@ -524,7 +520,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     SciPy's semantics: a 1-D ``x`` runs along ``axis``; an N-D ``x`` is
     broadcast to ``y``'s shape; the result has ``y``'s (floating) dtype.
     """
-    if not _traced(y, x, dx):
+    if not contains_tracer((y, x, dx)):
         return _si.trapezoid(y, x=x, dx=dx, axis=axis)
     y = dnp.asarray(y)
     nd = _ndim(y)
@@ -553,7 +549,7 @@ def cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None):
     ``initial`` is ``None`` or ``0`` (SciPy's rule): with ``0`` the result
     starts with a zero and has ``y``'s length along ``axis``.
     """
-    if not _traced(y, x, dx):
+    if not contains_tracer((y, x, dx)):
         return _si.cumulative_trapezoid(y, x=x, dx=dx, axis=axis, initial=initial)
     y = dnp.asarray(y)
     shp = _np.shape(primal_of(y))
@@ -621,7 +617,7 @@ def simpson(y, x=None, *, dx=1.0, axis=-1):
     Cartwright's correction for the last interval (a parabola through the last
     three samples); for ``N = 2``, the trapezoid.
     """
-    if not _traced(y, x, dx):
+    if not contains_tracer((y, x, dx)):
         return _si.simpson(y, x=x, dx=dx, axis=axis)
     y = dnp.asarray(y)
     shp = _np.shape(primal_of(y))
@@ -719,7 +715,7 @@ def cumulative_simpson(y, *, x=None, dx=1.0, axis=-1, initial=None):
     through it and a neighbouring sample; fewer than three samples fall back to
     ``cumulative_trapezoid``.  ``x`` must be strictly increasing.
     """
-    if not _traced(y, x, dx, initial):
+    if not contains_tracer((y, x, dx, initial)):
         return _si.cumulative_simpson(y, x=x, dx=dx, axis=axis, initial=initial)
     y = _float(y)
     original_y = y

@@ -221,10 +221,6 @@ defvjp_direct(solve_banded_p, _sb_vjp_ab, _sb_vjp_b)
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _traced(*xs):
-    return contains_tracer(list(xs))
-
-
 def _as(v, dt):
     return v if _np.result_type(primal_of(v)) == dt else dnp.astype(v, dt)
 
@@ -355,7 +351,7 @@ class PPoly:
         """The ``nu``-th derivative at ``x`` (``nu >= 0``); SciPy's semantics."""
         if extrapolate is None:
             extrapolate = self.extrapolate
-        if not _traced(self._c, self._x, x):
+        if not contains_tracer((self._c, self._x, x)):
             return self._scipy()(x, nu=nu, extrapolate=extrapolate)
         if nu < 0:
             raise ValueError("Order of derivative cannot be negative")
@@ -410,7 +406,7 @@ class PPoly:
         for negative ``nu``)."""
         if nu < 0:
             return self.antiderivative(-nu)
-        if not _traced(self._c, self._x):
+        if not contains_tracer((self._c, self._x)):
             d = self._scipy().derivative(nu)
             return self.construct_fast(d.c, d.x, d.extrapolate, d.axis)
         c2 = self._c if nu == 0 else self._c[:-nu]
@@ -429,7 +425,7 @@ class PPoly:
         if nu <= 0:
             return self.derivative(-nu)
         extrapolate = False if self.extrapolate == "periodic" else self.extrapolate
-        if not _traced(self._c, self._x):
+        if not contains_tracer((self._c, self._x)):
             d = self._scipy().antiderivative(nu)
             return self.construct_fast(d.c, d.x, extrapolate, d.axis)
         c, xk = self._c, self._x
@@ -487,7 +483,7 @@ class PPoly:
         extrapolation adds whole periods)."""
         if extrapolate is None:
             extrapolate = self.extrapolate
-        if not _traced(self._c, self._x, a, b):
+        if not contains_tracer((self._c, self._x, a, b)):
             return self._scipy().integrate(a, b, extrapolate=extrapolate)
         a = _as(dnp.asarray(a), _np.float64)
         b = _as(dnp.asarray(b), _np.float64)
@@ -715,7 +711,7 @@ class CubicSpline(PPoly):
     def __init__(self, x, y, axis=0, bc_type="not-a-knot", extrapolate=None):
         bc_values = [] if isinstance(bc_type, str) else \
             [b[1] for b in bc_type if not isinstance(b, str) and len(b) == 2]
-        if not _traced(x, y, *bc_values):
+        if not contains_tracer((x, y, *bc_values)):
             ref = _si.CubicSpline(x, y, axis=axis, bc_type=bc_type, extrapolate=extrapolate)
             self._c, self._x = ref.c, ref.x
             self.extrapolate, self.axis = ref.extrapolate, ref.axis
@@ -749,7 +745,7 @@ class CubicHermiteSpline(PPoly):
     differentiable in ``x``, ``y``, ``dydx`` and the evaluation points."""
 
     def __init__(self, x, y, dydx, axis=0, extrapolate=None):
-        if not _traced(x, y, dydx):
+        if not contains_tracer((x, y, dydx)):
             _from_scipy(self, _si.CubicHermiteSpline(x, y, dydx, axis=axis,
                                                      extrapolate=extrapolate))
             return
@@ -805,7 +801,7 @@ class PchipInterpolator(CubicHermiteSpline):
     """
 
     def __init__(self, x, y, axis=0, extrapolate=None):
-        if not _traced(x, y):
+        if not contains_tracer((x, y)):
             _from_scipy(self, _si.PchipInterpolator(x, y, axis=axis, extrapolate=extrapolate))
             return
         x, dx, y, axis = _prepare_input(x, y, axis)
@@ -846,7 +842,7 @@ class Akima1DInterpolator(CubicHermiteSpline):
     def __init__(self, x, y, axis=0, *, method="akima", extrapolate=None):
         if method not in {"akima", "makima"}:
             raise NotImplementedError(f"`method`={method} is unsupported.")
-        if not _traced(x, y):
+        if not contains_tracer((x, y)):
             _from_scipy(self, _si.Akima1DInterpolator(x, y, axis=axis, method=method,
                                                       extrapolate=extrapolate))
             return
@@ -975,7 +971,7 @@ class RegularGridInterpolator:
         _check_grid_method(method, self._METHODS)
         self.method = method
         self.bounds_error = bounds_error
-        self._traced_data = _traced(*points, values, fill_value)
+        self._traced_data = contains_tracer((*points, values, fill_value))
         if not self._traced_data:
             self._ref = _si.RegularGridInterpolator(points, values, method=method,
                                                     bounds_error=bounds_error,
@@ -1088,7 +1084,7 @@ def interpn(points, values, xi, method="linear", bounds_error=True, fill_value=_
     """``scipy.interpolate.interpn`` for ``method`` ``'linear'`` and ``'nearest'``:
     ``RegularGridInterpolator(points, values, method, bounds_error, fill_value)(xi)``,
     differentiable in ``points``, ``values`` and ``xi``."""
-    if not _traced(*points, values, xi, fill_value):
+    if not contains_tracer((*points, values, xi, fill_value)):
         return _si.interpn(points, values, xi, method=method, bounds_error=bounds_error,
                            fill_value=fill_value)
     if method not in ("linear", "nearest", "cubic", "quintic", "pchip", "splinef2d",
@@ -1209,7 +1205,7 @@ class interp1d:
                  fill_value=_np.nan, assume_sorted=False):
         self._ref = None
         fills = list(fill_value) if isinstance(fill_value, tuple) else [fill_value]
-        if not _traced(x, y, *[f for f in fills if not isinstance(f, str)]):
+        if not contains_tracer((x, y, *[f for f in fills if not isinstance(f, str)])):
             self._ref = _si.interp1d(x, y, kind=kind, axis=axis, copy=copy,
                                      bounds_error=bounds_error, fill_value=fill_value,
                                      assume_sorted=assume_sorted)
