@@ -81,8 +81,9 @@ import scipy.linalg as _sl
 from scipy.special import poch as _poch
 
 from .. import numpy as dnp
+from ..numpy._casting import real_for
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import contains_tracer, primal_of
+from ..tracer import contains_tracer, primal_of, shape_of
 
 __all__ = ["CubicSpline", "CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator",
            "PPoly", "RegularGridInterpolator", "interpn", "interp1d"]
@@ -106,13 +107,9 @@ def _solve_banded_impl(ab, b, l_and_u=(1, 1)):
 solve_banded_p = primitive(_solve_banded_impl, name="interpolate.solve_banded")
 
 
-def _shape(v):
-    return _np.shape(primal_of(v))
-
-
 def _solve_cols(ab, t, l_and_u=(1, 1)):
     """``A^{-1} t`` for ``t`` of shape ``batch + (n, r)``."""
-    sh = _shape(t)
+    sh = shape_of(t)
     nb = len(sh) - 2
     if nb == 0:
         return solve_banded_p(ab, t, l_and_u=l_and_u)
@@ -126,12 +123,12 @@ def _solve_cols(ab, t, l_and_u=(1, 1)):
 def _shifted(v, d, zero):
     """The 1-D ``v`` (last axis, length n) shifted left by ``d`` (right for ``d < 0``):
     ``out[..., j] = v[..., j + d]``, zero outside."""
-    n = _shape(v)[-1]
+    n = shape_of(v)[-1]
     if d == 0:
         return v
     if abs(d) >= n:
         return dnp.zeros_like(v)
-    pad = dnp.broadcast_to(zero, _shape(v)[:-1] + (abs(d),))
+    pad = dnp.broadcast_to(zero, shape_of(v)[:-1] + (abs(d),))
     if d > 0:
         return dnp.concatenate([v[..., d:], pad], axis=-1)
     return dnp.concatenate([pad, v[..., :n + d]], axis=-1)
@@ -151,7 +148,7 @@ def _band_matvec(t, x, l_and_u=(1, 1)):
     row ``r`` of ``t`` is the diagonal at offset ``d = u - r``,
     ``(T x)[i] += t[r, i + d] x[i + d]``."""
     l, u = l_and_u
-    sh = _shape(t)
+    sh = shape_of(t)
     n = sh[-1]
     out = None
     for r in range(l + u + 1):
@@ -160,7 +157,7 @@ def _band_matvec(t, x, l_and_u=(1, 1)):
             continue
         term = t[..., r, :, None] * x
         if d:
-            zero = dnp.zeros(sh[:-2] + (abs(d),) + _shape(x)[1:],
+            zero = dnp.zeros(sh[:-2] + (abs(d),) + shape_of(x)[1:],
                              dtype=_np.result_type(primal_of(term)))
             term = (dnp.concatenate([term[..., d:, :], zero], axis=-2) if d > 0 else
                     dnp.concatenate([zero, term[..., :n + d, :]], axis=-2))
@@ -176,19 +173,12 @@ def _sb_jvp_b(t, ans, ab, b, l_and_u=(1, 1)):
     return _solve_cols(ab, t, l_and_u)
 
 
-def _real_if(ct, arg):
-    """The cotangent of a real argument is real (``<a, b> = Re(sum(a * b))``)."""
-    if _np.iscomplexobj(primal_of(ct)) and not _np.iscomplexobj(primal_of(arg)):
-        return dnp.real(ct)
-    return ct
-
-
 def _sb_vjp_ab(g, ans, ab, b, l_and_u=(1, 1)):
     # the cotangent of A is -gb ans^T (gb = A^{-T} g), read on the band:
     # ab[r, j] = A[j - d, j] with d = u - r
     l, u = l_and_u
     gb = _solve_cols(_transposed(ab, l_and_u), g, (u, l))    # batch + (n, r)
-    sh = _shape(gb)
+    sh = shape_of(gb)
     n = sh[-2]
     zero = dnp.zeros(sh[:-2] + (1,), dtype=_np.result_type(primal_of(gb), primal_of(ans)))
     rows = []
@@ -207,12 +197,12 @@ def _sb_vjp_ab(g, ans, ab, b, l_and_u=(1, 1)):
         else:
             v = -dnp.sum(gb * ans, axis=-1)
         rows.append(v)
-    return _real_if(dnp.stack(rows, axis=-2), ab)
+    return real_for(dnp.stack(rows, axis=-2), ab)
 
 
 def _sb_vjp_b(g, ans, ab, b, l_and_u=(1, 1)):
     l, u = l_and_u
-    return _real_if(_solve_cols(_transposed(ab, l_and_u), g, (u, l)), b)
+    return real_for(_solve_cols(_transposed(ab, l_and_u), g, (u, l)), b)
 
 
 defjvp(solve_banded_p, _sb_jvp_ab, _sb_jvp_b)
@@ -242,7 +232,7 @@ def _local(cc, s, dx):
     ``dx = -1``, the antiderivative with zero constant, of the local polynomials
     ``cc`` (``(k, N, ...)``, highest power first) at ``s`` (``(N, 1, ...)``), the
     terms added in SciPy's order."""
-    k = _shape(cc)[0]
+    k = shape_of(cc)[0]
     res = None
     z = 1.0
     if dx < 0:
@@ -272,7 +262,7 @@ def _moveaxis_out(out, x_ndim, axis):
     """PPoly's transposition putting the evaluation points' axes at ``axis``."""
     if axis == 0:
         return out
-    nd = len(_shape(out))
+    nd = len(shape_of(out))
     perm = list(range(nd))
     perm = perm[x_ndim:x_ndim + axis] + perm[:x_ndim] + perm[x_ndim + axis:]
     return dnp.transpose(out, tuple(perm))
@@ -296,20 +286,20 @@ class PPoly:
             extrapolate = True
         elif extrapolate != "periodic":
             extrapolate = bool(extrapolate)
-        if len(_shape(c)) < 2:
+        if len(shape_of(c)) < 2:
             raise ValueError("Coefficients array must be at least 2-dimensional.")
-        if not (0 <= axis < len(_shape(c)) - 1):
-            raise ValueError(f"axis={axis} must be between 0 and {len(_shape(c)) - 1}")
+        if not (0 <= axis < len(shape_of(c)) - 1):
+            raise ValueError(f"axis={axis} must be between 0 and {len(shape_of(c)) - 1}")
         if axis != 0:
             c = dnp.moveaxis(c, axis + 1, 0)
             c = dnp.moveaxis(c, axis + 1, 0)
-        if len(_shape(x)) != 1:
+        if len(shape_of(x)) != 1:
             raise ValueError("x must be 1-dimensional")
-        if _shape(x)[0] < 2:
+        if shape_of(x)[0] < 2:
             raise ValueError("at least 2 breakpoints are needed")
-        if _shape(c)[0] == 0:
+        if shape_of(c)[0] == 0:
             raise ValueError("polynomial must be at least of order 0")
-        if _shape(c)[1] != _shape(x)[0] - 1:
+        if shape_of(c)[1] != shape_of(x)[0] - 1:
             raise ValueError("number of coefficients != len(x)-1")
         d = _np.diff(_np.asarray(primal_of(x), dtype=float))
         if not (_np.all(d >= 0) or _np.all(d <= 0)):
@@ -356,7 +346,7 @@ class PPoly:
         if nu < 0:
             raise ValueError("Order of derivative cannot be negative")
         x = dnp.asarray(x)
-        x_shape = _shape(x)
+        x_shape = shape_of(x)
         xp = _as(dnp.ravel(x), _np.float64)
         bad = None
         if extrapolate == "periodic":
@@ -371,7 +361,7 @@ class PPoly:
             xp = x0 + dnp.remainder(xp - x0, self._x[-1] - x0)
             extrapolate = False
         out = self._evaluate(xp, nu, bool(extrapolate), bad)
-        trail = _shape(self._c)[2:]
+        trail = shape_of(self._c)[2:]
         out = dnp.reshape(out, x_shape + trail)
         return _moveaxis_out(out, len(x_shape), self.axis)
 
@@ -382,7 +372,7 @@ class PPoly:
         before the polynomial is evaluated, so no NaN or infinite partial meets
         their zero cotangent)."""
         c, xk = self._c, self._x
-        k, trail = _shape(c)[0], _shape(c)[2:]
+        k, trail = shape_of(c)[0], shape_of(c)[2:]
         idx, ok = _find_interval(_np.asarray(primal_of(xk)), _np.asarray(primal_of(xp)),
                                  extrapolate)
         if bad is not None:
@@ -410,13 +400,13 @@ class PPoly:
             d = self._scipy().derivative(nu)
             return self.construct_fast(d.c, d.x, d.extrapolate, d.axis)
         c2 = self._c if nu == 0 else self._c[:-nu]
-        k2 = _shape(c2)[0]
+        k2 = shape_of(c2)[0]
         if k2 == 0:
-            return self.construct_fast(dnp.zeros((1,) + _shape(self._c)[1:],
+            return self.construct_fast(dnp.zeros((1,) + shape_of(self._c)[1:],
                                                  dtype=_np.result_type(primal_of(self._c))),
                                        self._x, self.extrapolate, self.axis)
         factor = _poch(_np.arange(k2, 0, -1), nu)
-        c2 = c2 * _np.reshape(factor, (k2,) + (1,) * (len(_shape(c2)) - 1))
+        c2 = c2 * _np.reshape(factor, (k2,) + (1,) * (len(shape_of(c2)) - 1))
         return self.construct_fast(c2, self._x, self.extrapolate, self.axis)
 
     def antiderivative(self, nu=1):
@@ -429,7 +419,7 @@ class PPoly:
             d = self._scipy().antiderivative(nu)
             return self.construct_fast(d.c, d.x, extrapolate, d.axis)
         c, xk = self._c, self._x
-        sh = _shape(c)
+        sh = shape_of(c)
         k, m = sh[0], sh[1]
         factor = _poch(_np.arange(k, 0, -1), nu)
         hi = c / _np.reshape(factor, (k,) + (1,) * (len(sh) - 1))
@@ -458,7 +448,7 @@ class PPoly:
             raise ValueError("Integral bounds not in order")
         c, xk = self._c, self._x
         xv = _np.asarray(primal_of(xk))
-        trail = _shape(c)[2:]
+        trail = shape_of(c)[2:]
         ends, ok = _find_interval(xv, _np.asarray([primal_of(a), primal_of(b)], dtype=float),
                                   extrapolate)
         dt = _np.result_type(primal_of(c))
@@ -551,8 +541,8 @@ def _validate_bc(bc_type, y, expected_deriv_shape, axis):
             if order not in [1, 2]:
                 raise ValueError("The specified derivative order must be 1 or 2.")
             value = dnp.asarray(value)
-            if _shape(value) != tuple(expected_deriv_shape):
-                raise ValueError(f"`deriv_value` shape {_shape(value)} is not the expected "
+            if shape_of(value) != tuple(expected_deriv_shape):
+                raise ValueError(f"`deriv_value` shape {shape_of(value)} is not the expected "
                                  f"one {tuple(expected_deriv_shape)}.")
             if _np.iscomplexobj(primal_of(value)):
                 y = _as(y, _np.complex128)
@@ -568,7 +558,7 @@ def _prepare_input(x, y, axis):
         raise ValueError("`x` must contain real values.")
     x = _as(x, _np.float64)
     y = _as(y, _np.complex128 if _np.iscomplexobj(primal_of(y)) else _np.float64)
-    nd = len(_shape(y))
+    nd = len(shape_of(y))
     axis = axis % nd
     xv, yv = primal_of(x), primal_of(y)
     if _np.ndim(xv) != 1:
@@ -590,7 +580,7 @@ def _prepare_input(x, y, axis):
 
 def _col(v, nd):
     """A 1-D ``v`` shaped ``(n, 1, ...)`` against ``nd``-dimensional data."""
-    return dnp.reshape(v, (_shape(v)[0],) + (1,) * (nd - 1))
+    return dnp.reshape(v, (shape_of(v)[0],) + (1,) * (nd - 1))
 
 
 def _banded(upper, diag, lower):
@@ -601,14 +591,14 @@ def _banded(upper, diag, lower):
 
 def _solve_rhs(ab, b):
     """``A^{-1} b`` for ``b`` of shape ``(n, ...)`` (SciPy reshapes it to (n, -1))."""
-    sh = _shape(b)
+    sh = shape_of(b)
     return dnp.reshape(solve_banded_p(ab, dnp.reshape(b, (sh[0], -1))), sh)
 
 
 def _spline_slopes(x, dx, y, bc):
     """The first derivatives at the knots: SciPy's ``CubicSpline.__init__``."""
-    n = _shape(x)[0]
-    nd = len(_shape(y))
+    n = shape_of(x)[0]
+    nd = len(shape_of(y))
     dxr = _col(dx, nd)
     slope = (y[1:] - y[:-1]) / dxr
     bc = list(bc)
@@ -625,11 +615,11 @@ def _spline_slopes(x, dx, y, bc):
                        dnp.concatenate([zero, one, one])])
         b = dnp.stack([2 * slope[0], 3 * (dxr[0] * slope[1] + dxr[1] * slope[0]),
                        2 * slope[1]])
-        sh = _shape(b)
+        sh = shape_of(b)
         return dnp.reshape(solve(A, dnp.reshape(b, (3, -1)), check_finite=False), sh)
     if n == 3 and bc[0] == "periodic":
         t = dnp.sum(slope / dxr, axis=0) / dnp.sum(1.0 / dxr, axis=0)
-        return dnp.broadcast_to(t, (n,) + _shape(y)[1:])
+        return dnp.broadcast_to(t, (n,) + shape_of(y)[1:])
     mid = 3 * (dxr[1:] * slope[:-1] + dxr[:-1] * slope[1:])      # rows 1 .. n-2
     if bc[0] == "periodic":
         # the (n-1) x (n-1) cyclic system, condensed to (n-2) x (n-2) as SciPy does
@@ -650,7 +640,7 @@ def _spline_slopes(x, dx, y, bc):
         em = _np.zeros(nb2)
         em[-1] = 1.0
         b2 = -a_0_m1 * e0 - a_m2_m1 * em                 # n >= 4 here: two entries
-        b2 = dnp.broadcast_to(_col(b2, nd), _shape(b1))
+        b2 = dnp.broadcast_to(_col(b2, nd), shape_of(b1))
         dt = _np.result_type(primal_of(b1))
         b2 = _as(b2, dt)
         s1 = _solve_rhs(Ac, b1)
@@ -689,15 +679,15 @@ def _spline_slopes(x, dx, y, bc):
     ab = _banded(upper, diag, lower)
     dt = _np.result_type(primal_of(y), primal_of(dnp.asarray(b_first)),
                          primal_of(dnp.asarray(b_last)))
-    b = dnp.concatenate([_as(dnp.broadcast_to(b_first, _shape(y)[1:]), dt)[None],
+    b = dnp.concatenate([_as(dnp.broadcast_to(b_first, shape_of(y)[1:]), dt)[None],
                          _as(mid, dt),
-                         _as(dnp.broadcast_to(b_last, _shape(y)[1:]), dt)[None]], axis=0)
+                         _as(dnp.broadcast_to(b_last, shape_of(y)[1:]), dt)[None]], axis=0)
     return _solve_rhs(ab, b)
 
 
 def _hermite_coefficients(dx, y, dydx):
     """SciPy's ``CubicHermiteSpline`` coefficients, shape ``(4, n - 1, ...)``."""
-    dxr = _col(dx, len(_shape(y)))
+    dxr = _col(dx, len(shape_of(y)))
     slope = (y[1:] - y[:-1]) / dxr
     t = (dydx[:-1] + dydx[1:] - 2 * slope) / dxr
     return dnp.stack([t / dxr, (slope - dydx[:-1]) / dxr - t, dydx[:-1], y[:-1]])
@@ -717,13 +707,13 @@ class CubicSpline(PPoly):
             self.extrapolate, self.axis = ref.extrapolate, ref.axis
             return
         x, dx, y, axis = _prepare_input(x, y, axis)
-        bc, y = _validate_bc(bc_type, y, _shape(y)[1:], axis)
+        bc, y = _validate_bc(bc_type, y, shape_of(y)[1:], axis)
         if extrapolate is None:
             extrapolate = "periodic" if bc[0] == "periodic" else True
         elif extrapolate != "periodic":
             extrapolate = bool(extrapolate)
         if _np.size(primal_of(y)) == 0:
-            s = dnp.zeros(_shape(y), dtype=_np.result_type(primal_of(y)))
+            s = dnp.zeros(shape_of(y), dtype=_np.result_type(primal_of(y)))
         else:
             s = _spline_slopes(x, dx, y, bc)
         dt = _np.result_type(primal_of(y), primal_of(s))
@@ -750,7 +740,7 @@ class CubicHermiteSpline(PPoly):
                                                      extrapolate=extrapolate))
             return
         dydx = dnp.asarray(dydx)
-        if _shape(dydx) != _shape(y):
+        if shape_of(dydx) != shape_of(y):
             raise ValueError("The shapes of `y` and `dydx` must be identical.")
         if not _np.all(_np.isfinite(primal_of(dydx))):
             raise ValueError("`dydx` must contain only finite values.")
@@ -806,10 +796,10 @@ class PchipInterpolator(CubicHermiteSpline):
             return
         x, dx, y, axis = _prepare_input(x, y, axis)
         _require_real(y, "PchipInterpolator")
-        nd = len(_shape(y))
+        nd = len(shape_of(y))
         hk = _col(dx, nd)
         mk = (y[1:] - y[:-1]) / hk
-        if _shape(y)[0] == 2:
+        if shape_of(y)[0] == 2:
             dk = dnp.concatenate([mk, mk], axis=0)
         else:
             mv = _np.asarray(primal_of(mk))
@@ -849,9 +839,9 @@ class Akima1DInterpolator(CubicHermiteSpline):
         x, dx, y, axis = _prepare_input(x, y, axis)
         _require_real(y, "Akima1DInterpolator")
         extrapolate = False if extrapolate is None else extrapolate
-        nd = len(_shape(y))
+        nd = len(shape_of(y))
         dxr = _col(dx, nd)
-        if _shape(y)[0] == 2:
+        if shape_of(y)[0] == 2:
             mk = (y[1:] - y[:-1]) / dxr
             t = dnp.concatenate([mk, mk], axis=0)
         else:
@@ -904,15 +894,15 @@ def _check_grid(points):
 
 
 def _check_grid_dimensionality(points, values):
-    nd = len(_shape(values))
+    nd = len(shape_of(values))
     if len(points) > nd:
         raise ValueError(f"There are {len(points)} point arrays, but values has {nd} "
                          f"dimensions")
     for i, p in enumerate(points):
-        if len(_shape(p)) != 1:
+        if len(shape_of(p)) != 1:
             raise ValueError(f"The points in dimension {i} must be 1-dimensional")
-        if _shape(values)[i] != _shape(p)[0]:
-            raise ValueError(f"There are {_shape(p)[0]} points and {_shape(values)[i]} "
+        if shape_of(values)[i] != shape_of(p)[0]:
+            raise ValueError(f"There are {shape_of(p)[0]} points and {shape_of(values)[i]} "
                              f"values in dimension {i}")
 
 
@@ -922,10 +912,10 @@ def _ndim_coords(xi, ndim):
         xi = xi[0]
     if isinstance(xi, tuple):
         p = [dnp.asarray(v) for v in xi]
-        shape = _np.broadcast_shapes(*(_shape(v) for v in p))
+        shape = _np.broadcast_shapes(*(shape_of(v) for v in p))
         return dnp.stack([_as(dnp.broadcast_to(v, shape), _np.float64) for v in p], axis=-1)
     xi = dnp.asarray(xi)
-    if len(_shape(xi)) == 1:
+    if len(shape_of(xi)) == 1:
         xi = dnp.reshape(xi, (-1, ndim))
     return xi
 
@@ -1019,10 +1009,10 @@ class RegularGridInterpolator:
 def _grid_evaluate(grid, values, xi, method, bounds_error, fill_value):
     ndim = len(grid)
     xi = _ndim_coords(xi, ndim)
-    if _shape(xi)[-1] != ndim:
-        raise ValueError(f"The requested sample points xi have dimension {_shape(xi)[-1]} "
+    if shape_of(xi)[-1] != ndim:
+        raise ValueError(f"The requested sample points xi have dimension {shape_of(xi)[-1]} "
                          f"but this RegularGridInterpolator has dimension {ndim}")
-    xi_shape = _shape(xi)
+    xi_shape = shape_of(xi)
     xi = _as(dnp.reshape(xi, (-1, ndim)), _np.float64)
     xv = _np.asarray(primal_of(xi))
     n = xv.shape[0]
@@ -1045,7 +1035,7 @@ def _grid_evaluate(grid, values, xi, method, bounds_error, fill_value):
         safe = _np.array([g[0] for g in gv])
         xi = dnp.where(masked[:, None], safe, xi)
         xv = _np.where(masked[:, None], safe, xv)
-    trail = len(_shape(values)) - ndim
+    trail = len(shape_of(values)) - ndim
     idx, dist = [], []
     for i, g in enumerate(gv):
         if g.shape[0] == 1:          # SciPy: index -1, distance 0 (values[-1] == values[0])
@@ -1077,7 +1067,7 @@ def _grid_evaluate(grid, values, xi, method, bounds_error, fill_value):
     if _np.any(nans):
         result = dnp.where(_np.reshape(nans, (n,) + (1,) * trail), _np.array(_np.nan, dt),
                            result)
-    return dnp.reshape(result, xi_shape[:-1] + _shape(values)[ndim:])
+    return dnp.reshape(result, xi_shape[:-1] + shape_of(values)[ndim:])
 
 
 def interpn(points, values, xi, method="linear", bounds_error=True, fill_value=_np.nan):
@@ -1095,8 +1085,8 @@ def interpn(points, values, xi, method="linear", bounds_error=True, fill_value=_
     grid, _ = _check_grid(points)
     _check_grid_dimensionality(grid, dnp.asarray(values))
     xi_c = _ndim_coords(xi, len(grid))
-    if _shape(xi_c)[-1] != len(grid):
-        raise ValueError(f"The requested sample points xi have dimension {_shape(xi_c)[-1]}, "
+    if shape_of(xi_c)[-1] != len(grid):
+        raise ValueError(f"The requested sample points xi have dimension {shape_of(xi_c)[-1]}, "
                          f"but this RegularGridInterpolator has dimension {len(grid)}")
     if bounds_error:
         _grid_bounds_check(grid, _np.reshape(_np.asarray(primal_of(xi_c)), (-1, len(grid))))
@@ -1115,8 +1105,8 @@ def _deboor(t, c, k, xp, ell):
         for j in range(k, r - 1, -1):
             left = t[ell + j - k]
             alpha = (xp - left) / (t[ell + j + 1 - r] - left)
-            if len(_shape(d[j])) > 1:
-                alpha = dnp.reshape(alpha, _shape(alpha) + (1,) * (len(_shape(d[j])) - 1))
+            if len(shape_of(d[j])) > 1:
+                alpha = dnp.reshape(alpha, shape_of(alpha) + (1,) * (len(shape_of(d[j])) - 1))
             d[j] = (1 - alpha) * d[j - 1] + alpha * d[j]
     return d[k]
 
@@ -1129,7 +1119,7 @@ def _bspline_basis(t, k, xp, ell):
     """The ``k + 1`` B-splines nonzero on the interval ``ell`` of each point,
     ``B[j, m] = B_{ell[j] - k + m, k, t}(xp[j])`` (shape ``(len(xp), k + 1)``):
     de Boor's recursion on unit coefficients (differentiable in ``t`` and ``xp``)."""
-    npts = _shape(xp)[0]
+    npts = shape_of(xp)[0]
     d = [_np.broadcast_to(e, (npts, k + 1)) for e in _np.eye(k + 1)]
     for r in range(1, k + 1):
         for j in range(k, r - 1, -1):
@@ -1147,7 +1137,7 @@ def _interp_spline(x, y, k):
     ``make_interp_spline`` does (row ``j`` is nonzero in the columns
     ``ell[j] - k .. ell[j]``, which lie within ``k`` of ``j`` for these knots), and
     solved by the banded primitive (LAPACK's ``gbsv``, as SciPy): ``O(n k^2)``."""
-    n = _shape(x)[0]
+    n = shape_of(x)[0]
     if k == 0:
         return dnp.concatenate([x, x[-1:]]), y
     if k == 1:
@@ -1219,9 +1209,9 @@ class interp1d:
 
     def _build(self, x, y, kind, axis, copy, bounds_error, fill_value, assume_sorted):
         x, y = dnp.asarray(x), dnp.asarray(y)
-        if len(_shape(x)) != 1:
+        if len(shape_of(x)) != 1:
             raise ValueError("the x array must have exactly one dimension.")
-        if len(_shape(y)) == 0:
+        if len(shape_of(y)) == 0:
             raise ValueError("the y array must have at least one dimension.")
         if not _np.issubdtype(_np.result_type(primal_of(y)), _np.inexact):
             y = _as(y, _np.float64)
@@ -1236,18 +1226,18 @@ class interp1d:
         elif kind not in ("linear", "nearest", "nearest-up", "previous", "next"):
             raise NotImplementedError(f"{kind} is unsupported: Use fitpack routines for "
                                       f"other types.")
-        self.axis = axis % len(_shape(y))
+        self.axis = axis % len(shape_of(y))
         if not assume_sorted:
             ind = _np.argsort(_np.asarray(primal_of(x)), kind="mergesort")
             x = x[ind]
             y = dnp.take(y, ind, axis=self.axis)
-        if _shape(x)[0] != _shape(y)[self.axis]:
+        if shape_of(x)[0] != shape_of(y)[self.axis]:
             raise ValueError(f"x and y arrays must be equal in length along interpolation "
                              f"axis.")
         self.x = x
         self.y = y
-        self._y_extra_shape = _shape(y)[:self.axis] + _shape(y)[self.axis + 1:]
-        self._y = dnp.reshape(dnp.moveaxis(y, self.axis, 0), (_shape(y)[self.axis], -1))
+        self._y_extra_shape = shape_of(y)[:self.axis] + shape_of(y)[self.axis + 1:]
+        self._y = dnp.reshape(dnp.moveaxis(y, self.axis, 0), (shape_of(y)[self.axis], -1))
         self._kind = kind
         xf = _as(x, _np.float64)
         if kind == "spline":
@@ -1261,7 +1251,7 @@ class interp1d:
                 self._check_and_update_bounds_error_for_extrapolation()
                 fill_value = ((_np.nan, dnp.take(y, -1, axis=self.axis)) if kind == "previous"
                               else (dnp.take(y, 0, axis=self.axis), _np.nan))
-        if _shape(x)[0] < minval:
+        if shape_of(x)[0] < minval:
             raise ValueError(f"x and y arrays must have at least {minval} entries")
         if kind == "spline":
             xs = _np.asarray(primal_of(xf))
@@ -1288,11 +1278,11 @@ class interp1d:
             def up_to(v, name):
                 v = dnp.asarray(v)
                 try:
-                    _np.broadcast_shapes(_shape(v), shape)
-                    if _np.broadcast_shapes(_shape(v), shape) != tuple(shape):
+                    _np.broadcast_shapes(shape_of(v), shape)
+                    if _np.broadcast_shapes(shape_of(v), shape) != tuple(shape):
                         raise ValueError
                 except ValueError:
-                    raise ValueError(f"{name} with shape {_shape(v)} cannot be broadcast "
+                    raise ValueError(f"{name} with shape {shape_of(v)} cannot be broadcast "
                                      f"to {tuple(shape)}") from None
                 return dnp.reshape(dnp.broadcast_to(v, shape), (-1,))
             if isinstance(fill_value, tuple) and len(fill_value) == 2:
@@ -1322,7 +1312,7 @@ class interp1d:
         x = dnp.asarray(x)
         if not _np.issubdtype(_np.result_type(primal_of(x)), _np.inexact):
             x = _as(x, _np.float64)
-        x_shape = _shape(x)
+        x_shape = shape_of(x)
         xn = dnp.ravel(x)
         y = self._evaluate(xn)
         y = dnp.reshape(y, x_shape + self._y_extra_shape)
@@ -1378,14 +1368,14 @@ class interp1d:
             out = self._y[i + ind - 1]
         else:
             k = self._order
-            nc = _shape(self._c)[0]
+            nc = shape_of(self._c)[0]
             ell = _spline_interval(_np.asarray(primal_of(self._t)), k, nc, xv)
             out = _deboor(self._t, self._c, k, xn, ell)
         dt = _np.result_type(primal_of(out))
-        col = (_shape(out)[0], 1)
+        col = (shape_of(out)[0], 1)
         if kind in ("linear", "spline") and _np.any(nans):
             out = dnp.where(_np.reshape(nans, col), _np.array(_np.nan, dt), out)
-        if not self._extrapolate and _shape(out)[0] > 0:
+        if not self._extrapolate and shape_of(out)[0] > 0:
             for mask, fv in ((below, self._fill_below), (above, self._fill_above)):
                 if _np.any(mask):
                     if not contains_tracer(fv):
