@@ -85,7 +85,7 @@ from .. import numpy as dnp
 from ..forward import jvp_flat
 from ..registry import defjvp_joint, defvjp_varargs, primitive
 from ..reverse import vjp_flat
-from ..tracer import Tracer, contains_tracer, primal_of
+from ..tracer import Tracer, contains_tracer, ndim_of, primal_of
 
 __all__ = ["odeint", "solve_ivp", "trapezoid", "cumulative_trapezoid", "simpson",
            "cumulative_simpson"]
@@ -492,10 +492,6 @@ def _along(nd, axis, s):
     return tuple(idx)
 
 
-def _ndim(v):
-    return _np.ndim(primal_of(v))
-
-
 def _float(v):
     """``v`` as an inexact array (integers become float64), as SciPy promotes it."""
     v = dnp.asarray(v)
@@ -523,7 +519,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     if not contains_tracer((y, x, dx)):
         return _si.trapezoid(y, x=x, dx=dx, axis=axis)
     y = dnp.asarray(y)
-    nd = _ndim(y)
+    nd = ndim_of(y)
     dt = _np.result_type(primal_of(y))        # SciPy sums in y's floating dtype
     if not _np.issubdtype(dt, _np.inexact):
         dt = _np.dtype(_np.float64)
@@ -532,7 +528,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
         d = dx
     else:
         x = dnp.asarray(x)
-        if _ndim(x) == 1:
+        if ndim_of(x) == 1:
             d = x[1:] - x[:-1]
             shape = [1] * nd
             shape[axis] = _np.shape(primal_of(d))[0]
@@ -560,12 +556,12 @@ def cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None):
         d = dx
     else:
         x = dnp.asarray(x)
-        if _ndim(x) == 1:
+        if ndim_of(x) == 1:
             d = dnp.diff(x)
             shape = [1] * nd
             shape[axis] = -1
             d = dnp.reshape(d, tuple(shape))
-        elif _ndim(x) != nd:
+        elif ndim_of(x) != nd:
             raise ValueError("If given, shape of x must be 1-D or the same as y.")
         else:
             d = dnp.diff(x, axis=axis)
@@ -586,7 +582,7 @@ def cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None):
 
 
 def _basic_simpson(y, start, stop, x, dx, axis):
-    nd = _ndim(y)
+    nd = ndim_of(y)
     s0 = _along(nd, axis, slice(start, stop, 2))
     s1 = _along(nd, axis, slice(start + 1, stop + 1, 2))
     s2 = _along(nd, axis, slice(start + 2, stop + 2, 2))
@@ -595,7 +591,7 @@ def _basic_simpson(y, start, stop, x, dx, axis):
         prod = result * (dx / 3.0)
         # SciPy multiplies in place: an array keeps its dtype, a scalar does not
         rdt = _np.result_type(primal_of(result))
-        if _ndim(result) and _np.result_type(primal_of(prod)) != rdt:
+        if ndim_of(result) and _np.result_type(primal_of(prod)) != rdt:
             prod = dnp.astype(prod, rdt)
         return prod
     h = dnp.diff(x, axis=axis)
@@ -626,11 +622,11 @@ def simpson(y, x=None, *, dx=1.0, axis=-1):
     last_dx = dx
     if x is not None:
         x = dnp.asarray(x)
-        if _ndim(x) == 1:
+        if ndim_of(x) == 1:
             shapex = [1] * nd
             shapex[axis] = _np.shape(primal_of(x))[0]
             x = dnp.reshape(x, tuple(shapex))
-        elif _ndim(x) != nd:
+        elif ndim_of(x) != nd:
             raise ValueError("If given, shape of x must be 1-D or the same as y.")
         if _np.shape(primal_of(x))[axis] != N:
             raise ValueError("If given, length of x along axis must be the same as y.")
@@ -658,7 +654,7 @@ def simpson(y, x=None, *, dx=1.0, axis=-1):
     eta = _safe_div(1 * h[1] ** 3, 6 * h[0] * (h[0] + h[1]), lim[2])
     out = result + (alpha * y[s1] + beta * y[s2] - eta * y[s3])
     rdt = _np.result_type(primal_of(result))
-    if _ndim(result) and _np.result_type(primal_of(out)) != rdt:
+    if ndim_of(result) and _np.result_type(primal_of(out)) != rdt:
         out = dnp.astype(out, rdt)      # SciPy adds in place: an array keeps its dtype
     return out
 
@@ -701,7 +697,7 @@ def _one_point_along(v, shape, axis, name):
     point along ``axis`` (cumulative_simpson's ``dx`` and ``initial``)."""
     alt = list(shape)
     alt[axis] = 1
-    if not (_ndim(v) == 0 or _np.shape(primal_of(v)) == tuple(alt)):
+    if not (ndim_of(v) == 0 or _np.shape(primal_of(v)) == tuple(alt)):
         raise ValueError(f"If provided, `{name}` must either be a scalar or have the same "
                          f"shape as `y` but with only 1 point along `axis`.")
     return v
@@ -731,10 +727,10 @@ def cumulative_simpson(y, *, x=None, dx=1.0, axis=-1, initial=None):
     elif x is not None:
         x = _float(x)
         if not (_np.shape(primal_of(x)) == original_shape
-                or (_ndim(x) == 1 and _np.shape(primal_of(x))[0] == original_shape[axis])):
+                or (ndim_of(x) == 1 and _np.shape(primal_of(x))[0] == original_shape[axis])):
             raise ValueError("If given, shape of `x` must be the same as `y` or 1-D with "
                              "the same length as `y` along `axis`.")
-        x = dnp.broadcast_to(x, _np.shape(primal_of(y))) if _ndim(x) == 1 \
+        x = dnp.broadcast_to(x, _np.shape(primal_of(y))) if ndim_of(x) == 1 \
             else dnp.swapaxes(x, axis, -1)
         dxs = dnp.diff(x, axis=-1)
         if _np.any(primal_of(dxs) <= 0):
