@@ -396,6 +396,10 @@ def _library_hint(frame):
                 name = qualname = q
                 module = v.__module__
                 break
+    if module == "scipy.fft._backend":   # scipy.fft's uarray dispatch: name the function
+        method = entry.f_locals.get("method")
+        name = qualname = getattr(method, "__name__", "") or name
+        module = "scipy.fft"
     if module.startswith("scipy.sparse"):
         return (" A scipy.sparse matrix turns its dense operand into a plain array: "
                 "write the product as dualad.scipy.sparse.matmul(S, x) (or (x, S)), "

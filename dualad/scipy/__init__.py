@@ -1,6 +1,7 @@
 """Differentiable SciPy: ``dualad.scipy.special``, ``linalg``, ``stats``,
 ``signal``, ``integrate``, ``interpolate`` (``CubicSpline``, ``PchipInterpolator``, ...) and
-``sparse`` (products of sparse constants with traced arrays).
+``sparse`` (products of sparse constants with traced arrays) and ``fft`` (the FFTs and
+the DCT / DST).
 
 Each submodule keeps SciPy's names and signatures; its primitives are named
 with a prefix (``"special.gammaln"``, ``"scipy.linalg.expm"``,
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import importlib as _importlib
 
-__all__ = ["special", "linalg", "stats", "signal", "integrate", "interpolate", "sparse"]
+__all__ = ["special", "linalg", "stats", "signal", "integrate", "interpolate", "sparse", "fft"]
 
 
 def __getattr__(name):
