@@ -248,3 +248,24 @@ def test_plain_scipy_fft_on_traced_names_dualad():
     for f, name in ((sf.fft, "fft"), (sf.dct, "dct"), (sf.irfftn, "irfftn")):
         with pytest.raises(TypeError, match=f"call dualad.scipy.fft.{name} instead"):
             ad.grad(lambda v: np.real(f(v)).sum())(x)
+
+
+def test_edge_axes_and_lengths():
+    x = rng.standard_normal((2, 3))
+    for name in ("fftn", "ifftn", "dctn", "idstn"):      # no axes: SciPy returns x itself
+        y = ad.jvp(lambda v: getattr(F, name)(v, axes=()), (x,), (x,))[0]
+        ref = getattr(sf, name)(x, axes=())
+        assert y.dtype == ref.dtype
+        np.testing.assert_array_equal(y, ref)
+    with pytest.raises(ValueError, match="at least 1 axis"):
+        ad.jvp(lambda v: F.rfftn(v, axes=()), (x,), (x,))
+    # output length 0: irfft raises as SciPy's; irfftn raises too (SciPy returns an array)
+    with pytest.raises(ValueError, match="Invalid number of data points"):
+        ad.jvp(F.irfft, (np.ones(1),), (np.ones(1),))
+    with pytest.raises(ValueError, match="Invalid number of data points"):
+        ad.jvp(F.irfftn, (np.ones((2, 1)),), (np.ones((2, 1)),))
+    with pytest.raises(ValueError, match="shape requires more axes"):
+        ad.jvp(lambda v: F.dctn(v, s=(2, 3, 4)), (x,), (x,))
+    # a list holding traced values
+    g = ad.grad(lambda v: F.dct([v[0], v[1]], norm="ortho")[0])(np.ones(3))
+    np.testing.assert_allclose(g, [np.sqrt(0.5), np.sqrt(0.5), 0.0], rtol=1e-15)

@@ -234,8 +234,7 @@ def fftn(x, s=None, axes=None, norm=None, overwrite_x=False, workers=None, *, pl
     _check_plan(plan)
     x = _prep(x)
     s, axes = _nd(x, s, axes)
-    return _dfft.fftn_p(x, s, axes, _norm(norm)) if axes else _dnp.asarray(
-        x, dtype=_np.result_type(primal_of(x), _np.complex64))
+    return _dfft.fftn_p(x, s, axes, _norm(norm)) if axes else x   # no axes: SciPy's copy
 
 
 def ifftn(x, s=None, axes=None, norm=None, overwrite_x=False, workers=None, *, plan=None):
@@ -245,8 +244,7 @@ def ifftn(x, s=None, axes=None, norm=None, overwrite_x=False, workers=None, *, p
     _check_plan(plan)
     x = _prep(x)
     s, axes = _nd(x, s, axes)
-    return _dfft.ifftn_p(x, s, axes, _norm(norm)) if axes else _dnp.asarray(
-        x, dtype=_np.result_type(primal_of(x), _np.complex64))
+    return _dfft.ifftn_p(x, s, axes, _norm(norm)) if axes else x   # no axes: SciPy's copy
 
 
 def rfftn(x, s=None, axes=None, norm=None, overwrite_x=False, workers=None, *, plan=None):
