@@ -1,7 +1,8 @@
 """Differentiable SciPy: ``dualad.scipy.special``, ``linalg``, ``stats``,
 ``signal``, ``integrate``, ``interpolate`` (``CubicSpline``, ``PchipInterpolator``, ...) and
-``sparse`` (products of sparse constants with traced arrays) and ``fft`` (the FFTs and
-the DCT / DST).
+``sparse`` (products of sparse constants with traced arrays), ``fft`` (the FFTs and
+the DCT / DST) and ``spatial.distance`` (``cdist``, ``pdist``, ``squareform``, the
+vector metrics).
 
 Each submodule keeps SciPy's names and signatures; its primitives are named
 with a prefix (``"special.gammaln"``, ``"scipy.linalg.expm"``,
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 import importlib as _importlib
 
-__all__ = ["special", "linalg", "stats", "signal", "integrate", "interpolate", "sparse", "fft"]
+__all__ = ["special", "linalg", "stats", "signal", "integrate", "interpolate", "sparse",
+           "fft", "spatial"]
 
 
 def __getattr__(name):
