@@ -152,7 +152,7 @@ def _plain_pair_vjp(k, euclid, g, ans, U, V, r):
         for j in (0, 1):
             res = sum_to(buf, cores[j], 0)
             res = res.copy() if _np.may_share_memory(res, buf) else res
-            rows[j].append(res if j == 0 else -res)
+            rows[j].append(res if j == 0 else 0.0 - res)     # no -0.0
     out = [_np.stack(rows[j], axis=-r) for j in (0, 1)]
     _STASH[0] = (1 - k, euclid, tuple(weakref.ref(o) for o in (g, ans, U, V)), out[1 - k])
     return out[k]
