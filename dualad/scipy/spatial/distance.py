@@ -32,7 +32,6 @@ array([[-1.2, -1.6],
 """
 from __future__ import annotations
 
-import weakref
 
 import numpy as _np
 import scipy.spatial.distance as _ssd
@@ -129,33 +128,21 @@ def _pair_jvp(k, euclid):
     return rule
 
 
-# the products w (x_c - y_c) that both arguments' cotangents sum (over different
-# axes): the first rule to run computes both cotangents and leaves the other's
-# here, for the other rule's call with the same (g, ans, U, V) (weak references:
-# nothing is kept alive, and a stale entry never matches)
-_STASH = [None]
-
-
 def _plain_pair_vjp(k, euclid, g, ans, U, V, r):
-    st = _STASH[0]
-    _STASH[0] = None
-    if (st is not None and st[0] == k and st[1] == euclid
-            and all(ref() is obj for ref, obj in zip(st[2], (g, ans, U, V)))):
-        return st[3]
+    """The cotangent of argument ``k`` on plain arrays: the products
+    ``w (x_c - y_c)`` summed over the other argument's axes, one feature at a
+    time in one buffer."""
     w = g * _scale(ans, euclid, True)
     buf = _np.empty(w.shape, _np.result_type(w, U, V))
-    rows = ([], [])
-    cores = (tuple(U.shape[1:]), tuple(V.shape[1:]))
-    for c in range(U.shape[0]):          # one buffer, written in place
+    core = tuple((U, V)[k].shape[1:])
+    rows = []
+    for c in range(U.shape[0]):
         _np.subtract(U[c], V[c], out=buf)
         _np.multiply(buf, w, out=buf)
-        for j in (0, 1):
-            res = sum_to(buf, cores[j], 0)
-            res = res.copy() if _np.may_share_memory(res, buf) else res
-            rows[j].append(res if j == 0 else 0.0 - res)     # no -0.0
-    out = [_np.stack(rows[j], axis=-r) for j in (0, 1)]
-    _STASH[0] = (1 - k, euclid, tuple(weakref.ref(o) for o in (g, ans, U, V)), out[1 - k])
-    return out[k]
+        res = sum_to(buf, core, 0)
+        res = res.copy() if _np.may_share_memory(res, buf) else res
+        rows.append(res if k == 0 else 0.0 - res)     # 0.0 - res: no -0.0
+    return _np.stack(rows, axis=-r)
 
 
 def _pair_vjp(k, euclid):
@@ -589,6 +576,13 @@ def pdist(X, metric="euclidean", *, out=None, **kwargs):
     if n == 0 or len(I) == 0:
         return _np.zeros(len(I)) + 0.0 * dnp.sum(X)
     XT = X.T
+    if name in ("euclidean", "sqeuclidean") and kw.get("w") is None:
+        # the m x m matrix of the primitive (one pass over the features, no gather of
+        # the pairs) and its upper triangle; SciPy's pdist values
+        from ...numpy._poly import _exact
+        full = (_euc_p if name == "euclidean" else _sq_p)(
+            dnp.reshape(XT, (n, m, 1)), dnp.reshape(XT, (n, 1, m)))
+        return _exact(_ssd.pdist(_plain(X), name), full[I, J])
     res = _METRICS[name](XT[:, I], XT[:, J], **kw)
     return dnp.astype(res, _np.float64) if _np.dtype(res.dtype) != _np.float64 else res
 
