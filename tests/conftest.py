@@ -16,6 +16,7 @@ for _mod in ("dualad.numpy.linalg",
              "dualad.scipy.sparse",
              "dualad.scipy.fft",
              "dualad.scipy.spatial.distance",
+             "dualad.scipy.ndimage",
              "dualad.optimize"):
     try:
         __import__(_mod)
