@@ -61,8 +61,8 @@ no derivative).
 >>> x = np.array([1.0, 2.0, 4.0, 8.0])
 >>> ad.grad(lambda x: ndimage.correlate1d(x, [1.0, 2.0, 3.0], mode="nearest")[0])(x)
 array([3., 3., 0., 0.])
->>> ad.grad(lambda c: ndimage.correlate1d(x, [1.0, 2.0, 3.0], mode="constant", cval=c).sum())(0.0)
-array(4.)
+>>> float(ad.grad(lambda c: ndimage.correlate1d(x, [1.0, 2.0, 3.0], mode="constant", cval=c).sum())(0.0))
+4.0
 """
 from __future__ import annotations
 
@@ -422,8 +422,9 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
     >>> from dualad.scipy.ndimage import correlate1d
     >>> correlate1d(np.array([2.0, 8.0, 0.0, 4.0]), [1.0, 3.0])
     array([ 8., 26.,  8., 12.])
-    >>> ad.grad(lambda w: correlate1d(np.array([2.0, 8.0, 0.0, 4.0]), w).sum())(np.array([1.0, 3.0]))
-    array([14., 14.])
+    >>> x = np.array([2.0, 8.0, 0.0, 4.0])     # w[0] reads x[i - 1] (x[-1] is x[0]), w[1] x[i]
+    >>> ad.grad(lambda w: correlate1d(x, w).sum())(np.array([1.0, 3.0]))
+    array([12., 14.])
     """
     if not _traced(input, weights, cval):
         return _ndi.correlate1d(input, weights, axis, output, mode, cval, origin)
