@@ -193,9 +193,27 @@ def test_plain_inputs_go_to_scipy_and_empty():
     e = np.zeros((0, 3))
     g = ad.grad(lambda x: ndimage.gaussian_filter(x, 1.0).sum())(e)
     assert g.shape == (0, 3)
+    # 0-d input: no axes to filter, a copy (as SciPy); correlate1d has no axis -1 there
+    assert float(ad.grad(lambda x: ndimage.gaussian_filter(x, 1.0))(np.float64(2.0))) == 1.0
+    assert ndi.gaussian_filter(np.float64(2.0), 1.0) == 2.0
+    with pytest.raises(np.exceptions.AxisError):
+        ad.grad(lambda x: ndimage.correlate1d(x, [1.0]))(np.float64(2.0))
     # sigma 0 on every axis: a copy, derivative the identity
     x3 = np.ones(3)
     assert np.array_equal(ad.jacfwd(lambda x: ndimage.gaussian_filter(x, 0.0))(x3), np.eye(3))
+
+
+def test_traced_scalars_in_a_weights_list_and_float32_weights():
+    x = np.array([1.0, -2.0, 3.0, 0.5])
+    f = lambda a, b: ndimage.convolve1d(x, [a, b, 1.0], mode="wrap").sum()
+    # d/da, d/db of sum_i y_i = sum of x for each weight (wrap: every entry read once)
+    ga, gb = ad.grad(f, argnums=(0, 1))(0.3, -0.2)
+    assert ga == pytest.approx(x.sum(), rel=1e-15) and gb == pytest.approx(x.sum(), rel=1e-15)
+    x32 = x.astype(np.float32)
+    w32 = np.array([0.5, 1.0, -1.0], dtype=np.float32)
+    g = ad.grad(lambda w: ndimage.correlate1d(x32, w, mode="nearest")[1])(w32)
+    assert g.dtype == np.float32
+    assert np.array_equal(g, x32[[0, 1, 2]])        # y_1 = w0 x0 + w1 x1 + w2 x2
 
 
 def test_vjp_with_batched_cotangent():
@@ -206,6 +224,29 @@ def test_vjp_with_batched_cotangent():
     out, vjp = ad.vjp(lambda x: ndimage.correlate1d(x, w, mode="mirror", origin=-1), x)
     G = rng.standard_normal(6)
     _close(vjp(G)[0], J.T @ G)
+    # two inputs at once (input and weights), cval traced too
+    f = lambda x, w, c: ndimage.correlate1d(x, w, mode="constant", cval=c, origin=1)
+    out, vjp = ad.vjp(f, x, w, 0.4)
+    gx, gw, gc = vjp(G)
+    Jx = _jac_from_scipy(lambda e: ndi.correlate1d(e, w, mode="constant", origin=1), (6,))
+    Jw = _jac_from_scipy(lambda e: ndi.correlate1d(x, e, mode="constant", cval=0.4, origin=1),
+                         (5,))
+    Jc = ndi.correlate1d(x, w, mode="constant", cval=1.0, origin=1) - \
+        ndi.correlate1d(x, w, mode="constant", cval=0.0, origin=1)
+    _close(gx, Jx.T @ G)
+    _close(gw, Jw.T @ G)
+    _close(gc, Jc @ G, 1e-12)
+
+
+def test_check_grads_second_order_composites():
+    from dualad.testing import check_grads
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((3, 4))
+    check_grads(lambda x, c: ndimage.gaussian_laplace(x, 0.8, mode="constant", cval=c) ** 2,
+                (x, 0.3), order=2)
+    check_grads(lambda x, w: ndimage.convolve(x, w, mode="grid-wrap") ** 2,
+                (x, rng.standard_normal((2, 2))), order=2)
+    check_grads(lambda x: ndimage.sobel(x, axis=1, mode="mirror") ** 3, (x,), order=2)
 
 
 # --- gaussian_gradient_magnitude ----------------------------------------------------------

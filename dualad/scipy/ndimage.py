@@ -61,7 +61,9 @@ no derivative).
 >>> x = np.array([1.0, 2.0, 4.0, 8.0])
 >>> ad.grad(lambda x: ndimage.correlate1d(x, [1.0, 2.0, 3.0], mode="nearest")[0])(x)
 array([3., 3., 0., 0.])
->>> float(ad.grad(lambda c: ndimage.correlate1d(x, [1.0, 2.0, 3.0], mode="constant", cval=c).sum())(0.0))
+>>> dcval = ad.grad(lambda c: ndimage.correlate1d(x, [1.0, 2.0, 3.0], mode="constant",
+...                                                cval=c).sum())
+>>> float(dcval(0.0))         # cval is read by the first output (weight 1) and the last (weight 3)
 4.0
 """
 from __future__ import annotations
@@ -411,7 +413,11 @@ def _neg_axis(axis, nd):
 
 
 def _weights(w):
-    return w if isinstance(w, Tracer) else _np.asarray(w, dtype=_np.float64)
+    if isinstance(w, Tracer):
+        return w
+    if contains_tracer(w):                     # a list holding traced numbers
+        return dnp.array(w)
+    return _np.asarray(w, dtype=_np.float64)
 
 
 def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):

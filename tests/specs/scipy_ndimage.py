@@ -2,7 +2,6 @@
 input, the weights and cval, several boundary modes, origins, a kernel longer
 than the axis), the uniform filter, and the transpose primitive called directly
 (in the cotangent and the weights), all to second order."""
-import numpy as np
 from hypothesis import strategies as st
 
 from dualad.scipy import ndimage
