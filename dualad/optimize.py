@@ -326,14 +326,19 @@ def _refuse_traced(who, **things):
 
 def _active_free(xf, g, lb, ub):
     """The components of the flat solution ``xf`` not held by a bound: a
-    component is at a bound when it lies within ``1e-8 * max(1, |bound|)`` of
-    it and the gradient ``g`` does not point into the box there (``g >= 0`` at
-    a lower bound, ``<= 0`` at an upper one)."""
-    tol_l = 1e-8 * _np.maximum(1.0, _np.abs(_np.where(_np.isfinite(lb), lb, 0.0)))
-    tol_u = 1e-8 * _np.maximum(1.0, _np.abs(_np.where(_np.isfinite(ub), ub, 0.0)))
-    at_l = _np.isfinite(lb) & (_np.abs(xf - lb) <= tol_l) & (g >= 0)
-    at_u = _np.isfinite(ub) & (_np.abs(ub - xf) <= tol_u) & (g <= 0)
-    return ~(at_l | at_u)
+    component is at a bound when the gradient ``g`` does not point into the box
+    there (``g >= 0`` at a lower bound, ``<= 0`` at an upper one) and it lies
+    within ``1e-8 * max(1, |bound|)`` of it, or (interior-point methods such as
+    trust-constr stop short of a bound) within ``1e-4 * max(1, |bound|)`` with
+    ``|g|`` above 1000 times the distance (an interior minimum has ``g ~ 0``)."""
+    def held(b, sign):
+        fin = _np.isfinite(b)
+        scale = _np.maximum(1.0, _np.abs(_np.where(fin, b, 0.0)))
+        dist = _np.abs(_np.where(fin, xf - b, _np.inf))
+        out = sign * g >= 0
+        return fin & out & ((dist <= 1e-8 * scale) |
+                            ((dist <= 1e-4 * scale) & (_np.abs(g) > 1e3 * dist)))
+    return ~(held(lb, 1.0) | held(ub, -1.0))
 
 
 def _free_map(xf, free):
@@ -1037,9 +1042,9 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
     if not isinstance(args, tuple):
         args = (args,)
     cons = _norm_constraints(constraints)
+    _refuse_traced("minimize", bounds=bounds)
     traces = _traces_of(args)
     if traces:      # differentiate the solution: SciPy solves with the plain args
-        _refuse_traced("minimize", bounds=bounds)
         if cons:
             raise NotImplementedError(
                 "minimize: the solution of a problem with constraints cannot be "
@@ -1213,10 +1218,10 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", ftol=_UNSET
     shape = x0.shape
     if not isinstance(args, tuple):
         args = (args,)
+    _refuse_traced("least_squares", bounds=bounds,
+                   **{k: v for k, v in options.items() if k != "f_scale"})
     traces = _traces_of((args, kwargs, options.get("f_scale")))
     if traces:      # differentiate the solution: SciPy solves with the plain values
-        _refuse_traced("least_squares", bounds=bounds,
-                       **{k: v for k, v in options.items() if k != "f_scale"})
         if callable(options.get("loss")):
             raise NotImplementedError(
                 "least_squares: the solution cannot be differentiated with a callable "
