@@ -91,6 +91,23 @@ What is supplied, and how
   sweeps carry, taken explicitly (no ``ComplexWarning``), as in
   :func:`dualad.hessian` and :func:`dualad.jacrev`.
 
+Differentiating through a solution
+----------------------------------
+With traced ``args`` (inside ``dualad.grad``, ``jacobian``, ``jvp``...), the
+result's ``x`` and ``fun`` (and ``least_squares``' ``cost``) carry the
+derivatives of the solution with respect to them (implicit function
+theorem): SciPy solves with the plain values, then Newton steps on the traced
+stationarity condition (``root``: the traced system) from SciPy's ``x`` give
+the derivatives at every order the enclosing transforms take, SciPy's values
+kept exactly.  Components at an active bound have derivative 0; a traced
+``x0`` has derivative 0; general constraints, traced bounds and a callable
+``loss`` raise ``NotImplementedError``; a traced value reached through a
+closure (not ``args``) is a ``TypeError``.  See docs/optimize.md.
+
+>>> import dualad as ad
+>>> ad.grad(lambda q: root(lambda x, q: x ** 3 - q, np.ones(1), args=(q,)).x[0])(8.0)
+np.float64(0.08333333333333333)
+
 Counters
 --------
 The result's ``nfev``, ``njev`` and ``nhev`` count work actually done:

@@ -368,6 +368,15 @@ def _interpolate_hint(entry, name, qualname):
             f"signature), differentiable in its data, knots and evaluation points.")
 
 
+#: scipy.optimize's solvers (not its test functions such as rosen, which convert x)
+_SOLVERS = {"minimize", "least_squares", "root", "minimize_scalar", "root_scalar", "brentq",
+            "brenth", "ridder", "bisect", "newton", "toms748", "fsolve", "curve_fit",
+            "leastsq", "fmin", "fmin_powell", "fmin_cg", "fmin_bfgs", "fmin_ncg",
+            "fmin_l_bfgs_b", "fmin_tnc", "fmin_slsqp", "fmin_cobyla", "fminbound", "brent",
+            "golden", "fixed_point", "basinhopping", "differential_evolution",
+            "dual_annealing", "shgo", "direct"}
+
+
 def _optimize_hint(name):
     """The hint for a call into ``scipy.optimize`` whose function depends on a
     traced value: SciPy solves on plain floats; dualad.optimize differentiates
@@ -432,7 +441,7 @@ def _library_hint(frame):
         return _polynomial_hint(entry, module, name)
     if module.startswith("scipy.interpolate"):
         return _interpolate_hint(entry, name, qualname)
-    if module.startswith("scipy.optimize") and qualname == name and not name.startswith("_"):
+    if module.startswith("scipy.optimize") and qualname == name and name in _SOLVERS:
         return _optimize_hint(name)
     if name.startswith("_"):
         return _call_site_hint(user)
