@@ -11,6 +11,8 @@ of SciPy's functions (first derivatives; second derivatives as differences of
 differences, with looser tolerances)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import scipy.special as ss
@@ -393,3 +395,29 @@ def test_stats_missing_method_message():
     assert not hasattr(stats.gamma, "entropy") and hasattr(stats.gamma, "logpdf")
     with pytest.raises(AttributeError, match="has no attribute '_private'"):
         stats.norm._private
+
+
+def test_cdf_helpers_tails_keep_relative_accuracy():
+    # bdtr / nbdtrc go through the complement 1 - betainc(., ., p), never through 1 - p,
+    # and fdtr / fdtrc through the smaller of u = m x / (n + m x) and 1 - u: their
+    # derivatives (closed-form densities) keep full relative accuracy in both tails
+    k, n = 3.0, 8.0
+    p = np.array([1e-12, 1e-6, 0.3, 1 - 1e-6, 1 - 1e-12])
+    dens = (n - k) * math.comb(8, 3) * p ** 3 * (1 - p) ** 4          # -d bdtr / dp
+    nb = np.exp((n - 1) * np.log(p) + k * np.log1p(-p) - ss.betaln(n, k + 1))
+    for f, want in ((lambda q: dsp.bdtr(k, n, q), -dens), (lambda q: dsp.bdtrc(k, n, q), dens),
+                    (lambda q: dsp.nbdtr(k, n, q), nb), (lambda q: dsp.nbdtrc(k, n, q), -nb)):
+        fwd, rev = _fwd_rev(f, p)
+        np.testing.assert_allclose(fwd, want, rtol=1e-13)
+        np.testing.assert_allclose(rev, want, rtol=1e-13)
+    same(traced_value(lambda q: dsp.bdtr(k, n, q), p), ss.bdtr(k, n, p))
+    m, d = 3.5, 6.2
+    x = np.array([1e-8, 0.5, 1.7, 30.0, 1e6, 1e10])
+    fden = np.exp(m / 2 * np.log(m * x) + d / 2 * np.log(d) - (m + d) / 2 * np.log(m * x + d)
+                  - np.log(x) - ss.betaln(m / 2, d / 2))
+    for f, want in ((lambda v: dsp.fdtr(m, d, v), fden), (lambda v: dsp.fdtrc(m, d, v), -fden)):
+        fwd, rev = _fwd_rev(f, x)
+        np.testing.assert_allclose(fwd, want, rtol=1e-13)
+        np.testing.assert_allclose(rev, want, rtol=1e-13)
+    same(traced_value(lambda v: dsp.fdtr(m, d, v), x), ss.fdtr(m, d, x))
+    same(traced_value(lambda v: dsp.fdtrc(m, d, v), x), ss.fdtrc(m, d, x))

@@ -82,6 +82,13 @@ Conventions at awkward points:
   JVP / VJP; Riemann ``zeta`` sums Euler-Maclaurin (and the functional
   equation) in complex arithmetic.
   See docs/scipy.md.
+* The distribution helpers (``gdtr``, ``pdtr``, ``bdtr``, ``nbdtr``, ``chdtr``,
+  ``fdtr``, their complements and closed-form inverses, ``nrdtrimn``,
+  ``nrdtrisd``) are compositions of ``gammainc`` / ``betainc`` / their
+  complements and inverses (see ``_cdf``), so every floating argument is
+  differentiable; their values are SciPy's own (the composition shifted onto it by
+  a constant); the integer counts have derivative 0.  ``jvp`` ... ``h2vp`` are
+  SciPy's recurrence of the differentiable Bessel functions (``_basic``).
 * The integer order ``n`` of ``polygamma`` has derivative 0.  The real orders
   ``v`` of ``iv``, ``ive``, ``jv``, ``yv`` have no rule: a traced order raises
   ``NotImplementedError`` naming the function (never a silent 0).  ``scipy.special``'s ufuncs called on a traced value reach

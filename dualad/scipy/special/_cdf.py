@@ -14,11 +14,11 @@ order and in both modes:
 ``gdtria(p, b, x)``         ``gammaincinv(b, p) / x``
 ``pdtr(k, m)``              ``gammaincc(k + 1, m)`` (``pdtrc``: ``gammainc``)
 ``pdtri(k, y)``             ``gammainccinv(k + 1, y)``
-``bdtr(k, n, p)``           ``betainc(n - k, k + 1, 1 - p)``
+``bdtr(k, n, p)``           ``betainc(n - k, k + 1, 1 - p)``, as ``1 - betainc(k + 1, n - k, p)``
 ``bdtrc(k, n, p)``          ``betainc(k + 1, n - k, p)``
 ``bdtri(k, n, y)``          ``betainccinv(k + 1, n - k, y)``
 ``nbdtr(k, n, p)``          ``betainc(n, k + 1, p)``
-``nbdtrc(k, n, p)``         ``betainc(k + 1, n, 1 - p)``
+``nbdtrc(k, n, p)``         ``betainc(k + 1, n, 1 - p)``, as ``1 - betainc(n, k + 1, p)``
 ``nbdtri(k, n, y)``         ``betaincinv(n, k + 1, y)``
 ``chdtr(v, x)``             ``gammainc(v / 2, x / 2)`` (``chdtrc``: ``gammaincc``)
 ``chdtri(v, y)``            ``2 gammainccinv(v / 2, y)``
@@ -29,6 +29,13 @@ order and in both modes:
 ``nrdtrimn(p, std, x)``     ``x - std ndtri(p)``
 ``nrdtrisd(mn, p, x)``      ``(x - mn) / ndtri(p)``
 ==========================  =================================================
+
+The complements are formed so that the incomplete beta function's density is
+never taken at ``1 - (1 - p)``: ``bdtr`` and ``nbdtrc`` are the internal
+complement ``betaincc`` at ``p`` (not ``betainc`` at ``1 - p``), and ``fdtr`` /
+``fdtrc`` use ``u = dfn x / (dfd + dfn x)`` where ``u <= 1/2`` and ``1 - u = dfd /
+(dfd + dfn x)`` above: their derivatives keep full relative accuracy in both tails
+(``bdtr``'s ``p``-derivative at ``p = 1e-12``, ``fdtr``'s at ``x = 1e10``).
 
 The counts ``k`` (and ``n`` of the binomial helpers) are integers to SciPy: they
 are truncated as SciPy does and have derivative 0.  The values are SciPy's own
@@ -50,7 +57,7 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import contains_tracer, primal_of
-from ._common import _sub
+from ._common import _piecewise, _sub
 from ._error import ndtri
 from ._incbeta import _betaincc, betainc, betainccinv, betaincinv
 from ._incgamma import gammainc, gammaincc, gammainccinv, gammaincinv
@@ -108,6 +115,27 @@ def _make(name, argnames, ints, fills, valid, comp, formula):
     return f
 
 
+def _fdtr(m, n, x, upper):
+    """``fdtr`` (``fdtrc`` if ``upper``) as ``I_u(m/2, n/2)`` with ``u = m x / (n + m x)``
+    where ``u <= 1/2``, else as ``1 - I_w(n/2, m/2)`` with ``w = n / (n + m x) = 1 - u``:
+    the variable the incomplete beta's density is formed from is the smaller of the
+    two, never ``1 - (1 - u)``, so the derivatives keep their relative accuracy in
+    both tails."""
+    mx, nv = _np.broadcast_arrays(_np.asarray(primal_of(m)) * _np.asarray(primal_of(x)),
+                                  _np.asarray(primal_of(n)))
+
+    def low(safe):
+        mm, nn, xx = safe(m, 1.0), safe(n, 1.0), safe(x, 0.5)
+        u = mm * xx / (nn + mm * xx)
+        return (_betaincc if upper else betainc)(mm / 2, nn / 2, u)
+
+    def high(safe):
+        mm, nn, xx = safe(m, 1.0), safe(n, 1.0), safe(x, 2.0)
+        w = nn / (nn + mm * xx)
+        return (betainc if upper else _betaincc)(nn / 2, mm / 2, w)
+    return _piecewise(mx <= nv, low, high)
+
+
 def _unit(p):
     return (p >= 0) & (p <= 1)
 
@@ -139,7 +167,7 @@ pdtri = _make("pdtri", ("k", "y"), (0,), (0.0, 0.5),
               lambda k, y: gammainccinv(k + 1, y), "gammainccinv(floor(k) + 1, y)")
 bdtr = _make("bdtr", ("k", "n", "p"), (0, 1), (0.0, 1.0, 0.5),
              lambda k, n, p: (k >= 0) & (k < n) & _unit(p),
-             lambda k, n, p: betainc(n - k, k + 1, 1 - p), "betainc(n - k, k + 1, 1 - p)")
+             lambda k, n, p: _betaincc(k + 1, n - k, p), "betainc(n - k, k + 1, 1 - p)")
 bdtrc = _make("bdtrc", ("k", "n", "p"), (0, 1), (0.0, 1.0, 0.5),
               lambda k, n, p: (k >= 0) & (k < n) & _unit(p),
               lambda k, n, p: betainc(k + 1, n - k, p), "betainc(k + 1, n - k, p)")
@@ -151,7 +179,7 @@ nbdtr = _make("nbdtr", ("k", "n", "p"), (0, 1), (0.0, 1.0, 0.5),
               lambda k, n, p: betainc(n, k + 1, p), "betainc(n, k + 1, p)")
 nbdtrc = _make("nbdtrc", ("k", "n", "p"), (0, 1), (0.0, 1.0, 0.5),
                lambda k, n, p: (k >= 0) & (n >= 1) & _unit(p),
-               lambda k, n, p: betainc(k + 1, n, 1 - p), "betainc(k + 1, n, 1 - p)")
+               lambda k, n, p: _betaincc(n, k + 1, p), "betainc(k + 1, n, 1 - p)")
 nbdtri = _make("nbdtri", ("k", "n", "y"), (0, 1), (0.0, 1.0, 0.5),
                lambda k, n, y: (k >= 0) & (n >= 1) & _open(y),
                lambda k, n, y: betaincinv(n, k + 1, y), "betaincinv(n, k + 1, y)")
@@ -166,11 +194,11 @@ chdtri = _make("chdtri", ("v", "p"), (), (1.0, 0.5),
                lambda v, p: 2 * gammainccinv(v / 2, p), "2 gammainccinv(v / 2, p)")
 fdtr = _make("fdtr", ("dfn", "dfd", "x"), (), (1.0, 1.0, 1.0),
              lambda m, n, x: (m > 0) & (n > 0) & (x >= 0) & _np.isfinite(x),
-             lambda m, n, x: betainc(m / 2, n / 2, m * x / (n + m * x)),
+             lambda m, n, x: _fdtr(m, n, x, False),
              "betainc(dfn/2, dfd/2, dfn x / (dfd + dfn x))")
 fdtrc = _make("fdtrc", ("dfn", "dfd", "x"), (), (1.0, 1.0, 1.0),
               lambda m, n, x: (m > 0) & (n > 0) & (x >= 0) & _np.isfinite(x),
-              lambda m, n, x: betainc(n / 2, m / 2, n / (n + m * x)),
+              lambda m, n, x: _fdtr(m, n, x, True),
               "betainc(dfd/2, dfn/2, dfd / (dfd + dfn x))")
 fdtri = _make("fdtri", ("dfn", "dfd", "p"), (), (1.0, 1.0, 0.5),
               lambda m, n, p: (m > 0) & (n > 0) & _open(p),
