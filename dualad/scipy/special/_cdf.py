@@ -52,6 +52,8 @@ infinite, or the composition does not apply (``k = n`` in ``bdtr``, ``x = inf``,
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as _np
 import scipy.special as _sp
 
@@ -78,6 +80,8 @@ def _make(name, argnames, ints, fills, valid, comp, formula):
                             f"positional arguments, {len(args)} given")
         if not any(contains_tracer(a) for a in args):
             return sp_fn(*args, **kwargs)
+        # lists read as arrays, as SciPy reads them (the compositions do arithmetic)
+        args = tuple(_np.asarray(a) if type(a) in (list, tuple) else a for a in args)
         if kwargs:
             raise NotImplementedError(
                 f"special.{name}: the ufunc keyword(s) {sorted(kwargs)} are not supported "
@@ -107,6 +111,9 @@ def _make(name, argnames, ints, fills, valid, comp, formula):
         return out
 
     f.__name__ = f.__qualname__ = name
+    f.__signature__ = inspect.Signature(
+        [inspect.Parameter(a, inspect.Parameter.POSITIONAL_ONLY) for a in argnames]
+        + [inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)])
     f.__doc__ = (f"``scipy.special.{name}({', '.join(argnames)})`` = ``{formula}``: SciPy's "
                  f"values, differentiable in "
                  + ", ".join(f"``{a}``" for i, a in enumerate(argnames) if i not in ints)
