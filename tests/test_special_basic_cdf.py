@@ -421,3 +421,60 @@ def test_cdf_helpers_tails_keep_relative_accuracy():
         np.testing.assert_allclose(rev, want, rtol=1e-13)
     same(traced_value(lambda v: dsp.fdtr(m, d, v), x), ss.fdtr(m, d, x))
     same(traced_value(lambda v: dsp.fdtrc(m, d, v), x), ss.fdtrc(m, d, x))
+
+
+# --- inverses in a shape parameter (SciPy's root; implicit function theorem) -------------
+IMPLICIT = [("gdtrib", (1.3, 0.4, 1.7)), ("chdtriv", (0.4, 2.2)), ("pdtrik", (0.4, 2.2)),
+            ("btdtria", (0.4, 1.5, 0.4)), ("btdtrib", (2.5, 0.4, 0.4)),
+            ("stdtridf", (0.8, 1.2))]
+
+
+@pytest.mark.parametrize("name,point", IMPLICIT)
+def test_shape_inverses(name, point):
+    f, ref = getattr(dsp, name), getattr(ss, name)
+    args = [np.float64(a) for a in point]
+    for i in range(len(args)):
+        def g(v, i=i):
+            a = list(args)
+            a[i] = v
+            return f(*a)
+
+        def r(v, i=i):
+            a = list(args)
+            a[i] = v
+            return ref(*a)
+        same(np.asarray(traced_value(g, args[i])), np.asarray(ref(*args)))
+        fwd, rev = ad.jvp(g, (args[i],), (1.0,))[1], ad.grad(g)(args[i])
+        d2 = ad.hessian(g)(args[i])
+        np.testing.assert_allclose(ad.jacrev(ad.jacfwd(g))(args[i]), d2, rtol=1e-12)
+        if name == "stdtridf" and i == 0:
+            # SciPy's root is too coarse for differences in p here; mpmath (30 digits,
+            # findroot on 1 - I_(df/(df+t^2))(df/2, 1/2)/2 = p, mp.diff):
+            np.testing.assert_allclose([fwd, rev], 20.2890926544807311922672850304, rtol=1e-13)
+            np.testing.assert_allclose(d2, 467.857620971820488677956168225, rtol=1e-13)
+            continue
+        fd = richardson(r, args[i], 1e-2)
+        np.testing.assert_allclose([fwd, rev], [fd, fd], rtol=1e-10)
+        fd2 = richardson(lambda v: richardson(r, v, 1e-2), args[i], 3e-2)
+        np.testing.assert_allclose(d2, fd2, rtol=2e-6)
+
+
+def test_shape_inverses_at_the_search_bounds():
+    # where the target is out of reach SciPy returns a bound of its search interval
+    # (pdtrik: k = 0, stdtridf: df = 1e10), a constant: derivative 0
+    for f, ref, args in ((dsp.pdtrik, ss.pdtrik, (0.225, 1.25)),
+                         (dsp.stdtridf, ss.stdtridf, (0.95, 1.2))):
+        for i in range(2):
+            def g(v, i=i):
+                a = list(args)
+                a[i] = v
+                return f(*a)
+            v, t = ad.jvp(g, (args[i],), (1.0,))
+            assert v == ref(*args) and t == 0.0 and ad.grad(g)(args[i]) == 0.0
+    # broadcasting, float32
+    p = np.array([0.3, 0.6, 0.9])
+    same(traced_value(lambda q: dsp.chdtriv(q, np.array([[1.0], [3.0]])), p),
+         ss.chdtriv(p, np.array([[1.0], [3.0]])))
+    J = ad.jacrev(lambda q: dsp.gdtrib(1.3, q, 1.7))(p)
+    fd = richardson(lambda q: ss.gdtrib(1.3, q, 1.7), p, 1e-3)
+    np.testing.assert_allclose(np.diag(J), fd, rtol=1e-8)

@@ -113,9 +113,9 @@ from ._bessel_extra import (airy, airye, hankel1, hankel1e, hankel2, hankel2e, m
                             voigt_profile, wofz)
 from ._boxcox import boxcox, boxcox1p, inv_boxcox, inv_boxcox1p
 from ._common import _pv, _sub
-from ._cdf import (bdtr, bdtrc, bdtri, betaincc, chdtr, chdtrc, chdtri, fdtr, fdtrc, fdtri,
-                   gdtr, gdtrc, gdtria, gdtrix, nbdtr, nbdtrc, nbdtri, nrdtrimn, nrdtrisd, pdtr,
-                   pdtrc, pdtri)
+from ._cdf import (bdtr, bdtrc, bdtri, betaincc, btdtria, btdtrib, chdtr, chdtrc, chdtri,
+                   chdtriv, fdtr, fdtrc, fdtri, gdtr, gdtrc, gdtria, gdtrib, gdtrix, nbdtr,
+                   nbdtrc, nbdtri, nrdtrimn, nrdtrisd, pdtr, pdtrc, pdtri, pdtrik, stdtridf)
 from ._error import (_log_ndtr_h, _log_ndtr_h_dk, dawsn, dawsn_dk, erf, erfc, erfcinv, erfcx, erfcx_dk, erfi,
                      erfinv, log_ndtr, ndtr, ndtri, owens_t)
 from ._gamma import (beta, betaln, binom, digamma, gamma, gammaln, loggamma, multigammaln,
@@ -159,7 +159,8 @@ __all__ = [
     "factorial", "factorial2", "factorialk", "jn", "yn", "kn", "jvp", "yvp", "ivp", "kvp",
     "h1vp", "h2vp", "betaincc", "gdtr", "gdtrc", "gdtrix", "gdtria", "pdtr", "pdtrc", "pdtri",
     "bdtr", "bdtrc", "bdtri", "nbdtr", "nbdtrc", "nbdtri", "chdtr", "chdtrc", "chdtri",
-    "fdtr", "fdtrc", "fdtri", "nrdtrimn", "nrdtrisd",
+    "fdtr", "fdtrc", "fdtri", "nrdtrimn", "nrdtrisd", "gdtrib", "chdtriv", "pdtrik",
+    "btdtria", "btdtrib", "stdtridf",
 ]
 
 

@@ -1,7 +1,9 @@
 """The distribution helpers of ``scipy.special`` (``gdtr``, ``pdtr``, ``bdtr``,
 ``nbdtr``, ``chdtr``, ``fdtr``, their complements and the closed-form inverses
 ``gdtrix``, ``gdtria``, ``pdtri``, ``bdtri``, ``nbdtri``, ``chdtri``, ``fdtri``,
-``nrdtrimn``, ``nrdtrisd``) and ``betaincc``.
+``nrdtrimn``, ``nrdtrisd``), ``betaincc``, and the inverses in a shape parameter
+``gdtrib``, ``chdtriv``, ``pdtrik``, ``btdtria``, ``btdtrib``, ``stdtridf``
+(primitives: SciPy's root, derivatives by the implicit function theorem).
 
 Each is composed of the differentiable ``gammainc`` / ``gammaincc`` /
 ``betainc`` / their inverses / ``ndtri``, so the derivatives in every floating
@@ -59,10 +61,12 @@ import scipy.special as _sp
 
 from ... import numpy as dnp
 from ...tracer import contains_tracer, primal_of
-from ._common import _piecewise, _sub
+from ._common import _in_double, _nary, _piecewise, _sub
 from ._error import ndtri
-from ._incbeta import _betaincc, betainc, betainccinv, betaincinv
-from ._incgamma import gammainc, gammaincc, gammainccinv, gammaincinv
+from ._incbeta import _betainc_dparam, _betainc_dx, _betaincc, betainc, betainccinv, betaincinv
+from ._incgamma import (_gammainc_da, _gammainc_dx, _gammaincc_da, gammainc, gammaincc,
+                        gammainccinv, gammaincinv)
+from ._student_t import _t_cdf_ddf, _t_cdf_dz, stdtr
 
 betaincc = _betaincc
 
@@ -218,3 +222,88 @@ nrdtrimn = _make("nrdtrimn", ("p", "std", "x"), (), (0.5, 1.0, 0.0),
 nrdtrisd = _make("nrdtrisd", ("mn", "p", "x"), (), (0.0, 0.25, 1.0),
                  lambda mn, p, x: _open(p) & (p != 0.5),
                  lambda mn, p, x: (x - mn) / ndtri(p), "(x - mn) / ndtri(p)")
+
+
+# --- inverses in a shape parameter: SciPy's root, derivatives by the implicit function
+# theorem.  theta solves F(theta, ...) = p, so dtheta/dp = 1/F_theta and dtheta/dz =
+# -F_z/F_theta for the other arguments z, with F's partial derivatives from the rules
+# of gammainc / gammaincc / betainc / stdtr at SciPy's theta (the primitive's output,
+# which outer transforms trace: second derivatives follow by the chain rule).
+def _implicit(name, argnames, partials, doc):
+    """A primitive ``name`` whose value is SciPy's and whose derivative factor in
+    argument ``i`` is ``-F_i / F_theta`` (``1 / F_theta`` for the level ``p``):
+    ``partials(ans, *args)`` returns ``(F(ans, ...), F_theta, [F_i or None for the
+    level])``.  Where SciPy's value is not a root (``|F - p| > 1e-6``: its search
+    stopped at a bound of its interval, ``pdtrik``'s ``k = 0``, ``stdtridf``'s ``df =
+    1e10``, ...) the value is that constant bound, and the derivative 0."""
+    def factor(i):
+        def d(ans, *args):
+            fval, ftheta, others = partials(ans, *args)
+            level = args[next(j for j, o in enumerate(others) if o is None)]
+            with _np.errstate(invalid="ignore"):
+                stuck = ~(_np.abs(_np.asarray(primal_of(fval), float)
+                                  - _np.asarray(primal_of(level), float)) <= 1e-6)
+            out = 1.0 / ftheta if others[i] is None else -others[i] / ftheta
+            if stuck.any():
+                out = dnp.where(stuck, 0.0, out)
+            return out
+        return _in_double(d)
+    p = _nary(getattr(_sp, name), name, [factor(i) for i in range(len(argnames))],
+              list(argnames))
+    p.__doc__ = doc
+    return p
+
+
+def _gdtrib_partials(ans, a, p, x):
+    y = a * x
+    P = gammainc(ans, y)
+    dens = _gammainc_dx(P, ans, y)
+    return P, _gammainc_da(P, ans, y), [x * dens, None, a * dens]
+
+
+def _chdtriv_partials(ans, p, x):
+    P = gammainc(ans / 2, x / 2)
+    return P, 0.5 * _gammainc_da(P, ans / 2, x / 2), [None, 0.5 * _gammainc_dx(P, ans / 2, x / 2)]
+
+
+def _pdtrik_partials(ans, p, m):
+    Q = gammaincc(ans + 1, m)
+    return Q, _gammaincc_da(Q, ans + 1, m), [None, -_gammainc_dx(Q, ans + 1, m)]
+
+
+def _btdtria_partials(ans, p, b, x):
+    Iv = betainc(ans, b, x)
+    return (Iv, _betainc_dparam(Iv, ans, b, x, 0),
+            [None, _betainc_dparam(Iv, ans, b, x, 1), _betainc_dx(Iv, ans, b, x)])
+
+
+def _btdtrib_partials(ans, a, p, x):
+    Iv = betainc(a, ans, x)
+    return (Iv, _betainc_dparam(Iv, a, ans, x, 1),
+            [_betainc_dparam(Iv, a, ans, x, 0), None, _betainc_dx(Iv, a, ans, x)])
+
+
+def _stdtridf_partials(ans, p, t):
+    S = stdtr(ans, t)
+    return S, _t_cdf_ddf(S, ans, t), [None, _t_cdf_dz(S, ans, t)]
+
+
+gdtrib = _implicit("gdtrib", ("a", "p", "x"), _gdtrib_partials,
+                   "``scipy.special.gdtrib(a, p, x)``: the shape ``b`` with ``gdtr(a, b, x) = p`` "
+                   "(SciPy's root), differentiable in ``a``, ``p``, ``x`` (implicit function "
+                   "theorem on ``gammainc(b, a x)``).")
+chdtriv = _implicit("chdtriv", ("p", "x"), _chdtriv_partials,
+                    "``scipy.special.chdtriv(p, x)``: ``v`` with ``chdtr(v, x) = p`` (SciPy's "
+                    "root), differentiable in ``p`` and ``x``.")
+pdtrik = _implicit("pdtrik", ("p", "m"), _pdtrik_partials,
+                   "``scipy.special.pdtrik(p, m)``: the (real) ``k`` with ``gammaincc(k + 1, m) "
+                   "= p`` (SciPy's root), differentiable in ``p`` and ``m``.")
+btdtria = _implicit("btdtria", ("p", "b", "x"), _btdtria_partials,
+                    "``scipy.special.btdtria(p, b, x)``: ``a`` with ``betainc(a, b, x) = p`` "
+                    "(SciPy's root), differentiable in ``p``, ``b``, ``x``.")
+btdtrib = _implicit("btdtrib", ("a", "p", "x"), _btdtrib_partials,
+                    "``scipy.special.btdtrib(a, p, x)``: ``b`` with ``betainc(a, b, x) = p`` "
+                    "(SciPy's root), differentiable in ``a``, ``p``, ``x``.")
+stdtridf = _implicit("stdtridf", ("p", "t"), _stdtridf_partials,
+                     "``scipy.special.stdtridf(p, t)``: ``df`` with ``stdtr(df, t) = p`` "
+                     "(SciPy's root), differentiable in ``p`` and ``t``.")
