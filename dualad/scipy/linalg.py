@@ -1959,3 +1959,391 @@ __all__ += ["eigh", "eigvalsh", "svd", "svdvals", "pinv", "lstsq", "norm", "qr",
             "eigvals", "polar", "null_space", "orth", "expm_frechet", "solve_continuous_lyapunov",
             "toeplitz", "hankel", "circulant", "cosm", "sinm", "tanm", "coshm", "sinhm",
             "tanhm", "signm", "fractional_matrix_power", "funm"]
+
+
+# --- banded, Toeplitz and circulant solves; pinvh, rq, orthogonal_procrustes; more special
+# matrices; discrete Lyapunov and the algebraic Riccati equations --------------------------------
+from ..transforms import stop_gradient as _stop  # noqa: E402
+from ._banded import _shifted as _band_shift  # noqa: E402
+from ._banded import solve_banded_p  # noqa: E402
+
+
+def _valued(value, comp):
+    """SciPy's ``value`` exactly (``(comp - stop(comp))`` has primal 0 at every
+    nesting level), with the derivatives of the traced ``comp`` (the same
+    function computed another way, equal to rounding)."""
+    value = _np.asarray(value)
+    d = comp - _stop(comp)
+    if _np.result_type(primal_of(d)) != value.dtype:
+        d = dnp.astype(d, value.dtype) if value.dtype.kind == "c" or _np.result_type(
+            primal_of(d)).kind != "c" else dnp.real(d)
+    return d + value
+
+
+def _plain(x):
+    return _np.asarray(primal_of(x)) if isinstance(x, Tracer) else _np.asarray(x)
+
+
+def _deep_primal(x):
+    while isinstance(x, Tracer):
+        x = primal_of(x)
+    return _np.asarray(x)
+
+
+def _asd(x):
+    return x if isinstance(x, Tracer) else dnp.asarray(x)
+
+
+def _banded_rhs(name, ab, b, nrows):
+    if ndim_of(ab) != 2:
+        raise NotImplementedError(f"dualad.scipy.linalg.{name}: a stacked (N-D) `ab` is not "
+                                  "supported on traced values; loop over the stack")
+    if shape_of(ab)[0] != nrows:
+        raise ValueError(f"invalid values for the number of lower and upper diagonals: "
+                         f"ab has {shape_of(ab)[0]} rows, expected {nrows}")
+    if ndim_of(b) == 0 or shape_of(b)[0] != shape_of(ab)[-1]:
+        raise ValueError("shapes of ab and b are not compatible.")
+    return dnp.reshape(b, (shape_of(b)[0], -1))
+
+
+def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    """``scipy.linalg.solve_banded``: ``a x = b`` with ``a`` in banded storage
+    ``ab[u + i - j, j] = a[i, j]``, differentiable in ``ab`` (the entries that
+    are read) and ``b``.  Values are SciPy's (its own call); the rules are
+    banded solves with ``a`` and its transpose, ``O(n (l + u))`` per column
+    (the primitive dualad.scipy.interpolate uses).  ``b`` may be ``(n,)`` or
+    ``(n, ...)``; a stacked ``ab`` is SciPy-only (plain values).
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> ab = np.array([[0.0, 1.0], [4.0, 4.0], [1.0, 0.0]])   # [[4, 1], [1, 4]]
+    >>> ad.grad(lambda b: linalg.solve_banded((1, 1), ab, b)[0])(np.ones(2)) * 15
+    array([ 4., -1.])
+    """
+    if not contains_tracer(ab) and not contains_tracer(b):
+        return _sl.solve_banded(l_and_u, ab, b, overwrite_ab=overwrite_ab,
+                                overwrite_b=overwrite_b, check_finite=check_finite)
+    l, u = (int(v) for v in l_and_u)
+    ab, b = _asd(ab), _asd(b)
+    b2 = _banded_rhs("solve_banded", ab, b, l + u + 1)
+    x = solve_banded_p(ab, b2, l_and_u=(l, u))
+    return dnp.reshape(x, shape_of(b))
+
+
+def _h_to_general(ab, lower):
+    """The general banded storage ``(2k + 1, n)`` of the Hermitian matrix that
+    ``solveh_banded``'s ``ab`` (``(k + 1, n)``, upper or lower) stands for; the
+    diagonal is real (LAPACK does not read its imaginary part)."""
+    k = shape_of(ab)[0] - 1
+    cplx = _is_complex(ab)
+    z = dnp.zeros((1,), dtype=_np.result_type(primal_of(ab)))
+    rows = [ab[i] for i in range(k + 1)]
+    diag = rows[0] if lower else rows[k]
+    if cplx:
+        diag = dnp.astype(dnp.real(diag), _np.result_type(primal_of(ab)))
+    conj = dnp.conj if cplx else (lambda v: v)
+    if lower:       # ab[d, j] = a[j + d, j]; row k - d of the general storage: a[j - d, j]
+        upper = [_band_shift(conj(rows[d]), -d, z) for d in range(k, 0, -1)]
+        return dnp.stack(upper + [diag] + rows[1:])
+    # ab[k + i - j, j] = a[i, j] (i <= j); row k + d: a[j + d, j] = conj(ab[k - d, j + d])
+    lower_rows = [_band_shift(conj(rows[k - d]), d, z) for d in range(1, k + 1)]
+    return dnp.stack(rows[:k] + [diag] + lower_rows)
+
+
+def solveh_banded(ab, b, overwrite_ab=False, overwrite_b=False, lower=False, check_finite=True):
+    """``scipy.linalg.solveh_banded``: ``a x = b`` for a Hermitian positive
+    definite banded ``a`` in SciPy's upper (default) or ``lower=True`` storage.
+    The value is SciPy's own call (Cholesky ``pbsv`` / ``ptsv``, with its
+    ``LinAlgError`` for a matrix that is not positive definite); the derivative
+    is that of the solve with the full Hermitian matrix the stored triangle
+    stands for (:func:`solve_banded`'s rules), in ``ab`` and ``b``.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> ab = np.array([[0.0, 1.0], [4.0, 4.0]])               # upper: [[4, 1], [1, 4]]
+    >>> ad.grad(lambda b: linalg.solveh_banded(ab, b)[0])(np.ones(2)) * 15
+    array([ 4., -1.])
+    """
+    if not contains_tracer(ab) and not contains_tracer(b):
+        return _sl.solveh_banded(ab, b, overwrite_ab=overwrite_ab, overwrite_b=overwrite_b,
+                                 lower=lower, check_finite=check_finite)
+    ab, b = _asd(ab), _asd(b)
+    k = shape_of(ab)[0] - 1 if ndim_of(ab) == 2 else 0
+    b2 = _banded_rhs("solveh_banded", ab, b, k + 1)
+    value = _sl.solveh_banded(_deep_primal(ab), _deep_primal(b), lower=lower,
+                              check_finite=check_finite)
+    x = solve_banded_p(_h_to_general(ab, bool(lower)), b2, l_and_u=(k, k))
+    return _valued(value, dnp.reshape(x, shape_of(b)))
+
+
+def solve_toeplitz(c_or_cr, b, check_finite=True):
+    """``scipy.linalg.solve_toeplitz``: ``T x = b`` for the Toeplitz ``T`` with
+    first column ``c`` and first row ``r`` (``c_or_cr = (c, r)``; ``r`` defaults
+    to ``conj(c)``, ``r[0]`` is ignored).  The value is SciPy's Levinson
+    recursion; the derivative, in ``c``, ``r`` and ``b``, is that of the dense
+    solve ``solve(toeplitz(c, r), b)`` (``dx = T^-1 (db - dT x)``), ``O(n^3)``.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> ad.grad(lambda c: linalg.solve_toeplitz(c, np.ones(2))[0])(np.array([2.0, 1.0]))
+    array([-0.11111111,  0.11111111])
+    """
+    tup = isinstance(c_or_cr, tuple)
+    if not contains_tracer(c_or_cr) and not contains_tracer(b):
+        return _sl.solve_toeplitz(c_or_cr, b, check_finite=check_finite)
+    c, r = (c_or_cr if tup else (c_or_cr, None))
+    c = dnp.ravel(_asd(c))
+    r = dnp.conj(c) if r is None else dnp.ravel(_asd(r))
+    b = _asd(b)
+    if ndim_of(b) == 0 or shape_of(b)[0] != shape_of(r)[0] or shape_of(c) != shape_of(r):
+        raise ValueError("Incompatible dimensions.")
+    value = _sl.solve_toeplitz((_deep_primal(c), _deep_primal(r)), _deep_primal(b),
+                               check_finite=check_finite)
+    t = toeplitz(c, r)
+    bm, vec = _as_matrix_rhs(b)
+    if ndim_of(bm) > 2:
+        bm = dnp.reshape(bm, (shape_of(bm)[0], -1))
+    x = solve_p(t, bm)
+    x = dnp.reshape(x, _np.shape(value))
+    return _valued(value, x)
+
+
+def solve_circulant(c, b, singular="raise", tol=None, caxis=-1, baxis=0, outaxis=0):
+    """``scipy.linalg.solve_circulant``: ``C x = b`` for the circulant ``C`` with
+    first column ``c``, by FFT (SciPy's algorithm, written with
+    ``dualad.numpy.fft``, so the same values), differentiable in ``c`` and
+    ``b``.  With ``singular='lstsq'`` the eigenvalues ``|fft(c)| <= tol`` are
+    dropped, as SciPy does (the minimum-norm least-squares solution); which
+    ones are dropped is decided on the values, so it does not move under a
+    derivative.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> ad.grad(lambda c: linalg.solve_circulant(c, np.ones(2))[0])(np.array([2.0, 1.0]))
+    array([-0.11111111, -0.11111111])
+    """
+    if not contains_tracer(c) and not contains_tracer(b):
+        return _sl.solve_circulant(c, b, singular=singular, tol=tol, caxis=caxis,
+                                   baxis=baxis, outaxis=outaxis)
+    from ..numpy import fft as _dfft
+    c, b = dnp.atleast_1d(_asd(c)), dnp.atleast_1d(_asd(b))
+    for nm, v, ax in (("c", c, caxis), ("b", b, baxis)):
+        if not -ndim_of(v) <= ax < ndim_of(v):
+            raise ValueError(f"`{nm}axis` is out of bounds for {nm} of dimension {ndim_of(v)}")
+    nc, nb = shape_of(c)[caxis], shape_of(b)[baxis]
+    if nc != nb:
+        raise ValueError(f"Shapes of c {shape_of(c)} and b {shape_of(b)} are incompatible")
+    if singular not in ("raise", "lstsq"):
+        raise ValueError(f"singular must be 'raise' or 'lstsq', got {singular!r}")
+    if 0 in shape_of(b):
+        return _sl.solve_circulant(_deep_primal(c), _deep_primal(b), singular=singular,
+                                   tol=tol, caxis=caxis, baxis=baxis, outaxis=outaxis)
+    fc = _dfft.fft(dnp.moveaxis(c, caxis, -1), axis=-1)
+    abs_fc = _np.abs(_deep_primal(fc))
+    if tol is None:
+        tol = abs_fc.max(axis=-1) * nc * _np.finfo(_np.float64).eps
+        tol = tol.reshape(tol.shape + (1,)) if tol.shape != () else _np.atleast_1d(tol)
+    near = abs_fc <= tol
+    singular_ = bool(_np.any(near))
+    if singular_:
+        if singular == "raise":
+            raise _np.linalg.LinAlgError("near singular circulant matrix.")
+        fc = dnp.where(near, 1.0, fc)
+    fb = _dfft.fft(dnp.moveaxis(b, baxis, -1), axis=-1)
+    q = fb / fc
+    if singular_:
+        mask = _np.ones(shape_of(b)[:baxis % ndim_of(b)] + shape_of(b)[baxis % ndim_of(b) + 1:]
+                        + (nb,), dtype=bool) & near
+        q = dnp.where(mask, 0.0, q)
+    x = _dfft.ifft(q, axis=-1)
+    if not (_is_complex(c) or _is_complex(b)):
+        x = dnp.real(x)
+    if outaxis != -1:
+        x = dnp.moveaxis(x, -1, outaxis)
+    return x
+
+
+def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=True):
+    """``scipy.linalg.pinvh``: the pseudo-inverse of a Hermitian matrix (one
+    triangle read, the lower one by default), with SciPy's cutoff ``|w| > atol +
+    rtol max|w|`` on the eigenvalues.  The value is SciPy's; the derivative is
+    Golub and Pereyra's (``dualad.numpy.linalg.pinv``'s) for the Hermitian
+    matrix the read triangle stands for, smooth where the rank does not change
+    (repeated eigenvalues are no special case).  Stacks too.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> ad.jvp(linalg.pinvh, (2.0 * np.eye(2),), (np.eye(2),))[1]
+    array([[-0.25, -0.  ],
+           [-0.  , -0.25]])
+    """
+    if not contains_tracer(a):
+        return _sl.pinvh(a, atol=atol, rtol=rtol, lower=lower, return_rank=return_rank,
+                         check_finite=check_finite)
+    a = _traced_matrix("pinvh", a, square=True)
+    av = _deep_primal(a)
+    value = _sl.pinvh(av, atol=atol, rtol=rtol, lower=lower, return_rank=return_rank,
+                      check_finite=check_finite)
+    out, rank = value if return_rank else (value, None)
+    n = shape_of(a)[-1]
+    h = _hermitian_read(a, bool(lower))
+    w = _np.linalg.eigvalsh(_deep_primal(h))
+    top = _np.max(_np.abs(w), axis=-1, initial=0.0)
+    atol_ = 0.0 if atol is None else atol
+    rtol_ = n * _np.finfo(_fdtype(av)).eps if rtol is None else rtol
+    rcond = rtol_ + atol_ / _np.where(top > 0, top, 1.0)
+    comp = _nl.pinv_p(h, rcond=rcond if _np.ndim(rcond) else float(rcond), hermitian=False)
+    res = _valued(out, comp)
+    return (res, rank) if return_rank else res
+
+
+def rq(a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
+    """``scipy.linalg.rq``: ``a = R Q`` (modes ``'full'``, ``'economic'``,
+    ``'r'``; stacks too).  Values are SciPy's; the derivative is that of the QR
+    factorisation of ``a^T`` with its rows and columns reversed
+    (``a^T J = Q1 R1`` gives ``R = J R1^T J``, ``Q = J Q1^T``), each row of ``Q``
+    put in SciPy's sign (phase).  Where ``a`` is wide, ``mode='full'``'s
+    extra rows of ``Q`` span the null space of ``a``; they are not unique and
+    move in :func:`qr`'s gauge (least rotation); ``R`` and ``Q``'s other rows
+    are exact.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> a = np.array([[2.0, 1.0], [0.0, 3.0]])
+    >>> r, q = linalg.rq(a)
+    >>> bool(np.allclose(ad.jvp(lambda a: linalg.rq(a)[0] @ linalg.rq(a)[1], (a,), (a,))[1], a))
+    True
+    """
+    if not contains_tracer(a):
+        return _sl.rq(a, overwrite_a=overwrite_a, lwork=lwork, mode=mode,
+                      check_finite=check_finite)
+    if mode not in ("full", "r", "economic"):
+        raise ValueError("Mode argument should be one of ['full', 'r', 'economic']")
+    a = _traced_matrix("rq", a)
+    if ndim_of(a) > 2:
+        lead = shape_of(a)[:-2]
+        _no_empty_batch("rq", lead)
+        outs = [rq(a[idx], lwork=lwork, mode=mode, check_finite=check_finite)
+                for idx in _np.ndindex(*lead)]
+        if mode == "r":
+            return dnp.reshape(dnp.stack(outs), lead + shape_of(outs[0]))
+        return [dnp.reshape(dnp.stack([o[i] for o in outs]), lead + shape_of(outs[0][i]))
+                for i in range(2)]          # SciPy's container for a stack: a list
+    av = _deep_primal(a)
+    m, n = av.shape
+    r_sp, q_sp = _sl.rq(av, mode="economic" if mode == "r" else mode, check_finite=check_finite)
+    qmode = "complete" if mode == "full" else "reduced"
+    # dualad.numpy.linalg.qr of a^T J (the transpose, not the conjugate)
+    q1, r1 = _nl.qr(_mT(a)[:, ::-1], mode=qmode)
+    r_c = _mT(r1)[::-1, ::-1]
+    q_c = _mT(q1)[::-1, :]
+    ph = _np.sum(_np.conj(_deep_primal(q_c)) * q_sp, axis=-1)
+    mag = _np.abs(ph)
+    ph = _np.where(mag > 0, ph / _np.where(mag > 0, mag, 1.0), 1.0)
+    if not _np.iscomplexobj(av):
+        ph = _np.real(ph)
+    q_c = q_c * ph[:, None]
+    r_c = r_c * _np.conj(ph)[None, :]
+    rr = _valued(r_sp, r_c)
+    if mode == "r":
+        return rr
+    return rr, _valued(q_sp, q_c)
+
+
+def orthogonal_procrustes(A, B, check_finite=True):
+    """``scipy.linalg.orthogonal_procrustes``: ``(R, scale)``, ``R`` the unitary
+    matrix closest to mapping ``A`` onto ``B`` and ``scale`` the sum of the
+    singular values of ``A^H B``.  Values are SciPy's; ``R`` is the unitary
+    polar factor of ``A^H B`` (:func:`polar`'s rule, exact at repeated singular
+    values) and ``scale = Re tr(R^H A^H B)``, differentiable in ``A`` and ``B``
+    where ``A^H B`` has full rank (elsewhere ``R`` is not unique).
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> a = np.eye(2)
+    >>> ad.grad(lambda b: linalg.orthogonal_procrustes(a, b)[1])(np.diag([2.0, 3.0]))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    if not contains_tracer(A) and not contains_tracer(B):
+        return _sl.orthogonal_procrustes(A, B, check_finite=check_finite)
+    A, B = _asd(A), _asd(B)
+    if ndim_of(A) < 2:
+        raise ValueError(f"expected ndim to be at least 2, but observed {ndim_of(A)}")
+    if shape_of(A) != shape_of(B):
+        raise ValueError(f"the shapes of A and B differ ({shape_of(A)} vs {shape_of(B)})")
+    r_sp, s_sp = _sl.orthogonal_procrustes(_deep_primal(A), _deep_primal(B),
+                                           check_finite=check_finite)
+    m = dnp.matmul(_mH(A), B)
+    u = polar_p(m)
+    scale = dnp.real(dnp.sum(dnp.conj(u) * m, axis=(-2, -1)))
+    return _valued(r_sp, u), _valued(s_sp, scale)
+
+
+def khatri_rao(a, b):
+    """``scipy.linalg.khatri_rao``: the column-wise Kronecker product,
+    ``out[..., :, j] = kron(a[..., :, j], b[..., :, j])``; stacks broadcast."""
+    if not contains_tracer(a) and not contains_tracer(b):
+        return _sl.khatri_rao(a, b)
+    a, b = _asd(a), _asd(b)
+    if ndim_of(a) < 2 or ndim_of(b) < 2:
+        raise ValueError("The both arrays should be 2-dimensional.")
+    if shape_of(a)[-1] != shape_of(b)[-1]:
+        raise ValueError("The number of columns for both arrays should be equal.")
+    c = a[..., :, None, :] * b[..., None, :, :]
+    return dnp.reshape(c, shape_of(c)[:-3] + (-1, shape_of(c)[-1]))
+
+
+def companion(a):
+    """``scipy.linalg.companion``: first row ``-a[1:] / a[0]``, ones on the
+    subdiagonal; differentiable in ``a``.  N-D ``a`` is a batch, as in SciPy."""
+    if not contains_tracer(a):
+        return _sl.companion(a)
+    a = _asd(a)
+    if ndim_of(a) < 1:
+        raise ValueError("Incorrect shape for `a`.  `a` must be at least one-dimensional.")
+    n = shape_of(a)[-1]
+    if n < 2:
+        raise ValueError("The length of `a` must be at least 2.")
+    if _np.any(_deep_primal(a)[..., 0] == 0):
+        raise ValueError("The first coefficient in `a` must not be zero.")
+    first = -a[..., 1:] / a[..., :1]
+    lead = shape_of(a)[:-1]
+    rest = _np.broadcast_to(_np.eye(n - 2, n - 1, dtype=_np.result_type(primal_of(first))),
+                            lead + (n - 2, n - 1))
+    return dnp.concatenate([first[..., None, :], rest], axis=-2)
+
+
+def convolution_matrix(a, n, mode="full"):
+    """``scipy.linalg.convolution_matrix``: the Toeplitz matrix ``A`` with
+    ``A @ v == np.convolve(a, v, mode)``, differentiable in ``a`` (N-D ``a`` a
+    batch, as in SciPy)."""
+    if not contains_tracer(a):
+        return _sl.convolution_matrix(a, n, mode=mode)
+    if n <= 0:
+        raise ValueError("n must be a positive integer.")
+    a = _asd(a)
+    if 0 in shape_of(a) or ndim_of(a) == 0:
+        raise ValueError("len(a) must be at least 1.")
+    if mode not in ("full", "valid", "same"):
+        raise ValueError("'mode' argument must be one of ('full', 'valid', 'same')")
+    if ndim_of(a) > 1:
+        lead = shape_of(a)[:-1]
+        outs = [convolution_matrix(a[idx], n, mode) for idx in _np.ndindex(*lead)]
+        return dnp.reshape(dnp.stack(outs), lead + shape_of(outs[0]))
+    zeros = _np.zeros(n - 1, dtype=_np.result_type(primal_of(a)))
+    az = dnp.concatenate([a, zeros])
+    raz = dnp.concatenate([a[::-1], zeros])
+    la, lz = shape_of(a)[0], shape_of(az)[0]
+    if mode == "full":
+        col0, row0 = az, raz[lz - n:]
+    else:
+        tb = (min(n, la) - 1) // 2 if mode == "same" else min(n, la) - 1
+        te = (min(n, la) - 1) - tb if mode == "same" else tb
+        col0 = az[tb:lz - te]
+        row0 = raz[lz - n - tb:lz - tb]
+    return toeplitz(col0, row0)
+
+
+__all__ += ["solve_banded", "solveh_banded", "solve_toeplitz", "solve_circulant", "pinvh", "rq",
+            "orthogonal_procrustes", "khatri_rao", "companion", "convolution_matrix"]
