@@ -2205,7 +2205,10 @@ def rq(a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
     put in SciPy's sign (phase).  Where ``a`` is wide, ``mode='full'``'s
     extra rows of ``Q`` span the null space of ``a``; they are not unique and
     move in :func:`qr`'s gauge (least rotation); ``R`` and ``Q``'s other rows
-    are exact.
+    are exact.  At a matrix whose rows are already reduced (a triangular
+    ``a``), SciPy's own ``rq`` is discontinuous (LAPACK's Householder
+    reflectors flip the sign of a row only where there is something to
+    reduce); the derivative is that of the branch with SciPy's signs there.
 
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
@@ -2304,9 +2307,10 @@ def companion(a):
         raise ValueError("Incorrect shape for `a`.  `a` must be at least one-dimensional.")
     n = shape_of(a)[-1]
     if n < 2:
-        raise ValueError("The length of `a` must be at least 2.")
+        raise ValueError("The length of `a` along the last axis must be at least 2.")
     if _np.any(_deep_primal(a)[..., 0] == 0):
-        raise ValueError("The first coefficient in `a` must not be zero.")
+        raise ValueError("The first coefficient(s) of `a` (i.e. elements "
+                         "of `a[..., 0]`) must not be zero.")
     first = -a[..., 1:] / a[..., :1]
     lead = shape_of(a)[:-1]
     rest = _np.broadcast_to(_np.eye(n - 2, n - 1, dtype=_np.result_type(primal_of(first))),
@@ -2347,3 +2351,229 @@ def convolution_matrix(a, n, mode="full"):
 
 __all__ += ["solve_banded", "solveh_banded", "solve_toeplitz", "solve_circulant", "pinvh", "rq",
             "orthogonal_procrustes", "khatri_rao", "companion", "convolution_matrix"]
+
+
+# --- discrete Lyapunov (Stein) equation -----------------------------------------------------
+def _stein_2d(a, ah, q, method):
+    if _np.array_equal(ah, _np.conj(a).T):
+        return _sl.solve_discrete_lyapunov(a, q, method=method)
+    # a general Stein equation x = a x ah + q (not reached from the public
+    # functions, whose ah is a^H at every nesting level): the Kronecker system
+    n, m = q.shape
+    dt = _np.result_type(a, ah, q)
+    big = _np.eye(n * m, dtype=dt) - _np.kron(a, ah.T)
+    return _np.linalg.solve(big, q.reshape(-1)).reshape(n, m)
+
+
+def _stein_impl(a, ah, q, method=None):
+    return _lead_loop(lambda x, y, z: _stein_2d(x, y, z, method), a, ah, q, core=(2, 2, 2))
+
+
+stein_p = primitive(_stein_impl, name="scipy.linalg.solve_discrete_lyapunov")
+
+
+def _stein_adj(g, ans, a, ah, method):
+    """``z`` with ``z = a^T z ah^T + g``: the transpose of ``q -> x``."""
+    return stein_p(_mT(a), _mT(ah), g, method=method)
+
+
+defjvp(stein_p,
+       lambda t, ans, a, ah, q, method=None: stein_p(
+           a, ah, dnp.matmul(dnp.matmul(_pad(t, a, ans), ans), ah), method=method),
+       lambda t, ans, a, ah, q, method=None: stein_p(
+           a, ah, dnp.matmul(dnp.matmul(a, ans), _pad(t, ah, ans)), method=method),
+       lambda t, ans, a, ah, q, method=None: stein_p(a, ah, _pad(t, q, ans), method=method))
+defvjp_direct(stein_p,
+              lambda g, ans, a, ah, q, method=None: sum_to(
+                  dnp.matmul(_stein_adj(g, ans, a, ah, method), _mT(dnp.matmul(ans, ah))),
+                  shape_of(a), _nb(g, ans)),
+              lambda g, ans, a, ah, q, method=None: sum_to(
+                  dnp.matmul(_mT(dnp.matmul(a, ans)), _stein_adj(g, ans, a, ah, method)),
+                  shape_of(ah), _nb(g, ans)),
+              lambda g, ans, a, ah, q, method=None: sum_to(
+                  _stein_adj(g, ans, a, ah, method), shape_of(q), _nb(g, ans)))
+
+
+def solve_discrete_lyapunov(a, q, method=None):
+    """``scipy.linalg.solve_discrete_lyapunov``: ``x`` with ``a x a^H - x + q = 0``
+    (``method`` ``'direct'`` / ``'bilinear'`` / None as SciPy; stacks too),
+    differentiable in ``a`` and ``q``: ``dx`` solves the same equation with
+    ``q`` replaced by ``da x a^H + a x da^H + dq``.  Values are SciPy's.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> float(ad.grad(lambda a: linalg.solve_discrete_lyapunov(a, np.eye(1))[0, 0])(
+    ...     np.array([[0.5]])))                     # d/da 1 / (1 - a^2) = 2a / (1 - a^2)^2
+    1.7777777777777777
+    """
+    if not contains_tracer(a) and not contains_tracer(q):
+        return _sl.solve_discrete_lyapunov(a, q, method=method)
+    if method not in (None, "direct", "bilinear"):
+        raise ValueError(f"Unknown method {method!r}: expected None, 'direct' or 'bilinear'")
+    a, q = _asd(a), _asd(q)
+    if ndim_of(a) < 2 or shape_of(a)[-1] != shape_of(a)[-2] or shape_of(q)[-2:] != shape_of(a)[-2:]:
+        raise ValueError(f"solve_discrete_lyapunov: a {shape_of(a)} and q {shape_of(q)} must "
+                         f"be square matrices of the same size")
+    return stein_p(a, _mH(a), q, method=method)
+
+
+# --- algebraic Riccati equations ------------------------------------------------------------
+def _are_parts(kind, ans, a, b, r, s):
+    """The gain ``K`` and the closed-loop matrix ``A - B K`` at the solution ``X``
+    (``ans``), with registry operations (differentiable again)."""
+    btx = dnp.matmul(_mT(b), ans)
+    if kind == "c":
+        k = solve_p(r, btx + _mT(s))
+    else:
+        k = solve_p(r + dnp.matmul(btx, b), dnp.matmul(btx, a) + _mT(s))
+    return k, a - dnp.matmul(b, k)
+
+
+def _are_rhs(kind, i, t, ans, a, b, k, acl):
+    """The equation's derivative in argument ``i`` (a, b, q, r, s) at fixed ``X``,
+    so that ``dX`` solves the closed-loop Lyapunov equation with it (the
+    continuous one with ``-rhs``, the discrete one with ``rhs``)."""
+    x = ans
+    xa = x if kind == "c" else dnp.matmul(x, acl)          # X or X Acl
+    if i == 0:
+        m = dnp.matmul(_mT(t), xa)
+        return m + _mT(m)
+    if i == 1:
+        m = dnp.matmul(dnp.matmul(_mT(xa), t), k)
+        return -(m + _mT(m))
+    if i == 2:
+        return t
+    if i == 3:
+        return dnp.matmul(dnp.matmul(_mT(k), t), k)
+    m = dnp.matmul(t, k)
+    return -(m + _mT(m))
+
+
+def _are_solve(kind, rhs, acl):
+    if kind == "c":
+        return sylvester_p(_mT(acl), acl, -rhs)
+    return stein_p(_mT(acl), acl, rhs)
+
+
+def _are_cot(kind, g, acl):
+    """``W`` with ``<g, dX> = <W, rhs>``."""
+    if kind == "c":
+        return sylvester_p(acl, _mT(acl), -g)
+    return stein_p(acl, _mT(acl), g)
+
+
+def _are_grad(kind, i, w, ans, a, b, k, acl):
+    # X is symmetric (q and r are read as their symmetric parts), so X^T = X
+    x = ans
+    xa = x if kind == "c" else dnp.matmul(x, acl)                  # X or X Acl
+    xaw = dnp.matmul(x, w if kind == "c" else dnp.matmul(acl, w))  # X W or X Acl W
+    if i == 0:
+        return dnp.matmul(xa, _mT(w)) + xaw
+    if i == 1:
+        return -dnp.matmul(xaw + dnp.matmul(xa, _mT(w)), _mT(k))
+    if i == 2:
+        return w
+    if i == 3:
+        return dnp.matmul(dnp.matmul(k, w), _mT(k))
+    return -dnp.matmul(w + _mT(w), _mT(k))
+
+
+def _make_are(kind, scipy_fun, name):
+    def impl(a, b, q, r, s, balanced=True):
+        return _lead_loop(lambda *m: scipy_fun(*m[:4], s=m[4], balanced=balanced),
+                          a, b, q, r, s, core=(2, 2, 2, 2, 2))
+
+    p = primitive(impl, name=name)
+
+    def jvp_rule(i):
+        def rule(t, ans, a, b, q, r, s, balanced=True):
+            k, acl = _are_parts(kind, ans, a, b, r, s)
+            arg = (a, b, q, r, s)[i]
+            return _are_solve(kind, _are_rhs(kind, i, _pad(t, arg, ans), ans, a, b, k, acl), acl)
+        return rule
+
+    def vjp_rule(i):
+        def rule(g, ans, a, b, q, r, s, balanced=True):
+            k, acl = _are_parts(kind, ans, a, b, r, s)
+            w = _are_cot(kind, g, acl)
+            arg = (a, b, q, r, s)[i]
+            return sum_to(_are_grad(kind, i, w, ans, a, b, k, acl), shape_of(arg), _nb(g, ans))
+        return rule
+
+    defjvp(p, *[jvp_rule(i) for i in range(5)])
+    defvjp_direct(p, *[vjp_rule(i) for i in range(5)])
+    return p
+
+
+care_p = _make_are("c", _sl.solve_continuous_are, "scipy.linalg.solve_continuous_are")
+dare_p = _make_are("d", _sl.solve_discrete_are, "scipy.linalg.solve_discrete_are")
+
+
+def _are(name, p, scipy_fun, a, b, q, r, e, s, balanced):
+    if not any(contains_tracer(v) for v in (a, b, q, r, e, s)):
+        return scipy_fun(a, b, q, r, e=e, s=s, balanced=balanced)
+    if e is not None:
+        raise NotImplementedError(f"dualad.scipy.linalg.{name}: e (the generalized equation) is "
+                                  "not supported on traced values; pass e=None (for a "
+                                  "nonsingular e, multiply the equation by inv(e) yourself)")
+    a, b, q, r = (dnp.atleast_2d(_asd(v)) for v in (a, b, q, r))
+    if any(_is_complex(v) for v in (a, b, q, r, s) if v is not None):
+        raise NotImplementedError(f"dualad.scipy.linalg.{name}: complex matrices are not "
+                                  "supported on traced values (real ones are)")
+    # SciPy's own validation (shapes, symmetry of q and r, r nonsingular), on the values
+    scipy_fun(*(_deep_primal(v) for v in (a, b, q, r)), s=None if s is None else
+              _deep_primal(s), balanced=balanced)
+    # q and r are read as their symmetric parts (q itself for the symmetric q SciPy
+    # requires), so that X is symmetric in every direction and the rules exact
+    q, r = 0.5 * (q + _mT(q)), 0.5 * (r + _mT(r))
+    if s is None:
+        s = _np.zeros(shape_of(b), dtype=_np.result_type(*(primal_of(v) for v in (a, b, q, r))))
+    else:
+        s = dnp.atleast_2d(_asd(s))
+    return p(a, b, q, r, s, balanced=bool(balanced))
+
+
+def solve_continuous_are(a, b, q, r, e=None, s=None, balanced=True):
+    """``scipy.linalg.solve_continuous_are``: ``X`` with ``A^T X + X A - (X B + S)
+    R^-1 (B^T X + S^T) + Q = 0`` (``s``, ``balanced``, stacks as SciPy; values
+    are SciPy's), differentiable in ``a``, ``b``, ``q``, ``r`` and ``s``
+    (real matrices, ``e=None``): implicitly, ``dX`` solves the Lyapunov
+    equation ``Acl^T dX + dX Acl = -dF`` with the closed-loop matrix ``Acl = A -
+    B K``, ``K = R^-1 (B^T X + S^T)``, and ``dF`` the equation's derivative at
+    fixed ``X``.  ``q`` and ``r`` are read as their symmetric parts
+    ``(q + q^T) / 2`` (``q`` itself for the symmetric ``q`` SciPy requires), so
+    their gradients are symmetric.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> one = np.ones((1, 1))        # x = a + sqrt(a^2 + 1): dx/da = 1 + a / sqrt(a^2 + 1)
+    >>> float(ad.grad(lambda a: linalg.solve_continuous_are(a, one, one, one)[0, 0])(
+    ...     np.zeros((1, 1))))
+    1.0
+    """
+    return _are("solve_continuous_are", care_p, _sl.solve_continuous_are, a, b, q, r, e, s,
+                balanced)
+
+
+def solve_discrete_are(a, b, q, r, e=None, s=None, balanced=True):
+    """``scipy.linalg.solve_discrete_are``: ``X`` with ``A^T X A - X - (A^T X B +
+    S) (R + B^T X B)^-1 (B^T X A + S^T) + Q = 0`` (``s``, ``balanced``, stacks as
+    SciPy; values are SciPy's), differentiable in ``a``, ``b``, ``q``, ``r``
+    and ``s`` (real matrices, ``e=None``): ``dX`` solves the Stein equation
+    ``dX = Acl^T dX Acl + dF`` with ``Acl = A - B K``, ``K = (R + B^T X B)^-1
+    (B^T X A + S^T)``, and ``dF`` the equation's derivative at fixed ``X``.
+    ``q`` and ``r`` are read as their symmetric parts, as in
+    :func:`solve_continuous_are`.
+
+    >>> import numpy as np, dualad as ad
+    >>> from dualad.scipy import linalg
+    >>> one = np.ones((1, 1))
+    >>> x = linalg.solve_discrete_are(one, one, one, one)      # x^2 - x - 1 = 0
+    >>> bool(np.isclose(x[0, 0], (1 + np.sqrt(5)) / 2))
+    True
+    """
+    return _are("solve_discrete_are", dare_p, _sl.solve_discrete_are, a, b, q, r, e, s,
+                balanced)
+
+
+__all__ += ["solve_discrete_lyapunov", "solve_continuous_are", "solve_discrete_are"]

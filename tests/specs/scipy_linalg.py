@@ -266,3 +266,65 @@ SPECS += [
          ).filter(_simple_eig), st.sampled_from([0.5, -0.7, 1.3, 2.0])),
          covers=("scipy.linalg.fractional_matrix_power", "scipy.linalg.logm"), max_examples=6),
 ]
+
+
+# --- discrete Lyapunov and algebraic Riccati equations (tests/test_scipy_linalg_more.py
+# has the value checks and Richardson differences of SciPy's solvers) ------------------------
+def _sym(x):
+    return 0.5 * (x + dnp.swapaxes(x, -1, -2))
+
+
+def _are_args(n_m, kind):
+    """a stable (continuous: Re < 0 by Gershgorin; discrete: spectral radius < 0.6),
+    so that (a, b) is stabilizable whatever b; q, r positive definite."""
+    n, m = n_m
+    stable = ((lambda a: a - (np.abs(a).sum() + 1.0) * np.eye(n)) if kind == "c" else
+              (lambda a: 0.5 * _centered(a)))
+    return st.tuples(square_matrices(n).map(stable), arrays((n, m)), spd_matrices(n),
+                     spd_matrices(m), arrays((n, m)).map(lambda s: 0.1 * s))
+
+
+_are_sizes = st.tuples(small, st.integers(1, 2))
+
+SPECS += [
+    Spec("scipy.linalg.solve_discrete_lyapunov",
+         lambda a, q: (L.solve_discrete_lyapunov(a, q), L.solve_discrete_lyapunov(
+             a, q, method="bilinear")),
+         st.tuples(st.one_of(sq, sq_stack).map(lambda a: 0.5 * _centered(a)),
+                   small.flatmap(lambda n: arrays((n, n)))).filter(
+                       lambda p: p[1].shape[-1] == p[0].shape[-1]), max_examples=6),
+    # q and r are read as their symmetric parts: differences along any direction are
+    # those of SciPy's solver at symmetric q and r
+    Spec("scipy.linalg.solve_continuous_are",
+         lambda a, b, q, r, s: L.solve_continuous_are(a, b, _sym(q), _sym(r), s=s),
+         _are_sizes.flatmap(lambda nm: _are_args(nm, "c")), max_examples=6),
+    Spec("scipy.linalg.solve_discrete_are",
+         lambda a, b, q, r, s: L.solve_discrete_are(a, b, _sym(q), _sym(r), s=s),
+         _are_sizes.flatmap(lambda nm: _are_args(nm, "d")), max_examples=6),
+    Spec("scipy_banded_toeplitz_circulant",
+         lambda ab, c, b: (L.solve_banded((1, 1), ab, b), L.solveh_banded(ab[:2], b),
+                           L.solveh_banded(ab[1:], b, lower=True), L.solve_toeplitz(c, b),
+                           L.solve_circulant(c, b)),
+         st.integers(2, 3).flatmap(lambda n: st.tuples(     # SciPy's ptsv fails at n = 1
+             arrays((3, n)).map(lambda ab: ab + np.array([[0.0], [4.0], [0.0]])),
+             arrays((n,)).map(lambda c: c + np.eye(1, n)[0] * 4.0), arrays((n, 2)))),
+         covers=("interpolate.solve_banded", "scipy.linalg.solve"), max_examples=6),
+]
+
+
+def _rq_signed(r, q):
+    # LAPACK's Householder sign flips where a row is already reduced (a triangular
+    # a): SciPy's rq is discontinuous there; compare in the positive-diagonal gauge
+    sgn = np.sign(np.diagonal(ad_value(r)))
+    sgn = np.where(sgn == 0, 1.0, sgn)
+    return r * sgn[None, :], q * sgn[:, None]
+
+
+SPECS += [
+    Spec("scipy_pinvh_rq_procrustes",
+         lambda a, b: (L.pinvh(a),) + _rq_signed(*L.rq(a)) + (L.orthogonal_procrustes(a, b)[0],
+                       L.orthogonal_procrustes(a, b)[1], L.khatri_rao(a, b), L.companion(a[0]),
+                       L.convolution_matrix(a[0], 2, "same")),
+         st.integers(2, 3).flatmap(lambda n: st.tuples(square_matrices(n), square_matrices(n))),
+         covers=("linalg.pinv", "scipy.linalg.polar", "linalg.qr"), max_examples=6),
+]
