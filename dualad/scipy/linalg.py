@@ -2234,8 +2234,8 @@ def rq(a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
                 for i in range(2)]          # SciPy's container for a stack: a list
     av = _deep_primal(a)
     m, n = av.shape
-    r_sp, q_sp = _sl.rq(av, mode="economic" if mode == "r" else mode, check_finite=check_finite)
-    qmode = "complete" if mode == "full" else "reduced"
+    r_sp, q_sp = _sl.rq(av, mode="full" if mode == "r" else mode, check_finite=check_finite)
+    qmode = "reduced" if mode == "economic" else "complete"
     # dualad.numpy.linalg.qr of a^T J (the transpose, not the conjugate)
     q1, r1 = _nl.qr(_mT(a)[:, ::-1], mode=qmode)
     r_c = _mT(r1)[::-1, ::-1]
