@@ -58,7 +58,18 @@ so does ``cholesky`` (``a = L L^H``).
   wrap dualad.numpy.linalg; ``lu`` uses ``lu_factor``'s rule; ``pinv`` and
   ``lstsq`` go through the SVD; ``polar`` is a primitive whose rule solves a
   Sylvester equation; ``expm_frechet`` is ``expm`` of a block matrix;
-  ``toeplitz``, ``hankel``, ``circulant`` are indexing.  What has no
+  ``toeplitz``, ``hankel``, ``circulant`` are indexing.
+* ``solve_banded`` (the banded primitive shared with interpolate,
+  dualad/scipy/_banded.py), ``solveh_banded``, ``solve_toeplitz``,
+  ``solve_circulant`` (FFT), ``pinvh``, ``rq``, ``orthogonal_procrustes``,
+  ``khatri_rao``, ``companion``, ``convolution_matrix``: SciPy's values (its
+  call, plus ``d - stop_gradient(d)`` for a traced computation ``d`` of the
+  same function where the derivative comes from another algorithm).
+* ``solve_discrete_lyapunov`` (a Stein-equation primitive), and
+  ``solve_continuous_are`` / ``solve_discrete_are`` (primitives whose ``dX``
+  solves the Lyapunov / Stein equation of the closed-loop matrix; real
+  matrices, ``e=None`` on traced input; ``q`` and ``r`` read as their
+  symmetric parts).  What has no
   derivative (``eig(a, b, homogeneous_eigvals=True)``'s LAPACK
   scaling) raises ``NotImplementedError`` saying what to call instead.
 
@@ -2086,7 +2097,7 @@ def solve_toeplitz(c_or_cr, b, check_finite=True):
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
     >>> ad.grad(lambda c: linalg.solve_toeplitz(c, np.ones(2))[0])(np.array([2.0, 1.0]))
-    array([-0.11111111,  0.11111111])
+    array([-0.11111111, -0.11111111])
     """
     tup = isinstance(c_or_cr, tuple)
     if not contains_tracer(c_or_cr) and not contains_tracer(b):
@@ -2173,9 +2184,9 @@ def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=T
 
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
-    >>> ad.jvp(linalg.pinvh, (2.0 * np.eye(2),), (np.eye(2),))[1]
-    array([[-0.25, -0.  ],
-           [-0.  , -0.25]])
+    >>> ad.jvp(linalg.pinvh, (2.0 * np.eye(2),), (np.eye(2),))[1] + 0.0    # -I / 4
+    array([[-0.25,  0.  ],
+           [ 0.  , -0.25]])
     """
     if not contains_tracer(a):
         return _sl.pinvh(a, atol=atol, rtol=rtol, lower=lower, return_rank=return_rank,
@@ -2403,7 +2414,7 @@ def solve_discrete_lyapunov(a, q, method=None):
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
     >>> float(ad.grad(lambda a: linalg.solve_discrete_lyapunov(a, np.eye(1))[0, 0])(
-    ...     np.array([[0.5]])))                     # d/da 1 / (1 - a^2) = 2a / (1 - a^2)^2
+    ...     np.array([[0.5]]))[0, 0])               # d/da 1 / (1 - a^2) = 2a / (1 - a^2)^2
     1.7777777777777777
     """
     if not contains_tracer(a) and not contains_tracer(q):
@@ -2548,8 +2559,8 @@ def solve_continuous_are(a, b, q, r, e=None, s=None, balanced=True):
     >>> from dualad.scipy import linalg
     >>> one = np.ones((1, 1))        # x = a + sqrt(a^2 + 1): dx/da = 1 + a / sqrt(a^2 + 1)
     >>> float(ad.grad(lambda a: linalg.solve_continuous_are(a, one, one, one)[0, 0])(
-    ...     np.zeros((1, 1))))
-    1.0
+    ...     0.75 * one)[0, 0])
+    1.6
     """
     return _are("solve_continuous_are", care_p, _sl.solve_continuous_are, a, b, q, r, e, s,
                 balanced)
