@@ -107,8 +107,23 @@ def test_banded_errors():
         ad.grad(lambda ab: L.solve_banded((2, 1), ab, np.ones(3))[0])(AB)
     with pytest.raises(ValueError, match="number of lower and upper"):
         ad.grad(lambda ab: L.solve_banded((1, 1), ab, BV)[0])(AB)
-    with pytest.raises(NotImplementedError, match="stacked"):
-        ad.grad(lambda ab: L.solve_banded((2, 1), ab, BV)[0, 0])(np.stack([AB, AB]))
+    with pytest.raises(ValueError, match="zero-size batches"):
+        ad.grad(lambda ab: L.solve_banded((2, 1), ab, BV).sum())(np.zeros((0,) + AB.shape))
+
+
+def test_banded_and_toeplitz_batches():
+    abs_ = np.stack([AB, AB + np.array([[0.0], [1.0], [0.0], [0.0]])])
+    bs = np.stack([BM, -BM, BM ** 2])[:, None]                      # (3, 1, n, 2)
+    for ab, b in ((abs_, BV), (abs_, BM), (AB, bs), (abs_, bs)):
+        _check(lambda ab: L.solve_banded((2, 1), ab, b), lambda ab: sl.solve_banded((2, 1), ab, b), ab)
+        _check(lambda b: L.solve_banded((2, 1), ab, b), lambda b: sl.solve_banded((2, 1), ab, b), b)
+    hbs = np.stack([HB_U, HB_U * [[0.5], [1], [1]]])
+    _check(lambda h: L.solveh_banded(h, BM), lambda h: sl.solveh_banded(h, BM), hbs)
+    cs, rs = np.stack([C, C * [1, 2, 1, 1]]), np.stack([R, R])
+    _check(lambda c: L.solve_toeplitz((c, rs), B4), lambda c: sl.solve_toeplitz((c, rs), B4), cs)
+    bb = np.stack([B4, -B4 ** 2])[:, :, None]                          # (2, n, 1)
+    _check(lambda c: L.solve_toeplitz(c, bb), lambda c: sl.solve_toeplitz(c, bb), cs)
+    _check(lambda b: L.solve_toeplitz(cs, b), lambda b: sl.solve_toeplitz(cs, b), bb)
     with pytest.raises(np.linalg.LinAlgError):     # SciPy's: not positive definite
         ad.grad(lambda h: L.solveh_banded(h, BV)[0])(HB_U * [[1], [1], [-1]])
 

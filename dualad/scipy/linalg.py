@@ -2005,10 +2005,28 @@ def _asd(x):
     return x if isinstance(x, Tracer) else dnp.asarray(x)
 
 
+def _over_batch(name, f, args, ndims):
+    """SciPy's ``_apply_over_batch`` for traced arguments: core dimensions
+    ``ndims`` (``"1|2"``: 2 for an argument of 2 or more dimensions, else 1),
+    the leading (batch) axes broadcast and looped over, the results stacked."""
+    cores, batches = [], []
+    for a, nd in zip(args, ndims):
+        shp = shape_of(a)
+        if nd == "1|2":
+            nd = 2 if len(shp) >= 2 else 1
+        cores.append(nd)
+        batches.append(shp[:len(shp) - nd])
+    if not any(batches):
+        return f(*args)
+    lead = _np.broadcast_shapes(*batches)
+    _no_empty_batch(name, lead)
+    args = [dnp.broadcast_to(a, lead + shape_of(a)[len(shape_of(a)) - c:])
+            for a, c in zip(args, cores)]
+    outs = [f(*[a[idx] for a in args]) for idx in _np.ndindex(*lead)]
+    return dnp.reshape(dnp.stack(outs), lead + shape_of(outs[0]))
+
+
 def _banded_rhs(name, ab, b, nrows):
-    if ndim_of(ab) != 2:
-        raise NotImplementedError(f"dualad.scipy.linalg.{name}: a stacked (N-D) `ab` is not "
-                                  "supported on traced values; loop over the stack")
     if shape_of(ab)[0] != nrows:
         raise ValueError(f"invalid values for the number of lower and upper diagonals: "
                          f"ab has {shape_of(ab)[0]} rows, expected {nrows}")
@@ -2023,7 +2041,8 @@ def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_fi
     are read) and ``b``.  Values are SciPy's (its own call); the rules are
     banded solves with ``a`` and its transpose, ``O(n (l + u))`` per column
     (the primitive dualad.scipy.interpolate uses).  ``b`` may be ``(n,)`` or
-    ``(n, ...)``; a stacked ``ab`` is SciPy-only (plain values).
+    ``(n, k)``; leading axes of ``ab`` (beyond 2) and of ``b`` (beyond 2, or
+    beyond 1 for ``(n,)``) are a batch, broadcast, as in SciPy.
 
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
@@ -2036,9 +2055,11 @@ def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_fi
                                 overwrite_b=overwrite_b, check_finite=check_finite)
     l, u = (int(v) for v in l_and_u)
     ab, b = _asd(ab), _asd(b)
-    b2 = _banded_rhs("solve_banded", ab, b, l + u + 1)
-    x = solve_banded_p(ab, b2, l_and_u=(l, u))
-    return dnp.reshape(x, shape_of(b))
+
+    def one(ab, b):
+        x = solve_banded_p(ab, _banded_rhs("solve_banded", ab, b, l + u + 1), l_and_u=(l, u))
+        return dnp.reshape(x, shape_of(b))
+    return _over_batch("solve_banded", one, (ab, b), (2, "1|2"))
 
 
 def _h_to_general(ab, lower):
@@ -2079,12 +2100,15 @@ def solveh_banded(ab, b, overwrite_ab=False, overwrite_b=False, lower=False, che
         return _sl.solveh_banded(ab, b, overwrite_ab=overwrite_ab, overwrite_b=overwrite_b,
                                  lower=lower, check_finite=check_finite)
     ab, b = _asd(ab), _asd(b)
-    k = shape_of(ab)[0] - 1 if ndim_of(ab) == 2 else 0
-    b2 = _banded_rhs("solveh_banded", ab, b, k + 1)
     value = _sl.solveh_banded(_deep_primal(ab), _deep_primal(b), lower=lower,
                               check_finite=check_finite)
-    x = solve_banded_p(_h_to_general(ab, bool(lower)), b2, l_and_u=(k, k))
-    return _valued(value, dnp.reshape(x, shape_of(b)))
+
+    def one(ab, b):
+        k = shape_of(ab)[0] - 1
+        b2 = _banded_rhs("solveh_banded", ab, b, k + 1)
+        x = solve_banded_p(_h_to_general(ab, bool(lower)), b2, l_and_u=(k, k))
+        return dnp.reshape(x, shape_of(b))
+    return _valued(value, _over_batch("solveh_banded", one, (ab, b), (2, "1|2")))
 
 
 def solve_toeplitz(c_or_cr, b, check_finite=True):
@@ -2093,6 +2117,7 @@ def solve_toeplitz(c_or_cr, b, check_finite=True):
     to ``conj(c)``, ``r[0]`` is ignored).  The value is SciPy's Levinson
     recursion; the derivative, in ``c``, ``r`` and ``b``, is that of the dense
     solve ``solve(toeplitz(c, r), b)`` (``dx = T^-1 (db - dT x)``), ``O(n^3)``.
+    Leading axes of ``c``, ``r`` (beyond 1) and ``b`` are a batch, as in SciPy.
 
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
@@ -2103,20 +2128,17 @@ def solve_toeplitz(c_or_cr, b, check_finite=True):
     if not contains_tracer(c_or_cr) and not contains_tracer(b):
         return _sl.solve_toeplitz(c_or_cr, b, check_finite=check_finite)
     c, r = (c_or_cr if tup else (c_or_cr, None))
-    c = dnp.ravel(_asd(c))
-    r = dnp.conj(c) if r is None else dnp.ravel(_asd(r))
+    c = dnp.atleast_1d(_asd(c))
+    r = dnp.conj(c) if r is None else dnp.atleast_1d(_asd(r))
     b = _asd(b)
-    if ndim_of(b) == 0 or shape_of(b)[0] != shape_of(r)[0] or shape_of(c) != shape_of(r):
-        raise ValueError("Incompatible dimensions.")
     value = _sl.solve_toeplitz((_deep_primal(c), _deep_primal(r)), _deep_primal(b),
                                check_finite=check_finite)
-    t = toeplitz(c, r)
-    bm, vec = _as_matrix_rhs(b)
-    if ndim_of(bm) > 2:
-        bm = dnp.reshape(bm, (shape_of(bm)[0], -1))
-    x = solve_p(t, bm)
-    x = dnp.reshape(x, _np.shape(value))
-    return _valued(value, x)
+
+    def one(c, r, b):
+        if ndim_of(b) == 0 or shape_of(b)[0] != shape_of(r)[0] or shape_of(c) != shape_of(r):
+            raise ValueError("Incompatible dimensions.")
+        return solve(toeplitz(c, r), b)
+    return _valued(value, _over_batch("solve_toeplitz", one, (c, r, b), (1, 1, "1|2")))
 
 
 def solve_circulant(c, b, singular="raise", tol=None, caxis=-1, baxis=0, outaxis=0):
