@@ -336,14 +336,18 @@ def _are_cases(kind):
     return f, sf, a
 
 
-@pytest.mark.parametrize("kind", ["c", "d"])
-def test_are_values_and_derivatives(kind):
+E3 = np.eye(3) + 0.2 * RNG.standard_normal((3, 3))
+
+
+@pytest.mark.parametrize("kind,e", [("c", None), ("d", None), ("c", E3), ("d", E3)])
+def test_are_values_and_derivatives(kind, e):
     f, sf, a = _are_cases(kind)
-    args = dict(a=a, b=B32, q=Q3, r=R2, s=S32)
-    for name in ("a", "b", "q", "r", "s"):
+    args = dict(a=a, b=B32, q=Q3, r=R2, s=S32, e=e)
+    for name in ("a", "b", "q", "r", "s") + (("e",) if e is not None else ()):
         def fn(x, name=name, fun=f):
             kw = dict(args, **{name: x})
-            return fun(kw["a"], kw["b"], kw["q"], kw["r"], s=kw["s"])
+            return fun(kw["a"], kw["b"], kw["q"], kw["r"], s=kw["s"], e=kw["e"],
+                       balanced=e is None)
 
         def sfn(x, name=name):
             return fn(x, fun=sf)
@@ -391,11 +395,34 @@ def test_are_batch_jacobians_and_errors():
     _check(f, lambda a: sl.solve_discrete_are(a, B32, Q3, R2), st)
     jf, jr = jacfwd(f)(A3), jacrev(f)(A3)
     np.testing.assert_allclose(jf, jr, rtol=1e-11, atol=1e-12)
-    with pytest.raises(NotImplementedError, match="e="):
-        ad.grad(lambda a: L.solve_continuous_are(a, B32, Q3, R2, e=np.eye(3))[0, 0])(A3)
+    with pytest.raises(ValueError, match="singular"):
+        ad.grad(lambda a: L.solve_continuous_are(a, B32, Q3, R2, e=np.zeros((3, 3)))[0, 0])(A3)
     with pytest.raises(NotImplementedError, match="complex"):
         ad.grad(lambda q: L.solve_continuous_are(A3 + 0j, B32, q, R2)[0, 0].real)(Q3)
     with pytest.raises(ValueError, match="symmetric"):
         ad.grad(lambda q: L.solve_continuous_are(A3, B32, q, R2)[0, 0])(Q3 + np.triu(Q3, 1))
     with pytest.raises(ValueError, match="same number of cols"):
         ad.grad(lambda a: L.solve_discrete_are(a, B32, Q3, np.eye(3))[0, 0])(A3)
+
+
+def test_are_warns_when_scipy_value_is_not_a_solution():
+    # SciPy 1.17's balancing with e returns a non-solution here (residual 1.7e-2,
+    # checked directly below); balanced=False solves it
+    r = np.random.default_rng(3)
+    for _ in range(5):
+        a = r.uniform(-1, 1, (3, 3)) * 0.3
+        b = r.uniform(-1, 1, (3, 1))
+        e = np.eye(3) + 0.1 * r.uniform(-1, 1, (3, 3))
+    q, rr = np.eye(3), np.eye(1)
+
+    def res(x):
+        return np.abs(a.T @ x @ a - e.T @ x @ e
+                      - a.T @ x @ b @ np.linalg.solve(rr + b.T @ x @ b, b.T @ x @ a) + q).max()
+    assert res(sl.solve_discrete_are(a, b, q, rr, e=e)) > 1e-3
+    assert res(sl.solve_discrete_are(a, b, q, rr, e=e, balanced=False)) < 1e-12
+    with pytest.warns(RuntimeWarning, match="balanced=False"):
+        ad.jvp(lambda a: L.solve_discrete_are(a, b, q, rr, e=e), (a,), (a,))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ad.jvp(lambda a: L.solve_discrete_are(a, b, q, rr, e=e, balanced=False), (a,), (a,))

@@ -68,7 +68,7 @@ so does ``cholesky`` (``a = L L^H``).
 * ``solve_discrete_lyapunov`` (a Stein-equation primitive), and
   ``solve_continuous_are`` / ``solve_discrete_are`` (primitives whose ``dX``
   solves the Lyapunov / Stein equation of the closed-loop matrix; real
-  matrices, ``e=None`` on traced input; ``q`` and ``r`` read as their
+  matrices on traced input; ``q`` and ``r`` read as their
   symmetric parts).  What has no
   derivative (``eig(a, b, homogeneous_eigvals=True)``'s LAPACK
   scaling) raises ``NotImplementedError`` saying what to call instead.
@@ -2451,23 +2451,32 @@ def solve_discrete_lyapunov(a, q, method=None):
 
 
 # --- algebraic Riccati equations ------------------------------------------------------------
-def _are_parts(kind, ans, a, b, r, s):
+def _are_parts(kind, ans, a, b, r, s, e):
     """The gain ``K`` and the closed-loop matrix ``A - B K`` at the solution ``X``
     (``ans``), with registry operations (differentiable again)."""
-    btx = dnp.matmul(_mT(b), ans)
     if kind == "c":
-        k = solve_p(r, btx + _mT(s))
+        xe = ans if e is None else dnp.matmul(ans, e)
+        k = solve_p(r, dnp.matmul(_mT(b), xe) + _mT(s))
     else:
+        btx = dnp.matmul(_mT(b), ans)
         k = solve_p(r + dnp.matmul(btx, b), dnp.matmul(btx, a) + _mT(s))
     return k, a - dnp.matmul(b, k)
 
 
-def _are_rhs(kind, i, t, ans, a, b, k, acl):
-    """The equation's derivative in argument ``i`` (a, b, q, r, s) at fixed ``X``,
-    so that ``dX`` solves the closed-loop Lyapunov equation with it (the
-    continuous one with ``-rhs``, the discrete one with ``rhs``)."""
+def _are_xa(kind, x, acl, e):
+    """The factor next to ``dA`` in the equation's derivative: ``X E`` (continuous)
+    or ``X Acl`` (discrete)."""
+    if kind == "c":
+        return x if e is None else dnp.matmul(x, e)
+    return dnp.matmul(x, acl)
+
+
+def _are_rhs(kind, i, t, ans, a, b, k, acl, e):
+    """The equation's derivative in argument ``i`` (a, b, q, r, s, e) at fixed
+    ``X``, so that ``dX`` solves the closed-loop Lyapunov equation with it
+    (:func:`_are_solve`)."""
     x = ans
-    xa = x if kind == "c" else dnp.matmul(x, acl)          # X or X Acl
+    xa = _are_xa(kind, x, acl, e)
     if i == 0:
         m = dnp.matmul(_mT(t), xa)
         return m + _mT(m)
@@ -2478,28 +2487,56 @@ def _are_rhs(kind, i, t, ans, a, b, k, acl):
         return t
     if i == 3:
         return dnp.matmul(dnp.matmul(_mT(k), t), k)
-    m = dnp.matmul(t, k)
-    return -(m + _mT(m))
+    if i == 4:
+        m = dnp.matmul(t, k)
+        return -(m + _mT(m))
+    # e: continuous Acl^T X dE + dE^T X Acl; discrete -(dE^T X E + E^T X dE)
+    m = dnp.matmul(_mT(t), dnp.matmul(x, acl) if kind == "c" else -dnp.matmul(x, e))
+    return m + _mT(m)
 
 
-def _are_solve(kind, rhs, acl):
+def _sandwich(e, m, trans):
+    """``E^-T m E^-1`` (``trans``) or ``E^-1 m E^-T``, by two solves."""
+    f = _mT(e) if trans else e
+    return _mT(solve_p(f, _mT(solve_p(f, m))))
+
+
+def _are_m(kind, acl, e):
+    """``Acl E^-1`` (continuous) or ``E^-1 Acl`` (discrete)."""
+    if e is None:
+        return acl
+    return _mT(solve_p(_mT(e), _mT(acl))) if kind == "c" else solve_p(e, acl)
+
+
+def _are_solve(kind, rhs, acl, e):
+    """``dX``: continuous ``Acl^T dX E + E^T dX Acl = -rhs``, i.e. with ``M = Acl
+    E^-1``, ``M^T dX + dX M = -E^-T rhs E^-1``; discrete ``E^T dX E = Acl^T dX
+    Acl + rhs``, i.e. ``Y = M^T Y M + rhs`` with ``M = E^-1 Acl``, ``dX = E^-T Y E^-1``."""
+    m = _are_m(kind, acl, e)
     if kind == "c":
-        return sylvester_p(_mT(acl), acl, -rhs)
-    return stein_p(_mT(acl), acl, rhs)
+        q = rhs if e is None else _sandwich(e, rhs, True)
+        return sylvester_p(_mT(m), m, -q)
+    y = stein_p(_mT(m), m, rhs)
+    return y if e is None else _sandwich(e, y, True)
 
 
-def _are_cot(kind, g, acl):
-    """``W`` with ``<g, dX> = <W, rhs>``."""
+def _are_cot(kind, g, acl, e):
+    """``W`` with ``<g, dX> = <W, rhs>`` (the transpose of :func:`_are_solve`)."""
+    m = _are_m(kind, acl, e)
     if kind == "c":
-        return sylvester_p(acl, _mT(acl), -g)
-    return stein_p(acl, _mT(acl), g)
+        w = sylvester_p(m, _mT(m), -g)
+        return w if e is None else _sandwich(e, w, False)
+    return stein_p(m, _mT(m), g if e is None else _sandwich(e, g, False))
 
 
-def _are_grad(kind, i, w, ans, a, b, k, acl):
+def _are_grad(kind, i, w, ans, a, b, k, acl, e):
     # X is symmetric (q and r are read as their symmetric parts), so X^T = X
     x = ans
-    xa = x if kind == "c" else dnp.matmul(x, acl)                  # X or X Acl
-    xaw = dnp.matmul(x, w if kind == "c" else dnp.matmul(acl, w))  # X W or X Acl W
+    xa = _are_xa(kind, x, acl, e)                                  # X E or X Acl
+    if kind == "c":
+        xaw = dnp.matmul(x, w) if e is None else dnp.matmul(x, dnp.matmul(e, w))
+    else:
+        xaw = dnp.matmul(x, dnp.matmul(acl, w))                    # X Acl W
     if i == 0:
         return dnp.matmul(xa, _mT(w)) + xaw
     if i == 1:
@@ -2508,33 +2545,41 @@ def _are_grad(kind, i, w, ans, a, b, k, acl):
         return w
     if i == 3:
         return dnp.matmul(dnp.matmul(k, w), _mT(k))
-    return -dnp.matmul(w + _mT(w), _mT(k))
+    if i == 4:
+        return -dnp.matmul(w + _mT(w), _mT(k))
+    f = dnp.matmul(x, acl) if kind == "c" else -dnp.matmul(x, e)
+    return dnp.matmul(f, w + _mT(w))
 
 
 def _make_are(kind, scipy_fun, name):
-    def impl(a, b, q, r, s, balanced=True):
-        return _lead_loop(lambda *m: scipy_fun(*m[:4], s=m[4], balanced=balanced),
-                          a, b, q, r, s, core=(2, 2, 2, 2, 2))
+    def impl(a, b, q, r, s, e, balanced=True, has_e=False):
+        return _lead_loop(lambda *m: scipy_fun(*m[:4], e=m[5] if has_e else None, s=m[4],
+                                               balanced=balanced),
+                          a, b, q, r, s, e, core=(2, 2, 2, 2, 2, 2))
 
     p = primitive(impl, name=name)
 
     def jvp_rule(i):
-        def rule(t, ans, a, b, q, r, s, balanced=True):
-            k, acl = _are_parts(kind, ans, a, b, r, s)
-            arg = (a, b, q, r, s)[i]
-            return _are_solve(kind, _are_rhs(kind, i, _pad(t, arg, ans), ans, a, b, k, acl), acl)
+        def rule(t, ans, a, b, q, r, s, e, balanced=True, has_e=False):
+            e = e if has_e else None
+            k, acl = _are_parts(kind, ans, a, b, r, s, e)
+            arg = (a, b, q, r, s, e)[i]
+            rhs = _are_rhs(kind, i, _pad(t, arg, ans), ans, a, b, k, acl, e)
+            return _are_solve(kind, rhs, acl, e)
         return rule
 
     def vjp_rule(i):
-        def rule(g, ans, a, b, q, r, s, balanced=True):
-            k, acl = _are_parts(kind, ans, a, b, r, s)
-            w = _are_cot(kind, g, acl)
-            arg = (a, b, q, r, s)[i]
-            return sum_to(_are_grad(kind, i, w, ans, a, b, k, acl), shape_of(arg), _nb(g, ans))
+        def rule(g, ans, a, b, q, r, s, e, balanced=True, has_e=False):
+            e_ = e if has_e else None
+            k, acl = _are_parts(kind, ans, a, b, r, s, e_)
+            w = _are_cot(kind, g, acl, e_)
+            arg = (a, b, q, r, s, e)[i]
+            return sum_to(_are_grad(kind, i, w, ans, a, b, k, acl, e_), shape_of(arg),
+                          _nb(g, ans))
         return rule
 
-    defjvp(p, *[jvp_rule(i) for i in range(5)])
-    defvjp_direct(p, *[vjp_rule(i) for i in range(5)])
+    defjvp(p, *[jvp_rule(i) for i in range(6)])
+    defvjp_direct(p, *[vjp_rule(i) for i in range(6)])
     return p
 
 
@@ -2542,38 +2587,65 @@ care_p = _make_are("c", _sl.solve_continuous_are, "scipy.linalg.solve_continuous
 dare_p = _make_are("d", _sl.solve_discrete_are, "scipy.linalg.solve_discrete_are")
 
 
+def _are_residual_check(name, x, a, b, q, r, s, e, continuous):
+    """Warn when SciPy's ``x`` does not solve the equation (SciPy 1.17's balancing
+    of the generalized pencil, ``e`` given with ``balanced=True``, sometimes
+    returns such an ``x``): the derivative is that of the equation's solution."""
+    x, a, b, q, r = (_np.asarray(v) for v in (x, a, b, q, r))
+    mt = lambda m: _np.swapaxes(m, -1, -2)
+    e_ = _np.broadcast_to(_np.eye(a.shape[-1]), a.shape) if e is None else _np.asarray(e)
+    s = _np.zeros(b.shape) if s is None else _np.asarray(s)
+    if continuous:
+        left = mt(e_) @ x @ b + s
+        res = mt(a) @ x @ e_ + mt(e_) @ x @ a - left @ _np.linalg.solve(r, mt(left)) + q
+    else:
+        left = mt(a) @ x @ b + s
+        res = (mt(a) @ x @ a - mt(e_) @ x @ e_
+               - left @ _np.linalg.solve(r + mt(b) @ x @ b, mt(left)) + q)
+    scale = max(float(_np.max(_np.abs(q), initial=0.0)), float(_np.max(_np.abs(x), initial=0.0)),
+                1e-300)
+    rel = float(_np.max(_np.abs(res), initial=0.0)) / scale
+    if not rel <= 1e-6:
+        import warnings
+        warnings.warn(f"dualad.scipy.linalg.{name}: SciPy's solution does not satisfy the "
+                      f"equation (relative residual {rel:.1e}); its derivative, that of the "
+                      f"equation's solution, does not apply to it"
+                      + (" (with e, try balanced=False)" if e is not None else ""),
+                      RuntimeWarning, stacklevel=4)
+
+
 def _are(name, p, scipy_fun, a, b, q, r, e, s, balanced):
     if not any(contains_tracer(v) for v in (a, b, q, r, e, s)):
         return scipy_fun(a, b, q, r, e=e, s=s, balanced=balanced)
-    if e is not None:
-        raise NotImplementedError(f"dualad.scipy.linalg.{name}: e (the generalized equation) is "
-                                  "not supported on traced values; pass e=None (for a "
-                                  "nonsingular e, multiply the equation by inv(e) yourself)")
     a, b, q, r = (dnp.atleast_2d(_asd(v)) for v in (a, b, q, r))
-    if any(_is_complex(v) for v in (a, b, q, r, s) if v is not None):
+    if any(_is_complex(v) for v in (a, b, q, r, s, e) if v is not None):
         raise NotImplementedError(f"dualad.scipy.linalg.{name}: complex matrices are not "
                                   "supported on traced values (real ones are)")
-    # SciPy's own validation (shapes, symmetry of q and r, r nonsingular), on the values
-    scipy_fun(*(_deep_primal(v) for v in (a, b, q, r)), s=None if s is None else
-              _deep_primal(s), balanced=balanced)
+    # SciPy's own validation (shapes, symmetry of q and r, r and e nonsingular), on the
+    # values; and a check that its value solves the equation the rules differentiate
+    pv = [_deep_primal(v) for v in (a, b, q, r)]
+    sv, ev = (None if v is None else _deep_primal(v) for v in (s, e))
+    _are_residual_check(name, scipy_fun(*pv, s=sv, e=ev, balanced=balanced), *pv, sv, ev,
+                        name.startswith("solve_c"))
     # q and r are read as their symmetric parts (q itself for the symmetric q SciPy
     # requires), so that X is symmetric in every direction and the rules exact
     q, r = 0.5 * (q + _mT(q)), 0.5 * (r + _mT(r))
-    if s is None:
-        s = _np.zeros(shape_of(b), dtype=_np.result_type(*(primal_of(v) for v in (a, b, q, r))))
-    else:
-        s = dnp.atleast_2d(_asd(s))
-    return p(a, b, q, r, s, balanced=bool(balanced))
+    dt = _np.result_type(*(primal_of(v) for v in (a, b, q, r)))
+    s = _np.zeros(shape_of(b), dtype=dt) if s is None else dnp.atleast_2d(_asd(s))
+    has_e = e is not None
+    e = _np.eye(shape_of(a)[-1], dtype=dt) if e is None else dnp.atleast_2d(_asd(e))
+    return p(a, b, q, r, s, e, balanced=bool(balanced), has_e=has_e)
 
 
 def solve_continuous_are(a, b, q, r, e=None, s=None, balanced=True):
-    """``scipy.linalg.solve_continuous_are``: ``X`` with ``A^T X + X A - (X B + S)
-    R^-1 (B^T X + S^T) + Q = 0`` (``s``, ``balanced``, stacks as SciPy; values
-    are SciPy's), differentiable in ``a``, ``b``, ``q``, ``r`` and ``s``
-    (real matrices, ``e=None``): implicitly, ``dX`` solves the Lyapunov
-    equation ``Acl^T dX + dX Acl = -dF`` with the closed-loop matrix ``Acl = A -
-    B K``, ``K = R^-1 (B^T X + S^T)``, and ``dF`` the equation's derivative at
-    fixed ``X``.  ``q`` and ``r`` are read as their symmetric parts
+    """``scipy.linalg.solve_continuous_are``: ``X`` with ``A^T X E + E^T X A -
+    (E^T X B + S) R^-1 (B^T X E + S^T) + Q = 0`` (``e``, ``s``, ``balanced``,
+    stacks as SciPy; values are SciPy's), differentiable in ``a``, ``b``,
+    ``q``, ``r``, ``s`` and ``e`` (real matrices): implicitly, ``dX`` solves
+    the Lyapunov equation ``Acl^T dX E + E^T dX Acl = -dF`` with the
+    closed-loop matrix ``Acl = A - B K``, ``K = R^-1 (B^T X E + S^T)``, and
+    ``dF`` the equation's derivative at fixed ``X`` (with ``M = Acl E^-1``:
+    ``M^T dX + dX M = -E^-T dF E^-1``, a Sylvester equation).  ``q`` and ``r`` are read as their symmetric parts
     ``(q + q^T) / 2`` (``q`` itself for the symmetric ``q`` SciPy requires), so
     their gradients are symmetric.
 
@@ -2589,14 +2661,21 @@ def solve_continuous_are(a, b, q, r, e=None, s=None, balanced=True):
 
 
 def solve_discrete_are(a, b, q, r, e=None, s=None, balanced=True):
-    """``scipy.linalg.solve_discrete_are``: ``X`` with ``A^T X A - X - (A^T X B +
-    S) (R + B^T X B)^-1 (B^T X A + S^T) + Q = 0`` (``s``, ``balanced``, stacks as
-    SciPy; values are SciPy's), differentiable in ``a``, ``b``, ``q``, ``r``
-    and ``s`` (real matrices, ``e=None``): ``dX`` solves the Stein equation
-    ``dX = Acl^T dX Acl + dF`` with ``Acl = A - B K``, ``K = (R + B^T X B)^-1
-    (B^T X A + S^T)``, and ``dF`` the equation's derivative at fixed ``X``.
+    """``scipy.linalg.solve_discrete_are``: ``X`` with ``A^T X A - E^T X E - (A^T
+    X B + S) (R + B^T X B)^-1 (B^T X A + S^T) + Q = 0`` (``e``, ``s``,
+    ``balanced``, stacks as SciPy; values are SciPy's), differentiable in
+    ``a``, ``b``, ``q``, ``r``, ``s`` and ``e`` (real matrices): ``dX`` solves
+    the Stein equation ``E^T dX E = Acl^T dX Acl + dF`` with ``Acl = A - B K``,
+    ``K = (R + B^T X B)^-1 (B^T X A + S^T)``, and ``dF`` the equation's
+    derivative at fixed ``X`` (``Y = E^T dX E`` solves ``Y = M^T Y M + dF``,
+    ``M = E^-1 Acl``).
     ``q`` and ``r`` are read as their symmetric parts, as in
-    :func:`solve_continuous_are`.
+    :func:`solve_continuous_are`.  SciPy 1.17 with ``e`` and ``balanced=True``
+    sometimes returns a matrix that does not solve the equation (a relative
+    residual near 1e-2 in about a third of small random cases with ``e`` near
+    ``I``, for both solvers; ``balanced=False`` solved all of them): traced
+    input then gets a ``RuntimeWarning`` (the residual of SciPy's value is
+    checked).
 
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg

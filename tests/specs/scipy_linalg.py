@@ -276,12 +276,13 @@ def _sym(x):
 
 def _are_args(n_m, kind):
     """a stable (continuous: Re < 0 by Gershgorin; discrete: spectral radius < 0.6),
-    so that (a, b) is stabilizable whatever b; q, r positive definite."""
+    so that (a, b) is stabilizable whatever b; q, r positive definite; e near I."""
     n, m = n_m
     stable = ((lambda a: a - (np.abs(a).sum() + 1.0) * np.eye(n)) if kind == "c" else
               (lambda a: 0.5 * _centered(a)))
     return st.tuples(square_matrices(n).map(stable), arrays((n, m)), spd_matrices(n),
-                     spd_matrices(m), arrays((n, m)).map(lambda s: 0.1 * s))
+                     spd_matrices(m), arrays((n, m)).map(lambda s: 0.1 * s),
+                     arrays((n, n)).map(lambda e: np.eye(n) + 0.1 * e))
 
 
 _are_sizes = st.tuples(small, st.integers(1, 2))
@@ -294,12 +295,17 @@ SPECS += [
                    small.flatmap(lambda n: arrays((n, n)))).filter(
                        lambda p: p[1].shape[-1] == p[0].shape[-1]), max_examples=6),
     # q and r are read as their symmetric parts: differences along any direction are
-    # those of SciPy's solver at symmetric q and r
+    # those of SciPy's solver at symmetric q and r.  With e, balanced=False: SciPy's
+    # balancing of the generalized pencil sometimes returns a non-solution
     Spec("scipy.linalg.solve_continuous_are",
-         lambda a, b, q, r, s: L.solve_continuous_are(a, b, _sym(q), _sym(r), s=s),
+         lambda a, b, q, r, s, e: (L.solve_continuous_are(a, b, _sym(q), _sym(r), s=s),
+                                   L.solve_continuous_are(a, b, _sym(q), _sym(r), e=e, s=s,
+                                                      balanced=False)),
          _are_sizes.flatmap(lambda nm: _are_args(nm, "c")), max_examples=6),
     Spec("scipy.linalg.solve_discrete_are",
-         lambda a, b, q, r, s: L.solve_discrete_are(a, b, _sym(q), _sym(r), s=s),
+         lambda a, b, q, r, s, e: (L.solve_discrete_are(a, b, _sym(q), _sym(r), s=s),
+                                   L.solve_discrete_are(a, b, _sym(q), _sym(r), e=e, s=s,
+                                                      balanced=False)),
          _are_sizes.flatmap(lambda nm: _are_args(nm, "d")), max_examples=6),
     Spec("scipy_banded_toeplitz_circulant",
          lambda ab, c, b: (L.solve_banded((1, 1), ab, b), L.solveh_banded(ab[:2], b),
