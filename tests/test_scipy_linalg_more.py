@@ -426,3 +426,33 @@ def test_are_warns_when_scipy_value_is_not_a_solution():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ad.jvp(lambda a: L.solve_discrete_are(a, b, q, rr, e=e, balanced=False), (a,), (a,))
+
+
+def test_complex_input_forward_against_scipy():
+    """Complex (Hermitian) input: values exact, JVPs along complex directions
+    against Richardson differences of SciPy's functions."""
+    r = np.random.default_rng(11)
+    cr = lambda *s: r.standard_normal(s) + 1j * r.standard_normal(s)
+    cases = []
+    for lower in (False, True):
+        hb = cr(2, 4)
+        hb[0 if lower else 1] = 5.0
+        b = cr(4)
+        cases.append((lambda h, b=b, lo=lower: L.solveh_banded(h, b, lower=lo),
+                      lambda h, b=b, lo=lower: sl.solveh_banded(h, b, lower=lo), hb))
+    c = cr(4) + 4.0
+    b = cr(4)
+    cases += [(lambda c: L.solve_toeplitz(c, b), lambda c: sl.solve_toeplitz(c, b), c),
+              (lambda c: L.solve_circulant(c, b), lambda c: sl.solve_circulant(c, b), c)]
+    a = cr(3, 3)
+    bb = cr(3, 3)
+    cases += [(L.pinvh, sl.pinvh, a + a.conj().T),
+              (lambda a: L.orthogonal_procrustes(a, bb)[0],
+               lambda a: sl.orthogonal_procrustes(a, bb)[0], a),
+              (lambda a: L.orthogonal_procrustes(a, bb)[1],
+               lambda a: sl.orthogonal_procrustes(a, bb)[1], a)]
+    for f, sf, x in cases:
+        v = cr(*np.shape(x))
+        val, tan = ad.jvp(f, (x,), (v,))
+        np.testing.assert_array_equal(val, sf(x))
+        assert _rel(tan, _rich1(sf, x, v)) < 1e-10
