@@ -233,6 +233,10 @@ def test_orthogonal_procrustes():
                lambda a: sl.orthogonal_procrustes(a, b)[i], a)
         _check(lambda b: L.orthogonal_procrustes(a, b)[i],
                lambda b: sl.orthogonal_procrustes(a, b)[i], b)
+    ast, bst = RNG.standard_normal((2, 4, 3)), RNG.standard_normal((2, 4, 3))    # a stack
+    for i in (0, 1):
+        _check(lambda a: L.orthogonal_procrustes(a, bst)[i],
+               lambda a: sl.orthogonal_procrustes(a, bst)[i], ast)
     # closed form: scale = sum of singular values of A^T B, d scale = tr(R^T dM)
     r, _ = sl.orthogonal_procrustes(a, b)
     g = ad.grad(lambda b: L.orthogonal_procrustes(a, b)[1])(b)

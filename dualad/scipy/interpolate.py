@@ -77,21 +77,14 @@ import math as _math
 
 import numpy as _np
 import scipy.interpolate as _si
-import scipy.linalg as _sl
 from scipy.special import poch as _poch
 
 from .. import numpy as dnp
-from ..numpy._casting import real_for
-from ..registry import defjvp, defvjp_direct, primitive
 from ..tracer import contains_tracer, primal_of, shape_of
+from ._banded import solve_banded_p      # shared with scipy.linalg.solve_banded
 
 __all__ = ["CubicSpline", "CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator",
            "PPoly", "RegularGridInterpolator", "interpn", "interp1d"]
-
-
-# --- the banded solve (shared with scipy.linalg: dualad/scipy/_banded.py) -----------------
-from ._banded import (_band_matvec, _shifted, _solve_cols, _transposed,  # noqa: E402,F401
-                      solve_banded_p)
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -1991,10 +1991,6 @@ def _valued(value, comp):
     return d + value
 
 
-def _plain(x):
-    return _np.asarray(primal_of(x)) if isinstance(x, Tracer) else _np.asarray(x)
-
-
 def _deep_primal(x):
     while isinstance(x, Tracer):
         x = primal_of(x)
@@ -2645,9 +2641,9 @@ def solve_continuous_are(a, b, q, r, e=None, s=None, balanced=True):
     the Lyapunov equation ``Acl^T dX E + E^T dX Acl = -dF`` with the
     closed-loop matrix ``Acl = A - B K``, ``K = R^-1 (B^T X E + S^T)``, and
     ``dF`` the equation's derivative at fixed ``X`` (with ``M = Acl E^-1``:
-    ``M^T dX + dX M = -E^-T dF E^-1``, a Sylvester equation).  ``q`` and ``r`` are read as their symmetric parts
-    ``(q + q^T) / 2`` (``q`` itself for the symmetric ``q`` SciPy requires), so
-    their gradients are symmetric.
+    ``M^T dX + dX M = -E^-T dF E^-1``, a Sylvester equation).  ``q`` and
+    ``r`` are read as their symmetric parts ``(q + q^T) / 2`` (``q`` itself
+    for the symmetric ``q`` SciPy requires), so their gradients are symmetric.
 
     >>> import numpy as np, dualad as ad
     >>> from dualad.scipy import linalg
