@@ -70,6 +70,14 @@ __all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy"
            "chi2", "lognorm", "invgamma", "halfnorm", "weibull_min", "poisson", "binom",
            "nbinom", "dirichlet", "multivariate_normal", "rv_frozen"]
 
+# the sample statistics (zscore, skew, pearsonr, ...) live in their own module
+from ._stats_functions import (  # noqa: E402,F401
+    DescribeResult, PearsonRResult, describe, entropy, gmean, hmean, iqr, kurtosis,
+    median_abs_deviation, moment, pearsonr, pmean, sem, skew, trim_mean, variation, zmap,
+    zscore)
+from ._stats_functions import __all__ as _FUNCTIONS_ALL  # noqa: E402
+__all__ += _FUNCTIONS_ALL
+
 # python floats, not np.float64: weak scalars, so float32 stays float32
 _LOG_2PI = float(_np.log(2 * _np.pi))
 _HALF_LOG_2PI = float(0.5 * _np.log(2 * _np.pi))
