@@ -212,7 +212,8 @@ def _expit_cdf(y):
 
 
 _FROZEN_METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf",
-                   "logpmf", "pmf", "mean", "var", "std")
+                   "logpmf", "pmf", "mean", "var", "std",
+                   "median", "entropy", "interval", "moment", "stats")
 
 
 class _Dist:
@@ -283,6 +284,107 @@ class _Moments(_Dist):
         """The standard deviation, ``sqrt(var)``."""
         return dnp.sqrt(self.var(*args, **kwds))
 
+    # stats(moments=...) and moment(order), from the closed forms of
+    # _stats_moments (values SciPy's, derivatives the closed forms')
+
+    def _traced_call(self, args, kwds):
+        return any(contains_tracer(a) for a in args) or \
+            any(contains_tracer(v) for v in kwds.values())
+
+    def _scipy_value(self, method, lead, args, kwds, **opts):
+        """SciPy's own ``method(*lead, *args, **kwds, **opts)`` on the plain values."""
+        import scipy.stats as _sst
+        with _np.errstate(all="ignore"):
+            return getattr(getattr(_sst, self.name), method)(
+                *lead, *(_raw(a) for a in args),
+                **{k: _raw(v) for k, v in kwds.items()}, **opts)
+
+    def _standard(self, args, kwds):
+        p = self._params(args, kwds)
+        loc, scale = p.pop("loc", 0), p.pop("scale", None)
+        return [_arr(v) for v in p.values()], _arr(loc), (None if scale is None else _arr(scale))
+
+    def _skew_kurt(self, shapes):
+        from ._stats_moments import SKEW_KURT
+        fn = SKEW_KURT.get(self.name)
+        if fn is None:
+            raise NotImplementedError(f"dualad.scipy.stats.{self.name}: no differentiable "
+                                      f"skewness / kurtosis")
+        return fn(*shapes)
+
+    def stats(self, *args, moments="mv", **kwds):
+        """SciPy's ``stats``: the mean ``'m'``, variance ``'v'``, skewness ``'s'``
+        and excess kurtosis ``'k'`` named in ``moments``, in that order (one value
+        alone, else a tuple), differentiable in the parameters; SciPy's value where
+        it is infinite or undefined, with derivative 0."""
+        from ._stats_moments import with_value
+        ref = self._scipy_value("stats", (), args, kwds, moments=moments)
+        if not self._traced_call(args, kwds):
+            return ref
+        refs = list(ref) if isinstance(ref, tuple) else [ref]
+        shapes, loc, scale = self._standard(args, kwds)
+        out = []
+        sk = None
+        for ch in "mvsk":
+            if ch not in moments:
+                continue
+            r = refs[len(out)]
+            if ch == "m":
+                out.append(self.mean(*args, **kwds))
+            elif ch == "v":
+                out.append(self.var(*args, **kwds))
+            else:
+                if sk is None:
+                    with _np.errstate(all="ignore"):
+                        sk = self._skew_kurt(shapes)
+                v = sk[0] if ch == "s" else sk[1]
+                out.append(_plain(with_value(v + 0 * _pv(loc), r)) if _traced(v)
+                           else _plain(_np.asarray(r)))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def moment(self, order, *args, **kwds):
+        """SciPy's non-central ``moment(order)`` ``E[X^order]``, differentiable in the
+        parameters: ``sum_k C(n, k) loc^(n-k) scale^k E[Y^k]`` with the standard
+        moments from the mean, variance, skewness and kurtosis (``order <= 4``) or a
+        closed form (``order >= 5``: not every distribution has one here)."""
+        from math import comb
+        from ._stats_moments import MUNP, with_value
+        if contains_tracer(order):
+            raise TypeError(f"dualad.scipy.stats.{self.name}.moment: `order` is an integer, "
+                            f"not a traced value")
+        ref = self._scipy_value("moment", (order,), args, kwds)
+        if not self._traced_call(args, kwds) or not _np.all(_np.isfinite(ref)):
+            return ref
+        n = int(order)
+        shapes, loc, scale = self._standard(args, kwds)
+        with _np.errstate(all="ignore"):
+            mu, mu2 = self._mv(*shapes)
+            ms = [1.0, mu]
+            if n >= 2:
+                ms.append(mu2 + mu * mu)
+            if n >= 3:
+                g1, g2 = self._skew_kurt(shapes)
+                mu3 = g1 * mu2 ** 1.5
+                ms.append(mu3 + 3 * mu * mu2 + mu * mu * mu)
+            if n >= 4:
+                ms.append((g2 + 3.0) * mu2 ** 2.0 + 4 * mu * mu3 + 6 * mu * mu * mu2 +
+                          mu * mu * mu * mu)
+            for k in range(5, n + 1):
+                if self.name not in MUNP:
+                    raise NotImplementedError(
+                        f"dualad.scipy.stats.{self.name}.moment: no differentiable moment "
+                        f"of order {n} (orders up to 4 are provided)")
+                ms.append(MUNP[self.name](k, *shapes))
+            out = 0.0
+            for k in range(n + 1):
+                term = comb(n, k) * ms[k]
+                if scale is not None and k:
+                    term = term * scale ** k
+                if n - k:
+                    term = term * loc ** (n - k)
+                out = out + term
+        return _plain(with_value(out, ref))
+
 
 class rv_frozen:
     """A distribution with its parameters fixed, as ``scipy.stats``' frozen
@@ -322,6 +424,29 @@ class rv_frozen:
     def __repr__(self):
         params = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwds.items()]
         return f"dualad.scipy.stats.{self.dist.name}({', '.join(params)})"
+
+    # methods whose frozen form takes no point x (real methods: __getattr__ is
+    # only asked for the others); a distribution without one gets __getattr__'s
+    # AttributeError
+    def _own(self, name):
+        if not callable(getattr(self.dist, name, None)):
+            return self.__getattr__(name)
+        return getattr(self.dist, name)
+
+    def median(self):
+        return self._own("median")(*self.args, **self.kwds)
+
+    def entropy(self):
+        return self._own("entropy")(*self.args, **self.kwds)
+
+    def interval(self, confidence):
+        return self._own("interval")(confidence, *self.args, **self.kwds)
+
+    def moment(self, order):
+        return self._own("moment")(order, *self.args, **self.kwds)
+
+    def stats(self, moments="mv"):
+        return self._own("stats")(*self.args, moments=moments, **self.kwds)
 
 
 _GUARDED = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")
@@ -400,6 +525,38 @@ class _Continuous(_Moments):
 
     def logsf(self, x, *args, **kwargs):
         return dnp.log(self.sf(x, *args, **kwargs))
+
+    def median(self, *args, **kwds):
+        """``ppf(0.5)``, differentiable in the parameters."""
+        return self.ppf(0.5, *args, **kwds)
+
+    def interval(self, confidence, *args, **kwds):
+        """``(ppf((1 - confidence) / 2), ppf((1 + confidence) / 2))``, differentiable
+        in ``confidence`` and the parameters; ``ValueError`` for ``confidence``
+        outside [0, 1], as SciPy."""
+        cv = _pv(confidence)
+        if _np.any((cv > 1) | (cv < 0)):
+            raise ValueError("alpha must be between 0 and 1 inclusive")
+        confidence = _arr(confidence)
+        if isinstance(confidence, (int, float)):
+            confidence = float(confidence)
+        return (self.ppf((1.0 - confidence) / 2, *args, **kwds),
+                self.ppf((1.0 + confidence) / 2, *args, **kwds))
+
+    def entropy(self, *args, **kwds):
+        """The differential entropy, SciPy's value, differentiable in the
+        parameters (the standard distribution's closed form plus ``log(scale)``)."""
+        from ._stats_moments import ENTROPY, with_value
+        ref = self._scipy_value("entropy", (), args, kwds)
+        if not self._traced_call(args, kwds) or self.name not in ENTROPY:
+            return ref
+        shapes, loc, scale = self._standard(args, kwds)
+        with _np.errstate(all="ignore"):
+            out = ENTROPY[self.name](*shapes)
+            if scale is not None:
+                out = out + dnp.log(scale)
+            out = out + 0 * _pv(loc)
+        return _plain(with_value(out, ref)) if _traced(out) else ref
 
     def _quantile(self, q, shapes, loc, scale, std, upper):
         """SciPy's ``ppf`` (``isf`` when ``upper``): ``loc + scale * std(q, *shapes)``
