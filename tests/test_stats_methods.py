@@ -1,4 +1,4 @@
-"""dualad.scipy.stats distributions: the methods ``median``, ``interval``,
+"""dualad.scipy.stats distributions: gumbel_r and gumbel_l (at the end), and the methods ``median``, ``interval``,
 ``entropy``, ``stats(moments=...)`` and ``moment(order)``, plain and frozen.
 
 Truths: SciPy's own values (rtol 1e-13) and Richardson-extrapolated central
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 SHAPES = {"norm": (), "t": (6.5,), "gamma": (2.5,), "beta": (2.3, 3.1), "expon": (),
           "uniform": (), "laplace": (), "cauchy": (), "logistic": (), "chi2": (5.5,),
-          "lognorm": (0.4,), "invgamma": (9.5,), "halfnorm": (), "weibull_min": (1.7,)}
+          "lognorm": (0.4,), "invgamma": (9.5,), "halfnorm": (), "weibull_min": (1.7,),
+          "gumbel_r": (), "gumbel_l": ()}
 LOC, SCALE = 0.3, 1.7
 
 
@@ -180,3 +181,111 @@ def test_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert np.isnan(float(traced_value(lambda a: stats.gamma.entropy(a), np.float64(-1.0))))
+
+
+# --- gumbel_r / gumbel_l -----------------------------------------------------------------
+
+GX = np.array([-800.0, -60.0, -5.0, -1.0, 0.0, 0.5, 2.0, 6.0, 30.0, 300.0, 800.0])
+GQ = np.array([0.0, 1e-12, 0.03, 0.3, 0.5, 0.7, 0.97, 1 - 1e-9, 1.0])
+
+
+@pytest.mark.parametrize("name", ["gumbel_r", "gumbel_l"])
+def test_gumbel_values(name):
+    d, r = getattr(stats, name), getattr(sst, name)
+    for meth in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"):
+        # float32 keeps float32 (SciPy computes in float64): where w fits in float32
+        for x in (GX, GX[2:9].astype(np.float32), np.array([-np.inf, np.inf])):
+            want = getattr(r, meth)(x, 0.3, 1.7)
+            if meth in ("logpdf", "pdf"):
+                # SciPy's -z - exp(-z) is inf - inf = NaN at the overflow end; the
+                # limit there is -inf (pdf 0), which dualad returns
+                want = np.where(np.isnan(want), -np.inf if meth == "logpdf" else 0.0, want)
+            got = traced_value(lambda v: getattr(d, meth)(v, 0.3, 1.7), x)
+            assert got.dtype == x.dtype
+            np.testing.assert_allclose(got, want.astype(x.dtype),
+                                       rtol=1e-13 if x.dtype == np.float64 else 1e-5)
+            plain = getattr(d, meth)(x, 0.3, 1.7)        # untraced: the same values
+            np.testing.assert_allclose(plain, want.astype(x.dtype),
+                                       rtol=1e-13 if x.dtype == np.float64 else 1e-5)
+    for meth in ("ppf", "isf"):
+        want = getattr(r, meth)(GQ, 0.3, 1.7)
+        np.testing.assert_allclose(traced_value(lambda q: getattr(d, meth)(q, 0.3, 1.7), GQ),
+                                   want, rtol=1e-13)
+    assert np.isnan(traced_value(lambda v: d.logpdf(v, 0.3, -1.0), GX)).all()
+
+
+def _gumbel_truths(name, meth, x, loc, scale):
+    """d/dx from SciPy's density: pdf, pdf/cdf, ... (the log forms as exp of
+    differences of SciPy's logs, so they hold in the far tails)."""
+    r = getattr(sst, name)
+    lp, lc, ls = r.logpdf(x, loc, scale), r.logcdf(x, loc, scale), r.logsf(x, loc, scale)
+    out = {"cdf": np.exp(lp), "sf": -np.exp(lp), "logcdf": np.exp(lp - lc),
+           "logsf": -np.exp(lp - ls)}[meth]
+    # the log of the thin tail is -w = -exp(-+z): lp - l(c|s)f cancels there, so the
+    # closed form -+ w / scale (the derivative of SciPy's own formula) is the truth
+    z = (np.asarray(x) - loc) / scale
+    if name == "gumbel_r" and meth == "logcdf":
+        out = np.exp(-z) / scale
+    if name == "gumbel_l" and meth == "logsf":
+        out = -np.exp(z) / scale
+    return out
+
+
+@pytest.mark.parametrize("name", ["gumbel_r", "gumbel_l"])
+@pytest.mark.parametrize("meth", ["logpdf", "cdf", "logcdf", "sf", "logsf"])
+def test_gumbel_first_derivatives(name, meth):
+    d, r = getattr(stats, name), getattr(sst, name)
+    x = np.array([-20.0, -5.0, -1.0, 0.0, 0.5, 2.0, 6.0, 30.0, 300.0])
+    loc, scale = 0.3, 1.7
+    if meth == "logpdf":
+        dx = np.array([richardson(lambda v: float(r.logpdf(v, loc, scale)), xi, 1e-3)
+                       for xi in x])
+    else:
+        dx = _gumbel_truths(name, meth, x, loc, scale)
+    z = (x - loc) / scale
+    dscale = -z * dx - (1 / scale if meth == "logpdf" else 0.0)
+    f = lambda v, m, s: getattr(d, meth)(v, m, s)     # noqa: E731
+    rt = {"logpdf": 1e-9, "logcdf": 1e-10, "logsf": 1e-10}.get(meth, 1e-12)
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(np.diag(jac(f, argnums=0)(x, loc, scale)), dx, rtol=rt)
+        np.testing.assert_allclose(jac(f, argnums=1)(x, loc, scale), -dx, rtol=rt)
+        np.testing.assert_allclose(jac(f, argnums=2)(x, loc, scale), dscale, rtol=10 * rt,
+                                   atol=1e-300)
+    # outside the range where w = exp(-sign z) is finite: SciPy's limits, derivative 0
+    far = np.array([-2000.0 if name == "gumbel_r" else 2000.0, -np.inf, np.inf])
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_array_equal(jac(lambda v: f(v, loc, scale))(far), np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("name", ["gumbel_r", "gumbel_l"])
+def test_gumbel_quantile_derivatives(name):
+    d, r = getattr(stats, name), getattr(sst, name)
+    q = np.array([1e-12, 0.03, 0.3, 0.7, 0.97, 1 - 1e-9])
+    for meth, sign in (("ppf", 1.0), ("isf", -1.0)):
+        xq = getattr(r, meth)(q, 0.3, 1.7)
+        dq = sign / r.pdf(xq, 0.3, 1.7)
+        for jac in (ad.jacfwd, ad.jacrev):
+            np.testing.assert_allclose(
+                np.diag(jac(lambda v: getattr(d, meth)(v, 0.3, 1.7))(q)), dq, rtol=1e-9)
+            np.testing.assert_allclose(
+                jac(lambda s: getattr(d, meth)(q, 0.3, s))(1.7), (xq - 0.3) / 1.7, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["gumbel_r", "gumbel_l"])
+@pytest.mark.parametrize("meth", ["logpdf", "logcdf", "logsf", "cdf"])
+def test_gumbel_second_derivatives(name, meth):
+    # d2/dx2 and d2/dx dscale by Richardson of the SciPy-density truths above
+    r = getattr(sst, name)
+    d = getattr(stats, name)
+    for x in (-3.0, 0.4, 5.0):
+        if meth == "logpdf":
+            first = lambda v, s: richardson(lambda u: float(r.logpdf(u, 0.3, s)), v, 1e-3)  # noqa
+        else:
+            first = lambda v, s: float(_gumbel_truths(name, meth, v, 0.3, s))             # noqa
+        dxx = richardson(lambda v: first(v, 1.7), x, 1e-3)
+        dxs = richardson(lambda s: first(x, s), 1.7, 1e-3)
+        f = lambda v, s: getattr(d, meth)(v, 0.3, s)       # noqa: E731
+        h = ad.hessian(f, argnums=(0, 1))(x, 1.7)
+        assert float(h[0][0]) == pytest.approx(dxx, rel=1e-6)
+        assert float(h[0][1]) == pytest.approx(dxs, rel=1e-6)
+        assert float(ad.jacfwd(ad.jacrev(f))(x, 1.7)) == pytest.approx(dxx, rel=1e-6)

@@ -23,6 +23,7 @@ from .special._common import _piecewise
 
 _EULER = 0.5772156649015329      # Euler's constant (mpmath: 0.57721566490153286061)
 _LOG_2PI = _math.log(2 * _math.pi)
+_ZETA3 = 1.2020569031595942      # zeta(3) (mpmath: 1.2020569031595942854)
 
 
 def with_value(out, ref):
@@ -109,6 +110,8 @@ ENTROPY = {
     "invgamma": _invgamma_entropy,
     "t": _t_entropy,
     "beta": _beta_entropy,
+    "gumbel_r": lambda: _EULER + 1.0,
+    "gumbel_l": lambda: _EULER + 1.0,
 }
 
 
@@ -163,6 +166,8 @@ SKEW_KURT = {
     "halfnorm": lambda: (_math.sqrt(2) * (4 - _math.pi) / (_math.pi - 2) ** 1.5,
                          8 * (_math.pi - 3) / (_math.pi - 2) ** 2),
     "weibull_min": _weibull_sk,
+    "gumbel_r": lambda: (12 * _math.sqrt(6) / _math.pi ** 3 * _ZETA3, 12.0 / 5),
+    "gumbel_l": lambda: (-12 * _math.sqrt(6) / _math.pi ** 3 * _ZETA3, 12.0 / 5),
     "poisson": lambda mu: (1.0 / dnp.sqrt(mu), 1.0 / mu),
     "binom": _binom_sk,
     "nbinom": _nbinom_sk,

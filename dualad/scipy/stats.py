@@ -67,7 +67,8 @@ from .special._common import _DENSITY_POWER_LOG, _bcast, _nary, _piecewise
 from . import linalg as sla
 
 __all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy", "logistic",
-           "chi2", "lognorm", "invgamma", "halfnorm", "weibull_min", "poisson", "binom",
+           "chi2", "lognorm", "invgamma", "halfnorm", "weibull_min", "gumbel_r", "gumbel_l",
+           "poisson", "binom",
            "nbinom", "dirichlet", "multivariate_normal", "rv_frozen"]
 
 # the sample statistics (zscore, skew, pearsonr, ...) live in their own module
@@ -1661,6 +1662,91 @@ class nbinom_gen(_CountTails):
         return _invalid(self._bad(n, p), out)
 
 
+class _Gumbel(_Continuous):
+    """``gumbel_r`` (``_sign = 1``) and ``gumbel_l`` (``_sign = -1``, the mirror
+    image: ``gumbel_l.cdf(x) = gumbel_r.sf(-x)``), with ``w = exp(-sign z)``:
+    ``logpdf = -sign z - w``, the lower tail ``exp(-w)`` / ``-w`` and the upper
+    one ``-expm1(-w)`` / ``log(-expm1(-w))`` (no cancellation in either tail).
+    Where ``w`` overflows (``sign z < -700``) every method takes its limit, with
+    derivative 0."""
+
+    _sign = 1.0
+
+    def _z(self, x, loc, scale):
+        """``sign z``, a safe 0 where ``w`` would overflow, and that plain mask."""
+        z = self._sign * _std(x, loc, scale)
+        with _np.errstate(invalid="ignore"):
+            far = _pv(z) < -700.0
+        return _sub(far, z, 0.0), far
+
+    def logpdf(self, x, loc=0, scale=1):
+        z, far = self._z(x, loc, scale)
+        out = _outside(far, -z - dnp.exp(-z), -_np.inf)
+        return _invalid(_not_pos(scale), out - _log(scale))
+
+    def _low(self, x, loc, scale, log):
+        # the tail on the side of -sign inf: exp(-w), or its log -w
+        z, far = self._z(x, loc, scale)
+        w = dnp.exp(-z)
+        out = _outside(far, -w if log else dnp.exp(-w), -_np.inf if log else 0.0)
+        return _invalid(_not_pos(scale), out)
+
+    def _high(self, x, loc, scale, log):
+        # the other tail: 1 - exp(-w), or its log (log(-expm1(-w)) below log 2)
+        z, far = self._z(x, loc, scale)
+        w = dnp.exp(-z)
+        with _np.errstate(divide="ignore"):
+            zero = _pv(w) == 0                 # sign z > 745: log is -inf, derivative 0
+            ws = _sub(zero, w, 1.0)
+            out = _log1mexp(ws) if log else _one_minus_exp(ws)
+            out = _outside(zero, out, -_np.inf if log else 0.0)
+        return _invalid(_not_pos(scale), _outside(far, out, 0.0 if log else 1.0))
+
+    def cdf(self, x, loc=0, scale=1):
+        return self._low(x, loc, scale, False) if self._sign > 0 else \
+            self._high(x, loc, scale, False)
+
+    def logcdf(self, x, loc=0, scale=1):
+        return self._low(x, loc, scale, True) if self._sign > 0 else \
+            self._high(x, loc, scale, True)
+
+    def sf(self, x, loc=0, scale=1):
+        return self._high(x, loc, scale, False) if self._sign > 0 else \
+            self._low(x, loc, scale, False)
+
+    def logsf(self, x, loc=0, scale=1):
+        return self._high(x, loc, scale, True) if self._sign > 0 else \
+            self._low(x, loc, scale, True)
+
+    def ppf(self, q, loc=0, scale=1):
+        if self._sign > 0:
+            return self._quantile(q, (), loc, scale, lambda v: -dnp.log(-dnp.log(v)), False)
+        return self._quantile(q, (), loc, scale, lambda v: dnp.log(-dnp.log1p(-v)), False)
+
+    def isf(self, q, loc=0, scale=1):
+        if self._sign > 0:
+            return self._quantile(q, (), loc, scale, lambda v: -dnp.log(-dnp.log1p(-v)), True)
+        return self._quantile(q, (), loc, scale, lambda v: dnp.log(-dnp.log(v)), True)
+
+    def _mv(self):
+        return self._sign * 0.5772156649015329, _np.pi ** 2 / 6
+
+
+class gumbel_r_gen(_Gumbel):
+    """The right-skewed Gumbel distribution: ``gumbel_r.logpdf(x, loc=0, scale=1)``
+    etc., ``cdf = exp(-exp(-z))``."""
+
+    name = "gumbel_r"
+
+
+class gumbel_l_gen(_Gumbel):
+    """The left-skewed Gumbel distribution: ``gumbel_l.logpdf(x, loc=0, scale=1)``
+    etc., ``sf = exp(-exp(z))``."""
+
+    name = "gumbel_l"
+    _sign = -1.0
+
+
 class dirichlet_gen(_Dist):
     """The Dirichlet distribution: ``dirichlet.logpdf(x, alpha)``, differentiable
     in ``x`` and ``alpha``.  As in SciPy, the components of ``x`` run along its
@@ -1759,6 +1845,8 @@ lognorm = lognorm_gen()
 invgamma = invgamma_gen()
 halfnorm = halfnorm_gen()
 weibull_min = weibull_min_gen()
+gumbel_r = gumbel_r_gen()
+gumbel_l = gumbel_l_gen()
 poisson = poisson_gen()
 binom = binom_gen()
 nbinom = nbinom_gen()
