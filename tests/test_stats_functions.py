@@ -295,3 +295,23 @@ def test_negative_entries_hmean_nan_with_warning():
     with pytest.warns(RuntimeWarning, match="harmonic mean"):
         v = traced_value(stats.hmean, a)
     assert np.isnan(v)
+
+
+def test_zero_d_and_empty():
+    # a 0-d input is one observation along axis, as SciPy's decorated functions
+    x0 = np.float64(2.0)
+    for name in ("skew", "kurtosis", "gmean", "hmean", "variation", "moment", "entropy",
+                 "median_abs_deviation"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = np.asarray(getattr(sst, name)(x0))
+            got = traced_value(getattr(stats, name), x0)
+        assert got.shape == want.shape == ()
+        np.testing.assert_array_equal(got, want)
+    assert float(ad.grad(stats.gmean)(2.0)) == 1.0
+    e = np.zeros((0, 3))
+    for name in ("skew", "sem", "gmean", "entropy"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            np.testing.assert_array_equal(traced_value(getattr(stats, name), e),
+                                          getattr(sst, name)(e))

@@ -61,6 +61,15 @@ def _nan_policy(fname, nan_policy):
             f"them with dualad.numpy.where) or call it with plain arrays")
 
 
+def _one_d(a, axis):
+    """A 0-d ``a`` as one observation (shape ``(1,)``) when reducing along an
+    axis, as SciPy's decorated functions do (``skew(2.0)`` is NaN, ``gmean(2.0)``
+    2.0)."""
+    if axis is not None and ndim_of(a) == 0:
+        return dnp.reshape(a, (1,))
+    return a
+
+
 def _float(a):
     """``a`` as a floating array (SciPy's ``force_floating``): a list/tuple or an
     integer array becomes float64; a tracer is kept."""
@@ -171,9 +180,9 @@ def entropy(pk, qk=None, base=None, axis=0, *, nan_policy="propagate", keepdims=
     if base is not None and base <= 0:
         raise ValueError("`base` must be a positive number or `None`.")
     _nan_policy("entropy", nan_policy)
-    pk = _float(pk)
+    pk = _one_d(_float(pk), axis)
     if qk is not None:
-        qk = _float(qk)
+        qk = _one_d(_float(qk), axis)
         shp = _np.broadcast_shapes(shape_of(pk), shape_of(qk))
         pk, qk = dnp.broadcast_to(pk, shp), dnp.broadcast_to(qk, shp)
     nd0 = ndim_of(pk)
@@ -216,7 +225,7 @@ def moment(a, order=1, axis=0, nan_policy="propagate", *, center=None, keepdims=
         return _sst.moment(a, order, axis=axis, nan_policy=nan_policy, center=center,
                            keepdims=keepdims)
     _nan_policy("moment", nan_policy)
-    a = _float(a)
+    a = _one_d(_float(a), axis)
     orders = _np.asarray(order, dtype=float)
     if orders.size == 0 or orders.ndim > 1:
         raise ValueError("`order` must be a scalar or a non-empty 1D array.")
@@ -263,7 +272,7 @@ def _m234(a, axes):
 
 def _prep(a, axis, fname, nan_policy):
     _nan_policy(fname, nan_policy)
-    a = _float(a)
+    a = _one_d(_float(a), axis)
     if axis is None:
         nd = ndim_of(a)
         return dnp.reshape(a, (-1,)), (0,), nd, True
@@ -361,9 +370,9 @@ def _mean_args(a, dtype, weights, axis, fname, nan_policy):
         if weights is not None:
             weights = (dnp.asarray(weights, dtype=dtype) if contains_tracer(weights)
                        else _np.asarray(weights, dtype=dtype))
-    a = _float(a)
+    a = _one_d(_float(a), axis)
     if weights is not None:
-        weights = _float(weights)
+        weights = _one_d(_float(weights), axis)
         shp = _np.broadcast_shapes(shape_of(a), shape_of(weights))
         a, weights = dnp.broadcast_to(a, shp), dnp.broadcast_to(weights, shp)
     if axis is None:
@@ -455,7 +464,7 @@ def trim_mean(a, proportiontocut, axis=0, *, nan_policy="propagate", keepdims=Fa
         return _sst.trim_mean(a, proportiontocut, axis=axis, nan_policy=nan_policy,
                               keepdims=keepdims)
     _nan_policy("trim_mean", nan_policy)
-    a = _float(a)
+    a = _one_d(_float(a), axis)
     nd = ndim_of(a)
     if axis is None:
         a, ax = dnp.reshape(a, (-1,)), 0
@@ -508,7 +517,7 @@ def median_abs_deviation(x, axis=0, center=None, scale=1.0, nan_policy="propagat
         else:
             raise ValueError(f"{scale} is not a valid scale value.")
     _nan_policy("median_abs_deviation", nan_policy)
-    x = _float(x)
+    x = _one_d(_float(x), axis)
     nd = ndim_of(x)
     if axis is None:
         x, ax = dnp.reshape(x, (-1,)), (0,)
