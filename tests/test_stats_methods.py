@@ -1,4 +1,4 @@
-"""dualad.scipy.stats distributions: gumbel_r and gumbel_l (at the end), and the methods ``median``, ``interval``,
+"""dualad.scipy.stats distributions: gumbel_r, gumbel_l and pareto (at the end), and the methods ``median``, ``interval``,
 ``entropy``, ``stats(moments=...)`` and ``moment(order)``, plain and frozen.
 
 Truths: SciPy's own values (rtol 1e-13) and Richardson-extrapolated central
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 SHAPES = {"norm": (), "t": (6.5,), "gamma": (2.5,), "beta": (2.3, 3.1), "expon": (),
           "uniform": (), "laplace": (), "cauchy": (), "logistic": (), "chi2": (5.5,),
           "lognorm": (0.4,), "invgamma": (9.5,), "halfnorm": (), "weibull_min": (1.7,),
-          "gumbel_r": (), "gumbel_l": ()}
+          "gumbel_r": (), "gumbel_l": (), "pareto": (5.5,)}
 LOC, SCALE = 0.3, 1.7
 
 
@@ -289,3 +289,69 @@ def test_gumbel_second_derivatives(name, meth):
         assert float(h[0][0]) == pytest.approx(dxx, rel=1e-6)
         assert float(h[0][1]) == pytest.approx(dxs, rel=1e-6)
         assert float(ad.jacfwd(ad.jacrev(f))(x, 1.7)) == pytest.approx(dxx, rel=1e-6)
+
+
+# --- pareto ------------------------------------------------------------------------------
+
+PX = np.array([0.0, 2.0, 2.3, 3.0, 5.0, 20.0, 1e3, 1e6])      # loc 0.3, scale 2: y >= 1
+
+
+def test_pareto_values():
+    for meth in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"):
+        want = getattr(sst.pareto, meth)(PX, 2.5, 0.3, 2.0)
+        got = traced_value(lambda v: getattr(stats.pareto, meth)(v, 2.5, 0.3, 2.0), PX)
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+    for meth in ("ppf", "isf"):
+        q = np.array([0.0, 1e-9, 0.3, 0.7, 0.999, 1.0])
+        np.testing.assert_allclose(
+            traced_value(lambda v: getattr(stats.pareto, meth)(v, 2.5, 0.3, 2.0), q),
+            getattr(sst.pareto, meth)(q, 2.5, 0.3, 2.0), rtol=1e-13)
+    assert np.isnan(traced_value(lambda v: stats.pareto.logpdf(v, -1.0), PX)).all()
+    # near y = 1 SciPy's 1 - y**-b cancels: dualad's -expm1(-b log y) is exact to
+    # rounding (mpmath: 1 - (1 + 1e-12)**-2.5 = 2.4999999999968750e-12)
+    assert float(stats.pareto.cdf(1 + 1e-12, 2.5)) == pytest.approx(2.499999999996875e-12,
+                                                                     rel=1e-4)
+
+
+@pytest.mark.parametrize("meth", ["logpdf", "cdf", "logcdf", "sf", "logsf"])
+def test_pareto_first_derivatives(meth):
+    x = PX[3:]          # (2.3 - 0.3) / 2 rounds below 1: outside the support
+    b, loc, scale = 2.5, 0.3, 2.0
+    r = sst.pareto
+    lp, lc, ls = r.logpdf(x, b, loc, scale), r.logcdf(x, b, loc, scale), r.logsf(x, b, loc, scale)
+    if meth == "logpdf":
+        dx = -(b + 1) / (x - loc)           # closed form of b / y**(b+1) / scale
+    else:
+        dx = {"cdf": np.exp(lp), "sf": -np.exp(lp), "logcdf": np.exp(lp - lc),
+              "logsf": -np.exp(lp - ls)}[meth]
+    db = np.array([richardson(lambda v: float(getattr(r, meth)(xi, v, loc, scale)), b, 1e-3)
+                   for xi in x])
+    f = lambda v, c, m, s: getattr(stats.pareto, meth)(v, c, m, s)     # noqa: E731
+    z = (x - loc) / scale
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(np.diag(jac(f, argnums=0)(x, b, loc, scale)), dx, rtol=1e-11)
+        np.testing.assert_allclose(jac(f, argnums=2)(x, b, loc, scale), -dx, rtol=1e-11)
+        np.testing.assert_allclose(jac(f, argnums=3)(x, b, loc, scale),
+                                   -z * dx - (1 / scale if meth == "logpdf" else 0.0),
+                                   rtol=1e-10)
+        np.testing.assert_allclose(jac(f, argnums=1)(x, b, loc, scale), db, rtol=1e-7,
+                                   atol=1e-12)
+    # outside the support and at its end: SciPy's values, derivative 0 in x
+    for jac in (ad.jacfwd, ad.jacrev):
+        g = jac(lambda v: f(v, b, loc, scale))(np.array([0.0, 2.3, 2.0 * 1.0 + 0.3]))
+        assert np.all(g[:2] == 0), g
+
+
+def test_pareto_quantiles_and_second_order():
+    q = np.array([1e-9, 0.3, 0.7, 0.999])
+    xq = sst.pareto.ppf(q, 2.5, 0.3, 2.0)
+    for jac in (ad.jacfwd, ad.jacrev):
+        np.testing.assert_allclose(np.diag(jac(lambda v: stats.pareto.ppf(v, 2.5, 0.3, 2.0))(q)),
+                                   1 / sst.pareto.pdf(xq, 2.5, 0.3, 2.0), rtol=1e-10)
+    f = lambda c: float(sst.pareto.isf(0.2, c))                      # noqa: E731
+    d2 = richardson(lambda c: richardson(f, c, 1e-3), 2.5, 1e-3)
+    assert float(ad.hessian(lambda c: stats.pareto.isf(0.2, c))(2.5)) == pytest.approx(d2, rel=1e-6)
+    g = lambda c: float(sst.pareto.logsf(7.0, c, 0.3, 2.0))           # noqa: E731
+    d2 = richardson(lambda c: richardson(g, c, 1e-3), 2.5, 1e-3)
+    assert float(ad.jacfwd(ad.jacrev(lambda c: stats.pareto.logsf(7.0, c, 0.3, 2.0)))(2.5)) == \
+        pytest.approx(d2, abs=1e-8)          # logsf = -b log y: linear in b

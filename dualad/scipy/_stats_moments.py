@@ -112,6 +112,7 @@ ENTROPY = {
     "beta": _beta_entropy,
     "gumbel_r": lambda: _EULER + 1.0,
     "gumbel_l": lambda: _EULER + 1.0,
+    "pareto": lambda b: 1 + 1.0 / b - dnp.log(b),
 }
 
 
@@ -168,6 +169,8 @@ SKEW_KURT = {
     "weibull_min": _weibull_sk,
     "gumbel_r": lambda: (12 * _math.sqrt(6) / _math.pi ** 3 * _ZETA3, 12.0 / 5),
     "gumbel_l": lambda: (-12 * _math.sqrt(6) / _math.pi ** 3 * _ZETA3, 12.0 / 5),
+    "pareto": lambda b: (2 * (b + 1.0) * dnp.sqrt(b - 2.0) / ((b - 3.0) * dnp.sqrt(b)),
+                         6.0 * (((b + 1.0) * b - 6) * b - 2) / (((b - 7.0) * b + 12.0) * b)),
     "poisson": lambda mu: (1.0 / dnp.sqrt(mu), 1.0 / mu),
     "binom": _binom_sk,
     "nbinom": _nbinom_sk,
@@ -201,6 +204,7 @@ MUNP = {
                                     - sp.gammaln(a + b + n) + sp.gammaln(a + b)),
     "invgamma": lambda n, a: dnp.exp(sp.gammaln(a - n) - sp.gammaln(a)),
     "t": _t_munp,
+    "pareto": lambda n, b: b / (b - n),
     # (2^n - 2) pi^n |B_n| for even n (B_n the Bernoulli numbers), 0 for odd n
     "logistic": lambda n: 0.0 if n % 2 else float(
         (2.0 ** n - 2) * _math.pi ** n * abs(_sps.bernoulli(n)[n])),

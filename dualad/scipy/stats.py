@@ -68,6 +68,7 @@ from . import linalg as sla
 
 __all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy", "logistic",
            "chi2", "lognorm", "invgamma", "halfnorm", "weibull_min", "gumbel_r", "gumbel_l",
+           "pareto",
            "poisson", "binom",
            "nbinom", "dirichlet", "multivariate_normal", "rv_frozen"]
 
@@ -1747,6 +1748,56 @@ class gumbel_l_gen(_Gumbel):
     _sign = -1.0
 
 
+class pareto_gen(_Continuous):
+    """The Pareto distribution: ``pareto.logpdf(x, b, loc=0, scale=1)`` etc.,
+    support ``x >= loc + scale``: with ``u = b log y`` it is ``expon`` in ``u``,
+    so ``sf = exp(-u)``, ``logsf = -u``, ``cdf = 1 - exp(-u)`` and ``logcdf =
+    log(1 - exp(-u))`` keep their relative accuracy in both tails (SciPy's ``1 -
+    y**-b`` cancels near ``y = 1`` and its ``log(y**-b)`` underflows far out)."""
+
+    name = "pareto"
+    _support = (1.0, _np.inf)
+
+    def _mv(self, b):
+        return b / (b - 1.0), b / (b - 2.0) / (b - 1.0) ** 2
+
+    def _u(self, x, b, loc, scale):
+        y = _std(x, loc, scale)
+        with _np.errstate(invalid="ignore"):
+            out = _pv(y) < 1
+        ly = dnp.log(_sub(out, y, 2.0))
+        return out, ly, b * ly
+
+    def logpdf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        val = dnp.log(b) - u - ly - _log(scale)
+        return _invalid(_not_pos(b, scale), _outside(out, val, -_np.inf))
+
+    def cdf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        return _invalid(_not_pos(b, scale), _outside(out, _one_minus_exp(u), 0.0))
+
+    def sf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        return _invalid(_not_pos(b, scale), _outside(out, dnp.exp(-u), 1.0))
+
+    def logcdf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        with _np.errstate(divide="ignore"):
+            return _invalid(_not_pos(b, scale), _outside(out, _log1mexp(u), -_np.inf))
+
+    def logsf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        return _invalid(_not_pos(b, scale), _outside(out, -u, 0.0))
+
+    def ppf(self, q, b, loc=0, scale=1):
+        return self._quantile(q, (b,), loc, scale,
+                              lambda v, b: dnp.exp(-dnp.log1p(-v) / b), False)
+
+    def isf(self, q, b, loc=0, scale=1):
+        return self._quantile(q, (b,), loc, scale, lambda v, b: dnp.exp(-dnp.log(v) / b), True)
+
+
 class dirichlet_gen(_Dist):
     """The Dirichlet distribution: ``dirichlet.logpdf(x, alpha)``, differentiable
     in ``x`` and ``alpha``.  As in SciPy, the components of ``x`` run along its
@@ -1847,6 +1898,7 @@ halfnorm = halfnorm_gen()
 weibull_min = weibull_min_gen()
 gumbel_r = gumbel_r_gen()
 gumbel_l = gumbel_l_gen()
+pareto = pareto_gen()
 poisson = poisson_gen()
 binom = binom_gen()
 nbinom = nbinom_gen()
