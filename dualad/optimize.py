@@ -91,6 +91,23 @@ What is supplied, and how
   sweeps carry, taken explicitly (no ``ComplexWarning``), as in
   :func:`dualad.hessian` and :func:`dualad.jacrev`.
 
+Differentiating through a solution
+----------------------------------
+With traced ``args`` (inside ``dualad.grad``, ``jacobian``, ``jvp``...), the
+result's ``x`` and ``fun`` (and ``least_squares``' ``cost``) carry the
+derivatives of the solution with respect to them (implicit function
+theorem): SciPy solves with the plain values, then Newton steps on the traced
+stationarity condition (``root``: the traced system) from SciPy's ``x`` give
+the derivatives at every order the enclosing transforms take, SciPy's values
+kept exactly.  Components at an active bound have derivative 0; a traced
+``x0`` has derivative 0; general constraints, traced bounds and a callable
+``loss`` raise ``NotImplementedError``; a traced value reached through a
+closure (not ``args``) is a ``TypeError``.  See docs/optimize.md.
+
+>>> import dualad as ad
+>>> ad.grad(lambda q: root(lambda x, q: x ** 3 - q, np.ones(1), args=(q,)).x[0])(8.0)
+np.float64(0.08333333333333333)
+
 Counters
 --------
 The result's ``nfev``, ``njev`` and ``nhev`` count work actually done:
@@ -139,6 +156,7 @@ from . import numpy as _dnp
 from .forward import jvp_flat as _jvp_flat
 from .reverse import vjp_flat as _vjp_flat
 from .tracer import Tracer as _Tracer
+from .tracer import new_level as _new_level
 from .tracer import primal_of as _primal_of
 from .transforms import value_and_grad as _value_and_grad
 
@@ -158,7 +176,9 @@ _CACHE = 3
 # helpers
 # ---------------------------------------------------------------------------
 def _as_x0(x0, who):
-    x = _np.asarray(x0)
+    # a traced x0 is only a starting point: the solution does not depend on it
+    # (derivative 0), so its plain value is used
+    x = _np.asarray(_plain_tree(x0) if _traces_of(x0) else x0)
     if x.dtype.kind == "c":
         raise TypeError(f"{who}: x0 is complex ({x.dtype}); SciPy's optimizers "
                         f"work on real values -- split it into real and imaginary parts")
@@ -258,6 +278,150 @@ class _Recording:
 
 
 # ---------------------------------------------------------------------------
+# differentiating through a solution (implicit function theorem)
+# ---------------------------------------------------------------------------
+def _traces_of(tree):
+    """The traces (outer transforms) of the traced values among the leaves of
+    ``tree`` (tuples, lists, dicts of arrays), every nesting level."""
+    from .tree import flatten
+    found = {}
+    for leaf in flatten(tree)[0]:
+        while isinstance(leaf, _Tracer):
+            found[id(leaf._trace)] = leaf._trace
+            leaf = leaf._value
+    return list(found.values())
+
+
+def _plain_tree(tree):
+    """``tree`` with every traced leaf replaced by its plain value: what SciPy sees."""
+    from .tree import tree_map
+    return tree_map(_primal_of, tree)
+
+
+def _newton_steps(traces):
+    """Newton steps on the traced problem from the solution, enough for every
+    derivative the enclosing transforms can take: the error of ``k`` steps is
+    ``O(d^(2^k))`` in the perturbation ``d`` of the arguments, so ``k`` steps are
+    exact to order ``2^k - 1``; one nesting level per distinct trace.  One step
+    more removes the first-order effect of SciPy's stopping tolerance (the
+    derivative's error is then ``O(|grad|^2)`` at SciPy's ``x``, not ``O(|grad|)``)."""
+    d = len(traces)
+    return max(1, int(_np.ceil(_np.log2(d + 1)))) + 1
+
+
+class TracedClosureError(TypeError):
+    """The function depends on a traced value that is not in ``args``."""
+
+
+def _closure_check(out, level, who, what, argname="args"):
+    """Raise if ``out`` is traced by a transform started before this call
+    (level below ``level``): with the arguments made plain for SciPy, that value
+    came in through a closure or a global."""
+    while isinstance(out, _Tracer):
+        if out._trace.level < level:
+            raise TracedClosureError(
+                f"{who}: the {what} depends on a value that an enclosing dualad "
+                f"transform is differentiating, but that value is not passed in "
+                f"{argname}= (it is reached through a closure or a global): pass it as "
+                f"{argname}=(...) and the solution is differentiated with respect to it "
+                f"(implicit function theorem), or wrap it in dualad.stop_gradient if "
+                f"its derivative is not wanted")
+        out = out._value
+
+
+def _refuse_traced(who, **things):
+    """NotImplementedError for a traced value among arguments whose derivative
+    is not supported (bounds, options...)."""
+    for name, v in things.items():
+        if _traces_of(v):
+            raise NotImplementedError(
+                f"{who}: {name} holds a traced value; derivatives with respect to "
+                f"{name} are not supported (only the solution's derivative with respect "
+                f"to the function's args is): pass a plain value, e.g. "
+                f"dualad.stop_gradient({name})")
+
+
+def _active_free(xf, g, lb, ub):
+    """The components of the flat solution ``xf`` not held by a bound: a
+    component is at a bound when the gradient ``g`` does not point into the box
+    there (``g >= 0`` at a lower bound, ``<= 0`` at an upper one) and it lies
+    within ``1e-8 * max(1, |bound|)`` of it, or (interior-point methods such as
+    trust-constr stop short of a bound) within ``1e-4 * max(1, |bound|)`` with
+    ``|g|`` above 1000 times the distance (an interior minimum has ``g ~ 0``)."""
+    def held(b, sign):
+        fin = _np.isfinite(b)
+        scale = _np.maximum(1.0, _np.abs(_np.where(fin, b, 0.0)))
+        dist = _np.abs(_np.where(fin, xf - b, _np.inf))
+        out = sign * g >= 0
+        return fin & out & ((dist <= 1e-8 * scale) |
+                            ((dist <= 1e-4 * scale) & (_np.abs(g) > 1e3 * dist)))
+    return ~(held(lb, 1.0) | held(ub, -1.0))
+
+
+def _free_map(xf, free):
+    """``(embed, idx)``: ``embed(z)`` is ``xf`` with the free components (indices
+    ``idx``) replaced by ``z`` (traced), the others kept at their plain values."""
+    idx = _np.flatnonzero(free)
+    if idx.size == xf.size:
+        return (lambda z: z), idx
+    base = _np.array(xf, dtype=_np.float64)
+    return (lambda z: _dnp.index_update(base, idx, z)), idx
+
+
+def _singular(who, what, err):
+    return _np.linalg.LinAlgError(
+        f"{who}: the {what} at the solution is singular, so the solution is not a "
+        f"differentiable function of the arguments there (implicit function "
+        f"theorem); LinAlgError: {err}")
+
+
+def _newton_minimize(scalar, xf, free, steps, who):
+    """Newton steps ``z <- z - H(z)^-1 g(z)`` on the free components of the flat
+    solution ``xf`` for the traced scalar function ``scalar`` of the flat x.
+    Returns the flat x, traced (with the plain values at the bounds)."""
+    from .jacobians import hessian
+    from .transforms import grad
+    embed, idx = _free_map(xf, free)
+    if idx.size == 0:
+        return xf
+
+    def fz(z):
+        return scalar(embed(z))
+    z = xf[idx]
+    for _ in range(steps):
+        g, H = grad(fz)(z), hessian(fz)(z)
+        if _np.result_type(_primal_of(g)).kind == "c":
+            g, H = _dnp.real(g), _dnp.real(H)
+        try:
+            z = z - _dnp.linalg.solve(H, g)
+        except _np.linalg.LinAlgError as err:
+            raise _singular(who, "Hessian of the objective (free components)", err) \
+                from None
+    return embed(z)
+
+
+def _newton_root(vector, xf, steps, who):
+    """Newton steps ``x <- x - J(x)^-1 F(x)`` for the traced system ``vector``."""
+    from .jacobians import jacobian
+    x = xf
+    for _ in range(steps):
+        F, J = vector(x), jacobian(vector)(x)
+        if _np.result_type(_primal_of(F)).kind == "c":
+            F, J = _dnp.real(F), _dnp.real(J)
+        try:
+            x = x - _dnp.linalg.solve(J, F)
+        except _np.linalg.LinAlgError as err:
+            raise _singular(who, "Jacobian of the system", err) from None
+    return x
+
+
+def _exact_value(v, e):
+    """SciPy's value ``v`` (array or scalar) carrying the derivatives of ``e``."""
+    from .numpy._poly import _exact
+    return _exact(_np.asarray(v, dtype=_np.float64), e)
+
+
+# ---------------------------------------------------------------------------
 # the objective of minimize
 # ---------------------------------------------------------------------------
 class _Objective:
@@ -274,12 +438,14 @@ class _Objective:
         self.cache = _Cache()
         self.counts = {"nfev": 0, "njev": 0, "nhev": 0}
         self.scalar_wrap = False
+        self.level = _new_level()     # traces started before are outer ones
 
     # the user's function of a value in the user's shape; every call is counted
     # (nfev is the number of times the user's function ran)
     def user(self, xu):
         self.counts["nfev"] += 1
         out = self.fun(xu, *self.args)
+        _closure_check(out, self.level, self.who, "objective")
         if self.scalar_wrap:
             out = _dnp.reshape(out, ())
         return out
@@ -292,7 +458,9 @@ class _Objective:
         counted in nfev.
         """
         self.counts["nfev"] += 1
-        out = _primal_of(self.fun(x0.reshape(self.shape), *self.args))
+        out = self.fun(x0.reshape(self.shape), *self.args)
+        _closure_check(out, self.level, self.who, "objective")
+        out = _primal_of(out)
         try:
             arr = _np.asarray(out)
         except Exception as e:  # noqa: BLE001
@@ -365,6 +533,8 @@ class _Objective:
     def _record_raw(self, x, e):
         try:
             rec = _Recording(self.user, x.reshape(self.shape))
+        except TracedClosureError:
+            raise
         except _TRACE_ERRORS as err:
             raise _trace_error(self.who, "objective", err) from err
         self.counts["njev"] += 1
@@ -376,6 +546,8 @@ class _Objective:
     def _vg_raw(self, x, e):
         try:
             v, g = _value_and_grad(self.user)(x.reshape(self.shape))
+        except TracedClosureError:
+            raise
         except _TRACE_ERRORS as err:
             raise _trace_error(self.who, "objective", err) from err
         self.counts["njev"] += 1
@@ -474,9 +646,13 @@ class _Vector:
         self.cache = _Cache()
         self.counts = counts if counts is not None else {"nfev": 0, "njev": 0, "nhev": 0}
         self.m = None
+        self.level = _new_level()     # traces started before are outer ones
 
     def user(self, xu):
-        return _flat_out(self.fun(xu, *self.args, **self.kwargs))
+        out = self.fun(xu, *self.args, **self.kwargs)
+        _closure_check(out, self.level, self.who, self.what,
+                       "args" if not self.kwargs else "args= / kwargs")
+        return _flat_out(out)
 
     def value(self, x):
         e = self.cache.get(x)
@@ -532,6 +708,8 @@ class _Vector:
                 jac = from_back(back, m)
         except _ComplexOutput as err:   # not a tracing failure: say what it is
             raise TypeError(str(err)) from None
+        except TracedClosureError:
+            raise
         except _TRACE_ERRORS as err:
             raise _trace_error(self.who, self.what, err) from err
         self.counts["njev"] += 1
@@ -560,6 +738,8 @@ class _Vector:
             return _dnp.sum(v * user(xu))
         try:
             rec = _Recording(vdotc, _np.asarray(x, dtype=_np.float64).reshape(self.shape))
+        except TracedClosureError:
+            raise
         except _TRACE_ERRORS as err:
             raise _trace_error(self.who, self.what, err) from err
         self.counts["nhev"] += 1
@@ -879,6 +1059,17 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
     if not isinstance(args, tuple):
         args = (args,)
     cons = _norm_constraints(constraints)
+    _refuse_traced("minimize", bounds=bounds)
+    traces = _traces_of(args)
+    if traces:      # differentiate the solution: SciPy solves with the plain args
+        if cons:
+            raise NotImplementedError(
+                "minimize: the solution of a problem with constraints cannot be "
+                "differentiated with respect to traced args (that needs the KKT system "
+                "with the constraints' multipliers); bounds are supported, general "
+                "constraints are not")
+        targs, args = args, _plain_tree(args)
+    _refuse_traced("minimize", constraints=cons)
     if method is None:
         meth = _default_method(cons, bounds)
     elif callable(method):
@@ -942,7 +1133,38 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
         if k in res or obj.counts[k] or (k == "njev" and want_jac) or \
                 (k == "nhev" and second is not None):
             res[k] = obj.counts[k]
+    if traces:
+        _implicit_minimize(res, fun, targs, shape, fbounds, meth, _newton_steps(traces))
     return res
+
+
+#: methods that keep x within the bounds (the others ignore them, with SciPy's warning)
+_HONOR_BOUNDS = {"l-bfgs-b", "tnc", "slsqp", "powell", "nelder-mead", "trust-constr",
+                 "cobyla", "cobyqa"}
+
+
+def _implicit_minimize(res, fun, targs, shape, fbounds, meth, steps):
+    """Make ``res.x`` and ``res.fun`` carry the derivatives of the solution with
+    respect to the traced ``targs``: Newton steps on the stationarity condition
+    ``grad_x f(x, p) = 0`` from SciPy's ``x`` (the components at an active bound
+    held there), SciPy's values kept exactly."""
+    xf = _np.asarray(res.x, dtype=_np.float64).reshape(-1)
+
+    def scalar(x, a=targs):
+        out = fun(_dnp.reshape(x, shape), *a)
+        if _np.ndim(_primal_of(out)) != 0:
+            out = _dnp.reshape(out, ())
+        return out
+    free = _np.ones(xf.size, dtype=bool)
+    ba = _bound_arrays(fbounds, xf.size) if (callable(meth) or meth in _HONOR_BOUNDS) \
+        else None
+    if ba is not None and (_np.isfinite(ba[0]).any() or _np.isfinite(ba[1]).any()):
+        plain = _plain_tree(targs)
+        g = _real64(_value_and_grad(lambda x: scalar(x, plain))(xf)[1])
+        free = _active_free(xf, g, *ba)
+    xt = _newton_minimize(scalar, xf, free, steps, "minimize")
+    res["x"] = _exact_value(res.x, _dnp.reshape(xt, shape))
+    res["fun"] = _exact_value(res.fun, scalar(xt))
 
 
 # ---------------------------------------------------------------------------
@@ -1011,10 +1233,23 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", ftol=_UNSET
     options.update({k: v for k, v in given.items() if v is not _UNSET})
     x0 = _as_x0(x0, "least_squares")
     shape = x0.shape
-    if "x_scale" in options:      # shaped like x0: flattened, as the bounds are
-        options["x_scale"] = _flat_xlike(options["x_scale"], shape, x0.size)
     if not isinstance(args, tuple):
         args = (args,)
+    _refuse_traced("least_squares", bounds=bounds,
+                   **{k: v for k, v in options.items() if k != "f_scale"})
+    traces = _traces_of((args, kwargs, options.get("f_scale")))
+    if traces:      # differentiate the solution: SciPy solves with the plain values
+        if callable(options.get("loss")):
+            raise NotImplementedError(
+                "least_squares: the solution cannot be differentiated with a callable "
+                "loss (its derivatives are not traceable); use one of SciPy's named "
+                "losses ('linear', 'soft_l1', 'huber', 'cauchy', 'arctan')")
+        targs, tkwargs, tscale = args, dict(kwargs or {}), options.get("f_scale", 1.0)
+        args, kwargs = _plain_tree(args), _plain_tree(tkwargs)
+        if "f_scale" in options:
+            options["f_scale"] = _primal_of(options["f_scale"])
+    if "x_scale" in options:      # shaped like x0: flattened, as the bounds are
+        options["x_scale"] = _flat_xlike(options["x_scale"], shape, x0.size)
     vec = _Vector(fun, args, shape, "least_squares", "residual function", kwargs)
     if isinstance(bounds, (tuple, list)) and len(bounds) == 2:
         bounds = tuple(_flat_bound(b, shape, x0.size, "least_squares", what)
@@ -1040,7 +1275,48 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", ftol=_UNSET
     res = _shaped_result(res, shape, ("x", "grad", "active_mask"))
     res.nfev = vec.counts["nfev"]
     res.njev = vec.counts["njev"]
+    if traces:
+        _implicit_least_squares(res, fun, targs, tkwargs, shape, options.get("loss", "linear"),
+                                tscale, _newton_steps(traces))
     return res
+
+
+def _rho(loss, z):
+    """SciPy's robust loss ``rho(z)`` of ``least_squares`` (``z = (r / f_scale)^2``)."""
+    if loss == "soft_l1":
+        return 2.0 * (_dnp.sqrt(1.0 + z) - 1.0)
+    if loss == "huber":
+        big = z > 1.0
+        zs = _dnp.where(big, z, 1.0)          # no infinite derivative of sqrt at 0
+        return _dnp.where(big, 2.0 * _dnp.sqrt(zs) - 1.0, z)
+    if loss == "cauchy":
+        return _dnp.log1p(z)
+    if loss == "arctan":
+        return _dnp.arctan(z)
+    raise ValueError(f"least_squares: unknown loss {loss!r}")
+
+
+def _implicit_least_squares(res, fun, targs, tkwargs, shape, loss, f_scale, steps):
+    """``res.x``, ``res.fun`` and ``res.cost`` with the derivatives of the solution:
+    Newton steps on the stationarity of the cost ``0.5 * sum(rho)`` (its exact
+    Hessian, residual curvature included) from SciPy's ``x``; the components
+    SciPy reports at a bound (``active_mask``) are held there."""
+    xf = _np.asarray(res.x, dtype=_np.float64).reshape(-1)
+
+    def resid(x):
+        return _flat_out(fun(_dnp.reshape(x, shape), *targs, **tkwargs))
+
+    def cost(x):
+        r = resid(x)
+        if loss == "linear":
+            return 0.5 * _dnp.sum(r * r)
+        s2 = f_scale * f_scale
+        return 0.5 * s2 * _dnp.sum(_rho(loss, r * r / s2))
+    free = _np.asarray(res.active_mask).reshape(-1) == 0
+    xt = _newton_minimize(cost, xf, free, steps, "least_squares")
+    res["x"] = _exact_value(res.x, _dnp.reshape(xt, shape))
+    res["fun"] = _exact_value(res.fun, resid(xt))
+    res["cost"] = _exact_value(res.cost, cost(xt))
 
 
 # ---------------------------------------------------------------------------
@@ -1077,6 +1353,9 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
     shape = x0.shape
     if not isinstance(args, tuple):
         args = (args,)
+    traces = _traces_of(args)
+    if traces:      # differentiate the solution: SciPy solves with the plain args
+        targs, args = args, _plain_tree(args)
     meth = method.lower() if isinstance(method, str) else method
     vec = _Vector(fun, args, shape, "root", "function")
     # hybr and lm ask for the Jacobian at x0 right after the value
@@ -1110,5 +1389,15 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
     res.nfev = vec.counts["nfev"]
     if meth in _ROOT_JAC:
         res.njev = vec.counts["njev"]
+    if traces:
+        # Newton steps on F(x, p) = 0 from SciPy's x: dx = -J_x^-1 J_p dp
+        def system(x):
+            return _flat_out(fun(_dnp.reshape(x, shape), *targs))
+        xt = _newton_root(system, _np.asarray(res.x, dtype=_np.float64).reshape(-1),
+                          _newton_steps(traces), "root")
+        res["x"] = _exact_value(res.x, _dnp.reshape(xt, shape))
+        if "fun" in res:
+            res["fun"] = _exact_value(_np.asarray(res.fun).reshape(-1), system(xt)) \
+                .reshape(_np.shape(res.fun))
     return res
 

@@ -368,6 +368,34 @@ def _interpolate_hint(entry, name, qualname):
             f"signature), differentiable in its data, knots and evaluation points.")
 
 
+#: scipy.optimize's solvers (not its test functions such as rosen, which convert x)
+_SOLVERS = {"minimize", "least_squares", "root", "minimize_scalar", "root_scalar", "brentq",
+            "brenth", "ridder", "bisect", "newton", "toms748", "fsolve", "curve_fit",
+            "leastsq", "fmin", "fmin_powell", "fmin_cg", "fmin_bfgs", "fmin_ncg",
+            "fmin_l_bfgs_b", "fmin_tnc", "fmin_slsqp", "fmin_cobyla", "fminbound", "brent",
+            "golden", "fixed_point", "basinhopping", "differential_evolution",
+            "dual_annealing", "shgo", "direct"}
+
+
+def _optimize_hint(name):
+    """The hint for a call into ``scipy.optimize`` whose function depends on a
+    traced value: SciPy solves on plain floats; dualad.optimize differentiates
+    the solution when the traced values are passed in ``args``."""
+    if name in ("minimize", "least_squares", "root"):
+        return (f" scipy.optimize.{name} works on plain floats, so its solution cannot "
+                f"carry derivatives, and the function given to it depends on a traced "
+                f"value: call dualad.optimize.{name} instead (the same signature) and pass "
+                f"the traced values in args=(...): it differentiates the solution (implicit "
+                f"function theorem)."
+                + (" (SciPy reports this as 'The user-provided objective function must "
+                   "return a scalar value'.)" if name == "minimize" else ""))
+    return (f" scipy.optimize.{name} works on plain floats, so its solution cannot carry "
+            f"derivatives, and the function given to it depends on a traced value: "
+            f"dualad.optimize.minimize, least_squares and root differentiate their "
+            f"solutions when the traced values are passed in args=(...); write the "
+            f"problem with one of them.")
+
+
 def _library_hint(frame):
     """A sentence naming the call that tried to turn a traced value into a plain
     array or float, and what to call instead, or ''.  ``frame`` is the caller
@@ -391,11 +419,16 @@ def _library_hint(frame):
     if "<locals>" in qualname:   # a decorator's wrapper: name the function it wraps
         for v in entry.f_locals.values():
             q = getattr(v, "__qualname__", "")
-            if (callable(v) and getattr(v, "__module__", "").startswith(module.split(".")[0])
+            if (callable(v) and q   # q: a MapWrapper or partial has none
+                    and getattr(v, "__module__", "").startswith(module.split(".")[0])
                     and "<locals>" not in q and not q.startswith("_")):
                 name = qualname = q
                 module = v.__module__
                 break
+    if module == "scipy.fft._backend":   # scipy.fft's uarray dispatch: name the function
+        method = entry.f_locals.get("method")
+        name = qualname = getattr(method, "__name__", "") or name
+        module = "scipy.fft"
     if module.startswith("scipy.sparse"):
         return (" A scipy.sparse matrix turns its dense operand into a plain array: "
                 "write the product as dualad.scipy.sparse.matmul(S, x) (or (x, S)), "
@@ -408,6 +441,8 @@ def _library_hint(frame):
         return _polynomial_hint(entry, module, name)
     if module.startswith("scipy.interpolate"):
         return _interpolate_hint(entry, name, qualname)
+    if module.startswith("scipy.optimize") and qualname == name and name in _SOLVERS:
+        return _optimize_hint(name)
     if name.startswith("_"):
         return _call_site_hint(user)
     if module.startswith("numpy."):

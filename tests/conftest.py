@@ -5,9 +5,18 @@ from hypothesis import HealthCheck, settings
 import dualad  # noqa: F401
 import dualad.numpy  # noqa: F401
 
-for _mod in ("dualad.numpy.linalg", "dualad.numpy.fft", "dualad.scipy.special",
-             "dualad.scipy.linalg", "dualad.scipy.stats", "dualad.scipy.signal",
-             "dualad.scipy.integrate", "dualad.scipy.interpolate", "dualad.scipy.sparse",
+for _mod in ("dualad.numpy.linalg",
+             "dualad.numpy.fft",
+             "dualad.scipy.special",
+             "dualad.scipy.linalg",
+             "dualad.scipy.stats",
+             "dualad.scipy.signal",
+             "dualad.scipy.integrate",
+             "dualad.scipy.interpolate",
+             "dualad.scipy.sparse",
+             "dualad.scipy.fft",
+             "dualad.scipy.spatial.distance",
+             "dualad.scipy.ndimage",
              "dualad.optimize"):
     try:
         __import__(_mod)

@@ -362,8 +362,8 @@ def test_class_linspace_and_mixing_with_numpys():
 
 # --- what is not covered -------------------------------------------------------------
 def test_not_differentiable_functions_raise():
-    with pytest.raises(NotImplementedError, match="chebroots"):
-        ad.grad(lambda c: P.chebyshev.chebroots(c)[0])(np.array([1.0, 2.0]))
+    with pytest.raises(NotImplementedError, match="chebcompanion"):
+        ad.jacfwd(lambda c: P.chebyshev.chebcompanion(c))(np.array([1.0, 2.0, 3.0]))
     with pytest.raises(NotImplementedError, match="division"):
         ad.grad(lambda c: (P.Chebyshev(c) // P.Chebyshev([1.0, 1.0])).coef[0])(np.array([1.0, 2.0]))
     # plain values: NumPy's own
@@ -377,6 +377,69 @@ def test_plain_numpy_polynomial_with_traced_coefficients_raises():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert float(ad.grad(lambda x: NP.chebyshev.chebval(x, [1.0, 2.0]))(0.5)) == 2.0
+
+
+# --- coefficients to roots -----------------------------------------------------------
+def _implicit_root_jacobian(pre, c):
+    """d roots / d c from NumPy alone: -B_k(r) / p'(r) (B_k = the k-th basis
+    function, NumPy's *val of a unit vector; p' from NumPy's *der)."""
+    nval, nder = numpys(pre, "val"), numpys(pre, "der")
+    r = numpys(pre, "roots")(c)
+    basis = np.stack([nval(r, np.eye(len(c))[k]) for k in range(len(c))], axis=-1)
+    return -basis / nval(r, nder(c))[:, None]
+
+
+@pytest.mark.parametrize("pre", PREFIXES)
+def test_roots_value_and_implicit_derivative(pre):
+    c = np.array([0.3, -1.2, 0.4, 0.9])
+    f = ours(pre, "roots")
+    same(np.asarray(traced_value(f, c)), numpys(pre, "roots")(c))
+    want = _implicit_root_jacobian(pre, c)
+    for J in (ad.jacfwd(f)(c), ad.jacrev(f)(c)):
+        np.testing.assert_allclose(J, want, rtol=1e-12, atol=1e-13)
+    # and against Richardson differences of NumPy's roots (simple, sorted roots)
+    np.testing.assert_allclose(ad.jacfwd(f)(c), richardson_jacobian(numpys(pre, "roots"), [c], 0),
+                               rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("pre", ["poly", "cheb", "lag"])
+def test_roots_second_derivative(pre):
+    """d2 r / dc2 in all four nestings, against Richardson differences of the
+    first derivative computed by NumPy alone (the implicit-function formula)."""
+    c = np.array([0.3, -1.2, 0.4, 0.9])
+    f = ours(pre, "roots")
+    want = richardson_jacobian(lambda c: _implicit_root_jacobian(pre, c), [c], 0)
+    for H in (ad.jacfwd(ad.jacfwd(f))(c), ad.jacfwd(ad.jacrev(f))(c),
+              ad.jacrev(ad.jacfwd(f))(c), ad.jacrev(ad.jacrev(f))(c)):
+        np.testing.assert_allclose(H, want, rtol=1e-7, atol=1e-7)
+
+
+def test_roots_complex_and_trimmed_coefficient():
+    # x^2 + 2x + 5: roots -1 -+ 2i; dr/dc_k = -r^k / (2r + 2)
+    c = np.array([5.0, 2.0, 1.0])
+    r = NP.polynomial.polyroots(c)
+    want = -np.stack([r ** 0, r, r ** 2], axis=-1) / (2 * r + 2)[:, None]
+    np.testing.assert_allclose(ad.jacfwd(P.polynomial.polyroots)(c), want, rtol=1e-13)
+    np.testing.assert_allclose(ad.jacrev(P.polynomial.polyroots)(c), want, rtol=1e-13)
+    # a zero highest coefficient: NumPy trims it, the finite root 2 of 2 - x still
+    # moves with it: d r / d c2 = -r^2 / p'(r) = -4 / -1
+    c = np.array([2.0, -1.0, 0.0])
+    same(np.asarray(traced_value(P.polynomial.polyroots, c)), np.array([2.0]))
+    np.testing.assert_allclose(ad.jacrev(P.polynomial.polyroots)(c), [[1.0, 2.0, 4.0]])
+    # a double root has no derivative (infinite): NumPy's two roots 1 -+ ~1e-8 give
+    # p'(r) near 0, and derivatives far out of any finite scale, or inf / NaN
+    J = ad.jacfwd(P.polynomial.polyroots)(np.array([1.0, -2.0, 1.0]))
+    assert np.all(~np.isfinite(J) | (np.abs(J) > 1e6))
+
+
+@pytest.mark.parametrize("pre", ["poly", "cheb", "herme"])
+def test_class_roots_with_domain(pre):
+    cls, ncls = getattr(P, BASES[pre][2]), getattr(NP, BASES[pre][2])
+    c, dom = np.array([0.3, -1.2, 0.4, 0.9]), np.array([-2.0, 3.0])
+    same(np.asarray(traced_value(lambda c: cls(c, domain=dom).roots(), c)),
+         ncls(c, domain=dom).roots())
+    _chk(lambda c: cls(c, domain=dom).roots(), lambda c: ncls(c, domain=dom).roots(), [c], 0)
+    _chk(lambda d: cls(c, domain=d).roots(), lambda d: ncls(c, domain=d).roots(), [dom], 0)
 
 
 # --- roots to coefficients -----------------------------------------------------------

@@ -440,3 +440,34 @@ def test_ellipsis_with_integer_arrays_in_reverse_mode(shape, idx):
     np.add.at(exact, idx, 1.0)
     assert np.array_equal(ad.grad(lambda x: dnp.sum(x[idx]))(x), exact)
     assert np.array_equal(ad.jacrev(lambda x: x[idx])(x).sum(axis=tuple(range(x[idx].ndim))), exact)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+@pytest.mark.parametrize("index", [
+    (np.array([0, 2, 2, 5, 0, 0]),),                           # repeated rows
+    (np.array([0, 2, 2, 4]), np.array([1, 1, 1, 3])),          # repeated elements
+    (slice(None), np.array([[1, 1], [3, 1]])),                 # after a slice
+    (np.array([[0, 0], [1, 0]]), slice(1, 4)),                 # before a slice
+])
+def test_gather_cotangent_sums_repeated_positions_like_add_at(dtype, index):
+    """The VJP of x[idx] with repeated positions is numpy.add.at of the cotangent
+    (the definition of the transpose of a gather), also with batched cotangents."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 5)).astype(dtype)
+    g = rng.standard_normal(x[index].shape).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal(x.shape)
+        g = g + 1j * rng.standard_normal(g.shape)
+    want = np.zeros_like(x)
+    np.add.at(want, index, g)
+    _, back = ad.vjp(lambda x: x[index], x)
+    got = back(g)[0]
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-6 if dtype == np.float32 else 1e-15)
+    # a batch of two cotangents at once (jacrev's path): each row is add.at
+    J = ad.jacrev(lambda x: x[index])(x)
+    for pos in np.ndindex(g.shape):
+        e = np.zeros_like(want)
+        np.add.at(e, index, (np.arange(g.size) == np.ravel_multi_index(pos, g.shape))
+                  .reshape(g.shape).astype(dtype))
+        np.testing.assert_array_equal(J[pos], e)

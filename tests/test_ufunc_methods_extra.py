@@ -219,6 +219,72 @@ def test_other_reduces():
         check_jacobians(f, X)
 
 
+# --- reduce of the other binary ufuncs (a fold) ----------------------------------------
+POS = RNG.uniform(0.5, 2.0, (3, 5))
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: np.subtract.reduce(x),
+    lambda x: np.subtract.reduce(x, axis=1, keepdims=True),
+    lambda x: np.divide.reduce(x, axis=-1),
+    lambda x: np.hypot.reduce(x, axis=None),
+    lambda x: np.hypot.reduce(x, axis=(0, 1), keepdims=True),
+    lambda x: np.fmax.reduce(x, axis=1),
+    lambda x: np.fmin.reduce(x, axis=0, initial=1.2),
+    lambda x: np.power.reduce(x, axis=0),
+    lambda x: np.arctan2.reduce(x, axis=1),
+    lambda x: np.subtract.reduce(x, axis=1, initial=0.25),
+    lambda x: np.hypot.reduce(x, axis=()),
+])
+def test_fold_reduce(f):
+    """NumPy's value, exactly; the derivative against Richardson differences of NumPy's reduce."""
+    same_value(f, POS)
+    check_jacobians(f, POS)
+
+
+def test_fold_reduce_closed_forms_float32_and_second_order():
+    x = np.array([3.0, 4.0, 12.0])
+    # hypot of all: 13; d/dx_i = x_i / 13
+    np.testing.assert_allclose(ad.grad(lambda x: np.hypot.reduce(x))(x), x / 13.0, rtol=1e-15)
+    # x0 - x1 - x2: (1, -1, -1); x0 / x1 / x2 = x0 / (x1 x2)
+    np.testing.assert_array_equal(ad.grad(lambda x: np.subtract.reduce(x))(x), [1, -1, -1])
+    np.testing.assert_allclose(ad.grad(lambda x: np.divide.reduce(x))(x),
+                               [1 / 48, -3 / (16 * 12), -3 / (4 * 144)], rtol=1e-15)
+    x32 = x.astype(np.float32)
+    same_value(lambda x: np.hypot.reduce(x), x32)
+    assert ad.grad(lambda x: np.hypot.reduce(x))(x32).dtype == np.float32
+    check_grads(lambda x: np.hypot.reduce(x * x, axis=1), (POS,), order=2)
+    check_grads(lambda x: np.subtract.reduce(x * x, axis=0), (POS,), order=2)
+
+
+def test_fold_reduce_errors():
+    with pytest.raises(ValueError, match="reorderable"):      # NumPy's own check
+        ad.grad(lambda x: np.subtract.reduce(x, axis=None))(POS)
+    with pytest.raises(NotImplementedError, match=r"numpy\.hypot\.reduce: where="):
+        ad.grad(lambda x: np.hypot.reduce(x, where=np.array([True, False, True, True, True])).sum())(POS)
+    with pytest.raises(TypeError, match="out="):
+        ad.grad(lambda x: np.hypot.reduce(x, axis=0, out=np.empty(5)).sum())(POS)
+
+
+def test_sort_complex():
+    x = np.array([[3.0, -1.0, 2.0], [0.5, 0.25, 1.0]])
+    same_value(np.sort_complex, x)
+    same_value(np.sort_complex, x.astype(np.float32))          # NumPy: complex128
+    z = x * (1 + 1j)
+    J = ad.jacfwd(np.sort_complex)(x)
+    np.testing.assert_array_equal(J, ad.jacrev(np.sort_complex)(x))
+    # a permutation of each row, cast: the entries of the sorted row
+    order = np.argsort(x, axis=-1)
+    for r in range(2):
+        for k in range(3):
+            assert J[r, k, r, order[r, k]] == 1
+    assert np.count_nonzero(J) == 6
+    got = ad.jvp(lambda x: dnp.sort_complex(x * (1 + 1j)), (x,), (np.ones_like(x),))[1]
+    np.testing.assert_array_equal(got, np.full(x.shape, 1 + 1j))
+    np.testing.assert_array_equal(ad.vjp(np.sort_complex, x)[0], np.sort_complex(x))
+    np.testing.assert_array_equal(dnp.sort_complex(z), np.sort_complex(z))
+
+
 # --- apply_along_axis -------------------------------------------------------------------
 @pytest.mark.parametrize("axis", [0, 1, 2, -1])
 def test_apply_along_axis(axis):

@@ -11,7 +11,9 @@ does not import SciPy.  A function with no dualad counterpart raises
 The ufunc methods: ``reduce`` of ``add``, ``multiply``, ``maximum``,
 ``minimum``, ``logical_and``, ``logical_or`` is ``sum``, ``prod``, ``max``,
 ``min``, ``all``, ``any``; of ``logaddexp`` / ``logaddexp2`` a logsumexp with
-NumPy's values.  ``accumulate`` of ``add`` / ``multiply`` is ``cumsum`` /
+NumPy's values; of every other binary ufunc dualad has (``subtract``,
+``divide``, ``hypot``, ``fmax``, ``power``, ...) NumPy's value with the
+derivative of the fold ``(x0 op x1) op ...`` (``_ufunc_reduce``).  ``accumulate`` of ``add`` / ``multiply`` is ``cumsum`` /
 ``cumprod``; of ``maximum`` / ``minimum`` a running maximum / minimum (a gather
 of the entries attaining it; tied entries share the derivative as in ``max``);
 of ``logaddexp`` / ``logaddexp2`` a running logsumexp.  ``outer`` works for
@@ -184,6 +186,9 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     if method == "reduce" and name in _REDUCE:
         kwargs.setdefault("axis", 0)        # ufunc.reduce runs along axis 0
         return getattr(dnp, _REDUCE[name])(*inputs, **kwargs)
+    if method == "reduce" and ufunc.nin == 2 and _find_ufunc(ufunc) is not None:
+        from ._ufunc_reduce import fold_reduce
+        return fold_reduce(ufunc, _find_ufunc(ufunc), *inputs, **kwargs)
     if method == "accumulate" and name in _ACCUMULATE and hasattr(dnp, _ACCUMULATE[name]):
         kwargs.setdefault("axis", 0)        # ufunc.accumulate runs along axis 0
         return getattr(dnp, _ACCUMULATE[name])(*inputs, **kwargs)

@@ -137,6 +137,30 @@ defvjp_direct(getitem_p, lambda g, ans, x, idx:
 vjp_reads(getitem_p, {0: ()})  # x's shape only
 
 
+#: dtypes whose sums np.bincount forms (in float64, parts of complex values apart)
+_BINCOUNT_DTYPES = frozenset(map(_np.dtype, ("float64", "float32", "complex128", "complex64")))
+
+
+def _add_at(z, idx, v):
+    """``numpy.add.at(z, idx, v)`` into the zeros ``z``.  Where every entry of
+    ``v`` goes to one place of ``z`` (``v`` shaped like ``z[idx]``) and ``z`` is
+    not much larger than ``v``, the sums are formed by ``bincount`` on the
+    flattened target positions, several times faster than ``add.at``, adding in
+    the same order (float32 is summed in float64, then rounded once)."""
+    if z.dtype in _BINCOUNT_DTYPES and 0 < z.size <= 4 * v.size + 4096:
+        pos = _np.arange(z.size).reshape(z.shape)[idx]
+        if pos.shape == v.shape:
+            pos = pos.ravel()
+            v = v.ravel()
+            if z.dtype.kind == "c":
+                z[...] = (_np.bincount(pos, v.real, z.size)
+                          + 1j * _np.bincount(pos, v.imag, z.size)).reshape(z.shape)
+            else:
+                z[...] = _np.bincount(pos, v, z.size).reshape(z.shape)
+            return
+    _np.add.at(z, idx, v)
+
+
 def _scatter_impl(g, idx, shape, nb):
     g = _np.asarray(g)
     if nb and _is_basic(idx):   # basic indices: contiguous result, no transposes
@@ -152,7 +176,7 @@ def _scatter_impl(g, idx, shape, nb):
     if _is_basic(full) or _distinct_targets(_spell_out(full, len(shape)), z.shape, gm.size):
         z[full] = gm            # every entry written once: plain assignment
     else:
-        _np.add.at(z, full, gm)
+        _add_at(z, full, gm)
     if nb:
         z = _np.transpose(z, _to_front(z, nb))
     return z

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as _np
 
 from ..registry import defjvp, defvjp_direct, primitive
-from ..tracer import Tracer, ndim_of, primal_of, shape_of
+from ..tracer import Tracer, contains_tracer, ndim_of, primal_of, shape_of
 from ._broadcast import bcast_tangent, norm_axes, sum_to
 from ._indexing import (_is_basic, _spell_out, _to_back, _to_front, batched_getitem, getitem,
                         normalize_index, scatter_add)
@@ -405,6 +405,22 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     return permute_along_axis(a, perm, axis)
 
 
+def sort_complex(a):
+    """``numpy.sort_complex``: sorted along the last axis (real part first, then
+    imaginary), cast to complex as NumPy casts (``complex64`` for small integers,
+    ``clongdouble`` for long doubles, ``complex128`` otherwise, float32 included);
+    the derivative is permuted like the values."""
+    if not contains_tracer(a):
+        return _np.sort_complex(a)
+    from . import asarray
+    from ._ufuncs import astype
+    b = sort(asarray(a), axis=-1)
+    dt = _np.result_type(primal_of(b))
+    if dt.kind == "c":
+        return b
+    return astype(b, "F" if dt.char in "bhBH" else "G" if dt.char == "g" else "D")
+
+
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """``numpy.partition``; the derivative is permuted like the values."""
     if not _traced(a):
@@ -420,5 +436,5 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
 
 
 __all__ = ["take", "take_along_axis", "put_along_axis", "compress", "index_update",
-           "index_add", "select", "choose", "sort", "partition", "permute_along_axis",
+           "index_add", "select", "choose", "sort", "sort_complex", "partition", "permute_along_axis",
            "argpartition"]

@@ -1,6 +1,11 @@
-"""Differentiable SciPy: ``dualad.scipy.special``, ``linalg``, ``stats``,
-``signal``, ``integrate``, ``interpolate`` (``CubicSpline``, ``PchipInterpolator``, ...) and
-``sparse`` (products of sparse constants with traced arrays).
+"""Differentiable SciPy, one submodule per SciPy subpackage:
+
+* ``special``, ``stats``, ``linalg``
+* ``signal`` (convolutions, filters), ``fft`` (the FFTs and the DCT / DST),
+  ``ndimage`` (linear filters)
+* ``integrate``, ``interpolate`` (``CubicSpline``, ``PchipInterpolator``, ...)
+* ``sparse`` (products of sparse constants with traced arrays)
+* ``spatial.distance`` (``cdist``, ``pdist``, ``squareform``, the vector metrics)
 
 Each submodule keeps SciPy's names and signatures; its primitives are named
 with a prefix (``"special.gammaln"``, ``"scipy.linalg.expm"``,
@@ -15,7 +20,18 @@ from __future__ import annotations
 
 import importlib as _importlib
 
-__all__ = ["special", "linalg", "stats", "signal", "integrate", "interpolate", "sparse"]
+__all__ = [
+    "special",
+    "linalg",
+    "stats",
+    "signal",
+    "integrate",
+    "interpolate",
+    "sparse",
+    "fft",
+    "spatial",
+    "ndimage",
+]
 
 
 def __getattr__(name):

@@ -236,6 +236,26 @@ class _Dist:
     def __call__(self, *args, **kwds):
         return rv_frozen(self, *args, **kwds)
 
+    def __getattr__(self, name):
+        """A method this distribution lacks (``norm.fit``): ``AttributeError``
+        (so ``hasattr`` works) naming it, SciPy's method if there is one, and the
+        methods there are."""
+        if name.startswith("_") or name == "name":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        import scipy.stats as _sst
+        have = ", ".join(sorted(m for m in dir(type(self))
+                                if not m.startswith("_") and callable(getattr(type(self), m))))
+        theirs = getattr(getattr(_sst, self.name, None), name, None)
+        if callable(theirs):
+            msg = (f"dualad.scipy.stats.{self.name} has no method {name!r} "
+                   f"(scipy.stats.{self.name}.{name}) yet; write it with dualad.numpy and "
+                   f"dualad.scipy.special (or call scipy.stats.{self.name}.{name} on plain "
+                   f"values, without derivatives). Its methods: {have}")
+        else:
+            msg = (f"dualad.scipy.stats.{self.name} has no attribute {name!r}; "
+                   f"its methods: {have}")
+        raise AttributeError(msg)
+
     def _params(self, args, kwds):
         """The parameters, by name, as the density method would bind them."""
         sig = self._signature()

@@ -34,7 +34,9 @@ traced, and is differentiable in its array arguments otherwise.
   show their plain values, marked as traced.
 * Traced coefficients are never trimmed, even when zero (NumPy trims trailing
   zeros in ``*add``, ``*mul``, ...): their derivative need not be zero.
-* ``*div`` (and ``//``, ``%``, ``divmod`` by a series), ``*roots``,
+* ``*roots`` (and the classes' ``roots()``): NumPy's roots, differentiable in
+  the coefficients where they are simple (the implicit function ``p(r) = 0``).
+* ``*div`` (and ``//``, ``%``, ``divmod`` by a series),
   ``*companion``, the conversions (``cheb2poly``, ...), ``*trim``, ``*gauss``,
   ``*weight``, ``*pts*``, ``chebinterpolate`` (and ``Chebyshev.interpolate``)
   are NumPy's for plain values and raise ``NotImplementedError`` for traced

@@ -494,6 +494,33 @@ def make_fromroots(np_fromroots, line, mul, name):
     return fromroots
 
 
+def make_roots(np_roots, val, der, name):
+    def roots(c):
+        if not traced(c):
+            return np_roots(c)
+        v = np_roots(plain(c))                      # NumPy's checks, order and value
+        c = _cast_float(coef_array(c))
+        if ndim_of(c) != 1 or len(v) == 0:
+            return v
+        # the implicit function val(r, c) = 0: dr = -val(r, dc) / val(r, der(c)), at
+        # every order, from Newton steps on the traced coefficients started at
+        # NumPy's roots (3 steps: exact to order 7).  All of c takes part, the
+        # zero highest coefficients NumPy trims too (the finite roots move with them)
+        dc = der(c)
+        r = v
+        for _ in range(3):
+            r = r - val(r, c) / val(r, dc)
+        return _exact(v, r)
+
+    roots.__name__ = roots.__qualname__ = name
+    roots.__doc__ = (f"``{name}``: NumPy's roots (its order, real or complex as NumPy "
+                     "returns them), differentiable in ``c`` where they are simple: "
+                     "``dr = -dp(r) / p'(r)``, the derivative of the implicit function "
+                     "``p(r) = 0``, at every order.  A multiple root has no derivative "
+                     "(it is infinite there): its derivatives come out inf, NaN or huge.")
+    return roots
+
+
 def clenshaw(c, lower, upper, last):
     """NumPy's Clenshaw loop over the coefficients ``c`` (highest first), the
     basis's recurrence given by ``lower(c1, nd)`` (subtracted from the next
@@ -554,6 +581,7 @@ def build(g, p, nm, recurrence):
     f["fit"] = make_fit(getattr(nm, p + "fit"), f["vander"], p + "fit")
     f["fromroots"] = make_fromroots(getattr(nm, p + "fromroots"), f["line"], f["mul"],
                                     p + "fromroots")
+    f["roots"] = make_roots(getattr(nm, p + "roots"), f["val"], f["der"], p + "roots")
     for k, fn in f.items():
         fn.__module__ = g["__name__"]
         g[p + k] = fn
@@ -617,7 +645,7 @@ def make_class(np_cls, f, module):
     may be traced (see the package docstring)."""
     from numpy.polynomial._polybase import ABCPolyBase
     unsupported = {k: make_unsupported(getattr(np_cls, k), f"{np_cls.__name__}.{k[1:]}")
-                   for k in ("_div", "_roots")}
+                   for k in ("_div",)}
     name = np_cls.__name__
 
     class Series(np_cls):
@@ -631,7 +659,7 @@ def make_class(np_cls, f, module):
         _fit = staticmethod(f["fit"])
         _line = staticmethod(f["line"])
         _div = staticmethod(unsupported["_div"])
-        _roots = staticmethod(unsupported["_roots"])
+        _roots = staticmethod(f["roots"])
         _fromroots = staticmethod(f["fromroots"])
 
         def __init__(self, coef, domain=None, window=None, symbol="x"):
@@ -658,6 +686,16 @@ def make_class(np_cls, f, module):
 
         def _like(self, coef):
             return self.__class__(coef, self.domain, self.window, self.symbol)
+
+        def roots(self):
+            if not self._traced():
+                return super().roots()
+            # NumPy's mapdomain(roots, window, domain), off + scl * roots, which
+            # converts its argument with np.asanyarray
+            off, scl = _pu().mapparms(self.window, self.domain)
+            return off + scl * self._roots(self.coef)
+
+        roots.__doc__ = np_cls.roots.__doc__
 
         def __call__(self, arg):
             if isinstance(arg, ABCPolyBase):

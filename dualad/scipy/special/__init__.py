@@ -82,6 +82,13 @@ Conventions at awkward points:
   JVP / VJP; Riemann ``zeta`` sums Euler-Maclaurin (and the functional
   equation) in complex arithmetic.
   See docs/scipy.md.
+* The distribution helpers (``gdtr``, ``pdtr``, ``bdtr``, ``nbdtr``, ``chdtr``,
+  ``fdtr``, their complements and closed-form inverses, ``nrdtrimn``,
+  ``nrdtrisd``) are compositions of ``gammainc`` / ``betainc`` / their
+  complements and inverses (see ``_cdf``), so every floating argument is
+  differentiable; their values are SciPy's own (the composition shifted onto it by
+  a constant); the integer counts have derivative 0.  ``jvp`` ... ``h2vp`` are
+  SciPy's recurrence of the differentiable Bessel functions (``_basic``).
 * The integer order ``n`` of ``polygamma`` has derivative 0.  The real orders
   ``v`` of ``iv``, ``ive``, ``jv``, ``yv`` have no rule: a traced order raises
   ``NotImplementedError`` naming the function (never a silent 0).  ``scipy.special``'s ufuncs called on a traced value reach
@@ -96,6 +103,9 @@ from __future__ import annotations
 
 import scipy.special as _sp
 
+from ._basic import (cbrt, comb, exp2, exp10, expm1, factorial, factorial2, factorialk, h1vp,
+                     h2vp, ivp, jn, jvp, kn, kvp, log1p, perm, sinc, softplus, yn, yvp)
+from ._basic import round as _round
 from ._bessel import (i0, i0e, i1, i1e, iv, ive, j0, j1, jv, k0, k0e, k1, k1e, kv, kve, y0, y1,
                       yv)
 from ._bessel_extra import (airy, airye, hankel1, hankel1e, hankel2, hankel2e, modstruve,
@@ -103,6 +113,9 @@ from ._bessel_extra import (airy, airye, hankel1, hankel1e, hankel2, hankel2e, m
                             voigt_profile, wofz)
 from ._boxcox import boxcox, boxcox1p, inv_boxcox, inv_boxcox1p
 from ._common import _pv, _sub
+from ._cdf import (bdtr, bdtrc, bdtri, betaincc, btdtria, btdtrib, chdtr, chdtrc, chdtri,
+                   chdtriv, fdtr, fdtrc, fdtri, gdtr, gdtrc, gdtria, gdtrib, gdtrix, nbdtr,
+                   nbdtrc, nbdtri, nrdtrimn, nrdtrisd, pdtr, pdtrc, pdtri, pdtrik, stdtridf)
 from ._error import (_log_ndtr_h, _log_ndtr_h_dk, dawsn, dawsn_dk, erf, erfc, erfcinv, erfcx, erfcx_dk, erfi,
                      erfinv, log_ndtr, ndtr, ndtri, owens_t)
 from ._gamma import (beta, betaln, binom, digamma, gamma, gammaln, loggamma, multigammaln,
@@ -142,6 +155,12 @@ __all__ = [
     "eval_jacobi", "eval_sh_jacobi", "hyp2f1", "hyp1f1", "hyp0f1", "fresnel", "sici",
     "shichi", "exprel", "powm1", "cosm1", "sindg", "cosdg", "tandg", "cotdg", "radian",
     "rgamma", "poch", "gammasgn",
+    "softplus", "sinc", "expm1", "log1p", "exp2", "exp10", "cbrt", "round", "comb", "perm",
+    "factorial", "factorial2", "factorialk", "jn", "yn", "kn", "jvp", "yvp", "ivp", "kvp",
+    "h1vp", "h2vp", "betaincc", "gdtr", "gdtrc", "gdtrix", "gdtria", "pdtr", "pdtrc", "pdtri",
+    "bdtr", "bdtrc", "bdtri", "nbdtr", "nbdtrc", "nbdtri", "chdtr", "chdtrc", "chdtri",
+    "fdtr", "fdtrc", "fdtri", "nrdtrimn", "nrdtrisd", "gdtrib", "chdtriv", "pdtrik",
+    "btdtria", "btdtrib", "stdtridf",
 ]
 
 
@@ -153,6 +172,18 @@ def _set_module():
             obj.__module__ = __name__
 
 
+def __getattr__(name):
+    # ``round`` is served here rather than bound in the module's namespace, where it
+    # would shadow the builtin ``round`` for the code and doctests of this package
+    if name == "round":
+        return _round
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"round"})
+
+
 def _register():
     # SciPy's special functions are NumPy ufuncs: plain ``scipy.special.gammaln``
     # called on a traced value reaches the function of that name here through __array_ufunc__
@@ -161,6 +192,7 @@ def _register():
     _dispatch.register_module(_sp, sys.modules[__name__])
     # scipy.special.lambertw is a Python function calling the private ufunc _lambertw
     _dispatch._UFUNCS[_sp._ufuncs._lambertw] = _lambertw_p
+    _dispatch._UFUNCS[_sp.round] = _round
 
 
 _set_module()
