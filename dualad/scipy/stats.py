@@ -1932,7 +1932,7 @@ def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import scipy.stats as _sst
-    have = ", ".join(n for n in __all__ if n != "rv_frozen")
+    have = ", ".join(n for n in __all__ if n != "rv_frozen" and n not in _FUNCTIONS_ALL)
     what = getattr(_sst, name, None)
     if isinstance(what, (_sst.rv_continuous, _sst.rv_discrete)) or \
             type(what).__name__.endswith("_gen"):
@@ -1940,8 +1940,9 @@ def __getattr__(name):
                f"write its log density with dualad.numpy and dualad.scipy.special. "
                f"The distributions it has: {have}")
     elif what is not None:
+        funcs = ", ".join(n for n in _FUNCTIONS_ALL if not n.endswith("Result"))
         msg = (f"dualad.scipy.stats has no {name!r} (scipy.stats.{name}); it has "
-               f"the distributions {have}")
+               f"the distributions {have} and the functions {funcs}")
     else:
         msg = (f"module 'dualad.scipy.stats' has no attribute {name!r}; "
                f"its distributions: {have}")
