@@ -384,15 +384,15 @@ def test_cdf_helpers_plain_calls_and_keywords():
 # --- dualad.scipy.stats: a method a distribution lacks ------------------------------------
 def test_stats_missing_method_message():
     from dualad.scipy import stats
-    with pytest.raises(AttributeError, match=r"stats\.norm has no method 'entropy' "
-                                             r"\(scipy\.stats\.norm\.entropy\) yet.*"
+    with pytest.raises(AttributeError, match=r"stats\.norm has no method 'fit' "
+                                             r"\(scipy\.stats\.norm\.fit\) yet.*"
                                              r"Its methods: cdf, .*logpdf"):
-        stats.norm.entropy
+        stats.norm.fit
     with pytest.raises(AttributeError, match="multivariate_normal has no method 'entropy'"):
         stats.multivariate_normal.entropy(np.zeros(2))
     with pytest.raises(AttributeError, match="norm has no attribute 'nonsense'; its methods"):
         stats.norm.nonsense
-    assert not hasattr(stats.gamma, "entropy") and hasattr(stats.gamma, "logpdf")
+    assert not hasattr(stats.gamma, "fit") and hasattr(stats.gamma, "entropy")
     with pytest.raises(AttributeError, match="has no attribute '_private'"):
         stats.norm._private
 

@@ -67,8 +67,18 @@ from .special._common import _DENSITY_POWER_LOG, _bcast, _nary, _piecewise
 from . import linalg as sla
 
 __all__ = ["norm", "t", "gamma", "beta", "expon", "uniform", "laplace", "cauchy", "logistic",
-           "chi2", "lognorm", "invgamma", "halfnorm", "weibull_min", "poisson", "binom",
+           "chi2", "lognorm", "invgamma", "halfnorm", "weibull_min", "gumbel_r", "gumbel_l",
+           "pareto",
+           "poisson", "binom",
            "nbinom", "dirichlet", "multivariate_normal", "rv_frozen"]
+
+# the sample statistics (zscore, skew, pearsonr, ...) live in their own module
+from ._stats_functions import (  # noqa: E402,F401
+    DescribeResult, PearsonRResult, describe, entropy, gmean, hmean, iqr, kurtosis,
+    median_abs_deviation, moment, pearsonr, pmean, sem, skew, trim_mean, variation, zmap,
+    zscore)
+from ._stats_functions import __all__ as _FUNCTIONS_ALL  # noqa: E402
+__all__ += _FUNCTIONS_ALL
 
 # python floats, not np.float64: weak scalars, so float32 stays float32
 _LOG_2PI = float(_np.log(2 * _np.pi))
@@ -204,7 +214,8 @@ def _expit_cdf(y):
 
 
 _FROZEN_METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf",
-                   "logpmf", "pmf", "mean", "var", "std")
+                   "logpmf", "pmf", "mean", "var", "std",
+                   "median", "entropy", "interval", "moment", "stats")
 
 
 class _Dist:
@@ -226,7 +237,7 @@ class _Dist:
         return rv_frozen(self, *args, **kwds)
 
     def __getattr__(self, name):
-        """A method this distribution lacks (``norm.entropy``): ``AttributeError``
+        """A method this distribution lacks (``norm.fit``): ``AttributeError``
         (so ``hasattr`` works) naming it, SciPy's method if there is one, and the
         methods there are."""
         if name.startswith("_") or name == "name":
@@ -295,6 +306,107 @@ class _Moments(_Dist):
         """The standard deviation, ``sqrt(var)``."""
         return dnp.sqrt(self.var(*args, **kwds))
 
+    # stats(moments=...) and moment(order), from the closed forms of
+    # _stats_moments (values SciPy's, derivatives the closed forms')
+
+    def _traced_call(self, args, kwds):
+        return any(contains_tracer(a) for a in args) or \
+            any(contains_tracer(v) for v in kwds.values())
+
+    def _scipy_value(self, method, lead, args, kwds, **opts):
+        """SciPy's own ``method(*lead, *args, **kwds, **opts)`` on the plain values."""
+        import scipy.stats as _sst
+        with _np.errstate(all="ignore"):
+            return getattr(getattr(_sst, self.name), method)(
+                *lead, *(_raw(a) for a in args),
+                **{k: _raw(v) for k, v in kwds.items()}, **opts)
+
+    def _standard(self, args, kwds):
+        p = self._params(args, kwds)
+        loc, scale = p.pop("loc", 0), p.pop("scale", None)
+        return [_arr(v) for v in p.values()], _arr(loc), (None if scale is None else _arr(scale))
+
+    def _skew_kurt(self, shapes):
+        from ._stats_moments import SKEW_KURT
+        fn = SKEW_KURT.get(self.name)
+        if fn is None:
+            raise NotImplementedError(f"dualad.scipy.stats.{self.name}: no differentiable "
+                                      f"skewness / kurtosis")
+        return fn(*shapes)
+
+    def stats(self, *args, moments="mv", **kwds):
+        """SciPy's ``stats``: the mean ``'m'``, variance ``'v'``, skewness ``'s'``
+        and excess kurtosis ``'k'`` named in ``moments``, in that order (one value
+        alone, else a tuple), differentiable in the parameters; SciPy's value where
+        it is infinite or undefined, with derivative 0."""
+        from ._stats_moments import with_value
+        ref = self._scipy_value("stats", (), args, kwds, moments=moments)
+        if not self._traced_call(args, kwds):
+            return ref
+        refs = list(ref) if isinstance(ref, tuple) else [ref]
+        shapes, loc, scale = self._standard(args, kwds)
+        out = []
+        sk = None
+        for ch in "mvsk":
+            if ch not in moments:
+                continue
+            r = refs[len(out)]
+            if ch == "m":
+                out.append(self.mean(*args, **kwds))
+            elif ch == "v":
+                out.append(self.var(*args, **kwds))
+            else:
+                if sk is None:
+                    with _np.errstate(all="ignore"):
+                        sk = self._skew_kurt(shapes)
+                v = sk[0] if ch == "s" else sk[1]
+                out.append(_plain(with_value(v + 0 * _pv(loc), r)) if _traced(v)
+                           else _plain(_np.asarray(r)))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def moment(self, order, *args, **kwds):
+        """SciPy's non-central ``moment(order)`` ``E[X^order]``, differentiable in the
+        parameters: ``sum_k C(n, k) loc^(n-k) scale^k E[Y^k]`` with the standard
+        moments from the mean, variance, skewness and kurtosis (``order <= 4``) or a
+        closed form (``order >= 5``: not every distribution has one here)."""
+        from math import comb
+        from ._stats_moments import MUNP, with_value
+        if contains_tracer(order):
+            raise TypeError(f"dualad.scipy.stats.{self.name}.moment: `order` is an integer, "
+                            f"not a traced value")
+        ref = self._scipy_value("moment", (order,), args, kwds)
+        if not self._traced_call(args, kwds) or not _np.all(_np.isfinite(ref)):
+            return ref
+        n = int(order)
+        shapes, loc, scale = self._standard(args, kwds)
+        with _np.errstate(all="ignore"):
+            mu, mu2 = self._mv(*shapes)
+            ms = [1.0, mu]
+            if n >= 2:
+                ms.append(mu2 + mu * mu)
+            if n >= 3:
+                g1, g2 = self._skew_kurt(shapes)
+                mu3 = g1 * mu2 ** 1.5
+                ms.append(mu3 + 3 * mu * mu2 + mu * mu * mu)
+            if n >= 4:
+                ms.append((g2 + 3.0) * mu2 ** 2.0 + 4 * mu * mu3 + 6 * mu * mu * mu2 +
+                          mu * mu * mu * mu)
+            for k in range(5, n + 1):
+                if self.name not in MUNP:
+                    raise NotImplementedError(
+                        f"dualad.scipy.stats.{self.name}.moment: no differentiable moment "
+                        f"of order {n} (orders up to 4 are provided)")
+                ms.append(MUNP[self.name](k, *shapes))
+            out = 0.0
+            for k in range(n + 1):
+                term = comb(n, k) * ms[k]
+                if scale is not None and k:
+                    term = term * scale ** k
+                if n - k:
+                    term = term * loc ** (n - k)
+                out = out + term
+        return _plain(with_value(out, ref))
+
 
 class rv_frozen:
     """A distribution with its parameters fixed, as ``scipy.stats``' frozen
@@ -334,6 +446,29 @@ class rv_frozen:
     def __repr__(self):
         params = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwds.items()]
         return f"dualad.scipy.stats.{self.dist.name}({', '.join(params)})"
+
+    # methods whose frozen form takes no point x (real methods: __getattr__ is
+    # only asked for the others); a distribution without one gets __getattr__'s
+    # AttributeError
+    def _own(self, name):
+        if not callable(getattr(self.dist, name, None)):
+            return self.__getattr__(name)
+        return getattr(self.dist, name)
+
+    def median(self):
+        return self._own("median")(*self.args, **self.kwds)
+
+    def entropy(self):
+        return self._own("entropy")(*self.args, **self.kwds)
+
+    def interval(self, confidence):
+        return self._own("interval")(confidence, *self.args, **self.kwds)
+
+    def moment(self, order):
+        return self._own("moment")(order, *self.args, **self.kwds)
+
+    def stats(self, moments="mv"):
+        return self._own("stats")(*self.args, moments=moments, **self.kwds)
 
 
 _GUARDED = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")
@@ -412,6 +547,38 @@ class _Continuous(_Moments):
 
     def logsf(self, x, *args, **kwargs):
         return dnp.log(self.sf(x, *args, **kwargs))
+
+    def median(self, *args, **kwds):
+        """``ppf(0.5)``, differentiable in the parameters."""
+        return self.ppf(0.5, *args, **kwds)
+
+    def interval(self, confidence, *args, **kwds):
+        """``(ppf((1 - confidence) / 2), ppf((1 + confidence) / 2))``, differentiable
+        in ``confidence`` and the parameters; ``ValueError`` for ``confidence``
+        outside [0, 1], as SciPy."""
+        cv = _pv(confidence)
+        if _np.any((cv > 1) | (cv < 0)):
+            raise ValueError("alpha must be between 0 and 1 inclusive")
+        confidence = _arr(confidence)
+        if isinstance(confidence, (int, float)):
+            confidence = float(confidence)
+        return (self.ppf((1.0 - confidence) / 2, *args, **kwds),
+                self.ppf((1.0 + confidence) / 2, *args, **kwds))
+
+    def entropy(self, *args, **kwds):
+        """The differential entropy, SciPy's value, differentiable in the
+        parameters (the standard distribution's closed form plus ``log(scale)``)."""
+        from ._stats_moments import ENTROPY, with_value
+        ref = self._scipy_value("entropy", (), args, kwds)
+        if not self._traced_call(args, kwds) or self.name not in ENTROPY:
+            return ref
+        shapes, loc, scale = self._standard(args, kwds)
+        with _np.errstate(all="ignore"):
+            out = ENTROPY[self.name](*shapes)
+            if scale is not None:
+                out = out + dnp.log(scale)
+            out = out + 0 * _pv(loc)
+        return _plain(with_value(out, ref)) if _traced(out) else ref
 
     def _quantile(self, q, shapes, loc, scale, std, upper):
         """SciPy's ``ppf`` (``isf`` when ``upper``): ``loc + scale * std(q, *shapes)``
@@ -1516,6 +1683,141 @@ class nbinom_gen(_CountTails):
         return _invalid(self._bad(n, p), out)
 
 
+class _Gumbel(_Continuous):
+    """``gumbel_r`` (``_sign = 1``) and ``gumbel_l`` (``_sign = -1``, the mirror
+    image: ``gumbel_l.cdf(x) = gumbel_r.sf(-x)``), with ``w = exp(-sign z)``:
+    ``logpdf = -sign z - w``, the lower tail ``exp(-w)`` / ``-w`` and the upper
+    one ``-expm1(-w)`` / ``log(-expm1(-w))`` (no cancellation in either tail).
+    Where ``w`` overflows (``sign z < -700``) every method takes its limit, with
+    derivative 0."""
+
+    _sign = 1.0
+
+    def _z(self, x, loc, scale):
+        """``sign z``, a safe 0 where ``w`` would overflow, and that plain mask."""
+        z = self._sign * _std(x, loc, scale)
+        with _np.errstate(invalid="ignore"):
+            far = _pv(z) < -700.0
+        return _sub(far, z, 0.0), far
+
+    def logpdf(self, x, loc=0, scale=1):
+        z, far = self._z(x, loc, scale)
+        out = _outside(far, -z - dnp.exp(-z), -_np.inf)
+        return _invalid(_not_pos(scale), out - _log(scale))
+
+    def _low(self, x, loc, scale, log):
+        # the tail on the side of -sign inf: exp(-w), or its log -w
+        z, far = self._z(x, loc, scale)
+        w = dnp.exp(-z)
+        out = _outside(far, -w if log else dnp.exp(-w), -_np.inf if log else 0.0)
+        return _invalid(_not_pos(scale), out)
+
+    def _high(self, x, loc, scale, log):
+        # the other tail: 1 - exp(-w), or its log (log(-expm1(-w)) below log 2)
+        z, far = self._z(x, loc, scale)
+        w = dnp.exp(-z)
+        with _np.errstate(divide="ignore"):
+            zero = _pv(w) == 0                 # sign z > 745: log is -inf, derivative 0
+            ws = _sub(zero, w, 1.0)
+            out = _log1mexp(ws) if log else _one_minus_exp(ws)
+            out = _outside(zero, out, -_np.inf if log else 0.0)
+        return _invalid(_not_pos(scale), _outside(far, out, 0.0 if log else 1.0))
+
+    def cdf(self, x, loc=0, scale=1):
+        return self._low(x, loc, scale, False) if self._sign > 0 else \
+            self._high(x, loc, scale, False)
+
+    def logcdf(self, x, loc=0, scale=1):
+        return self._low(x, loc, scale, True) if self._sign > 0 else \
+            self._high(x, loc, scale, True)
+
+    def sf(self, x, loc=0, scale=1):
+        return self._high(x, loc, scale, False) if self._sign > 0 else \
+            self._low(x, loc, scale, False)
+
+    def logsf(self, x, loc=0, scale=1):
+        return self._high(x, loc, scale, True) if self._sign > 0 else \
+            self._low(x, loc, scale, True)
+
+    def ppf(self, q, loc=0, scale=1):
+        if self._sign > 0:
+            return self._quantile(q, (), loc, scale, lambda v: -dnp.log(-dnp.log(v)), False)
+        return self._quantile(q, (), loc, scale, lambda v: dnp.log(-dnp.log1p(-v)), False)
+
+    def isf(self, q, loc=0, scale=1):
+        if self._sign > 0:
+            return self._quantile(q, (), loc, scale, lambda v: -dnp.log(-dnp.log1p(-v)), True)
+        return self._quantile(q, (), loc, scale, lambda v: dnp.log(-dnp.log(v)), True)
+
+    def _mv(self):
+        return self._sign * 0.5772156649015329, _np.pi ** 2 / 6
+
+
+class gumbel_r_gen(_Gumbel):
+    """The right-skewed Gumbel distribution: ``gumbel_r.logpdf(x, loc=0, scale=1)``
+    etc., ``cdf = exp(-exp(-z))``."""
+
+    name = "gumbel_r"
+
+
+class gumbel_l_gen(_Gumbel):
+    """The left-skewed Gumbel distribution: ``gumbel_l.logpdf(x, loc=0, scale=1)``
+    etc., ``sf = exp(-exp(z))``."""
+
+    name = "gumbel_l"
+    _sign = -1.0
+
+
+class pareto_gen(_Continuous):
+    """The Pareto distribution: ``pareto.logpdf(x, b, loc=0, scale=1)`` etc.,
+    support ``x >= loc + scale``: with ``u = b log y`` it is ``expon`` in ``u``,
+    so ``sf = exp(-u)``, ``logsf = -u``, ``cdf = 1 - exp(-u)`` and ``logcdf =
+    log(1 - exp(-u))`` keep their relative accuracy in both tails (SciPy's ``1 -
+    y**-b`` cancels near ``y = 1`` and its ``log(y**-b)`` underflows far out)."""
+
+    name = "pareto"
+    _support = (1.0, _np.inf)
+
+    def _mv(self, b):
+        return b / (b - 1.0), b / (b - 2.0) / (b - 1.0) ** 2
+
+    def _u(self, x, b, loc, scale):
+        y = _std(x, loc, scale)
+        with _np.errstate(invalid="ignore"):
+            out = _pv(y) < 1
+        ly = dnp.log(_sub(out, y, 2.0))
+        return out, ly, b * ly
+
+    def logpdf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        val = dnp.log(b) - u - ly - _log(scale)
+        return _invalid(_not_pos(b, scale), _outside(out, val, -_np.inf))
+
+    def cdf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        return _invalid(_not_pos(b, scale), _outside(out, _one_minus_exp(u), 0.0))
+
+    def sf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        return _invalid(_not_pos(b, scale), _outside(out, dnp.exp(-u), 1.0))
+
+    def logcdf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        with _np.errstate(divide="ignore"):
+            return _invalid(_not_pos(b, scale), _outside(out, _log1mexp(u), -_np.inf))
+
+    def logsf(self, x, b, loc=0, scale=1):
+        out, ly, u = self._u(x, b, loc, scale)
+        return _invalid(_not_pos(b, scale), _outside(out, -u, 0.0))
+
+    def ppf(self, q, b, loc=0, scale=1):
+        return self._quantile(q, (b,), loc, scale,
+                              lambda v, b: dnp.exp(-dnp.log1p(-v) / b), False)
+
+    def isf(self, q, b, loc=0, scale=1):
+        return self._quantile(q, (b,), loc, scale, lambda v, b: dnp.exp(-dnp.log(v) / b), True)
+
+
 class dirichlet_gen(_Dist):
     """The Dirichlet distribution: ``dirichlet.logpdf(x, alpha)``, differentiable
     in ``x`` and ``alpha``.  As in SciPy, the components of ``x`` run along its
@@ -1614,6 +1916,9 @@ lognorm = lognorm_gen()
 invgamma = invgamma_gen()
 halfnorm = halfnorm_gen()
 weibull_min = weibull_min_gen()
+gumbel_r = gumbel_r_gen()
+gumbel_l = gumbel_l_gen()
+pareto = pareto_gen()
 poisson = poisson_gen()
 binom = binom_gen()
 nbinom = nbinom_gen()
@@ -1627,7 +1932,7 @@ def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import scipy.stats as _sst
-    have = ", ".join(n for n in __all__ if n != "rv_frozen")
+    have = ", ".join(n for n in __all__ if n != "rv_frozen" and n not in _FUNCTIONS_ALL)
     what = getattr(_sst, name, None)
     if isinstance(what, (_sst.rv_continuous, _sst.rv_discrete)) or \
             type(what).__name__.endswith("_gen"):
@@ -1635,8 +1940,9 @@ def __getattr__(name):
                f"write its log density with dualad.numpy and dualad.scipy.special. "
                f"The distributions it has: {have}")
     elif what is not None:
+        funcs = ", ".join(n for n in _FUNCTIONS_ALL if not n.endswith("Result"))
         msg = (f"dualad.scipy.stats has no {name!r} (scipy.stats.{name}); it has "
-               f"the distributions {have}")
+               f"the distributions {have} and the functions {funcs}")
     else:
         msg = (f"module 'dualad.scipy.stats' has no attribute {name!r}; "
                f"its distributions: {have}")
