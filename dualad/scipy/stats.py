@@ -1947,3 +1947,7 @@ def __getattr__(name):
         msg = (f"module 'dualad.scipy.stats' has no attribute {name!r}; "
                f"its distributions: {have}")
     raise AttributeError(msg)
+
+
+# more continuous distributions (truncnorm, rayleigh, f, ...): their module adds them here
+from . import _stats_continuous2  # noqa: E402,F401
