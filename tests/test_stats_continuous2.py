@@ -1,4 +1,5 @@
-"""dualad.scipy.stats: truncnorm, rayleigh, f, weibull_max, genextreme, genpareto.
+"""dualad.scipy.stats: truncnorm, rayleigh, f, weibull_max, genextreme, genpareto,
+lomax, chi, maxwell.
 
 Truths: SciPy's own values; Richardson-extrapolated central differences of
 SciPy's methods (not of dualad's) for the derivatives in every argument, in
@@ -24,6 +25,7 @@ CASES = [
     ("genpareto", (0.3,)), ("genpareto", (-0.4,)), ("genpareto", (0.01,)), ("genpareto", (-0.02,)),
     ("genextreme", (0.3,)), ("genextreme", (-0.4,)), ("genextreme", (0.01,)),
     ("genextreme", (-0.02,)),
+    ("lomax", (0.7,)), ("lomax", (3.5,)), ("chi", (1.0,)), ("chi", (7.0,)), ("maxwell", ()),
 ]
 POINT_METHODS = ["logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"]
 LOC, SCALE = 0.3, 1.7
@@ -115,7 +117,7 @@ def test_values_match_scipy(case):
 @pytest.mark.parametrize("name, sh", [("truncnorm", (2.0, 1.0)), ("truncnorm", (1.0, 1.0)),
                                       ("f", (-1.0, 2.0)), ("weibull_max", (0.0,)),
                                       ("genpareto", (np.inf,)), ("genextreme", (np.nan,)),
-                                      ("rayleigh", ())])
+                                      ("rayleigh", ()), ("lomax", (0.0,)), ("chi", (-1.0,))])
 def test_invalid_parameters_give_nan(name, sh):
     d = getattr(stats, name)
     with np.errstate(all="ignore"):
@@ -150,6 +152,9 @@ def test_moment_derivatives(case):
     d, ref = getattr(stats, name), getattr(sst, name)
     args = [*sh, LOC, SCALE]
     for m in ("mean", "var", "std", "median", "entropy"):
+        if not np.isfinite(getattr(ref, m)(*args)):
+            assert ad.grad(getattr(d, m))(*args) == 0.0    # SciPy's inf, derivative 0
+            continue
         for i in range(len(args)):
             want = _richardson(lambda *a: getattr(ref, m)(*a), args, i, 1e-3)
             got = ad.grad(getattr(d, m), argnums=i)(*args)
@@ -158,7 +163,8 @@ def test_moment_derivatives(case):
 
 @pytest.mark.parametrize("name, sh, moments", [
     ("truncnorm", (-1.0, 2.0), "mvsk"), ("rayleigh", (), "mvsk"), ("f", (3.0, 11.0), "mvsk"),
-    ("weibull_max", (2.5,), "mvsk"), ("genpareto", (0.1,), "mvsk"), ("genextreme", (0.2,), "mv")])
+    ("weibull_max", (2.5,), "mvsk"), ("genpareto", (0.1,), "mvsk"), ("genextreme", (0.2,), "mv"),
+    ("lomax", (5.0,), "mvsk"), ("chi", (2.5,), "mvsk"), ("maxwell", (), "mvsk")])
 def test_stats_and_moment(name, sh, moments):
     d, ref = getattr(stats, name), getattr(sst, name)
     np.testing.assert_allclose(d.stats(*sh, moments=moments), ref.stats(*sh, moments=moments),
@@ -320,6 +326,11 @@ def test_f_and_weibull_max_isf_accurate_for_small_q():
     # weibull_max.isf(q, c) = -(-log1p(-q))^(1/c); SciPy's ppf(1 - q) loses eps / q
     q, c = 1e-12, 2.5
     assert stats.weibull_max.isf(q, c) == -(-np.log1p(-q)) ** (1 / c)
+    # lomax.isf(q, c) near q = 1: expm1(-log(q) / c) = (1 - q) / c + ...; SciPy's
+    # q**(-1/c) - 1 keeps ~4 digits at q = 1 - 1e-12
+    q = 1 - 1e-12
+    want = -np.log(q) / 2.5      # expm1(t) = t (1 + t/2 + ...), t ~ 4e-13: the rest < 1e-12 rel
+    assert abs(stats.lomax.isf(q, 2.5) / want - 1) < 1e-12
 
 
 # --- edges, infinite parameters, frozen, dtypes, shapes, errors ----------------------------
@@ -373,7 +384,8 @@ def test_frozen_float32_broadcasting_and_empty():
     assert abs(ad.grad(lambda s: tn(-1.0, 2.0, 0.5, s).logpdf(1.0))(2.0) - want) < 1e-9
     x32 = np.array([0.2, 0.5], dtype=np.float32)
     for name, sh in [("truncnorm", (-1.0, 2.0)), ("rayleigh", ()), ("f", (3.0, 5.0)),
-                     ("weibull_max", (2.0,)), ("genpareto", (0.2,)), ("genextreme", (0.2,))]:
+                     ("weibull_max", (2.0,)), ("genpareto", (0.2,)), ("genextreme", (0.2,)),
+                     ("lomax", (2.0,)), ("chi", (3.0,)), ("maxwell", ())]:
         d = getattr(stats, name)
         x = -x32 if name == "weibull_max" else x32
         for m in POINT_METHODS:

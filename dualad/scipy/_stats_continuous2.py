@@ -1,6 +1,6 @@
 """More differentiable continuous distributions for :mod:`dualad.scipy.stats`:
-``truncnorm``, ``rayleigh``, ``f``, ``weibull_max``, ``genextreme`` and
-``genpareto``, with SciPy's names, signatures and values, written as
+``truncnorm``, ``rayleigh``, ``f``, ``weibull_max``, ``genextreme``,
+``genpareto``, ``lomax``, ``chi`` and ``maxwell``, with SciPy's names, signatures and values, written as
 compositions of dualad primitives (derivatives in ``x`` and in every shape,
 ``loc`` and ``scale`` parameter, to any order).
 
@@ -38,7 +38,8 @@ from .stats import (_Continuous, _HALF_LOG_2PI, _arr, _invalid, _log, _log1mexp,
                     _not_pos, _one_minus_exp, _outside, _plain, _pv, _raw, _std, _sub)
 from . import _stats_moments as _mom
 
-__all__ = ["truncnorm", "rayleigh", "f", "weibull_max", "genextreme", "genpareto"]
+__all__ = ["truncnorm", "rayleigh", "f", "weibull_max", "genextreme", "genpareto",
+           "lomax", "chi", "maxwell"]
 
 _EULER = 0.5772156649015329      # Euler's constant (mpmath: 0.57721566490153286061)
 
@@ -851,6 +852,150 @@ def _gev_lg_over(c, which):
     return _piecewise(small, series, direct)
 
 
+# --- lomax, chi, maxwell -------------------------------------------------------------
+
+class lomax_gen(_Continuous2):
+    """The Lomax (Pareto II) distribution: ``lomax.logpdf(x, c, loc=0, scale=1)``
+    etc., support ``x >= loc``; with ``u = c log1p(y)`` it is ``expon`` in ``u``
+    (``sf = exp(-u)``, ``cdf = 1 - exp(-u)``, their logs accurate in both tails).
+    ``isf`` is ``expm1(-log(q) / c)`` (SciPy's ``q**(-1/c) - 1`` cancels near ``q =
+    1``)."""
+
+    name = "lomax"
+    _support = (0.0, _np.inf)
+
+    def _mv(self, c):
+        return 1.0 / (c - 1.0), c / ((c - 2.0) * (c - 1.0) ** 2)
+
+    def _u(self, x, c, loc, scale):
+        y, out, ys = _st._half_line(x, loc, scale)
+        l1 = dnp.log1p(ys)
+        return l1, c * l1, out, _not_pos(c, scale)
+
+    def logpdf(self, x, c, loc=0, scale=1):
+        l1, u, out, bad = self._u(x, c, loc, scale)
+        return _invalid(bad, _outside(out, dnp.log(c) - (c + 1) * l1 - _log(scale), -_np.inf))
+
+    def cdf(self, x, c, loc=0, scale=1):
+        l1, u, out, bad = self._u(x, c, loc, scale)
+        return _invalid(bad, _outside(out, _one_minus_exp(u), 0.0))
+
+    def sf(self, x, c, loc=0, scale=1):
+        l1, u, out, bad = self._u(x, c, loc, scale)
+        return _invalid(bad, _outside(out, dnp.exp(-u), 1.0))
+
+    def logcdf(self, x, c, loc=0, scale=1):
+        l1, u, out, bad = self._u(x, c, loc, scale)
+        with _np.errstate(divide="ignore"):
+            return _invalid(bad, _outside(out, _log1mexp(u), -_np.inf))
+
+    def logsf(self, x, c, loc=0, scale=1):
+        l1, u, out, bad = self._u(x, c, loc, scale)
+        return _invalid(bad, _outside(out, -u, 0.0))
+
+    def ppf(self, q, c, loc=0, scale=1):
+        return self._quantile(q, (c,), loc, scale, lambda v, c: dnp.expm1(-dnp.log1p(-v) / c), False)
+
+    def isf(self, q, c, loc=0, scale=1):
+        return self._quantile(q, (c,), loc, scale, lambda v, c: dnp.expm1(-dnp.log(v) / c), True)
+
+
+class chi_gen(_Continuous2):
+    """The chi distribution: ``chi.logpdf(x, df, loc=0, scale=1)`` etc., support
+    ``x >= loc``: the cdfs are ``gamma``'s at ``(y^2 / 2, df / 2)``, with its tail
+    machinery, differentiable in ``df``."""
+
+    name = "chi"
+    _support = (0.0, _np.inf)
+
+    def _df(self, df):
+        return df
+
+    def _mv(self, df):
+        mu = _math.sqrt(2.0) * dnp.exp(sp.gammaln(0.5 * df + 0.5) - sp.gammaln(0.5 * df))
+        return mu, df - mu * mu
+
+    def _g(self, meth, x, df, loc, scale, fill):
+        y, out, ys = _st._half_line(x, loc, scale)
+        val = getattr(_st.gamma, meth)(0.5 * (ys * ys), 0.5 * df)
+        return _invalid(_not_pos(df, scale), _outside(out, val, fill))
+
+    def logpdf(self, x, df, loc=0, scale=1):
+        y, out, ys = _st._half_line(x, loc, scale)
+        with _np.errstate(divide="ignore"):
+            val = (_math.log(2) - 0.5 * _math.log(2) * df - sp.gammaln(0.5 * df)
+                   + sp.xlogy(df - 1.0, ys) - 0.5 * (ys * ys)) - _log(scale)
+        return _invalid(_not_pos(df, scale), _outside(out, val, -_np.inf))
+
+    def cdf(self, x, df, loc=0, scale=1):
+        return self._g("cdf", x, df, loc, scale, 0.0)
+
+    def sf(self, x, df, loc=0, scale=1):
+        return self._g("sf", x, df, loc, scale, 1.0)
+
+    def logcdf(self, x, df, loc=0, scale=1):
+        with _np.errstate(divide="ignore"):
+            return self._g("logcdf", x, df, loc, scale, -_np.inf)
+
+    def logsf(self, x, df, loc=0, scale=1):
+        return self._g("logsf", x, df, loc, scale, 0.0)
+
+    def ppf(self, q, df, loc=0, scale=1):
+        return self._quantile(q, (df,), loc, scale,
+                              lambda v, df: dnp.sqrt(2 * sp.gammaincinv(0.5 * df, v)), False)
+
+    def isf(self, q, df, loc=0, scale=1):
+        return self._quantile(q, (df,), loc, scale,
+                              lambda v, df: dnp.sqrt(2 * sp.gammainccinv(0.5 * df, v)), True)
+
+
+class maxwell_gen(_Continuous2):
+    """The Maxwell distribution: ``maxwell.logpdf(x, loc=0, scale=1)`` etc., ``chi``
+    with ``df = 3``."""
+
+    name = "maxwell"
+    _support = (0.0, _np.inf)
+
+    def _mv(self):
+        return 2 * _math.sqrt(2.0 / _math.pi), 3 - 8 / _math.pi
+
+    def logpdf(self, x, loc=0, scale=1):
+        return chi.logpdf(x, 3.0, loc, scale)
+
+    def cdf(self, x, loc=0, scale=1):
+        return chi.cdf(x, 3.0, loc, scale)
+
+    def sf(self, x, loc=0, scale=1):
+        return chi.sf(x, 3.0, loc, scale)
+
+    def logcdf(self, x, loc=0, scale=1):
+        return chi.logcdf(x, 3.0, loc, scale)
+
+    def logsf(self, x, loc=0, scale=1):
+        return chi.logsf(x, 3.0, loc, scale)
+
+    def ppf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: dnp.sqrt(2 * sp.gammaincinv(1.5, v)), False)
+
+    def isf(self, q, loc=0, scale=1):
+        return self._quantile(q, (), loc, scale, lambda v: dnp.sqrt(2 * sp.gammainccinv(1.5, v)), True)
+
+
+def _chi_entropy(df):
+    return _mom._asym(df, 300.0,
+                      lambda df: sp.gammaln(0.5 * df) + 0.5 * (df - _math.log(2)
+                                                               - (df - 1) * sp.psi(0.5 * df)),
+                      lambda df: (0.5 + _math.log(_math.pi) / 2 - df ** -1.0 / 6 - df ** -2.0 / 6
+                                  - 4 / 45 * df ** -3.0 + df ** -4.0 / 15))
+
+
+def _chi_sk(df):
+    mu, mu2 = chi._mv(df)
+    g1 = (2 * mu ** 3.0 + mu * (1 - 2 * df)) / mu2 ** 1.5
+    g2 = (2 * df * (1.0 - df) - 6 * mu ** 4.0 + 4 * mu ** 2.0 * (2 * df - 1)) / mu2 ** 2.0
+    return g1, g2
+
+
 truncnorm = truncnorm_gen()
 
 _mom.ENTROPY.setdefault("truncnorm", _truncnorm_entropy)
@@ -861,6 +1006,22 @@ f = f_gen()
 weibull_max = weibull_max_gen()
 genpareto = genpareto_gen()
 genextreme = genextreme_gen()
+lomax = lomax_gen()
+chi = chi_gen()
+maxwell = maxwell_gen()
+
+_mom.ENTROPY.setdefault("lomax", lambda c: 1 + 1.0 / c - dnp.log(c))
+_mom.SKEW_KURT.setdefault("lomax", _mom.SKEW_KURT["pareto"])
+_mom.ENTROPY.setdefault("chi", _chi_entropy)
+_mom.SKEW_KURT.setdefault("chi", _chi_sk)
+_mom.MUNP.setdefault("chi", lambda n, df: 2.0 ** (n / 2) * dnp.exp(
+    sp.gammaln(0.5 * (df + n)) - sp.gammaln(0.5 * df)))
+_mom.ENTROPY.setdefault("maxwell", lambda: _EULER + 0.5 * _math.log(2 * _math.pi) - 0.5)
+_mom.SKEW_KURT.setdefault("maxwell", lambda: (
+    _math.sqrt(2) * (32 - 10 * _math.pi) / (3 * _math.pi - 8) ** 1.5,
+    (-12 * _math.pi ** 2 + 160 * _math.pi - 384) / (3 * _math.pi - 8) ** 2))
+_mom.MUNP.setdefault("maxwell", lambda n: 2.0 ** (n / 2) * _math.gamma(0.5 * (3 + n))
+                     / _math.gamma(1.5))
 
 _mom.ENTROPY.setdefault("rayleigh", lambda: _EULER / 2.0 + 1 - 0.5 * _math.log(2))
 _mom.SKEW_KURT.setdefault("rayleigh", lambda: (

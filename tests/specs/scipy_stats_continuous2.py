@@ -1,5 +1,5 @@
 """Specs for the distributions of dualad.scipy._stats_continuous2 (truncnorm,
-rayleigh, f, weibull_max, genextreme, genpareto): every method, second order, in
+rayleigh, f, weibull_max, genextreme, genpareto, lomax, chi, maxwell): every method, second order, in
 ``x`` / ``q`` and every parameter; ``special.ndtri_exp`` is truncnorm's quantile."""
 from hypothesis import strategies as st
 
@@ -64,4 +64,14 @@ SPECS = [
     Spec("stats.genextreme", _genextreme,
          st.tuples(arrays((3,), low=-1.0, high=1.0), q3, st.floats(-0.3, 0.3), loc),
          covers=("log1p", "expm1", "exp"), max_examples=3),
+    Spec("stats.lomax", lambda x, q, c, s: _all("lomax", x, q, c, 0.0, s),
+         st.tuples(arrays((3,), low=0.2, high=3.0), q3, pos, pos), covers=("log1p", "expm1"),
+         max_examples=3),
+    Spec("stats.chi", lambda x, q, df, s: _all("chi", x, q, df, 0.0, s),
+         st.tuples(arrays((3,), low=0.3, high=3.0), q3, st.floats(1.0, 6.0), pos),
+         covers=("special.gammainc", "special.gammaincc", "special.gammaincinv",
+                 "special.gammainccinv"), max_examples=3),
+    Spec("stats.maxwell", lambda x, q, l, s: _all("maxwell", l + s * x, q, l, s),
+         st.tuples(arrays((3,), low=0.3, high=3.0), q3, loc, pos),
+         covers=("special.gammainc", "special.gammaincc"), max_examples=3),
 ]
