@@ -1,5 +1,5 @@
 """dualad.scipy.stats: truncnorm, rayleigh, f, weibull_max, genextreme, genpareto,
-lomax, chi, maxwell.
+lomax, chi, maxwell, loggamma, truncexpon, powerlaw.
 
 Truths: SciPy's own values; Richardson-extrapolated central differences of
 SciPy's methods (not of dualad's) for the derivatives in every argument, in
@@ -26,6 +26,8 @@ CASES = [
     ("genextreme", (0.3,)), ("genextreme", (-0.4,)), ("genextreme", (0.01,)),
     ("genextreme", (-0.02,)),
     ("lomax", (0.7,)), ("lomax", (3.5,)), ("chi", (1.0,)), ("chi", (7.0,)), ("maxwell", ()),
+    ("loggamma", (0.5,)), ("loggamma", (4.0,)), ("truncexpon", (0.5,)), ("truncexpon", (3.0,)),
+    ("powerlaw", (0.6,)), ("powerlaw", (2.5,)),
 ]
 POINT_METHODS = ["logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"]
 LOC, SCALE = 0.3, 1.7
@@ -117,7 +119,9 @@ def test_values_match_scipy(case):
 @pytest.mark.parametrize("name, sh", [("truncnorm", (2.0, 1.0)), ("truncnorm", (1.0, 1.0)),
                                       ("f", (-1.0, 2.0)), ("weibull_max", (0.0,)),
                                       ("genpareto", (np.inf,)), ("genextreme", (np.nan,)),
-                                      ("rayleigh", ()), ("lomax", (0.0,)), ("chi", (-1.0,))])
+                                      ("rayleigh", ()), ("lomax", (0.0,)), ("chi", (-1.0,)),
+                                      ("loggamma", (0.0,)), ("truncexpon", (-1.0,)),
+                                      ("powerlaw", (0.0,))])
 def test_invalid_parameters_give_nan(name, sh):
     d = getattr(stats, name)
     with np.errstate(all="ignore"):
@@ -164,7 +168,8 @@ def test_moment_derivatives(case):
 @pytest.mark.parametrize("name, sh, moments", [
     ("truncnorm", (-1.0, 2.0), "mvsk"), ("rayleigh", (), "mvsk"), ("f", (3.0, 11.0), "mvsk"),
     ("weibull_max", (2.5,), "mvsk"), ("genpareto", (0.1,), "mvsk"), ("genextreme", (0.2,), "mv"),
-    ("lomax", (5.0,), "mvsk"), ("chi", (2.5,), "mvsk"), ("maxwell", (), "mvsk")])
+    ("lomax", (5.0,), "mvsk"), ("chi", (2.5,), "mvsk"), ("maxwell", (), "mvsk"),
+    ("loggamma", (2.0,), "mvsk"), ("truncexpon", (2.0,), "mv"), ("powerlaw", (2.5,), "mvsk")])
 def test_stats_and_moment(name, sh, moments):
     d, ref = getattr(stats, name), getattr(sst, name)
     np.testing.assert_allclose(d.stats(*sh, moments=moments), ref.stats(*sh, moments=moments),
@@ -175,7 +180,7 @@ def test_stats_and_moment(name, sh, moments):
             got = ad.grad(lambda *a: d.stats(*a, moments=ch), argnums=i)(*sh)
             assert abs(got - want) <= 1e-6 * abs(want) + 1e-9, (ch, i, got, want)
     if name != "genextreme":
-        for n in (1, 3):
+        for n in ((1,) if name == "truncexpon" else (1, 3)):
             args = [*sh, LOC, SCALE]
             want = _richardson(lambda *a: ref.moment(n, *a), args, len(args) - 1, 1e-3)
             got = ad.grad(lambda s: d.moment(n, *sh, LOC, s))(SCALE)
@@ -385,7 +390,8 @@ def test_frozen_float32_broadcasting_and_empty():
     x32 = np.array([0.2, 0.5], dtype=np.float32)
     for name, sh in [("truncnorm", (-1.0, 2.0)), ("rayleigh", ()), ("f", (3.0, 5.0)),
                      ("weibull_max", (2.0,)), ("genpareto", (0.2,)), ("genextreme", (0.2,)),
-                     ("lomax", (2.0,)), ("chi", (3.0,)), ("maxwell", ())]:
+                     ("lomax", (2.0,)), ("chi", (3.0,)), ("maxwell", ()),
+                     ("loggamma", (2.0,)), ("truncexpon", (2.0,)), ("powerlaw", (2.5,))]:
         d = getattr(stats, name)
         x = -x32 if name == "weibull_max" else x32
         for m in POINT_METHODS:
@@ -411,6 +417,8 @@ def test_errors():
         stats.genpareto.interval(1.5, 0.2)
     with pytest.raises(NotImplementedError, match="genextreme.*skewness"):
         ad.grad(lambda c: stats.genextreme.stats(c, moments="s"))(0.2)
+    with pytest.raises(NotImplementedError, match="truncexpon.*skewness"):
+        ad.grad(lambda b: stats.truncexpon.stats(b, moments="k"))(2.0)
     with pytest.raises(AttributeError, match="no method 'fit'"):
         stats.rayleigh.fit
 
@@ -433,3 +441,21 @@ def test_truncnorm_narrow_masses():
         # d/da logpdf = -d/da log Z = phi(a) / Z: at the midpoint of a narrow interval ~ 1/(b - a)
         g = ad.grad(tn.logpdf, argnums=1)(x, a, b)
         assert abs(g * (b - a) - 1) < 0.05
+
+
+def test_loggamma_and_truncexpon_tails():
+    # loggamma below log(tiny): the one-term series exp(c y - gammaln(c + 1)) in log form;
+    # SciPy's log(cdf) underflows to -inf at y = -800 (cdf = e^-1600 / 2)
+    assert stats.loggamma.logcdf(-800.0, 2.0) == -1600.0 - np.log(2.0)
+    assert sst.loggamma.logcdf(-800.0, 2.0) == -np.inf
+    assert ad.grad(stats.loggamma.logcdf, argnums=1)(-800.0, 2.0) == -800.0 - 1.5 + 0.5772156649015329
+    # truncexpon next to its ends: logsf(y) ~ -y pdf(0) and logcdf(b - d) ~ -d pdf(b),
+    # pdf(0) = 1 / (1 - e^-b), pdf(b) = e^-b / (1 - e^-b)
+    b = 0.5
+    pdf0, pdfb = 1 / -np.expm1(-b), np.exp(-b) / -np.expm1(-b)
+    assert abs(stats.truncexpon.logsf(1e-200, b) / (-1e-200 * pdf0) - 1) < 1e-15
+    x = b - 1e-12
+    d = b - x                 # exact (Sterbenz): the distance the float x really has
+    got = stats.truncexpon.logcdf(x, b)
+    # sf(b - d) = pdf(b) (e^d - 1), log cdf = log1p(-sf) = -sf - sf^2/2: rel 1e-12 here
+    assert abs(got / (-d * pdfb) - 1) < 2e-12

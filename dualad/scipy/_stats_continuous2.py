@@ -1,6 +1,7 @@
 """More differentiable continuous distributions for :mod:`dualad.scipy.stats`:
 ``truncnorm``, ``rayleigh``, ``f``, ``weibull_max``, ``genextreme``,
-``genpareto``, ``lomax``, ``chi`` and ``maxwell``, with SciPy's names, signatures and values, written as
+``genpareto``, ``lomax``, ``chi``, ``maxwell``, ``loggamma``, ``truncexpon`` and
+``powerlaw``, with SciPy's names, signatures and values, written as
 compositions of dualad primitives (derivatives in ``x`` and in every shape,
 ``loc`` and ``scale`` parameter, to any order).
 
@@ -39,7 +40,7 @@ from .stats import (_Continuous, _HALF_LOG_2PI, _arr, _invalid, _log, _log1mexp,
 from . import _stats_moments as _mom
 
 __all__ = ["truncnorm", "rayleigh", "f", "weibull_max", "genextreme", "genpareto",
-           "lomax", "chi", "maxwell"]
+           "lomax", "chi", "maxwell", "loggamma", "truncexpon", "powerlaw"]
 
 _EULER = 0.5772156649015329      # Euler's constant (mpmath: 0.57721566490153286061)
 
@@ -996,6 +997,242 @@ def _chi_sk(df):
     return g1, g2
 
 
+# --- loggamma, truncexpon, powerlaw --------------------------------------------------
+
+_LOGXMIN = float(_np.log(_np.finfo(float).tiny))     # SciPy's switch to the series
+
+
+class loggamma_gen(_Continuous2):
+    """The log-gamma distribution: ``loggamma.logpdf(x, c, loc=0, scale=1)`` etc.
+    (``exp(y)`` is gamma-distributed with shape ``c``): the cdfs are ``gamma``'s at
+    ``exp(y)``, with its tail machinery; below ``y = log(tiny)`` (where ``exp(y)``
+    is subnormal) SciPy's one-term series ``exp(c y - gammaln(c + 1))``, whose log
+    is kept as such (``logcdf`` finite far below, where SciPy's ``log(cdf)``
+    underflows to ``-inf``)."""
+
+    name = "loggamma"
+
+    def _mv(self, c):
+        return sp.psi(c), sp.polygamma(1, c)
+
+    def logpdf(self, x, c, loc=0, scale=1):
+        y = _std(x, loc, scale)
+        return _invalid(_not_pos(c, scale), c * y - dnp.exp(y) - sp.gammaln(c) - _log(scale))
+
+    def _pieces(self, x, c, loc, scale, low, regular):
+        y = _std(x, loc, scale)
+        with _np.errstate(invalid="ignore"):
+            tiny = _np.asarray(_pv(y) < _LOGXMIN)
+        val = _piecewise(tiny, lambda safe: low(safe(y, 2 * _LOGXMIN), c),
+                         lambda safe: regular(dnp.exp(safe(y, 0.0)), c))
+        return _invalid(_not_pos(c, scale), val)
+
+    def cdf(self, x, c, loc=0, scale=1):
+        return self._pieces(x, c, loc, scale, lambda y, c: dnp.exp(c * y - sp.gammaln(c + 1)),
+                            _st.gamma.cdf)
+
+    def logcdf(self, x, c, loc=0, scale=1):
+        return self._pieces(x, c, loc, scale, lambda y, c: c * y - sp.gammaln(c + 1),
+                            _st.gamma.logcdf)
+
+    def sf(self, x, c, loc=0, scale=1):
+        return self._pieces(x, c, loc, scale, lambda y, c: -dnp.expm1(c * y - sp.gammaln(c + 1)),
+                            _st.gamma.sf)
+
+    def logsf(self, x, c, loc=0, scale=1):
+        return self._pieces(x, c, loc, scale,
+                            lambda y, c: dnp.log1p(-dnp.exp(c * y - sp.gammaln(c + 1))),
+                            _st.gamma.logsf)
+
+    @staticmethod
+    def _inv(v, c, upper):
+        """SciPy's quantile: ``log(gammaincinv(c, q))`` (``gammainccinv`` when
+        ``upper``), the series' inverse where that is below the smallest normal."""
+        qv, cv = _both(v, c)
+        with _np.errstate(all="ignore"):
+            g = (_sp.gammainccinv if upper else _sp.gammaincinv)(cv, qv)
+            tiny = _np.asarray(g < _np.finfo(float).tiny)
+
+        def low(safe):
+            vs, cs = safe(v, 0.5), safe(c, 1.0)
+            lq = dnp.log1p(-vs) if upper else dnp.log(vs)
+            return (lq + sp.gammaln(cs + 1)) / cs
+
+        def regular(safe):
+            vs, cs = safe(v, 0.5), safe(c, 1.0)
+            return dnp.log((sp.gammainccinv if upper else sp.gammaincinv)(cs, vs))
+        return _piecewise(tiny, low, regular)
+
+    def ppf(self, q, c, loc=0, scale=1):
+        return self._quantile(q, (c,), loc, scale, lambda v, c: self._inv(v, c, False), False)
+
+    def isf(self, q, c, loc=0, scale=1):
+        return self._quantile(q, (c,), loc, scale, lambda v, c: self._inv(v, c, True), True)
+
+
+class truncexpon_gen(_Continuous2):
+    """The truncated exponential distribution: ``truncexpon.logpdf(x, b, loc=0,
+    scale=1)`` etc., support ``[0, b]`` (standard units).  In log form throughout:
+    ``logpdf = -y - log(1 - e^-b)``, ``logcdf = log(1 - e^-y) - log(1 - e^-b)``,
+    ``logsf = -y + log(1 - e^-(b-y)) - log(1 - e^-b)`` (SciPy's ``sf = (e^-b -
+    e^-y) / expm1(-b)`` cancels near ``y = b``: these keep their relative
+    accuracy)."""
+
+    name = "truncexpon"
+    _support = (0.0, _np.inf)     # the lower end; the upper one, b, is handled here
+
+    def _y(self, x, b, loc, scale):
+        y = _std(x, loc, scale)
+        yv, bv = _both(y, b)
+        with _np.errstate(invalid="ignore"):
+            below, above = yv < 0, yv > bv
+            at_b = yv == bv
+        ys = _sub(below | above | at_b, y, 0.5 * _np.where(_np.isfinite(bv) & (bv > 0), bv, 1.0))
+        return y, ys, below, above, at_b, _not_pos(b, scale)
+
+    def _mv(self, b):
+        e = dnp.exp(-b)
+        z = _one_minus_exp(b)
+        m1 = (1 - (b + 1) * e) / z
+        m2 = 2 * (1 - 0.5 * (b * b + 2 * b + 2) * e) / z
+        return m1, m2 - m1 * m1
+
+    def logpdf(self, x, b, loc=0, scale=1):
+        y, ys, below, above, at_b, bad = self._y(x, b, loc, scale)
+        val = -ys - _log1mexp(b) - _log(scale)
+        val = _outside(at_b, val, -_np.asarray(_pv(b)) - _np.log(-_np.expm1(-_np.asarray(_pv(b))))
+                       - _np.log(_pv(scale)))
+        return _invalid(bad, _outside(below | above, val, -_np.inf))
+
+    @staticmethod
+    def _logs(ys, b):
+        """``(log cdf, log sf)`` inside the support, each the direct log form on its
+        own side of the median and ``log1p(-other)`` on the other side (no
+        cancellation next to either end)."""
+        with _np.errstate(all="ignore"):
+            bv = _np.asarray(_pv(b))
+            med = -_np.log1p(0.5 * _np.expm1(-_np.where(bv > 0, bv, 1.0)))
+            low = _np.asarray(_pv(ys) < med)
+
+        def lcdf(v):
+            return _log1mexp(v) - _log1mexp(b)
+
+        def lsf(v):
+            return -v + _log1mexp(b - v) - _log1mexp(b)
+
+        def cdf(v):
+            return _one_minus_exp(v) / _one_minus_exp(b)
+
+        def sf(v):
+            return dnp.exp(-v) * _one_minus_exp(b - v) / _one_minus_exp(b)
+        with _np.errstate(divide="ignore"):
+            lc = _piecewise(low, lambda safe: lcdf(safe(ys, 0.1)),
+                            lambda safe: dnp.log1p(-sf(safe(ys, 0.1))))
+            ls = _piecewise(low, lambda safe: dnp.log1p(-cdf(safe(ys, 0.1))),
+                            lambda safe: lsf(safe(ys, 0.1)))
+        return lc, ls
+
+    def logcdf(self, x, b, loc=0, scale=1):
+        y, ys, below, above, at_b, bad = self._y(x, b, loc, scale)
+        val = self._logs(ys, b)[0]
+        return _invalid(bad, _outside(above | at_b, _outside(below, val, -_np.inf), 0.0))
+
+    def logsf(self, x, b, loc=0, scale=1):
+        y, ys, below, above, at_b, bad = self._y(x, b, loc, scale)
+        val = self._logs(ys, b)[1]
+        return _invalid(bad, _outside(above | at_b, _outside(below, val, 0.0), -_np.inf))
+
+    def cdf(self, x, b, loc=0, scale=1):
+        y, ys, below, above, at_b, bad = self._y(x, b, loc, scale)
+        val = _one_minus_exp(ys) / _one_minus_exp(b)
+        return _invalid(bad, _outside(above | at_b, _outside(below, val, 0.0), 1.0))
+
+    def sf(self, x, b, loc=0, scale=1):
+        y, ys, below, above, at_b, bad = self._y(x, b, loc, scale)
+        val = dnp.exp(self._logs(ys, b)[1])
+        return _invalid(bad, _outside(above | at_b, _outside(below, val, 1.0), 0.0))
+
+    def ppf(self, q, b, loc=0, scale=1):
+        return _quantile_ends(self, q, (b,), loc, scale,
+                              lambda v, b: -dnp.log1p(v * dnp.expm1(-b)), False,
+                              _not_pos(b), (0.0, b))
+
+    def isf(self, q, b, loc=0, scale=1):
+        return _quantile_ends(self, q, (b,), loc, scale,
+                              lambda v, b: -dnp.log(dnp.exp(-b) - v * dnp.expm1(-b)), True,
+                              _not_pos(b), (0.0, b))
+
+
+class powerlaw_gen(_Continuous2):
+    """The power-function distribution: ``powerlaw.logpdf(x, a, loc=0, scale=1)``
+    etc., support ``[0, 1]`` (standard units; ``x = 0`` excluded for ``a < 1``, as
+    SciPy).  With ``u = -a log y``: ``logcdf = -u``, ``cdf = exp(-u)``, ``sf = 1 -
+    exp(-u)`` and ``logsf = log(1 - exp(-u))`` (accurate near ``y = 1``); ``isf`` is
+    ``exp(log1p(-q) / a)``, from ``q`` directly (SciPy's ``ppf(1 - q)`` loses
+    ``eps / q``)."""
+
+    name = "powerlaw"
+    _support = (0.0, 1.0)
+
+    def _mv(self, a):
+        return a / (a + 1.0), a / (a + 2.0) / (a + 1.0) ** 2
+
+    def _u(self, x, a, loc, scale):
+        y = _std(x, loc, scale)
+        yv = _np.asarray(_pv(y))
+        with _np.errstate(invalid="ignore"):
+            lo, hi = yv <= 0, yv > 1
+        ys = _sub(lo | hi, y, 0.5)
+        ly = dnp.log(ys)
+        return y, yv, ly, -(a * ly), lo, hi, _not_pos(a, scale)
+
+    def logpdf(self, x, a, loc=0, scale=1):
+        y, yv, ly, u, lo, hi, bad = self._u(x, a, loc, scale)
+        val = dnp.log(a) + (a - 1) * ly - _log(scale)
+        av = _np.broadcast_to(_pv(a), _np.shape(lo))
+        with _np.errstate(all="ignore"):
+            at0 = lo & (yv == 0)
+            v0 = _np.where(av == 1, 0.0, -_np.inf) - _np.log(_pv(scale))
+        val = _outside(at0, val, v0)
+        return _invalid(bad, _outside((lo & ~at0) | hi, val, -_np.inf))
+
+    def cdf(self, x, a, loc=0, scale=1):
+        y, yv, ly, u, lo, hi, bad = self._u(x, a, loc, scale)
+        return _invalid(bad, _outside(hi, _outside(lo, dnp.exp(-u), 0.0), 1.0))
+
+    def logcdf(self, x, a, loc=0, scale=1):
+        y, yv, ly, u, lo, hi, bad = self._u(x, a, loc, scale)
+        return _invalid(bad, _outside(hi, _outside(lo, -u, -_np.inf), 0.0))
+
+    def sf(self, x, a, loc=0, scale=1):
+        y, yv, ly, u, lo, hi, bad = self._u(x, a, loc, scale)
+        return _invalid(bad, _outside(hi, _outside(lo, _one_minus_exp(u), 1.0), 0.0))
+
+    def logsf(self, x, a, loc=0, scale=1):
+        y, yv, ly, u, lo, hi, bad = self._u(x, a, loc, scale)
+        with _np.errstate(divide="ignore"):
+            val = _log1mexp(u)
+        return _invalid(bad, _outside(hi, _outside(lo, val, 0.0), -_np.inf))
+
+    def ppf(self, q, a, loc=0, scale=1):
+        return self._quantile(q, (a,), loc, scale, lambda v, a: dnp.exp(dnp.log(v) / a), False)
+
+    def isf(self, q, a, loc=0, scale=1):
+        return self._quantile(q, (a,), loc, scale, lambda v, a: dnp.exp(dnp.log1p(-v) / a), True)
+
+
+def _loggamma_entropy(c):
+    return _mom._asym(c, 45.0, lambda c: sp.gammaln(c) - c * sp.psi(c) + c,
+                      lambda c: 0.5 * (_math.log(2 * _math.pi) + 1) - 0.5 * dnp.log(c)
+                      + c ** -1.0 / 6 - c ** -3.0 / 90 + c ** -5.0 / 210)
+
+
+def _truncexpon_entropy(b):
+    # log(e^b - 1) + (1 + e^b (b - 1)) / (1 - e^b), without overflow
+    e = dnp.exp(-b)
+    return b + _log1mexp(b) - (b - 1 + e) / _one_minus_exp(b)
+
+
 truncnorm = truncnorm_gen()
 
 _mom.ENTROPY.setdefault("truncnorm", _truncnorm_entropy)
@@ -1009,6 +1246,19 @@ genextreme = genextreme_gen()
 lomax = lomax_gen()
 chi = chi_gen()
 maxwell = maxwell_gen()
+loggamma = loggamma_gen()
+truncexpon = truncexpon_gen()
+powerlaw = powerlaw_gen()
+
+_mom.ENTROPY.setdefault("loggamma", _loggamma_entropy)
+_mom.SKEW_KURT.setdefault("loggamma", lambda c: (
+    sp.polygamma(2, c) / sp.polygamma(1, c) ** 1.5, sp.polygamma(3, c) / sp.polygamma(1, c) ** 2))
+_mom.ENTROPY.setdefault("truncexpon", _truncexpon_entropy)
+_mom.ENTROPY.setdefault("powerlaw", lambda a: 1 - 1.0 / a - dnp.log(a))
+_mom.SKEW_KURT.setdefault("powerlaw", lambda a: (
+    -2.0 * ((a - 1.0) / (a + 3.0)) * dnp.sqrt((a + 2.0) / a),
+    6 * (((a - 1) * a - 6) * a + 2) / (a * (a + 3.0) * (a + 4))))
+_mom.MUNP.setdefault("powerlaw", lambda n, a: a / (a + n))
 
 _mom.ENTROPY.setdefault("lomax", lambda c: 1 + 1.0 / c - dnp.log(c))
 _mom.SKEW_KURT.setdefault("lomax", _mom.SKEW_KURT["pareto"])

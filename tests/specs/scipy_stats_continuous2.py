@@ -1,5 +1,6 @@
 """Specs for the distributions of dualad.scipy._stats_continuous2 (truncnorm,
-rayleigh, f, weibull_max, genextreme, genpareto, lomax, chi, maxwell): every method, second order, in
+rayleigh, f, weibull_max, genextreme, genpareto, lomax, chi, maxwell, loggamma,
+truncexpon, powerlaw): every method, second order, in
 ``x`` / ``q`` and every parameter; ``special.ndtri_exp`` is truncnorm's quantile."""
 from hypothesis import strategies as st
 
@@ -74,4 +75,14 @@ SPECS = [
     Spec("stats.maxwell", lambda x, q, l, s: _all("maxwell", l + s * x, q, l, s),
          st.tuples(arrays((3,), low=0.3, high=3.0), q3, loc, pos),
          covers=("special.gammainc", "special.gammaincc"), max_examples=3),
+    Spec("stats.loggamma", lambda x, q, c, l: _all("loggamma", x, q, c, l),
+         st.tuples(arrays((3,), low=-2.0, high=2.0), q3, pos, loc),
+         covers=("special.gammainc", "special.gammaincc", "special.gammaincinv",
+                 "special.gammainccinv"), max_examples=3),
+    Spec("stats.truncexpon", lambda u, q, b, s: _all("truncexpon", u * b * s, q, b, 0.0, s),
+         st.tuples(arrays((3,), low=0.05, high=0.95), q3, pos, pos),
+         covers=("expm1", "log1p", "exp"), max_examples=3),
+    Spec("stats.powerlaw", lambda x, q, a, s: _all("powerlaw", x * s, q, a, 0.0, s),
+         st.tuples(arrays((3,), low=0.1, high=0.9), q3, pos, pos),
+         covers=("log", "exp", "expm1"), max_examples=3),
 ]
