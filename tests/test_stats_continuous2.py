@@ -1,5 +1,5 @@
 """dualad.scipy.stats: truncnorm, rayleigh, f, weibull_max, genextreme, genpareto,
-lomax, chi, maxwell, loggamma, truncexpon, powerlaw.
+lomax, chi, maxwell, loggamma, truncexpon, powerlaw, betaprime.
 
 Truths: SciPy's own values; Richardson-extrapolated central differences of
 SciPy's methods (not of dualad's) for the derivatives in every argument, in
@@ -27,7 +27,7 @@ CASES = [
     ("genextreme", (-0.02,)),
     ("lomax", (0.7,)), ("lomax", (3.5,)), ("chi", (1.0,)), ("chi", (7.0,)), ("maxwell", ()),
     ("loggamma", (0.5,)), ("loggamma", (4.0,)), ("truncexpon", (0.5,)), ("truncexpon", (3.0,)),
-    ("powerlaw", (0.6,)), ("powerlaw", (2.5,)),
+    ("powerlaw", (0.6,)), ("powerlaw", (2.5,)), ("betaprime", (2.0, 3.0)), ("betaprime", (0.7, 5.5)),
 ]
 POINT_METHODS = ["logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"]
 LOC, SCALE = 0.3, 1.7
@@ -104,9 +104,9 @@ def test_values_match_scipy(case):
             np.testing.assert_allclose(getattr(d, m)(x, *sh, LOC, SCALE), want, rtol=1e-12, atol=0)
         q = np.array([0.0, 1e-6, 0.2, 0.5, 0.9, 1 - 1e-6, 1.0, -0.1, 1.1, np.nan])
         for m in ("ppf", "isf"):
-            # SciPy's f / weibull_max isf is ppf(1 - q), off by ~eps/q (1e-11 at q = 1e-6):
-            # see test_f_and_weibull_max_isf_accurate_for_small_q
-            rtol = 1e-9 if m == "isf" and name in ("f", "weibull_max") else 1e-11
+            # SciPy's f / weibull_max / betaprime isf is ppf(1 - q), off by ~eps/q (1e-11
+            # at q = 1e-6): see test_f_and_weibull_max_isf_accurate_for_small_q
+            rtol = 1e-9 if m == "isf" and name in ("f", "weibull_max", "betaprime") else 1e-11
             np.testing.assert_allclose(getattr(d, m)(q, *sh, LOC, SCALE),
                                        getattr(ref, m)(q, *sh, LOC, SCALE), rtol=rtol, atol=0)
         for m in ("mean", "var", "std", "median", "entropy"):
@@ -121,7 +121,7 @@ def test_values_match_scipy(case):
                                       ("genpareto", (np.inf,)), ("genextreme", (np.nan,)),
                                       ("rayleigh", ()), ("lomax", (0.0,)), ("chi", (-1.0,)),
                                       ("loggamma", (0.0,)), ("truncexpon", (-1.0,)),
-                                      ("powerlaw", (0.0,))])
+                                      ("powerlaw", (0.0,)), ("betaprime", (1.0, -2.0))])
 def test_invalid_parameters_give_nan(name, sh):
     d = getattr(stats, name)
     with np.errstate(all="ignore"):
@@ -169,7 +169,8 @@ def test_moment_derivatives(case):
     ("truncnorm", (-1.0, 2.0), "mvsk"), ("rayleigh", (), "mvsk"), ("f", (3.0, 11.0), "mvsk"),
     ("weibull_max", (2.5,), "mvsk"), ("genpareto", (0.1,), "mvsk"), ("genextreme", (0.2,), "mv"),
     ("lomax", (5.0,), "mvsk"), ("chi", (2.5,), "mvsk"), ("maxwell", (), "mvsk"),
-    ("loggamma", (2.0,), "mvsk"), ("truncexpon", (2.0,), "mv"), ("powerlaw", (2.5,), "mvsk")])
+    ("loggamma", (2.0,), "mvsk"), ("truncexpon", (2.0,), "mv"), ("powerlaw", (2.5,), "mvsk"),
+    ("betaprime", (2.0, 9.0), "mvsk")])
 def test_stats_and_moment(name, sh, moments):
     d, ref = getattr(stats, name), getattr(sst, name)
     np.testing.assert_allclose(d.stats(*sh, moments=moments), ref.stats(*sh, moments=moments),
@@ -391,7 +392,8 @@ def test_frozen_float32_broadcasting_and_empty():
     for name, sh in [("truncnorm", (-1.0, 2.0)), ("rayleigh", ()), ("f", (3.0, 5.0)),
                      ("weibull_max", (2.0,)), ("genpareto", (0.2,)), ("genextreme", (0.2,)),
                      ("lomax", (2.0,)), ("chi", (3.0,)), ("maxwell", ()),
-                     ("loggamma", (2.0,)), ("truncexpon", (2.0,)), ("powerlaw", (2.5,))]:
+                     ("loggamma", (2.0,)), ("truncexpon", (2.0,)), ("powerlaw", (2.5,)),
+                     ("betaprime", (2.0, 3.0))]:
         d = getattr(stats, name)
         x = -x32 if name == "weibull_max" else x32
         for m in POINT_METHODS:
@@ -459,3 +461,15 @@ def test_loggamma_and_truncexpon_tails():
     got = stats.truncexpon.logcdf(x, b)
     # sf(b - d) = pdf(b) (e^d - 1), log cdf = log1p(-sf) = -sf - sf^2/2: rel 1e-12 here
     assert abs(got / (-d * pdfb) - 1) < 2e-12
+
+
+def test_betaprime_tails():
+    # logcdf far below: beta's series, finite where SciPy's log(cdf) underflows;
+    # mpmath log(betainc(2, 3, 0, y/(1+y), regularized=True)) at y = 1e-200:
+    # -919.242277728390218642
+    assert abs(stats.betaprime.logcdf(1e-200, 2.0, 3.0) - (-919.2422777283902)) < 1e-12
+    assert sst.betaprime.logcdf(1e-200, 2.0, 3.0) == -np.inf
+    # isf from the survival function directly: mpmath betainc(b, a, 0, 1/(1+x)) at
+    # x = isf(1e-12, 2, 3) is 1e-12 (1 - 6e-17); SciPy's ppf(1 - q) gives 26984.19
+    x = stats.betaprime.isf(1e-12, 2.0, 3.0)
+    assert abs(sst.betaprime.sf(x, 2.0, 3.0) / 1e-12 - 1) < 1e-12

@@ -1,7 +1,7 @@
 """More differentiable continuous distributions for :mod:`dualad.scipy.stats`:
 ``truncnorm``, ``rayleigh``, ``f``, ``weibull_max``, ``genextreme``,
-``genpareto``, ``lomax``, ``chi``, ``maxwell``, ``loggamma``, ``truncexpon`` and
-``powerlaw``, with SciPy's names, signatures and values, written as
+``genpareto``, ``lomax``, ``chi``, ``maxwell``, ``loggamma``, ``truncexpon``,
+``powerlaw`` and ``betaprime``, with SciPy's names, signatures and values, written as
 compositions of dualad primitives (derivatives in ``x`` and in every shape,
 ``loc`` and ``scale`` parameter, to any order).
 
@@ -40,7 +40,7 @@ from .stats import (_Continuous, _HALF_LOG_2PI, _arr, _invalid, _log, _log1mexp,
 from . import _stats_moments as _mom
 
 __all__ = ["truncnorm", "rayleigh", "f", "weibull_max", "genextreme", "genpareto",
-           "lomax", "chi", "maxwell", "loggamma", "truncexpon", "powerlaw"]
+           "lomax", "chi", "maxwell", "loggamma", "truncexpon", "powerlaw", "betaprime"]
 
 _EULER = 0.5772156649015329      # Euler's constant (mpmath: 0.57721566490153286061)
 
@@ -1233,6 +1233,116 @@ def _truncexpon_entropy(b):
     return b + _log1mexp(b) - (b - 1 + e) / _one_minus_exp(b)
 
 
+# --- betaprime ----------------------------------------------------------------------
+
+class betaprime_gen(_Continuous2):
+    """The beta prime distribution: ``betaprime.logpdf(x, a, b, loc=0, scale=1)``
+    etc., support ``x > loc``: the cdf is ``beta``'s at ``u = y / (1 + y)`` and the
+    survival function ``beta``'s (with ``a``, ``b`` swapped) at ``v = 1 / (1 + y)``,
+    as SciPy's (``beta.sf(v, b, a)`` for the cdf above ``y = 1``), with ``beta``'s
+    tail machinery for the logs.  ``isf`` inverts the survival function directly
+    (``(1 - v) / v``, ``v = betaincinv(b, a, q)`` for ``q <= 1/2``; SciPy's ``ppf(1
+    - q)`` loses ``eps / q``)."""
+
+    name = "betaprime"
+    _support = (0.0, _np.inf)
+
+    def _mv(self, a, b):
+        return a / (b - 1.0), a * (a + b - 1.0) / ((b - 2.0) * (b - 1.0) ** 2)
+
+    def _uv(self, x, a, b, loc, scale):
+        y, out, ys = _st._half_line(x, loc, scale, closed=False)
+        v = 1.0 / (1.0 + ys)
+        return ys, ys * v, v, out, _not_pos(a, b, scale)
+
+    def logpdf(self, x, a, b, loc=0, scale=1):
+        y, out, ys = _st._half_line(x, loc, scale, closed=False)
+        val = sp.xlogy(a - 1.0, ys) - sp.xlog1py(a + b, ys) - sp.betaln(a, b) - _log(scale)
+        return _invalid(_not_pos(a, b, scale), _outside(out, val, -_np.inf))
+
+    def _tail(self, x, a, b, loc, scale, upper):
+        ys, u, v, out, bad = self._uv(x, a, b, loc, scale)
+        big = _np.asarray(_pv(ys) > 1)
+        if upper:
+            val = _piecewise(big, lambda safe: _st.beta.cdf(safe(v, 0.25), b, a),
+                             lambda safe: _st.beta.sf(safe(u, 0.25), a, b))
+        else:
+            val = _piecewise(big, lambda safe: _st.beta.sf(safe(v, 0.25), b, a),
+                             lambda safe: _st.beta.cdf(safe(u, 0.25), a, b))
+        return _invalid(bad, _outside(out, val, float(upper)))
+
+    def cdf(self, x, a, b, loc=0, scale=1):
+        return self._tail(x, a, b, loc, scale, False)
+
+    def sf(self, x, a, b, loc=0, scale=1):
+        return self._tail(x, a, b, loc, scale, True)
+
+    def _logtail(self, x, a, b, loc, scale, upper):
+        # below the median log cdf = beta.logcdf(u, a, b), log sf = log1p(-cdf); above
+        # it log sf = beta.logcdf(v, b, a), log cdf = log1p(-sf)
+        ys, u, v, out, bad = self._uv(x, a, b, loc, scale)
+        with _np.errstate(all="ignore"):
+            r = _sp.betaincinv(_pv(a), _pv(b), 0.5)
+            med = r / (1 - r)
+        lower = _np.asarray(_pv(ys) < med)
+        if upper:
+            val = _piecewise(lower, lambda safe: dnp.log1p(-_st.beta.cdf(safe(u, 0.25), a, b)),
+                             lambda safe: _st.beta.logcdf(safe(v, 0.25), b, a))
+        else:
+            val = _piecewise(lower, lambda safe: _st.beta.logcdf(safe(u, 0.25), a, b),
+                             lambda safe: dnp.log1p(-_st.beta.cdf(safe(v, 0.25), b, a)))
+        return _invalid(bad, _outside(out, val, 0.0 if upper else -_np.inf))
+
+    def logcdf(self, x, a, b, loc=0, scale=1):
+        return self._logtail(x, a, b, loc, scale, False)
+
+    def logsf(self, x, a, b, loc=0, scale=1):
+        return self._logtail(x, a, b, loc, scale, True)
+
+    @staticmethod
+    def _inv(q, a, b, upper):
+        """SciPy's ``ppf`` (``r / (1 - r)``, ``r = betaincinv(a, b, q)``; ``1 /
+        betainccinv(b, a, q) - 1`` where ``r > 0.9999``), or (``upper``) the
+        inverse of the survival function, the same with ``q`` the upper tail."""
+        qv, av, bv = _both(q, a, b)
+        with _np.errstate(all="ignore"):
+            r = (_sp.betainccinv if upper else _sp.betaincinv)(av, bv, qv)
+            near1 = _np.asarray(r > 0.9999)
+        inv_r = sp.betainccinv if upper else sp.betaincinv
+        inv_w = sp.betaincinv if upper else sp.betainccinv
+
+        def direct(safe):
+            rs = inv_r(safe(a, 1.0), safe(b, 1.0), safe(q, 0.5))
+            return rs / (1 - rs)
+
+        def far(safe):
+            return 1.0 / inv_w(safe(b, 1.0), safe(a, 1.0), safe(q, 0.5)) - 1.0
+        return _piecewise(near1, far, direct)
+
+    def ppf(self, q, a, b, loc=0, scale=1):
+        return self._quantile(q, (a, b), loc, scale, lambda v, a, b: self._inv(v, a, b, False),
+                              False)
+
+    def isf(self, q, a, b, loc=0, scale=1):
+        return self._quantile(q, (a, b), loc, scale, lambda v, a, b: self._inv(v, a, b, True),
+                              True)
+
+
+def _betaprime_munp(n, a, b):
+    out = 1.0
+    for i in range(1, n + 1):
+        out = out * ((a + i - 1) / (b - i))
+    return out
+
+
+def _betaprime_sk(a, b):
+    m1, m2, m3, m4 = (_betaprime_munp(n, a, b) for n in (1, 2, 3, 4))
+    mu2 = m2 - m1 * m1
+    mu3 = m3 - 3 * m1 * m2 + 2 * m1 ** 3
+    mu4 = m4 - 4 * m1 * m3 + 6 * m1 * m1 * m2 - 3 * m1 ** 4
+    return mu3 / mu2 ** 1.5, mu4 / (mu2 * mu2) - 3
+
+
 truncnorm = truncnorm_gen()
 
 _mom.ENTROPY.setdefault("truncnorm", _truncnorm_entropy)
@@ -1249,6 +1359,12 @@ maxwell = maxwell_gen()
 loggamma = loggamma_gen()
 truncexpon = truncexpon_gen()
 powerlaw = powerlaw_gen()
+betaprime = betaprime_gen()
+
+_mom.SKEW_KURT.setdefault("betaprime", _betaprime_sk)
+_mom.MUNP.setdefault("betaprime", _betaprime_munp)
+_mom.ENTROPY.setdefault("betaprime", lambda a, b: (
+    sp.betaln(a, b) - (a - 1) * sp.psi(a) - (b + 1) * sp.psi(b) + (a + b) * sp.psi(a + b)))
 
 _mom.ENTROPY.setdefault("loggamma", _loggamma_entropy)
 _mom.SKEW_KURT.setdefault("loggamma", lambda c: (

@@ -1,6 +1,6 @@
 """Specs for the distributions of dualad.scipy._stats_continuous2 (truncnorm,
 rayleigh, f, weibull_max, genextreme, genpareto, lomax, chi, maxwell, loggamma,
-truncexpon, powerlaw): every method, second order, in
+truncexpon, powerlaw, betaprime): every method, second order, in
 ``x`` / ``q`` and every parameter; ``special.ndtri_exp`` is truncnorm's quantile."""
 from hypothesis import strategies as st
 
@@ -85,4 +85,8 @@ SPECS = [
     Spec("stats.powerlaw", lambda x, q, a, s: _all("powerlaw", x * s, q, a, 0.0, s),
          st.tuples(arrays((3,), low=0.1, high=0.9), q3, pos, pos),
          covers=("log", "exp", "expm1"), max_examples=3),
+    Spec("stats.betaprime", lambda x, q, a, b: _all("betaprime", x, q, a, b),
+         st.tuples(arrays((3,), low=0.2, high=3.0), q3, pos, st.floats(1.0, 4.0)),
+         covers=("special.betainc", "special.betaincc", "special.betaincinv",
+                 "special.betainccinv"), max_examples=3),
 ]
