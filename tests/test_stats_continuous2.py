@@ -1,5 +1,5 @@
 """dualad.scipy.stats: truncnorm, rayleigh, f, weibull_max, genextreme, genpareto,
-lomax, chi, maxwell, loggamma, truncexpon, powerlaw, betaprime.
+lomax, chi, maxwell, loggamma, truncexpon, powerlaw, betaprime, triang.
 
 Truths: SciPy's own values; Richardson-extrapolated central differences of
 SciPy's methods (not of dualad's) for the derivatives in every argument, in
@@ -28,6 +28,7 @@ CASES = [
     ("lomax", (0.7,)), ("lomax", (3.5,)), ("chi", (1.0,)), ("chi", (7.0,)), ("maxwell", ()),
     ("loggamma", (0.5,)), ("loggamma", (4.0,)), ("truncexpon", (0.5,)), ("truncexpon", (3.0,)),
     ("powerlaw", (0.6,)), ("powerlaw", (2.5,)), ("betaprime", (2.0, 3.0)), ("betaprime", (0.7, 5.5)),
+    ("triang", (0.35,)), ("triang", (0.8,)),
 ]
 POINT_METHODS = ["logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"]
 LOC, SCALE = 0.3, 1.7
@@ -81,7 +82,7 @@ def _check_derivs(name, method, pts, shapes, h, rtol, atol_rel=1e-9):
 
 # --- values against SciPy -----------------------------------------------------------------
 
-@pytest.mark.parametrize("case", CASES, ids=_ids)
+@pytest.mark.parametrize("case", CASES + [("triang", (0.0,)), ("triang", (1.0,))], ids=_ids)
 def test_values_match_scipy(case):
     name, sh = case
     d, ref = getattr(stats, name), getattr(sst, name)
@@ -121,7 +122,8 @@ def test_values_match_scipy(case):
                                       ("genpareto", (np.inf,)), ("genextreme", (np.nan,)),
                                       ("rayleigh", ()), ("lomax", (0.0,)), ("chi", (-1.0,)),
                                       ("loggamma", (0.0,)), ("truncexpon", (-1.0,)),
-                                      ("powerlaw", (0.0,)), ("betaprime", (1.0, -2.0))])
+                                      ("powerlaw", (0.0,)), ("betaprime", (1.0, -2.0)),
+                                      ("triang", (1.5,))])
 def test_invalid_parameters_give_nan(name, sh):
     d = getattr(stats, name)
     with np.errstate(all="ignore"):
@@ -170,7 +172,7 @@ def test_moment_derivatives(case):
     ("weibull_max", (2.5,), "mvsk"), ("genpareto", (0.1,), "mvsk"), ("genextreme", (0.2,), "mv"),
     ("lomax", (5.0,), "mvsk"), ("chi", (2.5,), "mvsk"), ("maxwell", (), "mvsk"),
     ("loggamma", (2.0,), "mvsk"), ("truncexpon", (2.0,), "mv"), ("powerlaw", (2.5,), "mvsk"),
-    ("betaprime", (2.0, 9.0), "mvsk")])
+    ("betaprime", (2.0, 9.0), "mvsk"), ("triang", (0.35,), "mvsk")])
 def test_stats_and_moment(name, sh, moments):
     d, ref = getattr(stats, name), getattr(sst, name)
     np.testing.assert_allclose(d.stats(*sh, moments=moments), ref.stats(*sh, moments=moments),
@@ -393,7 +395,7 @@ def test_frozen_float32_broadcasting_and_empty():
                      ("weibull_max", (2.0,)), ("genpareto", (0.2,)), ("genextreme", (0.2,)),
                      ("lomax", (2.0,)), ("chi", (3.0,)), ("maxwell", ()),
                      ("loggamma", (2.0,)), ("truncexpon", (2.0,)), ("powerlaw", (2.5,)),
-                     ("betaprime", (2.0, 3.0))]:
+                     ("betaprime", (2.0, 3.0)), ("triang", (0.35,))]:
         d = getattr(stats, name)
         x = -x32 if name == "weibull_max" else x32
         for m in POINT_METHODS:
@@ -473,3 +475,19 @@ def test_betaprime_tails():
     # x = isf(1e-12, 2, 3) is 1e-12 (1 - 6e-17); SciPy's ppf(1 - q) gives 26984.19
     x = stats.betaprime.isf(1e-12, 2.0, 3.0)
     assert abs(sst.betaprime.sf(x, 2.0, 3.0) / 1e-12 - 1) < 1e-12
+
+
+def test_triang_tails_and_modes():
+    tr = stats.triang
+    # each side in its own closed form: logcdf(y) = 2 log y - log c (SciPy's log(cdf)
+    # underflows to -inf at y = 1e-200), sf at c = 1 is (1 - y)(1 + y)
+    assert tr.logcdf(1e-200, 0.3) == 2 * np.log(1e-200) - np.log(0.3)
+    y = 1 - 2.0 ** -40
+    assert tr.sf(y, 1.0) == (1 - y) * (1 + y)
+    # the derivative in c of the cdf at y > c: d/dc (y (2 - y) - c) / (1 - c) = -sf / (1 - c)
+    c, y = 0.3, 0.6
+    want = -((1 - y) ** 2 / (1 - c)) / (1 - c)
+    assert abs(ad.grad(tr.cdf, argnums=1)(y, c) - want) < 1e-15
+    # at c = 0 and 1 the shape derivative is one-sided (the formula of the side used)
+    assert np.isfinite(ad.grad(tr.logpdf, argnums=1)(0.5, 0.0))
+    assert np.isfinite(ad.grad(tr.logpdf, argnums=1)(0.5, 1.0))

@@ -1,7 +1,7 @@
 """More differentiable continuous distributions for :mod:`dualad.scipy.stats`:
 ``truncnorm``, ``rayleigh``, ``f``, ``weibull_max``, ``genextreme``,
 ``genpareto``, ``lomax``, ``chi``, ``maxwell``, ``loggamma``, ``truncexpon``,
-``powerlaw`` and ``betaprime``, with SciPy's names, signatures and values, written as
+``powerlaw``, ``betaprime`` and ``triang``, with SciPy's names, signatures and values, written as
 compositions of dualad primitives (derivatives in ``x`` and in every shape,
 ``loc`` and ``scale`` parameter, to any order).
 
@@ -40,7 +40,8 @@ from .stats import (_Continuous, _HALF_LOG_2PI, _arr, _invalid, _log, _log1mexp,
 from . import _stats_moments as _mom
 
 __all__ = ["truncnorm", "rayleigh", "f", "weibull_max", "genextreme", "genpareto",
-           "lomax", "chi", "maxwell", "loggamma", "truncexpon", "powerlaw", "betaprime"]
+           "lomax", "chi", "maxwell", "loggamma", "truncexpon", "powerlaw", "betaprime",
+           "triang"]
 
 _EULER = 0.5772156649015329      # Euler's constant (mpmath: 0.57721566490153286061)
 
@@ -1343,6 +1344,119 @@ def _betaprime_sk(a, b):
     return mu3 / mu2 ** 1.5, mu4 / (mu2 * mu2) - 3
 
 
+# --- triang -------------------------------------------------------------------------
+
+class triang_gen(_Continuous2):
+    """The triangular distribution: ``triang.logpdf(x, c, loc=0, scale=1)`` etc.,
+    support ``[0, 1]`` (standard units), mode ``c`` in ``[0, 1]``.  Each side of the
+    mode in its own closed form: ``cdf = y^2 / c`` below it, ``sf = (1 - y)^2 / (1 -
+    c)`` above it (each accurate in its tail, the other as ``1 - ...``), and
+    ``isf`` from ``q`` directly.  At ``y = c`` the density has a kink: its
+    derivative in ``x`` there is the one-sided one from above (below for ``c =
+    1``)."""
+
+    name = "triang"
+    _support = (0.0, 1.0)
+
+    def _mv(self, c):
+        return (c + 1.0) / 3.0, (1.0 - c + c * c) / 18
+
+    @staticmethod
+    def _bad(c, scale=1.0):
+        cv = _np.asarray(_pv(c))
+        with _np.errstate(invalid="ignore"):
+            return ~((cv >= 0) & (cv <= 1)) | _not_pos(scale)
+
+    def _y(self, x, c, loc, scale):
+        y = _std(x, loc, scale)
+        yv, cv = _both(y, c)
+        with _np.errstate(invalid="ignore"):
+            lo, hi = yv < 0, yv > 1
+            lower = ((yv < cv) | (cv == 1)) & ~lo & ~hi
+        upper = ~lower & ~lo & ~hi
+        return y, lo, hi, lower, upper
+
+    def _two(self, x, c, loc, scale, below, above, lo_val, hi_val):
+        y, lo, hi, lower, upper = self._y(x, c, loc, scale)
+        with _np.errstate(divide="ignore"):
+            val = _piecewise(lower, lambda safe: below(safe(y, 0.5), safe(c, 1.0)),
+                             lambda safe: above(safe(y, 0.5), safe(c, 0.0)))
+        val = _outside(hi, _outside(lo, val, lo_val), hi_val)
+        return _invalid(self._bad(c, scale), val)
+
+    def logpdf(self, x, c, loc=0, scale=1):
+        return self._two(x, c, loc, scale,
+                         lambda y, c: _math.log(2) + dnp.log(y) - dnp.log(c),
+                         lambda y, c: _math.log(2) + dnp.log1p(-y) - dnp.log1p(-c),
+                         -_np.inf, -_np.inf) - _log(scale)
+
+    def pdf(self, x, c, loc=0, scale=1):
+        return self._two(x, c, loc, scale, lambda y, c: 2 * y / c,
+                         lambda y, c: 2 * (1 - y) / (1 - c), 0.0, 0.0) / scale
+
+    # above the mode the cdf is SciPy's (y (2 - y) - c) / (1 - c) (accurate for small y
+    # at c = 0), below it the survival function (sqrt(c) - y) (sqrt(c) + y) / c
+    # (accurate near y = 1 at c = 1)
+    @staticmethod
+    def _cdf_above(y, c):
+        return (y * (2 - y) - c) / (1 - c)
+
+    @staticmethod
+    def _sf_below(y, c):
+        r = dnp.sqrt(c)
+        return (r - y) * (r + y) / c
+
+    def cdf(self, x, c, loc=0, scale=1):
+        return self._two(x, c, loc, scale, lambda y, c: y * y / c, self._cdf_above, 0.0, 1.0)
+
+    def sf(self, x, c, loc=0, scale=1):
+        return self._two(x, c, loc, scale, self._sf_below,
+                         lambda y, c: (1 - y) * (1 - y) / (1 - c), 1.0, 0.0)
+
+    @staticmethod
+    def _log_small_or_not(y, c, small_fn, other_fn):
+        """``log(small_fn)`` where that is below 1/2, ``log1p(-other_fn)`` elsewhere."""
+        with _np.errstate(all="ignore"):
+            small = _np.asarray(_pv(small_fn(_pv(y), _pv(c))) < 0.5)
+        return _piecewise(small, lambda safe: dnp.log(small_fn(safe(y, 0.5), safe(c, 0.5))),
+                          lambda safe: dnp.log1p(-other_fn(safe(y, 0.5), safe(c, 0.5))))
+
+    def logcdf(self, x, c, loc=0, scale=1):
+        return self._two(x, c, loc, scale, lambda y, c: 2 * dnp.log(y) - dnp.log(c),
+                         lambda y, c: self._log_small_or_not(
+                             y, c, self._cdf_above, lambda y, c: (1 - y) * (1 - y) / (1 - c)),
+                         -_np.inf, 0.0)
+
+    def logsf(self, x, c, loc=0, scale=1):
+        return self._two(x, c, loc, scale,
+                         lambda y, c: self._log_small_or_not(y, c, self._sf_below,
+                                                             lambda y, c: y * y / c),
+                         lambda y, c: 2 * dnp.log1p(-y) - dnp.log1p(-c), 0.0, -_np.inf)
+
+    @staticmethod
+    def _inv(q, c, upper):
+        qv, cv = _both(q, c)
+        # the lower side where F(c) = c is above q (ppf) / S(c) = 1 - c below q (isf)
+        lower = (qv < cv) if not upper else (qv > 1 - cv)
+
+        def below(safe):
+            qs, cs = safe(q, 0.5), safe(c, 1.0)
+            return dnp.sqrt(cs * (1 - qs if upper else qs))
+
+        def above(safe):
+            qs, cs = safe(q, 0.5), safe(c, 0.0)
+            return 1 - dnp.sqrt((1 - cs) * (qs if upper else 1 - qs))
+        return _piecewise(_np.asarray(lower), below, above)
+
+    def ppf(self, q, c, loc=0, scale=1):
+        return _quantile_ends(self, q, (c,), loc, scale, lambda v, c: self._inv(v, c, False),
+                              False, self._bad(c), (0.0, 1.0))
+
+    def isf(self, q, c, loc=0, scale=1):
+        return _quantile_ends(self, q, (c,), loc, scale, lambda v, c: self._inv(v, c, True),
+                              True, self._bad(c), (0.0, 1.0))
+
+
 truncnorm = truncnorm_gen()
 
 _mom.ENTROPY.setdefault("truncnorm", _truncnorm_entropy)
@@ -1360,6 +1474,12 @@ loggamma = loggamma_gen()
 truncexpon = truncexpon_gen()
 powerlaw = powerlaw_gen()
 betaprime = betaprime_gen()
+triang = triang_gen()
+
+_mom.ENTROPY.setdefault("triang", lambda c: 0.5 - _math.log(2) + 0.0 * c)
+_mom.SKEW_KURT.setdefault("triang", lambda c: (
+    _math.sqrt(2) * (2 * c - 1) * (c + 1) * (c - 2) / (5 * (1.0 - c + c * c) ** 1.5),
+    -3.0 / 5.0 + 0.0 * c))
 
 _mom.SKEW_KURT.setdefault("betaprime", _betaprime_sk)
 _mom.MUNP.setdefault("betaprime", _betaprime_munp)

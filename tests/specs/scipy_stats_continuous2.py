@@ -1,6 +1,6 @@
 """Specs for the distributions of dualad.scipy._stats_continuous2 (truncnorm,
 rayleigh, f, weibull_max, genextreme, genpareto, lomax, chi, maxwell, loggamma,
-truncexpon, powerlaw, betaprime): every method, second order, in
+truncexpon, powerlaw, betaprime, triang): every method, second order, in
 ``x`` / ``q`` and every parameter; ``special.ndtri_exp`` is truncnorm's quantile."""
 from hypothesis import strategies as st
 
@@ -89,4 +89,10 @@ SPECS = [
          st.tuples(arrays((3,), low=0.2, high=3.0), q3, pos, st.floats(1.0, 4.0)),
          covers=("special.betainc", "special.betaincc", "special.betaincinv",
                  "special.betainccinv"), max_examples=3),
+    Spec("stats.triang", lambda x, q, c, s: _all("triang", x * s, q, c, 0.0, s),
+         # away from the kink at the mode (x = c, q = c)
+         st.tuples(arrays((3,), low=0.05, high=0.95, avoid=[0.5], margin=0.1),
+                   arrays((3,), low=0.05, high=0.95, avoid=[0.5], margin=0.1),
+                   st.just(0.5), pos),
+         covers=("sqrt", "log1p"), max_examples=3),
 ]
