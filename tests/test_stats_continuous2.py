@@ -491,3 +491,33 @@ def test_triang_tails_and_modes():
     # at c = 0 and 1 the shape derivative is one-sided (the formula of the side used)
     assert np.isfinite(ad.grad(tr.logpdf, argnums=1)(0.5, 0.0))
     assert np.isfinite(ad.grad(tr.logpdf, argnums=1)(0.5, 1.0))
+
+
+def test_vonmises_density():
+    vm = stats.vonmises
+    x = np.linspace(-7.0, 7.0, 9)
+    for k in (0.0, 0.5, 2.0, 50.0):
+        np.testing.assert_allclose(vm.logpdf(x, k, LOC, SCALE), sst.vonmises.logpdf(x, k, LOC, SCALE),
+                                   rtol=1e-14)
+        np.testing.assert_allclose(vm.pdf(x, k), sst.vonmises.pdf(x, k), rtol=1e-14)
+        np.testing.assert_allclose(vm.entropy(k, LOC, SCALE), sst.vonmises.entropy(k, LOC, SCALE),
+                                   rtol=1e-14)
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(vm.logpdf(np.inf, 2.0)) and np.isnan(vm.logpdf(0.5, -1.0))
+    for k in (0.5, 0.99, 1.0, 2.0, 50.0):
+        for m in ("logpdf", "pdf"):
+            _check_derivs("vonmises", m, np.array([-2.0, 0.7, 3.0]), (k,), h=1e-3, rtol=1e-7)
+        for i in (0, 2):
+            want = _richardson(lambda *a: sst.vonmises.entropy(*a), [k, LOC, SCALE], i, 1e-3)
+            assert abs(ad.grad(vm.entropy, argnums=i)(k, LOC, SCALE) - want) < 1e-8 * abs(want)
+    # kappa = 0 (the edge): the one-sided d/dkappa logpdf = cosm1(y) - d/dk log i0e(k) =
+    # cos(y) - 1 - (I1/I0 - 1) = cos(y)
+    assert abs(ad.grad(vm.logpdf, argnums=1)(0.7, 0.0) - np.cos(0.7)) < 1e-15
+    h = ad.hessian(lambda v: vm.logpdf(v[0], v[1], v[2], v[3]))(np.array([0.7, 2.0, LOC, SCALE]))
+    np.testing.assert_allclose(h, h.T, rtol=1e-12)
+    with pytest.raises(AttributeError, match="no method 'cdf'"):
+        vm.cdf(0.3, 2.0)
+    with pytest.raises(NotImplementedError, match="vonmises.mean"):
+        vm.mean(2.0)
+    with pytest.raises(NotImplementedError, match="vonmises.logsf"):
+        vm.logsf(0.3, 2.0)

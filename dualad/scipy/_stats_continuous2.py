@@ -1,7 +1,8 @@
 """More differentiable continuous distributions for :mod:`dualad.scipy.stats`:
 ``truncnorm``, ``rayleigh``, ``f``, ``weibull_max``, ``genextreme``,
 ``genpareto``, ``lomax``, ``chi``, ``maxwell``, ``loggamma``, ``truncexpon``,
-``powerlaw``, ``betaprime`` and ``triang``, with SciPy's names, signatures and values, written as
+``powerlaw``, ``betaprime``, ``triang`` and (density and entropy only)
+``vonmises``, with SciPy's names, signatures and values, written as
 compositions of dualad primitives (derivatives in ``x`` and in every shape,
 ``loc`` and ``scale`` parameter, to any order).
 
@@ -41,7 +42,7 @@ from . import _stats_moments as _mom
 
 __all__ = ["truncnorm", "rayleigh", "f", "weibull_max", "genextreme", "genpareto",
            "lomax", "chi", "maxwell", "loggamma", "truncexpon", "powerlaw", "betaprime",
-           "triang"]
+           "triang", "vonmises"]
 
 _EULER = 0.5772156649015329      # Euler's constant (mpmath: 0.57721566490153286061)
 
@@ -81,7 +82,7 @@ def _keep_float32(method):
     limits = _LIMITS.get(method.__name__)
 
     def wrapped(self, x, *args, **kwds):
-        if limits is not None:
+        if limits is not None and self._inf_limits:
             xv = _np.asarray(primal_of(_arr(x)))
             inf = _np.isinf(xv) if _np.issubdtype(xv.dtype, _np.floating) else False
             if _np.any(inf):
@@ -111,7 +112,10 @@ def _keep_float32(method):
 
 
 class _Continuous2(_Continuous):
-    """:class:`dualad.scipy.stats._Continuous` whose methods keep float32."""
+    """:class:`dualad.scipy.stats._Continuous` whose methods keep float32 and take
+    their limits at ``x = +-inf`` (``_inf_limits``; not for a periodic density)."""
+
+    _inf_limits = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -1457,6 +1461,98 @@ class triang_gen(_Continuous2):
                               True, self._bad(c), (0.0, 1.0))
 
 
+# --- vonmises (density only) ---------------------------------------------------------
+
+class vonmises_gen(_Continuous2):
+    """The von Mises distribution, its density only: ``vonmises.logpdf(x, kappa,
+    loc=0, scale=1)`` = ``kappa cosm1(y) - log(2 pi i0e(kappa)) - log(scale)`` (SciPy's
+    form, on the whole line: the density is periodic), ``pdf`` and ``entropy``,
+    differentiable in ``x``, ``kappa`` (``>= 0``), ``loc`` and ``scale``.  The cdf
+    (SciPy's series / normal approximation), the quantiles and the moments are not
+    provided: they raise ``AttributeError`` / ``NotImplementedError`` naming SciPy's
+    method."""
+
+    name = "vonmises"
+    _inf_limits = False      # periodic: no limit at +-inf (NaN, as SciPy)
+
+    @staticmethod
+    def _bad(kappa, scale=1.0):
+        kv = _np.asarray(_pv(kappa))
+        with _np.errstate(invalid="ignore"):
+            return ~(kv >= 0) | _not_pos(scale)
+
+    @staticmethod
+    def _small(kappa):
+        kv = _np.asarray(_pv(kappa))
+        with _np.errstate(invalid="ignore"):
+            return kv < 1
+
+    @classmethod
+    def _log_i0e(cls, kappa):
+        """``log(i0e(kappa))``: ``log(i0(kappa)) - kappa`` below 1 (``i0e`` is
+        ``exp(-|k|) i0(k)``, with a kink at 0: its derivative there would be the
+        ``abs`` convention's, not the one-sided one at the edge ``kappa = 0``)."""
+        return _piecewise(cls._small(kappa),
+                          lambda safe: dnp.log(sp.i0(safe(kappa, 0.5))) - safe(kappa, 0.5),
+                          lambda safe: dnp.log(sp.i0e(safe(kappa, 2.0))))
+
+    @classmethod
+    def _i1_over_i0(cls, kappa):
+        return _piecewise(cls._small(kappa),
+                          lambda safe: sp.i1(safe(kappa, 0.5)) / sp.i0(safe(kappa, 0.5)),
+                          lambda safe: sp.i1e(safe(kappa, 2.0)) / sp.i0e(safe(kappa, 2.0)))
+
+    def logpdf(self, x, kappa, loc=0, scale=1):
+        y = _std(x, loc, scale)
+        val = kappa * sp.cosm1(y) - _math.log(2 * _math.pi) - self._log_i0e(kappa) - _log(scale)
+        return _invalid(self._bad(kappa, scale), val)
+
+    def entropy(self, kappa, loc=0, scale=1):
+        """``-kappa i1e / i0e + log(2 pi i0e) + kappa`` plus ``log(scale)`` (SciPy's)."""
+        if not self._traced_call((kappa, loc, scale), {}):
+            return self._scipy_value("entropy", (), (kappa,), {"loc": loc, "scale": scale})
+        with _np.errstate(all="ignore"):
+            out = (-kappa * self._i1_over_i0(kappa) + _math.log(2 * _math.pi)
+                   + self._log_i0e(kappa) + kappa + dnp.log(scale) + 0.0 * _pv(loc))
+        return _plain(_invalid(self._bad(kappa, scale), out))
+
+    def _missing(self, method):
+        raise NotImplementedError(
+            f"dualad.scipy.stats.vonmises.{method} is not provided (only logpdf, pdf and "
+            f"entropy); call scipy.stats.vonmises.{method} on plain values (no derivatives)")
+
+    def mean(self, *args, **kwds):
+        self._missing("mean")
+
+    def var(self, *args, **kwds):
+        self._missing("var")
+
+    def std(self, *args, **kwds):
+        self._missing("std")
+
+    def median(self, *args, **kwds):
+        self._missing("median")
+
+    def interval(self, *args, **kwds):
+        self._missing("interval")
+
+    def stats(self, *args, **kwds):
+        self._missing("stats")
+
+    def moment(self, *args, **kwds):
+        self._missing("moment")
+
+    # no cdf: the inherited sf / logcdf / logsf would ask for it
+    def sf(self, *args, **kwds):
+        self._missing("sf")
+
+    def logcdf(self, *args, **kwds):
+        self._missing("logcdf")
+
+    def logsf(self, *args, **kwds):
+        self._missing("logsf")
+
+
 truncnorm = truncnorm_gen()
 
 _mom.ENTROPY.setdefault("truncnorm", _truncnorm_entropy)
@@ -1475,6 +1571,7 @@ truncexpon = truncexpon_gen()
 powerlaw = powerlaw_gen()
 betaprime = betaprime_gen()
 triang = triang_gen()
+vonmises = vonmises_gen()
 
 _mom.ENTROPY.setdefault("triang", lambda c: 0.5 - _math.log(2) + 0.0 * c)
 _mom.SKEW_KURT.setdefault("triang", lambda c: (

@@ -1,6 +1,6 @@
 """Specs for the distributions of dualad.scipy._stats_continuous2 (truncnorm,
 rayleigh, f, weibull_max, genextreme, genpareto, lomax, chi, maxwell, loggamma,
-truncexpon, powerlaw, betaprime, triang): every method, second order, in
+truncexpon, powerlaw, betaprime, triang, vonmises): every method, second order, in
 ``x`` / ``q`` and every parameter; ``special.ndtri_exp`` is truncnorm's quantile."""
 from hypothesis import strategies as st
 
@@ -95,4 +95,8 @@ SPECS = [
                    arrays((3,), low=0.05, high=0.95, avoid=[0.5], margin=0.1),
                    st.just(0.5), pos),
          covers=("sqrt", "log1p"), max_examples=3),
+    Spec("stats.vonmises", lambda x, k, l, s: (stats.vonmises.logpdf(x, k, l, s),
+                                               stats.vonmises.pdf(x, k, l, s)),
+         st.tuples(arrays((3,), low=-3.0, high=3.0), pos, loc, pos),
+         covers=("special.i0e", "special.i0", "special.cosm1"), max_examples=3),
 ]
