@@ -247,3 +247,20 @@ def test_plain_inputs_go_to_scipy():
     x = np.arange(6.0)
     assert np.array_equal(D.shift(x, 0.5), ndi.shift(x, 0.5))
     assert np.array_equal(D.zoom(x, 2), ndi.zoom(x, 2))
+
+
+def test_prefilter_transpose_of_long_axes_by_blocks(monkeypatch):
+    """Axes longer than _MATRIX_MAX_N form the transpose from blocks of columns (no
+    n x n matrix kept): the same VJP, checked against SciPy's columns J[:, j] = f(e_j)."""
+    import scipy.ndimage as ndi
+
+    from dualad.scipy import _ndimage_interp as mod
+    monkeypatch.setattr(mod, "_MATRIX_MAX_N", 4)
+    monkeypatch.setattr(mod, "_BLOCK", 3)
+    rng = np.random.default_rng(5)
+    for mode in ("mirror", "reflect", "wrap", "nearest", "grid-constant"):
+        x = rng.standard_normal((11, 2))
+        g = rng.standard_normal((11, 2))
+        _, back = ad.vjp(lambda x: mod.spline_filter1d(x, 3, axis=0, mode=mode), x)
+        J = np.stack([ndi.spline_filter1d(e, 3, axis=0, mode=mode) for e in np.eye(11)], axis=1)
+        np.testing.assert_allclose(back(g)[0], J.T @ g, rtol=1e-13, atol=1e-14)

@@ -152,7 +152,13 @@ def _sf1_impl(x, order=3, axis=-1, mode="mirror"):
                                 output=_np.float64, mode=mode)
 
 
-@functools.lru_cache(maxsize=128)
+#: axes up to this length keep the filter's matrix (at most 32 MiB each, 16 kept); longer
+#: axes form the transpose from blocks of the matrix's columns, memory O(n * block)
+_MATRIX_MAX_N = 2048
+_BLOCK = 256
+
+
+@functools.lru_cache(maxsize=16)
 def _sf_matrix(n, order, mode):
     """``M`` with ``spline_filter1d(x) = M @ x`` (column ``j`` is the filter of e_j)."""
     m = _ndi.spline_filter1d(_np.eye(n), order, axis=0, output=_np.float64, mode=mode)
@@ -164,8 +170,18 @@ def _sf1T_impl(g, order=3, axis=-1, mode="mirror"):
     g = _np.asarray(g, dtype=_np.float64)
     if g.size == 0:
         return _np.zeros(g.shape)
-    m = _sf_matrix(g.shape[axis], order, mode)
-    return _np.moveaxis(_np.moveaxis(g, axis, -1) @ m, -1, axis)
+    n = g.shape[axis]
+    gm = _np.moveaxis(g, axis, -1)
+    if n <= _MATRIX_MAX_N:
+        out = gm @ _sf_matrix(n, order, mode)
+    else:                     # g @ M, one block of M's columns (filters of e_j) at a time
+        out = _np.empty(gm.shape)
+        for j0 in range(0, n, _BLOCK):
+            k = min(_BLOCK, n - j0)
+            cols = _ndi.spline_filter1d(_np.eye(n, k, -j0), order, axis=0,
+                                        output=_np.float64, mode=mode)
+            out[..., j0:j0 + k] = gm @ cols
+    return _np.moveaxis(out, -1, axis)
 
 
 spline_filter1d_p = primitive(_sf1_impl, name="ndimage.spline_filter1d")
