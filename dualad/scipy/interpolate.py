@@ -1,8 +1,10 @@
 """Differentiable ``scipy.interpolate``: ``CubicSpline``, ``CubicHermiteSpline``,
 ``PchipInterpolator``, ``Akima1DInterpolator`` and ``PPoly`` (the piecewise
 polynomials they build), ``RegularGridInterpolator`` and ``interpn`` (methods
-'linear' and 'nearest') and ``interp1d`` (every kind), with SciPy's signatures
-and values.  The last three are described in their docstrings and in
+'linear' and 'nearest') and ``interp1d`` (every kind), and the B-splines (``BSpline``,
+``make_interp_spline``, ``make_lsq_spline``, ``splev``, ``splder``,
+``splantider``, ``splint``: see ``dualad/scipy/_bspline.py``), with SciPy's
+signatures and values.  The last three are described in their docstrings and in
 docs/scipy.md; they are written with ``dualad.numpy`` (no primitive of their own).
 
 ``CubicSpline(x, y, axis=0, bc_type='not-a-knot', extrapolate=None)`` computes
@@ -1260,3 +1262,10 @@ class interp1d:
                         fv = _np.asarray(primal_of(fv)).astype(dt)
                     out = dnp.where(_np.reshape(mask, col), fv, out)
         return out
+
+
+from ._bspline import (BSpline, make_interp_spline, make_lsq_spline, splev,   # noqa: E402
+                       splder, splantider, splint)
+
+__all__ += ["BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder",
+            "splantider", "splint"]
