@@ -219,3 +219,23 @@ def test_splev_family():
         td, cd, kd = getattr(I, fn)((t, _val(lambda z: z, c), 3))
         rt, rc, rk = getattr(si, fn)(tck)
         assert kd == rk and _rel(td, rt) == 0 and _rel(cd, rc) < 1e-13
+
+
+def test_pchip_interpolate():
+    xi = np.array([0.0, 0.7, 1.5, 2.2, 3.0])
+    yi = np.array([0.0, 1.0, 0.4, 0.9, 2.0])
+    x = np.array([0.2, 1.1, 1.9, 2.6])
+    for der in (0, 1, [0, 2]):
+        ref = np.asarray(si.pchip_interpolate(xi, yi, x, der=der))
+        f = lambda y: dnp.stack(I.pchip_interpolate(xi, y, x, der=der)) if isinstance(
+            der, list) else I.pchip_interpolate(xi, y, x, der=der)
+        assert _rel(_val(f, yi), ref) < 1e-13
+        r = _rich(lambda y: np.asarray(si.pchip_interpolate(xi, y, x, der=der)), yi)
+        assert _rel(ad.jacrev(f)(yi), r) < 1e-9
+        fx = lambda z: dnp.stack(I.pchip_interpolate(z, yi, x, der=der)) if isinstance(
+            der, list) else I.pchip_interpolate(z, yi, x, der=der)
+        r = _rich(lambda z: np.asarray(si.pchip_interpolate(z, yi, x, der=der)), xi)
+        assert _rel(ad.jacfwd(fx)(xi), r) < 1e-8
+    g = ad.jacfwd(lambda z: I.pchip_interpolate(xi, yi, z))(x)
+    assert _rel(np.diag(g), si.pchip_interpolate(xi, yi, x, der=1)) < 1e-13
+    assert np.array_equal(I.pchip_interpolate(xi, yi, x), si.pchip_interpolate(xi, yi, x))

@@ -1269,3 +1269,27 @@ from ._bspline import (BSpline, make_interp_spline, make_lsq_spline, splev,   # 
 
 __all__ += ["BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder",
             "splantider", "splint"]
+
+
+def pchip_interpolate(xi, yi, x, der=0, axis=0):
+    """``scipy.interpolate.pchip_interpolate(xi, yi, x, der=0, axis=0)``: the
+    ``PchipInterpolator`` of ``(xi, yi)`` (or its derivatives: ``der`` an integer
+    or a list of them) at ``x``, differentiable in ``xi``, ``yi`` and ``x``.
+
+    >>> import numpy as np, dualad as ad
+    >>> xi = np.array([0.0, 1.0, 2.0, 3.0]); yi = np.array([0.0, 1.0, 0.5, 2.0])
+    >>> bool(np.isclose(ad.grad(lambda x: pchip_interpolate(xi, yi, x))(1.5),
+    ...                 pchip_interpolate(xi, yi, 1.5, der=1)))
+    True
+    """
+    if not contains_tracer((xi, yi, x)):
+        return _si.pchip_interpolate(xi, yi, x, der=der, axis=axis)
+    p = PchipInterpolator(xi, yi, axis=axis)
+    if der == 0:
+        return p(x)
+    if _np.isscalar(der):
+        return p.derivative(der)(x)
+    return [p.derivative(nu)(x) for nu in der]
+
+
+__all__ += ["pchip_interpolate"]
