@@ -359,7 +359,6 @@ def _splder(t, c, k, n=1):
     if n > k:
         raise ValueError(f"Order of derivative (n = {n!r}) must be <= order of spline "
                          f"(k = {k!r})")
-    k0 = k
     for _ in range(n):
         dt = t[k + 1:-1] - t[1:-k - 1]
         if _np.any(_pv(dt) == 0):
@@ -370,7 +369,6 @@ def _splder(t, c, k, n=1):
         c = dnp.concatenate([c, _np.zeros((k,) + shape_of(c)[1:])])
         t = t[1:-1]
         k -= 1
-    del k0
     return t, c, k
 
 
