@@ -1947,3 +1947,9 @@ def __getattr__(name):
         msg = (f"module 'dualad.scipy.stats' has no attribute {name!r}; "
                f"its distributions: {have}")
     raise AttributeError(msg)
+
+
+
+# more discrete and multivariate distributions and gaussian_kde (multivariate_normal and
+# dirichlet with entropy / cov too): their module adds its names to this one
+from . import _stats_discrete_mv  # noqa: E402,F401
