@@ -389,3 +389,42 @@ def test_module_names():
         sst.multivariate_normal.logpdf(np.zeros(2), cov=np.eye(2))
     with pytest.raises(AttributeError, match="resample|rvs"):
         stats.multivariate_t.rvs
+
+
+def _d2(f, v, h):
+    """Second derivative of a plain scalar function by nested Richardson differences."""
+    return richardson(lambda u: richardson(f, u, h / 4), v, h)
+
+
+@pytest.mark.parametrize("name,m,k,params", [
+    ("logser", "sf", 3, (0.6,)), ("logser", "logpmf", 3, (0.6,)),
+    ("zipf", "logpmf", 3, (2.7,)), ("zipf", "sf", 3, (2.7,)),
+    ("skellam", "logpmf", -2, (2.5, 1.2)), ("boltzmann", "cdf", 3, (0.7, 9)),
+    ("bernoulli", "logpmf", 1, (0.3,)), ("betabinom", "logpmf", 4, (12, 2.3, 1.7))])
+def test_discrete_second_order(name, m, k, params):
+    i = 1 if name == "betabinom" else 0
+
+    def ours(v):
+        p = list(params)
+        p[i] = v
+        return getattr(getattr(stats, name), m)(k, *p)
+
+    def ref(v):
+        p = list(params)
+        p[i] = v
+        return getattr(getattr(sst, name), m)(k, *p)
+    truth = _d2(ref, params[i], 0.02 * params[i])
+    for h in (ad.hessian(ours), ad.jacfwd(ad.jacrev(ours)), ad.jacrev(ad.jacfwd(ours))):
+        assert abs(float(h(params[i])) - truth) < 2e-8 * abs(truth)
+
+
+def _nested(f, v, h):
+    return richardson_jacobian(lambda u: richardson_jacobian(f, [u], 0, h / 10), [v], 0, h)
+
+
+@pytest.mark.parametrize("name", ["wishart", "invwishart"])
+def test_wishart_second_order(name):
+    X = np.array([[1.5, 0.2, 0.0], [0.2, 0.9, 0.1], [0.0, 0.1, 1.2]])
+    H = np.asarray(ad.hessian(lambda s: getattr(stats, name).logpdf(X, 5.5, s))(S3))
+    Hr = _nested(lambda s: getattr(sst, name).logpdf(X, 5.5, s), S3, 1e-2)
+    assert np.abs(H - Hr).max() < 1e-7 * np.abs(Hr).max()
