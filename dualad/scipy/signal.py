@@ -25,7 +25,9 @@ argument, so every function differentiates in both arguments, to any order.
 
 Spectral analysis (``detrend``, ``hilbert``, ``periodogram``, ``welch``,
 ``csd``, ``coherence``, ``spectrogram``, ``stft``, ``istft``) lives in
-``_signal_spectral.py`` and is re-exported here.
+``_signal_spectral.py``, the rate changes (``upfirdn``, ``resample``,
+``resample_poly``, ``decimate``) in ``_signal_resample.py``; both are
+re-exported here.
 
 >>> import numpy as np, dualad as ad
 >>> from dualad.scipy import signal
@@ -1023,3 +1025,6 @@ from ._signal_spectral import (coherence, csd, detrend, hilbert, istft,  # noqa:
 
 __all__ += ["detrend", "hilbert", "periodogram", "welch", "csd", "coherence",
             "spectrogram", "stft", "istft"]
+from ._signal_resample import decimate, resample, resample_poly, upfirdn  # noqa: E402
+
+__all__ += ["upfirdn", "resample", "resample_poly", "decimate"]
