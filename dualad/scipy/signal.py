@@ -26,7 +26,8 @@ argument, so every function differentiates in both arguments, to any order.
 Spectral analysis (``detrend``, ``hilbert``, ``periodogram``, ``welch``,
 ``csd``, ``coherence``, ``spectrogram``, ``stft``, ``istft``) lives in
 ``_signal_spectral.py``, the rate changes (``upfirdn``, ``resample``,
-``resample_poly``, ``decimate``) in ``_signal_resample.py``; both are
+``resample_poly``, ``decimate``) in ``_signal_resample.py``, ``freqz``,
+``sosfreqz`` / ``freqz_sos`` and ``medfilt`` in ``_signal_misc.py``; all are
 re-exported here.
 
 >>> import numpy as np, dualad as ad
@@ -1028,3 +1029,6 @@ __all__ += ["detrend", "hilbert", "periodogram", "welch", "csd", "coherence",
 from ._signal_resample import decimate, resample, resample_poly, upfirdn  # noqa: E402
 
 __all__ += ["upfirdn", "resample", "resample_poly", "decimate"]
+from ._signal_misc import freqz, freqz_sos, medfilt, sosfreqz  # noqa: E402
+
+__all__ += ["freqz", "sosfreqz", "freqz_sos", "medfilt"]
