@@ -7,7 +7,6 @@ column by column; for the quadratic ones (welch, periodogram, spectrogram)
 the exact central difference ``(Q(x + e_i) - Q(x - e_i)) / 2`` of SciPy and the
 constant Hessian ``Q(e_i + e_j) - Q(e_i) - Q(e_j)`` (polarisation); Richardson
 differences of SciPy otherwise (fs, window, coherence, median average)."""
-import warnings
 
 import numpy as np
 import pytest

@@ -22,7 +22,6 @@ SciPy.
 """
 from __future__ import annotations
 
-import numbers
 import operator
 import warnings
 
