@@ -26,6 +26,7 @@ work there).  ``dblquad``, ``tplquad`` and ``nquad`` are SciPy's nesting of
 from __future__ import annotations
 
 import functools
+import threading as _threading
 
 import numpy as _np
 import scipy.integrate as _si
@@ -127,6 +128,26 @@ def _cotangent_integrand(func, npar, k):
     return vf
 
 
+#: how many derivative rules of quad / quad_vec are running, per thread: nquad's
+#: error estimate and evaluation count are those of the integrations of its value
+_RULES = _threading.local()
+
+
+def _rule_depth():
+    return getattr(_RULES, "depth", 0)
+
+
+def _in_rule(rule):
+    @functools.wraps(rule)
+    def wrapped(*a, **k):
+        _RULES.depth = _rule_depth() + 1
+        try:
+            return rule(*a, **k)
+        finally:
+            _RULES.depth -= 1
+    return wrapped
+
+
 # --- quad ------------------------------------------------------------------------------------
 
 def _quad_impl(a, b, *params, func, opts, full_output=0, box=None):
@@ -219,8 +240,8 @@ def _quad_vjp(i, g, ans, a, b, *params, func, opts, full_output=0, box=None):
     return _cast(dnp.reshape(g, nb + (1,) * len(shp)) * J, p)
 
 
-defjvp_joint(quad_p, _quad_jvp)
-defvjp_varargs(quad_p, _quad_vjp)
+defjvp_joint(quad_p, _in_rule(_quad_jvp))
+defvjp_varargs(quad_p, _in_rule(_quad_vjp))
 
 
 def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, limit=50,
@@ -406,8 +427,8 @@ def _quad_vec_vjp(i, g, ans, a, b, *params, func, opts, full_output=False, box=N
     return _cast(dnp.reshape(v, nb + _shape(p)), p)
 
 
-defjvp_joint(quad_vec_p, _quad_vec_jvp)
-defvjp_varargs(quad_vec_p, _quad_vec_vjp)
+defjvp_joint(quad_vec_p, _in_rule(_quad_vec_jvp))
+defvjp_varargs(quad_vec_p, _in_rule(_quad_vec_vjp))
 
 
 def quad_vec(f, a, b, epsabs=1e-200, epsrel=1e-8, norm='2', cache_size=100e6, limit=10000,
@@ -460,9 +481,9 @@ class _OptFunc:
 
 
 class _NQuad:
-    """SciPy's ``_NQuad``, calling this module's ``quad``.  ``abserr`` is the
-    largest error estimate of the integrations of plain values (those SciPy's
-    own nquad makes), not of the derivatives' integrals."""
+    """SciPy's ``_NQuad``, calling this module's ``quad``.  ``abserr`` and
+    ``neval`` are those of the integrations SciPy's own nquad makes, not of the
+    derivatives' integrals (made while a derivative rule runs)."""
 
     def __init__(self, func, ranges, opts, full_output):
         self.abserr = 0
@@ -471,6 +492,7 @@ class _NQuad:
         self.opts = opts
         self.maxdepth = len(ranges)
         self.full_output = full_output
+        self.rule_depth = _rule_depth()
         if self.full_output:
             self.out_dict = {'neval': 0}
 
@@ -487,7 +509,7 @@ class _NQuad:
             functools.partial(self.integrate, depth=depth + 1)
         quad_r = quad(f, low, high, args=args, full_output=self.full_output, **opt)
         value, abserr = quad_r[0], quad_r[1]
-        primal = depth == 0 or not contains_tracer([low, high, list(args)])
+        primal = depth == 0 or _rule_depth() == self.rule_depth
         if self.full_output and depth + 1 == self.maxdepth and primal:
             self.out_dict['neval'] += quad_r[2]['neval']
         if primal:
