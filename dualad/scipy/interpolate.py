@@ -1293,3 +1293,8 @@ def pchip_interpolate(xi, yi, x, der=0, axis=0):
 
 
 __all__ += ["pchip_interpolate"]
+
+from ._interp_more import *          # noqa: E402,F401,F403  RBF, barycentric, Krogh
+from ._interp_more import __all__ as _more_all     # noqa: E402
+
+__all__ += list(_more_all)
