@@ -234,3 +234,93 @@ def test_lagrange():
     assert np.array_equal(I.lagrange(XI[:4], YI[:4]).coeffs, si.lagrange(XI[:4], YI[:4]).coeffs)
     with pytest.raises(TypeError, match="BarycentricInterpolator"):
         ad.grad(lambda w: I.lagrange(XI[:4], w)(0.3))(YI[:4])
+
+
+XS = np.sort(np.random.default_rng(3).random(9)) * 3
+YS = np.sin(XS) + 0.1 * np.random.default_rng(4).standard_normal(9)
+WS = 0.5 + np.random.default_rng(5).random(9)
+XV = np.linspace(0.1, 2.9, 5)
+
+
+@pytest.mark.parametrize("lam", [0.1, None])
+def test_smoothing_spline_values(lam):
+    ref = si.make_smoothing_spline(XS, YS, w=WS, lam=lam)
+    for i, a in enumerate((XS, YS, WS)):
+        def f(v):
+            args = [v if j == i else b for j, b in enumerate((XS, YS, WS))]
+            return I.make_smoothing_spline(*args, lam=lam)
+        assert _rel(traced_value(lambda v: f(v).c, a), ref.c) < 1e-13
+        assert _rel(traced_value(lambda v: f(v)(XV), a), ref(XV)) < 1e-13
+    Yn = np.random.default_rng(6).random((2, 9, 3))
+    refn = si.make_smoothing_spline(XS, Yn, axis=1, lam=lam)
+    v = traced_value(lambda b: I.make_smoothing_spline(XS, b, axis=1, lam=lam)(XV), Yn)
+    assert v.shape == refn(XV).shape and _rel(v, refn(XV)) < 1e-13
+    assert np.array_equal(I.make_smoothing_spline(XS, YS, lam=lam)(XV),
+                          si.make_smoothing_spline(XS, YS, lam=lam)(XV))
+
+
+def test_smoothing_spline_derivatives():
+    F = lambda x, y, w, lam: si.make_smoothing_spline(x, y, w=w, lam=lam)(XV)
+    G = lambda x, y, w, lam: I.make_smoothing_spline(x, y, w=w, lam=lam)(XV)
+    args = (XS, YS, WS, 0.1)
+    for i, h, tol in ((0, 1e-4, 1e-8), (1, 1e-3, 1e-10), (2, 1e-4, 1e-8), (3, 1e-4, 1e-9)):
+        truth = richardson_jacobian(F, args, i, h=h)
+        fi = lambda v: G(*[v if j == i else a for j, a in enumerate(args)])
+        jf, jr = ad.jacfwd(fi)(args[i]), ad.jacrev(fi)(args[i])
+        assert _rel(jf, truth) < tol, (i, _rel(jf, truth))
+        assert _rel(jr, jf) < 1e-11
+    # second order in lam, and mixed lam / point
+    f2 = lambda lam: G(XS, YS, WS, lam)[2]
+    t2 = richardson_jacobian(lambda l: richardson_jacobian(F, (XS, YS, WS, l), 3, h=1e-3)[2],
+                             (0.1,), 0, h=1e-3)
+    assert _rel(ad.grad(ad.grad(f2))(0.1), t2) < 1e-6
+    hx = ad.jacfwd(ad.grad(lambda x: I.make_smoothing_spline(XS, YS, lam=0.1)(x)))(1.3)
+    assert _rel(hx, si.make_smoothing_spline(XS, YS, lam=0.1)(1.3, nu=2)) < 1e-12
+    # GCV: lam chosen from the values, held constant
+    # (lam held constant, the spline is linear in y: J y is SciPy's value)
+    g_gcv = ad.jacfwd(lambda y: I.make_smoothing_spline(XS, y)(XV))(YS)
+    assert _rel(g_gcv @ YS, si.make_smoothing_spline(XS, YS)(XV)) < 1e-12
+    g_rev = ad.jacrev(lambda y: I.make_smoothing_spline(XS, y)(XV))(YS)
+    assert _rel(g_rev, g_gcv) < 1e-12
+
+
+def test_smoothing_spline_errors():
+    with pytest.raises(ValueError, match="ascending"):
+        ad.grad(lambda y: I.make_smoothing_spline(XS[::-1], y, lam=0.1)(1.0))(YS)
+    with pytest.raises(ValueError, match="at least 5"):
+        ad.grad(lambda y: I.make_smoothing_spline(XS[:4], y, lam=0.1)(1.0))(YS[:4])
+    with pytest.raises(ValueError, match="non-negative"):
+        ad.grad(lambda y: I.make_smoothing_spline(XS, y, lam=-1.0)(1.0))(YS)
+    with pytest.raises(ValueError, match="weights"):
+        ad.grad(lambda y: I.make_smoothing_spline(XS, y, w=-WS, lam=0.1)(1.0))(YS)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_splrep(k):
+    ti = np.array([0.65, 1.35, 2.05])      # off the points XV (a knot there is a kink for k=1)
+    for kw in ({}, {"t": ti, "w": WS}, {"s": 0, "w": WS}):
+        F = lambda x, y: si.splev(XV, si.splrep(x, y, k=k, **kw))
+        G = lambda x, y: I.splev(XV, I.splrep(x, y, k=k, **kw))
+        tck = si.splrep(XS, YS, k=k, **kw)
+        t2, c2, k2 = [traced_value(lambda a: I.splrep(a, YS, k=k, **kw)[j], XS) for j in (0, 1)] + [k]
+        assert np.array_equal(t2, tck[0]) and _rel(c2, tck[1]) < 1e-13
+        assert _rel(traced_value(G, XS, YS), F(XS, YS)) < 1e-13
+        for i in (0, 1):
+            truth = richardson_jacobian(F, (XS, YS), i, h=1e-4)
+            fi = lambda v: G(*[v if j == i else a for j, a in enumerate((XS, YS))])
+            jf, jr = ad.jacfwd(fi)((XS, YS)[i]), ad.jacrev(fi)((XS, YS)[i])
+            assert _rel(jf, truth) < 1e-9 and _rel(jr, jf) < 1e-12
+    jt = ad.jacfwd(lambda t: I.splev(XV, I.splrep(XS, YS, k=k, t=t)))(ti)
+    tt = richardson_jacobian(lambda t: si.splev(XV, si.splrep(XS, YS, k=k, t=t)), (ti,), 0, h=1e-4)
+    assert _rel(jt, tt) < 1e-8
+
+
+def test_splrep_refusals():
+    for kw, match in (({"s": 0.5}, "s=0.5"), ({"per": 1}, "per"), ({"xb": -1.0}, "xb"),
+                      ({"full_output": 1}, "full_output"), ({"w": WS}, "s=")):
+        with pytest.raises(NotImplementedError, match=match):
+            ad.grad(lambda y: I.splrep(XS, y, **kw)[1][0])(YS)
+    with pytest.raises(ValueError, match="increasing"):
+        ad.grad(lambda y: I.splrep(XS[::-1], y, s=0)[1][0])(YS)
+    tck = I.splrep(XS, YS)
+    assert all(np.array_equal(a, b) for a, b in zip(tck[:2], si.splrep(XS, YS)[:2]))

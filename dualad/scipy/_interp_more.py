@@ -1,7 +1,8 @@
 """More of ``scipy.interpolate``, differentiable: ``RBFInterpolator``,
-``BarycentricInterpolator`` / ``barycentric_interpolate`` and
-``KroghInterpolator`` / ``krogh_interpolate`` (re-exported by
-``dualad.scipy.interpolate``).
+``BarycentricInterpolator`` / ``barycentric_interpolate``,
+``KroghInterpolator`` / ``krogh_interpolate``, ``make_smoothing_spline``,
+``splrep`` (``s=0`` or given knots) and ``lagrange`` (plain input only)
+(re-exported by ``dualad.scipy.interpolate``).
 
 Everything is written with ``dualad.numpy`` (the RBF system is solved with
 ``dualad.numpy.linalg.solve``, LU with partial pivoting as SciPy's ``dgesv``), so
@@ -634,3 +635,221 @@ def lagrange(x, w):
 
 lagrange._dualad_nondiff = True       # refuses traced values (docs/coverage.md)
 __all__ += ["lagrange"]
+
+
+# ---------------------------------------------------------------------------
+# make_smoothing_spline (SciPy's _bsplines.py, written with dualad.numpy)
+
+def _coeff_of_divided_diff(cols):
+    """SciPy's ``_coeff_of_divided_diff`` on the columns ``cols`` (a list of
+    arrays, one per point of the window: every window at once), the products in
+    SciPy's order."""
+    m = len(cols)
+    out = []
+    for i in range(m):
+        pp = None
+        for k in range(m):
+            if k != i:
+                f = cols[i] - cols[k]
+                pp = f if pp is None else pp * f
+        out.append(1.0 / pp)
+    return out
+
+
+def _smoothing_system(x, w, n):
+    """SciPy's banded ``X`` (natural-spline design) and ``W^{-1} E`` (penalty)."""
+    from ._bspline import _dense_design
+    t = dnp.concatenate([x[:1], x[:1], x[:1], x, x[-1:], x[-1:], x[-1:]])
+    xb = _dense_design(t, 3, x, n + 2)                   # SciPy's design_matrix, dense
+    j = _np.arange(2, n - 2)
+    mid = [xb[i + j - 2, j + 1] for i in range(1, 4)]
+    z1 = _np.zeros(1)
+    row1 = dnp.concatenate([z1, xb[0, 0:1], mid[0], xb[-3, -3:-2],
+                            ((x[-1] - x[-3]) * xb[-2, -2])[None]])
+    row2 = dnp.concatenate([((x[2] + x[1] - 2 * x[0]) * xb[0, 0])[None],
+                            (xb[1, 1] + xb[1, 2])[None], mid[1],
+                            (xb[-2, -3] + xb[-2, -2])[None],
+                            ((2 * x[-1] - x[-2] - x[-3]) * xb[-1, -1])[None]])
+    row3 = dnp.concatenate([((x[2] - x[0]) * xb[1, 1])[None], xb[2, 2:3], mid[2],
+                            xb[-1, -1:], z1])
+    zn = _np.zeros(n)
+    X = dnp.stack([zn, row1, row2, row3, zn])
+    # penalty, column by column as SciPy fills it
+    c0 = _coeff_of_divided_diff([x[a] for a in range(3)])
+    c0 = [c0[a] / w[a] for a in range(3)]
+    c1 = _coeff_of_divided_diff([x[a] for a in range(4)])
+    c1 = [c1[a] / w[a] for a in range(4)]
+    cm = _coeff_of_divided_diff([x[j - 2 + a] for a in range(5)])
+    span = x[j + 2] - x[j - 2]
+    cm = [span * cm[a] / w[j - 2 + a] for a in range(5)]
+    cl2 = _coeff_of_divided_diff([x[n - 4 + a] for a in range(4)])
+    cl2 = [-cl2[a] / w[n - 4 + a] for a in range(4)]
+    cl1 = _coeff_of_divided_diff([x[n - 3 + a] for a in range(3)])
+    cl1 = [cl1[a] / w[n - 3 + a] for a in range(3)]
+    zero = _np.zeros(1)
+    rows = []
+    for r in range(5):
+        first = [c0[r - 2][None] if r >= 2 else zero, c1[r - 1][None] if r >= 1 else zero]
+        last = [cl2[r][None] if r < 4 else zero, cl1[r][None] if r < 3 else zero]
+        rows.append(dnp.concatenate(first + [cm[r]] + last))
+    wE = dnp.stack(rows) * 6
+    return t, X, wE
+
+
+def make_smoothing_spline(x, y, w=None, lam=None, *, axis=0):
+    """``scipy.interpolate.make_smoothing_spline(x, y, w=None, lam=None, *,
+    axis=0)``: SciPy's penalized cubic smoothing spline (a ``BSpline``), built
+    with SciPy's formulas (natural-spline basis, divided-difference penalty, the
+    banded solve of ``X + lam W^{-1} E``), differentiable in ``y`` (linear), ``x``
+    (the knots are ``x``), ``w`` and ``lam``.
+
+    With ``lam=None`` the parameter is SciPy's GCV choice, computed from the
+    values (SciPy's own ``_compute_optimal_gcv_parameter``) and then held
+    constant: the derivatives are those of the spline at that fixed ``lam``, not
+    of the GCV optimum (which moves with the data).  Pass ``lam`` to differentiate
+    in it.
+
+    >>> import numpy as np, dualad as ad
+    >>> x = np.linspace(0.0, 3.0, 9); y = np.sin(x)
+    >>> g = ad.grad(lambda lam: make_smoothing_spline(x, y, lam=lam)(1.3))(0.1)
+    >>> import scipy.interpolate as si
+    >>> h = 1e-6
+    >>> fd = (si.make_smoothing_spline(x, y, lam=0.1 + h)(1.3)
+    ...       - si.make_smoothing_spline(x, y, lam=0.1 - h)(1.3)) / (2 * h)
+    >>> bool(np.isclose(g, fd))
+    True
+    """
+    from ._bspline import BSpline
+    from ..scipy.linalg import solve_banded
+    if not contains_tracer((x, y, w, lam)):
+        ref = _si.make_smoothing_spline(x, y, w=w, lam=lam, axis=axis)
+        return BSpline.construct_fast(ref.t, ref.c, ref.k, axis=ref.axis)
+    x = _flt(x, _np.float64) if contains_tracer(x) else _np.asarray(x, dtype=float)
+    y = _flt(y, _np.float64) if contains_tracer(y) else _np.asarray(y, dtype=float)
+    xp, yp = _pv(x), _pv(y)
+    if _np.any(xp[1:] - xp[:-1] <= 0):
+        raise ValueError('``x`` should be an ascending array')
+    if xp.ndim != 1 or xp.shape[0] != yp.shape[axis]:
+        raise ValueError(f'``x`` should be 1D and {xp.shape = } == {yp.shape = }')
+    if w is None:
+        w = _np.ones(len(xp))
+    else:
+        if not contains_tracer(w):
+            w = _np.asarray(w)
+        if _np.any(_pv(w) <= 0):
+            raise ValueError('Invalid vector of weights')
+    n = xp.shape[0]
+    if n <= 4:
+        raise ValueError('``x`` and ``y`` length must be at least 5')
+    if not -yp.ndim <= axis < yp.ndim:
+        raise _np.exceptions.AxisError(axis, yp.ndim)
+    axis = axis % yp.ndim
+    y = dnp.moveaxis(y, axis, 0)
+    y_shape1 = tuple(shape_of(y)[1:])
+    if y_shape1 != ():
+        y = dnp.reshape(y, (n, -1))
+    t, X, wE = _smoothing_system(x, w, n)
+    if lam is None:
+        from scipy.interpolate._bsplines import _compute_optimal_gcv_parameter
+        lam = _compute_optimal_gcv_parameter(_np.asarray(_pv(X)), _np.asarray(_pv(wE)),
+                                             _np.asarray(_pv(y)), _np.asarray(_pv(w)))
+    elif _np.any(_pv(lam) < 0.0):
+        raise ValueError('Regularization parameter should be non-negative')
+    if _np.ndim(_pv(lam)) == 0:
+        c = solve_banded((2, 2), X + lam * wE, y)
+    else:
+        c = dnp.stack([solve_banded((2, 2), X + lam[i] * wE, y[:, i])
+                       for i in range(shape_of(lam)[0])], axis=1)
+    c = dnp.reshape(c, (shape_of(c)[0],) + y_shape1)
+    c0, c1 = c[0:1], c[1:2]
+    cm0, cm1 = c[-1:-2:-1], c[-2:-3:-1]
+    c_ = dnp.concatenate([c0 * (t[5] + t[4] - 2 * t[3]) + c1,
+                          c0 * (t[5] - t[3]) + c1,
+                          c[1:-1],
+                          cm0 * (t[-4] - t[-6]) + cm1,
+                          cm0 * (2 * t[-4] - t[-5] - t[-6]) + cm1], axis=0)
+    return BSpline.construct_fast(t, c_, 3, axis=axis)
+
+
+__all__ += ["make_smoothing_spline"]
+
+
+def splrep(x, y, w=None, xb=None, xe=None, k=3, task=0, s=None, t=None,
+           full_output=0, per=0, quiet=1):
+    """``scipy.interpolate.splrep``: plain input is SciPy's own (FITPACK).  With
+    traced ``x``, ``y`` (or ``w``, ``t``) the two cases whose knots do not depend
+    on the data's values are supported, differentiable in ``x``, ``y``, ``w`` and
+    ``t``:
+
+    * ``s=0`` (the default when ``w`` is not given): FITPACK's interpolating
+      spline, whose knots are ``make_interp_spline``'s (``x[0]`` and ``x[-1]``
+      repeated ``k + 1`` times, interior knots at the data for odd ``k``, at the
+      midpoints for even ``k``), so this is ``make_interp_spline(x, y, k)`` (``w``
+      has no effect on an interpolant);
+    * ``t`` given (interior knots; FITPACK's task -1): the weighted least-squares
+      spline, ``make_lsq_spline(x, y, [x[0]]*(k+1) + t + [x[-1]]*(k+1), k, w)``.
+
+    The coefficients agree with FITPACK's to rounding (about 1e-15) and are
+    padded with ``k + 1`` zeros, as FITPACK returns them: ``(t, c, k)``.  ``s > 0``
+    (FITPACK chooses the knots from the residuals: not differentiable),
+    ``per=1``, ``task=1``, ``xb`` / ``xe`` and ``full_output`` raise
+    ``NotImplementedError`` on traced input; use ``make_smoothing_spline`` or
+    ``make_lsq_spline`` for smoothing.
+
+    >>> import numpy as np, dualad as ad
+    >>> x = np.linspace(0.0, 3.0, 8)
+    >>> f = lambda y: splev(1.3, splrep(x, y))
+    >>> round(float(ad.grad(f)(np.sin(x)).sum()), 12)       # cardinal weights
+    1.0
+    """
+    from ._bspline import make_interp_spline, make_lsq_spline
+    if not contains_tracer((x, y, w, t, xb, xe, s)):
+        return _si.splrep(x, y, w=w, xb=xb, xe=xe, k=k, task=task, s=s, t=t,
+                          full_output=full_output, per=per, quiet=quiet)
+    xp, yp = _np.atleast_1d(_pv(x)), _np.atleast_1d(_pv(y))
+    m = len(xp)
+    if s is None:
+        s = 0.0 if w is None else m - _math.sqrt(2 * m)
+    for name, val, ok in (("per", per, 0), ("task", task, 0 if t is None else task),
+                          ("full_output", full_output, 0)):
+        if val != ok:
+            raise NotImplementedError(
+                f"splrep: {name}={val!r} is not supported with traced input "
+                "(only the interpolating case s=0 and given knots t are)")
+    if xb is not None or xe is not None:
+        raise NotImplementedError(
+            "splrep: xb / xe are not supported with traced input (the boundary knots "
+            "are x[0] and x[-1])")
+    if w is not None and len(_pv(w)) != m:
+        raise TypeError(f'len(w)={len(_pv(w))} is not equal to m={m}')
+    if m != len(yp):
+        raise TypeError('Lengths of the first three arguments (x,y,w) must be equal')
+    if not (1 <= k <= 5):
+        raise TypeError(f'Given degree of the spline (k={k}) is not supported. (1<=k<=5)')
+    if m <= k:
+        raise TypeError('m > k must hold')
+    if _np.any(_np.diff(xp) <= 0):
+        raise ValueError("splrep: x must be strictly increasing (FITPACK's error on "
+                         "input data)")
+    x = _flt(x, _np.float64) if contains_tracer(x) else xp.astype(_np.float64)
+    y = _flt(y, _np.float64) if contains_tracer(y) else yp.astype(_np.float64)
+    if t is not None:
+        edge = [x[:1]] * (k + 1), [x[-1:]] * (k + 1)
+        tt = dnp.concatenate(edge[0] + [dnp.asarray(t, dtype=_np.float64)
+                                        if contains_tracer(t) else _np.asarray(t, float)]
+                             + edge[1])
+        spl = make_lsq_spline(x, y, tt, k=k, w=w)
+    elif _pv(s) == 0:
+        spl = make_interp_spline(x, y, k=k)
+    else:
+        raise NotImplementedError(
+            f"splrep: s={float(_pv(s))!r} > 0 is not supported with traced input: FITPACK "
+            "places the knots from the residuals, which is not differentiable; use "
+            "make_smoothing_spline, or make_lsq_spline (or splrep with t=) with fixed knots")
+    c = dnp.concatenate([spl.c, _np.zeros(k + 1)])
+    return (spl.t, c, k)
+
+
+from ._bspline import splev           # noqa: E402  (for the doctest above)
+
+__all__ += ["splrep"]
