@@ -324,3 +324,16 @@ def test_splrep_refusals():
         ad.grad(lambda y: I.splrep(XS[::-1], y, s=0)[1][0])(YS)
     tck = I.splrep(XS, YS)
     assert all(np.array_equal(a, b) for a, b in zip(tck[:2], si.splrep(XS, YS)[:2]))
+
+
+@pytest.mark.parametrize("cls", ["BarycentricInterpolator", "KroghInterpolator"])
+def test_polyint_empty_scalar_float32(cls):
+    kw = {"rng": 1} if cls.startswith("B") else {}
+    S = getattr(si, cls)(XI, YI, **kw)
+    for xx in (np.array([]), np.float32(0.3), np.array([[0.3, 0.9]], dtype=np.float32)):
+        for meth in ("__call__", "derivatives"):
+            ref = getattr(S, meth)(xx)
+            got = traced_value(lambda b: getattr(getattr(I, cls)(XI, b, **kw), meth)(xx), YI)
+            assert got.shape == ref.shape and got.dtype == ref.dtype
+            if ref.size:
+                assert _rel(got, ref) < 1e-12
