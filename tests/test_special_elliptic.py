@@ -220,4 +220,7 @@ def test_edges():
     d1 = ad.grad(sp.ellipkinc, argnums=1)(0.4 + np.pi, 0.6)
     assert float(d1 - d0) == pytest.approx(2 * float(ad.grad(sp.ellipk)(0.6)), rel=1e-13)
     # outside SciPy's domain (m > 1 for ellipkinc): NaN value, NaN derivative
-    assert np.isnan(ad.grad(sp.ellipkinc, argnums=1)(0.5, 2.0))
+    for f in (sp.ellipkinc, sp.ellipeinc):
+        assert np.isnan(ss.ellipkinc(0.5, 2.0))
+        assert np.isnan(ad.grad(f, argnums=(0, 1))(0.5, 2.0)).all()
+    assert np.isnan(ad.grad(lambda m: sp.ellipj(0.5, m)[0])(1.5))

@@ -276,9 +276,19 @@ def _sqrt_delta(phi, m):
     return dnp.sqrt(_delta2(s, c, m))
 
 
+def _nan_above_1(rule):
+    # SciPy's ellipkinc / ellipeinc are NaN for m > 1; so are their derivatives (the
+    # closed forms would continue analytically where sin^2 phi < 1/m)
+    def wrapped(ans, phi, m):
+        out = rule(ans, phi, m)
+        bad = _pv(m) > 1
+        return dnp.where(bad, _np.nan, out) if bad.any() else out
+    return wrapped
+
+
 ellipkinc = _nary(_sp.ellipkinc, "ellipkinc",
-                  [_in_double(lambda ans, phi, m: 1 / _sqrt_delta(phi, m)),
-                   _in_double(lambda ans, phi, m: _dF_dm(phi, m))], ["phi", "m"])
+                  [_in_double(_nan_above_1(lambda ans, phi, m: 1 / _sqrt_delta(phi, m))),
+                   _in_double(_nan_above_1(lambda ans, phi, m: _dF_dm(phi, m)))], ["phi", "m"])
 ellipkinc.__doc__ = """``scipy.special.ellipkinc(phi, m)``: ``F(phi|m)``, differentiable in
 both arguments: ``1 / sqrt(1 - m sin^2 phi)`` in ``phi``, ``(sin^3 R_D(cos^2, 1, 1 - m sin^2)
 + 2n R_D(0, 1, 1 - m)) / 6`` in ``m`` (``phi = n pi + phi_r``, sine and cosine of ``phi_r``).
@@ -289,8 +299,8 @@ both arguments: ``1 / sqrt(1 - m sin^2 phi)`` in ``phi``, ``(sin^3 R_D(cos^2, 1,
 1.0
 """
 ellipeinc = _nary(_sp.ellipeinc, "ellipeinc",
-                  [_in_double(lambda ans, phi, m: _sqrt_delta(phi, m)),
-                   _in_double(lambda ans, phi, m: _dE_dm(phi, m))], ["phi", "m"])
+                  [_in_double(_nan_above_1(lambda ans, phi, m: _sqrt_delta(phi, m))),
+                   _in_double(_nan_above_1(lambda ans, phi, m: _dE_dm(phi, m)))], ["phi", "m"])
 ellipeinc.__doc__ = """``scipy.special.ellipeinc(phi, m)``: ``E(phi|m)``, differentiable in
 both arguments: ``sqrt(1 - m sin^2 phi)`` in ``phi``, ``-(sin^3 R_D(cos^2, 1 - m sin^2, 1)
 + 2n R_D(0, 1 - m, 1)) / 6`` in ``m``.
@@ -298,7 +308,7 @@ both arguments: ``sqrt(1 - m sin^2 phi)`` in ``phi``, ``-(sin^3 R_D(cos^2, 1 - m
 >>> import dualad as ad
 >>> from dualad.scipy.special import ellipeinc
 >>> round(float(ad.grad(ellipeinc, argnums=1)(1.0, 0.0)), 12)   # -(1 - sin 2 / 2) / 4
--0.136324318787
+-0.136337821647
 """
 
 ellipkm1 = _unary(_sp.ellipkm1, "ellipkm1",
