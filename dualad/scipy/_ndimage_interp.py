@@ -118,28 +118,10 @@ def _check_order(order):
 
 
 def _out_dtype(name, x, output, cval=0.0):
-    dt = _dtype_of(x)
-    if dt.kind == "c" or _np.iscomplexobj(primal_of(cval)):
-        raise NotImplementedError(
-            f"ndimage.{name}: complex input or cval is not supported when differentiating; "
-            f"transform the real and imaginary parts separately")
-    if isinstance(cval, Tracer) and ndim_of(cval) != 0:
-        raise ValueError(f"ndimage.{name}: cval must be a scalar, got shape {shape_of(cval)}")
-    if output is None:
-        odt = dt
-    elif isinstance(output, (type, _np.dtype, str)):
-        odt = _np.dtype(output)
-    else:
-        raise TypeError(
-            f"ndimage.{name}: output= cannot be an array when differentiating (a traced "
-            f"result cannot be written into it); pass output=None or a dtype such as "
-            f"numpy.float32 and use the returned array")
-    if odt not in (_np.float32, _np.float64):
-        raise TypeError(
-            f"ndimage.{name}: the output dtype would be {odt} (SciPy rounds the result to "
-            f"it), which has no derivative; pass a float32 or float64 input, or "
-            f"output=numpy.float64")
-    return odt
+    """The output dtype SciPy gives, with the filters' checks and messages (complex
+    values, an array or integer ``output``, a non-scalar traced ``cval``)."""
+    from .ndimage import _prep          # (ndimage imports this module at its end)
+    return _prep(name, x, output, None, cval)[1]
 
 
 def _f64(x):
