@@ -74,3 +74,17 @@ def nan_aware_rel(a, b):
     if not np.any(ok):
         return 0.0
     return np.max(np.abs(a[ok] - b[ok])) / max(np.max(np.abs(b[ok])), 1e-300)
+
+
+def richardson_directional(f, x, v, h=1e-3):
+    """d/dt f(x + t v) at t = 0 of the plain function ``f``: central differences
+    at h and h/2 combined to cancel the h^2 error term."""
+    d = lambda h: (np.asarray(f(x + h * v)) - np.asarray(f(x - h * v))) / (2 * h)  # noqa: E731
+    return (4 * d(h / 2) - d(h)) / 3
+
+
+def richardson_second_directional(f, x, v, h=1e-2):
+    """d2/dt2 f(x + t v) at t = 0 of the plain function ``f``, Richardson-extrapolated."""
+    f0 = np.asarray(f(x))
+    d = lambda h: (np.asarray(f(x + h * v)) - 2 * f0 + np.asarray(f(x - h * v))) / (h * h)  # noqa: E731
+    return (4 * d(h / 2) - d(h)) / 3

@@ -532,8 +532,10 @@ def test_scipy_cubicspline_on_traced_values_names_dualads():
     spl = si.CubicSpline(x, np.sin(x))
     with pytest.raises(TypeError, match=r"build it with dualad\.scipy\.interpolate\.CubicSpline"):
         ad.grad(lambda t: spl(t))(1.3)
-    with pytest.raises(TypeError, match=r"dualad\.scipy\.interpolate has no make_interp_spline"):
+    with pytest.raises(TypeError, match=r"call dualad\.scipy\.interpolate\.make_interp_spline"):
         ad.grad(lambda y: si.make_interp_spline(x, y)(1.3))(np.sin(x))
+    with pytest.raises(TypeError, match=r"dualad\.scipy\.interpolate has no UnivariateSpline"):
+        ad.grad(lambda y: si.UnivariateSpline(x, y)(1.3))(np.sin(x))
     with pytest.raises(TypeError, match=r"call dualad\.scipy\.interpolate\.PchipInterpolator"):
         ad.grad(lambda y: si.PchipInterpolator(x, y)(1.3))(np.sin(x))
 

@@ -18,18 +18,13 @@ import dualad as ad
 import dualad.scipy.linalg as L
 from dualad.jacobians import hessian, jacfwd, jacrev
 
+from ._derivatives import richardson_directional, richardson_second_directional
+
 RNG = np.random.default_rng(7)
 
 
-def _rich1(f, x, v, h=1e-3):
-    d = lambda h: (np.asarray(f(x + h * v)) - np.asarray(f(x - h * v))) / (2 * h)
-    return (4 * d(h / 2) - d(h)) / 3
-
-
-def _rich2(f, x, v, h=1e-2):
-    f0 = np.asarray(f(x))
-    d = lambda h: (np.asarray(f(x + h * v)) - 2 * f0 + np.asarray(f(x - h * v))) / (h * h)
-    return (4 * d(h / 2) - d(h)) / 3
+_rich1 = richardson_directional
+_rich2 = richardson_second_directional
 
 
 def _rel(got, want):

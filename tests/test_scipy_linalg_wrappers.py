@@ -21,6 +21,8 @@ import dualad.numpy as dnp
 import dualad.scipy.linalg as L
 from dualad.testing import check_grads
 
+from ._derivatives import richardson_directional, richardson_second_directional
+
 RNG = np.random.default_rng(20240611)
 N = 4
 A = RNG.standard_normal((N, N))
@@ -38,15 +40,8 @@ R4 = RNG.standard_normal(4)
 B5 = RNG.standard_normal(5)
 
 
-def _rich1(f, x, v, h=1e-3):
-    d = lambda h: (np.asarray(f(x + h * v)) - np.asarray(f(x - h * v))) / (2 * h)
-    return (4 * d(h / 2) - d(h)) / 3
-
-
-def _rich2(f, x, v, h=1e-2):
-    f0 = np.asarray(f(x))
-    d = lambda h: (np.asarray(f(x + h * v)) - 2 * f0 + np.asarray(f(x - h * v))) / (h * h)
-    return (4 * d(h / 2) - d(h)) / 3
+_rich1 = richardson_directional
+_rich2 = richardson_second_directional
 
 
 def _direction(x, seed):

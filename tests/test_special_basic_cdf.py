@@ -388,8 +388,8 @@ def test_stats_missing_method_message():
                                              r"\(scipy\.stats\.norm\.fit\) yet.*"
                                              r"Its methods: cdf, .*logpdf"):
         stats.norm.fit
-    with pytest.raises(AttributeError, match="multivariate_normal has no method 'entropy'"):
-        stats.multivariate_normal.entropy(np.zeros(2))
+    with pytest.raises(AttributeError, match="multivariate_normal has no method 'fit'"):
+        stats.multivariate_normal.fit(np.zeros((3, 2)))
     with pytest.raises(AttributeError, match="norm has no attribute 'nonsense'; its methods"):
         stats.norm.nonsense
     assert not hasattr(stats.gamma, "fit") and hasattr(stats.gamma, "entropy")

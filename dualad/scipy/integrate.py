@@ -1,6 +1,8 @@
-"""Differentiable ``scipy.integrate.odeint`` and ``scipy.integrate.solve_ivp``, and
-the quadrature of samples: ``trapezoid``, ``cumulative_trapezoid``, ``simpson``
-and ``cumulative_simpson`` (SciPy's formulas written with ``dualad.numpy``:
+"""Differentiable ``scipy.integrate.odeint`` and ``scipy.integrate.solve_ivp``, the
+quadrature of functions (``quad``, ``quad_vec``, ``fixed_quad``, ``dblquad``,
+``tplquad``, ``nquad``: module ``_quadpack``), and the quadrature of samples:
+``trapezoid``, ``cumulative_trapezoid``, ``simpson``, ``cumulative_simpson``
+and ``romb`` (SciPy's formulas written with ``dualad.numpy``:
 SciPy's values and dtypes, differentiable in ``y``, ``x`` and ``dx``; see the
 end of this module and docs/scipy.md).
 
@@ -88,7 +90,8 @@ from ..reverse import vjp_flat
 from ..tracer import Tracer, contains_tracer, ndim_of, primal_of
 
 __all__ = ["odeint", "solve_ivp", "trapezoid", "cumulative_trapezoid", "simpson",
-           "cumulative_simpson"]
+           "cumulative_simpson", "quad", "quad_vec", "fixed_quad", "romb", "dblquad",
+           "tplquad", "nquad"]
 
 
 def _call(func, y, t, params, tfirst):
@@ -756,3 +759,7 @@ def cumulative_simpson(y, *, x=None, dx=1.0, axis=-1, initial=None):
                                else dnp.astype(initial, dt),
                                res if rdt == dt else dnp.astype(res, dt)], axis=-1)
     return dnp.swapaxes(res, -1, axis)
+
+
+from ._quadpack import (dblquad, fixed_quad, nquad, quad, quad_vec,  # noqa: E402
+                        romb, tplquad)

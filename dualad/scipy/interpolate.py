@@ -1,8 +1,10 @@
 """Differentiable ``scipy.interpolate``: ``CubicSpline``, ``CubicHermiteSpline``,
 ``PchipInterpolator``, ``Akima1DInterpolator`` and ``PPoly`` (the piecewise
 polynomials they build), ``RegularGridInterpolator`` and ``interpn`` (methods
-'linear' and 'nearest') and ``interp1d`` (every kind), with SciPy's signatures
-and values.  The last three are described in their docstrings and in
+'linear' and 'nearest') and ``interp1d`` (every kind), and the B-splines (``BSpline``,
+``make_interp_spline``, ``make_lsq_spline``, ``splev``, ``splder``,
+``splantider``, ``splint``: see ``dualad/scipy/_bspline.py``), with SciPy's
+signatures and values.  The last three are described in their docstrings and in
 docs/scipy.md; they are written with ``dualad.numpy`` (no primitive of their own).
 
 ``CubicSpline(x, y, axis=0, bc_type='not-a-knot', extrapolate=None)`` computes
@@ -1260,3 +1262,39 @@ class interp1d:
                         fv = _np.asarray(primal_of(fv)).astype(dt)
                     out = dnp.where(_np.reshape(mask, col), fv, out)
         return out
+
+
+from ._bspline import (BSpline, make_interp_spline, make_lsq_spline, splev,   # noqa: E402
+                       splder, splantider, splint)
+
+__all__ += ["BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder",
+            "splantider", "splint"]
+
+
+def pchip_interpolate(xi, yi, x, der=0, axis=0):
+    """``scipy.interpolate.pchip_interpolate(xi, yi, x, der=0, axis=0)``: the
+    ``PchipInterpolator`` of ``(xi, yi)`` (or its derivatives: ``der`` an integer
+    or a list of them) at ``x``, differentiable in ``xi``, ``yi`` and ``x``.
+
+    >>> import numpy as np, dualad as ad
+    >>> xi = np.array([0.0, 1.0, 2.0, 3.0]); yi = np.array([0.0, 1.0, 0.5, 2.0])
+    >>> bool(np.isclose(ad.grad(lambda x: pchip_interpolate(xi, yi, x))(1.5),
+    ...                 pchip_interpolate(xi, yi, 1.5, der=1)))
+    True
+    """
+    if not contains_tracer((xi, yi, x)):
+        return _si.pchip_interpolate(xi, yi, x, der=der, axis=axis)
+    p = PchipInterpolator(xi, yi, axis=axis)
+    if der == 0:
+        return p(x)
+    if _np.isscalar(der):
+        return p.derivative(der)(x)
+    return [p.derivative(nu)(x) for nu in der]
+
+
+__all__ += ["pchip_interpolate"]
+
+from ._interp_more import *          # noqa: E402,F401,F403  RBF, barycentric, Krogh
+from ._interp_more import __all__ as _more_all     # noqa: E402
+
+__all__ += list(_more_all)

@@ -728,3 +728,9 @@ def gaussian_gradient_magnitude(input, sigma, output=None, mode="reflect", cval=
         d = derivative(x, axes[ii], modes[ii])
         s = s + d * d
     return _sqrt0(s)
+
+
+from ._ndimage_interp import *  # noqa: E402,F401,F403  (interpolation: map_coordinates, ...)
+from ._ndimage_interp import __all__ as _interp_all  # noqa: E402
+
+__all__ += _interp_all

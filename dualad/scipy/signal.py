@@ -23,6 +23,13 @@ transpose convention), summed over the axes the argument was broadcast along.
 too), and ``correlate`` convolves with the reversed (conjugated) second
 argument, so every function differentiates in both arguments, to any order.
 
+Spectral analysis (``detrend``, ``hilbert``, ``periodogram``, ``welch``,
+``csd``, ``coherence``, ``spectrogram``, ``stft``, ``istft``) lives in
+``_signal_spectral.py``, the rate changes (``upfirdn``, ``resample``,
+``resample_poly``, ``decimate``) in ``_signal_resample.py``, ``freqz``,
+``sosfreqz`` / ``freqz_sos`` and ``medfilt`` in ``_signal_misc.py``; all are
+re-exported here.
+
 >>> import numpy as np, dualad as ad
 >>> from dualad.scipy import signal
 >>> ad.grad(lambda k: signal.convolve(np.array([1.0, 2.0, 3.0]), k, mode="valid").sum())(np.ones(2))
@@ -1011,3 +1018,17 @@ def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
         k = dnp.conj(k)
     out = _conv2d(in1, k, mode, boundary, fillvalue, correlate=True)
     return _c2_out(_flip_all(out) if swap else out, ref)
+
+
+# --- spectral analysis (dualad/scipy/_signal_spectral.py) --------------------------
+from ._signal_spectral import (coherence, csd, detrend, hilbert, istft,  # noqa: E402
+                               periodogram, spectrogram, stft, welch)
+
+__all__ += ["detrend", "hilbert", "periodogram", "welch", "csd", "coherence",
+            "spectrogram", "stft", "istft"]
+from ._signal_resample import decimate, resample, resample_poly, upfirdn  # noqa: E402
+
+__all__ += ["upfirdn", "resample", "resample_poly", "decimate"]
+from ._signal_misc import freqz, freqz_sos, medfilt, sosfreqz  # noqa: E402
+
+__all__ += ["freqz", "sosfreqz", "freqz_sos", "medfilt"]

@@ -1951,3 +1951,7 @@ def __getattr__(name):
 
 # more continuous distributions (truncnorm, rayleigh, f, ...): their module adds them here
 from . import _stats_continuous2  # noqa: E402,F401
+
+# more discrete and multivariate distributions and gaussian_kde (multivariate_normal and
+# dirichlet with entropy / cov too): their module adds its names to this one
+from . import _stats_discrete_mv  # noqa: E402,F401

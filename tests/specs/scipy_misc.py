@@ -185,3 +185,34 @@ SPECS.append(
          st.tuples(arrays((3,)), arrays((2,), low=-0.3, high=0.3), arrays((6,)), arrays((2,)),
                    st.floats(1.2, 2.0)),
          max_examples=8, covers=("signal.lfilter",)))
+
+
+def _quad_int(x, p, c):
+    return dnp.exp(-p * x * x) * dnp.cos(c[0] * x + c[1])
+
+
+def _quad(p, c, a, b):
+    # a scalar and a vector parameter, both limits traced; tight tolerances: the
+    # derivative integrals carry quad's error (about epsabs) like the value
+    kw = dict(epsabs=1e-13, epsrel=1e-13)
+    return (integrate.quad(_quad_int, a, b, args=(p, c), **kw)[0],
+            integrate.quad(lambda x, p: x * x * dnp.exp(-p * x), 0.0, np.inf, args=(p,),
+                           **kw)[0] * a)
+
+
+def _quad_vec(p, c, b):
+    # a vector-valued integrand: scalar and vector parameters, the upper limit
+    return integrate.quad_vec(lambda x, p, c: dnp.sin(c * x) * dnp.exp(-p * x), 0.0, b,
+                              args=(p, c), epsrel=1e-12)[0]
+
+
+SPECS += [
+    Spec("integrate.quad", _quad,
+         st.tuples(st.floats(0.5, 2.0), arrays((2,), low=-1.0, high=1.0),
+                   st.floats(-0.5, 0.2), st.floats(0.4, 1.5)),
+         order=2, atol=1e-5, rtol=1e-5, max_examples=3, covers=("integrate.quad",)),
+    Spec("integrate.quad_vec", _quad_vec,
+         st.tuples(st.floats(0.5, 2.0), arrays((3,), low=-1.0, high=1.0),
+                   st.floats(0.4, 1.5)),
+         order=2, atol=1e-5, rtol=1e-5, max_examples=3, covers=("integrate.quad_vec",)),
+]

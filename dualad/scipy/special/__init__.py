@@ -116,6 +116,8 @@ from ._common import _pv, _sub
 from ._cdf import (bdtr, bdtrc, bdtri, betaincc, btdtria, btdtrib, chdtr, chdtrc, chdtri,
                    chdtriv, fdtr, fdtrc, fdtri, gdtr, gdtrc, gdtria, gdtrib, gdtrix, nbdtr,
                    nbdtrc, nbdtri, nrdtrimn, nrdtrisd, pdtr, pdtrc, pdtri, pdtrik, stdtridf)
+from ._elliptic import (_ellipj_ph, ellipeinc, ellipj, ellipkinc, ellipkm1, elliprc, elliprd,
+                        elliprf, elliprg, elliprj)
 from ._error import (_log_ndtr_h, _log_ndtr_h_dk, dawsn, dawsn_dk, erf, erfc, erfcinv, erfcx, erfcx_dk, erfi,
                      erfinv, log_ndtr, ndtr, ndtri, owens_t)
 from ._gamma import (beta, betaln, binom, digamma, gamma, gammaln, loggamma, multigammaln,
@@ -161,6 +163,8 @@ __all__ = [
     "bdtr", "bdtrc", "bdtri", "nbdtr", "nbdtrc", "nbdtri", "chdtr", "chdtrc", "chdtri",
     "fdtr", "fdtrc", "fdtri", "nrdtrimn", "nrdtrisd", "gdtrib", "chdtriv", "pdtrik",
     "btdtria", "btdtrib", "stdtridf",
+    "ellipkinc", "ellipeinc", "ellipkm1", "ellipj", "elliprf", "elliprd", "elliprj", "elliprc",
+    "elliprg",
 ]
 
 
