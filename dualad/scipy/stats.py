@@ -1949,6 +1949,8 @@ def __getattr__(name):
     raise AttributeError(msg)
 
 
+# more continuous distributions (truncnorm, rayleigh, f, ...): their module adds them here
+from . import _stats_continuous2  # noqa: E402,F401
 
 # more discrete and multivariate distributions and gaussian_kde (multivariate_normal and
 # dirichlet with entropy / cov too): their module adds its names to this one
