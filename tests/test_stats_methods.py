@@ -355,3 +355,16 @@ def test_pareto_quantiles_and_second_order():
     d2 = richardson(lambda c: richardson(g, c, 1e-3), 2.5, 1e-3)
     assert float(ad.jacfwd(ad.jacrev(lambda c: stats.pareto.logsf(7.0, c, 0.3, 2.0)))(2.5)) == \
         pytest.approx(d2, abs=1e-8)          # logsf = -b log y: linear in b
+
+
+def test_entropy_without_closed_form_refuses_traced_parameters(monkeypatch):
+    """A distribution whose entropy has no closed form in dualad gives SciPy's value on
+    plain parameters and refuses traced ones (never SciPy's value with derivative 0)."""
+    import scipy.stats as ss
+
+    from dualad.scipy import _stats_moments
+    from dualad.scipy import stats as ds
+    monkeypatch.delitem(_stats_moments.ENTROPY, "logistic")
+    assert float(ds.logistic.entropy(scale=2.0)) == float(ss.logistic.entropy(scale=2.0))
+    with pytest.raises(NotImplementedError, match="logistic.entropy"):
+        ad.grad(lambda s: ds.logistic.entropy(scale=s))(2.0)

@@ -570,8 +570,12 @@ class _Continuous(_Moments):
         parameters (the standard distribution's closed form plus ``log(scale)``)."""
         from ._stats_moments import ENTROPY, with_value
         ref = self._scipy_value("entropy", (), args, kwds)
-        if not self._traced_call(args, kwds) or self.name not in ENTROPY:
+        if not self._traced_call(args, kwds):
             return ref
+        if self.name not in ENTROPY:       # never SciPy's value with a silent zero derivative
+            raise NotImplementedError(
+                f"dualad.scipy.stats.{self.name}.entropy has no derivative in its "
+                f"parameters; call it on plain values (dualad.stop_gradient) for SciPy's")
         shapes, loc, scale = self._standard(args, kwds)
         with _np.errstate(all="ignore"):
             out = ENTROPY[self.name](*shapes)
