@@ -346,7 +346,7 @@ def _active_free(xf, g, lb, ub):
     component is at a bound when the gradient ``g`` does not point into the box
     there (``g >= 0`` at a lower bound, ``<= 0`` at an upper one) and it lies
     within ``1e-8 * max(1, |bound|)`` of it, or (interior-point methods such as
-    trust-constr stop short of a bound) within ``1e-4 * max(1, |bound|)`` with
+    trust-constr stop short of a bound) within ``1e-2 * max(1, |bound|)`` with
     ``|g|`` above 1000 times the distance (an interior minimum has ``g ~ 0``)."""
     def held(b, sign):
         fin = _np.isfinite(b)
@@ -354,7 +354,7 @@ def _active_free(xf, g, lb, ub):
         dist = _np.abs(_np.where(fin, xf - b, _np.inf))
         out = sign * g >= 0
         return fin & out & ((dist <= 1e-8 * scale) |
-                            ((dist <= 1e-4 * scale) & (_np.abs(g) > 1e3 * dist)))
+                            ((dist <= 1e-2 * scale) & (_np.abs(g) > 1e3 * dist)))
     return ~(held(lb, 1.0) | held(ub, -1.0))
 
 
@@ -413,6 +413,15 @@ def _newton_root(vector, xf, steps, who):
         except _np.linalg.LinAlgError as err:
             raise _singular(who, "Jacobian of the system", err) from None
     return x
+
+
+def _warn_unconverged(res, who):
+    """Derivatives of a solution assume it is one: say so when SciPy says it is not."""
+    if not bool(res.get("success", True)):
+        import warnings
+        warnings.warn(f"{who}: SciPy reports no convergence ({res.get('message', '')!s}); the "
+                      f"derivatives returned are those of the implicit function at this x, "
+                      f"which is not a solution", RuntimeWarning, stacklevel=4)
 
 
 def _exact_value(v, e):
@@ -1134,6 +1143,7 @@ def minimize(fun, x0, args=(), method=None, bounds=None, constraints=(), tol=Non
                 (k == "nhev" and second is not None):
             res[k] = obj.counts[k]
     if traces:
+        _warn_unconverged(res, "minimize")
         _implicit_minimize(res, fun, targs, shape, fbounds, meth, _newton_steps(traces))
     return res
 
@@ -1276,6 +1286,7 @@ def least_squares(fun, x0, bounds=(-_np.inf, _np.inf), method="trf", ftol=_UNSET
     res.nfev = vec.counts["nfev"]
     res.njev = vec.counts["njev"]
     if traces:
+        _warn_unconverged(res, "least_squares")
         _implicit_least_squares(res, fun, targs, tkwargs, shape, options.get("loss", "linear"),
                                 tscale, _newton_steps(traces))
     return res
@@ -1390,6 +1401,7 @@ def root(fun, x0, args=(), method="hybr", tol=None, callback=None, options=None,
     if meth in _ROOT_JAC:
         res.njev = vec.counts["njev"]
     if traces:
+        _warn_unconverged(res, "root")
         # Newton steps on F(x, p) = 0 from SciPy's x: dx = -J_x^-1 J_p dp
         def system(x):
             return _flat_out(fun(_dnp.reshape(x, shape), *targs))

@@ -273,3 +273,28 @@ def test_errors():
         ad.grad(lambda p: so.least_squares(lambda z: z - p, np.zeros(2)).cost)(np.ones(2))
     # the next call works normally
     assert minimize(f, np.zeros(2), args=(np.ones(2),)).success
+
+
+def test_trust_constr_component_short_of_an_active_bound_is_held():
+    """trust-constr (interior point) stops ~1.8e-4 short of the bound x1 = -0.3, where
+    the gradient (+0.9) points out of the box: that component is held (derivative 0),
+    and the free one matches L-BFGS-B's, which lands on the bound exactly."""
+    def f(x, p):
+        return (dnp.sum((x - p[:2]) ** 2 * p[2]) + 0.3 * dnp.sum(x ** 4)
+                + p[3] * x[0] * x[1])
+    p0 = np.array([1.0, -0.5, 1.5, 0.4])
+    bounds = [(-0.2, 2.0), (-0.3, 0.5)]
+
+    def sol(method):
+        return ad.jacobian(lambda p: minimize(f, np.zeros(2), args=(p,), method=method,
+                                              bounds=bounds).x)(p0)
+    J = sol("trust-constr")
+    np.testing.assert_array_equal(J[1], 0.0)
+    np.testing.assert_allclose(J[0], sol("L-BFGS-B")[0], rtol=1e-3)
+
+
+def test_unconverged_solution_warns():
+    with pytest.warns(RuntimeWarning, match="no convergence"):
+        ad.grad(lambda p: minimize(lambda x, p: dnp.sum((x - p) ** 4) + dnp.sum(x ** 2),
+                                   np.full(3, 5.0), args=(p,), method="BFGS",
+                                   options={"maxiter": 1}).x[0])(np.array([0.3, 0.6, 0.9]))
