@@ -340,3 +340,22 @@ def test_tplquad_and_nquad():
     np.testing.assert_allclose(g, 6 * 1.3 ** 5 / 8, rtol=1e-12)
     np.testing.assert_allclose(ad.hessian(lambda t: N(t)[0])(1.3), 30 * 1.3 ** 4 / 8,
                                rtol=1e-11)
+
+
+def test_traced_constant_inner_limits():
+    """Constant limits holding traced values (not functions), for the inner variables
+    of dblquad and nquad: int_0^1 int_0^c x y dy dx = c^2 / 4, and with p in args and a
+    range function of it, int_0^p int_0^c p x y dx dy = p^3 c^2 / 4."""
+    from dualad.scipy.integrate import dblquad, nquad
+    g = ad.grad(lambda c: dblquad(lambda y, x: x * y, 0.0, 1.0, 0.0, c)[0])(1.3)
+    assert g == pytest.approx(1.3 / 2, rel=1e-12)
+    H = ad.hessian(lambda c: dblquad(lambda y, x: x * y * y, 0.0, 1.0, 0.0, c)[0])(1.3)
+    assert H == pytest.approx(1.3, rel=1e-10)                  # d2/dc2 of c^3 / 6
+    g = ad.grad(lambda c: nquad(lambda x, y: x * y, [[0.0, c], [0.0, 1.0]])[0])(1.3)
+    assert g == pytest.approx(1.3 / 2, rel=1e-12)
+    f = lambda c, p: nquad(lambda x, y, p: p * x * y, [[0.0, c], lambda p: [0.0, p]],  # noqa: E731
+                           args=(p,))[0]
+    gc, gp = ad.grad(f, argnums=(0, 1))(1.3, 2.0)
+    assert gc == pytest.approx(2.0 ** 3 * 1.3 / 2, rel=1e-12)
+    assert gp == pytest.approx(3 * 2.0 ** 2 * 1.3 ** 2 / 4, rel=1e-12)
+    assert f(1.3, 2.0) == pytest.approx(2.0 ** 3 * 1.3 ** 2 / 4, rel=1e-12)

@@ -527,7 +527,6 @@ def nquad(func, ranges, args=None, opts=None, full_output=False):
     (``ranges`` may be functions of the outer variables and ``args``).
     """
     depth = len(ranges)
-    ranges = [rng if callable(rng) else _RangeFunc(rng) for rng in ranges]
     if args is None:
         args = ()
     if opts is None:
@@ -536,7 +535,34 @@ def nquad(func, ranges, args=None, opts=None, full_output=False):
         opts = [_OptFunc(opts)] * depth
     else:
         opts = [opt if callable(opt) else _OptFunc(opt) for opt in opts]
+    # constant limits holding traced values travel with the arguments (after the
+    # user's), so every nested quad sees them as arguments, not as values its
+    # integrand closes over; the user's functions get the arguments without them
+    hidden = [v for rng in ranges if not callable(rng) and contains_tracer(list(rng))
+              for v in rng]
+    if hidden:
+        k = len(hidden)
+        func, opts = _drop_last(func, k), [_drop_last(o, k) for o in opts]
+        ranges, j = list(ranges), 0
+        for i, rng in enumerate(ranges):
+            if callable(rng):
+                ranges[i] = _drop_last(rng, k)
+            elif contains_tracer(list(rng)):
+                ranges[i] = functools.partial(_hidden_range, j - k)
+                j += 2
+        args = tuple(args) + tuple(hidden)
+    ranges = [rng if callable(rng) else _RangeFunc(rng) for rng in ranges]
     return _NQuad(func, ranges, opts, full_output).integrate(*args)
+
+
+def _drop_last(fn, k):
+    """``fn`` called without its last ``k`` arguments."""
+    return lambda *a: fn(*a[:len(a) - k])
+
+
+def _hidden_range(start, *a):
+    """The limits ``a[start], a[start + 1]`` (``start`` negative: among the last arguments)."""
+    return [a[start], a[start + 1]]
 
 
 def dblquad(func, a, b, gfun, hfun, args=(), epsabs=1.49e-8, epsrel=1.49e-8):
@@ -546,7 +572,8 @@ def dblquad(func, a, b, gfun, hfun, args=(), epsabs=1.49e-8, epsrel=1.49e-8):
     def temp_ranges(*args):
         return [gfun(args[0]) if callable(gfun) else gfun,
                 hfun(args[0]) if callable(hfun) else hfun]
-    return nquad(func, [temp_ranges, [a, b]], args=args,
+    inner = temp_ranges if callable(gfun) or callable(hfun) else [gfun, hfun]
+    return nquad(func, [inner, [a, b]], args=args,
                  opts={"epsabs": epsabs, "epsrel": epsrel})
 
 
