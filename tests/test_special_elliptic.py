@@ -224,3 +224,17 @@ def test_edges():
         assert np.isnan(ss.ellipkinc(0.5, 2.0))
         assert np.isnan(ad.grad(f, argnums=(0, 1))(0.5, 2.0)).all()
     assert np.isnan(ad.grad(lambda m: sp.ellipj(0.5, m)[0])(1.5))
+
+
+def test_elliprg_two_zero_arguments():
+    """R_G(0, 0, z) = sqrt(z) / 2: the partial in z is 1 / (4 sqrt z); the partials in the
+    zero arguments are infinite (mpmath's difference quotients grow like log(1/h))."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        J = ad.jacrev(lambda v: sp.elliprg(v[0], v[1], v[2]))(np.array([0.0, 0.0, 2.0]))
+        Jf = ad.jacfwd(lambda v: sp.elliprg(v[0], v[1], v[2]))(np.array([0.0, 2.0, 0.0]))
+    assert J[0] == np.inf and J[1] == np.inf
+    assert J[2] == pytest.approx(1 / (4 * np.sqrt(2.0)), rel=1e-15)
+    assert Jf[0] == np.inf and Jf[2] == np.inf
+    assert Jf[1] == pytest.approx(1 / (4 * np.sqrt(2.0)), rel=1e-15)

@@ -198,7 +198,17 @@ def _rg_form(x, y, z):
         aa, bb, cc = safe(a, 1.0), safe(b, 2.0), safe(c, 1.5)
         return (cc * _rf_dup(aa, bb, cc) - (aa - cc) * (bb - cc) * _rd_dup(aa, bb, cc) / 3
                 + dnp.sqrt(aa * bb / cc)) / 2
-    return _piecewise(two0, lambda safe: dnp.sqrt(safe(x + y + z, 1.0)) / 2, general)
+    def two_zero(safe):
+        # R_G(0, 0, z) = sqrt(z) / 2; its partial in a zero argument is infinite (R_G
+        # grows like -x log x from there): each zero argument adds sqrt(it), worth 0,
+        # whose derivative there is +inf
+        out = dnp.sqrt(safe(x + y + z, 1.0)) / 2
+        for v, pv in ((x, px), (y, py), (z, pz)):
+            zero = two0 & (pv == 0)
+            if zero.any():
+                out = out + dnp.where(zero, dnp.sqrt(safe(v, 1.0)), 0.0)
+        return out
+    return _piecewise(two0, two_zero, general)
 
 
 def _carlson(name, nargs, form):
