@@ -129,3 +129,18 @@ def test_medfilt_ties_dtype_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ds.freqz(B, A)                      # plain: SciPy's
+
+
+def test_freqz_default_a_keeps_single_precision():
+    """freqz(b) with the default a = 1: SciPy's complex64 for float32 b (the traced
+    value and its tangent too), complex128 for float64 b."""
+    import scipy.signal as sps
+
+    import dualad as ad
+    from dualad.scipy import signal as dsig
+    for dt in (np.float32, np.float64):
+        b = np.array([1.0, 2.0, 3.0], dt)
+        want = sps.freqz(b, worN=8)[1]
+        val, tan = ad.jvp(lambda v: dsig.freqz(v, worN=8)[1], (b,), (np.ones_like(b),))
+        assert val.dtype == want.dtype and tan.dtype == want.dtype
+        np.testing.assert_allclose(val, want, rtol=1e-6 if dt == np.float32 else 1e-14)

@@ -255,3 +255,18 @@ def test_empty_and_errors():
         ad.jacfwd(lambda v: ds.hilbert(v * 1j))(X[0])
     with pytest.warns(UserWarning, match="nperseg"):
         ad.grad(lambda v: ds.welch(v)[1].sum())(X[0])
+
+
+def test_istft_keeps_single_precision():
+    """istft of complex64 input: SciPy's float32 (one-sided) / complex64 (two-sided),
+    for the traced value and its tangent."""
+    import scipy.signal as sps
+
+    import dualad as ad
+    from dualad.scipy import signal as dsig
+    Z = (np.random.default_rng(0).standard_normal((4, 3)) + 1j).astype(np.complex64)
+    for kw in ({"nperseg": 6}, {"nperseg": 4, "input_onesided": False}):
+        want = sps.istft(Z, **kw)[1]
+        val, tan = ad.jvp(lambda z: dsig.istft(z, **kw)[1], (Z,), (np.ones_like(Z),))
+        assert val.dtype == want.dtype and tan.dtype == want.dtype
+        np.testing.assert_allclose(val, want, rtol=1e-5, atol=1e-6)

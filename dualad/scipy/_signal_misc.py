@@ -54,8 +54,9 @@ def freqz(b, a=1, worN=512, whole=False, plot=None, fs=2 * math.pi, include_nyqu
         return _ss.freqz(b, a, worN=worN, whole=whole, plot=plot, fs=fs,
                          include_nyquist=include_nyquist)
     b, a = _arr(b), _arr(a)
-    if _np.result_type(primal_of(a)).kind in "iub":
-        a = dnp.astype(a, _np.float64)
+    if _np.result_type(primal_of(a)).kind in "iub":     # a = 1: b's precision, as SciPy
+        bdt = _np.result_type(primal_of(b))
+        a = dnp.astype(a, _np.empty(0, bdt).real.dtype if bdt.kind in "fc" else _np.float64)
     res_dtype = _np.result_type(primal_of(b), primal_of(a))
     real_dtype = _np.empty(0, res_dtype).real.dtype if res_dtype.kind in "fc" else \
         _np.dtype(_np.float64)

@@ -640,11 +640,12 @@ def istft(Zxx, fs=1.0, window="hann_periodic", nperseg=None, noverlap=None, nfft
         term = dnp.concatenate([z, bk, zr], axis=-2)
         x = term if x is None else x + term
         wk = w2p[k * nstep:(k + 1) * nstep]
-        wt = dnp.concatenate([_np.zeros((k, nstep)), dnp.broadcast_to(wk, (nseg, nstep)),
-                              _np.zeros((R - 1 - k, nstep))], axis=0) \
-            if _traced(wk) else _np.concatenate([_np.zeros((k, nstep)),
+        wdt = _np.result_type(primal_of(wk))           # the window's precision, as SciPy
+        wt = dnp.concatenate([_np.zeros((k, nstep), wdt), dnp.broadcast_to(wk, (nseg, nstep)),
+                              _np.zeros((R - 1 - k, nstep), wdt)], axis=0) \
+            if _traced(wk) else _np.concatenate([_np.zeros((k, nstep), wdt),
                                                  _np.broadcast_to(wk, (nseg, nstep)),
-                                                 _np.zeros((R - 1 - k, nstep))])
+                                                 _np.zeros((R - 1 - k, nstep), wdt)])
         norm = wt if norm is None else norm + wt
     x = dnp.reshape(x, shape_of(x)[:-2] + ((nseg + R - 1) * nstep,))[..., :outputlength]
     norm = dnp.reshape(norm, ((nseg + R - 1) * nstep,))[:outputlength] if _traced(norm) \
