@@ -521,3 +521,21 @@ def test_vonmises_density():
         vm.mean(2.0)
     with pytest.raises(NotImplementedError, match="vonmises.logsf"):
         vm.logsf(0.3, 2.0)
+
+
+def test_truncnorm_isf_far_upper_tail():
+    """isf in the upper tail from Phi(-x) = Phi(-b) + q Z (no cancellation): the
+    subtraction form returned inf below q ~ 1e-16 and lost digits from 1e-13.
+    Truths: mpmath findroot of (erfc(x/sqrt2) - erfc(b/sqrt2)) / 2 = q Z at 40 digits."""
+    from dualad.scipy import stats as dst
+    for q, a, b, want in ((1e-17, 0.5, 20.0, 8.629339069945956671),
+                          (1e-200, 0.5, np.inf, 30.24445696817660192),
+                          (1e-15, 3.0, np.inf, 8.723396187082156660)):
+        assert float(dst.truncnorm.isf(q, a, b)) == pytest.approx(want, rel=1e-14)
+    # and its derivative in q: -1 / (Z pdf-part) = -Z / phi(x) with the Z of a, b
+    import scipy.special as ssp
+    a, b, q = 3.0, np.inf, 1e-15
+    x = 8.723396187082156660
+    Z = ssp.ndtr(-a)
+    g = float(ad.grad(lambda q: dst.truncnorm.isf(q, a, b))(q))
+    assert g == pytest.approx(-Z / (np.exp(-x * x / 2) / np.sqrt(2 * np.pi)), rel=1e-12)

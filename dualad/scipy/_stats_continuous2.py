@@ -286,7 +286,9 @@ class truncnorm_gen(_Continuous2):
             return ndtri_exp(lp)
 
         def right_i(safe):
-            lp = _log_diff(sp.log_ndtr(-safe(a, 1.0)), dnp.log1p(-safe(q, 0.5)) + safe(logz, -3.0))
+            # Phi(-x) = Phi(-b) + q Z: a sum, no cancellation for small q (the form
+            # Phi(-a) - (1 - q) Z lost every digit below q ~ 1e-16: x came out inf)
+            lp = dnp.logaddexp(sp.log_ndtr(-safe(b, 1.0)), dnp.log(safe(q, 0.5)) + safe(logz, -3.0))
             return -ndtri_exp(lp)
         return _piecewise(bv < 0, left_i, right_i)
 
