@@ -539,3 +539,14 @@ def test_truncnorm_isf_far_upper_tail():
     Z = ssp.ndtr(-a)
     g = float(ad.grad(lambda q: dst.truncnorm.isf(q, a, b))(q))
     assert g == pytest.approx(-Z / (np.exp(-x * x / 2) / np.sqrt(2 * np.pi)), rel=1e-12)
+
+
+def test_moments_with_python_number_shapes_where_the_variance_is_infinite():
+    """mean(0.6, 2.0) of betaprime and mean(3, 4) of f exist while the variance is
+    infinite: with Python numbers as shapes, SciPy's values (was ZeroDivisionError).
+    Closed forms: betaprime mean a / (b - 1), f mean d / (d - 2)."""
+    from dualad.scipy import stats as dst
+    assert float(dst.betaprime.mean(0.6, 2.0)) == pytest.approx(0.6, rel=1e-15)
+    assert float(dst.f.mean(3, 4)) == pytest.approx(2.0, rel=1e-15)
+    assert float(ad.grad(lambda d: dst.f.mean(3, d))(4.0)) == pytest.approx(-0.5, rel=1e-15)
+    assert float(dst.f.moment(1, 3, 4)) == pytest.approx(2.0, rel=1e-15)

@@ -271,6 +271,13 @@ class _Dist:
         return p
 
 
+def _float_numbers(values):
+    """Python numbers as float64 scalars: ``_mv``'s formulas then give inf / nan where a
+    moment does not exist (Python floats raise ZeroDivisionError)."""
+    return [_np.float64(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+            for v in values]
+
+
 class _Moments(_Dist):
     """``mean`` / ``var`` / ``std`` of a univariate distribution from ``_mv(*shapes)``:
     the mean and variance of the standard (``loc = 0``, ``scale = 1``) one, as
@@ -281,7 +288,7 @@ class _Moments(_Dist):
         import scipy.stats as _sst
         p = self._params(args, kwds)
         loc, scale = p.pop("loc", 0), p.pop("scale", None)
-        shapes = list(p.values())
+        shapes = _float_numbers(p.values())
         kw = {"loc": _pv(loc)} if scale is None else {"loc": _pv(loc), "scale": _pv(scale)}
         with _np.errstate(all="ignore"):
             ref = _np.asarray(getattr(getattr(_sst, self.name), which)(
@@ -379,6 +386,7 @@ class _Moments(_Dist):
             return ref
         n = int(order)
         shapes, loc, scale = self._standard(args, kwds)
+        shapes = _float_numbers(shapes)
         with _np.errstate(all="ignore"):
             mu, mu2 = self._mv(*shapes)
             ms = [1.0, mu]
