@@ -16,20 +16,15 @@ import dualad as ad
 import dualad.numpy as dnp
 from dualad.scipy import integrate
 
+from ._derivatives import richardson_jacobian
+
 TIGHT = dict(epsabs=1e-13, epsrel=1e-13)
 
 
 def _richardson(f, x, h=1e-3):
-    """Derivative (Jacobian columns) of plain ``f`` at ``x``: central differences at
-    h and h/2, extrapolated."""
-    x = np.atleast_1d(np.asarray(x, dtype=float))
-    cols = []
-    for i in range(x.size):
-        e = np.zeros(x.size)
-        e[i] = 1.0
-        d = [(np.asarray(f(x + s * e)) - np.asarray(f(x - s * e))) / (2 * s) for s in (h, h / 2)]
-        cols.append((4 * d[1] - d[0]) / 3)
-    return np.stack(cols, axis=-1)
+    """Jacobian of plain ``f`` at the vector ``x`` (Richardson-extrapolated central
+    differences)."""
+    return richardson_jacobian(f, (x,), 0, h)
 
 
 def _traced(fn, x):
