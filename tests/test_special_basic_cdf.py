@@ -28,6 +28,15 @@ pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
               pytest.mark.filterwarnings("ignore:non-integer arg n:DeprecationWarning")]
 
 
+def _in_arg(fn, args, i):
+    """``fn`` as a function of its argument ``i`` alone, the others fixed at ``args``."""
+    def g(v):
+        a = list(args)
+        a[i] = v
+        return fn(*a)
+    return g
+
+
 def _fwd_rev(f, x):
     """(forward, reverse) derivative of the element-wise scalar function ``f`` at ``x``."""
     fwd = ad.jvp(f, (x,), (np.ones_like(x),))[1]
@@ -258,15 +267,8 @@ def test_cdf_helpers(name, point, ints):
     nargs = len(args)
     # every float argument: value, forward, reverse, second derivative
     for i in range(nargs):
-        def g(v, i=i):
-            a = list(args)
-            a[i] = v
-            return f(*a)
-
-        def r(v, i=i):
-            a = list(args)
-            a[i] = v
-            return ref(*a)
+        g = _in_arg(f, args, i)
+        r = _in_arg(ref, args, i)
         if i in ints:
             assert float(ad.grad(g)(args[i])) == 0.0
             continue
@@ -329,10 +331,7 @@ def test_cdf_helpers_domains_broadcasting(name, point, ints):
     want = ref(*args)
     fl = [i for i in range(len(args)) if i not in ints]
     for i in fl:
-        def g(v, i=i):
-            a = list(args)
-            a[i] = v
-            return f(*a)
+        g = _in_arg(f, args, i)
         got = traced_value(g, args[i])
         np.testing.assert_array_equal(got, want)       # NaN where SciPy's is NaN
         assert got.dtype == want.dtype and got.shape == want.shape
@@ -434,15 +433,8 @@ def test_shape_inverses(name, point):
     f, ref = getattr(dsp, name), getattr(ss, name)
     args = [np.float64(a) for a in point]
     for i in range(len(args)):
-        def g(v, i=i):
-            a = list(args)
-            a[i] = v
-            return f(*a)
-
-        def r(v, i=i):
-            a = list(args)
-            a[i] = v
-            return ref(*a)
+        g = _in_arg(f, args, i)
+        r = _in_arg(ref, args, i)
         same(np.asarray(traced_value(g, args[i])), np.asarray(ref(*args)))
         fwd, rev = ad.jvp(g, (args[i],), (1.0,))[1], ad.grad(g)(args[i])
         d2 = ad.hessian(g)(args[i])
@@ -465,10 +457,7 @@ def test_shape_inverses_at_the_search_bounds():
     for f, ref, args in ((dsp.pdtrik, ss.pdtrik, (0.225, 1.25)),
                          (dsp.stdtridf, ss.stdtridf, (0.95, 1.2))):
         for i in range(2):
-            def g(v, i=i):
-                a = list(args)
-                a[i] = v
-                return f(*a)
+            g = _in_arg(f, args, i)
             v, t = ad.jvp(g, (args[i],), (1.0,))
             assert v == ref(*args) and t == 0.0 and ad.grad(g)(args[i]) == 0.0
     # broadcasting, float32
