@@ -470,6 +470,20 @@ def _callable_pairs(metric, rowsA, rowsB, pairs, kwargs):
     return dnp.stack(vals) if vals else dnp.zeros(0)
 
 
+def _metric_name(metric, who):
+    """The canonical name of the string ``metric``, refusing one without a derivative
+    here (SciPy's TypeError for a metric that is neither a string nor callable)."""
+    if not isinstance(metric, str):
+        raise TypeError("2nd argument metric must be a string identifier or a function.")
+    name = _canonical(metric)
+    if name not in _METRICS:
+        raise NotImplementedError(
+            f"{who}: metric {metric!r} has no derivative in dualad (differentiable metrics: "
+            f"{sorted(_METRICS)}); pass a callable metric written with dualad.numpy, or "
+            f"plain arrays for SciPy's own")
+    return name
+
+
 def cdist(XA, XB, metric="euclidean", *, out=None, **kwargs):
     """``scipy.spatial.distance.cdist``: the distances between the rows of ``XA``
     (``mA x n``) and of ``XB`` (``mB x n``), an ``mA x mB`` float64 array.
@@ -503,19 +517,11 @@ def cdist(XA, XB, metric="euclidean", *, out=None, **kwargs):
     if callable(metric):
         pairs = [(i, j) for i in range(mA) for j in range(mB)]
         return dnp.reshape(_callable_pairs(metric, XA, XB, pairs, kwargs), (mA, mB))
-    if not isinstance(metric, str):
-        raise TypeError("2nd argument metric must be a string identifier or a function.")
-    name = _canonical(metric)
-    if name not in _METRICS:
-        raise NotImplementedError(
-            f"cdist: metric {metric!r} has no derivative in dualad (differentiable metrics: "
-            f"{sorted(_METRICS)}); pass a callable metric written with dualad.numpy, or "
-            f"plain arrays for SciPy's own")
+    name = _metric_name(metric, "cdist")
     kw = _metric_kwargs(name, kwargs, "cdist")
-    if name in ("euclidean", "sqeuclidean") and kw.get("w") is None:
-        pass                                         # the primitive validates nothing more
-    else:
-        # SciPy's own argument checks (and errors) on the plain values
+    if not (name in ("euclidean", "sqeuclidean") and kw.get("w") is None):
+        # SciPy's own argument checks (and errors) on the plain values (the primitive
+        # of the unweighted Euclidean metrics has SciPy's values and needs none)
         _ssd.cdist(_plain(XA), _plain(XB), metric,
                    **{k: _plain(v) for k, v in kw.items()})
     if name == "seuclidean" and kw.get("V") is None:
@@ -556,14 +562,7 @@ def pdist(X, metric="euclidean", *, out=None, **kwargs):
     I, J = _np.triu_indices(m, 1)
     if callable(metric):
         return _callable_pairs(metric, X, X, list(zip(I.tolist(), J.tolist())), kwargs)
-    if not isinstance(metric, str):
-        raise TypeError("2nd argument metric must be a string identifier or a function.")
-    name = _canonical(metric)
-    if name not in _METRICS:
-        raise NotImplementedError(
-            f"pdist: metric {metric!r} has no derivative in dualad (differentiable metrics: "
-            f"{sorted(_METRICS)}); pass a callable metric written with dualad.numpy, or "
-            f"plain arrays for SciPy's own")
+    name = _metric_name(metric, "pdist")
     kw = _metric_kwargs(name, kwargs, "pdist")
     if not (name in ("euclidean", "sqeuclidean") and kw.get("w") is None):
         _ssd.pdist(_plain(X), metric, **{k: _plain(v) for k, v in kw.items()})
